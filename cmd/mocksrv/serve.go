@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims"
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+type serveConfig struct {
+	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken string
+	listen, webhookURLs                                                            listFlag
+	seed                                                                           uint64
+	stateInterval                                                                  time.Duration
+	validate, freeze                                                               bool
+	journalSize                                                                    int
+}
+
+func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
+	c := &serveConfig{}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address every provider and the admin API listen on")
+	fs.StringVar(&c.providers, "providers", strings.Join(sims.AllProviders, ","), "comma-separated providers to serve")
+	fs.Var(&c.listen, "listen", "extra listener for one provider, provider=host:port (repeatable)")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the default tenant's fake data (0 = random)")
+	fs.StringVar(&c.state, "state", "", "state file: loaded at start, saved atomically on a timer and at shutdown")
+	fs.DurationVar(&c.stateInterval, "state-interval", 30*time.Second, "how often to save --state when something changed (0 = only at shutdown)")
+	fs.StringVar(&c.auth, "auth", "strict", "credential checks: strict, lenient (present but not verified) or off")
+	fs.BoolVar(&c.validate, "validate", false, "check every response against its contract; violations are logged and journaled")
+	fs.Var(&c.webhookURLs, "webhook-url", "where a provider's webhooks go for every tenant, provider=URL (repeatable)")
+	fs.BoolVar(&c.freeze, "freeze", false, "freeze the default tenant's business clock at start (move it with the admin API)")
+	fs.StringVar(&c.start, "start", "", "business time at start, RFC 3339 (default: now)")
+	fs.StringVar(&c.allowIPs, "allow-ips", "loopback", "client addresses providers with an IP allow-list accept: loopback, any, IPs or CIDRs")
+	fs.IntVar(&c.journalSize, "journal-size", core.DefaultJournalSize, "journal entries kept per tenant")
+	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
+	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&c.adminToken, "admin-token", "", "require Authorization: Bearer <token> on the admin API")
+	fs.Usage = usage(stderr, fs, "mocksrv serve [flags]",
+		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin API (/_mocksrv/) on one listener.")
+	return fs, c
+}
+
+func serve(args []string, stdout, stderr io.Writer) int {
+	fs, c := serveFlags(stderr)
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "mocksrv serve:", err)
+		return 2
+	}
+	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv serve:", err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := runServe(ctx, c, logger, stdout); err != nil {
+		logger.Error("mocksrv stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+}
+
+// fleetOptions turns the flags into Fleet options.
+func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
+	auth, err := core.ParseAuthMode(c.auth)
+	if err != nil {
+		return nil, err
+	}
+	allow, err := core.ParseAllowList(c.allowIPs)
+	if err != nil {
+		return nil, err
+	}
+	clock := core.NewClock()
+	if c.start != "" {
+		t, err := time.Parse(time.RFC3339, c.start)
+		if err != nil {
+			return nil, fmt.Errorf("--start %q: want RFC 3339, like 2027-01-01T00:00:00Z", c.start)
+		}
+		clock.Set(t)
+	}
+	if c.freeze {
+		clock.Freeze()
+	}
+	var names []string
+	for _, n := range strings.Split(c.providers, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	opts := []sims.Option{
+		sims.WithSeed(c.seed), sims.WithClock(clock), sims.WithAuth(auth), sims.WithAllowList(allow),
+		sims.WithProviders(names...), sims.WithLogger(logger), sims.WithJournalSize(c.journalSize),
+		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken),
+	}
+	urls, err := pairs(c.webhookURLs, "--webhook-url")
+	if err != nil {
+		return nil, err
+	}
+	for p, u := range urls {
+		opts = append(opts, sims.WithWebhookURL(p, u))
+	}
+	return opts, nil
+}
+
+func runServe(ctx context.Context, c *serveConfig, logger *slog.Logger, stdout io.Writer) error {
+	opts, err := fleetOptions(c, logger)
+	if err != nil {
+		return err
+	}
+	fleet, err := sims.NewFleet(opts...)
+	if err != nil {
+		return err
+	}
+	if c.state != "" {
+		if err := loadState(fleet, c.state); err != nil {
+			return err
+		}
+	}
+	listeners, err := listen(fleet, c)
+	if err != nil {
+		return err
+	}
+	printBanner(stdout, fleet, listeners)
+
+	bg, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go fleet.Run(bg)
+	if c.state != "" && c.stateInterval > 0 {
+		go saveLoop(bg, fleet, c.state, c.stateInterval, logger)
+	}
+
+	errc := make(chan error, len(listeners))
+	var servers []*http.Server
+	for _, l := range listeners {
+		srv := &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+			WriteTimeout: 11 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		servers = append(servers, srv)
+		go func(l served) { errc <- srv.Serve(l.ln) }(l)
+	}
+	logger.Info("mocksrv ready", "addr", listeners[0].ln.Addr().String(), "version", sims.Version)
+
+	select {
+	case <-ctx.Done():
+		logger.Info("shutting down")
+	case err = <-errc:
+		logger.Error("listener failed", "err", err)
+	}
+	shutdown, done := context.WithTimeout(context.Background(), 5*time.Second)
+	defer done()
+	for _, s := range servers {
+		_ = s.Shutdown(shutdown)
+	}
+	cancel()
+	if c.state != "" {
+		if serr := saveState(fleet, c.state); serr != nil {
+			return serr
+		}
+		logger.Info("state saved", "file", c.state)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+type served struct {
+	name    string
+	ln      net.Listener
+	handler http.Handler
+}
+
+func listen(fleet *sims.Fleet, c *serveConfig) ([]served, error) {
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return nil, fmt.Errorf("--addr: %w", err)
+	}
+	out := []served{{name: "all", ln: ln, handler: fleet.Handler()}}
+	extra, err := pairs(c.listen, "--listen")
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	for _, p := range sims.AllProviders {
+		addr, ok := extra[p]
+		if !ok {
+			continue
+		}
+		h, err := fleet.ProviderHandler(p)
+		if err != nil {
+			closeAll(out)
+			return nil, fmt.Errorf("--listen %s: %w", p, err)
+		}
+		l, err := net.Listen("tcp", addr)
+		if err != nil {
+			closeAll(out)
+			return nil, fmt.Errorf("--listen %s=%s: %w", p, addr, err)
+		}
+		out = append(out, served{name: p, ln: l, handler: h})
+		delete(extra, p)
+	}
+	for p := range extra {
+		closeAll(out)
+		return nil, fmt.Errorf("--listen: unknown provider %q", p)
+	}
+	return out, nil
+}
+
+func closeAll(ls []served) {
+	for _, l := range ls {
+		l.ln.Close()
+	}
+}
+
+func printBanner(w io.Writer, fleet *sims.Fleet, ls []served) {
+	base := "http://" + ls[0].ln.Addr().String()
+	fmt.Fprintf(w, "mocksrv %s listening on %s (admin API: %s/_mocksrv/)\n", sims.Version, base, base)
+	for _, l := range ls[1:] {
+		fmt.Fprintf(w, "  %s also on http://%s\n", l.name, l.ln.Addr())
+	}
+	info, _ := fleet.TenantInfo(core.DefaultTenant)
+	fmt.Fprintln(w, "default tenant credentials:")
+	for _, p := range sims.AllProviders {
+		if creds, ok := info.Credentials[p]; ok {
+			fmt.Fprintf(w, "  %-10s %s\n", p, credLine(creds))
+		}
+	}
+}
+
+func credLine(c any) string {
+	m := map[string]any{}
+	b, _ := json.Marshal(c)
+	_ = json.Unmarshal(b, &m)
+	var parts []string
+	for _, k := range []string{"api_key", "api_secret", "client_id", "webhook_secret"} {
+		if v, ok := m[k]; ok {
+			parts = append(parts, fmt.Sprintf("%s=%v", k, v))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+func loadState(fleet *sims.Fleet, path string) error {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("--state: %w", err)
+	}
+	if err := fleet.UnmarshalState(b); err != nil {
+		return fmt.Errorf("--state %s: %w", path, err)
+	}
+	return nil
+}
+
+func saveState(fleet *sims.Fleet, path string) error {
+	b, err := fleet.MarshalState()
+	if err != nil {
+		return err
+	}
+	return core.WriteFileAtomic(path, b)
+}
+
+func saveLoop(ctx context.Context, fleet *sims.Fleet, path string, every time.Duration, logger *slog.Logger) {
+	t := core.Ticker(every)
+	defer t.Stop()
+	last := fleet.Changes()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if now := fleet.Changes(); now != last {
+			if err := saveState(fleet, path); err != nil {
+				logger.Error("saving state", "file", path, "err", err)
+				continue
+			}
+			last = now
+			logger.Debug("state saved", "file", path)
+		}
+	}
+}

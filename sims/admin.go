@@ -1,0 +1,491 @@
+package sims
+
+// The admin API under /_mocksrv/: mocksrv's own JSON, never a provider
+// envelope. Errors are {"error": "<kind>", "message": "<what went wrong>"}.
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+type adminFunc func(r *http.Request) (status int, body any, err error)
+
+func (f *Fleet) adminHandler() http.Handler {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeAdminError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no admin endpoint %s %s (see README, \"Admin API\")", r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeAdminError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
+	})
+	a := r.PathPrefix("/_mocksrv").Subrouter()
+	a.Use(f.adminAuth)
+	h := func(fn adminFunc) http.Handler { return f.adminJSON(fn) }
+	a.Handle("/health", h(f.handleHealth)).Methods(http.MethodGet)
+	a.Handle("/tenants", h(f.handleTenantCreate)).Methods(http.MethodPost)
+	a.Handle("/tenants", h(f.handleTenantList)).Methods(http.MethodGet)
+	a.Handle("/tenants/{id}", h(f.handleTenantGet)).Methods(http.MethodGet)
+	a.Handle("/tenants/{id}", h(f.handleTenantDelete)).Methods(http.MethodDelete)
+	a.Handle("/tenants/{id}/reset", h(f.handleTenantReset)).Methods(http.MethodPost)
+	a.Handle("/tenants/{id}/clock", h(f.handleClock)).Methods(http.MethodGet, http.MethodPost)
+	a.Handle("/tenants/{id}/webhooks", h(f.handleTenantWebhooks)).Methods(http.MethodGet, http.MethodPost)
+	a.Handle("/tenants/{id}/{provider}/state", h(f.handleState)).Methods(http.MethodGet)
+	a.Handle("/tenants/{id}/{provider}/cards/{card}/{action}", h(f.handleCardAction)).Methods(http.MethodPost)
+	a.Handle("/tenants/{id}/{provider}/{kind}", h(f.handleCreate)).Methods(http.MethodPost)
+	a.Handle("/faults", h(f.handleFaultList)).Methods(http.MethodGet)
+	a.Handle("/faults", h(f.handleFaultAdd)).Methods(http.MethodPost)
+	a.Handle("/faults", h(f.handleFaultClear)).Methods(http.MethodDelete)
+	a.Handle("/faults/{id}", h(f.handleFaultDelete)).Methods(http.MethodDelete)
+	a.Handle("/journal", h(f.handleJournal)).Methods(http.MethodGet)
+	a.Handle("/journal", h(f.handleJournalClear)).Methods(http.MethodDelete)
+	a.Handle("/webhooks", h(f.handleWebhookList)).Methods(http.MethodGet)
+	a.Handle("/webhooks/{id}", h(f.handleWebhookGet)).Methods(http.MethodGet)
+	a.Handle("/webhooks/{id}/redeliver", h(f.handleRedeliver)).Methods(http.MethodPost)
+	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
+	return r
+}
+
+// adminAuth enforces --admin-token when one is set.
+func (f *Fleet) adminAuth(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := f.cfg.adminToken; tok != "" && r.URL.Path != "/_mocksrv/health" {
+			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
+				writeAdminError(w, http.StatusUnauthorized, "unauthorized", "the admin API needs Authorization: Bearer <admin token>")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (f *Fleet) adminJSON(fn adminFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				f.Logger.Error("admin panic: this is a mocksrv bug", "path", r.URL.Path, "panic", fmt.Sprint(p))
+				writeAdminError(w, http.StatusInternalServerError, "internal", fmt.Sprint(p))
+			}
+		}()
+		status, body, err := fn(r)
+		if err != nil {
+			status, kind := adminStatus(err)
+			writeAdminError(w, status, kind, err.Error())
+			return
+		}
+		if r.Method != http.MethodGet {
+			f.mutations.Add(1)
+		}
+		writeAdminJSON(w, status, body)
+	})
+}
+
+// adminStatus maps an error to an HTTP status and a kind word.
+func adminStatus(err error) (int, string) {
+	var ce *core.Error
+	switch {
+	case errors.Is(err, errNotFound), errors.Is(err, core.ErrNoDelivery):
+		return http.StatusNotFound, "not_found"
+	case errors.Is(err, errConflict):
+		return http.StatusConflict, "conflict"
+	case errors.As(err, &ce):
+		switch ce.Kind {
+		case core.KindNotFound:
+			return http.StatusNotFound, "not_found"
+		case core.KindConflict:
+			return http.StatusConflict, "conflict"
+		case core.KindInternal:
+			return http.StatusInternalServerError, "internal"
+		}
+	}
+	return http.StatusBadRequest, "invalid"
+}
+
+func writeAdminJSON(w http.ResponseWriter, status int, body any) {
+	b, err := json.MarshalIndent(body, "", "  ")
+	if err != nil {
+		writeAdminError(w, http.StatusInternalServerError, "internal", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+func writeAdminError(w http.ResponseWriter, status int, kind, msg string) {
+	b, _ := json.Marshal(map[string]string{"error": kind, "message": msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+}
+
+// readJSON decodes an optional JSON body, refusing unknown fields.
+func readJSON(r *http.Request, v any) error {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("request body: %w", err)
+	}
+	return nil
+}
+
+func (f *Fleet) handleHealth(*http.Request) (int, any, error) {
+	names := make([]string, 0, len(f.providers))
+	for _, p := range f.providers {
+		names = append(names, p.Name())
+	}
+	return http.StatusOK, map[string]any{"status": "ok", "version": Version, "providers": names, "tenants": len(f.Tenants.List())}, nil
+}
+
+func (f *Fleet) handleTenantCreate(r *http.Request) (int, any, error) {
+	var req TenantRequest
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return 0, nil, err
+	}
+	if len(strings.TrimSpace(string(b))) > 0 {
+		if err := json.Unmarshal(b, &req); err != nil {
+			return 0, nil, fmt.Errorf("request body: %w", err)
+		}
+	}
+	info, err := f.CreateTenant(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, info, nil
+}
+
+func (f *Fleet) handleTenantList(*http.Request) (int, any, error) {
+	var out []TenantInfo
+	for _, id := range f.TenantIDs() {
+		if info, ok := f.TenantInfo(id); ok {
+			out = append(out, info)
+		}
+	}
+	return http.StatusOK, map[string]any{"tenants": out}, nil
+}
+
+func (f *Fleet) tenantOf(r *http.Request) (*core.Tenant, error) {
+	id := mux.Vars(r)["id"]
+	t, ok := f.Tenants.Get(id)
+	if !ok {
+		return nil, fmt.Errorf("%w: tenant %q does not exist", errNotFound, id)
+	}
+	return t, nil
+}
+
+func (f *Fleet) handleTenantGet(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	info, _ := f.TenantInfo(t.ID)
+	return http.StatusOK, info, nil
+}
+
+func (f *Fleet) handleTenantDelete(r *http.Request) (int, any, error) {
+	if err := f.DeleteTenant(mux.Vars(r)["id"]); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"deleted": mux.Vars(r)["id"]}, nil
+}
+
+func (f *Fleet) handleTenantReset(r *http.Request) (int, any, error) {
+	if err := f.ResetTenant(mux.Vars(r)["id"]); err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"reset": mux.Vars(r)["id"]}, nil
+}
+
+func (f *Fleet) handleClock(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.Method == http.MethodGet {
+		return http.StatusOK, t.Clock.State(), nil
+	}
+	var req ClockRequest
+	if err := readJSON(r, &req); err != nil {
+		return 0, nil, err
+	}
+	if req.Advance == "" && req.Set == nil && req.Freeze == nil {
+		return 0, nil, errors.New(`clock: say what to do: {"advance":"720h"}, {"set":"2027-01-01T00:00:00Z"} or {"freeze":true}`)
+	}
+	st, err := f.MoveClock(t.ID, req)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, st, nil
+}
+
+func (f *Fleet) handleTenantWebhooks(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if r.Method == http.MethodPost {
+		var urls map[string]string
+		if err := readJSON(r, &urls); err != nil {
+			return 0, nil, err
+		}
+		for p, u := range urls {
+			if _, on := f.byName[p]; !on {
+				return 0, nil, fmt.Errorf("provider %q is not enabled", p)
+			}
+			f.Webhooks.SetURL(t.ID, p, u)
+		}
+	}
+	out := map[string]string{}
+	for _, p := range f.providers {
+		out[p.Name()] = f.Webhooks.URL(t.ID, p.Name())
+	}
+	return http.StatusOK, out, nil
+}
+
+func (f *Fleet) providerOf(r *http.Request) (Provider, error) {
+	name := mux.Vars(r)["provider"]
+	p, ok := f.byName[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: provider %q is not enabled (enabled: %s)", errNotFound, name, strings.Join(f.cfg.providers, ", "))
+	}
+	return p, nil
+}
+
+func (f *Fleet) handleState(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := f.providerOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	st, err := p.State(t.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, st, nil
+}
+
+func (f *Fleet) handleCardAction(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := f.providerOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	v := mux.Vars(r)
+	out, err := p.CardAction(t.ID, v["card"], v["action"])
+	if err != nil {
+		return 0, nil, err
+	}
+	f.Webhooks.Kick()
+	return http.StatusOK, out, nil
+}
+
+func (f *Fleet) handleCreate(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := f.providerOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := p.Create(t.ID, mux.Vars(r)["kind"], b)
+	if err != nil {
+		return 0, nil, err
+	}
+	f.Webhooks.Kick()
+	return http.StatusCreated, out, nil
+}
+
+func (f *Fleet) handleFaultList(*http.Request) (int, any, error) {
+	return http.StatusOK, map[string]any{"faults": f.Faults.List()}, nil
+}
+
+// AddFault validates a rule against the enabled providers and their route
+// names, then installs it.
+func (f *Fleet) AddFault(fl core.Fault) (core.Fault, error) {
+	if fl.Tenant != "" {
+		if _, ok := f.Tenants.Get(fl.Tenant); !ok {
+			return fl, fmt.Errorf("fault: tenant %q does not exist", fl.Tenant)
+		}
+	}
+	if fl.Provider != "" {
+		p, ok := f.byName[fl.Provider]
+		if !ok {
+			return fl, fmt.Errorf("fault: provider %q is not enabled", fl.Provider)
+		}
+		if fl.Route != "" && !fl.Webhook && !contains(p.RouteNames(), fl.Route) {
+			return fl, fmt.Errorf("fault: %s has no route %q (routes: %s)", fl.Provider, fl.Route, strings.Join(p.RouteNames(), ", "))
+		}
+	}
+	return f.Faults.Add(fl)
+}
+
+func (f *Fleet) handleFaultAdd(r *http.Request) (int, any, error) {
+	var fl core.Fault
+	if err := readJSON(r, &fl); err != nil {
+		return 0, nil, err
+	}
+	out, err := f.AddFault(fl)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, out, nil
+}
+
+func (f *Fleet) handleFaultClear(r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	tenant, provider := q.Get("tenant"), q.Get("provider")
+	f.Faults.ClearWhere(func(fl core.Fault) bool {
+		return (tenant == "" || fl.Tenant == tenant) && (provider == "" || fl.Provider == provider)
+	})
+	return http.StatusOK, map[string]any{"faults": f.Faults.List()}, nil
+}
+
+func (f *Fleet) handleFaultDelete(r *http.Request) (int, any, error) {
+	id := mux.Vars(r)["id"]
+	if !f.Faults.Remove(id) {
+		return 0, nil, fmt.Errorf("%w: fault %q", errNotFound, id)
+	}
+	return http.StatusOK, map[string]any{"deleted": id}, nil
+}
+
+// journalFilters reads tenant, provider, route, status, type and since
+// (a sequence number or an RFC 3339 time).
+func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	var fs []func(core.Entry) bool
+	if v := get("tenant"); v != "" {
+		fs = append(fs, core.ByTenant(v))
+	}
+	if v := get("provider"); v != "" {
+		fs = append(fs, core.ByProvider(v))
+	}
+	if v := get("route"); v != "" {
+		fs = append(fs, core.ByRoute(v))
+	}
+	if v := get("type"); v != "" {
+		fs = append(fs, core.ByType(v))
+	}
+	if v := get("status"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return nil, fmt.Errorf("journal: status %q is not a number", v)
+		}
+		fs = append(fs, core.ByStatus(n))
+	}
+	if v := get("since"); v != "" {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			fs = append(fs, core.SinceSeq(n))
+		} else if t, err := time.Parse(time.RFC3339Nano, v); err == nil {
+			fs = append(fs, core.SinceWall(t))
+		} else {
+			return nil, fmt.Errorf("journal: since %q is neither a sequence number nor an RFC 3339 time", v)
+		}
+	}
+	return fs, nil
+}
+
+func (f *Fleet) handleJournal(r *http.Request) (int, any, error) {
+	fs, err := journalFilters(r.URL.Query())
+	if err != nil {
+		return 0, nil, err
+	}
+	es := f.Journal.Entries(fs...)
+	if v := r.URL.Query().Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return 0, nil, fmt.Errorf("journal: limit %q is not a non-negative number", v)
+		}
+		if len(es) > n {
+			es = es[len(es)-n:]
+		}
+	}
+	if es == nil {
+		es = []core.Entry{}
+	}
+	return http.StatusOK, map[string]any{"entries": es, "count": len(es)}, nil
+}
+
+func (f *Fleet) handleJournalClear(r *http.Request) (int, any, error) {
+	if t := r.URL.Query().Get("tenant"); t != "" {
+		f.Journal.ClearTenant(t)
+	} else {
+		f.Journal.Clear()
+	}
+	return http.StatusOK, map[string]any{"cleared": true}, nil
+}
+
+func (f *Fleet) handleWebhookList(r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	tenant, provider, event, state := q.Get("tenant"), q.Get("provider"), q.Get("event"), q.Get("state")
+	ds := f.Webhooks.Deliveries(func(d core.Delivery) bool {
+		return (tenant == "" || d.Tenant == tenant) && (provider == "" || d.Provider == provider) &&
+			(event == "" || d.Event == event) && (state == "" || d.State == state)
+	})
+	if ds == nil {
+		ds = []core.Delivery{}
+	}
+	return http.StatusOK, map[string]any{"deliveries": ds, "count": len(ds)}, nil
+}
+
+func (f *Fleet) handleWebhookGet(r *http.Request) (int, any, error) {
+	d, ok := f.Webhooks.Delivery(mux.Vars(r)["id"])
+	if !ok {
+		return 0, nil, fmt.Errorf("%w: delivery %q", errNotFound, mux.Vars(r)["id"])
+	}
+	return http.StatusOK, d, nil
+}
+
+func (f *Fleet) handleRedeliver(r *http.Request) (int, any, error) {
+	id := mux.Vars(r)["id"]
+	if err := f.Webhooks.Redeliver(id); err != nil {
+		return 0, nil, err
+	}
+	d, _ := f.Webhooks.Delivery(id)
+	return http.StatusAccepted, d, nil
+}
+
+func (f *Fleet) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	d, err := contracts.Document(mux.Vars(r)["provider"])
+	if err != nil {
+		writeAdminError(w, http.StatusNotFound, "not_found", err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	_, _ = w.Write(d.Raw)
+}

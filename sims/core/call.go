@@ -1,0 +1,46 @@
+package core
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// Call is the per-request record the middleware chain fills in as a request
+// travels through it and the journal stores at the end. Only the request's
+// own goroutine touches it.
+type Call struct {
+	Provider   string
+	Route      string // mux route name, "" for an unmatched path
+	Tenant     string // set by identify, confirmed by auth; "" when unknown
+	Fault      string // the fault rule that fired, if any
+	Defect     bool   // a panic was recovered: a bug in mocksrv
+	Err        string // what went wrong, for the journal
+	Violations []string
+}
+
+type callKey struct{}
+
+// WithCall returns ctx carrying c.
+func WithCall(ctx context.Context, c *Call) context.Context {
+	return context.WithValue(ctx, callKey{}, c)
+}
+
+// CallOf returns the request's Call. Outside the middleware chain (a
+// handler called directly in a unit test) it returns a fresh throwaway
+// Call, so callers never check for nil.
+func CallOf(r *http.Request) *Call {
+	if c, ok := r.Context().Value(callKey{}).(*Call); ok {
+		return c
+	}
+	return &Call{}
+}
+
+// RouteName returns the name of the mux route that matched r, or "".
+func RouteName(r *http.Request) string {
+	if rt := mux.CurrentRoute(r); rt != nil {
+		return rt.GetName()
+	}
+	return ""
+}

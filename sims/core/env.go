@@ -1,0 +1,109 @@
+package core
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+)
+
+// AuthMode says how strictly simulators check credentials.
+type AuthMode string
+
+// The auth modes every provider supports.
+const (
+	AuthStrict  AuthMode = "strict"  // verify everything the real provider verifies
+	AuthLenient AuthMode = "lenient" // credentials must be present, but are not verified
+	AuthOff     AuthMode = "off"     // no credentials needed; requests land in the tenant they name, or default
+)
+
+// ParseAuthMode reads "strict", "lenient" or "off".
+func ParseAuthMode(s string) (AuthMode, error) {
+	switch m := AuthMode(strings.ToLower(strings.TrimSpace(s))); m {
+	case AuthStrict, AuthLenient, AuthOff:
+		return m, nil
+	case "":
+		return AuthStrict, nil
+	}
+	return "", fmt.Errorf("auth mode %q: want strict, lenient or off", s)
+}
+
+// DefaultMaxBody is the largest request body a simulator reads (1 MiB).
+const DefaultMaxBody = 1 << 20
+
+// Env is the machinery the simulators share: tenants and their clocks, the
+// journal, fault rules and the webhook outbox. One Env serves every provider
+// of a Fleet; a provider run on its own gets an Env of its own.
+type Env struct {
+	Clock    *Clock // the default tenant's business clock
+	Tenants  *Tenants
+	Journal  *Journal
+	Faults   *Faults
+	Webhooks *Outbox
+	Logger   *slog.Logger
+	Auth     AuthMode
+	MaxBody  int64 // request body limit in bytes
+
+	// JournalBody is how many bytes of each body the journal keeps.
+	JournalBody int
+
+	// CheckResponse, when set, validates every response a simulator gives
+	// against its contract and returns the violations. serve --validate
+	// sets it; core never imports the contracts package itself.
+	CheckResponse func(provider, route string, status int, body []byte) []string
+}
+
+// EnvConfig configures NewEnv. The zero value is usable: seed 1, a clock
+// that follows wall time, strict auth, loopback-only allow-list.
+type EnvConfig struct {
+	Seed        uint64
+	Clock       *Clock // the default tenant's clock; nil follows wall time
+	Auth        AuthMode
+	Allow       AllowList // the default tenant's IP allow-list; zero value is loopback only
+	JournalSize int
+	Logger      *slog.Logger
+}
+
+// NewEnv returns an Env holding the default tenant.
+func NewEnv(cfg EnvConfig) *Env {
+	if cfg.Clock == nil {
+		cfg.Clock = NewClock()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.Auth == "" {
+		cfg.Auth = AuthStrict
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = 1
+	}
+	e := &Env{
+		Clock:       cfg.Clock,
+		Tenants:     NewTenants(),
+		Journal:     NewJournal(cfg.JournalSize),
+		Faults:      NewFaults(),
+		Logger:      cfg.Logger,
+		Auth:        cfg.Auth,
+		MaxBody:     DefaultMaxBody,
+		JournalBody: DefaultJournalBody,
+	}
+	e.Webhooks = NewOutbox(e)
+	_ = e.Tenants.Add(&Tenant{ID: DefaultTenant, Seed: cfg.Seed, Clock: cfg.Clock, Allow: cfg.Allow})
+	return e
+}
+
+// Default returns the default tenant.
+func (e *Env) Default() *Tenant {
+	t, _ := e.Tenants.Get(DefaultTenant)
+	return t
+}
+
+// ClockOf returns the business clock of the named tenant, or the default
+// tenant's clock when it is unknown.
+func (e *Env) ClockOf(tenant string) *Clock {
+	if t, ok := e.Tenants.Get(tenant); ok {
+		return t.Clock
+	}
+	return e.Clock
+}

@@ -1,0 +1,206 @@
+package core
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// ReplayGuard remembers nonces for a time-to-live so each can be used only
+// once. It is bounded: past Max entries the oldest are forgotten early.
+// It is safe for concurrent use.
+type ReplayGuard struct {
+	TTL time.Duration
+	Max int
+
+	mu   sync.Mutex // guards seen and fifo
+	seen map[string]time.Time
+	fifo []nonceAt
+}
+
+type nonceAt struct {
+	key string
+	at  time.Time
+}
+
+// NewReplayGuard returns a guard that refuses a nonce seen within ttl.
+func NewReplayGuard(ttl time.Duration, max int) *ReplayGuard {
+	if max <= 0 {
+		max = 1 << 20
+	}
+	return &ReplayGuard{TTL: ttl, Max: max, seen: map[string]time.Time{}}
+}
+
+// Use records key at wall time now and reports whether it was fresh; a
+// false result means the nonce was replayed within the TTL.
+func (g *ReplayGuard) Use(key string, now time.Time) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	for len(g.fifo) > 0 && (now.Sub(g.fifo[0].at) > g.TTL || len(g.fifo) >= g.Max) {
+		old := g.fifo[0]
+		if at, ok := g.seen[old.key]; ok && at.Equal(old.at) {
+			delete(g.seen, old.key)
+		}
+		g.fifo = g.fifo[1:]
+	}
+	if at, ok := g.seen[key]; ok && now.Sub(at) <= g.TTL {
+		return false
+	}
+	g.seen[key] = now
+	g.fifo = append(g.fifo, nonceAt{key, now})
+	return true
+}
+
+// RateLimiter allows at most Limit events per key within any sliding
+// Window of wall time. It is safe for concurrent use.
+type RateLimiter struct {
+	Limit  int
+	Window time.Duration
+
+	mu   sync.Mutex // guards logs
+	logs map[string][]time.Time
+}
+
+// NewRateLimiter returns a limiter of limit events per window.
+func NewRateLimiter(limit int, window time.Duration) *RateLimiter {
+	return &RateLimiter{Limit: limit, Window: window, logs: map[string][]time.Time{}}
+}
+
+// Allow records an event for key at now if the limit permits and reports
+// whether it did; when it did not, retry says how long until it would.
+func (l *RateLimiter) Allow(key string, now time.Time) (ok bool, retry time.Duration) {
+	if l.Limit <= 0 {
+		return true, 0
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	log := l.logs[key]
+	i := 0
+	for i < len(log) && now.Sub(log[i]) >= l.Window {
+		i++
+	}
+	log = log[i:]
+	if len(log) >= l.Limit {
+		l.logs[key] = log
+		return false, l.Window - now.Sub(log[0])
+	}
+	l.logs[key] = append(log, now)
+	if len(l.logs) > 4096 {
+		for k, v := range l.logs {
+			if len(v) == 0 || now.Sub(v[len(v)-1]) >= l.Window {
+				delete(l.logs, k)
+			}
+		}
+	}
+	return true, 0
+}
+
+// Reset forgets every recorded event.
+func (l *RateLimiter) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.logs = map[string][]time.Time{}
+}
+
+// Errors from IdemStore.Begin.
+var (
+	ErrIdemMismatch = errors.New("idempotency key reused with a different request")
+	ErrIdemInFlight = errors.New("a request with this idempotency key is still being processed")
+)
+
+// IdemResponse is a response kept for replay under an idempotency key.
+type IdemResponse struct {
+	Status int         `json:"status"`
+	Header http.Header `json:"header,omitempty"`
+	Body   []byte      `json:"body"`
+}
+
+// IdemStore keeps the first response given for each idempotency key for a
+// time-to-live on the business clock, so a repeated request gets the
+// original answer and creates nothing. It is safe for concurrent use.
+type IdemStore struct {
+	TTL time.Duration
+
+	mu sync.Mutex // guards m
+	m  map[string]*idemEntry
+}
+
+type idemEntry struct {
+	Fingerprint string        `json:"fingerprint"`
+	At          time.Time     `json:"at"`
+	Resp        *IdemResponse `json:"resp,omitempty"` // nil while in flight
+}
+
+// NewIdemStore returns a store keeping responses for ttl.
+func NewIdemStore(ttl time.Duration) *IdemStore {
+	return &IdemStore{TTL: ttl, m: map[string]*idemEntry{}}
+}
+
+// Fingerprint hashes what makes two requests "the same" for idempotency:
+// method, path and body.
+func Fingerprint(method, path string, body []byte) string {
+	h := sha256.New()
+	h.Write([]byte(method))
+	h.Write([]byte{0})
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(bytes.TrimSpace(body))
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Begin claims key for a request with the given fingerprint at business
+// time now. It returns the stored response when the key was used before
+// with the same fingerprint; ErrIdemMismatch when it was used with a
+// different one; ErrIdemInFlight while the first request is still running.
+// With (nil, nil) the caller owns the key and must call Finish or Abort.
+func (s *IdemStore) Begin(key, fingerprint string, now time.Time) (*IdemResponse, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.m[key]; ok && now.Sub(e.At) < s.TTL {
+		switch {
+		case e.Fingerprint != fingerprint:
+			return nil, ErrIdemMismatch
+		case e.Resp == nil:
+			return nil, ErrIdemInFlight
+		}
+		r := *e.Resp
+		return &r, nil
+	}
+	if len(s.m) > 100_000 {
+		for k, e := range s.m {
+			if now.Sub(e.At) >= s.TTL {
+				delete(s.m, k)
+			}
+		}
+	}
+	s.m[key] = &idemEntry{Fingerprint: fingerprint, At: now}
+	return nil, nil
+}
+
+// Finish stores the response for a key claimed with Begin.
+func (s *IdemStore) Finish(key string, resp IdemResponse) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.m[key]; ok {
+		e.Resp = &resp
+	}
+}
+
+// Abort releases a key claimed with Begin without storing a response, so
+// the request may be retried (used when the first attempt failed).
+func (s *IdemStore) Abort(key string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.m, key)
+}
+
+// Reset forgets every key.
+func (s *IdemStore) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m = map[string]*idemEntry{}
+}

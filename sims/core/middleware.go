@@ -1,0 +1,259 @@
+package core
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+)
+
+// Wire is what core's middleware needs from a provider: its name, a cheap
+// unverified guess at the request's tenant (so fault rules can match by
+// tenant before auth runs), and its envelope's error writer.
+type Wire struct {
+	Provider   string
+	Identify   func(r *http.Request) string
+	WriteError func(w http.ResponseWriter, r *http.Request, err error)
+}
+
+// Middleware returns the chain every provider route runs through: journal,
+// recover, body limit, identify, faults, and (when CheckResponse is set)
+// the response contract check. Mount it on the provider's router with Use,
+// and wrap its NotFound and MethodNotAllowed handlers with it too, since
+// mux runs middleware only for matched routes.
+func (e *Env) Middleware(wire Wire) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			e.serve(wire, next, w, r)
+		})
+	}
+}
+
+// NotFound returns a handler that answers in wire's envelope that no route
+// matched, journaled like any other request.
+func (e *Env) NotFound(wire Wire) http.Handler {
+	return e.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusNotFound,
+			Message: fmt.Sprintf("no %s endpoint %s %s", wire.Provider, r.Method, r.URL.Path)})
+	}))
+}
+
+// MethodNotAllowed returns a handler for a known path called with the
+// wrong method, answered in wire's envelope.
+func (e *Env) MethodNotAllowed(wire Wire) http.Handler {
+	return e.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusMethodNotAllowed,
+			Message: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path)})
+	}))
+}
+
+func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http.Request) {
+	start := WallNow()
+	call := &Call{Provider: wire.Provider, Route: RouteName(r)}
+	r = r.WithContext(WithCall(r.Context(), call))
+	capture := e.JournalBody
+	if e.CheckResponse != nil {
+		capture = -1 // keep the whole body for the contract check
+	}
+	rec := &recorder{ResponseWriter: w, limit: capture}
+	var reqBody []byte
+
+	defer func() {
+		p := recover()
+		if p != nil && p != http.ErrAbortHandler { //nolint:errorlint // sentinel compared by identity, as net/http does
+			call.Defect = true
+			call.Err = fmt.Sprint(p)
+			e.Logger.Error("recovered panic: this is a mocksrv bug", "provider", wire.Provider,
+				"route", call.Route, "panic", call.Err, "stack", string(debug.Stack()))
+			if !rec.wrote {
+				wire.WriteError(rec, r, &Error{Kind: KindInternal, Message: "internal error"})
+			}
+		}
+		if p == http.ErrAbortHandler { //nolint:errorlint
+			call.Err = "connection dropped"
+		}
+		e.record(call, r, rec, reqBody, start)
+		if p == http.ErrAbortHandler { //nolint:errorlint
+			panic(p)
+		}
+	}()
+
+	if wire.Identify != nil {
+		call.Tenant = wire.Identify(r)
+	}
+	body, err := readBody(r, e.MaxBody)
+	reqBody = body
+	if err != nil {
+		wire.WriteError(rec, r, err)
+		return
+	}
+	if f := e.Faults.Match(call.Tenant, wire.Provider, call.Route, r.Method, false); f != nil {
+		call.Fault = f.Describe()
+		if !Sleep(r.Context(), f.Delay.D()) {
+			call.Err = "client went away during injected delay"
+			return
+		}
+		switch {
+		case f.Drop:
+			panic(http.ErrAbortHandler)
+		case f.Status != 0:
+			f.writeRaw(rec)
+			return
+		case f.RateLimit:
+			wire.WriteError(rec, r, &Error{Kind: KindRateLimited, Message: "rate limit exceeded (injected fault)"})
+			return
+		case f.Error != nil:
+			injected := *f.Error
+			wire.WriteError(rec, r, &injected)
+			return
+		}
+	}
+	next.ServeHTTP(rec, r)
+}
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+func readBody(r *http.Request, max int64) ([]byte, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return nil, nil
+	}
+	if max <= 0 {
+		max = DefaultMaxBody
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+	_ = r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return body, &Error{Kind: KindInvalid, Message: "could not read the request body: " + err.Error()}
+	}
+	if int64(len(body)) > max {
+		return body[:max], &Error{Kind: KindInvalid, Status: http.StatusRequestEntityTooLarge,
+			Message: fmt.Sprintf("request body is larger than the %d-byte limit", max)}
+	}
+	return body, nil
+}
+
+func (e *Env) record(call *Call, r *http.Request, rec *recorder, reqBody []byte, start time.Time) {
+	wall := WallNow()
+	status := rec.status
+	if status == 0 && rec.wrote {
+		status = http.StatusOK
+	}
+	if e.CheckResponse != nil && call.Route != "" && rec.wrote && !rec.hijacked {
+		call.Violations = append(call.Violations, e.CheckResponse(call.Provider, call.Route, status, rec.body.Bytes())...)
+		for _, v := range call.Violations {
+			e.Logger.Warn("contract violation", "provider", call.Provider, "route", call.Route, "violation", v)
+		}
+	}
+	entry := Entry{
+		Type:       "request",
+		Tenant:     call.Tenant,
+		Provider:   call.Provider,
+		Route:      call.Route,
+		Method:     r.Method,
+		Path:       r.URL.Path,
+		Query:      r.URL.RawQuery,
+		Status:     status,
+		At:         e.ClockOf(call.Tenant).Now(),
+		Wall:       wall.UTC(),
+		DurationMS: float64(wall.Sub(start).Microseconds()) / 1000,
+		Remote:     r.RemoteAddr,
+		Headers:    headerMap(r.Header),
+		Fault:      call.Fault,
+		Defect:     call.Defect,
+		Error:      call.Err,
+		Violations: call.Violations,
+	}
+	entry.Request, entry.Truncated = clip(reqBody, e.JournalBody)
+	var cut bool
+	entry.Response, cut = clip(rec.body.Bytes(), e.JournalBody)
+	entry.Truncated = entry.Truncated || cut || rec.dropped
+	e.Journal.Add(entry)
+}
+
+func clip(b []byte, n int) (string, bool) {
+	if n >= 0 && len(b) > n {
+		return string(b[:n]), true
+	}
+	return string(b), false
+}
+
+const maxJournalHeaders = 32
+
+func headerMap(h http.Header) map[string]string {
+	if len(h) == 0 {
+		return nil
+	}
+	m := make(map[string]string, min(len(h), maxJournalHeaders))
+	for k, v := range h {
+		if len(m) == maxJournalHeaders {
+			break
+		}
+		m[k] = strings.Join(v, ", ")
+	}
+	return m
+}
+
+// recorder remembers the status and (up to limit) the body a handler
+// writes, passing everything through.
+type recorder struct {
+	http.ResponseWriter
+	status   int
+	wrote    bool
+	hijacked bool
+	limit    int // bytes of body to keep; negative keeps all
+	body     bytes.Buffer
+	dropped  bool // some body bytes were not kept
+}
+
+func (rw *recorder) WriteHeader(status int) {
+	if rw.wrote {
+		return
+	}
+	rw.status, rw.wrote = status, true
+	rw.ResponseWriter.WriteHeader(status)
+}
+
+func (rw *recorder) Write(b []byte) (int, error) {
+	if !rw.wrote {
+		rw.WriteHeader(http.StatusOK)
+	}
+	keep := b
+	if rw.limit >= 0 {
+		if room := rw.limit - rw.body.Len(); room < len(b) {
+			keep, rw.dropped = b[:max(room, 0)], true
+		}
+	}
+	rw.body.Write(keep)
+	return rw.ResponseWriter.Write(b)
+}
+
+// Flush implements http.Flusher.
+func (rw *recorder) Flush() {
+	if f, ok := rw.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// Hijack implements http.Hijacker, for WebSocket upgrades.
+func (rw *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	h, ok := rw.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("core: the underlying ResponseWriter cannot be hijacked")
+	}
+	conn, brw, err := h.Hijack()
+	if err == nil {
+		rw.hijacked, rw.wrote, rw.status = true, true, http.StatusSwitchingProtocols
+	}
+	return conn, brw, err
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }

@@ -1,0 +1,487 @@
+package core
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// DefaultBackoff is the retry schedule of a webhook delivery on the
+// tenant's business clock: the first attempt is immediate, each later one
+// waits the next step after the previous failure.
+var DefaultBackoff = []time.Duration{0, 10 * time.Second, time.Minute, 5 * time.Minute,
+	30 * time.Minute, 2 * time.Hour, 8 * time.Hour, 24 * time.Hour}
+
+// Delivery states.
+const (
+	DeliveryPending    = "pending"     // waiting for its next attempt
+	DeliveryDelivered  = "delivered"   // the receiver accepted it
+	DeliveryFailed     = "failed"      // every attempt of the schedule failed
+	DeliveryNoEndpoint = "no_endpoint" // no URL is configured; set one and it is retried
+)
+
+// Endpoint is what a provider supplies to the outbox: how to sign a body
+// for one tenant, and whether a receiver's answer counts as accepted (most
+// want a 2xx; KeySecure also wants {"code":0} in the body).
+type Endpoint struct {
+	Sign   func(tenant string, body []byte, wall time.Time) (http.Header, error)
+	Accept func(status int, body []byte) bool
+}
+
+// Attempt is one try at delivering a webhook.
+type Attempt struct {
+	N          int               `json:"n"`
+	At         time.Time         `json:"at"`   // business time
+	Wall       time.Time         `json:"wall"` // real time
+	URL        string            `json:"url"`
+	Headers    map[string]string `json:"headers,omitempty"`
+	Status     int               `json:"status,omitempty"`
+	Response   string            `json:"response,omitempty"`
+	Error      string            `json:"error,omitempty"`
+	Fault      string            `json:"fault,omitempty"`
+	DurationMS float64           `json:"duration_ms"`
+}
+
+// Delivery is one webhook event on its way to a receiver.
+type Delivery struct {
+	ID       string    `json:"id"`
+	Tenant   string    `json:"tenant"`
+	Provider string    `json:"provider"`
+	Event    string    `json:"event"`
+	Body     string    `json:"body"` // the exact bytes sent and signed
+	State    string    `json:"state"`
+	Created  time.Time `json:"created"` // business time
+	NextAt   time.Time `json:"next_at"` // business time of the next attempt, while pending
+	Attempts []Attempt `json:"attempts"`
+
+	// RoundStart is the index in Attempts where the current retry schedule
+	// began; Redeliver starts a new round.
+	RoundStart int `json:"round_start,omitempty"`
+
+	inflight bool
+}
+
+// Outbox delivers provider events to the configured receivers at least
+// once, retrying with backoff on each tenant's business clock and
+// journaling every attempt. It is safe for concurrent use.
+type Outbox struct {
+	env     *Env
+	Client  *http.Client
+	Backoff []time.Duration
+	Keep    int // finished deliveries kept per tenant
+
+	mu         sync.Mutex // guards the fields below
+	endpoints  map[string]Endpoint
+	urls       map[string]string // provider → URL for every tenant
+	tenantURLs map[string]string // tenant + "/" + provider → URL
+	queue      []*Delivery       // in creation order
+	byID       map[string]*Delivery
+	seq        int
+	kick       chan struct{}
+}
+
+// NewOutbox returns an outbox journaling into env.
+func NewOutbox(env *Env) *Outbox {
+	return &Outbox{
+		env:        env,
+		Client:     &http.Client{Timeout: 10 * time.Second},
+		Backoff:    DefaultBackoff,
+		Keep:       1000,
+		endpoints:  map[string]Endpoint{},
+		urls:       map[string]string{},
+		tenantURLs: map[string]string{},
+		byID:       map[string]*Delivery{},
+		kick:       make(chan struct{}, 1),
+	}
+}
+
+// Register installs a provider's signer and acceptance rule.
+func (o *Outbox) Register(provider string, ep Endpoint) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.endpoints[provider] = ep
+}
+
+// SetURL sets where a provider's webhooks go: for one tenant, or for every
+// tenant without a URL of its own when tenant is "". Deliveries waiting for
+// an endpoint are retried at once.
+func (o *Outbox) SetURL(tenant, provider, url string) {
+	o.mu.Lock()
+	if tenant == "" {
+		o.urls[provider] = url
+	} else {
+		o.tenantURLs[tenant+"/"+provider] = url
+	}
+	for _, d := range o.queue {
+		if d.State == DeliveryNoEndpoint && d.Provider == provider && (tenant == "" || d.Tenant == tenant) {
+			d.State, d.NextAt = DeliveryPending, o.env.ClockOf(d.Tenant).Now()
+		}
+	}
+	o.mu.Unlock()
+	o.Kick()
+}
+
+// URL returns where a provider's webhooks for a tenant go, or "".
+func (o *Outbox) URL(tenant, provider string) string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.urlLocked(tenant, provider)
+}
+
+func (o *Outbox) urlLocked(tenant, provider string) string {
+	if u, ok := o.tenantURLs[tenant+"/"+provider]; ok {
+		return u
+	}
+	return o.urls[provider]
+}
+
+// Enqueue queues an event for delivery now (in business time) and returns
+// its delivery ID.
+func (o *Outbox) Enqueue(tenant, provider, event string, body []byte) string {
+	now := o.env.ClockOf(tenant).Now()
+	o.mu.Lock()
+	o.seq++
+	d := &Delivery{
+		ID: "wh_" + strconv.Itoa(o.seq), Tenant: tenant, Provider: provider, Event: event,
+		Body: string(body), State: DeliveryPending, Created: now, NextAt: now,
+	}
+	o.queue = append(o.queue, d)
+	o.byID[d.ID] = d
+	o.trimLocked(tenant)
+	o.mu.Unlock()
+	o.Kick()
+	return d.ID
+}
+
+// trimLocked drops the oldest finished deliveries of tenant beyond Keep.
+func (o *Outbox) trimLocked(tenant string) {
+	finished := 0
+	for _, d := range o.queue {
+		if d.Tenant == tenant && d.State != DeliveryPending && !d.inflight {
+			finished++
+		}
+	}
+	if finished <= o.Keep {
+		return
+	}
+	drop := finished - o.Keep
+	kept := o.queue[:0]
+	for _, d := range o.queue {
+		if drop > 0 && d.Tenant == tenant && d.State != DeliveryPending && !d.inflight {
+			drop--
+			delete(o.byID, d.ID)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	o.queue = kept
+}
+
+// Kick wakes the delivery loop.
+func (o *Outbox) Kick() {
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers due webhooks until ctx ends: at once when kicked, and on a
+// short wall-time tick so retries fire when a running business clock
+// reaches them.
+func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
+	t := Ticker(tick)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-o.kick:
+		}
+		o.Flush(ctx)
+	}
+}
+
+// Flush attempts every delivery that is due now and returns how many
+// attempts it made. Tests call it to deliver deterministically.
+func (o *Outbox) Flush(ctx context.Context) int {
+	due := o.claimDue()
+	var wg sync.WaitGroup
+	for _, d := range due {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			o.attempt(ctx, d)
+		}()
+	}
+	wg.Wait()
+	return len(due)
+}
+
+type claim struct {
+	d   *Delivery // read only its immutable fields outside o.mu
+	url string
+	ep  Endpoint
+	n   int
+}
+
+func (o *Outbox) claimDue() []claim {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var due []claim
+	for _, d := range o.queue {
+		if d.State != DeliveryPending || d.inflight {
+			continue
+		}
+		t, ok := o.env.Tenants.Get(d.Tenant)
+		if !ok {
+			d.State = DeliveryFailed
+			continue
+		}
+		if t.Clock.Now().Before(d.NextAt) {
+			continue
+		}
+		url := o.urlLocked(d.Tenant, d.Provider)
+		if url == "" {
+			d.State = DeliveryNoEndpoint
+			continue
+		}
+		d.inflight = true
+		due = append(due, claim{d: d, url: url, ep: o.endpoints[d.Provider], n: len(d.Attempts) + 1})
+	}
+	return due
+}
+
+func (o *Outbox) attempt(ctx context.Context, c claim) {
+	d := c.d
+	clock := o.env.ClockOf(d.Tenant)
+	start := WallNow()
+	a := Attempt{N: c.n, At: clock.Now(), Wall: start.UTC(), URL: c.url}
+	copies := 1
+	if f := o.env.Faults.Match(d.Tenant, d.Provider, d.Event, http.MethodPost, true); f != nil {
+		a.Fault = f.Describe()
+		Sleep(ctx, f.Delay.D())
+		switch {
+		case f.Drop:
+			a.Error = "dropped by fault rule"
+		case f.Status != 0:
+			a.Status, a.Error = f.Status, "receiver answer replaced by fault rule"
+		case f.Duplicate:
+			copies = 2
+		}
+	}
+	accepted := false
+	if a.Error == "" {
+		for i := 0; i < copies; i++ {
+			accepted = o.send(ctx, c, &a) || accepted
+		}
+	}
+	a.DurationMS = float64(WallNow().Sub(start).Microseconds()) / 1000
+	o.finish(d, a, accepted)
+}
+
+// send makes one HTTP POST and fills a with what happened.
+func (o *Outbox) send(ctx context.Context, c claim, a *Attempt) bool {
+	body := []byte(c.d.Body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
+	if err != nil {
+		a.Error = err.Error()
+		return false
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "mocksrv-webhooks/1")
+	if c.ep.Sign != nil {
+		h, err := c.ep.Sign(c.d.Tenant, body, WallNow())
+		if err != nil {
+			a.Error = "signing: " + err.Error()
+			return false
+		}
+		for k, v := range h {
+			req.Header[k] = v
+		}
+	}
+	a.Headers = headerMap(req.Header)
+	resp, err := o.Client.Do(req)
+	if err != nil {
+		a.Error = err.Error()
+		return false
+	}
+	defer resp.Body.Close()
+	rb, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+	a.Status, a.Response = resp.StatusCode, string(rb)
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if ok && c.ep.Accept != nil {
+		ok = c.ep.Accept(resp.StatusCode, rb)
+	}
+	if !ok && a.Error == "" {
+		a.Error = "receiver did not accept the delivery"
+	}
+	return ok
+}
+
+func (o *Outbox) finish(d *Delivery, a Attempt, accepted bool) {
+	o.mu.Lock()
+	d.inflight = false
+	d.Attempts = append(d.Attempts, a)
+	switch {
+	case accepted:
+		d.State, d.NextAt = DeliveryDelivered, time.Time{}
+	case len(d.Attempts)-d.RoundStart >= len(o.Backoff):
+		d.State, d.NextAt = DeliveryFailed, time.Time{}
+	default:
+		d.NextAt = a.At.Add(o.Backoff[len(d.Attempts)-d.RoundStart])
+	}
+	o.trimLocked(d.Tenant)
+	o.mu.Unlock()
+
+	if accepted {
+		a.Error = ""
+	}
+	o.env.Journal.Add(Entry{
+		Type: "webhook", Tenant: d.Tenant, Provider: d.Provider, Route: d.Event,
+		Method: http.MethodPost, Path: a.URL, Status: a.Status, At: a.At, Wall: a.Wall,
+		DurationMS: a.DurationMS, Headers: a.Headers, Request: d.Body, Response: a.Response,
+		Fault: a.Fault, Error: a.Error,
+	})
+}
+
+// Deliveries returns copies of the deliveries every filter accepts, oldest
+// first.
+func (o *Outbox) Deliveries(filters ...func(Delivery) bool) []Delivery {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var out []Delivery
+next:
+	for _, d := range o.queue {
+		c := *d
+		c.Attempts = append([]Attempt(nil), d.Attempts...)
+		for _, f := range filters {
+			if !f(c) {
+				continue next
+			}
+		}
+		out = append(out, c)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	return out
+}
+
+// Delivery returns a copy of one delivery.
+func (o *Outbox) Delivery(id string) (Delivery, bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	d, ok := o.byID[id]
+	if !ok {
+		return Delivery{}, false
+	}
+	c := *d
+	c.Attempts = append([]Attempt(nil), d.Attempts...)
+	return c, true
+}
+
+// ErrNoDelivery is returned for an unknown delivery ID.
+var ErrNoDelivery = errors.New("no such webhook delivery")
+
+// Redeliver makes a delivery due again now, whatever its state, with a
+// fresh retry schedule.
+func (o *Outbox) Redeliver(id string) error {
+	o.mu.Lock()
+	d, ok := o.byID[id]
+	if !ok {
+		o.mu.Unlock()
+		return fmt.Errorf("%w: %q", ErrNoDelivery, id)
+	}
+	d.State, d.NextAt = DeliveryPending, o.env.ClockOf(d.Tenant).Now()
+	d.RoundStart = len(d.Attempts)
+	o.mu.Unlock()
+	o.Kick()
+	return nil
+}
+
+// DropTenant forgets a tenant's deliveries and URLs.
+func (o *Outbox) DropTenant(tenant string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	kept := o.queue[:0]
+	for _, d := range o.queue {
+		if d.Tenant == tenant {
+			delete(o.byID, d.ID)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	o.queue = kept
+	for k := range o.tenantURLs {
+		if len(k) > len(tenant) && k[:len(tenant)+1] == tenant+"/" {
+			delete(o.tenantURLs, k)
+		}
+	}
+}
+
+// DropWhere forgets every delivery drop accepts (a provider's Reset).
+func (o *Outbox) DropWhere(drop func(Delivery) bool) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	kept := o.queue[:0]
+	for _, d := range o.queue {
+		if !d.inflight && drop(*d) {
+			delete(o.byID, d.ID)
+			continue
+		}
+		kept = append(kept, d)
+	}
+	o.queue = kept
+}
+
+// OutboxState is the outbox's saved form.
+type OutboxState struct {
+	Seq        int               `json:"seq"`
+	URLs       map[string]string `json:"urls,omitempty"`
+	TenantURLs map[string]string `json:"tenant_urls,omitempty"`
+	Deliveries []Delivery        `json:"deliveries,omitempty"`
+}
+
+// State returns the outbox's saved form.
+func (o *Outbox) State() OutboxState {
+	ds := o.Deliveries()
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := OutboxState{Seq: o.seq, URLs: map[string]string{}, TenantURLs: map[string]string{}, Deliveries: ds}
+	for k, v := range o.urls {
+		s.URLs[k] = v
+	}
+	for k, v := range o.tenantURLs {
+		s.TenantURLs[k] = v
+	}
+	return s
+}
+
+// Restore replaces the outbox's deliveries and tenant URLs with a saved
+// form. Provider-wide URLs from the saved form fill in only where the
+// command line gave none.
+func (o *Outbox) Restore(s OutboxState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.seq = max(o.seq, s.Seq)
+	for k, v := range s.URLs {
+		if _, ok := o.urls[k]; !ok {
+			o.urls[k] = v
+		}
+	}
+	for k, v := range s.TenantURLs {
+		o.tenantURLs[k] = v
+	}
+	o.queue, o.byID = nil, map[string]*Delivery{}
+	for i := range s.Deliveries {
+		d := s.Deliveries[i]
+		o.queue = append(o.queue, &d)
+		o.byID[d.ID] = &d
+	}
+}

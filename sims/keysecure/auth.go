@@ -1,0 +1,157 @@
+package keysecure
+
+// Authentication — KeySecure Open API "Request headers" and "Get Token".
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+var timestamp13 = regexp.MustCompile(`^[0-9]{13}$`)
+
+// identify guesses the request's tenant from its Api-Key, unverified, so
+// fault rules can match by tenant before authentication runs.
+func (s *Server) identify(r *http.Request) string {
+	if w, ok := s.byKey(r.Header.Get("Api-Key")); ok {
+		return w.tenant.ID
+	}
+	if s.opts.auth != core.AuthStrict {
+		return core.DefaultTenant
+	}
+	return ""
+}
+
+type worldKey struct{}
+
+// worldOf returns the world authenticate attached to the request.
+func worldOf(r *http.Request) *world {
+	w, _ := r.Context().Value(worldKey{}).(*world)
+	return w
+}
+
+// authenticate checks the headers every call but Get Token carries:
+// Api-Key, Timestamp, Access-Token, and the source IP.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w, err := s.checkKey(r)
+		if err == nil && s.opts.auth == core.AuthStrict {
+			err = s.checkToken(r, w)
+		} else if err == nil && s.opts.auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
+			err = fail(1006, text{})
+		}
+		if err != nil {
+			s.writeError(rw, r, err)
+			return
+		}
+		core.CallOf(r).Tenant = w.tenant.ID
+		next.ServeHTTP(rw, r.WithContext(contextWithWorld(r, w)))
+	})
+}
+
+// checkKey verifies Api-Key, Timestamp and the IP allow-list, in that
+// order: 1002 missing key, 1005 bad timestamp, 1008 unknown key, 1003 IP.
+func (s *Server) checkKey(r *http.Request) (*world, error) {
+	key := r.Header.Get("Api-Key")
+	switch s.opts.auth {
+	case core.AuthOff:
+		if w, ok := s.byKey(key); ok {
+			return w, nil
+		}
+		return s.defaultWorld(), nil
+	case core.AuthLenient:
+		if key == "" {
+			return nil, fail(1002, text{})
+		}
+		if w, ok := s.byKey(key); ok {
+			return w, nil
+		}
+		return s.defaultWorld(), nil
+	}
+	if key == "" {
+		return nil, fail(1002, text{})
+	}
+	if err := s.checkTimestamp(r); err != nil {
+		return nil, err
+	}
+	w, ok := s.byKey(key)
+	if !ok {
+		return nil, fail(1008, text{"%s", "%s"}, key)
+	}
+	if !w.tenant.Allow.Allows(r) {
+		return nil, fail(1003, text{"%s is not on the allow-list of this Api-Key", "%s 不在该 Api-Key 的白名单内"}, r.RemoteAddr)
+	}
+	return w, nil
+}
+
+// checkTimestamp enforces the published rule: 13 digits of Unix ms, not in
+// the future, at most 60 s old, on the wall clock (moving business time
+// never breaks authentication).
+func (s *Server) checkTimestamp(r *http.Request) error {
+	raw := r.Header.Get("Timestamp")
+	if !timestamp13.MatchString(raw) {
+		return fail(1005, text{"Timestamp must be 13 digits of Unix milliseconds, got %q", "Timestamp 必须为 13 位毫秒时间戳，实际为 %q"}, raw)
+	}
+	ms, _ := strconv.ParseInt(raw, 10, 64)
+	ts, now := time.UnixMilli(ms), s.Env.Clock.Wall()
+	switch {
+	case ts.After(now):
+		return fail(1005, text{"Timestamp %s is %s in the future", "Timestamp %s 超前服务器时间 %s"}, raw, ts.Sub(now).Round(time.Millisecond))
+	case now.Sub(ts) > s.opts.tsWindow:
+		return fail(1005, text{"Timestamp %s is %s old (limit %s)", "Timestamp %s 已过去 %s（上限 %s）"}, raw, now.Sub(ts).Round(time.Millisecond), s.opts.tsWindow)
+	}
+	return nil
+}
+
+// checkToken verifies the Access-Token: 1006 missing, 1007 unknown,
+// revoked or expired on the business clock.
+func (s *Server) checkToken(r *http.Request, w *world) error {
+	tok := r.Header.Get("Access-Token")
+	if tok == "" {
+		return fail(1006, text{})
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	exp, ok := w.tokens[tok]
+	switch {
+	case !ok:
+		return fail(1007, text{"the token is unknown to this Api-Key or was revoked", "该 Token 不属于此 Api-Key 或已被撤销"})
+	case !w.now().Before(exp):
+		return fail(1007, text{"the token expired at %s", "Token 已于 %s 过期"}, exp.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// tokenData is the data of GET /open-api/v1/merchant/token.
+type tokenData struct {
+	AccessToken string `json:"access_token"`
+	ExpiredTime int64  `json:"expired_time"` // Unix ms
+}
+
+// handleTokenGet handles "GET /open-api/v1/merchant/token". It needs only
+// Api-Key and Timestamp.
+func (s *Server) handleTokenGet(r *http.Request) (any, error) {
+	w, err := s.checkKey(r)
+	if err != nil {
+		return nil, err
+	}
+	core.CallOf(r).Tenant = w.tenant.ID
+	if ok, retry := s.tokenLimiter.Allow(w.creds.APIKey, s.Env.Clock.Wall()); !ok {
+		return nil, fail(1009, text{"at most %d tokens per minute; retry in %s", "每分钟最多获取 %d 次 Token，请 %s 后重试"}, s.opts.tokenLimit, retry.Round(time.Second))
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	now := w.now()
+	for t, exp := range w.tokens {
+		if s.opts.revokeTokens || !now.Before(exp) {
+			delete(w.tokens, t)
+		}
+	}
+	tok := w.newTokenLocked()
+	exp := now.Add(s.opts.tokenTTL)
+	w.tokens[tok] = exp
+	return tokenData{AccessToken: tok, ExpiredTime: exp.UnixMilli()}, nil
+}

@@ -1,0 +1,47 @@
+package keysecure
+
+// Assertion helpers for users' tests (miniredis's check.go).
+
+import "github.com/mocksrv/mocksrv/sims/core"
+
+// CheckCardStatus fails t unless the default tenant's card has status want.
+func (s *Server) CheckCardStatus(t core.T, cardNo string, want CardStatus) {
+	t.Helper()
+	c, ok := s.Card(cardNo)
+	switch {
+	case !ok:
+		t.Errorf("keysecure: card %s does not exist", cardNo)
+	case c.Status != want:
+		t.Errorf("keysecure: card %s is %s, want %s (last change: %s)", cardNo, c.Status, want, c.Reason)
+	}
+}
+
+// CheckCardholderStatus fails t unless the cardholder has status want.
+func (s *Server) CheckCardholderStatus(t core.T, cardholderNo string, want CardholderStatus) {
+	t.Helper()
+	h, ok := s.Cardholder(cardholderNo)
+	switch {
+	case !ok:
+		t.Errorf("keysecure: cardholder %s does not exist", cardholderNo)
+	case h.Status != want:
+		t.Errorf("keysecure: cardholder %s is %s, want %s", cardholderNo, h.Status, want)
+	}
+}
+
+// CheckBalance fails t unless the cardholder's TUSDT balance equals want
+// (a decimal string: "100", "100.00").
+func (s *Server) CheckBalance(t core.T, cardholderNo, want string) {
+	t.Helper()
+	w, err := core.ParseDecimal(want)
+	if err != nil {
+		t.Errorf("keysecure: CheckBalance: %v", err)
+		return
+	}
+	h, ok := s.Cardholder(cardholderNo)
+	switch {
+	case !ok:
+		t.Errorf("keysecure: cardholder %s does not exist", cardholderNo)
+	case h.Balance.Cmp(w) != 0:
+		t.Errorf("keysecure: cardholder %s holds %s %s, want %s", cardholderNo, h.Balance.StringFixed(2), Currency, w.StringFixed(2))
+	}
+}

@@ -1,0 +1,105 @@
+package keysecure
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// world is one tenant's KeySecure state.
+type world struct {
+	mu sync.Mutex // guards every field below
+
+	tenant *core.Tenant
+	outbox *core.Outbox
+	creds  Credentials
+	mode   Mode
+	pci    bool
+	faker  *core.Faker
+	agenda core.Agenda
+	seq    int // order-number sequence
+	tokSeq int // access-token sequence
+
+	cardholders *core.Table[Cardholder]
+	cards       *core.Table[Card]
+	consumes    *core.Table[Consumption]
+	transfers   *core.Table[Transfer]
+
+	holderByUnique   map[string]string // cardholder_unique_no → cardholder_no
+	cardByUnique     map[string]string // card_unique_no → card_no
+	transferByUnique map[string]string // transfer_unique_no → transfer_no
+	tokens           map[string]time.Time // Access-Token → expiry (business time)
+	clientTokens     map[string]time.Time // one-time PCI client tokens → expiry
+
+	// Money, all in TUSDT. The merchant's reserve funds cardholders through
+	// transfers; consumptions pay merchants (settled) and fees. Their sum
+	// with every cardholder balance is constant.
+	reserve core.Decimal
+	settled core.Decimal
+	fees    core.Decimal
+}
+
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode, reserve core.Decimal) *world {
+	w := &world{
+		tenant: t, outbox: outbox, creds: creds, mode: mode, pci: true,
+		faker:            core.NewFaker(t.SubSeed(Name)),
+		cardholders:      core.NewTable(func(c Cardholder) time.Time { return c.CreatedAt }),
+		cards:            core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
+		consumes:         core.NewTable(func(c Consumption) time.Time { return c.CreatedAt }),
+		transfers:        core.NewTable(func(t Transfer) time.Time { return t.CreatedAt }),
+		holderByUnique:   map[string]string{},
+		cardByUnique:     map[string]string{},
+		transferByUnique: map[string]string{},
+		tokens:           map[string]time.Time{},
+		clientTokens:     map[string]time.Time{},
+		reserve:          reserve,
+	}
+	w.cards.AddIndex("cardholder", func(c Card) string { return c.CardholderNo })
+	w.consumes.AddIndex("card", func(c Consumption) string { return c.CardNo })
+	w.consumes.AddIndex("cardholder", func(c Consumption) string { return c.CardholderNo })
+	w.transfers.AddIndex("cardholder", func(t Transfer) string { return t.CardholderNo })
+	return w
+}
+
+// now returns the tenant's business time.
+func (w *world) now() time.Time { return w.tenant.Clock.Now() }
+
+// nextNo returns a new order number: a letter, the business date (UTC+8)
+// and a sequence, like the docs' "C202605220001".
+func (w *world) nextNoLocked(prefix string) string {
+	w.seq++
+	return fmt.Sprintf("%s%s%04d", prefix, w.now().In(zoneCN).Format("20060102"), w.seq)
+}
+
+// zoneCN is KeySecure's home zone, UTC+8.
+var zoneCN = time.FixedZone("UTC+8", 8*3600)
+
+// newTokenLocked mints an Access-Token: deterministic for a seed and
+// sequence, unguessable without the api secret, and independent of the
+// fake-data stream.
+func (w *world) newTokenLocked() string {
+	w.tokSeq++
+	m := hmac.New(sha256.New, []byte(w.creds.APISecret))
+	fmt.Fprintf(m, "access-token/%s/%d", w.tenant.ID, w.tokSeq)
+	return "ks_at_" + hex.EncodeToString(m.Sum(nil))[:40]
+}
+
+// conserved reports the money invariant: reserve + balances + settled +
+// fees. It never changes after the tenant starts.
+func (w *world) conservedLocked() core.Decimal {
+	total := w.reserve.Add(w.settled).Add(w.fees)
+	w.cardholders.Each(func(c Cardholder) bool { total = total.Add(c.Balance); return true })
+	return total
+}
+
+// isMagic reports whether s contains the magic word, case-insensitively.
+func isMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
