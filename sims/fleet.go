@@ -8,11 +8,12 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/contracts"
 	"github.com/mocksrv/mocksrv/sims/bkj"
@@ -46,6 +47,9 @@ type Provider interface {
 
 	Snapshot(tenant string) (json.RawMessage, error)
 	Restore(t *core.Tenant, state json.RawMessage) error
+
+	// Router exposes the named routes, for the contract surface check.
+	Router() *mux.Router
 }
 
 // AllProviders lists every provider mocksrv simulates, in a stable order.
@@ -63,6 +67,9 @@ type config struct {
 	validate    bool
 	adminToken  string
 	ks          []keysecure.Option
+	bkj         []bkj.Option
+	uqpay       []uqpay.Option
+	decard      []decard.Option
 }
 
 // Option configures a Fleet.
@@ -124,6 +131,21 @@ func WithKeySecure(opts ...keysecure.Option) Option {
 	return func(c *config) error { c.ks = append(c.ks, opts...); return nil }
 }
 
+// WithBKJ passes options to the bkj simulator.
+func WithBKJ(opts ...bkj.Option) Option {
+	return func(c *config) error { c.bkj = append(c.bkj, opts...); return nil }
+}
+
+// WithUQPay passes options to the UQPay simulator.
+func WithUQPay(opts ...uqpay.Option) Option {
+	return func(c *config) error { c.uqpay = append(c.uqpay, opts...); return nil }
+}
+
+// WithDeCard passes options to the DeCard simulator.
+func WithDeCard(opts ...decard.Option) Option {
+	return func(c *config) error { c.decard = append(c.decard, opts...); return nil }
+}
+
 func known(name string) bool {
 	for _, p := range AllProviders {
 		if p == name {
@@ -175,22 +197,23 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 			continue
 		}
 		var p Provider
+		var err error
 		switch name {
 		case "bkj":
-			f.BKJ = bkj.New(env)
+			f.BKJ, err = bkj.New(append([]bkj.Option{bkj.WithEnv(env)}, cfg.bkj...)...)
 			p = f.BKJ
 		case "keysecure":
-			s, err := keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, cfg.ks...)...)
-			if err != nil {
-				return nil, err
-			}
-			f.KeySecure, p = s, s
+			f.KeySecure, err = keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, cfg.ks...)...)
+			p = f.KeySecure
 		case "uqpay":
-			f.UQPay = uqpay.New(env)
+			f.UQPay, err = uqpay.New(append([]uqpay.Option{uqpay.WithEnv(env)}, cfg.uqpay...)...)
 			p = f.UQPay
 		case "decard":
-			f.DeCard = decard.New(env)
+			f.DeCard, err = decard.New(append([]decard.Option{decard.WithEnv(env)}, cfg.decard...)...)
 			p = f.DeCard
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		f.providers = append(f.providers, p)
 		f.byName[name] = p
@@ -330,7 +353,7 @@ func (f *Fleet) notServed(w http.ResponseWriter, r *http.Request) {
 
 var providerPrefixes = map[string][]string{
 	"bkj": {"/openapi/"}, "keysecure": {"/open-api/"}, "uqpay": {"/api/"},
-	"decard": {"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/"},
+	"decard": {"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/", "/ws/"},
 }
 
 func ownsPath(provider, path string) bool {
@@ -672,13 +695,3 @@ func (f *Fleet) UnmarshalState(b []byte) error {
 func (f *Fleet) Changes() uint64 {
 	return f.Journal.LastSeq() + f.mutations.Load()<<32
 }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-

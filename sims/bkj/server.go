@@ -10,32 +10,52 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/gorilla/mux"
+
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // Name is the provider's name in the journal, fault rules and admin API.
 const Name = "bkj"
 
+// Option configures a Server.
+type Option func(*Server) error
+
+// WithEnv shares an Env with other providers; the Fleet does this.
+func WithEnv(e *core.Env) Option { return func(s *Server) error { s.Env = e; return nil } }
+
 // Server answers every bkj path with a "not simulated yet" error.
 type Server struct {
 	*core.Env
-	handler http.Handler
+	router *mux.Router
 
 	mu    sync.Mutex // guards creds
 	creds map[string]Credentials
 }
 
-// New returns a placeholder server sharing env.
-func New(env *core.Env) *Server {
-	s := &Server{Env: env, creds: map[string]Credentials{}}
+// New returns a placeholder server.
+func New(opts ...Option) (*Server, error) {
+	s := &Server{creds: map[string]Credentials{}}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	if s.Env == nil {
+		s.Env = core.NewEnv(core.EnvConfig{})
+	}
 	wire := core.Wire{Provider: Name, WriteError: writeError}
-	s.handler = env.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.router = mux.NewRouter()
+	s.router.NotFoundHandler = s.Env.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, r, &core.Error{Kind: core.KindUnavailable, Message: fmt.Sprintf(
 			"bkj is not simulated yet by mocksrv: %s %s has no handler", r.Method, r.URL.Path)})
 	}))
-	_, _ = s.AddTenant(env.Default(), nil)
-	return s
+	_, err := s.AddTenant(s.Env.Default(), nil)
+	return s, err
 }
+
+// Router returns the (empty) router.
+func (s *Server) Router() *mux.Router { return s.router }
 
 // Name returns the provider name.
 func (s *Server) Name() string { return Name }
@@ -44,7 +64,7 @@ func (s *Server) Name() string { return Name }
 func (s *Server) Prefixes() []string { return prefixes }
 
 // Handler returns the HTTP handler.
-func (s *Server) Handler() http.Handler { return s.handler }
+func (s *Server) Handler() http.Handler { return s.router }
 
 // RouteNames returns no names: nothing is simulated yet.
 func (s *Server) RouteNames() []string { return nil }

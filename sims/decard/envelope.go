@@ -7,7 +7,7 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-var prefixes = []string{"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/"}
+var prefixes = []string{"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/", "/ws/"}
 
 // Credentials are a tenant's DeCard API credentials.
 type Credentials struct {

@@ -1,0 +1,102 @@
+// Package keysecure simulates KeySecure's card-issuing "payment merchant"
+// open platform (docs-payment-merchant.keysecure.io): cardholders with
+// Sumsub KYC, virtual and physical cards, TUSDT accounts funded from the
+// merchant reserve, consumptions and callbacks.
+//
+// # Base path
+//
+// /open-api/v1 on the host (sandbox-openplatform.keysecure.io in real
+// life). Point a client at http://127.0.0.1:8080 and keep the paths.
+//
+// # Auth
+//
+// GET /open-api/v1/merchant/token with Api-Key and Timestamp returns
+// {access_token, expired_time (Unix ms)}. Every other call sends Api-Key,
+// Timestamp and Access-Token. Timestamp is 13-digit Unix milliseconds, not
+// in the future and at most 60 s old (wall clock) → else 1005; missing
+// Api-Key 1002, unknown 1008, missing token 1006, unknown, revoked or
+// expired token 1007 (expiry on the business clock, so moving the clock
+// expires tokens), client address not on the tenant's allow-list (loopback
+// by default) 1003. Language: zh_CN answers in Chinese. The default tenant's
+// credentials are DefaultAPIKey and DefaultAPISecret.
+//
+// # Envelope
+//
+// HTTP 200 and {code, msg, data} for success (code 0, msg "Success") and
+// business errors alike; errors carry data null and a msg that starts with
+// the code's published text and then names the problem (parameter errors
+// name the snake_case field). See envelope.go for the code table.
+//
+// # Paging
+//
+// List requests (card, cardholder, consume, transfer) carry page (0-based,
+// default 0) and size (default 10, 1–100) in the POST body, plus a
+// mandatory start_time/end_time window (yyyy-MM-dd or yyyy-MM-dd HH:mm:ss,
+// read in the Timezone header's zone, default UTC+8; a date alone covers the
+// whole day) of at most 90 days: end before start 1019, longer 1020. The
+// answer is {list: […]} with no total. Lists are newest first.
+//
+// # Endpoints
+//
+// Everything in the API list: token; cardholder apply, list, info; card
+// apply, list, detail, private info, active, status update, pin set;
+// consume info and list; PCI client token; account transfer, info and
+// transfer list, card package list (credit-extension mode); card BIN list
+// (authorization mode, POST /card/support/bins). Plus one mocksrv
+// extension, POST /open-api/v1/sandbox/consume, which simulates a purchase,
+// ATM withdrawal, refund or reversal on a card.
+//
+// # Lifecycles (business clock)
+//
+// A cardholder goes Pending → In_progress (30 s) → Approved or Rejected
+// (2 min); a share token containing "reject" is rejected, one containing
+// "hold" is never decided (use the admin API's kyc action). A card is
+// Pending for 1 min, then Activated (virtual) or ToActivate (physical, until
+// /card/active with the encrypted CVV); a card_unique_no starting with
+// "fail" makes the application Fail. Merchants move Activated ↔ Frozen and
+// Activated/Frozen/ToActivate → Delete (terminal); anything else is 4002.
+// Cards expire at the end of their expiry month (3 years) and are then
+// deleted with reason "Card expired". Every status change sends a
+// Card_update callback.
+//
+// # Money
+//
+// Exact decimals in TUSDT. Transfers In move money from the merchant
+// reserve (1,000,000.00 at start) to a cardholder, Out the other way; no
+// balance goes below zero (3001). Consumptions take amount plus fees from
+// the cardholder; refunds and reversals return an earlier debit's amount.
+// Reserve + balances + paid to merchants + fees never changes (Ledger).
+//
+// # Callbacks
+//
+// Card_update, Consumption and Auth (authorization mode, for cards applied
+// by BIN) are POSTed as {id, action, data} to the tenant's KeySecure webhook
+// URL with headers Timestamp, Signature, Sign-Version: V1 and Timezone:
+// UTC+8, signed as SignUtils does (see CallbackSignature), and retried with
+// backoff until the merchant answers {"code":0}.
+//
+// # Deviations
+//
+// Where the docs are silent mocksrv chooses, and says so here:
+//   - Error texts of 2008, 2009, 3001, 3002 and 4001–4011 are ours (the
+//     published table stops at 2007); 4005, 4016, 4017 follow the PIN page.
+//   - Unknown paths answer HTTP 404 with code 404; a body over 1 MiB is 1004.
+//   - Access-Tokens live 2 h (WithTokenTTL) and coexist (WithTokenRevocation);
+//     at most 60 token requests per Api-Key per minute, else 1009
+//     (WithTokenRateLimit).
+//   - The AES key is the api secret's UTF-8 bytes, which must be 16, 24 or
+//     32 long (WithAESKey offers sha256 and base64). Default secrets are 32
+//     characters. Private info's exp_year is 4 digits, exp_month 2.
+//   - Integration mode defaults to BOTH so one tenant can call every
+//     endpoint; a tenant can be created in CREDIT_EXTENSION or
+//     AUTHORIZATION mode, and then the other mode's endpoints answer 1012.
+//   - Cardholder info lists accounts under account_list (the docs' name is
+//     not published) and only issued cards (ToActivate, Activated, Frozen)
+//     under card_list.
+//   - Callback data nested objects are signed as compact JSON with sorted
+//     keys (fastjson's default ordering); the PCI iframe is not simulated,
+//     only its one-time token.
+//   - The card catalogue is fixed: packages PKG-VIRTUAL-STD, PKG-VIRTUAL-PLUS
+//     (1.5% consumption fee), PKG-PHYSICAL-STD; BINs BIN-48655511 and
+//     BIN-53199307.
+package keysecure

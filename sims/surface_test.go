@@ -1,0 +1,66 @@
+package sims_test
+
+import (
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/sims"
+)
+
+// TestSurfaceParity checks, for every provider, that the simulator's named
+// routes and the operations of its OpenAPI document match one to one:
+// same names (operationId = route name), methods and path templates.
+func TestSurfaceParity(t *testing.T) {
+	t.Parallel()
+	f, err := sims.NewFleet()
+	require.NoError(t, err)
+	for _, p := range f.Providers() {
+		t.Run(p.Name(), func(t *testing.T) {
+			t.Parallel()
+			doc, err := contracts.Document(p.Name())
+			require.NoError(t, err)
+			want := map[string]string{}
+			for _, o := range doc.Operations {
+				want[o.ID] = strings.ToUpper(o.Method) + " " + o.Path
+			}
+			got := map[string]string{}
+			err = p.Router().Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+				name := rt.GetName()
+				if name == "" {
+					return nil
+				}
+				tpl, err := rt.GetPathTemplate()
+				require.NoError(t, err)
+				methods, err := rt.GetMethods()
+				require.NoError(t, err, "route %s has no method", name)
+				require.Len(t, methods, 1, "route %s: one method per route", name)
+				_, dup := got[name]
+				require.False(t, dup, "route name %s used twice", name)
+				got[name] = methods[0] + " " + tpl
+				return nil
+			})
+			require.NoError(t, err)
+			assert.Equal(t, keys(want), keys(got), "operationIds vs route names")
+			for name, w := range want {
+				if g, ok := got[name]; ok {
+					assert.Equal(t, w, g, "route %s", name)
+				}
+			}
+		})
+	}
+}
+
+func keys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
