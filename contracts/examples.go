@@ -13,11 +13,11 @@ import (
 // x-published-examples.
 type Example struct {
 	Provider string `json:"provider"`
-	File     string `json:"file"`               // file name as published (fixtures/<provider>/…)
-	Schema   string `json:"schema"`             // schema id it must satisfy
+	File     string `json:"file"`                // file name as published (fixtures/<provider>/…)
+	Schema   string `json:"schema"`              // schema id it must satisfy
 	Op       string `json:"operation,omitempty"` // operationId, for request and response examples
-	Webhook  string `json:"webhook,omitempty"`  // event type, for webhook examples
-	Part     string `json:"part"`               // request, response, push or reply
+	Webhook  string `json:"webhook,omitempty"`   // event type, for webhook examples
+	Part     string `json:"part"`                // request, response, push or reply
 }
 
 // Examples returns every published example named in a provider's OpenAPI

@@ -79,7 +79,9 @@ type Option func(*config) error
 func WithSeed(seed uint64) Option { return func(c *config) error { c.seed = seed; return nil } }
 
 // WithClock sets the default tenant's business clock (default: follows wall time).
-func WithClock(clock *core.Clock) Option { return func(c *config) error { c.clock = clock; return nil } }
+func WithClock(clock *core.Clock) Option {
+	return func(c *config) error { c.clock = clock; return nil }
+}
 
 // WithAuth sets how strictly every provider checks credentials.
 func WithAuth(m core.AuthMode) Option { return func(c *config) error { c.auth = m; return nil } }
@@ -124,7 +126,9 @@ func WithWebhookURL(provider, url string) Option {
 func WithValidate(on bool) Option { return func(c *config) error { c.validate = on; return nil } }
 
 // WithAdminToken requires "Authorization: Bearer <token>" on the admin API.
-func WithAdminToken(tok string) Option { return func(c *config) error { c.adminToken = tok; return nil } }
+func WithAdminToken(tok string) Option {
+	return func(c *config) error { c.adminToken = tok; return nil }
+}
 
 // WithKeySecure passes options to the KeySecure simulator.
 func WithKeySecure(opts ...keysecure.Option) Option {

@@ -95,4 +95,3 @@ func Body(r *http.Request) []byte {
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b
 }
-

@@ -148,12 +148,12 @@ func accountOf(h Cardholder) accountJSON {
 
 type cardholderInfoJSON struct {
 	cardholderRef
-	Email        string         `json:"email"`
+	Email        string           `json:"email"`
 	Status       CardholderStatus `json:"status"`
-	TotalBalance string         `json:"total_balance"`
-	Time         int64          `json:"time"`
-	AccountList  []accountJSON  `json:"account_list"`
-	CardList     []cardListJSON `json:"card_list"`
+	TotalBalance string           `json:"total_balance"`
+	Time         int64            `json:"time"`
+	AccountList  []accountJSON    `json:"account_list"`
+	CardList     []cardListJSON   `json:"card_list"`
 }
 
 // handleCardholderInfo handles "GET /open-api/v1/cardholder/{cardholder_no}/info".

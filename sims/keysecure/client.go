@@ -187,4 +187,3 @@ func (c *Client) Encrypt(plain string) string {
 	}
 	return s
 }
-

@@ -132,7 +132,9 @@ func WithMode(m Mode) Option {
 
 // WithTokenRevocation makes a new Access-Token revoke the older ones of
 // the same Api-Key. By default tokens coexist (the docs do not say).
-func WithTokenRevocation(on bool) Option { return func(o *options) error { o.revokeTokens = on; return nil } }
+func WithTokenRevocation(on bool) Option {
+	return func(o *options) error { o.revokeTokens = on; return nil }
+}
 
 // WithTokenRateLimit sets how many tokens one Api-Key may fetch per minute
 // before 1009 (default 60; 0 turns the limit off).

@@ -225,4 +225,3 @@ func acceptCallback(_ int, body []byte) bool {
 	}
 	return reply.Code.String() == "0"
 }
-

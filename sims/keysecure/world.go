@@ -32,9 +32,9 @@ type world struct {
 	consumes    *core.Table[Consumption]
 	transfers   *core.Table[Transfer]
 
-	holderByUnique   map[string]string // cardholder_unique_no → cardholder_no
-	cardByUnique     map[string]string // card_unique_no → card_no
-	transferByUnique map[string]string // transfer_unique_no → transfer_no
+	holderByUnique   map[string]string    // cardholder_unique_no → cardholder_no
+	cardByUnique     map[string]string    // card_unique_no → card_no
+	transferByUnique map[string]string    // transfer_unique_no → transfer_no
 	tokens           map[string]time.Time // Access-Token → expiry (business time)
 	clientTokens     map[string]time.Time // one-time PCI client tokens → expiry
 
