@@ -38,7 +38,7 @@ func jsonError(err error) *Error {
 		return Errorf(KindInvalid, "request body is not valid JSON (at byte %d): %s", se.Offset, se.Error())
 	case errors.As(err, &te):
 		if te.Field == "" {
-			return Errorf(KindInvalid, "request body must be a JSON %s, not %s", goTypeName(te.Type.Kind().String()), te.Value)
+			return Errorf(KindInvalid, "request body must be %s, not %s", goTypeName(te.Type.Kind().String()), te.Value)
 		}
 		return Errorf(KindInvalid, "field %s: want %s, got %s", te.Field, goTypeName(te.Type.Kind().String()), te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):

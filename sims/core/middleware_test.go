@@ -1,0 +1,166 @@
+package core
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// testWire renders errors as {"err":"<kind>","msg":...} with status 418 so
+// tests can tell the provider envelope apart from core's own output.
+func testWire() Wire {
+	return Wire{
+		Provider: "p",
+		Identify: func(r *http.Request) string { return r.Header.Get("X-Tenant") },
+		WriteError: func(w http.ResponseWriter, r *http.Request, err error) {
+			e := AsError(err)
+			w.WriteHeader(http.StatusTeapot)
+			fmt.Fprintf(w, `{"err":%q,"msg":%q}`, e.Kind, e.Message)
+		},
+	}
+}
+
+func newTestRouter(env *Env, h http.HandlerFunc) *mux.Router {
+	r := mux.NewRouter()
+	r.Use(env.Middleware(testWire()))
+	r.Handle("/x", h).Name("x.do")
+	r.NotFoundHandler = env.NotFound(testWire())
+	return r
+}
+
+func TestMiddlewareJournalsAndInjectsFaults(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(append([]byte("echo:"), Body(r)...))
+	})
+
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/x", strings.NewReader("hi"))
+	req.Header.Set("X-Tenant", "t1")
+	r.ServeHTTP(rec, req)
+	assert.Equal(t, "echo:hi", rec.Body.String())
+	es := env.Journal.Entries()
+	require.Len(t, es, 1)
+	assert.Equal(t, Entry{Type: "request", Tenant: "t1", Provider: "p", Route: "x.do", Method: "POST", Path: "/x", Status: 200,
+		Request: "hi", Response: "echo:hi"}, Entry{Type: es[0].Type, Tenant: es[0].Tenant, Provider: es[0].Provider, Route: es[0].Route,
+		Method: es[0].Method, Path: es[0].Path, Status: es[0].Status, Request: es[0].Request, Response: es[0].Response})
+	assert.Equal(t, t0, es[0].At, "journal entries carry business time")
+
+	_, _ = env.Faults.Add(Fault{Tenant: "t2", Route: "x.do", Error: &Error{Kind: KindNotFound}})
+	_, _ = env.Faults.Add(Fault{Tenant: "t3", Route: "x.do", Status: 502})
+	for tenant, want := range map[string]string{"t1": "echo:", "t2": `{"err":"not_found","msg":""}`, "t3": "502 Bad Gateway\n"} {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/x", nil)
+		req.Header.Set("X-Tenant", tenant)
+		r.ServeHTTP(rec, req)
+		assert.Equal(t, want, rec.Body.String(), tenant)
+	}
+}
+
+func TestMiddlewareRecoversPanicsIntoTheEnvelope(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	r := newTestRouter(env, func(http.ResponseWriter, *http.Request) { panic("boom") })
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, http.StatusTeapot, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"err":"internal"`)
+	e := env.Journal.Entries()[0]
+	assert.True(t, e.Defect)
+	assert.Equal(t, "boom", e.Error)
+}
+
+func TestMiddlewareLimitsBodies(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	env.MaxBody = 8
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) })
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("POST", "/x", bytes.NewReader(make([]byte, 9))))
+	assert.Contains(t, rec.Body.String(), "larger than the 8-byte limit")
+}
+
+func TestMiddlewareUnmatchedPathsAreJournaled(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	r := newTestRouter(env, nil)
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/nope", nil))
+	assert.Contains(t, rec.Body.String(), "no p endpoint GET /nope")
+	assert.Equal(t, "", env.Journal.Entries()[0].Route)
+}
+
+func TestMiddlewareDelay(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	_, _ = env.Faults.Add(Fault{Route: "x.do", Delay: Duration(30 * time.Millisecond)})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("late")) })
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	res, err := http.Get(srv.URL + "/x")
+	require.NoError(t, err)
+	res.Body.Close()
+	e := env.Journal.Entries()[0]
+	assert.GreaterOrEqual(t, e.DurationMS, 30.0, "the delay is spent before answering")
+	assert.Contains(t, e.Fault, "delay 30ms")
+}
+
+func TestMiddlewareDrop(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	_, _ = env.Faults.Add(Fault{Route: "x.do", Drop: true})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("never")) })
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+	_, err := http.Get(srv.URL + "/x")
+	require.Error(t, err, "the connection is dropped without an answer")
+	assert.Equal(t, "connection dropped", env.Journal.Entries()[0].Error)
+}
+
+func TestMiddlewareChecksResponses(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	env.CheckResponse = func(p, route string, status int, body []byte) []string {
+		if bytes.Contains(body, []byte("bad")) {
+			return []string{"/: bad body"}
+		}
+		return nil
+	}
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("bad")) })
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, []string{"/: bad body"}, env.Journal.Entries()[0].Violations)
+}
+
+func TestDecodeJSONNamesTheProblem(t *testing.T) {
+	t.Parallel()
+	var v struct {
+		Page int `json:"page"`
+		Addr struct {
+			Zip string `json:"zip"`
+		} `json:"addr"`
+	}
+	for body, want := range map[string]string{
+		``:                        "request body is required",
+		`{`:                       "not valid JSON",
+		`{"page":"x"}`:            "field page: want a number",
+		`{"addr":{"zip":5}}`:      "field addr.zip: want a string",
+		`[1]`:                     "must be an object, not array",
+		`{"page":1} {"page":2}`:   "data after the JSON value",
+		`{"page":1e999999999999}`: "field page",
+	} {
+		err := DecodeJSON([]byte(body), &v)
+		require.Error(t, err, body)
+		assert.Equal(t, KindInvalid, KindOf(err), body)
+		assert.Contains(t, err.Error(), want, body)
+	}
+	require.NoError(t, DecodeJSON([]byte(`{"page":2,"extra":true}`), &v), "unknown fields are ignored")
+}
