@@ -30,8 +30,8 @@ func (f *Fleet) adminHandler() http.Handler {
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))
 	})
-	a := r.PathPrefix("/_mocksrv").Subrouter()
-	a.Use(f.adminAuth)
+	r.Use(f.adminAuth)
+	a := &prefixed{r: r, prefix: "/_mocksrv"} // flat routes: mux loses 405 answers through subrouters
 	h := func(fn adminFunc) http.Handler { return f.adminJSON(fn) }
 	a.Handle("/health", h(f.handleHealth)).Methods(http.MethodGet)
 	a.Handle("/tenants", h(f.handleTenantCreate)).Methods(http.MethodPost)
@@ -56,6 +56,14 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
 	return r
 }
+
+// prefixed registers routes under a path prefix on a flat router.
+type prefixed struct {
+	r      *mux.Router
+	prefix string
+}
+
+func (p *prefixed) Handle(path string, h http.Handler) *mux.Route { return p.r.Handle(p.prefix+path, h) }
 
 // adminAuth enforces --admin-token when one is set.
 func (f *Fleet) adminAuth(next http.Handler) http.Handler {

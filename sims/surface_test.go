@@ -1,6 +1,8 @@
 package sims_test
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"sort"
 	"strings"
 	"testing"
@@ -63,4 +65,30 @@ func keys(m map[string]string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestWrongMethodIsNotAllowed calls every route with a method it does not
+// take and expects 405 in the provider's own shape, never a 404 or a 200.
+func TestWrongMethodIsNotAllowed(t *testing.T) {
+	t.Parallel()
+	f, err := sims.NewFleet()
+	require.NoError(t, err)
+	for _, p := range f.Providers() {
+		_ = p.Router().Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+			tpl, err1 := rt.GetPathTemplate()
+			methods, err2 := rt.GetMethods()
+			if rt.GetName() == "" || err1 != nil || err2 != nil {
+				return nil
+			}
+			path := strings.NewReplacer("{", "", "}", "").Replace(tpl)
+			wrong := http.MethodPut
+			if methods[0] == http.MethodPut {
+				wrong = http.MethodPatch
+			}
+			rec := httptest.NewRecorder()
+			f.Handler().ServeHTTP(rec, httptest.NewRequest(wrong, path, nil))
+			assert.Equal(t, http.StatusMethodNotAllowed, rec.Code, "%s %s %s", p.Name(), wrong, tpl)
+			return nil
+		})
+	}
 }

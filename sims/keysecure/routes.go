@@ -16,35 +16,40 @@ func (s *Server) routes(r *mux.Router) {
 	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
 	r.NotFoundHandler = s.Env.NotFound(wire)
 	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
+	r.Use(s.Env.Middleware(wire))
+	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
+	// subrouters, so auth wraps each private route instead.
+	public := func(method, path, name string, h apiFunc) {
+		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
+	}
+	private := func(method, path, name string, h apiFunc) {
+		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
+	}
+	get, post := http.MethodGet, http.MethodPost
 
-	api := r.PathPrefix(BasePath).Subrouter()
-	api.Use(s.Env.Middleware(wire))
-	api.Handle("/merchant/token", s.api(s.handleTokenGet)).Methods(http.MethodGet).Name("token.get")
-
-	p := api.NewRoute().Subrouter()
-	p.Use(s.authenticate)
-	p.Handle("/cardholder/apply", s.api(s.handleCardholderApply)).Methods(http.MethodPost).Name("cardholder.apply")
-	p.Handle("/cardholder/list", s.api(s.handleCardholderList)).Methods(http.MethodPost).Name("cardholder.list")
-	p.Handle("/cardholder/{cardholder_no}/info", s.api(s.handleCardholderInfo)).Methods(http.MethodGet).Name("cardholder.info")
-	p.Handle("/card/apply", s.api(s.handleCardApply)).Methods(http.MethodPost).Name("card.apply")
-	p.Handle("/card/list", s.api(s.handleCardList)).Methods(http.MethodPost).Name("card.list")
-	p.Handle("/card/{card_no}/detail", s.api(s.handleCardDetail)).Methods(http.MethodGet).Name("card.detail")
-	p.Handle("/card/{card_no}/private/info", s.api(s.handleCardPrivateInfo)).Methods(http.MethodGet).Name("card.private_info")
-	p.Handle("/card/active", s.api(s.handleCardActive)).Methods(http.MethodPost).Name("card.active")
-	p.Handle("/card/status/update", s.api(s.handleCardStatusUpdate)).Methods(http.MethodPost).Name("card.status_update")
-	p.Handle("/card/pin/set", s.api(s.handleCardPinSet)).Methods(http.MethodPost).Name("card.pin_set")
-	p.Handle("/card/consume/{consume_no}/info", s.api(s.handleConsumeInfo)).Methods(http.MethodGet).Name("consume.info")
-	p.Handle("/card/consume/list", s.api(s.handleConsumeList)).Methods(http.MethodPost).Name("consume.list")
-	p.Handle("/merchant/client/{card_no}/token", s.api(s.handleClientTokenGet)).Methods(http.MethodGet).Name("client_token.get")
+	public(get, "/merchant/token", "token.get", s.handleTokenGet)
+	private(post, "/cardholder/apply", "cardholder.apply", s.handleCardholderApply)
+	private(post, "/cardholder/list", "cardholder.list", s.handleCardholderList)
+	private(get, "/cardholder/{cardholder_no}/info", "cardholder.info", s.handleCardholderInfo)
+	private(post, "/card/apply", "card.apply", s.handleCardApply)
+	private(post, "/card/list", "card.list", s.handleCardList)
+	private(get, "/card/{card_no}/detail", "card.detail", s.handleCardDetail)
+	private(get, "/card/{card_no}/private/info", "card.private_info", s.handleCardPrivateInfo)
+	private(post, "/card/active", "card.active", s.handleCardActive)
+	private(post, "/card/status/update", "card.status_update", s.handleCardStatusUpdate)
+	private(post, "/card/pin/set", "card.pin_set", s.handleCardPinSet)
+	private(get, "/card/consume/{consume_no}/info", "consume.info", s.handleConsumeInfo)
+	private(post, "/card/consume/list", "consume.list", s.handleConsumeList)
+	private(get, "/merchant/client/{card_no}/token", "client_token.get", s.handleClientTokenGet)
 	// Credit-extension mode.
-	p.Handle("/account/transfer", s.api(s.handleAccountTransfer)).Methods(http.MethodPost).Name("account.transfer")
-	p.Handle("/account/{cardholder_no}/info", s.api(s.handleAccountInfo)).Methods(http.MethodGet).Name("account.info")
-	p.Handle("/account/transfer/list", s.api(s.handleAccountTransferList)).Methods(http.MethodPost).Name("account.transfer_list")
-	p.Handle("/card/package/list", s.api(s.handleCardPackageList)).Methods(http.MethodPost).Name("card_package.list")
+	private(post, "/account/transfer", "account.transfer", s.handleAccountTransfer)
+	private(get, "/account/{cardholder_no}/info", "account.info", s.handleAccountInfo)
+	private(post, "/account/transfer/list", "account.transfer_list", s.handleAccountTransferList)
+	private(post, "/card/package/list", "card_package.list", s.handleCardPackageList)
 	// Authorization mode.
-	p.Handle("/card/support/bins", s.api(s.handleCardBinList)).Methods(http.MethodPost).Name("card_bin.list")
+	private(post, "/card/support/bins", "card_bin.list", s.handleCardBinList)
 	// mocksrv extension: simulate card transactions.
-	p.Handle("/sandbox/consume", s.api(s.handleSandboxConsume)).Methods(http.MethodPost).Name("sandbox.consume")
+	private(post, "/sandbox/consume", "sandbox.consume", s.handleSandboxConsume)
 }
 
 // RouteNames returns the name of every route, for fault-rule validation
