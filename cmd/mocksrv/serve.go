@@ -68,9 +68,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "mocksrv serve:", err)
 		return 2
 	}
+	opts, err := fleetOptions(c, logger)
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv serve:", err)
+		return 2
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := runServe(ctx, c, logger, stdout); err != nil {
+	if err := runServe(ctx, c, opts, logger, stdout); err != nil {
 		logger.Error("mocksrv stopped", "err", err)
 		return 1
 	}
@@ -134,11 +139,7 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 	return opts, nil
 }
 
-func runServe(ctx context.Context, c *serveConfig, logger *slog.Logger, stdout io.Writer) error {
-	opts, err := fleetOptions(c, logger)
-	if err != nil {
-		return err
-	}
+func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *slog.Logger, stdout io.Writer) error {
 	fleet, err := sims.NewFleet(opts...)
 	if err != nil {
 		return err
