@@ -45,6 +45,26 @@ func (o Operation) Response(status int) string {
 	return o.Default
 }
 
+// Envelope says how to tell a provider's success answers from its
+// errors, from the document's x-envelope: the JSON pointer of the code
+// field, the code values that mean success, and optionally a boolean
+// success field. UQPay has no envelope: HTTP status >= 400 is an error.
+type Envelope struct {
+	Code         string   `json:"code"`
+	Success      []string `json:"success"`
+	SuccessField string   `json:"success_field"`
+}
+
+// IsSuccess reports whether a code value means success.
+func (e Envelope) IsSuccess(code string) bool {
+	for _, s := range e.Success {
+		if s == code {
+			return true
+		}
+	}
+	return false
+}
+
 // Doc is a provider's loaded OpenAPI document.
 type Doc struct {
 	Provider   string
@@ -52,6 +72,9 @@ type Doc struct {
 	Raw        []byte
 	Operations []Operation
 	Webhooks   map[string]string // event type → schema id
+	Replies    map[string]string // event type → schema id of the receiver's reply
+	Envelope   Envelope
+	ErrorCodes []string // the provider's documented error codes (x-error-codes)
 	router     routers.Router
 	byID       map[string]Operation
 }
@@ -85,7 +108,17 @@ func load(provider string) (*Doc, error) {
 	if err := t.Validate(context.Background()); err != nil {
 		return nil, fmt.Errorf("contracts: %s/openapi.yaml is not valid OpenAPI: %w", provider, err)
 	}
-	d := &Doc{Provider: provider, T: t, Raw: raw, byID: map[string]Operation{}, Webhooks: map[string]string{}}
+	d := &Doc{Provider: provider, T: t, Raw: raw, byID: map[string]Operation{}, Webhooks: map[string]string{}, Replies: map[string]string{}}
+	if env, ok := t.Extensions["x-envelope"].(map[string]any); ok {
+		d.Envelope.Code, _ = env["code"].(string)
+		d.Envelope.SuccessField, _ = env["success_field"].(string)
+		for _, v := range asAny(env["success"]) {
+			d.Envelope.Success = append(d.Envelope.Success, fmt.Sprint(v))
+		}
+	}
+	for _, c := range asAny(t.Extensions["x-error-codes"]) {
+		d.ErrorCodes = append(d.ErrorCodes, fmt.Sprint(c))
+	}
 	for _, p := range t.Paths.InMatchingOrder() {
 		item := t.Paths.Value(p)
 		for method, op := range item.Operations() {
@@ -109,10 +142,17 @@ func load(provider string) (*Doc, error) {
 				return nil, fmt.Errorf("contracts: %s: webhook %q has no x-contract", provider, event)
 			}
 			d.Webhooks[event] = provider + "/" + id
+			if reply, _ := m["x-contract-reply"].(string); reply != "" {
+				d.Replies[event] = provider + "/" + reply
+			}
 		}
 	}
 	if len(t.Paths.Map()) > 0 {
-		if d.router, err = gorillamux.NewRouter(t); err != nil {
+		// Match by method and path only: the same operations answer on the
+		// real sandbox host, on mocksrv and behind a proxy.
+		anyHost := *t
+		anyHost.Servers = openapi3.Servers{{URL: "/"}}
+		if d.router, err = gorillamux.NewRouter(&anyHost); err != nil {
 			return nil, fmt.Errorf("contracts: %s: %w", provider, err)
 		}
 	}
@@ -154,6 +194,11 @@ func operation(provider, method, p string, op *openapi3.Operation) (Operation, e
 		}
 	}
 	return o, nil
+}
+
+func asAny(v any) []any {
+	list, _ := v.([]any)
+	return list
 }
 
 // Op returns the operation with the given id (route name).

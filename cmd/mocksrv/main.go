@@ -44,7 +44,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "help":
 		fmt.Fprint(stdout, topUsage)
 		return 0
-	case "contract", "scenario":
+	case "contract":
+		return contract(args, stdout, stderr)
+	case "scenario":
 		fmt.Fprintf(stderr, "mocksrv %s: not available in this build yet\n", cmd)
 		return 2
 	}

@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/contracts/harness"
+)
+
+const contractUsage = `Usage: mocksrv contract <test|check|proxy> [flags]
+
+  test    run a scripted conversation against a server that speaks a provider
+          (the real sandbox or mocksrv) and validate every response
+  check   validate recorded bodies: JSON files or HAR files
+  proxy   a validating, recording proxy between your client and a provider
+
+Each exits 0 only when everything conforms. Run "mocksrv contract <cmd> --help".
+`
+
+func contract(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+		fmt.Fprint(stdout, contractUsage)
+		return 0
+	}
+	switch args[0] {
+	case "test":
+		return contractTest(args[1:], stdout, stderr)
+	case "check":
+		return contractCheck(args[1:], stdout, stderr)
+	case "proxy":
+		return contractProxy(args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "mocksrv contract: unknown command %q\n\n%s", args[0], contractUsage)
+	return 2
+}
+
+// reportFlags are the output flags every contract command has.
+type reportFlags struct {
+	junit, json string
+	strict      bool
+}
+
+func (rf *reportFlags) add(fs *flag.FlagSet) {
+	fs.StringVar(&rf.junit, "junit", "", "write a JUnit XML report to this file")
+	fs.StringVar(&rf.json, "json", "", "write a JSON report to this file")
+	fs.BoolVar(&rf.strict, "strict", false, "fail on fields the schemas do not declare (they are always reported)")
+}
+
+// finish prints the summary, writes the report files and returns the exit
+// code.
+func (rf *reportFlags) finish(rep *harness.Report, stdout, stderr io.Writer) int {
+	rep.WriteText(stdout)
+	if err := rep.WriteFiles(rf.junit, rf.json); err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract:", err)
+		return 2
+	}
+	if !rep.OK() {
+		return 1
+	}
+	return 0
+}
+
+func parseOrExit(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
+	if err := parse(fs, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, false
+		}
+		fmt.Fprintln(stderr, "mocksrv contract:", err)
+		return 2, false
+	}
+	return 0, true
+}
+
+func contractTest(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("contract test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf reportFlags
+	var provider, baseURL, credFile string
+	var allowWrites bool
+	var timeout time.Duration
+	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(harness.Scripted(), ", "))
+	fs.StringVar(&baseURL, "base-url", "http://127.0.0.1:8080", "the server to test: a real sandbox or mocksrv")
+	fs.StringVar(&credFile, "credentials", "", "JSON file (or inline JSON) with the provider's credentials object, as POST /_mocksrv/tenants returns it; "+
+		"MOCKSRV_<PROVIDER>_<FIELD> variables (MOCKSRV_KEYSECURE_API_KEY) work too; default: mocksrv's default tenant")
+	fs.BoolVar(&allowWrites, "allow-writes", false, "also run the steps that create, freeze and transfer")
+	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "time limit for the whole conversation")
+	rf.add(fs)
+	fs.Usage = usage(stderr, fs, "mocksrv contract test --provider P [--base-url URL] [--credentials FILE] [flags]",
+		"Runs a scripted conversation against a provider API, signing requests the provider's way, and validates every response (successes and provoked errors) against the contracts. Read-only unless --allow-writes.")
+	if code, ok := parseOrExit(fs, args, stderr); !ok {
+		return code
+	}
+	if provider == "" {
+		fmt.Fprintln(stderr, "mocksrv contract test: --provider is required:", strings.Join(harness.Scripted(), ", "))
+		return 2
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	creds, err := loadCredentials(ctx, provider, credFile, baseURL)
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract test:", err)
+		return 2
+	}
+	rep, err := harness.Test(ctx, harness.TestOptions{Provider: provider, BaseURL: baseURL, Credentials: creds,
+		AllowWrites: allowWrites, Strict: rf.strict, Log: stderr})
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract test:", err)
+		return 2
+	}
+	return rf.finish(rep, stdout, stderr)
+}
+
+// loadCredentials reads a provider's credentials from a file or inline
+// JSON, then MOCKSRV_<PROVIDER>_<FIELD> variables, then — when the target
+// is a mocksrv — its default tenant.
+func loadCredentials(ctx context.Context, provider, src, baseURL string) (map[string]string, error) {
+	creds := map[string]string{}
+	if src != "" {
+		b := []byte(src)
+		if !strings.HasPrefix(strings.TrimSpace(src), "{") {
+			var err error
+			if b, err = os.ReadFile(src); err != nil {
+				return nil, fmt.Errorf("--credentials: %w", err)
+			}
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("--credentials: want a JSON object like {\"api_key\":…,\"api_secret\":…}: %w", err)
+		}
+		if inner, ok := m[provider].(map[string]any); ok { // the whole POST /_mocksrv/tenants answer
+			m = inner
+		}
+		for k, v := range m {
+			if s, ok := v.(string); ok {
+				creds[k] = s
+			}
+		}
+	}
+	prefix := "MOCKSRV_" + strings.ToUpper(provider) + "_"
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, prefix) {
+			creds[strings.ToLower(strings.TrimPrefix(k, prefix))] = v
+		}
+	}
+	if len(creds) > 0 {
+		return creds, nil
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(baseURL, "/")+"/_mocksrv/tenants/default", nil)
+	if err != nil {
+		return nil, err
+	}
+	if tok := os.Getenv("MOCKSRV_ADMIN_TOKEN"); tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err == nil {
+		defer res.Body.Close()
+		var t map[string]json.RawMessage
+		var p map[string]any
+		if res.StatusCode == http.StatusOK && json.NewDecoder(res.Body).Decode(&t) == nil && json.Unmarshal(t[provider], &p) == nil && p != nil {
+			for k, v := range p {
+				creds[k], _ = v.(string)
+			}
+			return creds, nil
+		}
+	}
+	return nil, fmt.Errorf("no credentials: pass --credentials FILE or set %sAPI_KEY and friends (%s is not a mocksrv whose default tenant could be used)", prefix, baseURL)
+}
+
+func contractCheck(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("contract check", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf reportFlags
+	var o harness.CheckOptions
+	fs.StringVar(&o.Provider, "provider", "", "provider: "+strings.Join(contracts.Providers, ", "))
+	fs.StringVar(&o.Operation, "operation", "", `the operation plain JSON files belong to: "METHOD /real/path" (templates matched) or an operationId; default: from the file name`)
+	fs.StringVar(&o.Part, "part", "", "request or response (webhooks: push or reply); default: from the file name")
+	fs.StringVar(&o.Webhook, "webhook", "", "the files are payloads of this webhook or callback event")
+	fs.BoolVar(&o.DocExamples, "doc-examples", false, `published examples: a placeholder ("", "<string>") satisfies any string rule of its field; keys, types and required fields are still checked`)
+	rf.add(fs)
+	fs.Usage = usage(stderr, fs, "mocksrv contract check --provider P [flags] FILE|DIR...",
+		"Validates recorded bodies against the contracts: plain JSON files (named <operationId>.response.json, a published example's name, or given --operation) and HAR files from a browser, Postman or a proxy (operations found from method and path). Flags go before the files.")
+	if code, ok := parseOrExit(fs, args, stderr); !ok {
+		return code
+	}
+	o.Strict = rf.strict
+	if o.Provider == "" || fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "mocksrv contract check: --provider and at least one FILE or DIR are required")
+		return 2
+	}
+	rep, err := harness.CheckFiles(o, fs.Args()...)
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract check:", err)
+		return 2
+	}
+	return rf.finish(rep, stdout, stderr)
+}
+
+func contractProxy(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("contract proxy", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var rf reportFlags
+	var provider, upstream, listen, record string
+	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(contracts.Providers, ", "))
+	fs.StringVar(&upstream, "upstream", "", "where requests go, unchanged: the real sandbox or a mocksrv")
+	fs.StringVar(&listen, "listen", "127.0.0.1:8081", "address your client calls instead of the upstream")
+	fs.StringVar(&record, "record", "", "write a HAR recording (PANs, CVVs, PINs, tokens, secrets and personal data redacted) here on exit")
+	rf.add(fs)
+	fs.Usage = usage(stderr, fs, "mocksrv contract proxy --provider P --upstream URL [--listen ADDR] [--record FILE.har] [flags]",
+		"Forwards every request unchanged and validates it against the request contract (checking your client) and the answer against the response contract. Violations print live; stop with Ctrl-C to get the summary and reports.")
+	if code, ok := parseOrExit(fs, args, stderr); !ok {
+		return code
+	}
+	if provider == "" || upstream == "" {
+		fmt.Fprintln(stderr, "mocksrv contract proxy: --provider and --upstream are required")
+		return 2
+	}
+	p, err := harness.NewProxy(harness.ProxyOptions{Provider: provider, Upstream: upstream, Strict: rf.strict, Live: stdout, Record: record != ""})
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract proxy:", err)
+		return 2
+	}
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		fmt.Fprintln(stderr, "mocksrv contract proxy:", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "mocksrv contract proxy for %s: http://%s → %s (journal: http://%s/_mocksrv/journal)\n", provider, ln.Addr(), upstream, ln.Addr())
+	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() { _ = srv.Serve(ln) }()
+	<-ctx.Done()
+	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(shut)
+	if record != "" {
+		if err := harness.WriteHAR(record, p.HAR()); err != nil {
+			fmt.Fprintln(stderr, "mocksrv contract proxy:", err)
+			return 2
+		}
+		fmt.Fprintln(stdout, "recording written to", record)
+	}
+	return rf.finish(p.Report(), stdout, stderr)
+}
