@@ -63,7 +63,9 @@ type prefixed struct {
 	prefix string
 }
 
-func (p *prefixed) Handle(path string, h http.Handler) *mux.Route { return p.r.Handle(p.prefix+path, h) }
+func (p *prefixed) Handle(path string, h http.Handler) *mux.Route {
+	return p.r.Handle(p.prefix+path, h)
+}
 
 // adminAuth enforces --admin-token when one is set.
 func (f *Fleet) adminAuth(next http.Handler) http.Handler {

@@ -11,10 +11,10 @@ import (
 // Result is one body checked against one schema.
 type Result struct {
 	Provider   string                `json:"provider"`
-	Operation  string                `json:"operation"`       // operationId, or the webhook event type
+	Operation  string                `json:"operation"`         // operationId, or the webhook event type
 	Webhook    bool                  `json:"webhook,omitempty"` // Operation is an event type
-	Part       string                `json:"part"`            // request, response, push or reply
-	Source     string                `json:"source"`          // file, HAR entry, or conversation step
+	Part       string                `json:"part"`              // request, response, push or reply
+	Source     string                `json:"source"`            // file, HAR entry, or conversation step
 	Method     string                `json:"method,omitempty"`
 	Path       string                `json:"path,omitempty"`
 	Status     int                   `json:"status,omitempty"`
