@@ -4,6 +4,7 @@ package sims
 // envelope. Errors are {"error": "<kind>", "message": "<what went wrong>"}.
 
 import (
+	"context"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -54,6 +55,8 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/webhooks/{id}", h(f.handleWebhookGet)).Methods(http.MethodGet)
 	a.Handle("/webhooks/{id}/redeliver", h(f.handleRedeliver)).Methods(http.MethodPost)
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
+	a.Handle("/flush", h(f.handleFlush)).Methods(http.MethodPost)
+	a.Handle("/scenarios", h(f.handleScenarioLoad)).Methods(http.MethodPost)
 	return r
 }
 
@@ -498,4 +501,42 @@ func (f *Fleet) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	_, _ = w.Write(d.Raw)
+}
+
+// handleFlush settles due transitions (of one tenant, or all) and
+// delivers every webhook due now, before answering: scenarios and tests
+// use it instead of waiting.
+func (f *Fleet) handleFlush(r *http.Request) (int, any, error) {
+	if id := r.URL.Query().Get("tenant"); id != "" {
+		if _, ok := f.Tenants.Get(id); !ok {
+			return 0, nil, fmt.Errorf("%w: tenant %q", errNotFound, id)
+		}
+		f.settle(id)
+	} else {
+		f.SettleAll()
+	}
+	n := f.Webhooks.Flush(r.Context())
+	return http.StatusOK, map[string]any{"attempts": n}, nil
+}
+
+// ScenarioLoader applies a scenario file's given section to a tenant of
+// the Fleet whose handler it is given. The scenarios package provides it;
+// the binary wires it in with WithScenarioLoader.
+type ScenarioLoader func(ctx context.Context, h http.Handler, src []byte, tenant string) (any, error)
+
+// handleScenarioLoad handles POST /_mocksrv/scenarios?tenant=ID: the body
+// is a scenario file (YAML or JSON); only its given section is applied.
+func (f *Fleet) handleScenarioLoad(r *http.Request) (int, any, error) {
+	if f.cfg.scenarios == nil {
+		return 0, nil, &core.Error{Kind: core.KindNotFound, Message: "this mocksrv was built without the scenario loader"}
+	}
+	src, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil {
+		return 0, nil, err
+	}
+	out, err := f.cfg.scenarios(r.Context(), f.Handler(), src, r.URL.Query().Get("tenant"))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusCreated, out, nil
 }

@@ -70,6 +70,7 @@ type config struct {
 	bkj         []bkj.Option
 	uqpay       []uqpay.Option
 	decard      []decard.Option
+	scenarios   ScenarioLoader
 }
 
 // Option configures a Fleet.
@@ -128,6 +129,11 @@ func WithValidate(on bool) Option { return func(c *config) error { c.validate = 
 // WithAdminToken requires "Authorization: Bearer <token>" on the admin API.
 func WithAdminToken(tok string) Option {
 	return func(c *config) error { c.adminToken = tok; return nil }
+}
+
+// WithScenarioLoader enables POST /_mocksrv/scenarios.
+func WithScenarioLoader(l ScenarioLoader) Option {
+	return func(c *config) error { c.scenarios = l; return nil }
 }
 
 // WithKeySecure passes options to the KeySecure simulator.

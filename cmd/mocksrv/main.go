@@ -47,8 +47,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "contract":
 		return contract(args, stdout, stderr)
 	case "scenario":
-		fmt.Fprintf(stderr, "mocksrv %s: not available in this build yet\n", cmd)
-		return 2
+		return scenario(args, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "mocksrv: unknown command %q\n\n%s", cmd, topUsage)
 	return 2

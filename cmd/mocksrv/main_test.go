@@ -99,3 +99,22 @@ func mustLogger(t *testing.T) *slogLogger {
 	require.NoError(t, err)
 	return l
 }
+
+func TestScenarioCommands(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	assert.Equal(t, 0, run([]string{"scenario", "list"}, &out, &errb), errb.String())
+	assert.Contains(t, out.String(), "keysecure-card-expiry")
+	out.Reset()
+	assert.Equal(t, 0, run([]string{"scenario", "run", "keysecure-kyc", "../../scenarios/library/keysecure-token-expiry.yaml"}, &out, &errb), out.String())
+	assert.Contains(t, out.String(), "2 of 2 scenarios passed")
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	require.NoError(t, os.WriteFile(bad, []byte("description: x\nsteps:\n  - call: {method: GET, path: /open-api/v1/card/C1/detail}\n    expect: {code: 0}\n"), 0o644))
+	out.Reset()
+	assert.Equal(t, 1, run([]string{"scenario", "run", bad}, &out, &errb))
+	assert.Contains(t, out.String(), "expect.code: expected 0, got 4001")
+	assert.Equal(t, 2, run([]string{"scenario", "run", "no-such-scenario"}, &out, &errb))
+	out.Reset()
+	assert.Equal(t, 0, run([]string{"scenario", "schema"}, &out, &errb))
+	assert.Contains(t, out.String(), `"title": "mocksrv QA scenario"`)
+}

@@ -16,6 +16,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/mocksrv/mocksrv/scenarios"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -127,7 +128,7 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 	opts := []sims.Option{
 		sims.WithSeed(c.seed), sims.WithClock(clock), sims.WithAuth(auth), sims.WithAllowList(allow),
 		sims.WithProviders(names...), sims.WithLogger(logger), sims.WithJournalSize(c.journalSize),
-		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken),
+		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader),
 	}
 	urls, err := pairs(c.webhookURLs, "--webhook-url")
 	if err != nil {

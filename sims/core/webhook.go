@@ -210,16 +210,30 @@ func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
 }
 
 // Flush attempts every delivery that is due now and returns how many
-// attempts it made. Tests call it to deliver deterministically.
+// attempts it made. Each tenant's deliveries for one provider go out one
+// at a time in the order the events happened (receivers see them in
+// order); different tenants and providers are delivered in parallel.
+// Tests call it to deliver deterministically.
 func (o *Outbox) Flush(ctx context.Context) int {
 	due := o.claimDue()
+	queues := map[string][]claim{}
+	var order []string
+	for _, c := range due {
+		k := c.d.Tenant + "/" + c.d.Provider
+		if _, ok := queues[k]; !ok {
+			order = append(order, k)
+		}
+		queues[k] = append(queues[k], c)
+	}
 	var wg sync.WaitGroup
-	for _, d := range due {
+	for _, k := range order {
 		wg.Add(1)
-		go func() {
+		go func(q []claim) {
 			defer wg.Done()
-			o.attempt(ctx, d)
-		}()
+			for _, c := range q {
+				o.attempt(ctx, c)
+			}
+		}(queues[k])
 	}
 	wg.Wait()
 	return len(due)
