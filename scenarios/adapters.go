@@ -109,4 +109,3 @@ func (keysecureAdapter) authFailure(_ int, body []byte) string {
 	}
 	return ""
 }
-

@@ -648,8 +648,8 @@ type receiver struct {
 	srv  *httptest.Server
 	spec map[string]ReceiverSpec
 
-	mu   sync.Mutex // guards got
-	got  map[string][]delivery
+	mu  sync.Mutex // guards got
+	got map[string][]delivery
 }
 
 type delivery struct {

@@ -69,22 +69,22 @@ type GivenItem struct {
 // create, fault, clear_faults, flush) or expectation block is set, except
 // that call goes with expect and save.
 type Step struct {
-	Name             string             `json:"name"`
-	Call             *Call              `json:"call"`
-	Expect           *Expect            `json:"expect"`
-	Save             map[string]string  `json:"save"`
-	Advance          string             `json:"advance"`
-	Clock            *Clock             `json:"clock"`
-	Card             *CardStep          `json:"card"`
-	Create           *CreateStep        `json:"create"`
-	Fault            json.RawMessage    `json:"fault"`
-	ClearFaults      bool               `json:"clear_faults"`
-	Flush            bool               `json:"flush"`
-	ExpectWebhooks   *ExpectWebhooks    `json:"expect_webhooks"`
-	ExpectJournal    *ExpectJournal     `json:"expect_journal"`
-	ExpectDeliveries *ExpectDeliveries  `json:"expect_deliveries"`
-	ExpectState      *ExpectState       `json:"expect_state"`
-	Line             int                `json:"-"`
+	Name             string            `json:"name"`
+	Call             *Call             `json:"call"`
+	Expect           *Expect           `json:"expect"`
+	Save             map[string]string `json:"save"`
+	Advance          string            `json:"advance"`
+	Clock            *Clock            `json:"clock"`
+	Card             *CardStep         `json:"card"`
+	Create           *CreateStep       `json:"create"`
+	Fault            json.RawMessage   `json:"fault"`
+	ClearFaults      bool              `json:"clear_faults"`
+	Flush            bool              `json:"flush"`
+	ExpectWebhooks   *ExpectWebhooks   `json:"expect_webhooks"`
+	ExpectJournal    *ExpectJournal    `json:"expect_journal"`
+	ExpectDeliveries *ExpectDeliveries `json:"expect_deliveries"`
+	ExpectState      *ExpectState      `json:"expect_state"`
+	Line             int               `json:"-"`
 }
 
 // Label names the step in reports: "step 3 (line 27) “freeze the card”".
