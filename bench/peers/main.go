@@ -53,12 +53,12 @@ type server struct {
 }
 
 type result struct {
-	name                string
-	rps, p50, p99       float64 // requests/s, ms, ms
-	ttfr                time.Duration
-	rssMiB              float64
-	errors              string
-	skipped, note       string
+	name          string
+	rps, p50, p99 float64 // requests/s, ms, ms
+	ttfr          time.Duration
+	rssMiB        float64
+	errors        string
+	skipped, note string
 }
 
 func main() {
