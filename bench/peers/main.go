@@ -39,6 +39,8 @@ var (
 	npmDir   = flag.String("npm", "bench/.npm", "directory with node_modules/.bin/prism and wiremock")
 	work     = flag.String("work", "", "scratch directory (default: a temp dir)")
 	mdOut    = flag.String("markdown", "", "also write the table as Markdown to this file")
+	rounds   = flag.Int("rounds", 3, "interleaved rounds per server; medians are reported (background load hits every server alike)")
+	only     = flag.String("only", "", "comma-separated servers to run (mocksrv,bare,stripe-mock,prism,wiremock); default all")
 )
 
 type server struct {
@@ -85,24 +87,93 @@ func main() {
 			ready: "http://127.0.0.1:9204/open-api/v1/card/C1/detail", url: "http://127.0.0.1:9204/open-api/v1/card/C1/detail",
 			setup: func(*server) error { return wiremockStub(dir, body) }, note: "stub mapping, warmed up by a first wrk run"},
 	}
+	// mocksrv starts first: its answer is the body every peer serves.
+	var live []*running
 	var results []result
-	// mocksrv goes first: its answer is the body every peer serves.
 	for _, s := range servers {
-		results = append(results, measure(s))
+		if *only != "" && s.name != "mocksrv" && !strings.Contains(","+strings.ToLower(*only)+",", ","+strings.ToLower(strings.Fields(s.name)[0])+",") {
+			continue
+		}
+		run, res := start(s)
+		results = append(results, res)
+		if run != nil {
+			live = append(live, run)
+		}
+	}
+	defer func() {
+		for _, r := range live {
+			r.stop()
+		}
+	}()
+	for _, r := range live { // warm-up: the JVM and Node need it, the others do not mind
+		_, _ = runWrk(r.s, 3*time.Second)
+	}
+	samples := map[string][][3]float64{}
+	errs := map[string]string{}
+	for round := 0; round < *rounds; round++ {
+		for _, r := range live {
+			out, err := runWrk(r.s, *duration)
+			if err != nil {
+				errs[r.s.name] = err.Error()
+				continue
+			}
+			rps, p50, p99, e := parseWrk(out)
+			samples[r.s.name] = append(samples[r.s.name], [3]float64{rps, p50, p99})
+			if e != "" {
+				errs[r.s.name] = e
+			}
+		}
+	}
+	for i := range results {
+		name := results[i].name
+		for _, r := range live {
+			if r.s.name == name {
+				results[i].rssMiB = treeRSS(r.cmd.Process.Pid)
+			}
+		}
+		results[i].rps, results[i].p50, results[i].p99 = median(samples[name], 0), median(samples[name], 1), median(samples[name], 2)
+		results[i].errors = errs[name]
+		if len(samples[name]) == 0 && results[i].skipped == "" {
+			results[i].skipped = "no successful wrk run: " + errs[name]
+		}
 	}
 	print(results, dir)
 }
 
-func measure(s *server) result {
+func median(xs [][3]float64, k int) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	v := make([]float64, len(xs))
+	for i, x := range xs {
+		v[i] = x[k]
+	}
+	sort.Float64s(v)
+	return v[len(v)/2]
+}
+
+// running is a started server.
+type running struct {
+	s   *server
+	cmd *exec.Cmd
+}
+
+func (r *running) stop() {
+	_ = syscall.Kill(-r.cmd.Process.Pid, syscall.SIGKILL)
+	_ = r.cmd.Wait()
+}
+
+// start launches a server and measures its time to first response.
+func start(s *server) (*running, result) {
 	r := result{name: s.name, note: s.note}
 	if _, err := exec.LookPath(s.cmd[0]); err != nil {
 		r.skipped = "not installed (" + s.cmd[0] + ")"
-		return r
+		return nil, r
 	}
 	if s.name != "mocksrv" && s.setup != nil {
 		if err := s.setup(s); err != nil {
 			r.skipped = err.Error()
-			return r
+			return nil, r
 		}
 	}
 	cmd := exec.Command(s.cmd[0], s.cmd[1:]...)
@@ -110,37 +181,26 @@ func measure(s *server) result {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
-	start := time.Now()
+	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
 		r.skipped = err.Error()
-		return r
+		return nil, r
 	}
-	defer func() {
-		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		_ = cmd.Wait()
-	}()
+	run := &running{s: s, cmd: cmd}
 	if !waitReady(s.ready, 60*time.Second) {
+		run.stop()
 		r.skipped = "did not answer within 60 s: " + tail(logs.String())
-		return r
+		return nil, r
 	}
-	r.ttfr = time.Since(start)
+	r.ttfr = time.Since(t0)
 	if s.name == "mocksrv" && s.setup != nil {
 		if err := s.setup(s); err != nil {
+			run.stop()
 			r.skipped = err.Error()
-			return r
+			return nil, r
 		}
 	}
-	if s.name == "WireMock" || s.name == "Prism" { // the JVM and Node warm up
-		_, _ = runWrk(s, 5*time.Second)
-	}
-	out, err := runWrk(s, *duration)
-	if err != nil {
-		r.skipped = err.Error()
-		return r
-	}
-	r.rps, r.p50, r.p99, r.errors = parseWrk(out)
-	r.rssMiB = treeRSS(cmd.Process.Pid)
-	return r
+	return run, r
 }
 
 func waitReady(url string, limit time.Duration) bool {
@@ -331,8 +391,8 @@ func print(rs []result, dir string) {
 	}
 	host, _ := os.Hostname()
 	var b strings.Builder
-	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, %s/%s), wrk -t%d -c%d -d%s per server, loopback.\n\n",
-		time.Now().UTC().Format("2006-01-02"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, *threads, *conns, *duration)
+	fmt.Fprintf(&b, "Measured %s on %s (%d CPUs, %s/%s), wrk -t%d -c%d, %d interleaved rounds of %s per server (medians), loopback.\n\n",
+		time.Now().UTC().Format("2006-01-02"), host, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, *threads, *conns, *rounds, *duration)
 	fmt.Fprintln(&b, "| server | requests/s | ratio to mocksrv | p50 ms | p99 ms | first response | RSS after load | notes |")
 	fmt.Fprintln(&b, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
 	for _, r := range rs {

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -22,7 +23,7 @@ import (
 )
 
 type serveConfig struct {
-	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken string
+	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken, pprofAddr string
 	listen, webhookURLs                                                            listFlag
 	seed                                                                           uint64
 	stateInterval                                                                  time.Duration
@@ -50,6 +51,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.adminToken, "admin-token", "", "require Authorization: Bearer <token> on the admin API")
+	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (off by default)")
 	fs.Usage = usage(stderr, fs, "mocksrv serve [flags]",
 		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin API (/_mocksrv/) on one listener.")
 	return fs, c
@@ -170,6 +172,16 @@ func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *s
 			WriteTimeout: 11 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 		servers = append(servers, srv)
 		go func(l served) { errc <- srv.Serve(l.ln) }(l)
+	}
+	if c.pprofAddr != "" {
+		go func() {
+			mux := http.NewServeMux()
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+			logger.Info("pprof", "addr", c.pprofAddr, "err", http.ListenAndServe(c.pprofAddr, mux))
+		}()
 	}
 	logger.Info("mocksrv ready", "addr", listeners[0].ln.Addr().String(), "version", sims.Version)
 

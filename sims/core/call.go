@@ -18,6 +18,11 @@ type Call struct {
 	Defect     bool   // a panic was recovered: a bug in mocksrv
 	Err        string // what went wrong, for the journal
 	Violations []string
+
+	// Value is the provider's own per-request state, set by its auth
+	// middleware (the authenticated tenant's world), so handlers need no
+	// second request context.
+	Value any
 }
 
 type callKey struct{}

@@ -62,6 +62,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 		capture = -1 // keep the whole body for the contract check
 	}
 	rec := &recorder{ResponseWriter: w, limit: capture}
+	rec.body.Grow(1024) // most answers fit: no regrowth on the hot path
 	var reqBody []byte
 
 	defer func() {
@@ -187,6 +188,8 @@ func clip(b []byte, n int) (string, bool) {
 
 const maxJournalHeaders = 32
 
+// headerMap flattens headers for the journal, keeping at most
+// maxJournalHeaders of them.
 func headerMap(h http.Header) map[string]string {
 	if len(h) == 0 {
 		return nil
@@ -196,7 +199,11 @@ func headerMap(h http.Header) map[string]string {
 		if len(m) == maxJournalHeaders {
 			break
 		}
-		m[k] = strings.Join(v, ", ")
+		if len(v) == 1 {
+			m[k] = v[0]
+		} else {
+			m[k] = strings.Join(v, ", ")
+		}
 	}
 	return m
 }

@@ -4,14 +4,24 @@ package keysecure
 
 import (
 	"net/http"
-	"regexp"
 	"strconv"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-var timestamp13 = regexp.MustCompile(`^[0-9]{13}$`)
+// isMillis reports whether s is 13 digits, a Unix time in milliseconds.
+func isMillis(s string) bool {
+	if len(s) != 13 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // identify guesses the request's tenant from its Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
@@ -25,11 +35,9 @@ func (s *Server) identify(r *http.Request) string {
 	return ""
 }
 
-type worldKey struct{}
-
 // worldOf returns the world authenticate attached to the request.
 func worldOf(r *http.Request) *world {
-	w, _ := r.Context().Value(worldKey{}).(*world)
+	w, _ := core.CallOf(r).Value.(*world)
 	return w
 }
 
@@ -47,8 +55,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(rw, r, err)
 			return
 		}
-		core.CallOf(r).Tenant = w.tenant.ID
-		next.ServeHTTP(rw, r.WithContext(contextWithWorld(r, w)))
+		call := core.CallOf(r)
+		call.Tenant, call.Value = w.tenant.ID, w
+		next.ServeHTTP(rw, r)
 	})
 }
 
@@ -92,7 +101,7 @@ func (s *Server) checkKey(r *http.Request) (*world, error) {
 // never breaks authentication).
 func (s *Server) checkTimestamp(r *http.Request) error {
 	raw := r.Header.Get("Timestamp")
-	if !timestamp13.MatchString(raw) {
+	if !isMillis(raw) {
 		return fail(1005, text{"Timestamp must be 13 digits of Unix milliseconds, got %q", "Timestamp 必须为 13 位毫秒时间戳，实际为 %q"}, raw)
 	}
 	ms, _ := strconv.ParseInt(raw, 10, 64)

@@ -1,7 +1,6 @@
 package keysecure
 
 import (
-	"context"
 	"net/http"
 
 	"github.com/gorilla/mux"
@@ -67,10 +66,6 @@ func (s *Server) RouteNames() []string {
 
 // Router returns the mux router, for the contract surface check.
 func (s *Server) Router() *mux.Router { return s.router }
-
-func contextWithWorld(r *http.Request, w *world) context.Context {
-	return context.WithValue(r.Context(), worldKey{}, w)
-}
 
 // Name returns the provider's name.
 func (s *Server) Name() string { return Name }
