@@ -26,7 +26,7 @@ type serveConfig struct {
 	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken, pprofAddr string
 	listen, webhookURLs                                                            listFlag
 	seed                                                                           uint64
-	stateInterval                                                                  time.Duration
+	stateInterval, readHeaderTimeout, idleTimeout                                  time.Duration
 	validate, freeze                                                               bool
 	journalSize                                                                    int
 }
@@ -51,6 +51,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&c.adminToken, "admin-token", "", "require Authorization: Bearer <token> on the admin API")
+	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "drop clients that take longer than this to send request headers (slow-loris)")
+	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "close idle keep-alive connections after this")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (off by default)")
 	fs.Usage = usage(stderr, fs, "mocksrv serve [flags]",
 		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin API (/_mocksrv/) on one listener.")
@@ -168,8 +170,9 @@ func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *s
 	errc := make(chan error, len(listeners))
 	var servers []*http.Server
 	for _, l := range listeners {
-		srv := &http.Server{Handler: l.handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
-			WriteTimeout: 11 * time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		srv := &http.Server{Handler: l.handler, ReadHeaderTimeout: c.readHeaderTimeout, ReadTimeout: c.readHeaderTimeout + 30*time.Second,
+			WriteTimeout: core.MaxFaultDelay + time.Minute, IdleTimeout: c.idleTimeout, MaxHeaderBytes: 64 << 10,
+			ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 		servers = append(servers, srv)
 		go func(l served) { errc <- srv.Serve(l.ln) }(l)
 	}
@@ -286,6 +289,7 @@ func credLine(c any) string {
 }
 
 func loadState(fleet *sims.Fleet, path string) error {
+	core.RemoveStaleTemps(path)
 	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil

@@ -45,3 +45,12 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 	}
 	return nil
 }
+
+// RemoveStaleTemps deletes temporary files a killed WriteFileAtomic left
+// beside path. Call it at start, before anything writes path.
+func RemoveStaleTemps(path string) {
+	matches, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*"))
+	for _, m := range matches {
+		_ = os.Remove(m)
+	}
+}

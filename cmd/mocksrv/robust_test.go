@@ -1,0 +1,130 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/sims"
+)
+
+// startServe runs serve in-process on a free port and returns its base URL.
+func startServe(t *testing.T, args ...string) string {
+	t.Helper()
+	fs, c := serveFlags(io.Discard)
+	require.NoError(t, fs.Parse(append([]string{"--addr", "127.0.0.1:0", "--log-level", "error"}, args...)))
+	opts, err := fleetOptions(c, mustLogger(t))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, c, opts, mustLogger(t), &out) }()
+	t.Cleanup(func() { cancel(); <-done })
+	var base string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if i := strings.Index(line, "listening on "); i >= 0 {
+				base = strings.Fields(line[i+len("listening on "):])[0]
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 2*time.Millisecond)
+	return base
+}
+
+// TestSlowLorisClientsTimeOut: a client that trickles its headers is cut
+// off after --read-header-timeout, and the server keeps answering others.
+func TestSlowLorisClientsTimeOut(t *testing.T) {
+	t.Parallel()
+	base := startServe(t, "--read-header-timeout", "300ms")
+	conn, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+	require.NoError(t, err)
+	defer conn.Close()
+	_, err = fmt.Fprint(conn, "GET /_mocksrv/health HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+	require.NoError(t, err)
+	start := time.Now()
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	_, err = bufio.NewReader(conn).ReadString('\n') // the server answers 408 or just closes
+	assert.Less(t, time.Since(start), 3*time.Second, "the slow client was dropped promptly")
+	_ = err
+	res, err := http.Get(base + "/_mocksrv/health")
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusOK, res.StatusCode, "others are still served")
+}
+
+// TestCrashDuringSnapshot kills the server with SIGKILL many times while it
+// writes its state file on a short timer under load; every time, the file
+// that is left loads, holding either an older or a newer state.
+func TestCrashDuringSnapshot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and kills child processes")
+	}
+	t.Parallel()
+	state := filepath.Join(t.TempDir(), "state.json")
+	loaded := 0
+	for round := 0; round < 12; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=TestCrashChild")
+		cmd.Env = append(os.Environ(), "MOCKSRV_CRASH_CHILD=1", "MOCKSRV_STATE="+state)
+		out, err := cmd.StdoutPipe()
+		require.NoError(t, err)
+		require.NoError(t, cmd.Start())
+		base := ""
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if i := strings.Index(sc.Text(), "listening on "); i >= 0 {
+				base = strings.Fields(sc.Text()[i+len("listening on "):])[0]
+				break
+			}
+		}
+		go func() { _, _ = io.Copy(io.Discard, out) }()
+		require.NotEmpty(t, base, "child did not start")
+		// Load: tenants and cards while snapshots run every few ms.
+		deadline := time.Now().Add(time.Duration(50+round*17) * time.Millisecond)
+		for i := 0; time.Now().Before(deadline); i++ {
+			res, err := http.Post(base+"/_mocksrv/tenants/default/keysecure/cards", "application/json", strings.NewReader("{}"))
+			if err == nil {
+				res.Body.Close()
+			}
+		}
+		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+		_ = cmd.Wait()
+
+		b, err := os.ReadFile(state)
+		if os.IsNotExist(err) {
+			continue // killed before the first save
+		}
+		require.NoError(t, err)
+		require.True(t, json.Valid(b), "round %d: torn state file", round)
+		f, err := sims.NewFleet()
+		require.NoError(t, err)
+		require.NoError(t, f.UnmarshalState(b), "round %d", round)
+		loaded++
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(state), ".state.json.tmp-*"))
+	assert.LessOrEqual(t, len(leftovers), 1, "each start sweeps the temp files a killed writer left")
+	assert.Positive(t, loaded, "at least one snapshot was written and reloaded")
+}
+
+// TestCrashChild is the child process of TestCrashDuringSnapshot.
+func TestCrashChild(t *testing.T) {
+	if os.Getenv("MOCKSRV_CRASH_CHILD") != "1" {
+		t.Skip("helper process")
+	}
+	os.Exit(run([]string{"serve", "--addr", "127.0.0.1:0", "--state-interval", "3ms", "--log-level", "error"}, os.Stdout, io.Discard))
+}
