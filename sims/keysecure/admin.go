@@ -239,6 +239,7 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 	if w.cardholders.Has(h.No) {
 		return h, core.Errorf(core.KindConflict, "cardholder %q already exists", h.No)
 	}
+	w.numbers[h.No] = true
 	if h.UniqueNo == "" {
 		h.UniqueNo = "holder-" + w.faker.HexID(6)
 	}
@@ -314,6 +315,7 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 			return c, core.Errorf(core.KindConflict, "card %q already exists", c.No)
 		}
 		made.No = c.No
+		w.numbers[c.No] = true
 	}
 	if c.PAN != "" {
 		made.PAN = c.PAN
@@ -387,17 +389,21 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	for _, h := range snap.Cardholders {
 		w.cardholders.Put(h.No, h)
 		w.holderByUnique[h.UniqueNo] = h.No
+		w.numbers[h.No] = true
 	}
 	for _, c := range snap.Cards {
 		w.cards.Put(c.No, c)
 		w.cardByUnique[c.UniqueNo] = c.No
+		w.numbers[c.No] = true
 	}
 	for _, c := range snap.Consumes {
 		w.consumes.Put(c.No, c)
+		w.numbers[c.No] = true
 	}
 	for _, tr := range snap.Transfers {
 		w.transfers.Put(tr.No, tr)
 		w.transferByUnique[tr.UniqueNo] = tr.No
+		w.numbers[tr.No] = true
 	}
 	if snap.Tokens != nil {
 		w.tokens = snap.Tokens

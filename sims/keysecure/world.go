@@ -35,6 +35,7 @@ type world struct {
 	holderByUnique   map[string]string    // cardholder_unique_no → cardholder_no
 	cardByUnique     map[string]string    // card_unique_no → card_no
 	transferByUnique map[string]string    // transfer_unique_no → transfer_no
+	numbers          map[string]bool      // every order number issued, to keep them unique
 	tokens           map[string]time.Time // Access-Token → expiry (business time)
 	clientTokens     map[string]time.Time // one-time PCI client tokens → expiry
 
@@ -57,6 +58,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode,
 		holderByUnique:   map[string]string{},
 		cardByUnique:     map[string]string{},
 		transferByUnique: map[string]string{},
+		numbers:          map[string]bool{},
 		tokens:           map[string]time.Time{},
 		clientTokens:     map[string]time.Time{},
 		reserve:          reserve,
@@ -71,11 +73,20 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode,
 // now returns the tenant's business time.
 func (w *world) now() time.Time { return w.tenant.Clock.Now() }
 
-// nextNo returns a new order number: a letter, the business date (UTC+8)
-// and a sequence, like the docs' "C202605220001".
+// nextNoLocked returns a new order number: a letter, the business date
+// (UTC+8) and six digits from the tenant's seeded faker, like the docs'
+// "C202605220001" — reproducible for a seed, and distinct across tenants so
+// numbers never suggest a leak between them.
 func (w *world) nextNoLocked(prefix string) string {
 	w.seq++
-	return fmt.Sprintf("%s%s%04d", prefix, w.now().In(zoneCN).Format("20060102"), w.seq)
+	day := w.now().In(zoneCN).Format("20060102")
+	for {
+		no := prefix + day + w.faker.Digits(6)
+		if !w.numbers[no] {
+			w.numbers[no] = true
+			return no
+		}
+	}
 }
 
 // zoneCN is KeySecure's home zone, UTC+8.

@@ -1,0 +1,222 @@
+package loadtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options sizes a run.
+type Options struct {
+	Target   string        // mocksrv base URL
+	Tenants  int           // tenants created for the run
+	Workers  int           // concurrent clients per tenant
+	Duration time.Duration // how long the clients run
+	Seed     uint64        // for the operation mix
+	HTTP     *http.Client
+}
+
+// Report is a run's outcome.
+type Report struct {
+	Requests   int64            `json:"requests"`
+	Errors     []string         `json:"errors"` // 5xx, dropped requests, broken invariants
+	ByRoute    map[string]int64 `json:"by_route"`
+	Duration   time.Duration    `json:"duration_ns"`
+	Throughput float64          `json:"requests_per_second"`
+}
+
+// OK reports whether the run kept every invariant.
+func (r *Report) OK() bool { return len(r.Errors) == 0 }
+
+// workload is one provider's operations.
+type workload interface {
+	name() string
+	// setup prepares a tenant (its credentials are in creds).
+	setup(ctx context.Context, a *client, tenant string, creds map[string]string) (tenantState, error)
+}
+
+// tenantState is one tenant's workload: step runs one random operation;
+// verify checks the invariants after the run, given every tenant's state.
+type tenantState interface {
+	step(ctx context.Context, rng *rand.Rand) error
+	verify(ctx context.Context, others []tenantState) []string
+}
+
+var workloads = []workload{keysecureLoad{}}
+
+// Run creates the tenants, runs the workers and checks the invariants.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if o.HTTP == nil {
+		o.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	}
+	rep := &Report{ByRoute: map[string]int64{}}
+	var mu sync.Mutex
+	fail := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(rep.Errors) < 50 {
+			rep.Errors = append(rep.Errors, fmt.Sprintf(format, args...))
+		}
+	}
+	var reqs atomic.Int64
+	c := &client{base: strings.TrimRight(o.Target, "/"), hc: o.HTTP, count: func(route string, status int, err error) {
+		reqs.Add(1)
+		mu.Lock()
+		rep.ByRoute[route]++
+		mu.Unlock()
+		switch {
+		case err != nil:
+			fail("%s: request dropped: %v", route, err)
+		case status >= 500:
+			fail("%s: HTTP %d", route, status)
+		}
+	}}
+
+	type slot struct {
+		tenant string
+		states []tenantState
+	}
+	var slots []slot
+	for i := 0; i < o.Tenants; i++ {
+		var info map[string]json.RawMessage
+		if err := c.admin(ctx, http.MethodPost, "/_mocksrv/tenants", map[string]any{"id": fmt.Sprintf("load-%d-%d", o.Seed, i), "allow_ips": "any"}, &info); err != nil {
+			return nil, err
+		}
+		var id string
+		_ = json.Unmarshal(info["id"], &id)
+		s := slot{tenant: id}
+		for _, w := range workloads {
+			var creds map[string]string
+			_ = json.Unmarshal(info[w.name()], &creds)
+			st, err := w.setup(ctx, c, id, creds)
+			if err != nil {
+				return nil, fmt.Errorf("%s setup: %w", w.name(), err)
+			}
+			s.states = append(s.states, st)
+		}
+		slots = append(slots, s)
+	}
+
+	start := time.Now()
+	runCtx, cancel := context.WithTimeout(ctx, o.Duration)
+	defer cancel()
+	var wg sync.WaitGroup
+	for ti, s := range slots {
+		for w := 0; w < o.Workers; w++ {
+			wg.Add(1)
+			go func(ti, w int, s slot) {
+				defer wg.Done()
+				rng := rand.New(rand.NewPCG(o.Seed, uint64(ti*1000+w)))
+				// Workers stop between operations; an operation in flight at
+				// the deadline completes, so the clients know all they did.
+				opCtx := context.WithoutCancel(runCtx)
+				for runCtx.Err() == nil {
+					st := s.states[rng.IntN(len(s.states))]
+					if err := st.step(opCtx, rng); err != nil {
+						fail("tenant %s: %v", s.tenant, err)
+					}
+				}
+			}(ti, w, s)
+		}
+	}
+	wg.Wait()
+	rep.Duration = time.Since(start)
+	rep.Requests = reqs.Load()
+	rep.Throughput = float64(rep.Requests) / rep.Duration.Seconds()
+
+	for wi := range workloads {
+		var all []tenantState
+		for _, s := range slots {
+			all = append(all, s.states[wi])
+		}
+		for si, s := range slots {
+			var others []tenantState
+			for oj, o := range all {
+				if oj != si {
+					others = append(others, o)
+				}
+			}
+			for _, e := range s.states[wi].verify(ctx, others) {
+				fail("%s tenant %s: %s", workloads[wi].name(), s.tenant, e)
+			}
+		}
+	}
+	for _, s := range slots {
+		_ = c.admin(ctx, http.MethodDelete, "/_mocksrv/tenants/"+s.tenant, nil, nil)
+	}
+	sort.Strings(rep.Errors)
+	return rep, nil
+}
+
+// client is a counting HTTP client.
+type client struct {
+	base  string
+	hc    *http.Client
+	count func(route string, status int, err error)
+}
+
+// do sends a request, counts it under route, and returns status and body.
+func (c *client) do(ctx context.Context, route, method, path string, header http.Header, body []byte) (int, []byte, error) {
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader(string(body))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return 0, nil, err
+	}
+	req.Header = header
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return 0, nil, ctx.Err() // the run ended mid-request: not a drop
+		}
+		c.count(route, 0, err)
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil && ctx.Err() == nil {
+		c.count(route, 0, err)
+		return 0, nil, err
+	}
+	c.count(route, res.StatusCode, nil)
+	return res.StatusCode, b, nil
+}
+
+// admin calls the admin API (not counted).
+func (c *client) admin(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+	if err != nil {
+		return err
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return fmt.Errorf("admin %s %s: %d %s", method, path, res.StatusCode, b)
+	}
+	if out != nil {
+		return json.Unmarshal(b, out)
+	}
+	return nil
+}
