@@ -67,28 +67,41 @@ func keys(m map[string]string) []string {
 	return out
 }
 
-// TestWrongMethodIsNotAllowed calls every route with a method it does not
-// take and expects 405 in the provider's own shape, never a 404 or a 200.
+// TestWrongMethodIsNotAllowed calls every path with a method no route on
+// that path takes and expects 405 in the provider's own shape, never a 404
+// or a 200.
 func TestWrongMethodIsNotAllowed(t *testing.T) {
 	t.Parallel()
 	f, err := sims.NewFleet()
 	require.NoError(t, err)
 	for _, p := range f.Providers() {
+		served := map[string]map[string]bool{} // path template → methods
 		_ = p.Router().Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
 			tpl, err1 := rt.GetPathTemplate()
 			methods, err2 := rt.GetMethods()
 			if rt.GetName() == "" || err1 != nil || err2 != nil {
 				return nil
 			}
-			path := strings.NewReplacer("{", "", "}", "").Replace(tpl)
-			wrong := http.MethodPut
-			if methods[0] == http.MethodPut {
-				wrong = http.MethodPatch
+			if served[tpl] == nil {
+				served[tpl] = map[string]bool{}
 			}
+			for _, m := range methods {
+				served[tpl][m] = true
+			}
+			return nil
+		})
+		for tpl, methods := range served {
+			wrong := ""
+			for _, m := range []string{http.MethodPatch, http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodGet} {
+				if !methods[m] {
+					wrong = m
+					break
+				}
+			}
+			path := strings.NewReplacer("{", "", "}", "").Replace(tpl)
 			rec := httptest.NewRecorder()
 			f.Handler().ServeHTTP(rec, httptest.NewRequest(wrong, path, nil))
 			assert.Equal(t, http.StatusMethodNotAllowed, rec.Code, "%s %s %s", p.Name(), wrong, tpl)
-			return nil
-		})
+		}
 	}
 }

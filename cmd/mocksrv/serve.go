@@ -24,11 +24,11 @@ import (
 
 type serveConfig struct {
 	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken, pprofAddr string
-	listen, webhookURLs                                                            listFlag
-	seed                                                                           uint64
-	stateInterval, readHeaderTimeout, idleTimeout                                  time.Duration
-	validate, freeze                                                               bool
-	journalSize                                                                    int
+	listen, webhookURLs                                                                       listFlag
+	seed                                                                                      uint64
+	stateInterval, readHeaderTimeout, idleTimeout                                             time.Duration
+	validate, freeze                                                                          bool
+	journalSize                                                                               int
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {

@@ -6,7 +6,6 @@ package bkj
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -174,13 +173,11 @@ type view struct {
 	loc  *time.Location
 }
 
-type viewKey struct{}
-
 // viewOf returns the request's view (set by api); outside it, English and
 // UTC.
 func viewOf(r *http.Request) view {
-	if v, ok := r.Context().Value(viewKey{}).(view); ok {
-		return v
+	if st := stateOf(r); st.viewSet {
+		return st.view
 	}
 	return view{lang: "en", loc: time.UTC}
 }
@@ -253,7 +250,8 @@ func (s *Server) api(h apiFunc) http.Handler {
 			s.writeError(rw, r, err)
 			return
 		}
-		r = r.WithContext(context.WithValue(r.Context(), viewKey{}, view{lang: langOf(r), loc: loc}))
+		st := stateOf(r)
+		st.view, st.viewSet = view{lang: langOf(r), loc: loc}, true
 		if key := idempotencyKey(r); key != "" && r.Method == http.MethodPost && core.RouteName(r) != "debug.post" {
 			s.idempotent(rw, r, key, h)
 			return
@@ -398,9 +396,7 @@ func (s *Server) writeBody(rw http.ResponseWriter, r *http.Request, status int, 
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	if s.opts.signReplies {
 		if w := s.worldFor(r); w != nil {
-			for k, v := range signatureHeaders(w.creds.APISecret, body, s.Env.Clock.Wall()) {
-				h[k] = v
-			}
+			setSignature(h, w.creds.APISecret, body, s.Env.Clock.Wall())
 		}
 	}
 	rw.WriteHeader(status)

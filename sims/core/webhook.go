@@ -64,6 +64,7 @@ type Delivery struct {
 	// RoundStart is the index in Attempts where the current retry schedule
 	// began; Redeliver starts a new round.
 	RoundStart int `json:"round_start,omitempty"`
+	Seq        int `json:"seq"` // creation order
 
 	inflight bool
 }
@@ -75,14 +76,15 @@ type Outbox struct {
 	env     *Env
 	Client  *http.Client
 	Backoff []time.Duration
-	Keep    int // finished deliveries kept per tenant
+	Keep    int // deliveries kept per tenant; older finished ones go first
 
 	mu         sync.Mutex // guards the fields below
 	endpoints  map[string]Endpoint
 	urls       map[string]string // provider → URL for every tenant
 	tenantURLs map[string]string // tenant + "/" + provider → URL
-	queue      []*Delivery       // in creation order
 	byID       map[string]*Delivery
+	pending    map[string]*Delivery  // state pending: what a flush looks at
+	tenants    map[string][]*Delivery // per tenant, in creation order, for retention
 	seq        int
 	kick       chan struct{}
 }
@@ -98,6 +100,8 @@ func NewOutbox(env *Env) *Outbox {
 		urls:       map[string]string{},
 		tenantURLs: map[string]string{},
 		byID:       map[string]*Delivery{},
+		pending:    map[string]*Delivery{},
+		tenants:    map[string][]*Delivery{},
 		kick:       make(chan struct{}, 1),
 	}
 }
@@ -119,9 +123,15 @@ func (o *Outbox) SetURL(tenant, provider, url string) {
 	} else {
 		o.tenantURLs[tenant+"/"+provider] = url
 	}
-	for _, d := range o.queue {
-		if d.State == DeliveryNoEndpoint && d.Provider == provider && (tenant == "" || d.Tenant == tenant) {
-			d.State, d.NextAt = DeliveryPending, o.env.ClockOf(d.Tenant).Now()
+	for tid, list := range o.tenants {
+		if tenant != "" && tid != tenant {
+			continue
+		}
+		for _, d := range list {
+			if d.State == DeliveryNoEndpoint && d.Provider == provider {
+				d.State, d.NextAt = DeliveryPending, o.env.ClockOf(d.Tenant).Now()
+				o.pending[d.ID] = d
+			}
 		}
 	}
 	o.mu.Unlock()
@@ -149,39 +159,49 @@ func (o *Outbox) Enqueue(tenant, provider, event string, body []byte) string {
 	o.mu.Lock()
 	o.seq++
 	d := &Delivery{
-		ID: "wh_" + strconv.Itoa(o.seq), Tenant: tenant, Provider: provider, Event: event,
+		ID: "wh_" + strconv.Itoa(o.seq), Seq: o.seq, Tenant: tenant, Provider: provider, Event: event,
 		Body: string(body), State: DeliveryPending, Created: now, NextAt: now,
 	}
-	o.queue = append(o.queue, d)
-	o.byID[d.ID] = d
-	o.trimLocked(tenant)
+	o.addLocked(d)
 	o.mu.Unlock()
 	o.Kick()
 	return d.ID
 }
 
-// trimLocked drops the oldest finished deliveries of tenant beyond Keep.
+func (o *Outbox) addLocked(d *Delivery) {
+	o.byID[d.ID] = d
+	if d.State == DeliveryPending {
+		o.pending[d.ID] = d
+	}
+	o.tenants[d.Tenant] = append(o.tenants[d.Tenant], d)
+	if n := len(o.tenants[d.Tenant]); n > o.Keep+o.Keep/2 {
+		o.trimLocked(d.Tenant)
+	}
+}
+
+// trimLocked cuts a tenant's deliveries back to Keep: the oldest finished
+// ones first, then — when a tenant piles up more than Keep that are never
+// delivered (no receiver, nobody flushing) — the oldest of those, so the
+// outbox never grows without bound. It runs once per Keep/2 additions.
 func (o *Outbox) trimLocked(tenant string) {
-	finished := 0
-	for _, d := range o.queue {
-		if d.Tenant == tenant && d.State != DeliveryPending && !d.inflight {
-			finished++
+	list := o.tenants[tenant]
+	excess := len(list) - o.Keep
+	for pass := 0; pass < 2 && excess > 0; pass++ {
+		kept := list[:0]
+		for _, d := range list {
+			finished := d.State != DeliveryPending
+			if excess > 0 && !d.inflight && (finished || pass == 1) {
+				excess--
+				delete(o.byID, d.ID)
+				delete(o.pending, d.ID)
+				continue
+			}
+			kept = append(kept, d)
 		}
+		clear(list[len(kept):])
+		list = kept
 	}
-	if finished <= o.Keep {
-		return
-	}
-	drop := finished - o.Keep
-	kept := o.queue[:0]
-	for _, d := range o.queue {
-		if drop > 0 && d.Tenant == tenant && d.State != DeliveryPending && !d.inflight {
-			drop--
-			delete(o.byID, d.ID)
-			continue
-		}
-		kept = append(kept, d)
-	}
-	o.queue = kept
+	o.tenants[tenant] = list
 }
 
 // Kick wakes the delivery loop.
@@ -250,13 +270,14 @@ func (o *Outbox) claimDue() []claim {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var due []claim
-	for _, d := range o.queue {
-		if d.State != DeliveryPending || d.inflight {
+	for id, d := range o.pending {
+		if d.inflight {
 			continue
 		}
 		t, ok := o.env.Tenants.Get(d.Tenant)
 		if !ok {
 			d.State = DeliveryFailed
+			delete(o.pending, id)
 			continue
 		}
 		if t.Clock.Now().Before(d.NextAt) {
@@ -265,11 +286,13 @@ func (o *Outbox) claimDue() []claim {
 		url := o.urlLocked(d.Tenant, d.Provider)
 		if url == "" {
 			d.State = DeliveryNoEndpoint
+			delete(o.pending, id)
 			continue
 		}
 		d.inflight = true
 		due = append(due, claim{d: d, url: url, ep: o.endpoints[d.Provider], n: len(d.Attempts) + 1})
 	}
+	sort.Slice(due, func(i, j int) bool { return due[i].d.Seq < due[j].d.Seq })
 	return due
 }
 
@@ -347,12 +370,13 @@ func (o *Outbox) finish(d *Delivery, a Attempt, accepted bool) {
 	switch {
 	case accepted:
 		d.State, d.NextAt = DeliveryDelivered, time.Time{}
+		delete(o.pending, d.ID)
 	case len(d.Attempts)-d.RoundStart >= len(o.Backoff):
 		d.State, d.NextAt = DeliveryFailed, time.Time{}
+		delete(o.pending, d.ID)
 	default:
 		d.NextAt = a.At.Add(o.Backoff[len(d.Attempts)-d.RoundStart])
 	}
-	o.trimLocked(d.Tenant)
 	o.mu.Unlock()
 
 	if accepted {
@@ -373,7 +397,7 @@ func (o *Outbox) Deliveries(filters ...func(Delivery) bool) []Delivery {
 	defer o.mu.Unlock()
 	var out []Delivery
 next:
-	for _, d := range o.queue {
+	for _, d := range o.byID {
 		c := *d
 		c.Attempts = append([]Attempt(nil), d.Attempts...)
 		for _, f := range filters {
@@ -383,7 +407,7 @@ next:
 		}
 		out = append(out, c)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Created.Before(out[j].Created) })
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out
 }
 
@@ -414,6 +438,7 @@ func (o *Outbox) Redeliver(id string) error {
 	}
 	d.State, d.NextAt = DeliveryPending, o.env.ClockOf(d.Tenant).Now()
 	d.RoundStart = len(d.Attempts)
+	o.pending[d.ID] = d
 	o.mu.Unlock()
 	o.Kick()
 	return nil
@@ -423,15 +448,11 @@ func (o *Outbox) Redeliver(id string) error {
 func (o *Outbox) DropTenant(tenant string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	kept := o.queue[:0]
-	for _, d := range o.queue {
-		if d.Tenant == tenant {
-			delete(o.byID, d.ID)
-			continue
-		}
-		kept = append(kept, d)
+	for _, d := range o.tenants[tenant] {
+		delete(o.byID, d.ID)
+		delete(o.pending, d.ID)
 	}
-	o.queue = kept
+	delete(o.tenants, tenant)
 	for k := range o.tenantURLs {
 		if len(k) > len(tenant) && k[:len(tenant)+1] == tenant+"/" {
 			delete(o.tenantURLs, k)
@@ -443,15 +464,19 @@ func (o *Outbox) DropTenant(tenant string) {
 func (o *Outbox) DropWhere(drop func(Delivery) bool) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	kept := o.queue[:0]
-	for _, d := range o.queue {
-		if !d.inflight && drop(*d) {
-			delete(o.byID, d.ID)
-			continue
+	for tid, list := range o.tenants {
+		kept := list[:0]
+		for _, d := range list {
+			if !d.inflight && drop(*d) {
+				delete(o.byID, d.ID)
+				delete(o.pending, d.ID)
+				continue
+			}
+			kept = append(kept, d)
 		}
-		kept = append(kept, d)
+		clear(list[len(kept):])
+		o.tenants[tid] = kept
 	}
-	o.queue = kept
 }
 
 // OutboxState is the outbox's saved form.
@@ -492,10 +517,9 @@ func (o *Outbox) Restore(s OutboxState) {
 	for k, v := range s.TenantURLs {
 		o.tenantURLs[k] = v
 	}
-	o.queue, o.byID = nil, map[string]*Delivery{}
+	o.byID, o.pending, o.tenants = map[string]*Delivery{}, map[string]*Delivery{}, map[string][]*Delivery{}
 	for i := range s.Deliveries {
 		d := s.Deliveries[i]
-		o.queue = append(o.queue, &d)
-		o.byID[d.ID] = &d
+		o.addLocked(&d)
 	}
 }

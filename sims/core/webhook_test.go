@@ -124,3 +124,17 @@ func TestOutboxFaults(t *testing.T) {
 	assert.Equal(t, "dropped by fault rule", d.Attempts[0].Error)
 	assert.Equal(t, []string{`{"d":1}`, `{"d":1}`}, rv.bodies, "duplicate delivers twice")
 }
+
+// TestOutboxIsBounded: a tenant whose deliveries are never flushed does
+// not grow the outbox without bound, and enqueueing stays cheap.
+func TestOutboxIsBounded(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
+	env.Webhooks.Keep = 100
+	for i := 0; i < 10_000; i++ {
+		env.Webhooks.Enqueue(DefaultTenant, "p", "e", []byte(`{}`))
+	}
+	n := len(env.Webhooks.Deliveries())
+	assert.LessOrEqual(t, n, 150)
+	assert.GreaterOrEqual(t, n, 100)
+}

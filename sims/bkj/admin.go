@@ -1,0 +1,425 @@
+package bkj
+
+// What the admin API (/_mocksrv/...) and scenario "given" sections do to a
+// tenant's bkj state.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// StateDump is a tenant's bkj state as GET
+// /_mocksrv/tenants/{id}/bkj/state shows it.
+type StateDump struct {
+	Credentials Credentials      `json:"credentials"`
+	Money       Money            `json:"money"`
+	Users       []User           `json:"users"`
+	Addresses   []MailingAddress `json:"card_addresses"`
+	Cards       []Card           `json:"cards"`
+	Wallets     []Wallet         `json:"wallets"`
+	Deposits    []DepositAddress `json:"deposit_addresses"`
+	Payees      []Payee          `json:"payees"`
+	WalletTxs   []WalletTx       `json:"wallet_transactions"`
+	CardTxs     []CardTx         `json:"card_transactions"`
+	Pending     []core.Task      `json:"scheduled"`
+}
+
+// Money is the tenant's ledger and what it holds. In (deposited) always
+// equals out (withdrawn + fees + spent) plus held.
+type Money struct {
+	Ledger
+	Held     core.Decimal `json:"held"` // wallet balances and holds plus card balances
+	Balanced bool         `json:"balanced"`
+}
+
+func (w *world) moneyLocked() Money {
+	m := Money{Ledger: w.ledger, Held: w.heldLocked()}
+	out := w.ledger.Withdrawn.Add(w.ledger.Fees).Add(w.ledger.Spent).Add(m.Held)
+	m.Balanced = out.Cmp(w.ledger.Deposited) == 0
+	return m
+}
+
+// State returns a tenant's bkj state.
+func (s *Server) State(id string) (any, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("bkj: no tenant %q", id)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	return StateDump{Credentials: w.creds, Money: w.moneyLocked(), Users: w.users.All(), Addresses: w.mailing.All(),
+		Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(), Payees: w.payees.All(),
+		WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Pending: w.agenda.Tasks()}, nil
+}
+
+// CardAction drives a card in bkj's vocabulary: freeze, unfreeze, expire,
+// block, cancel (pre_delete, then deleted), activate, delete. It answers
+// the card object.
+func (s *Server) CardAction(tenant, id, action string) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	c, err := s.actLocked(w, id, action)
+	if err != nil {
+		return nil, err
+	}
+	return cardOut(view{lang: "en", loc: s.opts.zone}, c), nil
+}
+
+// CreateKinds are the kinds Create accepts.
+var CreateKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "deposits", "payees", "transactions", "withdrawals"}
+
+// Create adds state directly (the admin API's POST
+// /_mocksrv/tenants/{id}/bkj/{kind} and scenario "given"). Kinds:
+//
+//	users         a User; KYC approved unless kyc_status says otherwise
+//	kyc           {"user_id", "decision": "approve"|"reject", "reason"}
+//	cards         a Card in any of the 14 statuses (default active); an
+//	              approved user is made when account_id is empty; a
+//	              balance is funded from outside
+//	addresses     a MailingAddress
+//	wallets       {"account_id", "currency", "balance"}: the account's
+//	              wallet, funded with balance
+//	deposits      {"wallet_id" or "account_id"+"currency", "amount", "chain", "address"}
+//	payees        a Payee
+//	transactions  an Authorization (purchase, refund, reversal)
+//	withdrawals   {"id", "decision": "success"|"failed"}: end a pending withdrawal now
+func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	switch kind {
+	case "users":
+		var u User
+		if err := strictJSON(body, &u); err != nil {
+			return nil, err
+		}
+		return s.addUserLocked(w, u)
+	case "kyc":
+		var req struct {
+			UserID   string `json:"user_id"`
+			Decision string `json:"decision"`
+			Reason   string `json:"reason"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return s.decideLocked(w, req.UserID, req.Decision, req.Reason)
+	case "cards":
+		var c Card
+		if err := strictJSON(body, &c); err != nil {
+			return nil, err
+		}
+		return s.addCardLocked(w, c)
+	case "addresses":
+		var a MailingAddress
+		if err := strictJSON(body, &a); err != nil {
+			return nil, err
+		}
+		return w.addMailingLocked(a)
+	case "wallets":
+		var req struct {
+			AccountID string       `json:"account_id"`
+			Currency  string       `json:"currency"`
+			Balance   core.Decimal `json:"balance"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		x, err := w.walletFor(req.AccountID, req.Currency)
+		if err != nil {
+			return nil, err
+		}
+		if req.Balance.Sign() > 0 {
+			s.depositLocked(w, x, req.Balance, "", "")
+			x, _ = w.wallets.Get(x.ID)
+		}
+		return x, nil
+	case "deposits", "balances":
+		var req depositRequest
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return s.depositRequestLocked(w, req)
+	case "payees":
+		var p Payee
+		if err := strictJSON(body, &p); err != nil {
+			return nil, err
+		}
+		return w.addPayeeLocked(p)
+	case "transactions", "card_transactions":
+		var a Authorization
+		if err := strictJSON(body, &a); err != nil {
+			return nil, err
+		}
+		if a.Type != CardReversal && a.Amount.Sign() <= 0 {
+			return nil, core.Errorf(core.KindInvalid, "transactions need a positive amount")
+		}
+		return s.authorizeLocked(w, a)
+	case "withdrawals":
+		var req struct {
+			ID       string `json:"id"`
+			Decision string `json:"decision"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return s.decideWithdrawalLocked(w, req.ID, req.Decision)
+	}
+	return nil, core.Errorf(core.KindNotFound, "bkj has no %q to create: use %s", kind, strings.Join(CreateKinds, ", "))
+}
+
+// strictJSON decodes an admin body, refusing unknown fields so a typo in a
+// scenario file is caught.
+func strictJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return core.Errorf(core.KindInvalid, "%v", err)
+	}
+	return nil
+}
+
+// addUserLocked inserts a user in any KYC status (default approved).
+func (s *Server) addUserLocked(w *world, u User) (User, error) {
+	if u.KYCStatus == "" {
+		u.KYCStatus = KYCApproved
+	}
+	if !oneOf(u.KYCStatus, kycStatuses) {
+		return u, core.Errorf(core.KindInvalid, "kyc_status %q: want unverified, pending, approved or rejected", u.KYCStatus)
+	}
+	return s.registerLocked(w, u)
+}
+
+func (s *Server) decideLocked(w *world, id, decision, reason string) (User, error) {
+	if decision != "approve" && decision != "reject" {
+		return User{}, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
+	}
+	u, err := w.userLocked(id)
+	if err != nil {
+		return u, err
+	}
+	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && decision == "reject") {
+		return u, core.Errorf(core.KindConflict, "user %s is already %s", id, u.KYCStatus)
+	}
+	if reason == "" {
+		reason = "rejected by platform"
+	}
+	return s.decideKYCLocked(w, u, decision == "approve", reason, w.now()), nil
+}
+
+// addCardLocked inserts a card in any status (default active), making an
+// approved user when none is named.
+func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
+	if c.AccountID == "" {
+		u, err := s.addUserLocked(w, User{})
+		if err != nil {
+			return c, err
+		}
+		c.AccountID = u.ID
+	}
+	u, err := w.userLocked(c.AccountID)
+	if err != nil {
+		return c, err
+	}
+	if c.ChannelID != "" {
+		ch, ok := findChannel(c.ChannelID)
+		if !ok {
+			return c, notFound("card channel", c.ChannelID)
+		}
+		if c.Type != "" && c.Type != ch.Type {
+			return c, core.Errorf(core.KindInvalid, "channel %s issues %s cards, not %s", ch.ID, ch.Type, c.Type)
+		}
+	}
+	if c.Type != "" && c.Type != Virtual && c.Type != Physical {
+		return c, core.Errorf(core.KindInvalid, "type %q: want virtual or physical", c.Type)
+	}
+	if c.Status == "" {
+		c.Status = StatusActive
+	}
+	if c.FirstName == "" {
+		c.FirstName, c.LastName = u.FirstName, u.LastName
+	}
+	if c.Address.Line1 == "" {
+		c.Address = u.Address
+	}
+	if c.Balance.Sign() < 0 {
+		return c, core.Errorf(core.KindInvalid, "balance must not be negative")
+	}
+	made, err := s.newCardLocked(w, c)
+	if err != nil {
+		return made, err
+	}
+	w.ledger.Deposited = w.ledger.Deposited.Add(made.Balance)
+	return made, nil
+}
+
+// addCard adds a card to a tenant (WithCards).
+func (s *Server) addCard(tenant string, c Card) (Card, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return c, fmt.Errorf("bkj: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	return s.addCardLocked(w, c)
+}
+
+type depositRequest struct {
+	WalletID  string       `json:"wallet_id"`
+	AccountID string       `json:"account_id"`
+	Currency  string       `json:"currency"`
+	Amount    core.Decimal `json:"amount"`
+	Chain     string       `json:"chain"`
+	Address   string       `json:"address"`
+}
+
+func (s *Server) depositRequestLocked(w *world, req depositRequest) (WalletTx, error) {
+	if req.Amount.Sign() <= 0 {
+		return WalletTx{}, core.Errorf(core.KindInvalid, "deposits need a positive amount")
+	}
+	var x Wallet
+	var err error
+	if req.WalletID != "" {
+		x, err = w.walletLocked(req.WalletID)
+	} else {
+		x, err = w.walletFor(req.AccountID, cmpOr(req.Currency, "USDT"))
+	}
+	if err != nil {
+		return WalletTx{}, err
+	}
+	chain := cmpOr(req.Chain, "TRON")
+	if c, ok := findChain(chain); ok && req.Address == "" {
+		req.Address = w.newAddressLocked(c)
+	}
+	return s.depositLocked(w, x, req.Amount, chain, req.Address), nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func (s *Server) decideWithdrawalLocked(w *world, id, decision string) (WalletTx, error) {
+	if decision != "success" && decision != "failed" {
+		return WalletTx{}, core.Errorf(core.KindInvalid, `withdrawal decision must be "success" or "failed"`)
+	}
+	t, ok := w.walletTxs.Get(id)
+	if !ok {
+		return t, notFound("wallet transaction", id)
+	}
+	if t.Action != ActionWithdraw || t.Status != TxPending {
+		return t, core.Errorf(core.KindConflict, "transaction %s is a %s %s, not a pending withdrawal", id, t.Status, t.BusinessType)
+	}
+	return s.finishWithdrawalLocked(w, t, decision == "success", w.now()), nil
+}
+
+// snapshot is a tenant's bkj world as --state saves it.
+type snapshot struct {
+	Creds     Credentials      `json:"credentials"`
+	Faker     []byte           `json:"faker"`
+	Seq       uint64           `json:"seq"`
+	TxSeq     int              `json:"tx_seq"`
+	Users     []User           `json:"users"`
+	Addresses []MailingAddress `json:"card_addresses"`
+	Cards     []Card           `json:"cards"`
+	Wallets   []Wallet         `json:"wallets"`
+	Deposits  []DepositAddress `json:"deposit_addresses"`
+	Payees    []Payee          `json:"payees"`
+	WalletTxs []WalletTx       `json:"wallet_transactions"`
+	CardTxs   []CardTx         `json:"card_transactions"`
+	Agenda    []core.Task      `json:"agenda"`
+	Ledger    Ledger           `json:"ledger"`
+}
+
+// Snapshot returns a tenant's world in its saved form.
+func (s *Server) Snapshot(id string) (json.RawMessage, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("bkj: no tenant %q", id)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fk, _ := w.faker.MarshalBinary()
+	return json.Marshal(snapshot{Creds: w.creds, Faker: fk, Seq: w.seq, TxSeq: w.txSeq, Users: w.users.All(),
+		Addresses: w.mailing.All(), Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(),
+		Payees: w.payees.All(), WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Agenda: w.agenda.Tasks(), Ledger: w.ledger})
+}
+
+// Restore replaces a tenant's world with a saved one (registering the
+// tenant if it is new to this server).
+func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
+	var snap snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
+		return fmt.Errorf("bkj: restore %s: %w", t.ID, err)
+	}
+	if snap.Creds.APIKey == "" {
+		snap.Creds = newCredentials(t.ID)
+	}
+	w := newWorld(t, s.Webhooks, snap.Creds, s.opts.idemTTL)
+	if len(snap.Faker) > 0 {
+		if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
+			return fmt.Errorf("bkj: restore %s: faker: %w", t.ID, err)
+		}
+	}
+	w.seq, w.txSeq, w.ledger = snap.Seq, snap.TxSeq, snap.Ledger
+	for _, u := range snap.Users {
+		w.users.Put(u.ID, u)
+		w.userByEmail[strings.ToLower(u.Email)] = u.ID
+		if u.ExternalID != "" {
+			w.userByExternal[u.ExternalID] = u.ID
+		}
+	}
+	for _, a := range snap.Addresses {
+		w.mailing.Put(a.ID, a)
+	}
+	for _, c := range snap.Cards {
+		w.cards.Put(c.ID, c)
+	}
+	for _, x := range snap.Wallets {
+		w.wallets.Put(x.ID, x)
+		w.walletOf[x.AccountID+"/"+x.Currency] = x.ID
+	}
+	for _, a := range snap.Deposits {
+		w.deposits.Put(a.ID, a)
+	}
+	for _, p := range snap.Payees {
+		w.payees.Put(p.ID, p)
+	}
+	for _, x := range snap.WalletTxs {
+		w.walletTxs.Put(x.ID, x)
+	}
+	for _, x := range snap.CardTxs {
+		w.cardTxs.Put(x.ID, x)
+	}
+	w.agenda.Restore(snap.Agenda)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.worlds[t.ID]; ok {
+		delete(s.keys, old.creds.APIKey)
+	}
+	if other, taken := s.keys[w.creds.APIKey]; taken && other.tenant.ID != t.ID {
+		return fmt.Errorf("bkj: restore %s: api_key already used by tenant %s", t.ID, other.tenant.ID)
+	}
+	s.worlds[t.ID], s.keys[w.creds.APIKey] = w, w
+	return nil
+}

@@ -1,0 +1,151 @@
+package bkj_test
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"testing"
+
+	"github.com/mocksrv/mocksrv/sims/bkj"
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// benchServer returns a server (strict auth, journal on) holding n cards
+// of one user, and the last card.
+func benchServer(b *testing.B, n int) (*bkj.Server, bkj.Card) {
+	b.Helper()
+	s, err := bkj.New(bkj.WithSeed(1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := s.AddUser(bkj.User{})
+	var last bkj.Card
+	for i := 0; i < n; i++ {
+		last = s.AddCard(bkj.Card{AccountID: u.ID})
+	}
+	return s, last
+}
+
+// signer makes signed requests in batches outside the timer, so the
+// measurement is the server's work (verification included), not the
+// client's.
+type signer struct {
+	b      *testing.B
+	method string
+	target string
+	body   []byte
+	batch  []*http.Request
+	seq    int
+}
+
+func (sg *signer) next() *http.Request {
+	if len(sg.batch) == 0 {
+		sg.b.StopTimer()
+		now := strconv.FormatInt(core.WallNow().Unix(), 10)
+		for i := 0; i < 4096; i++ {
+			sg.seq++
+			var body []byte
+			if sg.body != nil {
+				body = bytes.ReplaceAll(sg.body, []byte("{n}"), []byte(strconv.Itoa(sg.seq)))
+			}
+			req := httptest.NewRequest(sg.method, sg.target, bytes.NewReader(body))
+			nonce := "bench-" + strconv.Itoa(sg.seq)
+			sts, _ := bkj.StringToSign(sg.method, req.URL.Path, req.URL.RawQuery, now, nonce, body)
+			req.Header.Set("X-Api-Key", bkj.DefaultAPIKey)
+			req.Header.Set("X-Timestamp", now)
+			req.Header.Set("X-Nonce", nonce)
+			req.Header.Set("X-Signature", bkj.Sign(bkj.DefaultAPISecret, sts))
+			if body != nil {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			sg.batch = append(sg.batch, req)
+		}
+		sg.b.StartTimer()
+	}
+	r := sg.batch[len(sg.batch)-1]
+	sg.batch = sg.batch[:len(sg.batch)-1]
+	return r
+}
+
+func serveBench(b *testing.B, s *bkj.Server, sg *signer) {
+	b.Helper()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, sg.next())
+		if rec.Code != http.StatusOK || !bytes.HasPrefix(rec.Body.Bytes(), []byte(`{"code":0,`)) {
+			b.Fatalf("HTTP %d %s", rec.Code, rec.Body)
+		}
+	}
+}
+
+// BenchmarkSignatureCheck is the server's verification of one signed POST:
+// body normalization, SHA-256, canonical query, HMAC-SHA256.
+func BenchmarkSignatureCheck(b *testing.B) {
+	body := []byte(`{"account_id":"03950576-c893-4268-9922-0d0655ccb59e","wallet_id":"381bda54-aed0-4f34-8ec7-0b497a7877f0","chain":"TRON","amount":"100.00","address":"TN3W4H6rK2ce4vX9YnFQHwKENnHjoxb3m9","memo":"rent"}`)
+	want := bkj.Sign(bkj.DefaultAPISecret, mustSTS(b, body))
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if bkj.Sign(bkj.DefaultAPISecret, mustSTS(b, body)) != want {
+			b.Fatal("mismatch")
+		}
+	}
+}
+
+func mustSTS(b *testing.B, body []byte) string {
+	sts, err := bkj.StringToSign(http.MethodPost, "/openapi/v1/wallet/withdraw", "b=2&a=1", "1767225600", "550e8400e29b41d4a716446655440000", body)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return sts
+}
+
+// BenchmarkCardDetail is GET /card/detail through the whole chain: journal,
+// faults, strict signature and nonce checks, envelope, response signing.
+func BenchmarkCardDetail(b *testing.B) {
+	s, card := benchServer(b, 1)
+	serveBench(b, s, &signer{b: b, method: http.MethodGet, target: "/openapi/v1/card/detail?id=" + card.ID})
+}
+
+// BenchmarkBareHandler is a bare net/http handler writing the bytes of a
+// card detail answer: the yardstick of DESIGN.md's "≥ 0.6×" budget.
+func BenchmarkBareHandler(b *testing.B) {
+	s, card := benchServer(b, 1)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, (&signer{b: b, method: http.MethodGet, target: "/openapi/v1/card/detail?id=" + card.ID}).next())
+	body := rec.Body.Bytes()
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(body)
+	})
+	req := httptest.NewRequest(http.MethodGet, "/openapi/v1/card/detail?id="+card.ID, nil)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+}
+
+// BenchmarkCardList is one page of 10 of the card list, newest first, with
+// the total, from a tenant of n cards.
+func BenchmarkCardList(b *testing.B) {
+	for _, n := range []int{1_000, 100_000} {
+		b.Run(fmt.Sprintf("cards=%d", n), func(b *testing.B) {
+			s, _ := benchServer(b, n)
+			serveBench(b, s, &signer{b: b, method: http.MethodGet, target: "/openapi/v1/card/list?page=3&take=10"})
+		})
+	}
+}
+
+// BenchmarkUserRegister is a write: POST /users (a user and its two
+// wallets).
+func BenchmarkUserRegister(b *testing.B) {
+	s, _ := benchServer(b, 0)
+	serveBench(b, s, &signer{b: b, method: http.MethodPost, target: "/openapi/v1/users",
+		body: []byte(`{"email":"user{n}@example.com","first_name":"Bench","last_name":"Mark"}`)})
+}

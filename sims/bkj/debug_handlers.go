@@ -1,0 +1,53 @@
+package bkj
+
+// Debug endpoints — bkj "服务调试" (GET请求调试, POST请求调试): a signed
+// request that passes authentication is echoed back as the server saw it.
+
+import (
+	"net/http"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+type debugJSON struct {
+	Method            string `json:"method"`
+	Path              string `json:"path"`
+	Query             string `json:"query"`
+	CanonicalQuery    string `json:"canonical_query"`
+	APIKey            string `json:"api_key"`
+	Timestamp         string `json:"timestamp"`
+	Nonce             string `json:"nonce"`
+	Signature         string `json:"signature"`
+	Body              string `json:"body"`
+	NormalizedBody    string `json:"normalized_body"`
+	BodyHash          string `json:"body_hash"`
+	StringToSign      string `json:"string_to_sign"`
+	ExpectedSignature string `json:"expected_signature"`
+	SignatureValid    bool   `json:"signature_valid"`
+	ServerTime        int64  `json:"server_time"`
+}
+
+// debugEcho renders what the server made of the request.
+func (s *Server) debugEcho(r *http.Request) (any, error) {
+	sn := seenOf(r)
+	if sn == nil {
+		sn = s.observe(r, s.worldFor(r))
+	}
+	out := debugJSON{
+		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, CanonicalQuery: sn.CanonicalQuery, APIKey: sn.APIKey,
+		Timestamp: sn.Timestamp, Nonce: sn.Nonce, Signature: sn.Signature, Body: string(core.Body(r)),
+		NormalizedBody: string(sn.Normalized), BodyHash: sn.BodyHash, StringToSign: sn.StringToSign,
+		SignatureValid: sn.Valid, ServerTime: s.Env.Clock.Wall().Unix(),
+	}
+	if s.opts.showSTS {
+		out.ExpectedSignature = sn.Expected
+	}
+	return out, nil
+}
+
+// handleDebugGet handles "GET /openapi/v1/debug/get".
+func (s *Server) handleDebugGet(r *http.Request) (any, error) { return s.debugEcho(r) }
+
+// handleDebugPost handles "POST /openapi/v1/debug/post". Any JSON body is
+// accepted (or none).
+func (s *Server) handleDebugPost(r *http.Request) (any, error) { return s.debugEcho(r) }

@@ -1,0 +1,198 @@
+// Package bkj simulates bkj's card-issuing OpenAPI (docs.bkj.com; UAT
+// https://uat.bkj.com/openapi/v1): users with KYC, virtual and physical
+// cards through all fourteen published statuses, mailing addresses,
+// wallets per currency with deposit addresses per chain, payees,
+// withdrawals, internal and wallet-to-card transfers, card and wallet
+// transactions, signed requests, signed responses and signed webhooks.
+//
+// bkj publishes little beyond its menu, its card list page
+// (shared/seeds/bkj-openapi-card-list.txt), its signing headers and one
+// withdrawal example; issue 5 fixes the rest, and every choice mocksrv made
+// where both are silent is listed under Deviations and configurable.
+//
+// # Base path
+//
+// /openapi/v1 on the host. Point a client at http://127.0.0.1:8080 and keep
+// the paths. The default tenant's credentials are DefaultAPIKey and
+// DefaultAPISecret. Every tenant starts empty; the API, WithCards, the
+// direct helpers (AddUser, AddCard, Deposit, Authorize…) and the admin API
+// (Create, CardAction) add state.
+//
+// # Signing
+//
+// Every call but GET /config sends X-Api-Key, X-Timestamp (Unix seconds),
+// X-Nonce and X-Signature, the lowercase hex HMAC-SHA256 (key: api_secret)
+// of
+//
+//	METHOD + "\n" + PATH + "\n" + QUERY + "\n" + X-Timestamp + "\n" + X-Nonce + "\n" + BODY_HASH
+//
+// METHOD upper case; PATH including /openapi/v1, without the query; QUERY
+// the URL-decoded parameters sorted by key then value, "k=v" joined by "&"
+// ("" when none); BODY_HASH the lowercase hex SHA-256 of the normalized JSON
+// body — keys sorted recursively, no whitespace, nulls, array order and
+// numbers kept — or "" when there is no body (StringToSign, BodyHash,
+// NormalizeBody). The published example body hashes to
+// a7b723934403b778527163797c0cd34ca20536c5409de092070b6e0efedb9a41.
+//
+// Checks, in order: the four headers present (40100), X-Api-Key known
+// (40101), X-Timestamp within ±300 s of wall time (40103), the signature
+// (40102, whose message shows the string-to-sign the server computed), the
+// nonce unused by this key for 10 minutes (40104). Moving business time
+// never breaks authentication. GET /debug/get and POST /debug/post verify a
+// signed request and echo what the server saw: the canonical query, the
+// normalized body, BODY_HASH, the string-to-sign, the signature received
+// and expected.
+//
+// Responses are signed too: X-Timestamp, X-Nonce and X-Signature = hex
+// HMAC-SHA256(api_secret, X-Timestamp + "\n" + X-Nonce + "\n" + hex
+// SHA-256 of the exact body bytes) (VerifyResponse). Client signs and
+// verifies both ways.
+//
+// # Envelope
+//
+// {"code":0,"data":…,"message":"success","timestamp":<Unix ms>}. Errors are
+// HTTP 200 too, with data null, a non-zero code and a message that starts
+// with the code's title and names the problem (field, allowed range,
+// string-to-sign). Accept-Language zh-CN answers errors in Chinese.
+//
+// # Error codes
+//
+//	40000  invalid parameter            40400  not found (resource; unknown path: HTTP 404, wrong method: 405)
+//	40100  signing header missing       40900  state conflict
+//	40101  unknown X-Api-Key            40901  insufficient balance
+//	40102  signature mismatch           40902  idempotency key reused with another body
+//	40103  timestamp invalid or stale   40903  ErrOperationIsProcessing (same key still running)
+//	40104  nonce already used           42900  too many requests
+//	40300  forbidden                    50000  system error
+//	                                    50300  service unavailable
+//
+// # Paging, language, time
+//
+// Lists take page (1-based, default 1) and take (default 10, 1–100) in the
+// query and answer {page, take, total, list}, newest first. Times render
+// "yyyy-MM-dd HH:mm:ss" in UTC unless the Timezone header asks for another
+// zone (UTC+8, UTC-05:30, +08:00, Asia/Shanghai). POSTs honour
+// X-Idempotency-Key: the same key and body answer the first response again
+// (X-Idempotent-Replayed: true), the same key with another body is 40902.
+//
+// # Endpoints
+//
+// GET /config; users: POST /users, GET /users, GET /users/{id},
+// GET /users/{id}/kyc-token, GET /users/{id}/kyc-link; cards:
+// GET /card/channels, GET|POST /card/addresses, PUT|DELETE
+// /card/addresses/{id}, POST /card/apply, POST /card/activate,
+// GET /card/list, GET /card/detail?id=, GET /card/cvv?id=,
+// GET /card/transactions, GET /card/transactions/{id},
+// POST /card/no-pin-amount, POST /card/pin, POST /card/freeze,
+// POST /card/unfreeze; wallets: GET /wallet/list, GET /wallet/chains,
+// POST /wallet/address, GET /wallet/detail?id=, GET|POST /wallet/payees,
+// GET|PUT|DELETE /wallet/payees/{id}, POST /wallet/withdraw,
+// POST /wallet/withdraw/cancel, POST /wallet/transfer,
+// POST /wallet/transfer-to-card, GET /wallet/transactions,
+// GET /wallet/transactions/{id}; debug: GET /debug/get, POST /debug/post.
+// One mocksrv extension, POST /openapi/v1/sandbox/card/authorize, simulates
+// a purchase, refund or reversal on a card. Route names (operationIds) are
+// in routes.go.
+//
+// # Lifecycles (business clock; Delays, DefaultDelays)
+//
+// A user registers unverified; issuing a KYC token or H5 link starts a
+// review (pending) decided after 2 min (approved, or as the magic values
+// say), or at once through the admin API's kyc. Cards need an approved
+// user. A virtual card is opening for 30 s, then active; a physical card is
+// pre_producing (1 h), producing (24 h), shipping (72 h), then processing
+// (delivered, awaiting activation); POST /card/activate moves it to
+// activate_reviewing, active 1 min later. Freeze: active →
+// processing_frozen → frozen (5 s); unfreeze: frozen → processing_unfrozen
+// → active (5 s). Cards expire at the end of their expiry month (3 years
+// out). The admin API blocks (blocked), cancels (pre_delete, deleted 24 h
+// later), expires, freezes, unfreezes, activates and deletes at once. RunT
+// makes every delay zero: an asynchronous step shows in the answer of the
+// call that started it and is done by the next request.
+//
+// A withdrawal holds amount plus the chain's fee (frozen_balance) and
+// settles after 10 min; it can be cancelled while pending. A purchase
+// debits the card at once (pending) and clears after 24 h; a pending one
+// can be reversed, a cleared one refunded. Balances never go below zero
+// (40901), and the tenant's money is conserved (Money, CheckMoney).
+// Every card status change, card transaction, wallet transaction and KYC
+// change is a webhook (card.status, card.transaction, wallet.transaction,
+// user.kyc), signed like a response and delivered by the core outbox.
+//
+// # Magic values
+//
+//	user email contains "reject"         KYC ends rejected
+//	user email contains "hold"           KYC stays pending until the admin API decides
+//	card label contains "fail"           the application fails: opening/pre_producing → deleted, remarks say why
+//	withdrawal memo contains "reject"    the withdrawal ends failed, money back
+//	withdrawal memo contains "hold"      the withdrawal stays pending until cancelled or decided by the admin API
+//	merchant_name contains "decline"     the sandbox purchase is declined
+//
+// # Deviations
+//
+// Where bkj's docs are silent mocksrv chooses, and says so here:
+//   - The string-to-sign layout, BODY_HASH "" for an empty body, and the
+//     response-signature recipe are issue 5's; a body that is not JSON is
+//     hashed as sent; normalization keeps numbers as written and escapes
+//     only '"', '\' and control characters (non-ASCII stays UTF-8, like
+//     JSON.stringify and Python's ensure_ascii=False); '+' in a query is a
+//     space; query parameters must decode to UTF-8. X-Signature must be
+//     lowercase hex.
+//   - ±300 s timestamp window (WithTimestampWindow), nonces single-use per
+//     key for 10 min (WithNonceTTL), spent only by a request whose
+//     signature verifies; X-Nonce at most 128 characters. The
+//     string-to-sign in errors and the debug endpoints' expected_signature
+//     can be switched off (WithStringToSign).
+//   - Answers to an unknown X-Api-Key are not signed (there is no secret to
+//     sign with); WithResponseSigning(false) signs nothing. The envelope
+//     timestamp is business time; response X-Timestamp is wall time.
+//   - The error-code table above is ours (bkj's 错误码指引 page is not
+//     public), like the KYC vocabulary (unverified, pending, approved,
+//     rejected), card transaction types and statuses, and webhook event
+//     names and payloads ({id, event, created_at, timestamp, data:
+//     {before_status, card|transaction|user}}, times in UTC,
+//     WithWebhookTimezone; headers X-Api-Key and X-Webhook-Event besides the
+//     signature; any 2xx accepts). A new card sends no webhook; its status
+//     changes do. message is "success" in every language.
+//   - Times default to UTC (WithTimezone). Wallet transaction_time and
+//     close_time are RFC 3339 with offset, as bkj's published withdrawal
+//     answer shows, in the same zone.
+//   - Idempotency applies to every POST but /debug/post, for 24 h of
+//     business time (WithIdempotencyTTL); the published header name
+//     Idempotency-Key works too; a first request that failed keeps nothing,
+//     so a corrected retry may reuse its key; "the same body" means the
+//     same method, path, query and normalized body.
+//   - Paging defaults and bounds are WithPaging; page is at most 1,000,000.
+//     A filter value that names nothing (the seed curl's status=actice) is
+//     40000 listing the allowed values, not an empty page.
+//   - bkj publishes the withdrawal at POST /wallet/create-withdrawal;
+//     issue 5's table says POST /wallet/withdraw, which wins (same request
+//     fields). The other paths are issue 5's, not bkj's (unpublished).
+//   - The card channels (visa-virtual-usd, visa-physical-usd,
+//     mastercard-virtual-usd; BINs 438214 and 531993) and chains (TRON,
+//     ETH, BSC, SOLANA with fixed fees and minimums) are a fixed sandbox
+//     catalogue. Every user gets a USDT and a USDC wallet; a wallet has one
+//     deposit address per chain; money arrives only through the admin API
+//     and direct helpers (deposits). Internal transfers stay within one
+//     currency and cost nothing; wallet-to-card transfers convert at rate 1
+//     to the card's USD, for an active card of the same account.
+//   - The card object is the seed's, field for field: first8 carries the
+//     6-digit BIN as published; raw.caBalance and raw.cardBalance follow
+//     channel_balance, raw.walletBalance is "0", raw.points 0; raw.cardStatus
+//     and raw.physicalCardStatus map onto DeCard's vocabulary;
+//     raw.cardHolder is "****" and four random letters. id_no is a snowflake
+//     (Twitter epoch) of the creation time, beyond 2^53; a wallet
+//     transaction's id_no is its UTC+8 date and a sequence.
+//   - Wallet transactions carry created_at, update_at, chain and card_id
+//     besides the published fields; memo lands in comment.comment.
+//     Withdrawal fees come on top of the amount; amounts take up to 6
+//     decimals (cards 2).
+//   - Physical activation is allowed from shipping or processing (last4,
+//     when sent, must match); a PIN is 6 digits without three identical or
+//     consecutive ones; the no-PIN amount is 0–500; CVV data exists once a
+//     card is made. Cards are valid 3 years (WithCardValidity). KYC tokens
+//     and links live 30 min (WithKYCLink); a new one for an approved user is
+//     40900.
+//   - There is no organic rate limit unless WithRateLimit; faults can
+//     inject 42900 and every other code.
+package bkj

@@ -1,0 +1,107 @@
+package bkj
+
+// Webhooks — bkj "Webhook Beta" (content not public): card status, card
+// transaction, wallet transaction and KYC events, signed like responses
+// and delivered through the core outbox.
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// Webhook event types.
+const (
+	EventCardStatus        = "card.status"
+	EventCardTransaction   = "card.transaction"
+	EventWalletTransaction = "wallet.transaction"
+	EventKYC               = "user.kyc"
+)
+
+// webhookBody is what bkj POSTs to the merchant.
+type webhookBody struct {
+	ID        string `json:"id"`
+	Event     string `json:"event"`
+	CreatedAt string `json:"created_at"`
+	Timestamp int64  `json:"timestamp"` // Unix ms, like the envelope
+	Data      any    `json:"data"`
+}
+
+type cardStatusData struct {
+	BeforeStatus CardStatus `json:"before_status"`
+	Card         cardJSON   `json:"card"`
+}
+
+type cardTxData struct {
+	BeforeStatus CardTxStatus `json:"before_status"`
+	Transaction  cardTxJSON   `json:"transaction"`
+}
+
+type walletTxData struct {
+	BeforeStatus TxStatus     `json:"before_status"`
+	Transaction  walletTxJSON `json:"transaction"`
+}
+
+type kycData struct {
+	BeforeStatus KYCStatus `json:"before_status"`
+	User         userJSON  `json:"user"`
+}
+
+// webhookView renders webhook payloads: English, in the webhook zone.
+func (s *Server) webhookView() view { return view{lang: "en", loc: s.opts.webhookZone} }
+
+// emitLocked queues an event for the tenant; the outbox signs and delivers
+// it to the tenant's bkj webhook URL, retrying until a 2xx.
+func (s *Server) emitLocked(w *world, event string, data any) {
+	now := w.now()
+	body, err := marshal(webhookBody{ID: w.faker.UUID(), Event: event, CreatedAt: s.webhookView().time(now), Timestamp: now.UnixMilli(), Data: data})
+	if err != nil {
+		return // the payload types above always marshal
+	}
+	w.outbox.Enqueue(w.tenant.ID, Name, event, body)
+}
+
+func (s *Server) emitCardStatusLocked(w *world, c Card, before CardStatus) {
+	s.emitLocked(w, EventCardStatus, cardStatusData{BeforeStatus: before, Card: cardOut(s.webhookView(), c)})
+}
+
+func (s *Server) emitCardTxLocked(w *world, t CardTx, before CardTxStatus) {
+	s.emitLocked(w, EventCardTransaction, cardTxData{BeforeStatus: before, Transaction: cardTxOut(s.webhookView(), t)})
+}
+
+func (s *Server) emitWalletTxLocked(w *world, t WalletTx, before TxStatus) {
+	s.emitLocked(w, EventWalletTransaction, walletTxData{BeforeStatus: before, Transaction: walletTxOut(s.webhookView(), t)})
+}
+
+func (s *Server) emitKYCLocked(w *world, u User, before KYCStatus) {
+	s.emitLocked(w, EventKYC, kycData{BeforeStatus: before, User: userOut(s.webhookView(), u)})
+}
+
+// signWebhook signs a webhook body like a response: X-Timestamp, X-Nonce,
+// X-Signature over the exact body, plus X-Api-Key (whose secret signed it)
+// and X-Webhook-Event.
+func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.Header, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, errors.New("bkj: tenant " + tenant + " is gone")
+	}
+	w.mu.Lock()
+	creds := w.creds
+	w.mu.Unlock()
+	h := signatureHeaders(creds.APISecret, body, wall)
+	h.Set(HeaderAPIKey, creds.APIKey)
+	var ev struct {
+		Event string `json:"event"`
+	}
+	if json.Unmarshal(body, &ev) == nil && ev.Event != "" {
+		h.Set("X-Webhook-Event", ev.Event)
+	}
+	return h, nil
+}
+
+// VerifyWebhook checks a received webhook's signature headers against its
+// exact body, for merchants' receivers.
+func VerifyWebhook(secret string, h http.Header, body []byte) error {
+	return VerifyResponse(secret, h, body)
+}

@@ -1,0 +1,153 @@
+package bkj
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// world is one tenant's bkj state.
+type world struct {
+	mu sync.Mutex // guards every field below
+
+	tenant *core.Tenant
+	outbox *core.Outbox
+	creds  Credentials
+	faker  *core.Faker
+	agenda core.Agenda
+	idem   *core.IdemStore // has its own lock; keyed by X-Idempotency-Key
+	seq    uint64          // snowflake sequence (id_no)
+	txSeq  int             // wallet-transaction id_no sequence
+
+	users     *core.Table[User]
+	mailing   *core.Table[MailingAddress]
+	cards     *core.Table[Card]
+	wallets   *core.Table[Wallet]
+	deposits  *core.Table[DepositAddress]
+	payees    *core.Table[Payee]
+	walletTxs *core.Table[WalletTx]
+	cardTxs   *core.Table[CardTx]
+
+	userByEmail    map[string]string // lower-cased email → user id
+	userByExternal map[string]string // external_id → user id
+	walletOf       map[string]string // account id + "/" + currency → wallet id
+
+	ledger Ledger
+}
+
+// Ledger is the tenant's money from outside in and back out. In equals
+// Out plus everything held (wallet balances and holds, card balances),
+// always.
+type Ledger struct {
+	Deposited core.Decimal `json:"deposited"` // deposits and admin-funded balances
+	Withdrawn core.Decimal `json:"withdrawn"` // settled withdrawals (without fees)
+	Fees      core.Decimal `json:"fees"`      // withdrawal fees
+	Spent     core.Decimal `json:"spent"`     // card purchases net of refunds and reversals
+}
+
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, idemTTL time.Duration) *world {
+	w := &world{
+		tenant: t, outbox: outbox, creds: creds,
+		faker:          core.NewFaker(t.SubSeed(Name)),
+		idem:           core.NewIdemStore(idemTTL),
+		users:          core.NewTable(func(u User) time.Time { return u.CreatedAt }),
+		mailing:        core.NewTable(func(a MailingAddress) time.Time { return a.CreatedAt }),
+		cards:          core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
+		wallets:        core.NewTable(func(w Wallet) time.Time { return w.CreatedAt }),
+		deposits:       core.NewTable(func(a DepositAddress) time.Time { return a.CreatedAt }),
+		payees:         core.NewTable(func(p Payee) time.Time { return p.CreatedAt }),
+		walletTxs:      core.NewTable(func(t WalletTx) time.Time { return t.CreatedAt }),
+		cardTxs:        core.NewTable(func(t CardTx) time.Time { return t.CreatedAt }),
+		userByEmail:    map[string]string{},
+		userByExternal: map[string]string{},
+		walletOf:       map[string]string{},
+	}
+	w.mailing.AddIndex("account", func(a MailingAddress) string { return a.AccountID })
+	w.cards.AddIndex("account", func(c Card) string { return c.AccountID })
+	w.wallets.AddIndex("account", func(x Wallet) string { return x.AccountID })
+	w.deposits.AddIndex("wallet", func(a DepositAddress) string { return a.WalletID })
+	w.payees.AddIndex("account", func(p Payee) string { return p.AccountID })
+	w.walletTxs.AddIndex("wallet", func(t WalletTx) string { return t.WalletID })
+	w.walletTxs.AddIndex("account", func(t WalletTx) string { return t.AccountID })
+	w.cardTxs.AddIndex("card", func(t CardTx) string { return t.CardID })
+	w.cardTxs.AddIndex("account", func(t CardTx) string { return t.AccountID })
+	return w
+}
+
+// now returns the tenant's business time.
+func (w *world) now() time.Time { return w.tenant.Clock.Now() }
+
+// snowflakeEpoch is Twitter's snowflake epoch (ms), which makes 2026 ids
+// nineteen digits long like the seed's id_no 2011377754139471874.
+const snowflakeEpoch = 1288834974657
+
+// idNoLocked returns a new id_no: a snowflake of the business time and a
+// sequence, deterministic for a seed and far beyond 2^53.
+func (w *world) idNoLocked(at time.Time) string {
+	w.seq++
+	ms := max(at.UnixMilli()-snowflakeEpoch, 0)
+	return strconv.FormatUint(uint64(ms)<<22|(w.seq&0x3fffff), 10)
+}
+
+// zoneCN is bkj's home zone, UTC+8, used for date-based numbers.
+var zoneCN = time.FixedZone("UTC+8", 8*3600)
+
+// txNoLocked returns a wallet transaction's id_no: the business date in
+// UTC+8 and a sequence, like the published "202603270001".
+func (w *world) txNoLocked() string {
+	w.txSeq++
+	return fmt.Sprintf("%s%04d", w.now().In(zoneCN).Format("20060102"), w.txSeq)
+}
+
+// isMagic reports whether s contains the magic word, case-insensitively.
+func isMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
+
+// Task kinds on the agenda. Keys are record ids; card steps carry the
+// card's step number ("id/n") so a superseded step does nothing.
+const (
+	taskCardStep   = "card.step"
+	taskCardExpire = "card.expire"
+	taskKYC        = "kyc.decide"
+	taskWithdrawal = "withdrawal.settle"
+	taskClearing   = "card_tx.clear"
+)
+
+// settleLocked applies every scheduled transition that is due on the
+// business clock, each at the time it was due (so a long jump of the clock
+// plays a chain of steps through), including those the applied ones
+// schedule. Every handler and direct helper calls it after taking the lock.
+func (s *Server) settleLocked(w *world) {
+	for {
+		due := w.agenda.Due(w.now())
+		if len(due) == 0 {
+			return
+		}
+		for _, t := range due {
+			switch t.Kind {
+			case taskCardStep:
+				s.stepCardLocked(w, t.Key, t.At)
+			case taskCardExpire:
+				s.expireCardLocked(w, t.Key, t.At)
+			case taskKYC:
+				s.reviewKYCLocked(w, t.Key, t.At)
+			case taskWithdrawal:
+				s.settleWithdrawalLocked(w, t.Key, t.At)
+			case taskClearing:
+				s.clearCardTxLocked(w, t.Key, t.At)
+			}
+		}
+	}
+}
+
+// heldLocked sums what the tenant holds: wallet balances and holds, card
+// balances.
+func (w *world) heldLocked() core.Decimal {
+	sum := core.Zero
+	w.wallets.Each(func(x Wallet) bool { sum = sum.Add(x.Balance).Add(x.Frozen); return true })
+	w.cards.Each(func(c Card) bool { sum = sum.Add(c.Balance); return true })
+	return sum
+}
