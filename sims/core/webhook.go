@@ -83,7 +83,7 @@ type Outbox struct {
 	urls       map[string]string // provider → URL for every tenant
 	tenantURLs map[string]string // tenant + "/" + provider → URL
 	byID       map[string]*Delivery
-	pending    map[string]*Delivery  // state pending: what a flush looks at
+	pending    map[string]*Delivery   // state pending: what a flush looks at
 	tenants    map[string][]*Delivery // per tenant, in creation order, for retention
 	seq        int
 	kick       chan struct{}
