@@ -45,4 +45,3 @@ func providerOf(path string) string {
 	}
 	return "decard"
 }
-
