@@ -1,0 +1,619 @@
+package decard
+
+// What the admin API (/_mocksrv/...) and scenario "given" sections do to a
+// tenant's DeCard state.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// StateDump is a tenant's DeCard state as GET
+// /_mocksrv/tenants/{id}/decard/state shows it.
+type StateDump struct {
+	Credentials  Credentials         `json:"credentials"`
+	Users        []User              `json:"users"`
+	Cards        []Card              `json:"cards"`
+	Applications []Apply             `json:"applications"`
+	Wallets      []WalletEntry       `json:"wallets"`
+	Pool         map[string]string   `json:"fund_pool"`
+	Transactions int                 `json:"card_transactions"`
+	Statements   int                 `json:"posted_statements"`
+	Ledger       int                 `json:"asset_transactions"`
+	Deposits     []Deposit           `json:"deposits"`
+	Channel      Channel             `json:"channel"`
+	Streams      int                 `json:"open_streams"`
+	Version      int64               `json:"last_version"`
+	SMS          map[string]smsState `json:"sms_codes"`
+	Pending      []core.Task         `json:"scheduled"`
+}
+
+// WalletEntry is one asset of one user's wallet.
+type WalletEntry struct {
+	UserID string       `json:"externalUserId"`
+	Asset  string       `json:"asset"`
+	Free   core.Decimal `json:"free"`
+	Freeze core.Decimal `json:"freeze"`
+}
+
+type smsState struct {
+	ExpiresAt time.Time `json:"expiresAt"`
+	Tries     int       `json:"tries"`
+	Used      bool      `json:"used"`
+}
+
+// State returns a tenant's DeCard state.
+func (s *Server) State(id string) (any, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("decard: no tenant %q", id)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	d := StateDump{
+		Credentials: w.creds, Users: w.users.All(), Cards: w.cards.All(), Applications: w.applies.All(),
+		Wallets: w.walletLocked(), Pool: map[string]string{}, Transactions: w.txns.Len(), Statements: w.statements.Len(),
+		Ledger: w.assetTxns.Len(), Deposits: w.deposits.All(), Channel: w.channel, Streams: len(w.subscribers),
+		Version: w.version, SMS: map[string]smsState{}, Pending: w.agenda.Tasks(),
+	}
+	for a, v := range w.pool {
+		d.Pool[a] = v.String()
+	}
+	for k, c := range w.sms {
+		d.SMS[k] = smsState{c.ExpiresAt, c.Tries, c.Used}
+	}
+	return d, nil
+}
+
+func (w *world) walletLocked() []WalletEntry {
+	out := []WalletEntry{}
+	w.users.Each(func(u User) bool {
+		for _, a := range assets {
+			if b, ok := w.wallet[walletKey{u.ID, a.Code}]; ok {
+				out = append(out, WalletEntry{u.ID, a.Code, b.Free, b.Freeze})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// CardAction drives a card (by cardId) in DeCard's vocabulary: freeze and
+// block (DeCard's /card/v1/block freezes), unfreeze (no SMS needed here),
+// activate (INACTIVE → NORMAL), cancel, and expire (DeCard has no expired
+// status: the card is CANCELLED).
+func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("decard: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	c, err := w.actLocked(cardID, action)
+	if err != nil {
+		return nil, err
+	}
+	return cardDetailV2JSON{c.ID, w.cardDetailLocked(c)}, nil
+}
+
+func (w *world) actLocked(cardID, action string) (Card, error) {
+	c, ok := w.cards.Get(cardID)
+	if !ok {
+		return c, fail("CARD_NOT_EXISTED", text{"cardId %s", "cardId %s"}, cardID)
+	}
+	switch action {
+	case "freeze", "block":
+		return w.freezeLocked(c, "frozen by platform")
+	case "unfreeze":
+		return w.unfreezeLocked(c, "unfrozen by platform")
+	case "activate":
+		if c.Status != CardInactive {
+			return c, fail("CARD_UNSUPPORTED_CARD_STATUS_ACTIVE", text{"card %s is %s", "卡片 %s 当前为 %s"}, c.Mantissa(), c.Status)
+		}
+		physical := c.Physical
+		if physical == PhysicalInactive {
+			physical = PhysicalActive
+		}
+		return w.moveCardLocked(c, CardNormal, physical, "activated by platform", w.now()), nil
+	case "cancel", "expire":
+		if c.Status == CardCancelled {
+			return c, errCardState(c, "")
+		}
+		physical := c.Physical
+		if physical != PhysicalUnapplied {
+			physical = PhysicalCancelled
+		}
+		reason := "cancelled by platform"
+		if action == "expire" {
+			reason = "expired"
+		}
+		return w.moveCardLocked(c, CardCancelled, physical, reason, w.now()), nil
+	}
+	return c, core.Errorf(core.KindInvalid, "unknown card action %q: decard knows freeze, block, unfreeze, activate, cancel, expire", action)
+}
+
+// Create adds state directly (the admin API's POST
+// /_mocksrv/tenants/{id}/decard/{kind} and scenario "given"): kind is
+// users, cards, balances, transactions, kyc, deposits or user_status.
+func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("decard: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	switch kind {
+	case "users":
+		var u NewUser
+		if err := strictJSON(body, &u); err != nil {
+			return nil, err
+		}
+		return w.addUserLocked(u)
+	case "cards":
+		var c NewCard
+		if err := strictJSON(body, &c); err != nil {
+			return nil, err
+		}
+		return w.addCardLocked(c)
+	case "balances":
+		var b struct {
+			UserID string       `json:"externalUserId"`
+			Asset  string       `json:"asset"`
+			Amount core.Decimal `json:"amount"`
+		}
+		if err := strictJSON(body, &b); err != nil {
+			return nil, err
+		}
+		return w.creditLocked(b.UserID, b.Asset, b.Amount)
+	case "transactions":
+		var t NewTransaction
+		if err := strictJSON(body, &t); err != nil {
+			return nil, err
+		}
+		return w.addTransactionLocked(t)
+	case "kyc":
+		var k struct {
+			UserID string    `json:"externalUserId"`
+			Status KYCStatus `json:"status"`
+		}
+		if err := strictJSON(body, &k); err != nil {
+			return nil, err
+		}
+		return w.setKYCDirectLocked(k.UserID, k.Status)
+	case "deposits":
+		var d struct {
+			UserID  string       `json:"externalUserId"`
+			Network string       `json:"network"`
+			Asset   string       `json:"asset"`
+			Amount  core.Decimal `json:"amount"`
+		}
+		if err := strictJSON(body, &d); err != nil {
+			return nil, err
+		}
+		if d.Network == "" {
+			d.Network = "TRON"
+		}
+		if d.Asset == "" {
+			d.Asset = "USDT"
+		}
+		n, err := lookupNetwork(d.Network, d.Asset)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := w.userLocked(d.UserID); err != nil {
+			return nil, err
+		}
+		if d.Amount.Sign() <= 0 {
+			return nil, core.Errorf(core.KindInvalid, "deposits need a positive amount")
+		}
+		addr := w.addressLocked(d.UserID, n)
+		return w.depositLocked(w.addresses[addr], d.Asset, d.Amount, ""), nil
+	case "user_status":
+		var st struct {
+			UserID                string `json:"externalUserId"`
+			ForbidWithdraw        bool   `json:"forbidWithdraw"`
+			ForbidCardTransaction bool   `json:"forbidCardTransaction"`
+		}
+		if err := strictJSON(body, &st); err != nil {
+			return nil, err
+		}
+		u, err := w.userLocked(st.UserID)
+		if err != nil {
+			return nil, err
+		}
+		u.ForbidWithdraw, u.ForbidCardTransaction = st.ForbidWithdraw, st.ForbidCardTransaction
+		w.users.Put(u.ID, u)
+		return u, nil
+	}
+	return nil, core.Errorf(core.KindNotFound, "decard has no %q to create: use users, cards, balances, transactions, kyc, deposits or user_status", kind)
+}
+
+// strictJSON decodes an admin body, refusing unknown fields so a typo in a
+// scenario file is caught.
+func strictJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return core.Errorf(core.KindInvalid, "%v", err)
+	}
+	return nil
+}
+
+// NewUser describes a user to add directly. Zero fields are filled: a
+// Singapore mobile from the faker, KYC PASS.
+type NewUser struct {
+	ID                    string            `json:"externalUserId,omitempty"`
+	MobileCode            string            `json:"mobileCode,omitempty"`
+	Mobile                string            `json:"mobile,omitempty"`
+	KYC                   KYCStatus         `json:"kycStatus,omitempty"`
+	Name                  string            `json:"name,omitempty"`
+	Email                 string            `json:"email,omitempty"`
+	ForbidWithdraw        bool              `json:"forbidWithdraw,omitempty"`
+	ForbidCardTransaction bool              `json:"forbidCardTransaction,omitempty"`
+	Balances              map[string]string `json:"balances,omitempty"` // asset → amount, funded from the pool
+}
+
+func (w *world) addUserLocked(n NewUser) (User, error) {
+	if n.MobileCode == "" {
+		n.MobileCode = "SG"
+	}
+	if n.Mobile == "" {
+		n.Mobile = "8" + w.faker.Digits(7)
+		for w.userByMobile[mobileKey(n.MobileCode, n.Mobile)] != "" {
+			n.Mobile = "8" + w.faker.Digits(7)
+		}
+	}
+	if !countries[n.MobileCode] || !mobileDigits.MatchString(n.Mobile) {
+		return User{}, core.Errorf(core.KindInvalid, "users need an ISO alpha-2 mobileCode and a 4-15 digit mobile")
+	}
+	if _, used := w.userByMobile[mobileKey(n.MobileCode, n.Mobile)]; used {
+		return User{}, fail("ACCOUNT_USER_MOBILE_ALREADY_USED", text{"%s %s", "%s %s"}, n.MobileCode, n.Mobile)
+	}
+	if n.ID != "" && w.users.Has(n.ID) {
+		return User{}, core.Errorf(core.KindConflict, "user %q already exists", n.ID)
+	}
+	u := w.newUserLocked(n.MobileCode, n.Mobile)
+	if n.ID != "" {
+		w.users.Delete(u.ID)
+		u.ID = n.ID
+		w.userByMobile[mobileKey(n.MobileCode, n.Mobile)] = u.ID
+	}
+	if n.Name != "" {
+		u.Name = strings.ToUpper(n.Name)
+	}
+	u.Email, u.ForbidWithdraw, u.ForbidCardTransaction = n.Email, n.ForbidWithdraw, n.ForbidCardTransaction
+	if n.Email != "" {
+		w.userByEmail[strings.ToLower(n.Email)] = u.ID
+	}
+	u.KYC = KYCPass
+	if n.KYC != "" {
+		u.KYC = n.KYC
+	}
+	w.users.Put(u.ID, u)
+	for _, a := range assets { // in a fixed order, so the fake data stays reproducible
+		amt, ok := n.Balances[a.Code]
+		if !ok {
+			continue
+		}
+		d, err := core.ParseDecimal(amt)
+		if err != nil {
+			return u, core.Errorf(core.KindInvalid, "balances.%s: %v", a.Code, err)
+		}
+		if _, err := w.creditLocked(u.ID, a.Code, d); err != nil {
+			return u, err
+		}
+	}
+	for asset := range n.Balances {
+		if _, ok := findAsset(asset); !ok {
+			return u, core.Errorf(core.KindInvalid, "balances: unknown asset %q (USD, USDT, USDC, SGD)", asset)
+		}
+	}
+	return u, nil
+}
+
+// creditLocked funds a user from the fund pool (a DEPOSIT in the ledger).
+func (w *world) creditLocked(user, asset string, amount core.Decimal) (WalletEntry, error) {
+	if _, err := w.userLocked(user); err != nil {
+		return WalletEntry{}, err
+	}
+	if _, ok := findAsset(asset); !ok {
+		return WalletEntry{}, core.Errorf(core.KindInvalid, "unknown asset %q (USD, USDT, USDC, SGD)", asset)
+	}
+	if amount.Sign() <= 0 {
+		return WalletEntry{}, core.Errorf(core.KindInvalid, "the amount must be positive")
+	}
+	if err := w.fundPoolLocked(asset, amount); err != nil {
+		return WalletEntry{}, err
+	}
+	w.moveLocked(AssetTxn{UserID: user, Type: TypeDeposit, Asset: asset, FreeDelta: amount, ExternalID: w.numID(19)}, w.now())
+	b := w.balanceLocked(user, asset)
+	return WalletEntry{user, asset, b.Free, b.Freeze}, nil
+}
+
+// NewCard describes a card to add directly. Zero fields are filled: a user
+// with KYC PASS, category 10102000, status NORMAL, physical UN_APPLY.
+type NewCard struct {
+	UserID     string         `json:"externalUserId,omitempty"`
+	CategoryID string         `json:"categoryId,omitempty"`
+	Mantissa   string         `json:"cardMantissa,omitempty"` // wanted last 4 digits
+	Status     CardStatus     `json:"cardStatus,omitempty"`
+	Physical   PhysicalStatus `json:"physicalCardStatus,omitempty"`
+	CreatedAt  time.Time      `json:"createdAt,omitempty"`
+}
+
+func (w *world) addCardLocked(n NewCard) (Card, error) {
+	if n.UserID == "" {
+		u, err := w.addUserLocked(NewUser{})
+		if err != nil {
+			return Card{}, err
+		}
+		n.UserID = u.ID
+	}
+	u, err := w.userLocked(n.UserID)
+	if err != nil {
+		return Card{}, err
+	}
+	if n.CategoryID == "" {
+		n.CategoryID = categories[0].ID
+	}
+	cat, ok := findCategory(n.CategoryID)
+	if !ok {
+		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s"}, n.CategoryID, categoryIDs())
+	}
+	if n.Mantissa != "" && !isDigits(n.Mantissa, 4) {
+		return Card{}, core.Errorf(core.KindInvalid, "cardMantissa must be 4 digits")
+	}
+	for _, c := range w.userCardsLocked(u.ID) {
+		if n.Mantissa != "" && c.Mantissa() == n.Mantissa {
+			return Card{}, core.Errorf(core.KindConflict, "user %s already has a card ending in %s", u.ID, n.Mantissa)
+		}
+	}
+	at := w.now()
+	if !n.CreatedAt.IsZero() {
+		at = n.CreatedAt.UTC()
+	}
+	c := w.buildCardLocked(u, cat, at)
+	if n.Mantissa != "" { // keep the wanted last 4; the 12th digit makes the Luhn check hold
+		for d := 0; d < 10; d++ {
+			if c.PAN = c.PAN[:11] + string(rune('0'+d)) + n.Mantissa; core.LuhnValid(c.PAN) {
+				break
+			}
+		}
+	}
+	if n.Status != "" {
+		c.Status = n.Status
+	}
+	if n.Physical != "" {
+		c.Physical = n.Physical
+	}
+	c.Reason = "created by admin"
+	w.storeCardLocked(c)
+	return c, nil
+}
+
+// NewTransaction describes a card transaction to add directly, as
+// fund-auth makes one.
+type NewTransaction struct {
+	UserID       string   `json:"externalUserId"`
+	CardID       string   `json:"cardId,omitempty"`
+	CardMantissa string   `json:"cardMantissa,omitempty"`
+	AuthType     AuthType `json:"authType,omitempty"`
+	Amount       string   `json:"amount"`
+	Currency     string   `json:"currency,omitempty"`
+	MerchantName string   `json:"merchantName,omitempty"`
+}
+
+// Outcome is what a simulated authorisation did.
+type Outcome struct {
+	Approved  bool    `json:"approved"`
+	ErrorCode string  `json:"errorCode,omitempty"`
+	Txn       CardTxn `json:"transaction"`
+}
+
+func (w *world) addTransactionLocked(n NewTransaction) (Outcome, error) {
+	u, err := w.userLocked(n.UserID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	c, err := w.cardLocked(cardSelector{user: u.ID, id: n.CardID, mantissa: n.CardMantissa})
+	if err != nil {
+		return Outcome{}, err
+	}
+	amount, err := core.ParseDecimal(n.Amount)
+	if err != nil || amount.Sign() <= 0 {
+		return Outcome{}, core.Errorf(core.KindInvalid, "transactions need a positive amount")
+	}
+	if n.AuthType == "" {
+		n.AuthType = AuthExpend
+	}
+	if n.Currency == "" {
+		n.Currency = "USD"
+	}
+	if _, ok := w.rate(n.Currency); !ok || currencyNumeric[n.Currency] == "" {
+		return Outcome{}, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"%s", "%s"}, n.Currency)
+	}
+	if n.MerchantName == "" {
+		n.MerchantName = merchantName(w.faker.Company(), w.faker.City(), "SG")
+	}
+	res := w.authorizeLocked(u, c, n.AuthType, amount, n.Currency, n.MerchantName)
+	return Outcome{res.Approved, res.ErrorCode, res.Txn}, nil
+}
+
+// setKYCDirectLocked sets a user's KYC status; PASS and REFUSE also move
+// the user's waiting card applications on.
+func (w *world) setKYCDirectLocked(user string, st KYCStatus) (User, error) {
+	u, err := w.userLocked(user)
+	if err != nil {
+		return u, err
+	}
+	switch st {
+	case KYCPass, KYCRefuse:
+		return w.decideKYCLocked(u, st == KYCPass, w.now()), nil
+	case KYCUndo, KYCInit, KYCPending:
+		return w.setKYCLocked(u, st, "set by platform", w.now()), nil
+	}
+	return u, core.Errorf(core.KindInvalid, "kyc status must be UNDO, INIT, PENDING, PASS or REFUSE, got %q", st)
+}
+
+// snapshot is a tenant's DeCard world as --state saves it.
+type snapshot struct {
+	Creds       Credentials       `json:"credentials"`
+	Faker       []byte            `json:"faker"`
+	Users       []User            `json:"users"`
+	Cards       []Card            `json:"cards"`
+	Applies     []Apply           `json:"applications"`
+	Txns        []CardTxn         `json:"card_transactions"`
+	Statements  []Statement       `json:"statements"`
+	AssetTxns   []AssetTxn        `json:"asset_transactions"`
+	Transfers   []Transfer        `json:"transfers"`
+	Fiat        []FiatTxn         `json:"fiat"`
+	Deposits    []Deposit         `json:"deposits"`
+	Withdrawals map[string]string `json:"withdrawals"`
+	ApplyByRef  map[string]string `json:"apply_refs"`
+	UserByEmail map[string]string `json:"emails"`
+	Wallet      []WalletEntry     `json:"wallet"`
+	Pool        map[string]string `json:"pool"`
+	Addresses   []Address         `json:"addresses"`
+	UserAddress map[string]string `json:"user_addresses"`
+	SMS         []smsCode         `json:"sms"`
+	EDDRefs     map[string]string `json:"edd_refs"`
+	Links       []Link            `json:"links"`
+	Uploads     map[string]string `json:"uploads"`
+	Channel     Channel           `json:"channel"`
+	Messages    []Message         `json:"messages"`
+	Version     int64             `json:"version"`
+	Agenda      []core.Task       `json:"agenda"`
+}
+
+// Snapshot returns a tenant's world in its saved form.
+func (s *Server) Snapshot(id string) (json.RawMessage, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("decard: no tenant %q", id)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fk, _ := w.faker.MarshalBinary()
+	snap := snapshot{
+		Creds: w.creds, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
+		Statements: w.statements.All(), AssetTxns: w.assetTxns.All(), Transfers: w.transfers.All(), Fiat: w.fiat.All(),
+		Deposits: w.deposits.All(), Withdrawals: w.withdrawals, ApplyByRef: w.applyByRef, UserByEmail: w.userByEmail,
+		Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: w.userAddress, EDDRefs: w.eddRefs,
+		Uploads: w.uploads, Channel: w.channel, Messages: w.messages, Version: w.version, Agenda: w.agenda.Tasks(),
+	}
+	for k, b := range w.wallet {
+		snap.Wallet = append(snap.Wallet, WalletEntry{k.user, k.asset, b.Free, b.Freeze})
+	}
+	for a, v := range w.pool {
+		snap.Pool[a] = v.String()
+	}
+	for _, a := range w.addresses {
+		snap.Addresses = append(snap.Addresses, a)
+	}
+	for _, c := range w.sms {
+		snap.SMS = append(snap.SMS, c)
+	}
+	for _, l := range w.links {
+		snap.Links = append(snap.Links, l)
+	}
+	return json.Marshal(snap)
+}
+
+// Restore replaces a tenant's world with a saved one (registering the
+// tenant if it is new to this server).
+func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
+	var snap snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
+		return fmt.Errorf("decard: restore %s: %w", t.ID, err)
+	}
+	w := newWorld(t, s.Webhooks, snap.Creds, &s.opts)
+	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
+		return fmt.Errorf("decard: restore %s: faker: %w", t.ID, err)
+	}
+	for _, u := range snap.Users {
+		w.users.Put(u.ID, u)
+		w.userByMobile[mobileKey(u.MobileCode, u.Mobile)] = u.ID
+	}
+	for _, c := range snap.Cards {
+		w.cards.Put(c.ID, c)
+	}
+	for _, a := range snap.Applies {
+		w.applies.Put(a.ID, a)
+	}
+	for _, x := range snap.Txns {
+		w.txns.Put(x.ID, x)
+	}
+	for _, st := range snap.Statements {
+		w.statements.Put(st.CardID+"/"+itoa(st.Start.Unix()), st)
+	}
+	for _, x := range snap.AssetTxns {
+		w.assetTxns.Put(x.TranID, x)
+	}
+	for _, x := range snap.Transfers {
+		w.transfers.Put(x.ExternalTranID, x)
+	}
+	for _, x := range snap.Fiat {
+		w.fiat.Put(x.ID, x)
+	}
+	for _, d := range snap.Deposits {
+		w.deposits.Put(d.TxHash, d)
+	}
+	for _, e := range snap.Wallet {
+		w.wallet[walletKey{e.UserID, e.Asset}] = Balance{e.Free, e.Freeze}
+	}
+	for a, v := range snap.Pool {
+		d, err := core.ParseDecimal(v)
+		if err != nil {
+			return fmt.Errorf("decard: restore %s: pool %s: %w", t.ID, a, err)
+		}
+		w.pool[a] = d
+	}
+	for _, a := range snap.Addresses {
+		w.addresses[a.Address] = a
+	}
+	for _, c := range snap.SMS {
+		w.sms[smsKey(c.Behavioral, c.Target)] = c
+	}
+	for _, l := range snap.Links {
+		w.links[l.Secret] = l
+	}
+	copyMap(w.withdrawals, snap.Withdrawals)
+	copyMap(w.applyByRef, snap.ApplyByRef)
+	copyMap(w.userByEmail, snap.UserByEmail)
+	copyMap(w.userAddress, snap.UserAddress)
+	copyMap(w.eddRefs, snap.EDDRefs)
+	copyMap(w.uploads, snap.Uploads)
+	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
+	w.agenda.Restore(snap.Agenda)
+	s.mu.Lock()
+	if old, ok := s.worlds[t.ID]; ok {
+		delete(s.keys, old.creds.APIKey)
+	}
+	if other, taken := s.keys[w.creds.APIKey]; taken && other.tenant.ID != t.ID {
+		s.mu.Unlock()
+		return fmt.Errorf("decard: restore %s: api_key already used by tenant %s", t.ID, other.tenant.ID)
+	}
+	s.worlds[t.ID], s.keys[w.creds.APIKey] = w, w
+	s.mu.Unlock()
+	if w.channel.ID != "" {
+		s.registerChannel(w.channel.ID, t.ID, "")
+	}
+	return nil
+}
+
+func copyMap(dst, src map[string]string) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}

@@ -1,0 +1,265 @@
+package decard
+
+// Virtual-card applications — DeCard Standard Authorization "card" §6
+// (POST /card/v1/virtual-card/apply), its progress query, apply-list and
+// the EDD document flow (account §8, §9).
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+)
+
+// ApplyStatus is a virtual-card application's status. Only PENDING is
+// published; SUCCESS and FAILED are mocksrv's (see Deviations).
+type ApplyStatus string
+
+// Application statuses.
+const (
+	ApplyPending ApplyStatus = "PENDING"
+	ApplySuccess ApplyStatus = "SUCCESS"
+	ApplyFailed  ApplyStatus = "FAILED"
+)
+
+// KYCInfo is the kycInfo object of a virtual-card application.
+type KYCInfo struct {
+	SumsubShareToken      string   `json:"sumsubShareToken"`
+	Email                 string   `json:"email"`
+	PoaDocType            string   `json:"poaDocType"`
+	PoaDocURLList         []string `json:"poaDocUrlList"`
+	PoaDocDate            string   `json:"poaDocDate"`
+	AddressLine1          string   `json:"addressLine1"`
+	AddressLine2          string   `json:"addressLine2"`
+	State                 string   `json:"state"`
+	City                  string   `json:"city"`
+	PostalCode            string   `json:"postalCode"`
+	Country               string   `json:"country"`
+	EmploymentStatus      string   `json:"employmentStatus"`
+	EmployerName          string   `json:"employerName"`
+	EmploymentJobIndustry string   `json:"employmentJobIndustry"`
+	Occupation            string   `json:"occupation"`
+	JobSeniority          string   `json:"jobSeniority"`
+	PurposeOfAccount      string   `json:"purposeOfAccount"`
+	SourceOfFunds         string   `json:"sourceOfFunds"`
+	SourceOfFundsCountry  string   `json:"sourceOfFundsCountry"`
+	SourceOfWealth        string   `json:"sourceOfWealth"`
+}
+
+// Apply is a virtual-card application.
+type Apply struct {
+	ID          string      `json:"applyId"`
+	UserID      string      `json:"externalUserId"`
+	CategoryID  string      `json:"categoryId"`
+	Ref         string      `json:"applyRef"`
+	Status      ApplyStatus `json:"status"`
+	ErrorCode   string      `json:"errorCode"`
+	ErrorReason string      `json:"errorReason"`
+	NeedEDD     bool        `json:"needEddFile"`
+	Remark      string      `json:"remark"`
+	CardID      string      `json:"cardId,omitempty"`
+	KYC         KYCInfo     `json:"kycInfo"`
+	CreatedAt   time.Time   `json:"createdAt"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
+}
+
+// Task kinds of an application.
+const taskApplyIssue = "apply.issue"
+
+// Magic values of an application (doc.go, "Magic values").
+const (
+	magicEDD       = "edd"  // kycInfo.email's local part containing it: needEddFile true
+	magicApplyFail = "fail" // applyRef starting with it: issuing fails after the KYC passes
+)
+
+// validate checks every kycInfo field: presence, formats, and the
+// published dictionaries (lenient skips the three fields the Java connector
+// does not send and the dictionaries). now is business time, for the age
+// of the proof-of-address document.
+func (k KYCInfo) validate(lenient bool, poaMaxAge time.Duration, now time.Time) error {
+	required := []struct{ name, v string }{
+		{"sumsubShareToken", k.SumsubShareToken}, {"poaDocType", k.PoaDocType}, {"poaDocDate", k.PoaDocDate},
+		{"addressLine1", k.AddressLine1}, {"addressLine2", k.AddressLine2}, {"state", k.State}, {"city", k.City},
+		{"postalCode", k.PostalCode}, {"country", k.Country}, {"employmentStatus", k.EmploymentStatus},
+		{"employmentJobIndustry", k.EmploymentJobIndustry}, {"occupation", k.Occupation},
+		{"purposeOfAccount", k.PurposeOfAccount}, {"sourceOfFunds", k.SourceOfFunds}, {"sourceOfWealth", k.SourceOfWealth},
+	}
+	if !lenient {
+		required = append(required, struct{ name, v string }{"email", k.Email},
+			struct{ name, v string }{"jobSeniority", k.JobSeniority},
+			struct{ name, v string }{"sourceOfFundsCountry", k.SourceOfFundsCountry})
+	}
+	for _, f := range required {
+		if strings.TrimSpace(f.v) == "" {
+			return invalid("kycInfo.%s is required", f.name)
+		}
+	}
+	if len(k.PoaDocURLList) == 0 {
+		return invalid("kycInfo.poaDocUrlList needs at least one document")
+	}
+	for i, u := range k.PoaDocURLList {
+		if strings.TrimSpace(u) == "" {
+			return invalid("kycInfo.poaDocUrlList[%d] is empty", i)
+		}
+	}
+	if k.Email != "" {
+		if a, err := mail.ParseAddress(k.Email); err != nil || a.Address != k.Email {
+			return invalid("kycInfo.email %q is not an e-mail address", k.Email)
+		}
+	}
+	if k.EmploymentStatus == "EMPLOYED" && strings.TrimSpace(k.EmployerName) == "" {
+		return invalid("kycInfo.employerName is required when employmentStatus is EMPLOYED")
+	}
+	for _, f := range []struct{ name, v string }{{"country", k.Country}, {"sourceOfFundsCountry", k.SourceOfFundsCountry}} {
+		if f.v != "" && !countries[f.v] {
+			return fail("CARD_COUNTRY_NOT_EXISTED", text{"kycInfo.%s %q is not an ISO 3166-1 alpha-2 code (CN, US, SG)",
+				"kycInfo.%s %q 不是两位 ISO 国家码（CN、US、SG）"}, f.name, f.v)
+		}
+	}
+	date, err := time.Parse("2006-01-02", k.PoaDocDate)
+	if err != nil {
+		return invalid("kycInfo.poaDocDate %q is not yyyy-MM-dd (eg 2025-01-01)", k.PoaDocDate)
+	}
+	if lenient {
+		return nil
+	}
+	dated, known := poaDocTypes[k.PoaDocType]
+	if !known {
+		return invalid("kycInfo.poaDocType %q is not in the dictionary (%s)", k.PoaDocType, keys(poaDocTypes))
+	}
+	for _, f := range []struct {
+		name, v string
+		dict    map[string]bool
+	}{
+		{"employmentStatus", k.EmploymentStatus, employmentStatuses}, {"employmentJobIndustry", k.EmploymentJobIndustry, jobIndustries},
+		{"occupation", k.Occupation, occupations}, {"jobSeniority", k.JobSeniority, jobSeniorities},
+		{"purposeOfAccount", k.PurposeOfAccount, purposesOfAccount}, {"sourceOfFunds", k.SourceOfFunds, sourcesOfFunds},
+		{"sourceOfWealth", k.SourceOfWealth, sourcesOfWealth},
+	} {
+		if !f.dict[f.v] {
+			hint := keys(f.dict)
+			if len(f.dict) > 20 {
+				hint = "see the occupation dictionary"
+			}
+			return invalid("kycInfo.%s %q is not in the dictionary (%s)", f.name, f.v, hint)
+		}
+	}
+	today := now.UTC().Truncate(24 * time.Hour)
+	if date.After(today) {
+		return invalid("kycInfo.poaDocDate %s is in the future", k.PoaDocDate)
+	}
+	if dated && poaMaxAge > 0 {
+		limit := poaMaxAge
+		if k.Country == "FR" {
+			limit = poaMaxAge * 75 / 90
+		}
+		if today.Sub(date) > limit {
+			return invalid("kycInfo.poaDocDate %s: a %s must be dated within %d days", k.PoaDocDate, k.PoaDocType, int(limit.Hours()/24))
+		}
+	}
+	return nil
+}
+
+// keys lists a dictionary's codes, sorted, for error messages.
+func keys(m map[string]bool) string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sortStrings(out)
+	return strings.Join(out, ", ")
+}
+
+// awaitingEDDLocked reports whether one of the user's PENDING applications
+// waits for EDD documents, which holds its KYC review.
+func (w *world) awaitingEDDLocked(user string) bool {
+	found := false
+	w.applies.Query(queryUser[Apply](user, func(a Apply) bool {
+		if a.Status == ApplyPending && a.NeedEDD {
+			found = true
+		}
+		return false
+	}))
+	return found
+}
+
+// submitApplyLocked starts an application: the KYC review when the user
+// has not passed it yet, else straight to issuing.
+func (w *world) submitApplyLocked(u User, a Apply) Apply {
+	now := w.now()
+	if strings.Contains(strings.ToLower(localPart(a.KYC.Email)), magicEDD) {
+		a.NeedEDD, a.Remark = true, "EDD documents required: upload them with /account/v1/upload-edd-file"
+	}
+	w.applies.Put(a.ID, a)
+	w.applyByRef[a.Ref] = a.ID
+	if a.KYC.Email != "" {
+		w.userByEmail[strings.ToLower(a.KYC.Email)] = u.ID
+		u.Email = a.KYC.Email
+		w.users.Put(u.ID, u)
+	}
+	if u.KYC == KYCPass {
+		w.agenda.Schedule(now.Add(w.opts.issueDelay), taskApplyIssue, a.ID)
+		return a
+	}
+	w.startKYCLocked(u, outcomeOfToken(a.KYC.SumsubShareToken))
+	return a
+}
+
+func localPart(email string) string {
+	at := strings.LastIndex(email, "@")
+	if at < 0 {
+		return email
+	}
+	return email[:at]
+}
+
+// afterKYCLocked moves the user's PENDING applications on once the KYC is
+// decided: issuing after PASS, FAILED after REFUSE.
+func (w *world) afterKYCLocked(u User, at time.Time) {
+	var pending []Apply
+	w.applies.Query(queryUser[Apply](u.ID, func(a Apply) bool {
+		if a.Status == ApplyPending {
+			pending = append(pending, a)
+		}
+		return false
+	}))
+	for _, a := range pending {
+		switch u.KYC {
+		case KYCPass:
+			w.agenda.Schedule(at.Add(w.opts.issueDelay), taskApplyIssue, a.ID)
+		case KYCRefuse:
+			w.finishApplyLocked(a, ApplyFailed, "DAPI_CARD_ORDER_KYC_VERIFY_FAILED", "kyc verify failed", at)
+		}
+	}
+}
+
+// issueApplyLocked ends a PENDING application whose KYC passed: a new
+// card, or FAILED when the applyRef asks for it.
+func (w *world) issueApplyLocked(id string, at time.Time) {
+	a, ok := w.applies.Get(id)
+	if !ok || a.Status != ApplyPending {
+		return
+	}
+	u, ok := w.users.Get(a.UserID)
+	if !ok || u.KYC != KYCPass {
+		return
+	}
+	if strings.HasPrefix(strings.ToLower(a.Ref), magicApplyFail) {
+		w.finishApplyLocked(a, ApplyFailed, "CARD_TXN_SERVICE_ERROR", "card issuing failed (sandbox: applyRef starts with \"fail\")", at)
+		return
+	}
+	cat, _ := findCategory(a.CategoryID)
+	c := w.newCardLocked(u, cat, a.ID, at)
+	a.CardID = c.ID
+	w.finishApplyLocked(a, ApplySuccess, "", "", at)
+}
+
+// finishApplyLocked sets an application's final status and sends
+// CARD_APPLY.
+func (w *world) finishApplyLocked(a Apply, st ApplyStatus, code, reason string, at time.Time) {
+	a.Status, a.ErrorCode, a.ErrorReason, a.UpdatedAt = st, code, reason, at
+	if st == ApplyFailed {
+		a.NeedEDD = false
+	}
+	w.applies.Put(a.ID, a)
+	w.notifyLocked(eventCardApply, a.UserID, at, applyJSON(a))
+}

@@ -1,0 +1,220 @@
+package decard
+
+// Wallet model — DeCard "asset" section (balance, transactions, detail,
+// credit, debit, transfer-query), "wallet" section (deposit addresses,
+// withdrawals) and the BALANCE_CHANGE and ORDER_STATUS pushes.
+
+import (
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// Asset ledger types (user-asset transactions "type").
+const (
+	TypeDeposit    = "DEPOSIT"
+	TypeWithdraw   = "WITHDRAW"
+	TypeConversion = "CONVERSION"
+)
+
+// Transaction statuses of the asset ledger.
+const (
+	StatusSuccess = "SUCCESS"
+	StatusPending = "PENDING"
+	StatusFail    = "FAIL"
+)
+
+// AssetTxn is one entry of a user's wallet ledger.
+type AssetTxn struct {
+	TranID      string       `json:"tranId"`
+	ExternalID  string       `json:"externalId"` // the business id it belongs to (card externalTranId, deposit order…)
+	ID          string       `json:"id"`
+	UserID      string       `json:"externalUserId"`
+	Type        string       `json:"type"`
+	Asset       string       `json:"asset"`
+	Network     string       `json:"network,omitempty"`
+	FreeDelta   core.Decimal `json:"freeDelta"`
+	FreezeDelta core.Decimal `json:"freezeDelta"`
+	Status      string       `json:"status"`
+	OrderID     string       `json:"orderId"`
+	At          time.Time    `json:"time"`
+
+	// Conversions.
+	BaseAsset  string `json:"baseAsset,omitempty"`
+	QuoteAsset string `json:"quoteAsset,omitempty"`
+	Price      string `json:"price,omitempty"`
+	// Deposits and withdrawals.
+	TxHash         string       `json:"transactionHash,omitempty"`
+	SendAddress    string       `json:"sendAddress,omitempty"`
+	ReceiveAddress string       `json:"receivedAddress,omitempty"`
+	Fee            core.Decimal `json:"feeAmount"`
+	ActualReceived core.Decimal `json:"actualReceived"`
+}
+
+// Transfer is a fund-pool credit or debit (user-asset credit/debit).
+type Transfer struct {
+	ExternalTranID string       `json:"externalTranId"`
+	TranID         string       `json:"tranId"`
+	UserID         string       `json:"externalUserId"`
+	Asset          string       `json:"asset"`
+	Amount         core.Decimal `json:"amount"`
+	Direction      string       `json:"direction"` // CREDIT or DEBIT
+	Remark         string       `json:"remark"`
+	Status         string       `json:"status"`
+	At             time.Time    `json:"at"`
+}
+
+// FiatTxn is one entry of a user's fiat ledger (card/v1/fiat/transactions).
+type FiatTxn struct {
+	ID        string       `json:"postedTransactionId"`
+	UserID    string       `json:"externalUserId"`
+	DC        string       `json:"debitCredit"` // C or D
+	TransType string       `json:"postingTransType"`
+	Amount    core.Decimal `json:"transactionAmount"`
+	Currency  string       `json:"currency"` // alpha; rendered as ISO numeric
+	Merchant  string       `json:"merchantName"`
+	At        time.Time    `json:"transactionDateTime"`
+	Channel   string       `json:"channelCode"`
+	Sender    string       `json:"sender"`
+	Receiving string       `json:"receiving"`
+	TxHash    string       `json:"txHash"`
+	Network   string       `json:"network"`
+	Asset     string       `json:"asset"`
+}
+
+// DepositStatus is a deposit order's transStatus, verbatim.
+type DepositStatus string
+
+// Deposit order statuses.
+const (
+	DepositPendingNormal DepositStatus = "PENDING_NORMAL" // processing, auto review
+	DepositPendingCredit DepositStatus = "PENDING_CREDIT" // awaiting credit
+	DepositPendingAudit  DepositStatus = "PENDING_AUDIT"  // manual review
+	DepositSuccess       DepositStatus = "SUCCESS"
+	DepositFailed        DepositStatus = "FAILED"
+)
+
+// Deposit is an on-chain deposit order (simulation/v1/deposit).
+type Deposit struct {
+	TxHash    string        `json:"txHash"`
+	UserID    string        `json:"externalUserId"`
+	Asset     string        `json:"asset"`
+	Network   string        `json:"network"`
+	Amount    core.Decimal  `json:"amount"`
+	From      string        `json:"fromAddress"`
+	To        string        `json:"toAddress"`
+	Status    DepositStatus `json:"transStatus"`
+	TranID    string        `json:"tranId,omitempty"`
+	CreatedAt time.Time     `json:"createdAt"`
+}
+
+// Address is a user's deposit address on one network.
+type Address struct {
+	UserID  string `json:"externalUserId"`
+	Network string `json:"network"`
+	Address string `json:"address"`
+}
+
+// Task kinds of deposits and withdrawals.
+const (
+	taskDepositStep  = "deposit.step"
+	taskWithdrawDone = "withdraw.done"
+)
+
+// Magic values of deposits (doc.go, "Magic values").
+var (
+	magicDepositFail  = core.MustDecimal("0.13")  // an amount whose cents are .13: FAILED
+	magicDepositAudit = core.MustDecimal("10000") // an amount at least this: PENDING_AUDIT first
+)
+
+// moveLocked changes a user's balance of an asset, records the ledger
+// entry and pushes BALANCE_CHANGE. It does not check for overdraft.
+func (w *world) moveLocked(x AssetTxn, at time.Time) AssetTxn {
+	a, _ := findAsset(x.Asset)
+	if x.Network == "" {
+		x.Network = a.Network
+	}
+	if x.TranID == "" {
+		x.TranID = w.numID(19)
+	}
+	if x.ID == "" {
+		x.ID = w.numID(19)
+	}
+	if x.OrderID == "" {
+		x.OrderID = w.numID(19)
+	}
+	if x.Status == "" {
+		x.Status = StatusSuccess
+	}
+	x.At = at
+	b := w.balanceLocked(x.UserID, x.Asset)
+	b.Free, b.Freeze = b.Free.Add(x.FreeDelta), b.Freeze.Add(x.FreezeDelta)
+	w.setBalanceLocked(x.UserID, x.Asset, b)
+	w.assetTxns.Put(x.TranID, x)
+	network := x.Network
+	if a.Network == "" {
+		network = ""
+	}
+	w.pushLocked(eventBalanceChange, x.UserID, at, balanceChangeData{
+		Asset: x.Asset, Network: network, FreeDelta: x.FreeDelta.String(), FreezeDelta: x.FreezeDelta.String(),
+		TranID: x.TranID, ExternalTranID: x.ExternalID, Free: b.Free.String(), Freeze: b.Freeze.String(), Type: x.Type,
+	})
+	return x
+}
+
+// walletUSDLocked is the USD value of a user's wallet, cut to cents: the
+// card's walletBalance.
+func (w *world) walletUSDLocked(user string) core.Decimal {
+	total := core.Zero
+	for _, a := range assets {
+		if b := w.balanceLocked(user, a.Code); b.Free.Sign() > 0 {
+			total = total.Add(w.toUSD(b.Free, a.Code))
+		}
+	}
+	return floor2(total)
+}
+
+// draw is the part of a card spend one wallet asset pays.
+type draw struct {
+	asset string
+	units core.Decimal // of the asset
+	usd   core.Decimal // what they convert to
+}
+
+// planSpendLocked chooses how a user's wallet pays usd: USD first, then
+// USDT, USDC and SGD converted at the configured rates. ok is false when
+// the wallet cannot cover it.
+func (w *world) planSpendLocked(user string, usd core.Decimal) (plan []draw, ok bool) {
+	need := usd
+	for _, a := range assets {
+		if need.Sign() <= 0 {
+			break
+		}
+		free := w.balanceLocked(user, a.Code).Free
+		if free.Sign() <= 0 {
+			continue
+		}
+		r, _ := w.rate(a.Code)
+		units := need.Mul(r)
+		if free.Cmp(units) >= 0 {
+			plan = append(plan, draw{a.Code, units, need})
+			need = core.Zero
+			break
+		}
+		got := w.toUSD(free, a.Code)
+		plan = append(plan, draw{a.Code, free, got})
+		need = need.Sub(got)
+	}
+	return plan, need.Sign() <= 0
+}
+
+// fundPoolLocked moves amount between the tenant's fund pool and a user:
+// positive credits the user.
+func (w *world) fundPoolLocked(asset string, userDelta core.Decimal) error {
+	p := w.pool[asset]
+	if p.Sub(userDelta).Sign() < 0 {
+		return fail("CARD_WALLET_BALANCE_LOW", text{"the partner's %s fund pool holds %s", "渠道 %s 资金池余额 %s"}, asset, p.String())
+	}
+	w.pool[asset] = p.Sub(userDelta)
+	return nil
+}

@@ -1,0 +1,482 @@
+package decard
+
+// Card endpoints — DeCard "card" section (shared/seeds/decard-card-api.md
+// §1, §2; Standard Authorization card §6) and the connector's apply-list,
+// transaction/id/resolve and physical-shipping-info.
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+type cardTypeJSON struct {
+	Association string   `json:"association"`
+	Type        CardType `json:"type"`
+	Name        string   `json:"name"`
+	Badge       string   `json:"badge"`
+	Image       string   `json:"image"`
+	Tags        []string `json:"tags"`
+}
+
+// handleCardList handles "GET /card/v1/list" (deprecated): the card types
+// a user can apply for, one per type.
+func (s *Server) handleCardList(*http.Request) (any, error) {
+	out := []cardTypeJSON{}
+	for _, t := range []CardType{CardTypeVIP, CardTypeNormal} { // VIP first, as published
+		for _, c := range categories {
+			if c.Type == t {
+				out = append(out, cardTypeJSON{c.Association, c.Type, c.Name, c.Badge, c.Image, c.Tags})
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// cardDetailJSON is one card of /card/v1/detail, fields as the seed lists
+// them.
+type cardDetailJSON struct {
+	Association        string         `json:"association"`
+	CardType           CardType       `json:"cardType"`
+	CardNo             string         `json:"cardNo"`
+	CardHolder         string         `json:"cardHolder"`
+	CardImage          string         `json:"cardImage"`
+	CardEmbossingName  string         `json:"cardEmbossingName"`
+	CardStatus         CardStatus     `json:"cardStatus"`
+	PhysicalCardStatus PhysicalStatus `json:"physicalCardStatus"`
+	WalletBalance      string         `json:"walletBalance"`
+	CaBalance          string         `json:"caBalance"`
+	CardBalance        string         `json:"cardBalance"`
+	Points             int            `json:"points"`
+}
+
+// cardDetailV2JSON adds the cardId v2 endpoints select cards by.
+type cardDetailV2JSON struct {
+	CardID string `json:"cardId"`
+	cardDetailJSON
+}
+
+func (w *world) cardDetailLocked(c Card) cardDetailJSON {
+	wallet := w.walletUSDLocked(c.UserID)
+	ca := core.Zero
+	cat := c.category()
+	return cardDetailJSON{
+		Association: cat.Association, CardType: c.Type, CardNo: c.maskedNo(), CardHolder: c.maskedHolder(),
+		CardImage: strings.Replace(cat.Image, "/apply/", "/main/", 1), CardEmbossingName: c.EmbossingName,
+		CardStatus: c.Status, PhysicalCardStatus: c.Physical, WalletBalance: money(wallet),
+		CaBalance: money(ca), CardBalance: money(wallet.Add(ca)), Points: c.Points,
+	}
+}
+
+// handleCardDetail handles "GET /card/v1/detail". Quirk: data is an array
+// even when cardMantissa selects one card; without it, every card of the
+// user.
+func (s *Server) handleCardDetail(r *http.Request) (any, error) {
+	mantissa := r.URL.Query().Get("cardMantissa")
+	return s.withUser(r, func(w *world, u User) (any, error) {
+		out := []cardDetailJSON{}
+		if mantissa != "" {
+			c, err := w.cardLocked(cardSelector{user: u.ID, mantissa: mantissa})
+			if err != nil {
+				return nil, err
+			}
+			return append(out, w.cardDetailLocked(c)), nil
+		}
+		for _, c := range w.userCardsLocked(u.ID) {
+			out = append(out, w.cardDetailLocked(c))
+		}
+		return out, nil
+	})
+}
+
+// handleCardDetailV2 handles "GET /card/v2/detail": by cardId, each card
+// with its cardId.
+func (s *Server) handleCardDetailV2(r *http.Request) (any, error) {
+	id := r.URL.Query().Get("cardId")
+	return s.withUser(r, func(w *world, u User) (any, error) {
+		out := []cardDetailV2JSON{}
+		if id != "" {
+			c, err := w.cardLocked(cardSelector{user: u.ID, id: id})
+			if err != nil {
+				return nil, err
+			}
+			return append(out, cardDetailV2JSON{c.ID, w.cardDetailLocked(c)}), nil
+		}
+		for _, c := range w.userCardsLocked(u.ID) {
+			out = append(out, cardDetailV2JSON{c.ID, w.cardDetailLocked(c)})
+		}
+		return out, nil
+	})
+}
+
+type blockRequest struct {
+	ExternalUserID string     `json:"externalUserId"`
+	Block          *bool      `json:"block"`
+	CardMantissa   string     `json:"cardMantissa"`
+	CardID         flexString `json:"cardId"`
+	SMSCode        string     `json:"smsCode"`
+}
+
+// handleCardBlock handles "POST /card/v1/block".
+func (s *Server) handleCardBlock(r *http.Request) (any, error) { return s.block(r, false) }
+
+// handleCardBlockV2 handles "POST /card/v2/block".
+func (s *Server) handleCardBlockV2(r *http.Request) (any, error) { return s.block(r, true) }
+
+// block freezes (block:true, no SMS) or unfreezes (block:false, with a
+// CARD_UNFROZEN smsCode) a card. data is true.
+func (s *Server) block(r *http.Request, v2 bool) (any, error) {
+	var req blockRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	if req.Block == nil {
+		return nil, invalid("block is required (true freezes, false unfreezes)")
+	}
+	if v2 && req.CardID == "" {
+		return nil, invalid("cardId is required")
+	}
+	w := worldOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	u, err := w.userLocked(req.ExternalUserID)
+	if err != nil {
+		return nil, err
+	}
+	sel := cardSelector{user: u.ID, mantissa: req.CardMantissa}
+	if v2 {
+		sel = cardSelector{user: u.ID, id: string(req.CardID)}
+	}
+	c, err := w.cardLocked(sel)
+	if err != nil {
+		return nil, err
+	}
+	if *req.Block {
+		_, err = w.freezeLocked(c, "frozen by partner")
+		return err == nil, err
+	}
+	if c.Status != CardFrozen {
+		return nil, errCardState(c, "only a FROZEN card can be unfrozen")
+	}
+	if err := w.verifySMSLocked(BehavioralCardUnfrozen, mobileKey(u.MobileCode, u.Mobile), req.SMSCode); err != nil {
+		return nil, err
+	}
+	_, err = w.unfreezeLocked(c, "unfrozen by partner")
+	return err == nil, err
+}
+
+type cardTxnRequest struct {
+	ExternalUserID string `json:"externalUserId"`
+	CardMantissa   string `json:"cardMantissa"`
+	StartTime      string `json:"startTime"`
+	EndTime        string `json:"endTime"`
+	Type           string `json:"type"`
+	bodyPage
+}
+
+// cardTxnJSON is a row of the deprecated /card/v1/transactions.
+type cardTxnJSON struct {
+	ID           string `json:"id"`
+	Status       string `json:"status"`
+	Type         string `json:"type"`
+	Asset        string `json:"asset"`
+	Amount       string `json:"amount"`
+	RefundAmount string `json:"refundAmount"`
+	MerchantName string `json:"merchantName"`
+	MerchantNo   string `json:"merchantNo"`
+	Time         string `json:"time"`
+}
+
+func txnTypeOf(x CardTxn) string {
+	if x.DC == Credit {
+		return "REFUND"
+	}
+	return "SPEND"
+}
+
+// handleCardTransactions handles "POST /card/v1/transactions" (deprecated):
+// a card's authorisations in USD, newest first, as {total, rows}.
+func (s *Server) handleCardTransactions(r *http.Request) (any, error) {
+	var req cardTxnRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	win, err := req.window(pageCardTxns)
+	if err != nil {
+		return nil, err
+	}
+	if req.Type != "" && req.Type != "SPEND" && req.Type != "REFUND" && req.Type != "PARTIAL_REFUND" {
+		return nil, invalid("type must be SPEND, REFUND or PARTIAL_REFUND, got %q", req.Type)
+	}
+	from, err := parseTime("startTime", req.StartTime, false)
+	if err != nil {
+		return nil, err
+	}
+	to, err := parseTime("endTime", req.EndTime, true)
+	if err != nil {
+		return nil, err
+	}
+	w := worldOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	u, err := w.userLocked(req.ExternalUserID)
+	if err != nil {
+		return nil, err
+	}
+	c, err := w.cardLocked(cardSelector{user: u.ID, mantissa: req.CardMantissa})
+	if err != nil {
+		return nil, err
+	}
+	q := core.Query[CardTxn]{Index: "card", Value: c.ID, From: from, To: to, Desc: true, Window: win, Count: true}
+	if req.Type != "" {
+		q.Keep = func(x CardTxn) bool { return txnTypeOf(x) == req.Type }
+	}
+	res := w.txns.Query(q)
+	out := cardTxnPage{Total: res.Total, Rows: make([]cardTxnJSON, 0, len(res.Items))}
+	for _, x := range res.Items {
+		out.Rows = append(out.Rows, cardTxnJSON{ID: x.PostedID, Status: "COMPLETE", Type: txnTypeOf(x), Asset: "USD",
+			Amount: money(x.USD), RefundAmount: "0", MerchantName: x.Merchant, MerchantNo: x.MerchantNo, Time: ms(x.At)})
+	}
+	return out, nil
+}
+
+// parseTime reads a startTime/endTime: Unix milliseconds, yyyy-MM-dd or
+// yyyy-MM-dd HH:mm:ss (UTC). A date alone ends at the end of its day when
+// end is set.
+func parseTime(field, v string, end bool) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if isDigits(v, 0) && len(v) >= 10 {
+		n := int64(0)
+		for _, c := range v {
+			n = n*10 + int64(c-'0')
+		}
+		if len(v) <= 10 {
+			return time.Unix(n, 0).UTC(), nil
+		}
+		return time.UnixMilli(n).UTC(), nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.Parse(layout, v); err == nil {
+			if end && layout == "2006-01-02" {
+				t = t.Add(24*time.Hour - time.Nanosecond)
+			}
+			return t, nil
+		}
+	}
+	return time.Time{}, invalid("%s %q: want Unix milliseconds, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", field, v)
+}
+
+type resolveRequest struct {
+	IDs []flexString `json:"ids"`
+}
+
+type resolveJSON struct {
+	ID                       string `json:"id"`
+	OutstandingTransactionID string `json:"outstandingTransactionId"`
+	PostedTransactionID      string `json:"postedTransactionId"`
+	Posted                   bool   `json:"posted"`
+}
+
+// handleTransactionIDResolve handles "POST /card/v1/transaction/id/resolve":
+// each known id (outstanding, posted or external) with the ids of its
+// transaction; unknown ids are left out.
+func (s *Server) handleTransactionIDResolve(r *http.Request) (any, error) {
+	var req resolveRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	if len(req.IDs) == 0 || len(req.IDs) > 100 {
+		return nil, invalid("ids needs 1 to 100 ids, got %d", len(req.IDs))
+	}
+	w := worldOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	out := []resolveJSON{}
+	for _, raw := range req.IDs {
+		id := string(raw)
+		x, ok := w.txns.Get(id)
+		if !ok {
+			x, ok = w.txns.First(func(x CardTxn) bool { return x.PostedID == id || x.ExternalTranID == id })
+		}
+		if ok {
+			out = append(out, resolveJSON{id, x.ID, x.PostedID, x.Posted})
+		}
+	}
+	return out, nil
+}
+
+type applyRequest struct {
+	ExternalUserID string     `json:"externalUserId"`
+	CategoryID     flexString `json:"categoryId"`
+	ApplyRef       flexString `json:"applyRef"`
+	KYCInfo        *KYCInfo   `json:"kycInfo"`
+}
+
+// applyData is a virtual-card application as apply and its progress query
+// return it.
+type applyData struct {
+	ApplyID     string      `json:"applyId"`
+	CategoryID  string      `json:"categoryId"` // Quirk: documented Long, published as a string.
+	ApplyRef    string      `json:"applyRef"`
+	Status      ApplyStatus `json:"status"`
+	ErrorCode   string      `json:"errorCode"`
+	ErrorReason string      `json:"errorReason"`
+	NeedEddFile bool        `json:"needEddFile"`
+	Remark      string      `json:"remark"`
+}
+
+func applyJSON(a Apply) applyData {
+	return applyData{a.ID, a.CategoryID, a.Ref, a.Status, a.ErrorCode, a.ErrorReason, a.NeedEDD, a.Remark}
+}
+
+// handleVirtualApply handles "POST /card/v1/virtual-card/apply". applyRef
+// is the idempotency key: applying again with it returns the same
+// application.
+func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
+	var req applyRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	switch {
+	case req.CategoryID == "":
+		return nil, invalid("categoryId is required")
+	case req.ApplyRef == "":
+		return nil, invalid("applyRef is required")
+	case req.KYCInfo == nil:
+		return nil, invalid("kycInfo is required")
+	}
+	w := worldOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	u, err := w.userLocked(req.ExternalUserID)
+	if err != nil {
+		return nil, err
+	}
+	if id, ok := w.applyByRef[string(req.ApplyRef)]; ok {
+		a, _ := w.applies.Get(id)
+		if a.UserID != u.ID {
+			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another user's application", "applyRef %s 已用于其他用户的申请"}, req.ApplyRef)
+		}
+		return applyJSON(a), nil
+	}
+	if err := req.KYCInfo.validate(w.opts.lenientKYC, w.opts.poaMaxAge, w.now()); err != nil {
+		return nil, err
+	}
+	cat, ok := findCategory(string(req.CategoryID))
+	if !ok {
+		return nil, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, req.CategoryID, categoryIDs())
+	}
+	if owner, ok := w.userByEmail[strings.ToLower(req.KYCInfo.Email)]; ok && req.KYCInfo.Email != "" && owner != u.ID {
+		return nil, fail("KYC_EMAIL_ALREADY_EXIST", text{"%s", "%s"}, req.KYCInfo.Email)
+	}
+	switch u.KYC {
+	case KYCInit, KYCPending:
+		return nil, fail("KYC_WORKFLOW_PROCESSING", text{"user %s's KYC is %s", "用户 %s 的 KYC 当前为 %s"}, u.ID, u.KYC)
+	}
+	for _, c := range w.userCardsLocked(u.ID) {
+		if c.CategoryID == cat.ID && c.Status != CardCancelled {
+			return nil, fail("CARD_EXISTED", text{"user %s already has card %s of category %s", "用户 %s 已有类别 %s 的卡 %s"}, u.ID, c.Mantissa(), cat.ID)
+		}
+	}
+	busy := false
+	w.applies.Query(queryUser[Apply](u.ID, func(a Apply) bool {
+		busy = busy || (a.Status == ApplyPending && a.CategoryID == cat.ID)
+		return false
+	}))
+	if busy {
+		return nil, fail("KYC_WORKFLOW_PROCESSING", text{"an application for category %s is in progress", "类别 %s 的申请正在处理中"}, cat.ID)
+	}
+	now := w.now()
+	a := Apply{ID: w.numID(19), UserID: u.ID, CategoryID: cat.ID, Ref: string(req.ApplyRef), Status: ApplyPending,
+		KYC: *req.KYCInfo, CreatedAt: now, UpdatedAt: now}
+	return applyJSON(w.submitApplyLocked(u, a)), nil
+}
+
+func categoryIDs() string {
+	ids := make([]string, len(categories))
+	for i, c := range categories {
+		ids[i] = c.ID
+	}
+	return strings.Join(ids, ", ")
+}
+
+// handleVirtualDetail handles "GET /card/v1/virtual-card/detail": an
+// application's progress by applyId or applyRef.
+func (s *Server) handleVirtualDetail(r *http.Request) (any, error) {
+	q := r.URL.Query()
+	applyID, ref := q.Get("applyId"), q.Get("applyRef")
+	if applyID == "" && ref == "" {
+		return nil, invalid("applyId or applyRef is required")
+	}
+	return s.withUser(r, func(w *world, u User) (any, error) {
+		if applyID == "" {
+			applyID = w.applyByRef[ref]
+		}
+		a, ok := w.applies.Get(applyID)
+		if !ok || a.UserID != u.ID || (ref != "" && a.Ref != ref) {
+			return nil, fail("CARD_TRANSACTION_NO_SUCH_TRANSACTION", text{"user %s has no application %s%s", "用户 %s 没有申请 %s%s"}, u.ID, applyID, ref)
+		}
+		return applyJSON(a), nil
+	})
+}
+
+type applyListJSON struct {
+	ApplyID    string      `json:"applyId"`
+	CategoryID string      `json:"categoryId"`
+	Network    string      `json:"network"`
+	Currency   string      `json:"currency"`
+	ApplyRef   string      `json:"applyRef"`
+	Status     ApplyStatus `json:"status"`
+	ErrorCode  string      `json:"errorCode"`
+}
+
+// handleApplyList handles "GET /card/v1/apply-list": the user's
+// applications, newest first.
+func (s *Server) handleApplyList(r *http.Request) (any, error) {
+	return s.withUser(r, func(w *world, u User) (any, error) {
+		res := w.applies.Query(core.Query[Apply]{Index: "user", Value: u.ID, Desc: true, Window: core.Window{Limit: 1000}})
+		out := make([]applyListJSON, 0, len(res.Items))
+		for _, a := range res.Items {
+			cat, _ := findCategory(a.CategoryID)
+			out = append(out, applyListJSON{a.ID, a.CategoryID, cat.Association, "USD", a.Ref, a.Status, a.ErrorCode})
+		}
+		return out, nil
+	})
+}
+
+// handleShippingInfo handles "GET /card/v1/physical-shipping-info".
+func (s *Server) handleShippingInfo(r *http.Request) (any, error) { return s.shippingInfo(r, false) }
+
+// handleShippingInfoV2 handles "GET /card/v2/physical-shipping-info".
+func (s *Server) handleShippingInfoV2(r *http.Request) (any, error) { return s.shippingInfo(r, true) }
+
+func (s *Server) shippingInfo(r *http.Request, v2 bool) (any, error) {
+	q := r.URL.Query()
+	if v2 && q.Get("cardId") == "" {
+		return nil, invalid("cardId is required")
+	}
+	return s.withUser(r, func(w *world, u User) (any, error) {
+		sel := cardSelector{user: u.ID, mantissa: q.Get("cardMantissa")}
+		if v2 {
+			sel = cardSelector{user: u.ID, id: q.Get("cardId")}
+		}
+		c, err := w.cardLocked(sel)
+		if err != nil {
+			return nil, err
+		}
+		if c.Physical == PhysicalUnapplied {
+			return nil, fail("CARD_PHYSICAL_CARD_UNAPPLY", text{"card %s has no physical card", "卡片 %s 未申请实体卡"}, c.Mantissa())
+		}
+		return shippingJSON(c), nil
+	})
+}

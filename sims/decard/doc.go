@@ -1,0 +1,243 @@
+// Package decard simulates DeCard's (DCS) card-issuing "Standard
+// Authorization" API (decard-tech/dcs-official-api-docs,
+// dcs-open-api-docs, dcs-api-postman, dcs-connector-java): users who
+// register with an SMS code, KYC, virtual-card applications, cards you can
+// freeze and unfreeze, a multi-asset wallet, simulated card
+// authorisations with asset conversions, monthly statements, a WebSocket
+// push stream and webhooks.
+//
+// # Base paths
+//
+// DeCard serves every group from the host root (api.uatdcd.com in the
+// sandbox): /captcha/v1, /account/v1 and v2, /redirect/v1 and v2, /card/v1
+// and v2, /user-asset/v1, /crypto/v1 and v2, /websocket/v1, /simulation/v1
+// and v2. The WebSocket stream, wss://stream.uatdcd.com/ws/{channel} in
+// real life, is served at /ws/{channel} on the same listener. Point a
+// client at http://127.0.0.1:8080 and keep the paths.
+//
+// # Auth
+//
+// Every call but the stream carries X-DAPI-API-KEY, X-DAPI-TIMESTAMP (Unix
+// ms), X-DAPI-NONCE (an integer 10000–99999) and X-DAPI-SIGN, the
+// lower-case hex HMAC-SHA256 keyed with the API secret's UTF-8 text of
+// apiKey + timestamp + nonce + payload, no separators; payload is the query
+// string for a GET ("" without one) and the raw body otherwise (see Sign).
+// A GET verifies against the query exactly as sent, and — because the Java
+// connector signs its parameters unencoded but sends them URL-encoded —
+// against the same query decoded pair by pair, in received order (see
+// SignedPayloads); parameters are never sorted. Failures, in the order they
+// are checked:
+//
+//	DAPI_API_KEY_EMPTY           X-DAPI-API-KEY missing
+//	DAPI_TIMESTAMP_EMPTY         X-DAPI-TIMESTAMP missing
+//	DAPI_TIMESTAMP_FORMAT_ERROR  not decimal Unix milliseconds
+//	DAPI_TIMESTAMP_EXPIRED       more than 5 s from the wall clock, either way (WithTimestampWindow)
+//	DAPI_NONCE_ILLEGAL           not an integer 10000–99999 (WithAnyNonce), or used before
+//	DAPI_SECRET_KEY_EMPTY        the API key is unknown: no secret to check with
+//	DAPI_SIGNATURE_ERROR         X-DAPI-SIGN missing or wrong
+//	DAPI_PERMISSION_DENIED       the client address is not on the tenant's allow-list (loopback by default)
+//
+// A nonce is single-use: the same (API key, timestamp, nonce) is refused
+// for twice the window (WithNonceOnlyReplay refuses the nonce alone). The
+// default tenant's credentials are DefaultAPIKey and DefaultAPISecret; the
+// secret is Base64 of 32 bytes, so it is also the AES-256 key (after
+// Base64 decoding) of mobile numbers sent encrypted
+// (AES/ECB/PKCS5Padding, Base64; see Encrypt). Freshness uses the wall
+// clock: moving business time never breaks auth.
+//
+// # Envelope
+//
+// Success is HTTP 200 {"code":"SYS_SUCCESS","message":null,
+// "messageDetail":null,"data":…,"success":true}; failure is HTTP 200
+// {"code":"<CODE>","message":"…","success":false}, the message starting
+// with the code's text and naming the problem (the field, the allowed
+// values). Accept-Language: zh answers in DeCard's published Chinese.
+// Unknown paths answer 404 and wrong methods 405, with code
+// DAPI_OPERATION_UNSUPPORTED.
+//
+// # Paging
+//
+// All 1-based; the rest differs per list (page.go):
+//
+//	statements, statements/detail   GET  page, rows (100, 1–100) → bare array
+//	fiat/transactions               GET  page, rows (20, 1–100)  → bare array
+//	user-asset/v1/transfer-query    GET  page, rows (100, 1–100) → bare array
+//	card/v1/transactions            POST page, size (100, 1–100) → {total, rows}
+//	user-asset/v1/transactions      POST page, size (100, 1–100) → bare array
+//
+// Body page and size may be numbers or numeric strings. Lists are newest
+// first; the statement list puts the open cycle (type NOT_POSTED,
+// statementId NO_POSTED) first.
+//
+// # Endpoints
+//
+// captcha send-mobile-code; account register, kyc-status (v1 string, v2
+// object), user-status, bind-invite-relationship, query-travel-rule (v1,
+// v2), update-travel-rule, generate-file-upload-prepare, upload-edd-file,
+// update-extra-info; redirect guidance-link (v1 by cardMantissa, v2 by
+// cardId); card list, detail (v1, v2), block (v1, v2), transactions
+// (deprecated), transaction/id/resolve, statements and statements/detail
+// (v1, v2), fiat/transactions, virtual-card apply and detail, apply-list,
+// physical-shipping-info (v1, v2); user-asset balance, transactions,
+// transaction-detail, credit, debit, transfer-query; crypto network-coin,
+// deposit-address (v1, v2), withdraw-apply, bank-address; websocket
+// get-channel and search; simulation fund-auth (v1 by cardMantissa, v2 by
+// cardId), deposit and generate-kyc-token (the last two from the Java
+// connector). v1 endpoints without cardMantissa use the user's first card.
+//
+// # Lifecycles (business clock)
+//
+// Register: send-mobile-code (behavioral REGISTER; the code is always the
+// sandbox code, DefaultSMSCode, valid 5 min; one send per number and
+// purpose per 60 s, else RISK_FAILED), then register with it → a UUID
+// externalUserId with KYC UNDO. Wrong codes: MFA_SMS_FAILED with the
+// attempts left, MFA_FAILED_FREEZE after 5; expired or used codes
+// ACCOUNT_CAPTCHA_CODE_ERROR; a code for the other purpose
+// MFA_BEHAVIORAL_ERROR.
+//
+// KYC: UNDO → INIT (when a virtual-card application or a KYC_GUIDE link
+// starts it) → PENDING (1 min) → PASS or REFUSE (3 min more). A KYC_STATUS
+// push marks each step.
+//
+// Virtual card: apply validates every kycInfo field against DeCard's
+// dictionaries (card/dictionary.md) and answers PENDING; applyRef is the
+// idempotency key. After the KYC passes (at once if it already had) the
+// card is issued 1 min later — NORMAL, physical UN_APPLY — and the
+// application turns SUCCESS (FAILED with errorCode
+// DAPI_CARD_ORDER_KYC_VERIFY_FAILED when the KYC is refused). One live
+// card per category per user (CARD_EXISTED); categories 10102000,
+// 40102000 (NORMAL) and 20102000 (VIP).
+//
+// Freeze and unfreeze: block:true moves NORMAL → FROZEN (physical card
+// too) with no SMS; block:false needs a CARD_UNFROZEN smsCode and moves
+// FROZEN → NORMAL. Anything else is refused with CARD_FROZEN_STATUS_UNSUPPORTED,
+// CARD_CARD_INACTIVE (INACTIVE) or CARD_TXN_1122020016 (CANCELLED, which is
+// terminal).
+//
+// Money: each user's wallet holds USD, USDT, USDC (network TRON) and SGD,
+// exactly (8 decimals). credit/debit move funds from/to the tenant's fund
+// pool (1,000,000 of each asset). fund-auth EXPEND pays a card
+// authorisation from the wallet — USD first, then USDT, USDC and SGD
+// converted at the configured rates (stablecoins at par, 1 USD = 1.35 SGD)
+// — records a statement row with postIndicator 0 and its assetMovements,
+// and pushes BALANCE_CHANGE and CARD_TRANSACTION. Declines (frozen,
+// inactive or cancelled card, low balance, magic amount) answer
+// {approved:false, errorCode} and push CARD_TRANSACTION with response D.
+// An authorisation posts 24 h later (postIndicator 1, with a
+// CARD_TRANSACTION_SETTLEMENT webhook).
+//
+// Statements: monthly cycles from the 2nd 00:00 UTC to the 1st (the
+// statement date, statementDateEnd); the cycle closes at the next 2nd
+// 00:00: its open authorisations post on the statement date and a POSTED
+// statement keeps the exact totals (paymentAmountInSgd/Usd = debits minus
+// refunds, debitAmountExcludePayment = debits). The open cycle shows as
+// NOT_POSTED with paymentAmount = posted rows and nonPostedAmount = rows
+// not yet posted.
+//
+// Deposits: simulation/v1/deposit to an address from deposit-address runs
+// PENDING_NORMAL → PENDING_CREDIT → SUCCESS (1 min steps) with
+// ORDER_STATUS pushes, then credits the wallet. withdraw-apply freezes
+// amount + fee and completes after the network's arrival time.
+//
+// # Push
+//
+// get-channel returns a channel (24 h of business time; a new one retires
+// the old at once). The stream at /ws/{channel} sends every push of the
+// tenant — KYC_STATUS, BALANCE_CHANGE, CARD_TRANSACTION, ORDER_STATUS — as
+// {type, timestamp, version, externalUserId, data}, version counting up
+// per tenant; search?version=n returns one again (as a JSON string; null
+// when unknown). Every push, and CARD_APPLY, CARD_STATUS,
+// CARD_PHYSICAL_SHIPPING and CARD_TRANSACTION_SETTLEMENT, is also a
+// webhook: POST of {data, eventTimestamp, externalUserId,
+// notificationTimestamp, type, webhookId} with keys sorted, X-Signature =
+// lower-case hex HMAC-SHA256(apiSecret, raw body) (see VerifyWebhook),
+// retried by the outbox until a 2xx.
+//
+// # Magic values
+//
+//	kycInfo.sumsubShareToken contains "reject"   KYC REFUSE; the application FAILED
+//	kycInfo.sumsubShareToken contains "hold"     KYC stays PENDING (decide it with the admin API)
+//	kycInfo.email local part contains "edd"      needEddFile true; KYC waits for upload-edd-file
+//	applyRef starts with "fail"                  issuing fails after the KYC: FAILED, CARD_TXN_SERVICE_ERROR
+//	registered mobile ends in "0000"             a KYC_GUIDE link's KYC ends REFUSE
+//	fund-auth amount 66.66                       declined, CARD_TRANSACTION_DEDUCT_FUNDS_FAIL
+//	fund-auth amount above the wallet            declined, CARD_WALLET_BALANCE_LOW
+//	deposit amount with cents .13                ORDER_STATUS FAILED
+//	deposit amount of 10000 or more              PENDING_AUDIT for an hour first
+//	smsCode                                      always DefaultSMSCode (WithSMSCode)
+//
+// # Quirks
+//
+// Reproduced on purpose, each pinned by a test: debitCreditIndcator (sic);
+// statementId NO_POSTED for type NOT_POSTED; toaddress (sic) in
+// ORDER_STATUS; occupation BEAUTY_CONSULTNT_STYLIST (sic); card detail data
+// is an array; kyc-status v1 data is a bare string; error envelopes have no
+// data and no messageDetail; HTTP 200 for every business and gateway error;
+// transfer-query amounts with 18 decimals; fiat transactionCurrency numeric;
+// categoryId a string though documented Long; crypto/v2 fxRate a number
+// though documented String; search returns its message as a JSON string
+// with ", " separators; webhook keys sorted and timestamps numbers while
+// the stream's are strings; a spend's assetMovements all typed CONVERSION.
+//
+// # Client
+//
+// Client signs requests exactly as DeCard's Java connector does
+// (StyleConnector) or as its Postman collection does (StylePostman), and
+// dials the stream; SignRequest signs a hand-built request; VerifyWebhook
+// checks a webhook as the connector's WebhookVerifier does. RunT starts a
+// test server (frozen clock at 2026-01-01T00:00:00Z, seed 1, strict auth)
+// whose NewClient is ready to use; AddUser, AddCard, Credit, Authorize,
+// FreezeCard, SetKYC and friends set state up directly, CheckCardStatus,
+// CheckKYCStatus and CheckBalance assert it.
+//
+// # Deviations
+//
+// Where DeCard's docs are silent mocksrv chooses, and says so here:
+//   - HTTP 200 for every failure except unknown paths (404) and methods
+//     (405), both DAPI_OPERATION_UNSUPPORTED; the published status is [?].
+//   - An unknown API key is DAPI_SECRET_KEY_EMPTY (the Standard
+//     Authorization list has no DAPI_INVALID_API_KEY). Signatures compare
+//     case-insensitively. The window applies both ways.
+//   - Invalid parameters answer ACCOUNT_INVALID_PARAMETER (DeCard's only
+//     generic parameter code) naming the field; English messages are our
+//     glosses of the published Chinese ones.
+//   - SMS: one send per number and purpose per 60 s (WithSMSInterval), 5
+//     wrong codes (WithSMSAttempts); the withdraw-apply smsCode is checked
+//     against the sandbox code (no behavioral issues it).
+//   - KYC timing (1 min to PENDING, 3 min review; WithKYCDelays), issuing
+//     (1 min; WithIssueDelay), posting (24 h; WithPostingDelay), statement
+//     day (1st; WithStatementDay), deposit steps (1 min; WithDepositDelay).
+//   - Application statuses PENDING, SUCCESS, FAILED (only PENDING is
+//     published); failure codes DAPI_CARD_ORDER_KYC_VERIFY_FAILED (from
+//     CardBridge) and CARD_TXN_SERVICE_ERROR.
+//   - Card detail without cardMantissa lists every card of the user; v2
+//     detail adds cardId to each card; the v2 shapes of statements, shipping
+//     and guidance-link are v1's with cardId for cardMantissa.
+//   - Guidance links are not opened by anyone: making one stands for the
+//     user completing the page (KYC_GUIDE starts the KYC,
+//     CREATE_PHYSICAL_CARD orders the physical card — shipped after a day,
+//     delivered three days later — ACTIVE_PHYSICAL_CARD activates it). Link
+//     host WithLinkBase.
+//   - kycInfo: every field required and dictionary-checked; a dated
+//     proof of address must be within 90 days (75 for FR; WithPOAMaxAge).
+//     WithLenientKYCInfo accepts what the Java connector sends (it lacks
+//     email, jobSeniority and sourceOfFundsCountry).
+//   - Rates (WithRate): USD 1, USDT 1, USDC 1, SGD 1.35, EUR 0.92, GBP
+//     0.79, HKD 7.8, CNY 7.2, JPY 150 units per USD; fund-auth takes those
+//     currencies with up to 2 decimals, amounts up to 1,000,000. Statement
+//     USD and SGD amounts are both kept; caBalance is always 0.
+//   - fund-auth answers {approved, errorCode} (the Java connector's model)
+//     and also takes authType REFUND (a credit) and an optional
+//     merchantName.
+//   - get-channel ignores its parameters; the search of an unknown version
+//     answers data null; a stream reader more than 1,024 messages behind
+//     is dropped (search recovers the rest). The stream needs no X-DAPI
+//     headers, only the channel.
+//   - Webhook bodies are compact with nested keys sorted too; their data
+//     for CARD_APPLY, CARD_STATUS, CARD_PHYSICAL_SHIPPING and
+//     CARD_TRANSACTION_SETTLEMENT is the application, {cardId,
+//     cardMantissa, cardStatus, physicalCardStatus}, the shipping info and
+//     the statement row (DeCard publishes none of them).
+//   - Guidance links, deposit addresses and bank accounts point at
+//     mocksrv hosts or are made up; nothing is uploaded to the upload URLs.
+package decard

@@ -1,0 +1,177 @@
+package decard
+
+// Paging — DeCard pages every list differently (providers.md §4.4). All of
+// it is here.
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// pageRule is one endpoint's paging convention.
+type pageRule struct {
+	size string // the page-size parameter: "rows" or "size"
+	def  int    // its default
+	max  int    // its maximum
+}
+
+// Quirk: every DeCard list is 1-based (page defaults to 1), but the
+// page-size parameter's name, default and home differ per endpoint:
+var (
+	// statements and statements/detail: GET page/rows, rows default 100 in
+	// [1,100], data is a bare array with no total.
+	pageStatements = pageRule{"rows", 100, 100}
+	// fiat/transactions: GET page/rows, but rows defaults to 20.
+	pageFiat = pageRule{"rows", 20, 100}
+	// transfer-query: GET page/rows, rows default 100, bare array.
+	pageTransfers = pageRule{"rows", 100, 100}
+	// card/v1/transactions: POST body page/size, size default 100 in
+	// [1,100], and data is {total, rows} — the only list with a total.
+	pageCardTxns = pageRule{"size", 100, 100}
+	// user-asset/v1/transactions: POST body page/size, size default 100 in
+	// [1,100], bare array.
+	pageAssetTxns = pageRule{"size", 100, 100}
+)
+
+// window turns a 1-based page and a page size into a core.Window,
+// answering ACCOUNT_INVALID_PARAMETER out of range.
+func (p pageRule) window(page, size *int) (core.Window, error) {
+	pg, sz := 1, p.def
+	if page != nil {
+		pg = *page
+	}
+	if size != nil {
+		sz = *size
+	}
+	if pg < 1 {
+		return core.Window{}, invalid("page must be 1 or more (pages start at 1), got %d", pg)
+	}
+	if sz < 1 || sz > p.max {
+		return core.Window{}, invalid("%s must be between 1 and %d, got %d", p.size, p.max, sz)
+	}
+	if pg > 1_000_000 {
+		return core.Window{Offset: 1 << 40, Limit: sz}, nil
+	}
+	return core.PageWindow(pg-1, sz), nil
+}
+
+// fromQuery reads page and the page-size parameter from a GET query.
+func (p pageRule) fromQuery(r *http.Request) (core.Window, error) {
+	q := r.URL.Query()
+	page, err := queryInt(q.Get("page"), "page")
+	if err != nil {
+		return core.Window{}, err
+	}
+	size, err := queryInt(q.Get(p.size), p.size)
+	if err != nil {
+		return core.Window{}, err
+	}
+	return p.window(page, size)
+}
+
+func queryInt(v, name string) (*int, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return nil, invalid("%s must be an integer, got %q", name, v)
+	}
+	return &n, nil
+}
+
+// flexInt is an integer request field that arrives as a JSON number (the
+// Java connector) or a numeric string (the Postman collection: "page":"1").
+type flexInt struct {
+	v   int
+	set bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexInt) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		return nil
+	}
+	if uq, err := strconv.Unquote(s); err == nil {
+		s = strings.TrimSpace(uq)
+		if s == "" {
+			return nil
+		}
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return &core.Error{Kind: core.KindInvalid, Message: "want an integer, got " + string(b)}
+	}
+	f.v, f.set = n, true
+	return nil
+}
+
+// MarshalJSON implements json.Marshaler.
+func (f flexInt) MarshalJSON() ([]byte, error) {
+	if !f.set {
+		return []byte("null"), nil
+	}
+	return []byte(strconv.Itoa(f.v)), nil
+}
+
+func (f flexInt) ptr() *int {
+	if !f.set {
+		return nil
+	}
+	v := f.v
+	return &v
+}
+
+// flexString is a string request field that may arrive as a JSON number
+// (the connector sends categoryId and tranId as Longs).
+type flexString string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*f = flexString(s)
+		return nil
+	}
+	var n json.Number
+	d := json.NewDecoder(strings.NewReader(string(b)))
+	d.UseNumber()
+	if err := d.Decode(&n); err != nil {
+		if strings.TrimSpace(string(b)) == "null" {
+			return nil
+		}
+		return &core.Error{Kind: core.KindInvalid, Message: "want a string, got " + string(b)}
+	}
+	*f = flexString(n.String())
+	return nil
+}
+
+// bodyPage is the paging part of a POST list body.
+type bodyPage struct {
+	Page flexInt `json:"page"`
+	Size flexInt `json:"size"`
+}
+
+func (b bodyPage) window(p pageRule) (core.Window, error) {
+	return p.window(b.Page.ptr(), b.Size.ptr())
+}
+
+// listOf returns items, never nil, so an empty page renders as [].
+func listOf[T any](items []T) []T {
+	if items == nil {
+		return []T{}
+	}
+	return items
+}
+
+// cardTxnPage is the data of POST /card/v1/transactions.
+type cardTxnPage struct {
+	Total int           `json:"total"`
+	Rows  []cardTxnJSON `json:"rows"`
+}

@@ -1,0 +1,311 @@
+package decard
+
+// Card transactions and statements — DeCard "card" §3 statements, §4
+// statements/detail (assetMovements), the deprecated §… transactions, and
+// the sandbox fund-auth simulation.
+
+import (
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// Movement is one asset movement behind a card transaction
+// (assetMovements).
+type Movement struct {
+	Asset  string       `json:"asset"`
+	Amount core.Decimal `json:"amount"` // negative is a deduction, positive a refund
+	At     time.Time    `json:"movementTime"`
+	Type   string       `json:"movementType"`
+}
+
+// Movement types.
+const (
+	MovementConversion = "CONVERSION"
+	MovementRefund     = "CARD_TRANSACTION_REFUND"
+)
+
+// Debit/credit indicators of statement rows.
+const (
+	Debit  = "D" // a spend
+	Credit = "C" // a refund
+)
+
+// CardTxn is an approved card authorisation and, once posted, its
+// statement row.
+type CardTxn struct {
+	ID             string       `json:"outstandingTransactionId"`
+	PostedID       string       `json:"postedTransactionId"`
+	ExternalTranID string       `json:"externalTranId"`
+	STAN           string       `json:"systemTraceAuditNumber"`
+	CardID         string       `json:"cardId"`
+	UserID         string       `json:"externalUserId"`
+	DC             string       `json:"debitCredit"` // D spend, C refund
+	Amount         core.Decimal `json:"transactionAmount"`
+	Currency       string       `json:"transactionCurrency"`
+	USD            core.Decimal `json:"postingAmountInUsd"`
+	SGD            core.Decimal `json:"postingAmountInSgd"`
+	Merchant       string       `json:"merchantName"`
+	MerchantNo     string       `json:"merchantNo"`
+	At             time.Time    `json:"transactionDateTime"`
+	Cycle          time.Time    `json:"cycleStart"`
+	Posted         bool         `json:"posted"`
+	PostedAt       time.Time    `json:"postingDate"`
+	Movements      []Movement   `json:"assetMovements"` // set once, never changed
+}
+
+// Statement is a closed (POSTED) statement of one card.
+type Statement struct {
+	ID         string       `json:"statementId"`
+	CardID     string       `json:"cardId"`
+	Start      time.Time    `json:"statementDateStart"`
+	End        time.Time    `json:"statementDateEnd"` // the statement date
+	PaymentSGD core.Decimal `json:"paymentAmountInSgd"`
+	PaymentUSD core.Decimal `json:"paymentAmountInUsd"`
+	DebitSGD   core.Decimal `json:"debitAmountExcludePayment"`
+}
+
+// Quirk: the open cycle's statementId is the literal "NO_POSTED" while its
+// type is "NOT_POSTED".
+const (
+	statementOpenID   = "NO_POSTED"
+	statementOpenType = "NOT_POSTED"
+	statementPosted   = "POSTED"
+)
+
+// Task kinds of card transactions.
+const (
+	taskTxnPost        = "txn.post"
+	taskStatementClose = "statement.close"
+)
+
+// cycleStart returns the start of the statement cycle holding t: 00:00 UTC
+// on the day after the statement day (the published example: cycles run
+// from the 2nd to the 1st, statement dated the 1st).
+func (w *world) cycleStart(t time.Time) time.Time {
+	t = t.UTC()
+	s := time.Date(t.Year(), t.Month(), w.opts.stmtDay+1, 0, 0, 0, 0, time.UTC)
+	if t.Before(s) {
+		s = s.AddDate(0, -1, 0)
+	}
+	return s
+}
+
+// cycleEnd returns when a cycle closes: the next cycle's start.
+func (w *world) cycleEnd(start time.Time) time.Time { return start.AddDate(0, 1, 0) }
+
+// statementDate returns a cycle's statement date (statementDateEnd): the
+// day before the next cycle starts.
+func (w *world) statementDate(start time.Time) time.Time { return w.cycleEnd(start).AddDate(0, 0, -1) }
+
+func cycleKey(card string, start time.Time) string { return card + "/" + itoa(start.Unix()) }
+
+// cycleRowsLocked returns a card's transactions of one cycle, newest first,
+// for a page.
+func (w *world) cycleRowsLocked(card string, start time.Time, win core.Window) []CardTxn {
+	return w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Desc: true, Window: win}).Items
+}
+
+// cycleTotals sums a cycle's rows: amounts due (debits minus credits) in
+// SGD and USD, posted and not yet posted, and the debits alone in SGD.
+type cycleTotals struct {
+	postedSGD, postedUSD, openSGD, openUSD, debitSGD core.Decimal
+}
+
+func (w *world) cycleTotalsLocked(card string, start time.Time) cycleTotals {
+	var t cycleTotals
+	w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Keep: func(x CardTxn) bool {
+		sgd, usd := x.SGD, x.USD
+		if x.DC == Credit {
+			sgd, usd = sgd.Neg(), usd.Neg()
+		} else {
+			t.debitSGD = t.debitSGD.Add(x.SGD)
+		}
+		if x.Posted {
+			t.postedSGD, t.postedUSD = t.postedSGD.Add(sgd), t.postedUSD.Add(usd)
+		} else {
+			t.openSGD, t.openUSD = t.openSGD.Add(sgd), t.openUSD.Add(usd)
+		}
+		return false
+	}})
+	return t
+}
+
+// postTxnLocked posts an authorisation (postIndicator 0 → 1) and sends
+// CARD_TRANSACTION_SETTLEMENT.
+func (w *world) postTxnLocked(id string, at time.Time) {
+	x, ok := w.txns.Get(id)
+	if !ok || x.Posted {
+		return
+	}
+	x.Posted, x.PostedAt = true, at
+	w.txns.Put(x.ID, x)
+	c, _ := w.cards.Get(x.CardID)
+	w.notifyLocked(eventSettlement, x.UserID, at, statementRow(c, x))
+}
+
+// closeStatementLocked closes the cycle of a card that ends at: its
+// authorisations still open post on the statement date, a POSTED statement
+// with the cycle's exact totals is stored, and the next close is scheduled
+// (none after a card is CANCELLED).
+func (w *world) closeStatementLocked(card string, at time.Time) {
+	c, ok := w.cards.Get(card)
+	if !ok {
+		return
+	}
+	start := at.AddDate(0, -1, 0)
+	date := w.statementDate(start)
+	var open []CardTxn
+	w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Keep: func(x CardTxn) bool {
+		if !x.Posted {
+			open = append(open, x)
+		}
+		return false
+	}})
+	for _, x := range open {
+		w.postTxnLocked(x.ID, date)
+	}
+	t := w.cycleTotalsLocked(card, start)
+	w.statements.Put(card+"/"+itoa(start.Unix()), Statement{
+		ID: w.numID(24), CardID: card, Start: start, End: date,
+		PaymentSGD: t.postedSGD, PaymentUSD: t.postedUSD, DebitSGD: t.debitSGD,
+	})
+	if c.Status != CardCancelled {
+		w.agenda.Schedule(w.cycleEnd(at), taskStatementClose, card)
+	}
+}
+
+// statementByIDLocked returns a card's POSTED statement by id.
+func (w *world) statementByIDLocked(card, id string) (Statement, bool) {
+	var found Statement
+	ok := false
+	w.statements.Query(core.Query[Statement]{Index: "card", Value: card, Keep: func(st Statement) bool {
+		if st.ID == id {
+			found, ok = st, true
+		}
+		return false
+	}})
+	return found, ok
+}
+
+// AuthType is a fund-auth simulation's authType.
+type AuthType string
+
+// Authorisation types. EXPEND is the one the Postman collection shows;
+// REFUND is mocksrv's (see Deviations).
+const (
+	AuthExpend AuthType = "EXPEND"
+	AuthRefund AuthType = "REFUND"
+)
+
+// magicDeclineAmount: a fund-auth of exactly this amount is declined by
+// the processor (CARD_TRANSACTION_DEDUCT_FUNDS_FAIL).
+var magicDeclineAmount = core.MustDecimal("66.66")
+
+// authOutcome is what a simulated authorisation did.
+type authOutcome struct {
+	Approved  bool
+	ErrorCode string
+	Txn       CardTxn
+}
+
+// declineReasonLocked returns why an authorisation is declined, or "".
+func (w *world) declineReasonLocked(u User, c Card, typ AuthType, amount, usd core.Decimal) string {
+	switch {
+	case c.Status == CardCancelled:
+		return "CARD_TXN_1122020016"
+	case c.Status == CardFrozen:
+		return "CARD_FROZEN_STATUS_UNSUPPORTED"
+	case c.Status == CardInactive:
+		return "CARD_CARD_INACTIVE"
+	case u.ForbidCardTransaction:
+		return "ACCOUNT_UNSUPPORTED_OPERATE"
+	case amount.Cmp(magicDeclineAmount) == 0:
+		return "CARD_TRANSACTION_DEDUCT_FUNDS_FAIL"
+	}
+	if typ == AuthExpend {
+		if _, ok := w.planSpendLocked(u.ID, usd); !ok {
+			return "CARD_WALLET_BALANCE_LOW"
+		}
+	}
+	return ""
+}
+
+// authorizeLocked simulates a card-network authorisation: on approval a
+// statement row (postIndicator 0) with its asset movements, wallet
+// movements, CARD_TRANSACTION and BALANCE_CHANGE pushes; on decline a
+// CARD_TRANSACTION push with response D.
+func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant string) authOutcome {
+	at := w.now()
+	usd := w.toUSD(amount, currency).Round(2)
+	if usd.Sign() <= 0 {
+		usd = core.MustDecimal("0.01")
+	}
+	sgdRate, _ := w.rate("SGD")
+	x := CardTxn{
+		ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.faker.Digits(6),
+		CardID: c.ID, UserID: u.ID, DC: Debit, Amount: amount, Currency: currency,
+		USD: usd, SGD: usd.Mul(sgdRate).Round(2), Merchant: merchant, MerchantNo: w.faker.Digits(13),
+		At: at, Cycle: w.cycleStart(at),
+	}
+	if typ == AuthRefund {
+		x.DC = Credit
+	}
+	if code := w.declineReasonLocked(u, c, typ, amount, usd); code != "" {
+		w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, false))
+		return authOutcome{ErrorCode: code, Txn: x}
+	}
+	if typ == AuthRefund {
+		x.Movements = []Movement{{Asset: "USD", Amount: usd, At: at, Type: MovementRefund}}
+		w.moveLocked(AssetTxn{UserID: u.ID, Type: TypeConversion, Asset: "USD", FreeDelta: usd, ExternalID: x.ExternalTranID,
+			BaseAsset: "USD", QuoteAsset: "USD", Price: "1"}, at)
+	} else {
+		x.Movements = w.spendLocked(u.ID, x, at)
+	}
+	w.txns.Put(x.ID, x)
+	w.agenda.Schedule(at.Add(w.opts.postDelay), taskTxnPost, x.ID)
+	w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, true))
+	return authOutcome{Approved: true, Txn: x}
+}
+
+// spendLocked takes a spend out of the wallet and returns its asset
+// movements.
+//
+// Quirk: as in the published statement-detail example, every movement of
+// a spend is typed CONVERSION — the stablecoin leaving the wallet, the USD
+// it becomes, and the USD the card consumes — not CARD_TRANSACTION.
+func (w *world) spendLocked(user string, x CardTxn, at time.Time) []Movement {
+	plan, _ := w.planSpendLocked(user, x.USD)
+	var mv []Movement
+	tick := func() time.Time { return at.Add(time.Duration(len(mv)) * time.Millisecond) }
+	for _, d := range plan {
+		r, _ := w.rate(d.asset)
+		w.moveLocked(AssetTxn{UserID: user, Type: TypeConversion, Asset: d.asset, FreeDelta: d.units.Neg(),
+			ExternalID: x.ExternalTranID, BaseAsset: d.asset, QuoteAsset: "USD", Price: priceOf(r)}, at)
+		if d.asset != "USD" {
+			mv = append(mv, Movement{Asset: d.asset, Amount: d.units.Neg(), At: tick(), Type: MovementConversion})
+			mv = append(mv, Movement{Asset: "USD", Amount: d.usd, At: tick(), Type: MovementConversion})
+		}
+	}
+	mv = append(mv, Movement{Asset: "USD", Amount: x.USD.Neg(), At: tick(), Type: MovementConversion})
+	return mv
+}
+
+// priceOf renders a units-per-USD rate as the USD price of one unit.
+func priceOf(r core.Decimal) string {
+	num, den := ratio(r)
+	return core.DecimalFromInt(1).MulRat(den, num).String()
+}
+
+// merchantName pads a merchant like the processor does: name, city and
+// country in fixed columns.
+func merchantName(name, city, country string) string {
+	pad := func(s string, n int) string {
+		if len(s) >= n {
+			return s[:n]
+		}
+		return s + strings.Repeat(" ", n-len(s))
+	}
+	return pad(strings.ToUpper(name), 25) + pad(strings.ToUpper(city), 14) + strings.ToUpper(country)
+}

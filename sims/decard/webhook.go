@@ -1,0 +1,92 @@
+package decard
+
+// Webhooks — the Java connector's dicard webhook module (WebhookPayload,
+// WebhookVerifier, WebhookEvent); DeCard publishes no webhook page.
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+)
+
+// HeaderWebhookSignature carries a webhook's signature.
+const HeaderWebhookSignature = "X-Signature"
+
+// webhookBody is a webhook's payload before its keys are sorted.
+type webhookBody struct {
+	WebhookID             string `json:"webhookId"`
+	Type                  string `json:"type"`
+	ExternalUserID        string `json:"externalUserId"`
+	Data                  any    `json:"data"`
+	NotificationTimestamp int64  `json:"notificationTimestamp"`
+	EventTimestamp        int64  `json:"eventTimestamp"`
+}
+
+// notifyLocked queues a webhook for the tenant. The outbox delivers it to
+// the tenant's DeCard webhook URL, retrying until a 2xx.
+func (w *world) notifyLocked(event, user string, at time.Time, data any) {
+	body, err := sortedJSON(webhookBody{
+		WebhookID: w.numID(19), Type: event, ExternalUserID: user, Data: data,
+		NotificationTimestamp: w.now().UnixMilli(), EventTimestamp: at.UnixMilli(),
+	})
+	if err != nil {
+		return // the payload types always marshal
+	}
+	w.outbox.Enqueue(w.tenant.ID, Name, event, body)
+}
+
+// sortedJSON renders v compactly with every object's keys sorted, nested
+// ones included.
+//
+// Quirk: webhook bodies have their keys in alphabetical order (the
+// connector's WebhookPayload: "JSON fields are serialized in alphabetical
+// order for signature computation"), and timestamps are JSON numbers there
+// while the stream sends strings.
+func sortedJSON(v any) ([]byte, error) {
+	raw, err := marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return nil, err
+	}
+	return marshal(tree) // maps marshal with sorted keys
+}
+
+// signWebhook signs a body as DeCard does: X-Signature is the lower-case
+// hex HMAC-SHA256 of the raw body, keyed with the API secret's UTF-8 text.
+// No timestamp, nonce or prefix.
+func (s *Server) signWebhook(tenant string, body []byte, _ time.Time) (http.Header, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, errors.New("decard: tenant " + tenant + " is gone")
+	}
+	h := http.Header{}
+	h.Set(HeaderWebhookSignature, WebhookSignature(w.creds.APISecret, body))
+	return h, nil
+}
+
+// WebhookSignature returns the X-Signature of a webhook body.
+func WebhookSignature(apiSecret string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(apiSecret))
+	m.Write(body)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// VerifyWebhook checks a webhook the way the connector's WebhookVerifier
+// does: a constant-time comparison of the lower-case hex signature with
+// the header's bytes, so the comparison is case-sensitive.
+func VerifyWebhook(apiSecret string, body []byte, signature string) bool {
+	return hmac.Equal([]byte(WebhookSignature(apiSecret, body)), []byte(signature))
+}
+
+// acceptWebhook: any 2xx answer counts as delivered.
+func acceptWebhook(status int, _ []byte) bool { return status >= 200 && status < 300 }

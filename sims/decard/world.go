@@ -1,0 +1,277 @@
+package decard
+
+import (
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// world is one tenant's DeCard state.
+type world struct {
+	mu sync.Mutex // guards every field below
+
+	tenant *core.Tenant
+	outbox *core.Outbox
+	creds  Credentials
+	opts   *options
+	faker  *core.Faker
+	agenda core.Agenda
+
+	users        *core.Table[User]
+	cards        *core.Table[Card]
+	applies      *core.Table[Apply]
+	txns         *core.Table[CardTxn]   // card authorisations; indexes card, cycle
+	statements   *core.Table[Statement] // POSTED statements; index card
+	assetTxns    *core.Table[AssetTxn]  // wallet ledger; index user
+	transfers    *core.Table[Transfer]  // fund-pool credits and debits by externalTranId
+	fiat         *core.Table[FiatTxn]   // fiat ledger; index user
+	deposits     *core.Table[Deposit]   // deposit orders by txHash
+	withdrawals  map[string]string      // externalTranId → tranId of a pending withdrawal
+	userByMobile map[string]string      // mobileCode + " " + mobile → externalUserId
+	userByEmail  map[string]string      // lower-case KYC email → externalUserId
+	applyByRef   map[string]string      // applyRef → applyId
+	wallet       map[walletKey]Balance  // (user, asset) → balance
+	pool         map[string]core.Decimal
+	addresses    map[string]Address // deposit address → owner
+	userAddress  map[string]string  // user + "/" + network → deposit address
+	sms          map[string]smsCode // behavioral + " " + target → the code last sent
+	eddRefs      map[string]string  // upload-edd-file requestRef → applyId
+	links        map[string]Link    // one-time guidance-link secret → link
+	uploads      map[string]string  // objectKey → file name
+
+	channel     Channel
+	subscribers map[*subscriber]struct{}
+	messages    []Message // the newest opts.msgLog pushes, oldest first
+	version     int64     // sequence of the last push
+}
+
+type walletKey struct{ user, asset string }
+
+// Balance is one asset of a user's wallet.
+type Balance struct {
+	Free   core.Decimal `json:"free"`
+	Freeze core.Decimal `json:"freeze"`
+}
+
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options) *world {
+	w := &world{
+		tenant: t, outbox: outbox, creds: creds, opts: o,
+		faker:        core.NewFaker(t.SubSeed(Name)),
+		users:        core.NewTable(func(u User) time.Time { return u.CreatedAt }),
+		cards:        core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
+		applies:      core.NewTable(func(a Apply) time.Time { return a.CreatedAt }),
+		txns:         core.NewTable(func(x CardTxn) time.Time { return x.At }),
+		statements:   core.NewTable(func(st Statement) time.Time { return st.End }),
+		assetTxns:    core.NewTable(func(x AssetTxn) time.Time { return x.At }),
+		transfers:    core.NewTable(func(x Transfer) time.Time { return x.At }),
+		fiat:         core.NewTable(func(x FiatTxn) time.Time { return x.At }),
+		deposits:     core.NewTable(func(d Deposit) time.Time { return d.CreatedAt }),
+		withdrawals:  map[string]string{},
+		userByMobile: map[string]string{},
+		userByEmail:  map[string]string{},
+		applyByRef:   map[string]string{},
+		wallet:       map[walletKey]Balance{},
+		pool:         map[string]core.Decimal{},
+		addresses:    map[string]Address{},
+		userAddress:  map[string]string{},
+		sms:          map[string]smsCode{},
+		eddRefs:      map[string]string{},
+		links:        map[string]Link{},
+		uploads:      map[string]string{},
+		subscribers:  map[*subscriber]struct{}{},
+	}
+	w.cards.AddIndex("user", func(c Card) string { return c.UserID })
+	w.applies.AddIndex("user", func(a Apply) string { return a.UserID })
+	w.txns.AddIndex("card", func(x CardTxn) string { return x.CardID })
+	w.txns.AddIndex("cycle", func(x CardTxn) string { return cycleKey(x.CardID, x.Cycle) })
+	w.statements.AddIndex("card", func(st Statement) string { return st.CardID })
+	w.assetTxns.AddIndex("user", func(x AssetTxn) string { return x.UserID })
+	w.fiat.AddIndex("user", func(x FiatTxn) string { return x.UserID })
+	for _, a := range assets {
+		w.pool[a.Code] = o.pool
+	}
+	return w
+}
+
+// now returns the tenant's business time.
+func (w *world) now() time.Time { return w.tenant.Clock.Now() }
+
+// numID returns a new numeric id of n digits that does not start with 0,
+// like DeCard's 19-digit applyId, cardId and tranId.
+func (w *world) numID(n int) string {
+	return string(rune('1'+w.faker.IntN(9))) + w.faker.Digits(n-1)
+}
+
+// balanceLocked returns a user's balance of an asset.
+func (w *world) balanceLocked(user, asset string) Balance {
+	return w.wallet[walletKey{user, asset}]
+}
+
+func (w *world) setBalanceLocked(user, asset string, b Balance) {
+	w.wallet[walletKey{user, asset}] = b
+}
+
+// Asset is one asset a DeCard wallet holds.
+type Asset struct {
+	Code    string
+	Network string // "" for fiat
+	Logo    string
+}
+
+// assets are the wallet assets, in the order balance lists them and a card
+// spend draws on them.
+var assets = []Asset{
+	{"USD", "", "https://static.thedecard.com/images/asset/usd.svg"},
+	{"USDT", "TRON", "https://static.thedecard.com/images/asset/usdt.svg"},
+	{"USDC", "TRON", "https://static.thedecard.com/images/asset/usdc.svg"},
+	{"SGD", "", "https://static.thedecard.com/images/asset/sgd.svg"},
+}
+
+func findAsset(code string) (Asset, bool) {
+	for _, a := range assets {
+		if a.Code == code {
+			return a, true
+		}
+	}
+	return Asset{}, false
+}
+
+// currencyNumeric maps the alpha codes fund-auth accepts to ISO 4217
+// numeric codes (WebSocket transactionCurrencyCode, fiat ledger).
+var currencyNumeric = map[string]string{
+	"USD": "840", "SGD": "702", "EUR": "978", "GBP": "826", "HKD": "344", "CNY": "156", "JPY": "392",
+}
+
+// defaultRates are units per USD; stablecoins at par.
+func defaultRates() map[string]core.Decimal {
+	return map[string]core.Decimal{
+		"USD": core.MustDecimal("1"), "USDT": core.MustDecimal("1"), "USDC": core.MustDecimal("1"),
+		"SGD": core.MustDecimal("1.35"), "EUR": core.MustDecimal("0.92"), "GBP": core.MustDecimal("0.79"),
+		"HKD": core.MustDecimal("7.8"), "CNY": core.MustDecimal("7.2"), "JPY": core.MustDecimal("150"),
+	}
+}
+
+// rate returns how many units of code one USD buys.
+func (w *world) rate(code string) (core.Decimal, bool) {
+	r, ok := w.opts.rates[code]
+	return r, ok
+}
+
+// toUSD converts an amount of code into USD, rounded half away from zero to
+// 8 places.
+func (w *world) toUSD(amount core.Decimal, code string) core.Decimal {
+	r, _ := w.rate(code)
+	num, den := ratio(r)
+	return amount.MulRat(den, num)
+}
+
+// ratio returns a decimal as an integer fraction num/den.
+func ratio(d core.Decimal) (num, den int64) {
+	s := d.String()
+	whole, frac, _ := strings.Cut(s, ".")
+	den = 1
+	for range frac {
+		den *= 10
+	}
+	var n int64
+	for _, c := range whole + frac {
+		if c == '-' {
+			continue
+		}
+		n = n*10 + int64(c-'0')
+	}
+	if strings.HasPrefix(s, "-") {
+		n = -n
+	}
+	return n, den
+}
+
+// floor2 cuts an amount to 2 decimal places (towards zero), for balances
+// shown as spendable.
+func floor2(d core.Decimal) core.Decimal {
+	s := d.String()
+	whole, frac, ok := strings.Cut(s, ".")
+	if !ok || len(frac) <= 2 {
+		return d
+	}
+	return core.MustDecimal(whole + "." + frac[:2])
+}
+
+// money renders an amount rounded to cents with as few decimals as it
+// needs ("21.22", "22", "0"), as DeCard's statement and card amounts are.
+func money(d core.Decimal) string { return d.Round(2).String() }
+
+// ms renders a time as DeCard renders timestamps: Unix milliseconds in a
+// string.
+func ms(t time.Time) string { return itoa(t.UnixMilli()) }
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}
+
+// queryUser is a scan of one user's rows (a table's "user" index) that
+// hands each row to keep.
+func queryUser[T any](user string, keep func(T) bool) core.Query[T] {
+	return core.Query[T]{Index: "user", Value: user, Keep: keep}
+}
+
+func sortStrings(s []string) { sort.Strings(s) }
+
+// settleLocked applies every scheduled transition that is due on the
+// business clock, one instant at a time and each at its own time, so a
+// clock moved months ahead replays the months in order. Every handler and
+// direct helper calls it after taking the lock.
+func (s *Server) settleLocked(w *world) {
+	now := w.now()
+	for {
+		next, ok := w.agenda.Next()
+		if !ok || next.At.After(now) {
+			return
+		}
+		for _, t := range w.agenda.Due(next.At) {
+			w.applyTaskLocked(t)
+		}
+	}
+}
+
+func (w *world) applyTaskLocked(t core.Task) {
+	switch t.Kind {
+	case taskKYCPending:
+		w.kycPendingLocked(t.Key, t.At)
+	case taskKYCDecide:
+		w.kycDecideLocked(t.Key, t.At)
+	case taskApplyIssue:
+		w.issueApplyLocked(t.Key, t.At)
+	case taskTxnPost:
+		w.postTxnLocked(t.Key, t.At)
+	case taskStatementClose:
+		w.closeStatementLocked(t.Key, t.At)
+	case taskDepositStep:
+		w.depositStepLocked(t.Key, t.At)
+	case taskWithdrawDone:
+		w.withdrawDoneLocked(t.Key, t.At)
+	case taskShippingStep:
+		w.shippingStepLocked(t.Key, t.At)
+	}
+}
