@@ -51,6 +51,12 @@ func TestPublishedExamples(t *testing.T) {
 			}
 			t.Run(p+"/"+ex.File, func(t *testing.T) {
 				t.Parallel()
+				if ex.Unchecked != "" {
+					t.Skip(ex.Unchecked)
+				}
+				if _, err := contracts.Decode(body); err != nil && ex.BadJSON {
+					t.Skip("published as invalid JSON; the fixed copy is checked")
+				}
 				assert.NoError(t, contracts.CheckMode(ex.Schema, body, contracts.DocStrict))
 			})
 		}

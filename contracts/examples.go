@@ -18,6 +18,12 @@ type Example struct {
 	Op       string `json:"operation,omitempty"` // operationId, for request and response examples
 	Webhook  string `json:"webhook,omitempty"`   // event type, for webhook examples
 	Part     string `json:"part"`                // request, response, push or reply
+	// BadJSON marks an example published as invalid JSON (a typo in the
+	// docs); a fixed copy is listed under the same schema.
+	BadJSON bool `json:"bad_json,omitempty"`
+	// Unchecked says why a published example is not an API body (a
+	// signing input, say), from x-published-examples-unchecked.
+	Unchecked string `json:"unchecked,omitempty"`
 }
 
 // Examples returns every published example named in a provider's OpenAPI
@@ -56,6 +62,23 @@ func Examples(provider string) ([]Example, error) {
 				out = append(out, Example{Provider: provider, File: f, Schema: provider + "/" + id, Webhook: event, Part: part})
 			}
 		}
+	}
+	// Examples that belong to no operation (a one-off document, say):
+	// x-published-examples-unrouted: {file: "schema.json [note]"}.
+	unrouted, _ := d.T.Extensions["x-published-examples-unrouted"].(map[string]any)
+	for file, v := range unrouted {
+		spec, _ := v.(string)
+		fields := strings.Fields(spec)
+		if len(fields) == 0 {
+			continue
+		}
+		out = append(out, Example{Provider: provider, File: file, Schema: provider + "/" + fields[0], Part: "response",
+			BadJSON: strings.Contains(spec, "invalid JSON")})
+	}
+	unchecked, _ := d.T.Extensions["x-published-examples-unchecked"].(map[string]any)
+	for file, v := range unchecked {
+		why, _ := v.(string)
+		out = append(out, Example{Provider: provider, File: file, Unchecked: why})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].File < out[j].File })
 	return out, nil
