@@ -11,6 +11,8 @@ import (
 	"time"
 )
 
+func init() { workloads = append(workloads, keysecureLoad{}) }
+
 type keysecureLoad struct{}
 
 func (keysecureLoad) name() string { return "keysecure" }

@@ -50,7 +50,9 @@ type tenantState interface {
 	verify(ctx context.Context, others []tenantState) []string
 }
 
-var workloads = []workload{keysecureLoad{}}
+// workloads holds each provider's workload; every <provider>.go file
+// registers its own in init.
+var workloads []workload
 
 // Run creates the tenants, runs the workers and checks the invariants.
 func Run(ctx context.Context, o Options) (*Report, error) {
@@ -132,6 +134,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Requests = reqs.Load()
 	rep.Throughput = float64(rep.Requests) / rep.Duration.Seconds()
 
+	sort.Slice(workloads, func(i, j int) bool { return workloads[i].name() < workloads[j].name() })
 	for wi := range workloads {
 		var all []tenantState
 		for _, s := range slots {
