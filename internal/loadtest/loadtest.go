@@ -59,6 +59,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	}
+	sort.Slice(workloads, func(i, j int) bool { return workloads[i].name() < workloads[j].name() })
 	rep := &Report{ByRoute: map[string]int64{}}
 	var mu sync.Mutex
 	fail := func(format string, args ...any) {
@@ -134,7 +135,6 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Requests = reqs.Load()
 	rep.Throughput = float64(rep.Requests) / rep.Duration.Seconds()
 
-	sort.Slice(workloads, func(i, j int) bool { return workloads[i].name() < workloads[j].name() })
 	for wi := range workloads {
 		var all []tenantState
 		for _, s := range slots {
