@@ -95,3 +95,41 @@ func Body(r *http.Request) []byte {
 	r.Body = io.NopCloser(bytes.NewReader(b))
 	return b
 }
+
+// DefaultMaxJSONDepth is how deeply a request body may nest arrays and
+// objects. Real provider bodies nest a handful of levels; a body nested
+// thousands deep only burns CPU in recursive decoders and normalizers.
+const DefaultMaxJSONDepth = 64
+
+// JSONDepth returns the deepest nesting of arrays and objects in b,
+// skipping string contents. It stops counting past limit.
+func JSONDepth(b []byte, limit int) int {
+	depth, deepest := 0, 0
+	inString, escaped := false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > deepest {
+				deepest = depth
+				if deepest > limit {
+					return deepest
+				}
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}

@@ -44,6 +44,10 @@ type Env struct {
 	Auth     AuthMode
 	MaxBody  int64 // request body limit in bytes
 
+	// MaxJSONDepth bounds the nesting of request bodies (arrays and
+	// objects); deeper bodies get the provider's parameter error.
+	MaxJSONDepth int
+
 	// JournalBody is how many bytes of each body the journal keeps.
 	JournalBody int
 
@@ -79,14 +83,15 @@ func NewEnv(cfg EnvConfig) *Env {
 		cfg.Seed = 1
 	}
 	e := &Env{
-		Clock:       cfg.Clock,
-		Tenants:     NewTenants(),
-		Journal:     NewJournal(cfg.JournalSize),
-		Faults:      NewFaults(),
-		Logger:      cfg.Logger,
-		Auth:        cfg.Auth,
-		MaxBody:     DefaultMaxBody,
-		JournalBody: DefaultJournalBody,
+		Clock:        cfg.Clock,
+		Tenants:      NewTenants(),
+		Journal:      NewJournal(cfg.JournalSize),
+		Faults:       NewFaults(),
+		Logger:       cfg.Logger,
+		Auth:         cfg.Auth,
+		MaxBody:      DefaultMaxBody,
+		MaxJSONDepth: DefaultMaxJSONDepth,
+		JournalBody:  DefaultJournalBody,
 	}
 	e.Webhooks = NewOutbox(e)
 	_ = e.Tenants.Add(&Tenant{ID: DefaultTenant, Seed: cfg.Seed, Clock: cfg.Clock, Allow: cfg.Allow})

@@ -90,6 +90,9 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 	}
 	body, err := readBody(r, e.MaxBody)
 	reqBody = body
+	if err == nil && e.MaxJSONDepth > 0 && JSONDepth(body, e.MaxJSONDepth) > e.MaxJSONDepth {
+		err = Errorf(KindInvalid, "request body nests arrays and objects deeper than %d levels", e.MaxJSONDepth)
+	}
 	if err != nil {
 		wire.WriteError(rec, r, err)
 		return

@@ -164,3 +164,17 @@ func TestDecodeJSONNamesTheProblem(t *testing.T) {
 	}
 	require.NoError(t, DecodeJSON([]byte(`{"page":2,"extra":true}`), &v), "unknown fields are ignored")
 }
+
+func TestDeepBodiesAreRefusedBeforeDecoding(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	called := false
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { called = true })
+	rec := httptest.NewRecorder()
+	deep := strings.Repeat(`{"a":`, 65) + "1" + strings.Repeat("}", 65)
+	r.ServeHTTP(rec, httptest.NewRequest("POST", "/x", strings.NewReader(deep)))
+	assert.False(t, called)
+	assert.Contains(t, rec.Body.String(), "deeper than 64 levels")
+	assert.Equal(t, 3, JSONDepth([]byte(`{"a":[{"b":"[[[[{{"}]}`), 64), "brackets inside strings do not count")
+	assert.Equal(t, 1, JSONDepth([]byte(`{"a":"\"[["}`), 64))
+}
