@@ -1,0 +1,565 @@
+package uqpay
+
+// What the admin API (/_mocksrv/...) and scenario "given" sections do to a
+// tenant's UQPay state.
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// SubAccount is a connected Issuing sub-account (x-on-behalf-of).
+type SubAccount struct {
+	ID        string    `json:"account_id"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"create_time"`
+}
+
+// AccountDump is one account's state.
+type AccountDump struct {
+	ID                  string               `json:"account_id"`
+	Name                string               `json:"name"`
+	Master              bool                 `json:"master"`
+	Balances            []Balance            `json:"balances"`
+	Cardholders         []Cardholder         `json:"cardholders"`
+	Cards               []Card               `json:"cards"`
+	Orders              []CardOrder          `json:"card_orders"`
+	Transactions        []Transaction        `json:"transactions"`
+	BalanceTransactions []BalanceTransaction `json:"balance_transactions"`
+}
+
+// StateDump is a tenant's UQPay state as GET
+// /_mocksrv/tenants/{id}/uqpay/state shows it.
+type StateDump struct {
+	Credentials Credentials   `json:"credentials"`
+	Accounts    []AccountDump `json:"accounts"`
+	Transfers   []Transfer    `json:"transfers"`
+	Reports     []Report      `json:"reports"`
+	Ledger      []Ledger      `json:"ledger"`
+	LiveTokens  int           `json:"live_tokens"`
+	Pending     []core.Task   `json:"scheduled"`
+}
+
+// State returns a tenant's UQPay state.
+func (s *Server) State(id string) (any, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("uqpay: no tenant %q", id)
+	}
+	live := 0
+	s.mu.RLock()
+	for _, t := range w.tokenOrder {
+		if rec := s.tokenRecs[t]; !rec.Revoked && w.tokenNow().Before(rec.Exp) {
+			live++
+		}
+	}
+	s.mu.RUnlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	d := StateDump{Credentials: w.creds, Transfers: w.transfers.All(), Reports: w.reports.All(),
+		Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.agenda.Tasks()}
+	for _, a := range w.allAccounts() {
+		ad := AccountDump{ID: a.ID, Name: a.Name, Master: a.Master, Cardholders: a.cardholders.All(),
+			Cards: a.cards.All(), Orders: a.orders.All(), Transactions: a.txns.All(), BalanceTransactions: a.balTxns.All()}
+		for _, cur := range sortedKeys(a.balances) {
+			ad.Balances = append(ad.Balances, a.balances[cur])
+		}
+		d.Accounts = append(d.Accounts, ad)
+	}
+	return d, nil
+}
+
+// CardAction drives a card in UQPay's vocabulary: freeze, unfreeze, block,
+// unblock, cancel (to PRE_CANCEL), expire (to CANCELLED now), activate,
+// fail, lost or stolen.
+func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	return w.actLocked(cardID, action)
+}
+
+// Create adds state directly (the admin API's POST
+// /_mocksrv/tenants/{id}/uqpay/{kind} and scenario "given"): kind is
+// sub_accounts, cardholders, cards, deposits, transactions or kyc. Every
+// body may name an account_id (default: the master account).
+func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
+	w, ok := s.world(tenant)
+	if !ok {
+		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	var target struct {
+		AccountID string `json:"account_id"`
+	}
+	_ = json.Unmarshal(body, &target)
+	a := w.master
+	if target.AccountID != "" && kind != "sub_accounts" {
+		if a, ok = w.account(strings.ToLower(target.AccountID)); !ok {
+			return nil, core.Errorf(core.KindNotFound, "uqpay: no account %q in tenant %s", target.AccountID, tenant)
+		}
+	}
+	switch kind {
+	case "sub_accounts":
+		var req SubAccount
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return w.addSubAccountLocked(req)
+	case "cardholders":
+		var h Cardholder
+		if err := strictJSON(body, &h); err != nil {
+			return nil, err
+		}
+		return w.addCardholderLocked(a, h)
+	case "cards":
+		var c Card
+		if err := strictJSON(body, &c); err != nil {
+			return nil, err
+		}
+		return w.addCardLocked(a, c)
+	case "deposits":
+		var req struct {
+			AccountID string       `json:"account_id"`
+			Currency  string       `json:"currency"`
+			Amount    core.Decimal `json:"amount"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return w.adminDepositLocked(a, req.Currency, req.Amount)
+	case "transactions":
+		var req AdminTransaction
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		return w.adminTransactionLocked(a, req)
+	case "kyc":
+		var req struct {
+			AccountID    string `json:"account_id"`
+			CardholderID string `json:"cardholder_id"`
+			Decision     string `json:"decision"` // approve or reject
+			Reason       string `json:"reason"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		if req.Decision != "approve" && req.Decision != "reject" {
+			return nil, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
+		}
+		if req.Reason == "" {
+			req.Reason = "Rejected by UQPAY"
+		}
+		h, ok := w.decideLocked(a, req.CardholderID, req.Decision == "approve", req.Reason)
+		if !ok {
+			return nil, core.Errorf(core.KindConflict, "cardholder %q does not exist or is not PENDING", req.CardholderID)
+		}
+		return h, nil
+	}
+	return nil, core.Errorf(core.KindNotFound,
+		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, transactions or kyc", kind)
+}
+
+// strictJSON decodes an admin body, refusing unknown fields so a typo in a
+// scenario file is caught.
+func strictJSON(body []byte, v any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return core.Errorf(core.KindInvalid, "%v", err)
+	}
+	return nil
+}
+
+// addSubAccountLocked connects a sub-account with empty balances.
+func (w *world) addSubAccountLocked(req SubAccount) (SubAccount, error) {
+	id := strings.ToLower(req.ID)
+	if id == "" {
+		id = w.faker.UUID()
+	}
+	if !uuidPattern.MatchString(id) {
+		return req, core.Errorf(core.KindInvalid, "account_id %q must be a UUID", req.ID)
+	}
+	if _, taken := w.accounts[id]; taken {
+		return req, core.Errorf(core.KindConflict, "account %s already exists", id)
+	}
+	if req.Name == "" {
+		req.Name = w.faker.Company()
+	}
+	a := newAccount(id, req.Name, false, w.now())
+	for _, cur := range currencies {
+		w.openBalanceLocked(a, cur)
+	}
+	w.accounts[id] = a
+	w.subs = append(w.subs, id)
+	return SubAccount{ID: id, Name: a.Name, CreatedAt: a.CreatedAt}, nil
+}
+
+// subAccountsLocked lists the connected sub-accounts.
+func (w *world) subAccountsLocked() []SubAccount {
+	var out []SubAccount
+	for _, id := range w.subs {
+		a := w.accounts[id]
+		out = append(out, SubAccount{ID: a.ID, Name: a.Name, CreatedAt: a.CreatedAt})
+	}
+	return out
+}
+
+// addCardholderLocked inserts a cardholder in any status (default
+// SUCCESS), filling blanks from the faker.
+func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error) {
+	now := w.now()
+	if h.ID == "" {
+		h.ID = w.faker.UUID()
+	}
+	if a.cardholders.Has(h.ID) {
+		return h, core.Errorf(core.KindConflict, "cardholder %s already exists", h.ID)
+	}
+	if h.FirstName == "" {
+		h.FirstName, h.LastName = w.faker.FirstName(), w.faker.LastName()
+	}
+	if h.LastName == "" {
+		h.LastName = w.faker.LastName()
+	}
+	if h.Email == "" {
+		h.Email = strings.ToLower(h.FirstName+"."+h.LastName) + "." + w.faker.Digits(4) + "@example.com"
+		h.Email = strings.ReplaceAll(h.Email, " ", "")
+	}
+	if h.PhoneNumber == "" {
+		h.PhoneNumber = "8" + w.faker.Digits(7)
+	}
+	if h.CountryCode == "" {
+		h.CountryCode = "SG"
+	}
+	if err := a.uniqueLocked(h.ID, h.Email, h.PhoneNumber); err != nil {
+		return h, err
+	}
+	if h.Status == "" {
+		h.Status = CardholderSuccess
+	}
+	if h.Status == CardholderPending {
+		h.IDVStatus, h.IDVURL, h.IDVExpiresAt = "PENDING", "https://idv.mocksrv.local/verify/"+h.ID, now.Add(idvTTL)
+		w.agenda.Schedule(now.Add(w.opts.kycDelay), taskKYCDecide, a.ID+"/"+h.ID)
+	}
+	h.AccountID = a.ID
+	if h.CreatedAt.IsZero() {
+		h.CreatedAt = now
+	}
+	h.UpdatedAt = now
+	w.putCardholderLocked(a, h)
+	return h, nil
+}
+
+// addCardLocked inserts a card in any status (default ACTIVE, product
+// ProductSingle, USD), making an approved cardholder when none is named. A
+// SINGLE card's Balance is funded from the account's issuing balance, so
+// money stays conserved.
+func (w *world) addCardLocked(a *account, c Card) (Card, error) {
+	if c.CardholderID == "" {
+		h, err := w.addCardholderLocked(a, Cardholder{})
+		if err != nil {
+			return c, err
+		}
+		c.CardholderID = h.ID
+	}
+	if _, ok := a.cardholders.Get(c.CardholderID); !ok {
+		return c, core.Errorf(core.KindNotFound, "cardholder %s does not exist", c.CardholderID)
+	}
+	if c.ProductID == "" {
+		c.ProductID = ProductSingle
+	}
+	p, ok := findProduct(c.ProductID)
+	if !ok {
+		return c, core.Errorf(core.KindNotFound, "card product %s does not exist", c.ProductID)
+	}
+	if c.Currency == "" {
+		c.Currency = p.Currencies[0]
+	}
+	if c.Status == "" {
+		c.Status = StatusActive
+	}
+	if c.Held.Sign() != 0 || c.Consumed.Sign() != 0 {
+		return c, core.Errorf(core.KindInvalid, "held and consumed come from transactions; create those instead")
+	}
+	balance, pan, cvv, id := c.Balance, c.PAN, c.CVV, c.ID
+	c.Balance, c.AccountID = core.Zero, a.ID
+	switch {
+	case id != "" && a.cards.Has(id):
+		return c, core.Errorf(core.KindConflict, "card %s already exists", id)
+	case pan != "" && a.cardByPAN[pan] != "":
+		return c, core.Errorf(core.KindConflict, "card number %s is already used", pan)
+	case balance.Sign() > 0 && p.Mode != ModeSingle:
+		return c, core.Errorf(core.KindInvalid, "only SINGLE cards hold a balance")
+	case balance.Sign() > 0 && a.available(c.Currency).LessThan(balance):
+		return c, core.Errorf(core.KindConflict, "the %s issuing balance cannot fund a card balance of %s", c.Currency, balance)
+	}
+	made := w.newCardLocked(a, c, p)
+	if id != "" {
+		delete(a.cardByPAN, made.PAN)
+		made.ID = id
+		a.cardByPAN[made.PAN] = id
+	}
+	if pan != "" {
+		delete(a.cardByPAN, made.PAN)
+		made.PAN = pan
+		a.cardByPAN[pan] = made.ID
+	}
+	if cvv != "" {
+		made.CVV = cvv
+	}
+	if c.ExpYear != 0 {
+		made.ExpYear, made.ExpMonth = c.ExpYear, max(c.ExpMonth, 1)
+		w.scheduleExpiryLocked(a, made)
+	}
+	if made.Status == StatusPending && made.FormFactor == Physical && made.ActivationCode == "" {
+		made.ActivationCode = w.faker.Digits(8)
+	}
+	// A card made by UQPAY gets a creation order only when one is needed:
+	// it is still being issued, or money moved onto it.
+	if made.Status == StatusPending && made.FormFactor == Virtual {
+		o := w.newOrderLocked(a, made, OrderCreate, "", core.Zero, OrderProcessing)
+		made.OrderID = o.ID
+		w.agenda.Schedule(w.now().Add(w.opts.issueDelay), taskCardIssue, a.ID+"/"+made.ID)
+	}
+	if balance.Sign() > 0 {
+		o := w.newOrderLocked(a, made, OrderRecharge, "", balance, OrderSuccess)
+		w.moveBalanceLocked(a, made.Currency, balance.Neg(), core.Zero, BalCardRecharge, BalCompleted,
+			"Opening load of card "+last4(made.PAN), o.ID, balance.Neg())
+		made.Balance = balance
+	}
+	if made.Status != StatusPending {
+		a.issued[p.ID]++
+	}
+	a.cards.Put(made.ID, made)
+	if made.Status == StatusPreCancel {
+		w.agenda.Schedule(w.now().Add(w.opts.cancelWait), taskCardCancel, a.ID+"/"+made.ID)
+	}
+	return made, nil
+}
+
+// adminDepositLocked credits a sandbox deposit ("sandbox deposits need
+// manual approval": this is the approval).
+func (w *world) adminDepositLocked(a *account, cur string, amt core.Decimal) (BalanceTransaction, error) {
+	if !knownCurrency(cur) {
+		return BalanceTransaction{}, core.Errorf(core.KindInvalid, "currency %q: want %v", cur, currencies)
+	}
+	if amt.Sign() <= 0 {
+		return BalanceTransaction{}, core.Errorf(core.KindInvalid, "amount must be positive")
+	}
+	return w.depositLocked(a, cur, amt, "Deposit approved"), nil
+}
+
+// AdminTransaction is a card transaction made through the admin API:
+// an AUTHORIZATION (the simulator's rules, without its BIN and MCC
+// limits), or a REFUND of an earlier transaction or an unsolicited one.
+type AdminTransaction struct {
+	AccountID   string       `json:"account_id,omitempty"`
+	CardID      string       `json:"card_id"`
+	Type        string       `json:"transaction_type,omitempty"` // AUTHORIZATION (default) or REFUND
+	Amount      core.Decimal `json:"amount"`
+	Currency    string       `json:"currency,omitempty"` // default: the card's
+	Merchant    string       `json:"merchant_name,omitempty"`
+	MCC         string       `json:"merchant_category_code,omitempty"`
+	OriginalID  string       `json:"original_transaction_id,omitempty"`
+	Unsolicited bool         `json:"unsolicited,omitempty"`
+}
+
+func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transaction, error) {
+	c, err := a.cardLocked(req.CardID)
+	if err != nil {
+		return Transaction{}, err
+	}
+	if req.Amount.Sign() <= 0 {
+		return Transaction{}, core.Errorf(core.KindInvalid, "amount must be positive")
+	}
+	if req.Currency == "" {
+		req.Currency = c.Currency
+	}
+	if req.Merchant == "" {
+		req.Merchant = "mocksrv test merchant"
+	}
+	if req.MCC == "" {
+		req.MCC = simulationMCC
+	}
+	switch req.Type {
+	case "", TxnAuthorization:
+		return w.authorizeAnyLocked(a, authRequest{CardID: c.ID, Amount: req.Amount, Currency: req.Currency,
+			Merchant: req.Merchant, MCC: req.MCC})
+	case TxnRefund:
+		var orig *Transaction
+		if req.OriginalID != "" {
+			t, ok := a.txns.Get(req.OriginalID)
+			if !ok || t.CardID != c.ID {
+				return Transaction{}, core.Errorf(core.KindNotFound, "transaction %s of card %s not found", req.OriginalID, c.ID)
+			}
+			orig = &t
+		}
+		return w.refundLocked(a, c, orig, req.Amount, req.Merchant, req.Unsolicited), nil
+	}
+	return Transaction{}, core.Errorf(core.KindInvalid, "transaction_type must be AUTHORIZATION or REFUND")
+}
+
+// snapshot is a tenant's UQPay world as --state saves it.
+type snapshot struct {
+	Creds     Credentials             `json:"credentials"`
+	Faker     []byte                  `json:"faker"`
+	TokSeq    int                     `json:"token_seq"`
+	Master    string                  `json:"master"`
+	Accounts  []accountSnapshot       `json:"accounts"`
+	Transfers []Transfer              `json:"transfers"`
+	Reports   []Report                `json:"reports"`
+	PanTokens map[string]panToken     `json:"pan_tokens"`
+	Tokens    map[string]tokenRec     `json:"tokens"`
+	Agenda    []core.Task             `json:"agenda"`
+	Funded    map[string]core.Decimal `json:"funded"`
+	Spent     map[string]core.Decimal `json:"spent"`
+	Refunded  map[string]core.Decimal `json:"refunded"`
+}
+
+type accountSnapshot struct {
+	ID          string               `json:"account_id"`
+	Name        string               `json:"name"`
+	Master      bool                 `json:"master"`
+	CreatedAt   time.Time            `json:"create_time"`
+	Cardholders []Cardholder         `json:"cardholders"`
+	Cards       []Card               `json:"cards"`
+	Orders      []CardOrder          `json:"orders"`
+	Txns        []Transaction        `json:"transactions"`
+	BalTxns     []BalanceTransaction `json:"balance_transactions"`
+	Balances    map[string]Balance   `json:"balances"`
+	DefaultArt  map[string]string    `json:"default_art"`
+	Issued      map[string]int       `json:"issued"`
+}
+
+// Snapshot returns a tenant's world in its saved form.
+func (s *Server) Snapshot(id string) (json.RawMessage, error) {
+	w, ok := s.world(id)
+	if !ok {
+		return nil, fmt.Errorf("uqpay: no tenant %q", id)
+	}
+	tokens := map[string]tokenRec{}
+	s.mu.RLock()
+	for _, t := range w.tokenOrder {
+		tokens[t] = s.tokenRecs[t]
+	}
+	s.mu.RUnlock()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	fk, _ := w.faker.MarshalBinary()
+	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
+		Reports: w.reports.All(), PanTokens: w.panTokens, Tokens: tokens, Agenda: w.agenda.Tasks(),
+		Funded: w.funded, Spent: w.spent, Refunded: w.refunded}
+	for _, a := range w.allAccounts() {
+		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
+			CreatedAt: a.CreatedAt, Cardholders: a.cardholders.All(), Cards: a.cards.All(), Orders: a.orders.All(),
+			Txns: a.txns.All(), BalTxns: a.balTxns.All(), Balances: a.balances, DefaultArt: a.defaultArt, Issued: a.issued})
+	}
+	return json.Marshal(snap)
+}
+
+// Restore replaces a tenant's world with a saved one (registering the
+// tenant if it is new to this server).
+func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
+	var snap snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
+		return fmt.Errorf("uqpay: restore %s: %w", t.ID, err)
+	}
+	w := newWorld(t, s.Webhooks, &s.opts, snap.Creds)
+	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
+		return fmt.Errorf("uqpay: restore %s: faker: %w", t.ID, err)
+	}
+	w.tokSeq, w.accounts, w.subs = snap.TokSeq, map[string]*account{}, nil
+	for _, as := range snap.Accounts {
+		a := newAccount(as.ID, as.Name, as.Master, as.CreatedAt)
+		for _, h := range as.Cardholders {
+			w.putCardholderLocked(a, h)
+		}
+		for _, c := range as.Cards {
+			a.cards.Put(c.ID, c)
+			a.cardByPAN[c.PAN] = c.ID
+		}
+		for _, o := range as.Orders {
+			a.orders.Put(o.ID, o)
+		}
+		for _, x := range as.Txns {
+			a.txns.Put(x.ID, x)
+		}
+		for _, b := range as.BalTxns {
+			a.balTxns.Put(b.ID, b)
+		}
+		if as.Balances != nil {
+			a.balances = as.Balances
+		}
+		if as.DefaultArt != nil {
+			a.defaultArt = as.DefaultArt
+		}
+		if as.Issued != nil {
+			a.issued = as.Issued
+		}
+		for _, c := range as.Cards {
+			a.expiryMonths[c.ExpiresAt().Format("2006-01")] = true // their tasks come back with the agenda
+		}
+		w.accounts[a.ID] = a
+		if a.Master {
+			w.master = a
+		} else {
+			w.subs = append(w.subs, a.ID)
+		}
+	}
+	if _, ok := w.accounts[snap.Master]; !ok {
+		return fmt.Errorf("uqpay: restore %s: master account %s missing", t.ID, snap.Master)
+	}
+	for _, x := range snap.Transfers {
+		w.transfers.Put(x.ID, x)
+	}
+	for _, r := range snap.Reports {
+		w.reports.Put(r.ID, r)
+	}
+	for tok, pt := range snap.PanTokens {
+		w.addPANTokenLocked(tok, pt, time.Time{})
+	}
+	w.funded, w.spent, w.refunded = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded)
+	w.agenda.Restore(snap.Agenda)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if old, ok := s.worlds[t.ID]; ok {
+		delete(s.clients, old.creds.ClientID)
+		s.dropTokensLocked(old)
+	}
+	if other, taken := s.clients[w.creds.ClientID]; taken && other.tenant.ID != t.ID {
+		return fmt.Errorf("uqpay: restore %s: client_id already used by tenant %s", t.ID, other.tenant.ID)
+	}
+	for tok, rec := range snap.Tokens {
+		rec.world = w
+		s.tokenRecs[tok] = rec
+		w.tokenOrder = append(w.tokenOrder, tok)
+	}
+	sort.Slice(w.tokenOrder, func(i, j int) bool {
+		return s.tokenRecs[w.tokenOrder[i]].Exp.Before(s.tokenRecs[w.tokenOrder[j]].Exp)
+	})
+	s.worlds[t.ID], s.clients[w.creds.ClientID] = w, w
+	return nil
+}
+
+func orEmpty(m map[string]core.Decimal) map[string]core.Decimal {
+	if m == nil {
+		return map[string]core.Decimal{}
+	}
+	return m
+}

@@ -1,0 +1,194 @@
+package uqpay
+
+// Issuing balances, balance transactions and transfers — UQPay Card
+// Issuance v1.6 "Issuing Balance" and "Issuing Transfer" API references
+// and the "Fund your issuing balance" guide.
+
+import (
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// Balance is an account's issuing balance in one currency. Available is
+// spendable; Frozen holds money on its way somewhere (a card being funded,
+// a recharge or withdrawal order in flight, a SHARE card's authorization
+// waiting to settle).
+type Balance struct {
+	ID            string       `json:"balance_id"`
+	Currency      string       `json:"currency"`
+	Available     core.Decimal `json:"available_balance"`
+	Frozen        core.Decimal `json:"frozen_balance"`
+	Margin        core.Decimal `json:"margin_balance"`
+	Status        string       `json:"balance_status"`
+	CreatedAt     time.Time    `json:"create_time"`
+	LastTradeTime time.Time    `json:"last_trade_time"`
+}
+
+// Balance transaction types (SDK comment on IssuingBalanceTransaction).
+const (
+	BalDeposit       = "DEPOSIT"
+	BalTransferIn    = "TRANSFER_IN"
+	BalTransferOut   = "TRANSFER_OUT"
+	BalAuthorization = "ISSUING_AUTHORIZATION"
+	BalReversal      = "ISSUING_REVERSAL"
+	BalRefund        = "ISSUING_REFUND"
+	BalCardRecharge  = "CARD_RECHARGE"
+	BalCardWithdraw  = "CARD_WITHDRAW"
+	BalSettlement    = "SETTLEMENT_DEBIT"
+)
+
+// Balance transaction statuses.
+const (
+	BalPending   = "PENDING"
+	BalCompleted = "COMPLETED"
+	BalFailed    = "FAILED"
+)
+
+// BalanceTransaction is one movement of an issuing balance. Amount is
+// signed: negative when money leaves the balance.
+type BalanceTransaction struct {
+	ID          string       `json:"transaction_id"`
+	ShortID     string       `json:"short_transaction_id"`
+	AccountID   string       `json:"account_id"`
+	BalanceID   string       `json:"balance_id"`
+	Type        string       `json:"transaction_type"`
+	Currency    string       `json:"currency"`
+	Amount      core.Decimal `json:"amount"`
+	Ending      core.Decimal `json:"ending_balance"`
+	Status      string       `json:"transaction_status"`
+	Description string       `json:"description"`
+	Ref         string       `json:"reference,omitempty"` // the card order, transaction or transfer behind it
+	CreatedAt   time.Time    `json:"create_time"`
+	CompletedAt time.Time    `json:"complete_time"`
+}
+
+// Transfer moves money between the master account and a sub-account.
+type Transfer struct {
+	ID            string       `json:"transfer_id"`
+	ReferenceID   string       `json:"reference_id"`
+	SourceID      string       `json:"source_account_id"`
+	DestinationID string       `json:"destination_account_id"`
+	Currency      string       `json:"currency"`
+	Amount        core.Decimal `json:"amount"`
+	Fee           core.Decimal `json:"fee_amount"`
+	Status        string       `json:"transfer_status"`
+	Remark        string       `json:"remark"`
+	CreatorID     string       `json:"creator_id"`
+	CreatedAt     time.Time    `json:"create_time"`
+	CompletedAt   time.Time    `json:"complete_time"`
+}
+
+// TransferCompleted is the status of a transfer that went through.
+// Quirk: transfer_status is lowercase ("completed"), as the Retrieve
+// Issuing Transfer example shows, unlike every other UQPay enum.
+const TransferCompleted = "completed"
+
+// openBalanceLocked makes sure a currency balance exists.
+func (w *world) openBalanceLocked(a *account, cur string) Balance {
+	if b, ok := a.balances[cur]; ok {
+		return b
+	}
+	now := w.now()
+	b := Balance{ID: w.faker.UUID(), Currency: cur, Status: "ACTIVE", CreatedAt: now, LastTradeTime: now}
+	a.balances[cur] = b
+	return b
+}
+
+// moveBalanceLocked changes an account's balance by dAvail and dFrozen and, when
+// typ is set, records a balance transaction of amount (signed) with that
+// status. It returns the transaction (zero when typ is empty).
+func (w *world) moveBalanceLocked(a *account, cur string, dAvail, dFrozen core.Decimal, typ, status, desc, ref string, amount core.Decimal) BalanceTransaction {
+	b := w.openBalanceLocked(a, cur)
+	now := w.now()
+	b.Available = b.Available.Add(dAvail)
+	b.Frozen = b.Frozen.Add(dFrozen)
+	b.LastTradeTime = now
+	a.balances[cur] = b
+	if typ == "" {
+		return BalanceTransaction{}
+	}
+	t := BalanceTransaction{
+		ID: w.faker.UUID(), ShortID: w.shortIDLocked("B"), AccountID: a.ID, BalanceID: b.ID, Type: typ,
+		Currency: cur, Amount: amount, Ending: b.Available, Status: status, Description: desc, Ref: ref,
+		CreatedAt: now,
+	}
+	if status == BalCompleted {
+		t.CompletedAt = now
+	}
+	a.balTxns.Put(t.ID, t)
+	return t
+}
+
+// completeBalTxnLocked marks the pending balance transaction behind ref
+// completed (or failed).
+func (w *world) completeBalTxnLocked(a *account, id, status string) {
+	a.balTxns.Update(id, func(t *BalanceTransaction) {
+		t.Status, t.CompletedAt = status, w.now()
+	})
+}
+
+// depositLocked credits money from outside (an opening balance, a sandbox
+// deposit) and counts it as funded.
+func (w *world) depositLocked(a *account, cur string, amt core.Decimal, desc string) BalanceTransaction {
+	add(w.funded, cur, amt)
+	return w.moveBalanceLocked(a, cur, amt, core.Zero, BalDeposit, BalCompleted, desc, "", amt)
+}
+
+// available returns an account's spendable balance in a currency.
+func (a *account) available(cur string) core.Decimal { return a.balances[cur].Available }
+
+// Ledger is a tenant's money, per currency: every place money sits, and
+// the flows in and out. Holdings + Spent − Refunded always equals Funded.
+type Ledger struct {
+	Currency  string       `json:"currency"`
+	Available core.Decimal `json:"issuing_available"`
+	Frozen    core.Decimal `json:"issuing_frozen"`
+	Cards     core.Decimal `json:"card_balances"` // SINGLE cards' balances and holds
+	Spent     core.Decimal `json:"spent"`
+	Refunded  core.Decimal `json:"refunded"`
+	Funded    core.Decimal `json:"funded"`
+	Balanced  bool         `json:"balanced"`
+}
+
+// ledgerLocked adds up the tenant's books per currency.
+func (w *world) ledgerLocked() []Ledger {
+	by := map[string]*Ledger{}
+	get := func(cur string) *Ledger {
+		if l, ok := by[cur]; ok {
+			return l
+		}
+		l := &Ledger{Currency: cur}
+		by[cur] = l
+		return l
+	}
+	for _, a := range w.allAccounts() {
+		for cur, b := range a.balances {
+			l := get(cur)
+			l.Available, l.Frozen = l.Available.Add(b.Available), l.Frozen.Add(b.Frozen)
+		}
+		a.cards.Each(func(c Card) bool {
+			if c.Mode == ModeSingle {
+				l := get(c.Currency)
+				l.Cards = l.Cards.Add(c.Balance).Add(c.Held)
+			}
+			return true
+		})
+	}
+	for cur, d := range w.funded {
+		get(cur).Funded = d
+	}
+	for cur, d := range w.spent {
+		get(cur).Spent = d
+	}
+	for cur, d := range w.refunded {
+		get(cur).Refunded = d
+	}
+	out := make([]Ledger, 0, len(by))
+	for _, cur := range sortedKeys(by) {
+		l := *by[cur]
+		l.Balanced = l.Available.Add(l.Frozen).Add(l.Cards).Add(l.Spent).Sub(l.Refunded).Cmp(l.Funded) == 0
+		out = append(out, l)
+	}
+	return out
+}

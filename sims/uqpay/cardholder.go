@@ -1,0 +1,160 @@
+package uqpay
+
+// Cardholder model — UQPay Card Issuance v1.6 "Create Cardholder",
+// "Retrieve Cardholder" and the "Create and manage cardholders" guide.
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// CardholderStatus is a cardholder's status, verbatim.
+type CardholderStatus string
+
+// Cardholder statuses.
+const (
+	CardholderSuccess    CardholderStatus = "SUCCESS"
+	CardholderPending    CardholderStatus = "PENDING"
+	CardholderIncomplete CardholderStatus = "INCOMPLETE"
+	CardholderFailed     CardholderStatus = "FAILED"
+)
+
+// Address is a cardholder's residential address.
+type Address struct {
+	Country    string `json:"country"`
+	City       string `json:"city"`
+	Line1      string `json:"line1"`
+	State      string `json:"state,omitempty"`
+	District   string `json:"district,omitempty"`
+	Line2      string `json:"line2,omitempty"`
+	LineEn     string `json:"line_en,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+}
+
+// Identity is a cardholder's identity document. mocksrv keeps the type and
+// number; the file images are checked and dropped.
+type Identity struct {
+	Type   string `json:"type"`
+	Number string `json:"number"`
+}
+
+// Cardholder is a person cards are issued to.
+type Cardholder struct {
+	ID           string           `json:"cardholder_id"`
+	AccountID    string           `json:"account_id,omitempty"`
+	Email        string           `json:"email"`
+	PhoneNumber  string           `json:"phone_number"`
+	FirstName    string           `json:"first_name"`
+	LastName     string           `json:"last_name"`
+	CountryCode  string           `json:"country_code"`
+	DateOfBirth  string           `json:"date_of_birth,omitempty"`
+	Gender       string           `json:"gender,omitempty"`
+	Nationality  string           `json:"nationality,omitempty"`
+	Address      *Address         `json:"residential_address,omitempty"`
+	Identity     *Identity        `json:"identity,omitempty"`
+	KYCMethod    string           `json:"kyc_method,omitempty"`
+	Status       CardholderStatus `json:"cardholder_status"`
+	Reason       string           `json:"reason,omitempty"` // why KYC failed or is incomplete
+	IDVStatus    string           `json:"idv_status,omitempty"`
+	IDVURL       string           `json:"idv_verification_url,omitempty"`
+	IDVExpiresAt time.Time        `json:"idv_url_expires_at,omitempty"`
+	CreatedAt    time.Time        `json:"create_time"`
+	UpdatedAt    time.Time        `json:"update_time"`
+}
+
+// Task kind of the cardholder lifecycle.
+const taskKYCDecide = "kyc.decide"
+
+// Magic values in a cardholder's email steer KYC (doc.go, "Magic values").
+const (
+	magicKYCFail       = "kyc_fail"       // FAILED at once
+	magicKYCIncomplete = "kyc_incomplete" // INCOMPLETE at once; an update resubmits
+	magicKYCPending    = "kyc_pending"    // PENDING, SUCCESS after the KYC delay
+	magicKYCReject     = "kyc_reject"     // PENDING, FAILED after the KYC delay
+	magicKYCHold       = "kyc_hold"       // PENDING until the admin API decides
+)
+
+// idvTTL is how long an identity-verification link stays valid.
+const idvTTL = 24 * time.Hour
+
+func hasMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
+
+// admitLocked sets a new or resubmitted cardholder's KYC status from the
+// magic values and the verification method, scheduling the decision when
+// it is asynchronous.
+func (w *world) admitLocked(a *account, h *Cardholder) {
+	now := w.now()
+	h.Reason, h.IDVURL, h.IDVStatus, h.IDVExpiresAt = "", "", "", time.Time{}
+	pending := func() {
+		h.Status = CardholderPending
+		h.IDVStatus = "PENDING"
+		h.IDVURL = "https://idv.mocksrv.local/verify/" + h.ID
+		h.IDVExpiresAt = now.Add(idvTTL)
+		if !hasMagic(h.Email, magicKYCHold) {
+			w.agenda.Schedule(now.Add(w.opts.kycDelay), taskKYCDecide, a.ID+"/"+h.ID)
+		}
+	}
+	switch {
+	case hasMagic(h.Email, magicKYCFail):
+		h.Status, h.Reason = CardholderFailed, fmt.Sprintf("identity verification failed (sandbox: email contains %q)", magicKYCFail)
+	case hasMagic(h.Email, magicKYCIncomplete):
+		h.Status, h.Reason = CardholderIncomplete, fmt.Sprintf("more evidence required (sandbox: email contains %q)", magicKYCIncomplete)
+	case hasMagic(h.Email, magicKYCPending), hasMagic(h.Email, magicKYCReject), hasMagic(h.Email, magicKYCHold),
+		h.KYCMethod == "SUMSUB_REDIRECT":
+		pending()
+	default:
+		h.Status = CardholderSuccess
+	}
+}
+
+// decideLocked ends a PENDING cardholder's KYC and issues or fails the
+// cards that were waiting for it.
+func (w *world) decideLocked(a *account, id string, approve bool, reason string) (Cardholder, bool) {
+	h, ok := a.cardholders.Get(id)
+	if !ok || h.Status != CardholderPending {
+		return h, false
+	}
+	h.UpdatedAt = w.now()
+	if approve {
+		h.Status, h.IDVStatus, h.Reason = CardholderSuccess, "SUCCESS", ""
+	} else {
+		h.Status, h.IDVStatus, h.Reason = CardholderFailed, "FAILED", reason
+	}
+	a.cardholders.Put(h.ID, h)
+	res := a.cards.Query(core.Query[Card]{Index: "cardholder", Value: h.ID, Window: core.Window{Limit: 1 << 30},
+		Keep: func(c Card) bool { return c.Status == StatusPending && c.AwaitingKYC }})
+	for _, c := range res.Items {
+		w.issueLocked(a, c.ID)
+	}
+	return h, true
+}
+
+// kycDecisionLocked applies a scheduled KYC decision.
+func (w *world) kycDecisionLocked(a *account, id string) {
+	h, ok := a.cardholders.Get(id)
+	if !ok {
+		return
+	}
+	reject := hasMagic(h.Email, magicKYCReject)
+	w.decideLocked(a, id, !reject, fmt.Sprintf("identity verification rejected (sandbox: email contains %q)", magicKYCReject))
+}
+
+// numberOfCards counts a cardholder's cards in every status.
+func (a *account) numberOfCards(holderID string) int {
+	return a.cards.Query(core.Query[Card]{Index: "cardholder", Value: holderID, Count: true}).Total
+}
+
+var errCardholderNotFound = fail("cardholder_not_found", "cardholder not found")
+
+// cardholderLocked returns a cardholder of the account, or
+// cardholder_not_found.
+func (a *account) cardholderLocked(id string) (Cardholder, error) {
+	h, ok := a.cardholders.Get(id)
+	if !ok {
+		return h, errCardholderNotFound.With("cardholder %s not found", id)
+	}
+	return h, nil
+}

@@ -1,0 +1,472 @@
+package uqpay
+
+// Cardholder endpoints — UQPay Card Issuance v1.6 "Cardholders" API
+// reference (create, list, retrieve, update).
+
+import (
+	"encoding/base64"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+)
+
+type identityRequest struct {
+	Type      string  `json:"type"`
+	Number    string  `json:"number"`
+	FrontFile string  `json:"front_file"`
+	BackFile  *string `json:"back_file"`
+	HandFile  *string `json:"hand_file"`
+}
+
+type kycProof struct {
+	Provider    string `json:"provider"`
+	ReferenceID string `json:"reference_id"`
+}
+
+type kycVerification struct {
+	Method   string    `json:"method"`
+	KycProof *kycProof `json:"kyc_proof"`
+}
+
+// cardholderFields are the optional fields create, update and one-step
+// card creation share.
+type cardholderFields struct {
+	DateOfBirth        *string          `json:"date_of_birth"`
+	Gender             *string          `json:"gender"`
+	Nationality        *string          `json:"nationality"`
+	ResidentialAddress *Address         `json:"residential_address"`
+	Identity           *identityRequest `json:"identity"`
+	KycVerification    *kycVerification `json:"kyc_verification"`
+	DocumentType       *string          `json:"document_type"`
+	Document           *string          `json:"document"`
+}
+
+type cardholderCreateRequest struct {
+	Email       string `json:"email"`
+	PhoneNumber string `json:"phone_number"`
+	FirstName   string `json:"first_name"`
+	LastName    string `json:"last_name"`
+	CountryCode string `json:"country_code"`
+	cardholderFields
+}
+
+type cardholderUpdateRequest struct {
+	Email       *string `json:"email"`
+	PhoneNumber *string `json:"phone_number"`
+	CountryCode *string `json:"country_code"`
+	FirstName   *string `json:"first_name"` // refused when it differs: names are immutable
+	LastName    *string `json:"last_name"`
+	cardholderFields
+}
+
+type cardholderWriteResponse struct {
+	CardholderID       string           `json:"cardholder_id"`
+	CardholderStatus   CardholderStatus `json:"cardholder_status"`
+	IdvVerificationURL string           `json:"idv_verification_url,omitempty"`
+	IdvURLExpiresAt    string           `json:"idv_url_expires_at,omitempty"`
+}
+
+// cardholderJSON is the Retrieve Cardholder shape, in the docs' key order;
+// the Retrieve Card answer nests it.
+type cardholderJSON struct {
+	CardholderID       string           `json:"cardholder_id"`
+	Email              string           `json:"email"`
+	NumberOfCards      int              `json:"number_of_cards"`
+	FirstName          string           `json:"first_name"`
+	LastName           string           `json:"last_name"`
+	CreateTime         string           `json:"create_time"`
+	CardholderStatus   CardholderStatus `json:"cardholder_status"`
+	DateOfBirth        string           `json:"date_of_birth,omitempty"`
+	CountryCode        string           `json:"country_code"`
+	PhoneNumber        string           `json:"phone_number,omitempty"`
+	Gender             string           `json:"gender,omitempty"`
+	Nationality        string           `json:"nationality,omitempty"`
+	ResidentialAddress *Address         `json:"residential_address,omitempty"`
+	ReviewStatus       string           `json:"review_status"`
+	IdvStatus          string           `json:"idv_status,omitempty"`
+	IdvVerificationURL string           `json:"idv_verification_url,omitempty"`
+	IdvURLExpiresAt    string           `json:"idv_url_expires_at,omitempty"`
+}
+
+// holderJSON renders a cardholder.
+//
+// Quirk: a cardholder's create_time is "2024-05-09 15:52:23" (space, no
+// zone) in REST answers but RFC 3339 in webhooks.
+func (w *world) holderJSON(a *account, h Cardholder) cardholderJSON {
+	out := cardholderJSON{
+		CardholderID: h.ID, Email: h.Email, NumberOfCards: a.numberOfCards(h.ID), FirstName: h.FirstName,
+		LastName: h.LastName, CreateTime: h.CreatedAt.In(w.opts.zone).Format(layoutSpaced),
+		CardholderStatus: h.Status, DateOfBirth: h.DateOfBirth, CountryCode: h.CountryCode,
+		PhoneNumber: h.PhoneNumber, Gender: h.Gender, Nationality: h.Nationality, ResidentialAddress: h.Address,
+		ReviewStatus: string(h.Status), IdvStatus: h.IDVStatus, IdvVerificationURL: h.IDVURL,
+	}
+	if !h.IDVExpiresAt.IsZero() {
+		out.IdvURLExpiresAt = w.fmtTime(h.IDVExpiresAt)
+	}
+	return out
+}
+
+func (w *world) holderWriteJSON(h Cardholder) cardholderWriteResponse {
+	out := cardholderWriteResponse{CardholderID: h.ID, CardholderStatus: h.Status, IdvVerificationURL: h.IDVURL}
+	if !h.IDVExpiresAt.IsZero() {
+		out.IdvURLExpiresAt = w.fmtTime(h.IDVExpiresAt)
+	}
+	return out
+}
+
+var (
+	emailPattern   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
+	phonePattern   = regexp.MustCompile(`^\+?[0-9]{4,20}$`)
+	namePattern    = regexp.MustCompile(`^[A-Za-z][A-Za-z \-]{0,39}$`)
+	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
+)
+
+func validEmail(v string) error {
+	switch {
+	case v == "":
+		return invalid("email is required")
+	case len(v) > 100 || !emailPattern.MatchString(v):
+		return invalid("email %q is not a valid e-mail address", v)
+	}
+	return nil
+}
+
+func validPhone(v string) error {
+	switch {
+	case v == "":
+		return invalid("phone_number is required")
+	case !phonePattern.MatchString(v):
+		return invalid("phone_number %q must be 4 to 20 digits", v)
+	}
+	return nil
+}
+
+func validName(field, v string) error {
+	switch {
+	case v == "":
+		return invalid("%s is required", field)
+	case !namePattern.MatchString(v):
+		return invalid("%s %q must be 1 to 40 letters, spaces or hyphens", field, v)
+	}
+	return nil
+}
+
+func validCountry(field, v string, required bool) error {
+	switch {
+	case v == "" && required:
+		return invalid("%s is required", field)
+	case v != "" && !countryPattern.MatchString(v):
+		return invalid("%s %q must be an ISO 3166-1 alpha-2 code like SG", field, v)
+	}
+	return nil
+}
+
+// validate checks the optional fields the docs constrain.
+func (f cardholderFields) validate(now time.Time) error {
+	if f.DateOfBirth != nil {
+		d, err := time.Parse(layoutDate, *f.DateOfBirth)
+		if err != nil {
+			return invalid("date_of_birth %q must be yyyy-mm-dd", *f.DateOfBirth)
+		}
+		if !d.Before(now) || now.Sub(d) > 130*365*24*time.Hour {
+			return invalid("date_of_birth %s is not a plausible birth date", *f.DateOfBirth)
+		}
+	}
+	if f.Gender != nil && *f.Gender != "MALE" && *f.Gender != "FEMALE" {
+		return invalid("gender must be MALE or FEMALE, got %q", *f.Gender)
+	}
+	if f.Nationality != nil {
+		if err := validCountry("nationality", *f.Nationality, true); err != nil {
+			return err
+		}
+	}
+	if a := f.ResidentialAddress; a != nil {
+		if err := validCountry("residential_address.country", a.Country, true); err != nil {
+			return err
+		}
+		if a.City == "" {
+			return invalid("residential_address.city is required")
+		}
+		if a.Line1 == "" {
+			return invalid("residential_address.line1 is required")
+		}
+	}
+	if id := f.Identity; id != nil {
+		switch id.Type {
+		case "ID_CARD", "PASSPORT", "DRIVER_LICENSE":
+		default:
+			return invalid("identity.type must be ID_CARD, PASSPORT or DRIVER_LICENSE, got %q", id.Type)
+		}
+		if id.Number == "" {
+			return invalid("identity.number is required")
+		}
+		if err := validFile("identity.front_file", id.FrontFile, true); err != nil {
+			return err
+		}
+		for name, v := range map[string]*string{"identity.back_file": id.BackFile, "identity.hand_file": id.HandFile} {
+			if v != nil {
+				if err := validFile(name, *v, true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if k := f.KycVerification; k != nil {
+		switch k.Method {
+		case "SUMSUB_REDIRECT":
+		case "THIRD_PARTY":
+			if k.KycProof == nil || k.KycProof.Provider == "" || k.KycProof.ReferenceID == "" {
+				return invalid("kyc_verification.kyc_proof.provider and reference_id are required for THIRD_PARTY")
+			}
+		default:
+			return invalid("kyc_verification.method must be THIRD_PARTY or SUMSUB_REDIRECT, got %q", k.Method)
+		}
+	}
+	switch {
+	case f.DocumentType != nil && f.Document == nil:
+		return invalid("document is required with document_type")
+	case f.Document != nil && f.DocumentType == nil:
+		return invalid("document_type is required with document (pdf, png, jpg or jpeg)")
+	case f.DocumentType != nil:
+		switch *f.DocumentType {
+		case "pdf", "png", "jpg", "jpeg":
+		default:
+			return invalid("document_type must be pdf, png, jpg or jpeg, got %q", *f.DocumentType)
+		}
+		return validFile("document", *f.Document, true)
+	}
+	return nil
+}
+
+// maxFileBytes is the largest decoded document ("base64 ≤ 2 MB").
+const maxFileBytes = 2 << 20
+
+func validFile(field, v string, required bool) error {
+	if v == "" {
+		if required {
+			return invalid("%s is required (base64)", field)
+		}
+		return nil
+	}
+	if i := strings.Index(v, ";base64,"); strings.HasPrefix(v, "data:") && i > 0 {
+		v = v[i+len(";base64,"):]
+	}
+	n, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return invalid("%s is not valid base64", field)
+	}
+	if len(n) > maxFileBytes {
+		return invalid("%s is larger than 2 MB", field)
+	}
+	return nil
+}
+
+func (req cardholderCreateRequest) validate(now time.Time) error {
+	for _, check := range []func() error{
+		func() error { return validEmail(req.Email) },
+		func() error { return validPhone(req.PhoneNumber) },
+		func() error { return validName("first_name", req.FirstName) },
+		func() error { return validName("last_name", req.LastName) },
+		func() error { return validCountry("country_code", req.CountryCode, true) },
+		func() error { return req.cardholderFields.validate(now) },
+	} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply copies the optional fields onto h.
+func (f cardholderFields) apply(h *Cardholder) {
+	if f.DateOfBirth != nil {
+		h.DateOfBirth = *f.DateOfBirth
+	}
+	if f.Gender != nil {
+		h.Gender = *f.Gender
+	}
+	if f.Nationality != nil {
+		h.Nationality = *f.Nationality
+	}
+	if f.ResidentialAddress != nil {
+		a := *f.ResidentialAddress
+		h.Address = &a
+	}
+	if f.Identity != nil {
+		h.Identity = &Identity{Type: f.Identity.Type, Number: f.Identity.Number}
+	}
+	if f.KycVerification != nil {
+		h.KYCMethod = f.KycVerification.Method
+	}
+}
+
+// uniqueLocked refuses an email or phone number another cardholder of the
+// account already has.
+func (a *account) uniqueLocked(selfID, email, phone string) error {
+	if id, ok := a.holderByEmail[strings.ToLower(email)]; ok && id != selfID && email != "" {
+		return fail("cardholder_email_exists", "email %s is already used by cardholder %s", email, id)
+	}
+	if id, ok := a.holderByPhone[phone]; ok && id != selfID && phone != "" {
+		return fail("cardholder_phone_number_exists", "phone_number %s is already used by cardholder %s", phone, id)
+	}
+	return nil
+}
+
+// createCardholderLocked stores a new cardholder after the uniqueness
+// checks and runs its KYC admission.
+func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) (Cardholder, error) {
+	if err := a.uniqueLocked("", req.Email, req.PhoneNumber); err != nil {
+		return Cardholder{}, err
+	}
+	now := w.now()
+	h := Cardholder{
+		ID: w.faker.UUID(), AccountID: a.ID, Email: req.Email, PhoneNumber: req.PhoneNumber,
+		FirstName: req.FirstName, LastName: req.LastName, CountryCode: req.CountryCode,
+		CreatedAt: now, UpdatedAt: now,
+	}
+	req.cardholderFields.apply(&h)
+	w.admitLocked(a, &h)
+	w.putCardholderLocked(a, h)
+	return h, nil
+}
+
+// putCardholderLocked stores h and indexes its email and phone number.
+func (w *world) putCardholderLocked(a *account, h Cardholder) {
+	if old, ok := a.cardholders.Get(h.ID); ok {
+		delete(a.holderByEmail, strings.ToLower(old.Email))
+		delete(a.holderByPhone, old.PhoneNumber)
+	}
+	a.cardholders.Put(h.ID, h)
+	a.holderByEmail[strings.ToLower(h.Email)] = h.ID
+	a.holderByPhone[h.PhoneNumber] = h.ID
+}
+
+// handleCardholderCreate handles "POST /api/v1/issuing/cardholders". It is
+// synchronous and sends no webhook.
+func (s *Server) handleCardholderCreate(r *http.Request) (any, error) {
+	var req cardholderCreateRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	w, a := worldOf(r), accountOf(r)
+	if err := req.validate(w.now()); err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	h, err := w.createCardholderLocked(a, req)
+	if err != nil {
+		return nil, err
+	}
+	return w.holderWriteJSON(h), nil
+}
+
+// handleCardholderList handles "GET /api/v1/issuing/cardholders", newest
+// first, optionally filtered by cardholder_status.
+func (s *Server) handleCardholderList(r *http.Request) (any, error) {
+	p, err := s.pageOf(r)
+	if err != nil {
+		return nil, err
+	}
+	var keep func(Cardholder) bool
+	if st := r.URL.Query().Get("cardholder_status"); st != "" {
+		switch CardholderStatus(st) {
+		case CardholderSuccess, CardholderPending, CardholderIncomplete, CardholderFailed:
+		default:
+			return nil, invalid("cardholder_status must be SUCCESS, PENDING, INCOMPLETE or FAILED, got %q", st)
+		}
+		keep = func(h Cardholder) bool { return string(h.Status) == st }
+	}
+	w, a := worldOf(r), accountOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	res := queryTable(a.cardholders, p, "", "", time.Time{}, time.Time{}, keep)
+	out := make([]cardholderJSON, 0, len(res.Items))
+	for _, h := range res.Items {
+		out = append(out, w.holderJSON(a, h))
+	}
+	return listOf(out, res.Total, p), nil
+}
+
+// handleCardholderRetrieve handles "GET /api/v1/issuing/cardholders/{id}".
+func (s *Server) handleCardholderRetrieve(r *http.Request) (any, error) {
+	w, a := worldOf(r), accountOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	h, err := a.cardholderLocked(mux.Vars(r)["id"])
+	if err != nil {
+		return nil, err
+	}
+	return w.holderJSON(a, h), nil
+}
+
+// handleCardholderUpdate handles "POST /api/v1/issuing/cardholders/{id}".
+// first_name and last_name cannot change; an INCOMPLETE or FAILED
+// cardholder is resubmitted to KYC.
+func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
+	var req cardholderUpdateRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	w, a := worldOf(r), accountOf(r)
+	if req.Email != nil {
+		if err := validEmail(*req.Email); err != nil {
+			return nil, err
+		}
+	}
+	if req.PhoneNumber != nil {
+		if err := validPhone(*req.PhoneNumber); err != nil {
+			return nil, err
+		}
+	}
+	if req.CountryCode != nil {
+		if err := validCountry("country_code", *req.CountryCode, true); err != nil {
+			return nil, err
+		}
+	}
+	if err := req.cardholderFields.validate(w.now()); err != nil {
+		return nil, err
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	h, err := a.cardholderLocked(mux.Vars(r)["id"])
+	if err != nil {
+		return nil, err
+	}
+	if req.FirstName != nil && *req.FirstName != h.FirstName {
+		return nil, fail("cardholder_name_immutable", "first_name cannot be changed after the cardholder is created")
+	}
+	if req.LastName != nil && *req.LastName != h.LastName {
+		return nil, fail("cardholder_name_immutable", "last_name cannot be changed after the cardholder is created")
+	}
+	email, phone := h.Email, h.PhoneNumber
+	if req.Email != nil {
+		email = *req.Email
+	}
+	if req.PhoneNumber != nil {
+		phone = *req.PhoneNumber
+	}
+	if err := a.uniqueLocked(h.ID, email, phone); err != nil {
+		return nil, err
+	}
+	h.Email, h.PhoneNumber, h.UpdatedAt = email, phone, w.now()
+	if req.CountryCode != nil {
+		h.CountryCode = *req.CountryCode
+	}
+	req.cardholderFields.apply(&h)
+	if h.Status == CardholderIncomplete || h.Status == CardholderFailed {
+		w.admitLocked(a, &h)
+		if h.Status == CardholderIncomplete { // the magic stays in the email: resubmission completes it
+			h.Status, h.Reason = CardholderSuccess, ""
+		}
+	}
+	w.putCardholderLocked(a, h)
+	return w.holderWriteJSON(h), nil
+}

@@ -1,0 +1,134 @@
+package uqpay
+
+// Paging and time windows — UQPay Card Issuance v1.6 list endpoints
+// (cards, cardholders, products, transactions, balances, balance
+// transactions, merchant brands).
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// page is a list request's page_number and page_size.
+type page struct{ Number, Size int }
+
+// Paging bounds (query parameter docs: "between 10 - 100, default 10";
+// page_number "default 1").
+const (
+	minPageSize     = 10
+	maxPageSize     = 100
+	defaultPageSize = 10
+)
+
+// pageOf reads page_size and page_number from the query.
+//
+// Quirk: pages are 1-based and page_size must be 10–100. The official SDK
+// always sends both parameters and sends 0 for the ones its caller left
+// unset, so 0 means "the default" unless WithStrictPaging is on.
+func (s *Server) pageOf(r *http.Request) (page, error) {
+	q := r.URL.Query()
+	p := page{Number: 1, Size: defaultPageSize}
+	if v := q.Get("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			return p, invalid("page_size must be an integer between %d and %d, got %q", minPageSize, maxPageSize, v)
+		case n == 0 && !s.opts.strictPaging:
+		case n < minPageSize || n > maxPageSize:
+			return p, invalid("page_size must be between %d and %d, got %d", minPageSize, maxPageSize, n)
+		default:
+			p.Size = n
+		}
+	}
+	if v := q.Get("page_number"); v != "" {
+		n, err := strconv.Atoi(v)
+		switch {
+		case err != nil:
+			return p, invalid("page_number must be an integer of 1 or more, got %q", v)
+		case n == 0 && !s.opts.strictPaging:
+		case n < 1:
+			return p, invalid("page_number must be 1 or more (pages are 1-based), got %d", n)
+		default:
+			p.Number = n
+		}
+	}
+	return p, nil
+}
+
+// window returns the zero-based slice the page covers.
+func (p page) window() core.Window { return core.PageWindow(p.Number-1, p.Size) }
+
+// listResponse is every list's body.
+type listResponse[T any] struct {
+	TotalPages int `json:"total_pages"`
+	TotalItems int `json:"total_items"`
+	Data       []T `json:"data"`
+}
+
+// listOf builds a list body from a page of items and the total count.
+func listOf[T any](items []T, total int, p page) listResponse[T] {
+	if items == nil {
+		items = []T{}
+	}
+	return listResponse[T]{TotalPages: core.Pages(total, p.Size), TotalItems: total, Data: items}
+}
+
+// queryTable pages a table, newest first, optionally through an index and
+// a filter.
+func queryTable[T any](t *core.Table[T], p page, index, value string, from, to time.Time, keep func(T) bool) core.Result[T] {
+	return t.Query(core.Query[T]{Index: index, Value: value, From: from, To: to, Desc: true, Keep: keep,
+		Window: p.window(), Count: true})
+}
+
+// maxWindow is the longest start_time–end_time interval where the docs set
+// one (balance transactions: "The maximum time interval between start_time
+// and end_time is 90 days").
+const maxWindow = 90 * 24 * time.Hour
+
+// timeWindow reads start_time and end_time from the query: RFC 3339 like
+// the docs' "2024-03-21T17:17:32+08:00", or "2006-01-02 15:04:05" or a
+// date, read in UQPay's zone. Either may be absent; limit > 0 caps the
+// interval when both are given.
+func (s *Server) timeWindow(r *http.Request, limit time.Duration) (from, to time.Time, err error) {
+	q := r.URL.Query()
+	if from, _, err = s.parseQueryTime("start_time", q.Get("start_time")); err != nil {
+		return
+	}
+	var dateOnly bool
+	if to, dateOnly, err = s.parseQueryTime("end_time", q.Get("end_time")); err != nil {
+		return
+	}
+	if dateOnly {
+		to = to.Add(24*time.Hour - time.Nanosecond)
+	}
+	switch {
+	case !from.IsZero() && !to.IsZero() && to.Before(from):
+		err = invalid("end_time %s is before start_time %s", q.Get("end_time"), q.Get("start_time"))
+	case limit > 0 && !from.IsZero() && !to.IsZero() && to.Sub(from) > limit:
+		err = invalid("start_time %s to end_time %s is more than %d days; the maximum interval is %d days",
+			q.Get("start_time"), q.Get("end_time"), int(limit/(24*time.Hour)), int(limit/(24*time.Hour)))
+	}
+	return
+}
+
+func (s *Server) parseQueryTime(field, v string) (time.Time, bool, error) {
+	if v == "" {
+		return time.Time{}, false, nil
+	}
+	v = strings.Replace(v, " ", "+", 1) // a "+08:00" offset that arrived unescaped in a query reads as a space
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, false, nil
+	}
+	raw := strings.Replace(v, "+", " ", 1)
+	if t, err := time.ParseInLocation(layoutSpaced, raw, s.opts.zone); err == nil {
+		return t, false, nil
+	}
+	if t, err := time.ParseInLocation(layoutDate, raw, s.opts.zone); err == nil {
+		return t, true, nil
+	}
+	return time.Time{}, false, invalid("%s %q is not a time: use RFC 3339 like 2024-03-21T17:17:32+08:00", field, v)
+}

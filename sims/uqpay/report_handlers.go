@@ -1,0 +1,79 @@
+package uqpay
+
+// Report endpoints — UQPay Card Issuance v1.6 "Create Report" and
+// "Download file" (Download Center).
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+)
+
+type reportRequest struct {
+	ReportType string `json:"report_type"`
+	StartTime  string `json:"start_time"`
+	EndTime    string `json:"end_time"`
+}
+
+type reportCreateResponse struct {
+	ReportID string `json:"report_id"`
+}
+
+// handleReportCreate handles "POST /api/v1/issuing/reports".
+func (s *Server) handleReportCreate(r *http.Request) (any, error) {
+	var req reportRequest
+	if err := decode(r, &req); err != nil {
+		return nil, err
+	}
+	if req.ReportType != ReportSettlement && req.ReportType != ReportLedger {
+		return nil, invalid("report_type must be SETTLEMENT or LEDGER, got %q", req.ReportType)
+	}
+	if req.StartTime == "" || req.EndTime == "" {
+		return nil, invalid("start_time and end_time are required")
+	}
+	from, _, err := s.parseQueryTime("start_time", req.StartTime)
+	if err != nil {
+		return nil, err
+	}
+	to, dateOnly, err := s.parseQueryTime("end_time", req.EndTime)
+	if err != nil {
+		return nil, err
+	}
+	if dateOnly {
+		to = to.Add(24*time.Hour - time.Nanosecond)
+	}
+	switch {
+	case to.Before(from):
+		return nil, invalid("end_time %s is before start_time %s", req.EndTime, req.StartTime)
+	case to.Sub(from) > maxWindow:
+		return nil, invalid("start_time %s to end_time %s is more than 90 days", req.StartTime, req.EndTime)
+	}
+	w, a := worldOf(r), accountOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	now := w.now()
+	rep := Report{ID: w.faker.UUID(), AccountID: a.ID, Type: req.ReportType, From: from, To: to,
+		ReadyAt: now.Add(s.opts.reportDelay), CreatedAt: now}
+	w.reports.Put(rep.ID, rep)
+	return reportCreateResponse{ReportID: rep.ID}, nil
+}
+
+// handleReportDownload handles "GET /api/v1/issuing/reports/{id}": the CSV
+// once ready; report_not_ready before.
+func (s *Server) handleReportDownload(r *http.Request) (any, error) {
+	w, a := worldOf(r), accountOf(r)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	s.settleLocked(w)
+	id := mux.Vars(r)["id"]
+	rep, ok := w.reports.Get(id)
+	if !ok || rep.AccountID != a.ID {
+		return nil, fail("report_not_found", "report %s not found", id)
+	}
+	if w.now().Before(rep.ReadyAt) {
+		return nil, fail("report_not_ready", "report %s is being generated; retry after %s", id, w.fmtTime(rep.ReadyAt))
+	}
+	return rawBody{contentType: "text/csv; charset=utf-8", body: w.csvLocked(a, rep)}, nil
+}

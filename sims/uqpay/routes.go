@@ -1,0 +1,96 @@
+package uqpay
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+
+	"github.com/mocksrv/mocksrv/sims/core"
+)
+
+// routes registers every UQPay endpoint, in the order of providers.md
+// §3.5, each under its route name (the journal, fault rules and the
+// OpenAPI operationId all use it). Fixed paths under /issuing/cards come
+// before /issuing/cards/{id} so they are not read as card ids.
+func (s *Server) routes(r *mux.Router) {
+	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
+	// No path cleaning: mux would answer "/cards/.." with a bodiless 301,
+	// not in UQPay's envelope; uncleaned, it is an unknown card or path.
+	r.SkipClean(true)
+	r.NotFoundHandler = s.Env.NotFound(wire)
+	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
+
+	r.Use(s.Env.Middleware(wire))
+	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
+	// subrouters, so auth wraps each private route instead.
+	public := func(method, path, name string, h apiFunc) {
+		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
+	}
+	private := func(method, path, name string, h apiFunc) {
+		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
+	}
+	get, post, del := http.MethodGet, http.MethodPost, http.MethodDelete
+
+	public(post, "/connect/token", "token.create", s.handleTokenCreate)
+	// mocksrv extension: the secure iframe's view of a one-time PAN token.
+	public(get, "/mocksrv/pan_tokens/{token}", "pan_token.redeem", s.handlePANTokenRedeem)
+
+	private(post, "/issuing/cardholders", "cardholder.create", s.handleCardholderCreate)
+	private(get, "/issuing/cardholders", "cardholder.list", s.handleCardholderList)
+	private(get, "/issuing/cardholders/{id}", "cardholder.retrieve", s.handleCardholderRetrieve)
+	private(post, "/issuing/cardholders/{id}", "cardholder.update", s.handleCardholderUpdate)
+	private(get, "/issuing/products", "product.list", s.handleProductList)
+
+	private(post, "/issuing/cards/activate", "card.activate", s.handleCardActivate)
+	private(post, "/issuing/cards/pin", "card.reset_pin", s.handleCardResetPIN)
+	private(post, "/issuing/cards/manage/pin", "card.manage_pin", s.handleCardManagePIN)
+	private(post, "/issuing/cards/assign", "card.assign", s.handleCardAssign)
+	private(get, "/issuing/cards/arts", "card_art.list", s.handleCardArtList)
+	private(post, "/issuing/cards/arts/default", "card_art.set_default", s.handleCardArtSetDefault)
+
+	private(post, "/issuing/cards", "card.create", s.handleCardCreate)
+	private(get, "/issuing/cards", "card.list", s.handleCardList)
+	private(get, "/issuing/cards/{id}", "card.retrieve", s.handleCardRetrieve)
+	private(post, "/issuing/cards/{id}", "card.update", s.handleCardUpdate)
+	private(get, "/issuing/cards/{id}/secure", "card.secure", s.handleCardSecure)
+	private(post, "/issuing/cards/{id}/status", "card.update_status", s.handleCardUpdateStatus)
+	private(post, "/issuing/cards/{id}/recharge", "card.recharge", s.handleCardRecharge)
+	private(post, "/issuing/cards/{id}/withdraw", "card.withdraw", s.handleCardWithdraw)
+	private(get, "/issuing/cards/{order_id}/order", "card_order.retrieve", s.handleCardOrderRetrieve)
+	private(post, "/issuing/cards/{id}/token", "card.create_pan_token", s.handleCardCreatePANToken)
+	private(post, "/issuing/cards/{id}/elevate_limit", "card.elevate_limit", s.handleCardElevateLimit)
+	private(post, "/issuing/cards/{id}/risk", "card.enroll_network_protection", s.handleCardEnrollNetworkProtection)
+	private(del, "/issuing/cards/{id}/risk", "card.remove_network_protection", s.handleCardRemoveNetworkProtection)
+
+	private(get, "/issuing/transactions", "transaction.list", s.handleTransactionList)
+	private(post, "/issuing/transactions/unsolicited_refund/release", "transaction.release_unsolicited_refund", s.handleTransactionReleaseUnsolicitedRefund)
+	private(get, "/issuing/transactions/{id}", "transaction.retrieve", s.handleTransactionRetrieve)
+
+	private(post, "/issuing/balances", "balance.retrieve", s.handleBalanceRetrieve)
+	private(get, "/issuing/balances", "balance.list", s.handleBalanceList)
+	private(get, "/issuing/balances/transactions", "balance_transaction.list", s.handleBalanceTransactionList)
+	private(post, "/issuing/transfers", "transfer.create", s.handleTransferCreate)
+	private(get, "/issuing/transfers/{id}", "transfer.retrieve", s.handleTransferRetrieve)
+	private(post, "/issuing/reports", "report.create", s.handleReportCreate)
+	private(get, "/issuing/reports/{id}", "report.download", s.handleReportDownload)
+	private(get, "/issuing/merchant_brands", "merchant_brand.list", s.handleMerchantBrandList)
+
+	private(post, "/simulation/issuing/authorization", "simulation.authorization", s.handleSimulationAuthorization)
+	private(post, "/simulation/issuing/reversal", "simulation.reversal", s.handleSimulationReversal)
+}
+
+// RouteNames returns the name of every route, for fault-rule validation
+// and the contract surface check.
+func (s *Server) RouteNames() []string {
+	var names []string
+	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		if n := rt.GetName(); n != "" {
+			names = append(names, n)
+		}
+		return nil
+	})
+	return names
+}
+
+// Router returns the mux router, for the contract surface check.
+func (s *Server) Router() *mux.Router { return s.router }
