@@ -135,12 +135,3 @@ func orderedKeys(t *testing.T, b []byte) []string {
 	read("")
 	return out
 }
-
-func TestPublishedErrorExamples(t *testing.T) {
-	t.Parallel()
-	for _, file := range []string{"error-card_not_found.response.json", "error-legacy-docs-example.response.json"} {
-		b, err := contracts.EmbeddedExample("uqpay", file)
-		require.NoError(t, err)
-		assert.NoError(t, contracts.CheckMode("uqpay/error.json", b, contracts.DocStrict), file)
-	}
-}
