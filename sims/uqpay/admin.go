@@ -430,6 +430,7 @@ type snapshot struct {
 	Funded    map[string]core.Decimal `json:"funded"`
 	Spent     map[string]core.Decimal `json:"spent"`
 	Refunded  map[string]core.Decimal `json:"refunded"`
+	Settings  TenantSettings          `json:"settings"`
 }
 
 type accountSnapshot struct {
@@ -464,7 +465,7 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 	fk, _ := w.faker.MarshalBinary()
 	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
 		Reports: w.reports.All(), PanTokens: w.panTokens, Tokens: tokens, Agenda: w.agenda.Tasks(),
-		Funded: w.funded, Spent: w.spent, Refunded: w.refunded}
+		Funded: w.funded, Spent: w.spent, Refunded: w.refunded, Settings: w.settings}
 	for _, a := range w.allAccounts() {
 		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
 			CreatedAt: a.CreatedAt, Cardholders: a.cardholders.All(), Cards: a.cards.All(), Orders: a.orders.All(),
@@ -480,7 +481,12 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	if err := json.Unmarshal(state, &snap); err != nil {
 		return fmt.Errorf("uqpay: restore %s: %w", t.ID, err)
 	}
-	w := newWorld(t, s.Webhooks, &s.opts, snap.Creds)
+	wopts, err := snap.Settings.apply(s.opts)
+	if err != nil {
+		return fmt.Errorf("uqpay: restore %s: %w", t.ID, err)
+	}
+	w := newWorld(t, s.Webhooks, &wopts, snap.Creds)
+	w.settings = snap.Settings
 	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
 		return fmt.Errorf("uqpay: restore %s: faker: %w", t.ID, err)
 	}

@@ -229,3 +229,123 @@ func TestInTheFleet(t *testing.T) {
 	contracts.Validate(t, "uqpay/error.json", b)
 	assert.Contains(t, string(b), `"code":"not_found"`)
 }
+
+// TestTenantSettings sets the Deviations' switches for one tenant through
+// the admin API, as a QA run against the binary does: token revocation,
+// the BIN pool, the opening balance, strict paging; a misspelt or
+// out-of-range switch is refused.
+func TestTenantSettings(t *testing.T) {
+	t.Parallel()
+	fl := sims.RunT(t)
+	admin := func(method, path, body string) (int, []byte) {
+		req, err := http.NewRequest(method, fl.URL()+path, bytes.NewReader([]byte(body)))
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, b
+	}
+	status, b := admin(http.MethodPost, "/_mocksrv/tenants", `{"id":"uq-settings","uqpay":{"revoke_tokens":true,"card_quota":1,
+		"issue_delay":"0s","initial_balances":{"USD":"50"},"strict_paging":true,"token_rate_limit":3}}`)
+	require.Equal(t, http.StatusCreated, status, "%s", b)
+	var info map[string]json.RawMessage
+	require.NoError(t, json.Unmarshal(b, &info))
+	var creds uqpay.Credentials
+	require.NoError(t, json.Unmarshal(info["uqpay"], &creds))
+	c := uqpay.NewClient(fl.URL(), creds.ClientID, creds.APIKey)
+	ctx := context.Background()
+	get := func(tok, path string) *uqpay.Response {
+		t.Helper()
+		resp, err := c.DoRaw(ctx, http.MethodGet, path, nil, http.Header{"X-Auth-Token": {"Bearer " + tok}})
+		require.NoError(t, err)
+		return resp
+	}
+
+	t.Run("a new token revokes the older ones", func(t *testing.T) {
+		first := mustToken(t, c)
+		second, err := c.Token(ctx) // the client keeps this one for the next subtest
+		require.NoError(t, err)
+		resp := get(first, "/v1/issuing/balances")
+		require.Equal(t, http.StatusUnauthorized, resp.Status)
+		assert.Contains(t, resp.Err.Message, "revoked")
+		assert.True(t, get(second, "/v1/issuing/balances").OK())
+	})
+	t.Run("opening balance, strict paging and the bin pool", func(t *testing.T) {
+		tok, err := c.Token(ctx)
+		require.NoError(t, err)
+		resp := get(tok, "/v1/issuing/balances")
+		require.True(t, resp.OK(), "%s", resp.Body)
+		assert.Contains(t, string(resp.Body), `"currency":"USD","available_balance":"50.00"`)
+		resp = get(tok, "/v1/issuing/cards?page_size=0&page_number=1")
+		require.Equal(t, http.StatusBadRequest, resp.Status)
+		assert.Contains(t, resp.Err.Message, "page_size")
+
+		resp, err = c.Do(ctx, http.MethodPost, "/v1/issuing/cardholders", map[string]any{"email": "quota@example.com",
+			"phone_number": "81234567", "first_name": "Quota", "last_name": "Test", "country_code": "SG"})
+		require.NoError(t, err)
+		require.True(t, resp.OK(), "%s", resp.Body)
+		var h struct {
+			ID string `json:"cardholder_id"`
+		}
+		require.NoError(t, resp.Decode(&h))
+		var cards []string
+		for range 2 {
+			resp, err = c.Do(ctx, http.MethodPost, "/v1/issuing/cards", map[string]any{"cardholder_id": h.ID,
+				"card_product_id": uqpay.ProductShare, "card_currency": "USD"})
+			require.NoError(t, err)
+			require.True(t, resp.OK(), "%s", resp.Body)
+			var cr struct {
+				ID string `json:"card_id"`
+			}
+			require.NoError(t, resp.Decode(&cr))
+			cards = append(cards, cr.ID)
+		}
+		resp = get(tok, "/v1/issuing/cards/"+cards[0])
+		assert.Contains(t, string(resp.Body), `"card_status":"ACTIVE"`)
+		resp = get(tok, "/v1/issuing/cards/"+cards[1])
+		assert.Contains(t, string(resp.Body), `"card_status":"FAILED"`)
+		assert.Contains(t, string(resp.Body), "card pool of BIN 40963608 is exhausted")
+	})
+	t.Run("the token rate limit is the tenant's", func(t *testing.T) {
+		mustToken(t, c) // the third of the minute
+		resp, err := c.DoRaw(ctx, http.MethodPost, "/v1/connect/token", nil,
+			http.Header{"X-Client-Id": {c.ClientID}, "X-Api-Key": {c.APIKey}})
+		require.NoError(t, err)
+		require.Equal(t, http.StatusTooManyRequests, resp.Status, "token_rate_limit 3: the fourth token of the minute")
+		assert.Contains(t, resp.Err.Message, "at most 3 token requests per minute")
+		resp, err = uqpay.NewClient(fl.URL(), uqpay.DefaultClientID, uqpay.DefaultAPIKey).DoRaw(ctx, http.MethodPost,
+			"/v1/connect/token", nil, http.Header{"X-Client-Id": {uqpay.DefaultClientID}, "X-Api-Key": {uqpay.DefaultAPIKey}})
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, resp.Status, "other tenants keep the default limit")
+	})
+	t.Run("a snapshot keeps the settings", func(t *testing.T) {
+		snap, err := fl.UQPay.Snapshot("uq-settings")
+		require.NoError(t, err)
+		other := uqpay.RunT(t)
+		tn := &core.Tenant{ID: "uq-settings", Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+		require.NoError(t, other.Tenants.Add(tn))
+		require.NoError(t, other.Restore(tn, snap))
+		oc := uqpay.NewClient(other.URL(), creds.ClientID, creds.APIKey)
+		oc.HTTP = other.Client()
+		first, second := mustToken(t, oc), mustToken(t, oc)
+		resp, err := oc.DoRaw(ctx, http.MethodGet, "/v1/issuing/cards?page_size=0", nil, http.Header{"X-Auth-Token": {"Bearer " + second}})
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusBadRequest, resp.Status, "strict paging came along")
+		resp, err = oc.DoRaw(ctx, http.MethodGet, "/v1/issuing/balances", nil, http.Header{"X-Auth-Token": {"Bearer " + first}})
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusUnauthorized, resp.Status, "token revocation came along")
+	})
+	t.Run("bad switches are refused", func(t *testing.T) {
+		for body, want := range map[string]string{
+			`{"id":"uq-typo","uqpay":{"revoke_token":true}}`:           "revoke_token",
+			`{"id":"uq-neg","uqpay":{"card_quota":-1}}`:                "card_quota",
+			`{"id":"uq-ttl","uqpay":{"token_ttl":"0s"}}`:               "token_ttl",
+			`{"id":"uq-cur","uqpay":{"initial_balances":{"EUR":"1"}}}`: "EUR",
+		} {
+			status, b := admin(http.MethodPost, "/_mocksrv/tenants", body)
+			assert.GreaterOrEqual(t, status, 400, body)
+			assert.Contains(t, string(b), want, body)
+		}
+	})
+}

@@ -232,7 +232,7 @@ func (s *Server) checkToken(r *http.Request) (*world, error) {
 	case rec.Revoked:
 		return nil, fail("unauthorized_error", msgTokenRevoked)
 	case !now.Before(rec.Exp):
-		return nil, fail("unauthorized_error", msgTokenExpired, rec.Exp.In(s.opts.zone).Format(layoutTime), s.opts.tokenTTL)
+		return nil, fail("unauthorized_error", msgTokenExpired, rec.Exp.In(s.opts.zone).Format(layoutTime), rec.world.opts.tokenTTL)
 	}
 	return rec.world, nil
 }
@@ -251,7 +251,7 @@ func (s *Server) diagnoseToken(tok string) error {
 		return fail("unauthorized_error", msgTokenBadSignature)
 	}
 	if exp := time.Unix(c.Exp, 0); !w.tokenNow().Before(exp) {
-		return fail("unauthorized_error", msgTokenExpired, exp.In(s.opts.zone).Format(layoutTime), s.opts.tokenTTL)
+		return fail("unauthorized_error", msgTokenExpired, exp.In(s.opts.zone).Format(layoutTime), w.opts.tokenTTL)
 	}
 	return fail("unauthorized_error", msgTokenUnknown)
 }
@@ -301,8 +301,8 @@ func (s *Server) handleTokenCreate(r *http.Request) (any, error) {
 		return nil, err
 	}
 	core.CallOf(r).Tenant = w.tenant.ID
-	if ok, retry := s.tokenLimiter.Allow(w.creds.ClientID, w.wall()); !ok {
-		return nil, fail("velocity_limit_exceeded", msgTokenRateLimited, s.opts.tokenLimit, w.creds.ClientID, retry.Round(time.Second))
+	if ok, retry := w.tokenLimiter.Allow(w.creds.ClientID, w.wall()); !ok {
+		return nil, fail("velocity_limit_exceeded", msgTokenRateLimited, w.opts.tokenLimit, w.creds.ClientID, retry.Round(time.Second))
 	}
 	w.mu.Lock()
 	tok, exp, wallExp := w.mintTokenLocked(clientIP(r))
@@ -326,7 +326,7 @@ func (s *Server) addTokenLocked(w *world, tok string, exp time.Time) {
 		delete(s.tokenRecs, w.tokenOrder[0])
 		w.tokenOrder = w.tokenOrder[1:]
 	}
-	if s.opts.revokeTokens {
+	if w.opts.revokeTokens {
 		for _, t := range w.tokenOrder {
 			if rec, ok := s.tokenRecs[t]; ok {
 				rec.Revoked = true

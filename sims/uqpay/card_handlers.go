@@ -201,7 +201,7 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 		a.orders.Put(o.ID, o)
 	}
 	a.cards.Put(c.ID, c)
-	w.agenda.Schedule(w.now().Add(s.opts.issueDelay), taskCardIssue, a.ID+"/"+c.ID)
+	w.agenda.Schedule(w.now().Add(w.opts.issueDelay), taskCardIssue, a.ID+"/"+c.ID)
 
 	out := cardCreateResponse{CardID: c.ID, CardOrderID: o.ID, CardStatus: c.Status, OrderStatus: o.Status,
 		CreateTime: w.fmtTime(c.CreatedAt)}

@@ -39,7 +39,7 @@ func (s *Server) handleProductList(r *http.Request) (any, error) {
 	out := make([]productJSON, 0, len(products))
 	for _, pr := range core.Paginate(products, p.window()) {
 		j := productJSON{
-			ProductID: pr.ID, ModeType: pr.Mode, CardBin: pr.BIN, CardForm: pr.Forms, MaxCardQuota: s.opts.cardQuota,
+			ProductID: pr.ID, ModeType: pr.Mode, CardBin: pr.BIN, CardForm: pr.Forms, MaxCardQuota: w.opts.cardQuota,
 			CardScheme: pr.Scheme, CardCurrency: pr.Currencies, ProductStatus: pr.Status,
 			CreateTime: w.fmtTime(productsCreated), UpdateTime: w.fmtTime(productsCreated),
 		}

@@ -30,10 +30,10 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, h apiFunc) 
 	case key == "":
 		s.writeError(rw, r, fail("idempotency_key_missing", msgIdemMissing))
 		return
-	case s.opts.lenientIdemKeys && len(key) > 64:
+	case w.opts.lenientIdemKeys && len(key) > 64:
 		s.writeError(rw, r, fail("idempotency_key_invalid", msgIdemTooLong))
 		return
-	case !s.opts.lenientIdemKeys && !uuidPattern.MatchString(key):
+	case !w.opts.lenientIdemKeys && !uuidPattern.MatchString(key):
 		s.writeError(rw, r, fail("idempotency_key_invalid", msgIdemNotUUID, key))
 		return
 	}
@@ -41,7 +41,7 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, h apiFunc) 
 	prev, err := w.idem.Begin(store, core.Fingerprint(r.Method, r.URL.Path, core.Body(r)), w.now())
 	switch {
 	case errors.Is(err, core.ErrIdemMismatch):
-		s.writeError(rw, r, fail("idempotency_key_reused", msgIdemMismatch, key, s.opts.idemTTL))
+		s.writeError(rw, r, fail("idempotency_key_reused", msgIdemMismatch, key, w.opts.idemTTL))
 		return
 	case errors.Is(err, core.ErrIdemInFlight):
 		s.writeError(rw, r, fail("idempotency_key_in_use", msgIdemInFlight, key))
@@ -58,7 +58,7 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, h apiFunc) 
 	}()
 	resp := s.render(r, h)
 	finished = true
-	if resp.Status >= 500 || (resp.Status >= 400 && !s.opts.idemErrors) {
+	if resp.Status >= 500 || (resp.Status >= 400 && !w.opts.idemErrors) {
 		w.idem.Abort(store)
 	} else {
 		w.idem.Finish(store, resp)

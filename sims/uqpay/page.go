@@ -32,12 +32,16 @@ const (
 func (s *Server) pageOf(r *http.Request) (page, error) {
 	q := r.URL.Query()
 	p := page{Number: 1, Size: defaultPageSize}
+	strict := s.opts.strictPaging
+	if w := worldOf(r); w != nil {
+		strict = w.opts.strictPaging
+	}
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
 		case err != nil:
 			return p, invalid("page_size must be an integer between %d and %d, got %q", minPageSize, maxPageSize, v)
-		case n == 0 && !s.opts.strictPaging:
+		case n == 0 && !strict:
 		case n < minPageSize || n > maxPageSize:
 			return p, invalid("page_size must be between %d and %d, got %d", minPageSize, maxPageSize, n)
 		default:
@@ -49,7 +53,7 @@ func (s *Server) pageOf(r *http.Request) (page, error) {
 		switch {
 		case err != nil:
 			return p, invalid("page_number must be an integer of 1 or more, got %q", v)
-		case n == 0 && !s.opts.strictPaging:
+		case n == 0 && !strict:
 		case n < 1:
 			return p, invalid("page_number must be 1 or more (pages are 1-based), got %d", n)
 		default:

@@ -55,7 +55,7 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 	s.settleLocked(w)
 	now := w.now()
 	rep := Report{ID: w.faker.UUID(), AccountID: a.ID, Type: req.ReportType, From: from, To: to,
-		ReadyAt: now.Add(s.opts.reportDelay), CreatedAt: now}
+		ReadyAt: now.Add(w.opts.reportDelay), CreatedAt: now}
 	w.reports.Put(rep.ID, rep)
 	return reportCreateResponse{ReportID: rep.ID}, nil
 }

@@ -242,8 +242,6 @@ type Server struct {
 	worlds    map[string]*world
 	clients   map[string]*world   // by client id
 	tokenRecs map[string]tokenRec // minted auth_tokens, until they expire
-
-	tokenLimiter *core.RateLimiter
 }
 
 func defaultOptions() options {
@@ -278,7 +276,6 @@ func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		Env: o.env, opts: o,
 		worlds: map[string]*world{}, clients: map[string]*world{}, tokenRecs: map[string]tokenRec{},
-		tokenLimiter: core.NewRateLimiter(o.tokenLimit, time.Minute),
 	}
 	s.router = mux.NewRouter()
 	s.routes(s.router)
@@ -375,7 +372,6 @@ func (s *Server) Reset() {
 	s.Journal.ClearWhere(func(e core.Entry) bool { return e.Provider == Name })
 	s.Faults.ClearWhere(func(f core.Fault) bool { return f.Provider == Name })
 	s.Webhooks.DropWhere(func(d core.Delivery) bool { return d.Provider == Name })
-	s.tokenLimiter.Reset()
 }
 
 // FlushWebhooks settles every tenant and delivers the webhooks that are

@@ -172,7 +172,7 @@ type simResponse struct {
 func (s *Server) simJSON(w *world, a *account, t Transaction) simResponse {
 	c, _ := a.cards.Get(t.CardID)
 	amt := func(d core.Decimal) any {
-		if s.opts.stringSimAmounts {
+		if w.opts.stringSimAmounts {
 			return money(d)
 		}
 		return number(d)

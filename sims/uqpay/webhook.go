@@ -83,7 +83,7 @@ func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.H
 	secret := w.creds.WebhookSecret
 	w.mu.Unlock()
 	ts := strconv.FormatInt(wall.Unix(), 10)
-	if s.opts.webhookMillis {
+	if w.opts.webhookMillis {
 		ts = strconv.FormatInt(wall.UnixMilli(), 10)
 	}
 	h := http.Header{}

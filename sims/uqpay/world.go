@@ -19,14 +19,17 @@ import (
 type world struct {
 	mu sync.Mutex // guards every field below and every account's tables
 
-	tenant *core.Tenant
-	outbox *core.Outbox
-	opts   *options
-	creds  Credentials
-	faker  *core.Faker
-	agenda core.Agenda
-	idem   *core.IdemStore
-	tokSeq int
+	tenant   *core.Tenant
+	outbox   *core.Outbox
+	opts     *options       // the Server's options with this tenant's settings applied; read-only
+	settings TenantSettings // what the tenant asked for, kept for snapshots
+	creds    Credentials
+	faker    *core.Faker
+	agenda   core.Agenda
+	idem     *core.IdemStore
+	tokSeq   int
+
+	tokenLimiter *core.RateLimiter // token requests per client id per minute of wall time; safe for concurrent use
 
 	panTokens map[string]panToken // one-time PAN token → record
 	panOrder  []string            // PAN tokens in issue order, for pruning
@@ -97,15 +100,16 @@ func newAccount(id, name string, master bool, at time.Time) *account {
 func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credentials) *world {
 	w := &world{
 		tenant: t, outbox: outbox, opts: opts, creds: creds,
-		faker:     core.NewFaker(t.SubSeed(Name)),
-		idem:      core.NewIdemStore(opts.idemTTL),
-		panTokens: map[string]panToken{},
-		accounts:  map[string]*account{},
-		transfers: core.NewTable(func(t Transfer) time.Time { return t.CreatedAt }),
-		reports:   core.NewTable(func(r Report) time.Time { return r.CreatedAt }),
-		funded:    map[string]core.Decimal{},
-		spent:     map[string]core.Decimal{},
-		refunded:  map[string]core.Decimal{},
+		faker:        core.NewFaker(t.SubSeed(Name)),
+		idem:         core.NewIdemStore(opts.idemTTL),
+		tokenLimiter: core.NewRateLimiter(opts.tokenLimit, time.Minute),
+		panTokens:    map[string]panToken{},
+		accounts:     map[string]*account{},
+		transfers:    core.NewTable(func(t Transfer) time.Time { return t.CreatedAt }),
+		reports:      core.NewTable(func(r Report) time.Time { return r.CreatedAt }),
+		funded:       map[string]core.Decimal{},
+		spent:        map[string]core.Decimal{},
+		refunded:     map[string]core.Decimal{},
 	}
 	now := w.now()
 	w.master = newAccount(w.faker.UUID(), "Master account", true, now)
