@@ -48,8 +48,7 @@ func load(ctx context.Context, a *admin, sc *Scenario, tenant string) (*Loaded, 
 	var info map[string]json.RawMessage
 	err := a.do(ctx, http.MethodGet, a.tenantPath(tenant), nil, &info)
 	if err != nil {
-		req := map[string]any{"id": tenant, "seed": sc.Seed}
-		if err2 := a.do(ctx, http.MethodPost, "/_mocksrv/tenants", req, &info); err2 != nil {
+		if err2 := a.do(ctx, http.MethodPost, "/_mocksrv/tenants", tenantRequest(sc, tenant, nil), &info); err2 != nil {
 			return nil, errors.Join(err, err2)
 		}
 	}

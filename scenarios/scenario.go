@@ -31,6 +31,7 @@ type Scenario struct {
 	Seed        uint64                  `json:"seed"`
 	Tenant      string                  `json:"tenant"`
 	Clock       *Clock                  `json:"clock"`
+	Options     map[string]any          `json:"options"` // provider → tenant options, as POST /_mocksrv/tenants takes them
 	Webhooks    map[string]ReceiverSpec `json:"webhooks"`
 	Given       []GivenGroup            `json:"-"` // in file order
 	Steps       []Step                  `json:"steps"`
