@@ -37,11 +37,12 @@ func (s *Server) handleBalance(r *http.Request) (any, error) {
 var assetTypes = set("DEPOSIT WITHDRAW CARD_PRINTING_FEE CARD_POSTAL_FEE CARD_VIP_FROZEN_FEE CONVERSION REWARD_DISTRIBUTION REWARD_PAY REWARD_REFUND")
 
 type assetTxnRequest struct {
-	ExternalUserID string `json:"externalUserId"`
-	Type           string `json:"type"`
-	StartTime      string `json:"startTime"`
-	EndTime        string `json:"endTime"`
-	bodyPage
+	ExternalUserID string  `json:"externalUserId"`
+	Type           string  `json:"type"`
+	StartTime      string  `json:"startTime"`
+	EndTime        string  `json:"endTime"`
+	Page           flexInt `json:"page"`
+	Size           flexInt `json:"size"`
 }
 
 type assetTxnJSON struct {
@@ -61,7 +62,7 @@ func (s *Server) handleAssetTransactions(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	win, err := req.window(pageAssetTxns)
+	win, err := pageAssetTxns.bodyWindow(req.Page, req.Size)
 	if err != nil {
 		return nil, err
 	}

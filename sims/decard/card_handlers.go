@@ -170,12 +170,13 @@ func (s *Server) block(r *http.Request, v2 bool) (any, error) {
 }
 
 type cardTxnRequest struct {
-	ExternalUserID string `json:"externalUserId"`
-	CardMantissa   string `json:"cardMantissa"`
-	StartTime      string `json:"startTime"`
-	EndTime        string `json:"endTime"`
-	Type           string `json:"type"`
-	bodyPage
+	ExternalUserID string  `json:"externalUserId"`
+	CardMantissa   string  `json:"cardMantissa"`
+	StartTime      string  `json:"startTime"`
+	EndTime        string  `json:"endTime"`
+	Type           string  `json:"type"`
+	Page           flexInt `json:"page"`
+	Size           flexInt `json:"size"`
 }
 
 // cardTxnJSON is a row of the deprecated /card/v1/transactions.
@@ -205,7 +206,7 @@ func (s *Server) handleCardTransactions(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	win, err := req.window(pageCardTxns)
+	win, err := pageCardTxns.bodyWindow(req.Page, req.Size)
 	if err != nil {
 		return nil, err
 	}

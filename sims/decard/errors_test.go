@@ -417,12 +417,25 @@ func TestPagingErrors(t *testing.T) {
 	}
 	posts := []struct{ route, path string }{{"card.transactions", "/card/v1/transactions"}, {"asset.transactions", "/user-asset/v1/transactions"}}
 	for _, p := range posts {
-		for _, bad := range []map[string]any{{"page": 0}, {"size": 101}, {"size": "ten"}} {
-			bad["externalUserId"] = u.ID
-			mustCode(t, c, p.route, http.MethodPost, p.path, nil, bad, "ACCOUNT_INVALID_PARAMETER")
+		for _, bad := range []struct {
+			body      map[string]any
+			wantField string
+		}{
+			{map[string]any{"page": 0}, "page"},
+			{map[string]any{"size": 101}, "size"},
+			{map[string]any{"size": "ten"}, "field size: want a number"},
+			{map[string]any{"page": "one"}, "field page: want a number"},
+			{map[string]any{"page": []int{1}}, "field page: want a number"},
+		} {
+			bad.body["externalUserId"] = u.ID
+			resp := mustCode(t, c, p.route, http.MethodPost, p.path, nil, bad.body, "ACCOUNT_INVALID_PARAMETER")
+			assert.Contains(t, resp.Message, bad.wantField, "the message names the field")
 		}
 	}
-	_ = card
+	// A string field sent as an object is named too.
+	resp := mustCode(t, c, "card.block_v2", http.MethodPost, "/card/v2/block", nil,
+		map[string]any{"externalUserId": u.ID, "block": true, "cardId": map[string]any{"id": card.ID}}, "ACCOUNT_INVALID_PARAMETER")
+	assert.Contains(t, resp.Message, "field cardId: want a string")
 }
 
 // TestWalletErrors covers credit, debit and withdrawal failures.

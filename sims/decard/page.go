@@ -6,6 +6,7 @@ package decard
 import (
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -106,10 +107,17 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return &core.Error{Kind: core.KindInvalid, Message: "want an integer, got " + string(b)}
+		return typeError(b, reflect.TypeFor[int]())
 	}
 	f.v, f.set = n, true
 	return nil
+}
+
+// typeError reports a request field of the wrong type. encoding/json fills
+// in the field's path (it does so only for an *UnmarshalTypeError), so the
+// message names it: "field page: want a number, got \"x\"".
+func typeError(b []byte, want reflect.Type) error {
+	return &json.UnmarshalTypeError{Value: string(b), Type: want}
 }
 
 // MarshalJSON implements json.Marshaler.
@@ -146,20 +154,18 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 		if strings.TrimSpace(string(b)) == "null" {
 			return nil
 		}
-		return &core.Error{Kind: core.KindInvalid, Message: "want a string, got " + string(b)}
+		return typeError(b, reflect.TypeFor[string]())
 	}
 	*f = flexString(n.String())
 	return nil
 }
 
-// bodyPage is the paging part of a POST list body.
-type bodyPage struct {
-	Page flexInt `json:"page"`
-	Size flexInt `json:"size"`
-}
-
-func (b bodyPage) window(p pageRule) (core.Window, error) {
-	return p.window(b.Page.ptr(), b.Size.ptr())
+// bodyWindow reads the page and size of a POST list body. The request
+// structs declare both fields themselves rather than embedding a shared
+// struct: encoding/json would name an embedded struct in its error paths
+// ("bodyPage.size").
+func (p pageRule) bodyWindow(page, size flexInt) (core.Window, error) {
+	return p.window(page.ptr(), size.ptr())
 }
 
 // listOf returns items, never nil, so an empty page renders as [].
