@@ -29,6 +29,39 @@ func decodeNumbers(t *testing.T, b []byte) map[string]any {
 	return v
 }
 
+// keyOrder returns the keys of the object at path (object keys and array
+// indexes) in the order the JSON text has them.
+func keyOrder(t *testing.T, body []byte, path ...string) []string {
+	t.Helper()
+	var v json.RawMessage = body
+	for _, p := range path {
+		if i, err := strconv.Atoi(p); err == nil {
+			var arr []json.RawMessage
+			require.NoError(t, json.Unmarshal(v, &arr))
+			require.Greater(t, len(arr), i)
+			v = arr[i]
+			continue
+		}
+		var obj map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal(v, &obj))
+		require.Contains(t, obj, p)
+		v = obj[p]
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	tok, err := dec.Token()
+	require.NoError(t, err)
+	require.Equal(t, json.Delim('{'), tok)
+	var keys []string
+	for dec.More() {
+		k, err := dec.Token()
+		require.NoError(t, err)
+		keys = append(keys, k.(string))
+		var skip json.RawMessage
+		require.NoError(t, dec.Decode(&skip))
+	}
+	return keys
+}
+
 // The seed's card list example validates against our contract — strictly,
 // not only in doc-examples mode — and keeps its 19-digit id_no.
 func TestSeedCardListExample(t *testing.T) {
@@ -111,6 +144,15 @@ func TestQuirks(t *testing.T) {
 	})
 	t.Run("postCode is camelCase in card_address", func(t *testing.T) {
 		assert.Contains(t, v["card_address"], "postCode")
+	})
+	t.Run("the card object's keys come in the seed's order", func(t *testing.T) {
+		seed, err := os.ReadFile("../../contracts/bkj/examples/card-list.response.json")
+		require.NoError(t, err)
+		want := keyOrder(t, seed, "data", "list", "0")
+		assert.Equal(t, want, keyOrder(t, rawBody, "data"))
+		for _, nested := range []string{"raw", "card_address"} {
+			assert.Equal(t, keyOrder(t, seed, "data", "list", "0", nested), keyOrder(t, rawBody, "data", nested), nested)
+		}
 	})
 	t.Run("envelope timestamp is ms while X-Timestamp is seconds", func(t *testing.T) {
 		resp := ok(t, c, "card.list", get("/openapi/v1/card/list", nil), nil)

@@ -31,14 +31,14 @@ const (
 )
 
 // Address is a postal address, as the card object's card_address renders
-// it.
+// it: fields in the seed's order (alphabetical, like raw's).
 type Address struct {
+	City     string `json:"city"`
+	Country  string `json:"country"`
 	Line1    string `json:"line1"`
 	Line2    string `json:"line2"`
-	City     string `json:"city"`
-	State    string `json:"state"`
 	PostCode string `json:"postCode"` // Quirk: camelCase inside snake_case objects (seed card_address.postCode).
-	Country  string `json:"country"`
+	State    string `json:"state"`
 }
 
 // User is a registered end user (an account).
