@@ -86,7 +86,8 @@
 // POST /card/no-pin-amount, POST /card/pin, POST /card/freeze,
 // POST /card/unfreeze; wallets: GET /wallet/list, GET /wallet/chains,
 // POST /wallet/address, GET /wallet/detail?id=, GET|POST /wallet/payees,
-// GET|PUT|DELETE /wallet/payees/{id}, POST /wallet/withdraw,
+// GET|PUT|DELETE /wallet/payees/{id}, POST /wallet/withdraw (also at
+// bkj's published POST /wallet/create-withdrawal),
 // POST /wallet/withdraw/cancel, POST /wallet/transfer,
 // POST /wallet/transfer-to-card, GET /wallet/transactions,
 // GET /wallet/transactions/{id}; debug: GET /debug/get, POST /debug/post.
@@ -166,8 +167,10 @@
 //     A filter value that names nothing (the seed curl's status=actice) is
 //     40000 listing the allowed values, not an empty page.
 //   - bkj publishes the withdrawal at POST /wallet/create-withdrawal;
-//     issue 5's table says POST /wallet/withdraw, which wins (same request
-//     fields). The other paths are issue 5's, not bkj's (unpublished).
+//     issue 5's table says POST /wallet/withdraw. Both are served, the same
+//     operation under two route names (withdrawal.create and
+//     wallet.create_withdrawal: a fault rule names the one it means). The
+//     other paths are issue 5's, not bkj's (unpublished).
 //   - The card channels (visa-virtual-usd, visa-physical-usd,
 //     mastercard-virtual-usd; BINs 438214 and 531993) and chains (TRON,
 //     ETH, BSC, SOLANA with fixed fees and minimums) are a fixed sandbox

@@ -64,6 +64,8 @@ func (s *Server) routes(r *mux.Router) {
 	private(put, "/wallet/payees/{id}", "payee.update", s.handlePayeeUpdate)
 	private(del, "/wallet/payees/{id}", "payee.delete", s.handlePayeeDelete)
 	private(post, "/wallet/withdraw", "withdrawal.create", s.handleWithdrawalCreate)
+	// The same operation at the path bkj publishes (docs.bkj.com/434553996e0).
+	private(post, "/wallet/create-withdrawal", "wallet.create_withdrawal", s.handleWithdrawalCreate)
 	private(post, "/wallet/withdraw/cancel", "withdrawal.cancel", s.handleWithdrawalCancel)
 	private(post, "/wallet/transfer", "wallet.transfer", s.handleWalletTransfer)
 	private(post, "/wallet/transfer-to-card", "wallet.transfer_to_card", s.handleWalletTransferToCard)

@@ -1,8 +1,8 @@
 package bkj
 
 // Wallet model — bkj "钱包" section: wallets per currency with deposit
-// addresses per chain, withdrawals (POST /wallet/withdraw; bkj's published
-// path is /wallet/create-withdrawal, see doc.go), internal transfers and
+// addresses per chain, withdrawals (POST /wallet/withdraw, and bkj's
+// published POST /wallet/create-withdrawal), internal transfers and
 // transfers to cards, and the wallet transactions that record them
 // ("钱包交易列表/详情", /wallet/transactions).
 

@@ -197,7 +197,8 @@ type withdrawRequest struct {
 	Memo      string      `json:"memo"`
 }
 
-// handleWithdrawalCreate handles "POST /openapi/v1/wallet/withdraw": send
+// handleWithdrawalCreate handles "POST /openapi/v1/wallet/withdraw" and
+// "POST /openapi/v1/wallet/create-withdrawal" (bkj's published path): send
 // to an address (or a saved payee) on a chain. amount plus the chain's fee
 // is held until the withdrawal settles (Delays.Withdrawal).
 func (s *Server) handleWithdrawalCreate(r *http.Request) (any, error) {

@@ -1,6 +1,7 @@
 package bkj_test
 
 import (
+	"net/http"
 	"net/url"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/sims/bkj"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type walletTxOut struct {
@@ -125,6 +127,34 @@ func TestWithdrawalLifecycle(t *testing.T) {
 	require.NoError(t, err)
 	s.CheckWalletBalance(t, acct, "USDT", "388")
 	s.CheckMoney(t)
+}
+
+// bkj publishes the withdrawal at POST /wallet/create-withdrawal, with its
+// Idempotency-Key header; that path is the same operation as
+// /wallet/withdraw, under its own route name.
+func TestPublishedWithdrawalPath(t *testing.T) {
+	t.Parallel()
+	s := bkj.RunT(t)
+	c := s.NewClient()
+	acct := approved(t, c, "published@example.com")
+	_, err := s.Deposit(acct, "USDT", "200")
+	require.NoError(t, err)
+	w := walletOf(t, c, acct, "USDT")
+	body := map[string]any{"account_id": acct, "wallet_id": w.ID, "chain": "TRON", "amount": "100.00", "address": tronAddr, "memo": "rent"}
+	req := post("/openapi/v1/wallet/create-withdrawal", body)
+	req.Header = http.Header{"Idempotency-Key": {"published-1"}}
+
+	var wd walletTxOut
+	first := ok(t, c, "wallet.create_withdrawal", req, &wd)
+	assert.Equal(t, "pending", wd.Status)
+	assert.Equal(t, "100.00", wd.Amount)
+	again := ok(t, c, "wallet.create_withdrawal", req, nil)
+	assert.Equal(t, string(first.Body), string(again.Body), "the published Idempotency-Key replays the first answer")
+	s.CheckWalletBalance(t, acct, "USDT", "99")
+	assert.Len(t, s.Journal.Entries(core.ByRoute("wallet.create_withdrawal")), 2)
+
+	body["amount"] = "1000"
+	code(t, c, "wallet.create_withdrawal", post("/openapi/v1/wallet/create-withdrawal", body), 40901, "")
 }
 
 func TestWithdrawalErrors(t *testing.T) {
