@@ -15,6 +15,7 @@ type Call struct {
 	Route      string // mux route name, "" for an unmatched path
 	Tenant     string // set by identify, confirmed by auth; "" when unknown
 	Fault      string // the fault rule that fired, if any
+	Bypass     bool   // a fault answered a raw status: no contract applies
 	Defect     bool   // a panic was recovered: a bug in mocksrv
 	Err        string // what went wrong, for the journal
 	Violations []string

@@ -45,7 +45,12 @@ func (c *Clock) nowLocked() time.Time {
 
 // Wall returns the real time. Use it only for transport freshness
 // (timestamps, signatures, nonces, token rate limits).
-func (c *Clock) Wall() time.Time { return c.wall() }
+func (c *Clock) Wall() time.Time {
+	c.mu.Lock()
+	wall := c.wall
+	c.mu.Unlock()
+	return wall()
+}
 
 // Advance moves business time forward by d and returns the new time.
 // Business time never runs backwards through Advance; use Set for that.

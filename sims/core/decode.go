@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -22,7 +23,7 @@ func DecodeJSON(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err)
+		return jsonError(err, reflect.TypeOf(v))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return &Error{Kind: KindInvalid, Message: "request body has data after the JSON value"}
@@ -30,7 +31,7 @@ func DecodeJSON(body []byte, v any) error {
 	return nil
 }
 
-func jsonError(err error) *Error {
+func jsonError(err error, into reflect.Type) *Error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
@@ -40,7 +41,7 @@ func jsonError(err error) *Error {
 		if te.Field == "" {
 			return Errorf(KindInvalid, "request body must be %s, not %s", goTypeName(te.Type.Kind().String()), te.Value)
 		}
-		return Errorf(KindInvalid, "field %s: want %s, got %s", te.Field, goTypeName(te.Type.Kind().String()), te.Value)
+		return Errorf(KindInvalid, "field %s: want %s, got %s", wireField(into, te.Field), goTypeName(te.Type.Kind().String()), te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return Errorf(KindInvalid, "request body is not valid JSON: unexpected end of input")
 	}
@@ -49,6 +50,62 @@ func jsonError(err error) *Error {
 		return de
 	}
 	return Errorf(KindInvalid, "request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+}
+
+// wireField turns encoding/json's path of a field ("pageParams.size" when
+// the field sits in an embedded struct) into the path the client wrote
+// ("size"): embedded structs' Go names are dropped, JSON names kept.
+func wireField(t reflect.Type, path string) string {
+	var out []string
+	for _, part := range strings.Split(path, ".") {
+		t = deref(t)
+		if t == nil || t.Kind() != reflect.Struct {
+			out = append(out, part)
+			t = nil
+			continue
+		}
+		if f, ok := t.FieldByName(part); ok && f.Anonymous && f.Tag.Get("json") == "" {
+			t = f.Type // an embedded struct: its fields are promoted on the wire
+			continue
+		}
+		out = append(out, part)
+		t = fieldType(t, part)
+	}
+	return strings.Join(out, ".")
+}
+
+// deref follows pointers, slices, arrays and maps to the element type.
+func deref(t reflect.Type) reflect.Type {
+	for t != nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+		default:
+			return t
+		}
+	}
+	return nil
+}
+
+// fieldType returns the type of the field a JSON key names in struct t,
+// looking through embedded structs, or nil.
+func fieldType(t reflect.Type, key string) reflect.Type {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch {
+		case name == "-":
+		case f.Anonymous && name == "":
+			if ft := deref(f.Type); ft != nil && ft.Kind() == reflect.Struct {
+				if got := fieldType(ft, key); got != nil {
+					return got
+				}
+			}
+		case name == key || (name == "" && strings.EqualFold(f.Name, key)):
+			return f.Type
+		}
+	}
+	return nil
 }
 
 func goTypeName(kind string) string {

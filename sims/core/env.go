@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 )
 
 // AuthMode says how strictly simulators check credentials.
@@ -55,6 +56,24 @@ type Env struct {
 	// against its contract and returns the violations. serve --validate
 	// sets it; core never imports the contracts package itself.
 	CheckResponse func(provider, route string, status int, body []byte) []string
+
+	disabled sync.Map // provider name → why it is not served
+}
+
+// Disable makes every request to a provider's routes (and unknown paths
+// under its prefix) answer a KindUnavailable error carrying reason, in the
+// provider's own envelope, journaled like any other request. The Fleet
+// disables the providers left out with --providers, so a client pointed at
+// the wrong mocksrv reads a clear error instead of a bare 404.
+func (e *Env) Disable(provider, reason string) { e.disabled.Store(provider, reason) }
+
+// disabledReason returns why a provider is disabled, if it is.
+func (e *Env) disabledReason(provider string) (string, bool) {
+	v, ok := e.disabled.Load(provider)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
 }
 
 // EnvConfig configures NewEnv. The zero value is usable: seed 1, a clock

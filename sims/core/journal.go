@@ -51,15 +51,22 @@ type Journal struct {
 	size  int
 }
 
+// ring keeps the newest size entries. Its buffer grows with use up to size,
+// so a tenant that sends ten requests costs ten entries, not size.
 type ring struct {
 	buf   []Entry
+	size  int
 	start int // index of the oldest entry
 	n     int
 }
 
 func (r *ring) push(e Entry) {
-	if r.n < len(r.buf) {
-		r.buf[(r.start+r.n)%len(r.buf)] = e
+	if r.n < r.size {
+		if r.n == len(r.buf) { // still growing: the entries are buf[0:n] in order
+			r.buf = append(r.buf, e)
+		} else {
+			r.buf[(r.start+r.n)%len(r.buf)] = e
+		}
 		r.n++
 		return
 	}
@@ -83,7 +90,7 @@ func (j *Journal) Add(e Entry) Entry {
 	defer j.mu.Unlock()
 	r, ok := j.rings[e.Tenant]
 	if !ok {
-		r = &ring{buf: make([]Entry, j.size)}
+		r = &ring{size: j.size}
 		j.rings[e.Tenant] = r
 	}
 	r.push(e)
@@ -141,7 +148,7 @@ func (j *Journal) ClearWhere(drop func(Entry) bool) {
 			}
 		}
 		clear(r.buf)
-		copy(r.buf, kept)
+		r.buf = append(r.buf[:0], kept...)
 		r.start, r.n = 0, len(kept)
 	}
 }

@@ -48,3 +48,31 @@ func TestJournalConcurrent(t *testing.T) {
 	assert.Len(t, j.Entries(), 200)
 	assert.EqualValues(t, 400, j.LastSeq())
 }
+
+// TestJournalGrowsWithUse pins that a tenant's ring costs what it holds,
+// not the configured bound, and stays ordered across wrap and clear.
+func TestJournalGrowsWithUse(t *testing.T) {
+	t.Parallel()
+	j := NewJournal(1000)
+	for i := 0; i < 10; i++ {
+		j.Add(Entry{Tenant: "small"})
+	}
+	j.mu.Lock()
+	capacity := cap(j.rings["small"].buf)
+	j.mu.Unlock()
+	assert.Less(t, capacity, 100, "ten entries do not allocate a thousand")
+
+	k := NewJournal(4)
+	for i := 0; i < 6; i++ { // wraps: keeps 2..5
+		k.Add(Entry{Tenant: "t", Route: fmt.Sprint(i)})
+	}
+	k.ClearWhere(func(e Entry) bool { return e.Route == "3" })
+	for i := 6; i < 9; i++ { // 2,4,5 then 6 fills, 7 and 8 evict 2 and 4
+		k.Add(Entry{Tenant: "t", Route: fmt.Sprint(i)})
+	}
+	var got []string
+	for _, e := range k.Entries() {
+		got = append(got, e.Route)
+	}
+	assert.Equal(t, []string{"5", "6", "7", "8"}, got)
+}

@@ -89,6 +89,12 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 		call.Tenant = wire.Identify(r)
 	}
 	body, err := readBody(r, e.MaxBody)
+	if reason, off := e.disabledReason(wire.Provider); off {
+		reqBody = body
+		call.Err = "provider not served"
+		wire.WriteError(rec, r, &Error{Kind: KindUnavailable, Message: reason})
+		return
+	}
 	reqBody = body
 	if err == nil && e.MaxJSONDepth > 0 && JSONDepth(body, e.MaxJSONDepth) > e.MaxJSONDepth {
 		err = Errorf(KindInvalid, "request body nests arrays and objects deeper than %d levels", e.MaxJSONDepth)
@@ -107,6 +113,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 		case f.Drop:
 			panic(http.ErrAbortHandler)
 		case f.Status != 0:
+			call.Bypass = true
 			f.writeRaw(rec)
 			return
 		case f.RateLimit:
@@ -150,7 +157,7 @@ func (e *Env) record(call *Call, r *http.Request, rec *recorder, reqBody []byte,
 	if status == 0 && rec.wrote {
 		status = http.StatusOK
 	}
-	if e.CheckResponse != nil && call.Route != "" && rec.wrote && !rec.hijacked {
+	if e.CheckResponse != nil && call.Route != "" && rec.wrote && !rec.hijacked && !call.Bypass {
 		call.Violations = append(call.Violations, e.CheckResponse(call.Provider, call.Route, status, rec.body.Bytes())...)
 		for _, v := range call.Violations {
 			e.Logger.Warn("contract violation", "provider", call.Provider, "route", call.Route, "violation", v)

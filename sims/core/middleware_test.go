@@ -138,6 +138,16 @@ func TestMiddlewareChecksResponses(t *testing.T) {
 	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("bad")) })
 	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
 	assert.Equal(t, []string{"/: bad body"}, env.Journal.Entries()[0].Violations)
+
+	// A raw-status fault is a gateway's answer, not the provider's: no
+	// contract applies, so it is not reported as a violation.
+	_, err := env.Faults.Add(Fault{Route: "x.do", Status: http.StatusBadGateway, Body: "bad gateway", Times: 1})
+	require.NoError(t, err)
+	env.Journal.Clear()
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/x", nil))
+	require.Len(t, env.Journal.Entries(), 1)
+	assert.Empty(t, env.Journal.Entries()[0].Violations)
+	assert.Equal(t, http.StatusBadGateway, env.Journal.Entries()[0].Status)
 }
 
 func TestDecodeJSONNamesTheProblem(t *testing.T) {
@@ -165,6 +175,38 @@ func TestDecodeJSONNamesTheProblem(t *testing.T) {
 	require.NoError(t, DecodeJSON([]byte(`{"page":2,"extra":true}`), &v), "unknown fields are ignored")
 }
 
+type paging struct {
+	Size *int `json:"size"`
+}
+
+type listReq struct {
+	Filter struct {
+		paging
+		Items []struct {
+			Amount int `json:"amount"`
+		} `json:"items"`
+	} `json:"filter"`
+	paging
+}
+
+// TestDecodeJSONNamesWireFields pins that a field promoted from an embedded
+// struct is named as the client wrote it, never by the Go struct's name.
+func TestDecodeJSONNamesWireFields(t *testing.T) {
+	t.Parallel()
+	for body, want := range map[string]string{
+		`{"size":"10"}`:                          "field size: want a number",
+		`{"filter":{"size":"10"}}`:               "field filter.size: want a number",
+		`{"filter":{"items":[{"amount":"1"}]}}`:  "field filter.items.amount: want a number",
+		`{"filter":{"items":[{"amount":true}]}}`: "field filter.items.amount",
+	} {
+		var v listReq
+		err := DecodeJSON([]byte(body), &v)
+		require.Error(t, err, body)
+		assert.Contains(t, err.Error(), want, body)
+		assert.NotContains(t, err.Error(), "paging", body)
+	}
+}
+
 func TestDeepBodiesAreRefusedBeforeDecoding(t *testing.T) {
 	t.Parallel()
 	env := NewEnv(EnvConfig{})
@@ -177,4 +219,26 @@ func TestDeepBodiesAreRefusedBeforeDecoding(t *testing.T) {
 	assert.Contains(t, rec.Body.String(), "deeper than 64 levels")
 	assert.Equal(t, 3, JSONDepth([]byte(`{"a":[{"b":"[[[[{{"}]}`), 64), "brackets inside strings do not count")
 	assert.Equal(t, 1, JSONDepth([]byte(`{"a":"\"[["}`), 64))
+}
+
+// TestDisabledProviderAnswersInItsEnvelope pins that a provider left out of
+// a Fleet answers every path, known or not, with its own error envelope and
+// a reason, and that the request is journaled.
+func TestDisabledProviderAnswersInItsEnvelope(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	called := false
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) { called = true })
+	env.Disable("p", "p is not served here")
+	for _, path := range []string{"/x", "/nowhere"} {
+		rec := httptest.NewRecorder()
+		r.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		assert.Equal(t, http.StatusTeapot, rec.Code, path)
+		assert.JSONEq(t, `{"err":"unavailable","msg":"p is not served here"}`, rec.Body.String(), path)
+	}
+	assert.False(t, called)
+	es := env.Journal.Entries(ByProvider("p"))
+	require.Len(t, es, 2)
+	assert.Equal(t, "x.do", es[0].Route)
+	assert.Equal(t, "provider not served", es[0].Error)
 }
