@@ -202,28 +202,20 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 	}
 	f := &Fleet{Env: env, cfg: cfg, byName: map[string]Provider{}, root: http.NewServeMux(), seeds: map[string]uint64{}}
 	f.seeds[core.DefaultTenant] = cfg.seed
+	var off []Provider
 	for _, name := range AllProviders {
-		if !contains(cfg.providers, name) {
-			continue
-		}
-		var p Provider
-		var err error
-		switch name {
-		case "bkj":
-			f.BKJ, err = bkj.New(append([]bkj.Option{bkj.WithEnv(env)}, cfg.bkj...)...)
-			p = f.BKJ
-		case "keysecure":
-			f.KeySecure, err = keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, cfg.ks...)...)
-			p = f.KeySecure
-		case "uqpay":
-			f.UQPay, err = uqpay.New(append([]uqpay.Option{uqpay.WithEnv(env)}, cfg.uqpay...)...)
-			p = f.UQPay
-		case "decard":
-			f.DeCard, err = decard.New(append([]decard.Option{decard.WithEnv(env)}, cfg.decard...)...)
-			p = f.DeCard
-		}
+		p, err := f.build(name, env)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if !contains(cfg.providers, name) {
+			// A provider left out still owns its paths, so a client pointed
+			// at this mocksrv by mistake reads a clear error in the envelope
+			// it expects, journaled, rather than a bare 404.
+			env.Disable(name, fmt.Sprintf("%s is not served by this mocksrv: it was started with --providers %s (add %s to serve it)",
+				name, strings.Join(cfg.providers, ","), name))
+			off = append(off, p)
+			continue
 		}
 		f.providers = append(f.providers, p)
 		f.byName[name] = p
@@ -234,12 +226,45 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 	f.admin = f.adminHandler()
 	f.root.Handle("/_mocksrv/", f.admin)
 	f.root.Handle("/", http.HandlerFunc(f.notServed))
-	for _, p := range f.providers {
+	for _, p := range append(f.Providers(), off...) {
 		for _, prefix := range p.Prefixes() {
 			f.root.Handle(prefix, p.Handler())
 		}
 	}
 	return f, nil
+}
+
+// build makes one provider on the Fleet's Env; an enabled one also fills
+// its field (f.KeySecure, …).
+func (f *Fleet) build(name string, env *core.Env) (Provider, error) {
+	on := contains(f.cfg.providers, name)
+	switch name {
+	case "bkj":
+		s, err := bkj.New(append([]bkj.Option{bkj.WithEnv(env)}, f.cfg.bkj...)...)
+		if on {
+			f.BKJ = s
+		}
+		return s, err
+	case "keysecure":
+		s, err := keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, f.cfg.ks...)...)
+		if on {
+			f.KeySecure = s
+		}
+		return s, err
+	case "uqpay":
+		s, err := uqpay.New(append([]uqpay.Option{uqpay.WithEnv(env)}, f.cfg.uqpay...)...)
+		if on {
+			f.UQPay = s
+		}
+		return s, err
+	case "decard":
+		s, err := decard.New(append([]decard.Option{decard.WithEnv(env)}, f.cfg.decard...)...)
+		if on {
+			f.DeCard = s
+		}
+		return s, err
+	}
+	return nil, fmt.Errorf("unknown provider %q", name)
 }
 
 func contains(list []string, s string) bool {
@@ -346,33 +371,12 @@ func (f *Fleet) Flush(ctx context.Context) int {
 	return f.Webhooks.Flush(ctx)
 }
 
-// notServed answers paths no enabled provider owns.
+// notServed answers paths no provider owns.
 func (f *Fleet) notServed(w http.ResponseWriter, r *http.Request) {
-	for _, name := range AllProviders {
-		if _, on := f.byName[name]; !on && ownsPath(name, r.URL.Path) {
-			writeAdminError(w, http.StatusNotFound, "not_enabled",
-				fmt.Sprintf("provider %s is not enabled on this mocksrv (enabled: %s)", name, strings.Join(f.cfg.providers, ", ")))
-			return
-		}
-	}
 	f.Journal.Add(core.Entry{Type: "request", Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Status: http.StatusNotFound, At: f.Clock.Now(), Wall: core.WallNow().UTC(), Remote: r.RemoteAddr})
 	writeAdminError(w, http.StatusNotFound, "not_found", fmt.Sprintf(
 		"no provider serves %s: bkj is under /openapi/v1, KeySecure /open-api/v1, UQPay /api/v1, DeCard /card/v1 and friends; the admin API is /_mocksrv/", r.URL.Path))
-}
-
-var providerPrefixes = map[string][]string{
-	"bkj": {"/openapi/"}, "keysecure": {"/open-api/"}, "uqpay": {"/api/"},
-	"decard": {"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/", "/ws/"},
-}
-
-func ownsPath(provider, path string) bool {
-	for _, p := range providerPrefixes[provider] {
-		if strings.HasPrefix(path, p) {
-			return true
-		}
-	}
-	return false
 }
 
 // TenantRequest is the body of POST /_mocksrv/tenants. Every field is
@@ -677,7 +681,11 @@ func (f *Fleet) UnmarshalState(b []byte) error {
 				return err
 			}
 		}
-		t.Allow = ts.Allow
+		if ts.ID != core.DefaultTenant {
+			// The default tenant's allow-list is configuration (--allow-ips),
+			// not state: the command line of this run wins over the file.
+			t.Allow = ts.Allow
+		}
 		if err := t.Clock.Restore(ts.Clock); err != nil {
 			return err
 		}

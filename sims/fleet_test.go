@@ -246,6 +246,17 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	admin(t, g, http.MethodPost, "/_mocksrv/tenants/kept/keysecure/cards", `{}`, http.StatusCreated, &next2)
 	assert.Equal(t, next1, next2)
 	assert.Error(t, g.UnmarshalState([]byte(`{"version":9}`)))
+
+	// The default tenant's allow-list comes from this run's --allow-ips,
+	// not from the file; other tenants keep theirs.
+	anyIP, err := core.ParseAllowList("any")
+	require.NoError(t, err)
+	h := sims.RunT(t, sims.WithAllowList(anyIP))
+	require.NoError(t, h.UnmarshalState(b))
+	assert.Equal(t, "any", h.Default().Allow.String())
+	kept, ok := h.Tenants.Get("kept")
+	require.True(t, ok)
+	assert.False(t, kept.Allow.AllowsAddr("192.0.2.7:1"), "a saved tenant keeps its loopback-only list")
 }
 
 func TestAdminErrorsAreJSON(t *testing.T) {
@@ -290,15 +301,45 @@ func TestValidateJournalsViolations(t *testing.T) {
 	}
 }
 
+// TestProvidersFlag pins that a provider left out with --providers still
+// answers at its paths, in its own envelope, with a message saying why,
+// and that those requests are journaled.
 func TestProvidersFlag(t *testing.T) {
 	t.Parallel()
-	f := sims.RunT(t, sims.WithProviders("keysecure"))
-	res, err := http.Get(f.URL() + "/api/v1/issuing/cards")
-	require.NoError(t, err)
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	assert.Equal(t, http.StatusNotFound, res.StatusCode)
-	assert.Contains(t, string(b), "provider uqpay is not enabled")
-	_, err = sims.NewFleet(sims.WithProviders("visa"))
+	get := func(f *sims.Fleet, path string) (int, string) {
+		res, err := http.Get(f.URL() + path)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		return res.StatusCode, string(b)
+	}
+	only := sims.RunT(t, sims.WithProviders("keysecure"))
+	for path, shape := range map[string]string{
+		"/api/v1/issuing/cards":       `"type"`,          // UQPay: {type, code, message}
+		"/openapi/v1/card/list":       `"timestamp"`,     // bkj: {code, data, message, timestamp}
+		"/card/v1/list":               `"success":false`, // DeCard: {code, message, success}
+		"/api/v1/no/such/uqpay/route": `"type"`,          // unknown paths under the prefix too
+		"/user-asset/v1/balance":      `"success":false`, // every DeCard prefix
+		"/openapi/v9/whatever":        `"message"`,       // and bkj's
+	} {
+		_, body := get(only, path)
+		assert.Contains(t, body, "is not served by this mocksrv: it was started with --providers keysecure", path)
+		assert.Contains(t, body, shape, "%s answers in its provider's envelope: %s", path, body)
+	}
+	assert.Len(t, only.Journal.Entries(core.ByProvider("uqpay")), 2, "refused requests are journaled under their provider")
+
+	noKS := sims.RunT(t, sims.WithProviders("bkj", "uqpay", "decard"))
+	status, body := get(noKS, "/open-api/v1/card/C1/detail")
+	assert.Equal(t, http.StatusOK, status, "Quirk: KeySecure errors are HTTP 200")
+	var env struct {
+		Code int    `json:"code"`
+		Msg  string `json:"msg"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &env), body)
+	assert.Equal(t, 1001, env.Code)
+	assert.Contains(t, env.Msg, "keysecure is not served by this mocksrv")
+	assert.Nil(t, noKS.KeySecure, "a left-out provider has no Go handle")
+
+	_, err := sims.NewFleet(sims.WithProviders("visa"))
 	assert.ErrorContains(t, err, "unknown provider")
 }

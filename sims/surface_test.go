@@ -22,6 +22,11 @@ func TestSurfaceParity(t *testing.T) {
 	t.Parallel()
 	f, err := sims.NewFleet()
 	require.NoError(t, err)
+	var names []string
+	for _, p := range f.Providers() {
+		names = append(names, p.Name())
+	}
+	require.Equal(t, sims.AllProviders, names, "every provider is checked, uqpay included")
 	for _, p := range f.Providers() {
 		t.Run(p.Name(), func(t *testing.T) {
 			t.Parallel()
@@ -48,6 +53,7 @@ func TestSurfaceParity(t *testing.T) {
 				return nil
 			})
 			require.NoError(t, err)
+			require.NotEmpty(t, want, "%s: the OpenAPI document has operations", p.Name())
 			assert.Equal(t, keys(want), keys(got), "operationIds vs route names")
 			for name, w := range want {
 				if g, ok := got[name]; ok {
