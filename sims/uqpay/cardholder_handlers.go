@@ -120,7 +120,7 @@ func (w *world) holderWriteJSON(h Cardholder) cardholderWriteResponse {
 var (
 	emailPattern   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	phonePattern   = regexp.MustCompile(`^\+?[0-9]{4,20}$`)
-	namePattern    = regexp.MustCompile(`^[A-Za-z][A-Za-z \-]{0,39}$`)
+	namePattern    = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z \-]{0,38}[A-Za-z])?$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
@@ -144,12 +144,15 @@ func validPhone(v string) error {
 	return nil
 }
 
+// validName checks a cardholder's first or last name. The API reference
+// allows 1–40 letters and spaces, not at either end; the cardholders guide
+// also allows hyphens, so mocksrv does (Deviations).
 func validName(field, v string) error {
 	switch {
 	case v == "":
 		return invalid("%s is required", field)
 	case !namePattern.MatchString(v):
-		return invalid("%s %q must be 1 to 40 letters, spaces or hyphens", field, v)
+		return invalid("%s %q must be 1 to 40 letters, spaces or hyphens, starting and ending with a letter", field, v)
 	}
 	return nil
 }

@@ -29,6 +29,8 @@ func TestCardholderCreateValidation(t *testing.T) {
 		{name: "bad phone", change: map[string]any{"phone_number": "86-683"}, wantMsg: "phone_number"},
 		{name: "digits in a name", change: map[string]any{"first_name": "Em1ly"}, wantMsg: "first_name"},
 		{name: "name over 40", change: map[string]any{"last_name": strings.Repeat("a", 41)}, wantMsg: "last_name"},
+		{name: "name ends in a space", change: map[string]any{"first_name": "Emily "}, wantMsg: "first_name"},
+		{name: "name starts with a space", change: map[string]any{"last_name": " Toy"}, wantMsg: "last_name"},
 		{name: "missing country", change: map[string]any{"country_code": ""}, wantMsg: "country_code is required"},
 		{name: "lower-case country", change: map[string]any{"country_code": "sg"}, wantMsg: "ISO 3166-1"},
 		{name: "bad birth date", change: map[string]any{"date_of_birth": "01/01/1990"}, wantMsg: "date_of_birth"},

@@ -10,63 +10,81 @@
 //
 // /api/v1 on the host (api-sandbox.uqpaytech.com in real life). The SDK's
 // Environment.BaseURL ends in /api and its paths start with /v1, so point it
-// at http://127.0.0.1:8080/api.
+// at http://127.0.0.1:8080/api (Server.BaseURL for a RunT server).
 //
 // # Auth
 //
 // POST /api/v1/connect/token with x-client-id and x-api-key (no body)
-// answers {auth_token, expired_at}: an HS256 JWT in UQPay's claim shape,
-// valid 30 minutes, expired_at in Unix seconds. Every other call sends
+// answers {auth_token, expired_at}: an HS256 JWT, keyed with the api key, in
+// UQPay's claim shape (master_id, customer_id, account_id, api_version,
+// client_id, user_id, email, scope, user_name, direct_id, on_behalf_id,
+// on_behalf_name, bus_type, ip, exp, iss "uqpay"), valid 30 minutes;
+// expired_at is Unix seconds. Every other call sends
 // "x-auth-token: Bearer <auth_token>". A missing header, a token in
-// Authorization, a bare token, "Bearer<token>", a token that is not one of
-// ours, an altered, revoked or expired one each get 401 unauthorized_error
-// with a message naming the mistake. An unknown x-client-id is 400
-// ("Invalid client id"), a wrong x-api-key 401, a source address off the
-// tenant's allow-list (loopback by default) 401. At most 50 token requests
-// per client per minute (429 api_error velocity_limit_exceeded). Tokens
-// coexist unless WithTokenRevocation. The default tenant's credentials are
+// Authorization, a bare token, "Bearer<token>", "bearer " in lower case, a
+// token that is not a JWT, one we did not issue, an altered, revoked or
+// expired one each get 401 unauthorized_error with a message naming the
+// mistake. An unknown x-client-id is 400 invalid_request_error ("Invalid
+// client id"), a missing or wrong x-api-key 401, a source address off the
+// tenant's allow-list (loopback by default) 401 ("IP not allowed"). At
+// most 50 token requests per client id per minute of wall time (429
+// api_error velocity_limit_exceeded). The default tenant's credentials are
 // DefaultClientID, DefaultAPIKey and DefaultWebhookSecret.
 //
 // x-on-behalf-of selects a connected sub-account (created through the
 // admin API, POST /_mocksrv/tenants/{id}/uqpay/sub_accounts, or
-// AddSubAccount); each has its own cardholders, cards, orders, transactions
-// and balances. Empty means the master account; a malformed or unknown id is
-// 400 account_error sub_account_not_found.
+// AddSubAccount); each has its own cardholders, cards, orders,
+// transactions, balances and idempotency keys. Empty means the master
+// account; a malformed or unknown id is 400 account_error
+// sub_account_not_found.
 //
 // x-idempotency-key, a UUID, is required on every POST but the token's
-// (400 idempotency_error otherwise). The first answer for a key (per
-// account) is kept 24 hours of business time and replayed byte for byte
-// for the same method, path and body, creating nothing; the same key with a
-// different request is 400 idempotency_error idempotency_key_reused.
+// (400 idempotency_error idempotency_key_missing or idempotency_key_invalid
+// otherwise). The first answer for a key is kept 24 hours of business time
+// and replayed byte for byte for the same method, path and body, creating
+// nothing; the same key with a different request is 400 idempotency_error
+// idempotency_key_reused, and while the first request is still running
+// idempotency_key_in_use. GETs may send a key (the SDK always does); it is
+// ignored.
 //
 // # Envelope
 //
 // Success is the bare resource with HTTP 200. Errors are a non-2xx status
-// and {type, code, message}; message is never empty (the SDK needs it).
+// and {type, code, message}; message is never empty (the SDK needs it) and
+// names the field, the allowed range or the state in the way.
 // invalid_request_error, card_error, cardholder_error, account_error and
-// idempotency_error answer 400, unauthorized_error 401 (code forbidden:
-// 403), api_error 500; unknown paths 404 and wrong methods 405.
+// idempotency_error answer 400 (unknown resources too: card_not_found is a
+// 400 card_error), unauthorized_error 401 (code forbidden: 403), api_error
+// 500 (velocity_limit_exceeded 429, service_unavailable 503); unknown paths
+// answer 404 not_found and wrong methods 405 method_not_allowed, both as
+// invalid_request_error. envelope.go lists every code and its type.
 //
 // # Paging
 //
 // Lists take page_number (1-based, default 1) and page_size (10–100,
 // default 10) in the query and answer {total_pages, total_items, data},
-// newest first. 0 means the default, because the SDK sends 0 for unset
-// parameters (WithStrictPaging refuses it). Balance transactions take a
-// start_time/end_time window of at most 90 days.
+// newest first; out of range is 400 naming the parameter and the range.
+// Filters: cards by card_number (the full PAN), card_status and
+// cardholder_id; cardholders by cardholder_status; transactions by card_id
+// and start_time/end_time; balance transactions by start_time/end_time (at
+// most 90 days apart, as documented); merchant brands by display_name and
+// merchant_code. Times are RFC 3339 ("2024-03-21T17:17:32+08:00"),
+// "yyyy-MM-dd HH:mm:ss" or a date, read in UTC+8.
 //
 // # Endpoints
 //
-// Every endpoint of the SDK's issuing surface (providers.md §3.5): token;
-// cardholders create, list, retrieve, update; products; cards create, list,
-// retrieve, update, secure, status, recharge, withdraw, order, activate,
-// PIN reset and management, assign, PAN token, elevate limit, network
-// protection enrol and remove, card arts and the default art; transactions
-// list, retrieve and unsolicited-refund claim; balances retrieve and list;
-// balance transactions; transfers create and retrieve; reports create and
-// download; merchant brands; the authorization and reversal simulators.
-// One mocksrv extension: GET /api/v1/mocksrv/pan_tokens/{token} shows what
-// the secure iframe would for a one-time PAN token.
+// Every endpoint of the SDK's issuing surface (providers.md §3.5), each
+// with its contract in contracts/uqpay: token; cardholders create, list,
+// retrieve, update; products; cards create, list, retrieve, update,
+// secure, status, recharge, withdraw, order, activate, PIN reset and
+// management, assign, PAN token, elevate limit, network protection enrol
+// and remove, card arts and the default art; transactions list, retrieve
+// and unsolicited-refund claim; balances retrieve and list; balance
+// transactions; transfers create and retrieve; reports create and
+// download; merchant brands; the authorization and reversal simulators
+// (sandbox rules: BIN 40963608 and MCC 5734 only). One mocksrv extension:
+// GET /api/v1/mocksrv/pan_tokens/{token} shows what the secure iframe would
+// for a one-time PAN token.
 //
 // # Lifecycles (business clock)
 //
@@ -82,19 +100,21 @@
 // after 24 hours. ONE_TIME cards cancel after their first approved
 // authorization (ON_AUTH) or its settlement (ON_CAPTURE), or at expiry_at.
 // Physical cards (Assign Card on a product with PHY) stay PENDING until
-// /cards/activate with the code sent in card.activation.code.
+// /cards/activate with the code sent in card.activation.code. Cardholders
+// are SUCCESS, PENDING (KYC under way), INCOMPLETE or FAILED; an update of
+// an INCOMPLETE or FAILED one resubmits it.
 //
 // # Money
 //
 // Exact decimals. The master account opens with 100000 USD and 100000 SGD
-// of issuing balance (WithInitialBalance); sub-accounts open empty and are
-// funded by transfers. A SINGLE card's card_limit is its opening load,
-// moved from the issuing balance; recharge and withdraw move money between
-// the two (frozen while the order is PENDING). A SHARE card spends the
-// issuing balance directly, capped by card_limit (0: no card cap).
-// Authorizations hold money until they settle or are reversed. Balances,
-// card balances, holds, spent and refunded money always add up to what
-// was funded (Ledger, CheckLedger).
+// of issuing balance; sub-accounts open empty and are funded by transfers
+// (or the admin API's deposits). A SINGLE card's card_limit is its opening
+// load, moved from the issuing balance; recharge and withdraw move money
+// between the two (frozen while the order is PENDING). A SHARE card spends
+// the issuing balance directly, capped by card_limit (0: no card cap).
+// Authorizations hold money until they settle or are reversed; declines
+// move nothing. Balances, card balances, holds, spent and refunded money
+// always add up to what was funded (Ledger, CheckLedger).
 //
 // # Amounts
 //
@@ -103,32 +123,34 @@
 // available_balance, consumed_amount, spending_controls[].amount, every
 // transaction, balance, balance-transaction and transfer amount are decimal
 // strings; no_pin_payment_amount is "2000USD"; the simulators' amounts are
-// numbers (WithStringSimulatorAmounts for SDK v3); webhook amounts are
-// strings. Requests may send numbers or strings.
+// numbers; webhook amounts are strings. Requests may send numbers or
+// strings, with at most two decimals.
 //
 // # Webhooks
 //
 // {version:"V1.6.0", event_name:"ISSUING", event_type, event_id, source_id,
-// data} POSTed to the tenant's UQPay webhook URL with x-wk-timestamp (Unix
-// seconds of wall time; WithWebhookMillis for milliseconds) and
-// x-wk-signature = lowercase hex HMAC-SHA512(webhook secret, raw body +
-// timestamp header), retried with backoff until the receiver answers 2xx.
+// data} POSTed through the outbox to the tenant's UQPay webhook URL with
+// x-wk-timestamp (Unix seconds of wall time) and x-wk-signature = lowercase
+// hex HMAC-SHA512(webhook secret, raw body + timestamp header), retried
+// with backoff on the business clock until the receiver answers 2xx.
 // Events: card.create.succeeded/failed, card.update.succeeded,
 // card.recharge.succeeded/failed, card.withdraw.succeeded,
 // card.status.update.succeeded/failed, card.activation.code,
-// card.activation.status, issuing.transaction.authorization/reversal/refund.
-// VerifyWebhook checks a delivery the way the SDK's verifier does.
+// card.activation.status, issuing.transaction.authorization/reversal/refund
+// (declined authorizations included). VerifyWebhook checks a delivery the
+// way the SDK's webhook.Verifier does; WebhookSignature computes one.
 //
 // # Magic values
 //
 // A cardholder email containing kyc_fail is FAILED, kyc_incomplete
 // INCOMPLETE (an update completes it), kyc_pending PENDING then SUCCESS
 // after the KYC delay (2 min), kyc_reject PENDING then FAILED, kyc_hold
-// PENDING until the admin API decides; kyc_verification.method
-// SUMSUB_REDIRECT is PENDING then SUCCESS, with an idv_verification_url.
-// A simulated authorization whose merchant_name contains decline_cvv,
-// decline_funds, decline_fraud, decline_expired or decline_limit is
-// declined with that reason. WithCardQuota(n) makes the BIN pool run out.
+// PENDING until the admin API decides (POST …/uqpay/kyc); a
+// kyc_verification.method of SUMSUB_REDIRECT is PENDING then SUCCESS, with
+// an idv_verification_url. A simulated authorization whose merchant_name
+// contains decline_cvv, decline_funds, decline_fraud, decline_expired or
+// decline_limit is declined with that reason. card_quota (WithCardQuota)
+// makes the BIN pool run out.
 //
 // # Catalogue
 //
@@ -138,28 +160,71 @@
 // SHARE; card_limit required). Two card arts per product; fourteen
 // merchant brands.
 //
+// # Configuration
+//
+// Every choice listed under Deviations has a With… option for New and
+// RunT and, for a tenant of the binary, a field of TenantSettings in the
+// tenant's "uqpay" object (POST /_mocksrv/tenants {"uqpay":{"card_quota":1,
+// "revoke_tokens":true}}); unknown or out-of-range fields are refused.
+//
 // # Deviations
 //
-// Where the docs are silent or disagree mocksrv chooses, and says so here:
-//   - auth_tokens expire on the wall clock (the SDK refreshes from its own
-//     clock and never retries a 401); WithTokenBusinessExpiry puts them on
-//     the business clock. expired_at is always wall time. The JWT adds a
-//     jti claim so two tokens minted in one second differ.
+// Where the docs are silent or disagree mocksrv chooses, and says so here,
+// with the switch that changes it (option / tenant setting):
+//   - Token coexistence: the Card Issuance FAQ says a new token invalidates
+//     the older ones, the Access Token reference says Card Issuance tokens
+//     coexist. They coexist (WithTokenRevocation / revoke_tokens).
+//   - Tokens expire on the wall clock, because the SDK refreshes from its
+//     own clock and never retries a 401; moving business time does not lock
+//     it out (WithTokenBusinessExpiry / token_business_expiry). expired_at
+//     is always wall time. Lifetime 30 minutes (WithTokenTTL / token_ttl).
+//     The JWT adds a jti claim so two tokens minted in one second differ.
+//   - The token rate limit (50 a minute, published) counts per client id on
+//     the wall clock and answers 429 api_error velocity_limit_exceeded; the
+//     status and code are ours (WithTokenRateLimit / token_rate_limit, 0 =
+//     off).
 //   - Error codes other than card_not_found, invalid_request_error,
 //     unauthorized_error, forbidden, insufficient_sub_bin,
-//     sub_account_not_found and api_error are ours (see envelope.go), as
-//     are the decline reasons other than 1000 and 1107.
-//   - page_size=0 and page_number=0 mean the default (WithStrictPaging).
-//   - 4xx answers are replayed for a repeated idempotency key like 2xx ones
-//     (WithIdempotentErrors(false) keeps only 2xx); keys must be UUIDs
-//     (WithLenientIdempotencyKeys); the token endpoint takes none.
+//     sub_account_not_found and api_error are ours (envelope.go), as are the
+//     decline reasons other than 1000 and 1107, and the 404/405 answers of
+//     unknown paths and methods.
+//   - page_size=0 and page_number=0 mean the default, because the SDK sends
+//     0 for parameters its caller left unset (WithStrictPaging /
+//     strict_paging refuses them). Lists are newest first.
+//   - Idempotency: 4xx answers are replayed for a repeated key like 2xx ones
+//     (WithIdempotentErrors / idempotent_errors false keeps only 2xx); 5xx
+//     answers never are. Keys must be UUIDs (WithLenientIdempotencyKeys /
+//     lenient_idempotency_keys accepts any key up to 64 characters); they
+//     are scoped per account; the token endpoint takes none; what a key
+//     remembers lives 24 hours of business time (WithIdempotencyTTL) and is
+//     not kept in --state snapshots.
+//   - Delays on the business clock: card issuing 5 s (WithIssueDelay /
+//     issue_delay), status, recharge and withdraw orders 2 s (WithOrderDelay
+//     / order_delay), KYC decisions 2 minutes (WithKYCDelay / kyc_delay),
+//     settlement 24 hours (WithSettlementDelay / settlement_delay), reports
+//     10 s (WithReportDelay / report_delay). PRE_CANCEL lasts 30 days as the
+//     v1.6 guide says; older docs say 60 or 90 (WithCancelWait /
+//     cancel_wait).
+//   - The BIN pool holds 1000 cards per product and account
+//     (max_card_quota; WithCardQuota / card_quota, 0 = no limit).
+//   - The master account opens with 100000 USD and 100000 SGD
+//     (WithInitialBalance / initial_balances); cards and balances are USD
+//     and SGD only (no XUSD).
 //   - Only SINGLE, non-ONE_TIME cards can be recharged or withdrawn. A
 //     SHARE card's card_limit of 0 means no card-level cap; elevate_limit
 //     applies to SHARE cards, for 1–30 days. A SINGLE card's later
 //     card_limit updates change the field only; money moves by recharge.
 //   - Status changes complete as one order; a second change while one is
 //     PENDING is card_order_in_progress. Status and update orders have
-//     order_type CARD_UPDATE, PIN changes PIN_MANAGEMENT.
+//     order_type CARD_UPDATE (the docs' example says CREATE_CARD for a
+//     recharge), PIN changes PIN_MANAGEMENT.
+//   - Cardholder names: the API reference allows letters and spaces, the
+//     cardholders guide also hyphens; mocksrv takes both, 1–40 characters,
+//     a letter at either end. Phone numbers are 4–20 digits in any country
+//     (UQPay validates lengths per country). Email and phone number are
+//     unique per account (sub-accounts have their own).
+//   - Cards expire at the end of their expiry month (3 years after issue)
+//     and become CANCELLED then.
 //   - Assign Card accepts any unused 13- to 19-digit number starting with
 //     a product's BIN (the real sandbox provisions a list; the docs' own
 //     example number fails the Luhn check, so none is made). PINs are six
@@ -170,12 +235,18 @@
 //   - The simulators convert currencies at fixed rates (world.go); the
 //     merchant's city is Singapore; transaction fees are 0 and
 //     fee_pass_through N; posted_time equals transaction_time. Settlement
-//     sends no webhook. Unsolicited refunds come from the admin API.
+//     sends no webhook. Unsolicited refunds come from the admin API. The
+//     simulators answer amounts as numbers, as the SDK v2 reads them
+//     (WithStringSimulatorAmounts / string_simulator_amounts for v3).
 //   - card.create.* data follows the published example (no card_order_id);
-//     card.withdraw.succeeded mirrors card.recharge.*.
+//     card.withdraw.succeeded mirrors card.recharge.*; webhook
+//     merchant_data is an array, as published, while REST's is an object.
+//   - x-wk-timestamp is in seconds, which every SDK verifier accepts; the
+//     Webhook Hub's milliseconds are a switch (WithWebhookMillis /
+//     webhook_millis).
 //   - Balance-transaction amounts are signed (negative out of the balance);
 //     margin_balance is 0; transfers have no fee and complete at once.
 //   - Reports are ready after the report delay and download as CSV;
 //     --validate reports the CSV as a contract violation (not JSON).
-//   - Idempotency records are not kept in --state snapshots.
+//   - Times render in UTC+8, UQPay's zone (WithZone).
 package uqpay
