@@ -8,9 +8,12 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 
 	"github.com/mocksrv/mocksrv/sims"
 
@@ -21,28 +24,36 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const topUsage = `Usage: mocksrv [command] [flags]
 
+Local, stateful simulators of bkj, KeySecure, UQPay and DeCard at their real
+paths, on one listener, plus the contract-test and scenario tools.
+
 Commands:
   serve      run the simulators (the default when no command is given)
   contract   contract tests: test a sandbox, check recordings, proxy a client
   scenario   run QA scenario files
   version    print the version
 
-Run "mocksrv <command> --help" for a command's flags.
+Run "mocksrv <command> --help" for a command's flags; every flag also reads
+a MOCKSRV_* environment variable (--state-interval: MOCKSRV_STATE_INTERVAL).
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	} else if len(args) > 0 && isHelp(args[0]) {
+		cmd = "help" // "mocksrv --help": the commands, then the default command's flags
 	}
 	switch cmd {
 	case "serve":
 		return serve(args, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "mocksrv", sims.Version)
-		return 0
+		return version(args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, topUsage)
+		fmt.Fprintln(stdout)
+		fs, _ := serveFlags(stdout)
+		fs.Usage()
 		return 0
 	case "contract":
 		return contract(args, stdout, stderr)
@@ -51,4 +62,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "mocksrv: unknown command %q\n\n%s", cmd, topUsage)
 	return 2
+}
+
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
+// version prints mocksrv's version (set at build time with
+// -ldflags "-X github.com/mocksrv/mocksrv/sims.Version=v1.2.3") and the Go
+// release it was built with.
+func version(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("version", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: mocksrv version\n\nPrints mocksrv's version and the Go release it was built with. It takes no flags.\n")
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "mocksrv version: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	fmt.Fprintln(stdout, "mocksrv", sims.Version, runtime.Version())
+	return 0
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
 
 func TestEveryFlagHasAnEnvVarAndHelp(t *testing.T) {
@@ -117,4 +119,118 @@ func TestScenarioCommands(t *testing.T) {
 	out.Reset()
 	assert.Equal(t, 0, run([]string{"scenario", "schema"}, &out, &errb))
 	assert.Contains(t, out.String(), `"title": "mocksrv QA scenario"`)
+}
+
+func TestHelpSaysItAll(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, run([]string{"--help"}, &out, &errb))
+	for _, want := range []string{"Commands:", "serve", "contract", "scenario", "version", "MOCKSRV_", "--addr  [MOCKSRV_ADDR] (default 127.0.0.1:8080)"} {
+		assert.Contains(t, out.String(), want)
+	}
+	out.Reset()
+	require.Equal(t, 0, run([]string{"serve", "--help"}, &out, &errb))
+	assert.Contains(t, errb.String(), "Ctrl-C or SIGTERM")
+	errb.Reset()
+	require.Equal(t, 0, run([]string{"version", "--help"}, &out, &errb))
+	assert.Contains(t, errb.String(), "Usage: mocksrv version")
+	assert.Equal(t, 2, run([]string{"version", "extra"}, &out, &errb))
+}
+
+// runServeT runs the serve command's server with args until the test ends
+// (or cancel) and returns its base URL, banner, cancel and result.
+func runServeT(t *testing.T, args ...string) (string, *syncBuffer, context.CancelFunc, chan error) {
+	t.Helper()
+	fs, c := serveFlags(io.Discard)
+	require.NoError(t, fs.Parse(append([]string{"--addr", "127.0.0.1:0", "--log-level", "warn"}, args...)))
+	opts, err := fleetOptions(c, mustLogger(t))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- runServe(ctx, c, opts, mustLogger(t), out) }()
+	t.Cleanup(cancel)
+	var base string
+	require.Eventually(t, func() bool {
+		for _, line := range strings.Split(out.String(), "\n") {
+			if i := strings.Index(line, "listening on "); i >= 0 {
+				base = strings.Fields(line[i+len("listening on "):])[0]
+				return true
+			}
+		}
+		return false
+	}, 5*time.Second, 5*time.Millisecond)
+	return base, out, cancel, done
+}
+
+func adminDo(t *testing.T, method, url, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, url, strings.NewReader(body))
+	require.NoError(t, err)
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestServeValidateJournalsViolations drives --validate through the binary's
+// own wiring: a fault makes KeySecure answer a body its contract refuses,
+// and the journal entry carries the violation.
+func TestServeValidateJournalsViolations(t *testing.T) {
+	t.Parallel()
+	base, _, _, _ := runServeT(t, "--validate")
+	status, body := adminDo(t, http.MethodPost, base+"/_mocksrv/faults",
+		`{"provider":"keysecure","route":"card.list","error":{"kind":"invalid","code":"0"}}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	ks := keysecureClient(base)
+	_, err := ks.Do(context.Background(), http.MethodPost, "/open-api/v1/card/list", `{"start_time":"2026-01-01","end_time":"2026-01-01"}`)
+	require.NoError(t, err)
+	status, body = adminDo(t, http.MethodGet, base+"/_mocksrv/journal?route=card.list", "")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, `"violations"`, "the answer {code:0, data:null} breaks card_list.response.json")
+	assert.Contains(t, body, "keysecure/card_list.response.json")
+}
+
+// TestServeExtraListenerAndGracefulShutdown checks --listen (one provider
+// and the admin API on their own port) and that stopping waits for the
+// requests in flight.
+func TestServeExtraListenerAndGracefulShutdown(t *testing.T) {
+	t.Parallel()
+	base, out, cancel, done := runServeT(t, "--listen", "keysecure=127.0.0.1:0")
+	var extra string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if i := strings.Index(line, "keysecure also on "); i >= 0 {
+			extra = strings.TrimSpace(line[i+len("keysecure also on "):])
+		}
+	}
+	require.NotEmpty(t, extra, out.String())
+	resp, err := keysecureClient(extra).Do(context.Background(), http.MethodGet, "/open-api/v1/card/C1/detail", nil)
+	require.NoError(t, err)
+	assert.Equal(t, 4001, resp.Code, "KeySecure answers on its own listener")
+	status, _ := adminDo(t, http.MethodGet, extra+"/_mocksrv/health", "")
+	assert.Equal(t, http.StatusOK, status, "the admin API is there too")
+
+	status, body := adminDo(t, http.MethodPost, base+"/_mocksrv/faults", `{"provider":"keysecure","route":"card.detail","delay":"400ms"}`)
+	require.Equal(t, http.StatusCreated, status, body)
+	slow := make(chan int, 1)
+	go func() {
+		resp, err := keysecureClient(base).Do(context.Background(), http.MethodGet, "/open-api/v1/card/C1/detail", nil)
+		if err != nil {
+			slow <- -1
+			return
+		}
+		slow <- resp.Code
+	}()
+	require.Eventually(t, func() bool {
+		_, body := adminDo(t, http.MethodGet, base+"/_mocksrv/faults", "")
+		return strings.Contains(body, `"matched": 1`)
+	}, 5*time.Second, 10*time.Millisecond, "the slow request is in flight")
+	cancel()
+	assert.Equal(t, 4001, <-slow, "a request in flight at shutdown still gets its answer")
+	require.NoError(t, <-done)
+}
+
+func keysecureClient(base string) *keysecure.Client {
+	return keysecure.NewClient(base, keysecure.DefaultAPIKey, keysecure.DefaultAPISecret)
 }

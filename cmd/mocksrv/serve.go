@@ -36,26 +36,28 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "address every provider and the admin API listen on")
-	fs.StringVar(&c.providers, "providers", strings.Join(sims.AllProviders, ","), "comma-separated providers to serve")
-	fs.Var(&c.listen, "listen", "extra listener for one provider, provider=host:port (repeatable)")
+	fs.StringVar(&c.providers, "providers", strings.Join(sims.AllProviders, ","), "comma-separated providers to serve; the others answer at their paths with an error saying so")
+	fs.Var(&c.listen, "listen", "extra listener serving one provider (and the admin API), provider=host:port; repeatable, comma-separated in the environment")
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the default tenant's fake data (0 = random)")
 	fs.StringVar(&c.state, "state", "", "state file: loaded at start, saved atomically on a timer and at shutdown")
 	fs.DurationVar(&c.stateInterval, "state-interval", 30*time.Second, "how often to save --state when something changed (0 = only at shutdown)")
 	fs.StringVar(&c.auth, "auth", "strict", "credential checks: strict, lenient (present but not verified) or off")
 	fs.BoolVar(&c.validate, "validate", false, "check every response against its contract; violations are logged and journaled")
-	fs.Var(&c.webhookURLs, "webhook-url", "where a provider's webhooks go for every tenant, provider=URL (repeatable)")
+	fs.Var(&c.webhookURLs, "webhook-url", "where a provider's webhooks go for every tenant without its own URL, provider=URL; repeatable, comma-separated in the environment")
 	fs.BoolVar(&c.freeze, "freeze", false, "freeze the default tenant's business clock at start (move it with the admin API)")
 	fs.StringVar(&c.start, "start", "", "business time at start, RFC 3339 (default: now)")
 	fs.StringVar(&c.allowIPs, "allow-ips", "loopback", "client addresses providers with an IP allow-list accept: loopback, any, IPs or CIDRs")
 	fs.IntVar(&c.journalSize, "journal-size", core.DefaultJournalSize, "journal entries kept per tenant")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&c.adminToken, "admin-token", "", "require Authorization: Bearer <token> on the admin API")
+	fs.StringVar(&c.adminToken, "admin-token", "", "token the admin API requires as Authorization: Bearer TOKEN (/health stays open; empty = no token)")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "drop clients that take longer than this to send request headers (slow-loris)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "close idle keep-alive connections after this")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (off by default)")
 	fs.Usage = usage(stderr, fs, "mocksrv serve [flags]",
-		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin API (/_mocksrv/) on one listener.")
+		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin\n"+
+			"API (/_mocksrv/) on one listener, prints the default tenant's credentials, and stops gracefully on\n"+
+			"Ctrl-C or SIGTERM (finishing requests in flight and saving --state). \"mocksrv\" alone is \"mocksrv serve\".")
 	return fs, c
 }
 

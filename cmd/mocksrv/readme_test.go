@@ -1,0 +1,85 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// configTable renders the README's Configuration table from the serve
+// flags: one row per flag, in --help's order, with its variable, default
+// and --help text.
+func configTable() string {
+	fs, _ := serveFlags(io.Discard)
+	var b strings.Builder
+	b.WriteString("| flag | env | default | |\n| --- | --- | --- | --- |\n")
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	for _, n := range names { // VisitAll is already sorted, as --help is
+		f := fs.Lookup(n)
+		def := " "
+		if f.DefValue != "" && f.DefValue != "[]" {
+			def = " `" + f.DefValue + "` "
+		}
+		fmt.Fprintf(&b, "| `--%s` | `%s` |%s| %s |\n", n, envName(n), def, f.Usage)
+	}
+	return b.String()
+}
+
+// section returns the text of the README section that starts with heading,
+// up to the next "## " heading.
+func section(t *testing.T, readme, heading string) string {
+	t.Helper()
+	i := strings.Index(readme, "\n"+heading+"\n")
+	require.GreaterOrEqual(t, i, 0, "README has no %q section", heading)
+	rest := readme[i+len(heading)+2:]
+	if j := strings.Index(rest, "\n## "); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// TestReadmeConfigurationMatchesHelp keeps the README's flags table equal to
+// what "mocksrv serve --help" says: same flags, variables, defaults, text.
+func TestReadmeConfigurationMatchesHelp(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	sec := section(t, string(b), "## Configuration")
+	var got []string
+	for _, line := range strings.Split(sec, "\n") {
+		if strings.HasPrefix(line, "|") {
+			got = append(got, line)
+		}
+	}
+	want := strings.Split(strings.TrimSuffix(configTable(), "\n"), "\n")
+	assert.Equal(t, want, got, "README Configuration table differs from serve --help; it should read:\n%s", configTable())
+}
+
+// TestReadmeTestCommandIsWhatCIRuns pins that the test command on the
+// README's first screen is the one .ci/run runs, and that the first-screen
+// run command is the serve default.
+func TestReadmeTestCommandIsWhatCIRuns(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	ci, err := os.ReadFile("../../.ci/run")
+	require.NoError(t, err)
+	block := regexp.MustCompile("(?s)```sh\n(.*?)```").FindSubmatch(readme)
+	require.NotNil(t, block, "README starts with a sh block")
+	var cmds []string
+	for _, line := range strings.Split(string(block[1]), "\n") {
+		if cmd, _, _ := strings.Cut(line, "#"); strings.TrimSpace(cmd) != "" {
+			cmds = append(cmds, strings.TrimSpace(cmd))
+		}
+	}
+	require.Equal(t, []string{"go run ./cmd/mocksrv", "go test -race ./..."}, cmds)
+	assert.Regexp(t, `(?m)^go test -race \./\.\.\.$`, string(ci), ".ci/run runs the README's test command")
+}
