@@ -13,6 +13,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sort"
 	"time"
 
 	"github.com/mocksrv/mocksrv/internal/loadtest"
@@ -31,8 +32,14 @@ func main() {
 		os.Exit(2)
 	}
 	fmt.Printf("%d requests in %s: %.0f requests/s across %d tenants x %d clients\n", rep.Requests, rep.Duration.Round(time.Millisecond), rep.Throughput, *tenants, *workers)
-	for route, n := range rep.ByRoute {
-		fmt.Printf("  %-36s %d\n", route, n)
+	routes := make([]string, 0, len(rep.ByRoute))
+	for route := range rep.ByRoute {
+		routes = append(routes, route)
+	}
+	sort.Strings(routes)
+	fmt.Printf("  %-40s %9s %9s\n", "route", "requests", "refused")
+	for _, route := range routes {
+		fmt.Printf("  %-40s %9d %9d\n", route, rep.ByRoute[route], rep.Refused[route])
 	}
 	if !rep.OK() {
 		fmt.Println("FAILED:")

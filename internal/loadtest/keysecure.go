@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/big"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -22,6 +23,7 @@ type ksTenant struct {
 	tenant  string
 	key     string
 	holders []string
+	ready   []string // activated at setup
 	day     string
 
 	mu      sync.Mutex // guards created, token
@@ -40,6 +42,16 @@ func (keysecureLoad) setup(ctx context.Context, c *client, tenant string, creds 
 			return nil, err
 		}
 		t.holders = append(t.holders, h.No)
+		// An activated card per cardholder, so freezes and spending have
+		// cards to act on before the applied ones leave Pending (1 min).
+		var card struct {
+			No string `json:"card_no"`
+		}
+		if err := c.admin(ctx, http.MethodPost, "/_mocksrv/tenants/"+tenant+"/keysecure/cards", map[string]any{"cardholder_no": h.No}, &card); err != nil {
+			return nil, err
+		}
+		t.created[card.No] = true
+		t.ready = append(t.ready, card.No)
 	}
 	var clock struct {
 		Now time.Time `json:"now"`
@@ -99,6 +111,9 @@ func (t *ksTenant) call(ctx context.Context, route, method, path string, body an
 	if env.Code == 1001 {
 		return env.Code, nil, fmt.Errorf("%s: system error: %s", route, env.Msg)
 	}
+	if env.Code != 0 {
+		t.c.refuse("keysecure " + route)
+	}
 	return env.Code, env.Data, nil
 }
 
@@ -148,7 +163,7 @@ func (t *ksTenant) step(ctx context.Context, rng *rand.Rand) error {
 			return err
 		}
 	case op < 8: // spend
-		if no := t.randomCard(rng); no != "" {
+		if no := t.ready[rng.IntN(len(t.ready))]; no != "" {
 			_, _, err := t.call(ctx, "sandbox.consume", http.MethodPost, "/open-api/v1/sandbox/consume",
 				map[string]any{"card_no": no, "amount": fmt.Sprintf("%d.%02d", rng.IntN(20), rng.IntN(100)+1)})
 			return err
@@ -167,8 +182,12 @@ func (t *ksTenant) step(ctx context.Context, rng *rand.Rand) error {
 		if code != 0 && code != 3001 && code != 1004 {
 			return fmt.Errorf("account.transfer: code %d", code)
 		}
-	default: // freeze or unfreeze
-		if no := t.randomCard(rng); no != "" {
+	default: // freeze or unfreeze, mostly an activated card
+		no := t.ready[rng.IntN(len(t.ready))]
+		if rng.IntN(4) == 0 {
+			no = t.randomCard(rng)
+		}
+		if no != "" {
 			_, _, err := t.call(ctx, "card.status_update", http.MethodPost, "/open-api/v1/card/status/update",
 				map[string]any{"card_no": no, "status": []string{"Frozen", "Activated"}[rng.IntN(2)]})
 			return err
@@ -233,14 +252,25 @@ func (t *ksTenant) verify(ctx context.Context, others []tenantState) []string {
 	}
 	var st struct {
 		Money struct {
-			Total string `json:"total"`
+			Reserve json.Number `json:"reserve"`
+			Settled json.Number `json:"paid_to_merchants"`
+			Fees    json.Number `json:"fees"`
 		} `json:"money"`
+		Cardholders []struct {
+			Balance json.Number `json:"balance"`
+		} `json:"cardholders"`
 	}
 	if err := t.c.admin(ctx, http.MethodGet, "/_mocksrv/tenants/"+t.tenant+"/keysecure/state", nil, &st); err != nil {
 		return append(errs, err.Error())
 	}
-	if st.Money.Total != "1000000" {
-		errs = append(errs, "money not conserved: total "+st.Money.Total)
+	parts := []json.Number{st.Money.Reserve, st.Money.Settled, st.Money.Fees}
+	for _, h := range st.Cardholders {
+		parts = append(parts, h.Balance)
+	}
+	// The reserve, the cardholders' balances, what was paid to merchants
+	// and the fees always add up to the tenant's starting 1,000,000.
+	if sum, err := total(parts...); err != nil || sum.Cmp(big.NewRat(1_000_000, 1)) != 0 {
+		errs = append(errs, fmt.Sprintf("money not conserved: reserve, balances, settled and fees add up to %v (%v)", sum, err))
 	}
 	return errs
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math/big"
 	"math/rand/v2"
 	"net/http"
 	"sort"
@@ -29,6 +30,7 @@ type Report struct {
 	Requests   int64            `json:"requests"`
 	Errors     []string         `json:"errors"` // 5xx, dropped requests, broken invariants
 	ByRoute    map[string]int64 `json:"by_route"`
+	Refused    map[string]int64 `json:"refused"` // answered with the provider's error (insufficient balance, wrong status…)
 	Duration   time.Duration    `json:"duration_ns"`
 	Throughput float64          `json:"requests_per_second"`
 }
@@ -41,6 +43,12 @@ type workload interface {
 	name() string
 	// setup prepares a tenant (its credentials are in creds).
 	setup(ctx context.Context, a *client, tenant string, creds map[string]string) (tenantState, error)
+}
+
+// tenantOptioner is a workload that creates its tenants with provider
+// options (the provider's object of POST /_mocksrv/tenants).
+type tenantOptioner interface {
+	tenantOptions() any
 }
 
 // tenantState is one tenant's workload: step runs one random operation;
@@ -59,8 +67,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if o.HTTP == nil {
 		o.HTTP = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
 	}
-	sort.Slice(workloads, func(i, j int) bool { return workloads[i].name() < workloads[j].name() })
-	rep := &Report{ByRoute: map[string]int64{}}
+	rep := &Report{ByRoute: map[string]int64{}, Refused: map[string]int64{}}
 	var mu sync.Mutex
 	fail := func(format string, args ...any) {
 		mu.Lock()
@@ -81,22 +88,36 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		case status >= 500:
 			fail("%s: HTTP %d", route, status)
 		}
+	}, refuse: func(route string) {
+		mu.Lock()
+		rep.Refused[route]++
+		mu.Unlock()
 	}}
 
+	active, err := enabled(ctx, c)
+	if err != nil {
+		return nil, err
+	}
 	type slot struct {
 		tenant string
 		states []tenantState
 	}
 	var slots []slot
 	for i := 0; i < o.Tenants; i++ {
+		body := map[string]any{"id": fmt.Sprintf("load-%d-%d", o.Seed, i), "allow_ips": "any"}
+		for _, w := range active {
+			if to, ok := w.(tenantOptioner); ok {
+				body[w.name()] = to.tenantOptions()
+			}
+		}
 		var info map[string]json.RawMessage
-		if err := c.admin(ctx, http.MethodPost, "/_mocksrv/tenants", map[string]any{"id": fmt.Sprintf("load-%d-%d", o.Seed, i), "allow_ips": "any"}, &info); err != nil {
+		if err := c.admin(ctx, http.MethodPost, "/_mocksrv/tenants", body, &info); err != nil {
 			return nil, err
 		}
 		var id string
 		_ = json.Unmarshal(info["id"], &id)
 		s := slot{tenant: id}
-		for _, w := range workloads {
+		for _, w := range active {
 			var creds map[string]string
 			_ = json.Unmarshal(info[w.name()], &creds)
 			st, err := w.setup(ctx, c, id, creds)
@@ -135,7 +156,15 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	rep.Requests = reqs.Load()
 	rep.Throughput = float64(rep.Requests) / rep.Duration.Seconds()
 
-	for wi := range workloads {
+	// Asynchronous steps (UQPay issuing and card orders, DeCard KYC and
+	// issuing, bkj card opening) finish on the business clock: move each
+	// tenant's clock past them, so the invariants see settled state.
+	for _, s := range slots {
+		if err := c.admin(ctx, http.MethodPost, "/_mocksrv/tenants/"+s.tenant+"/clock", map[string]any{"advance": settleAdvance.String()}, nil); err != nil {
+			fail("tenant %s: %v", s.tenant, err)
+		}
+	}
+	for wi := range active {
 		var all []tenantState
 		for _, s := range slots {
 			all = append(all, s.states[wi])
@@ -148,7 +177,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 				}
 			}
 			for _, e := range s.states[wi].verify(ctx, others) {
-				fail("%s tenant %s: %s", workloads[wi].name(), s.tenant, e)
+				fail("%s tenant %s: %s", active[wi].name(), s.tenant, e)
 			}
 		}
 	}
@@ -159,11 +188,44 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	return rep, nil
 }
 
+// settleAdvance is how far Run moves each tenant's business clock before
+// the invariants are checked: past every asynchronous step the workloads
+// start (DeCard's KYC review and issuing take five minutes).
+const settleAdvance = 10 * time.Minute
+
+// enabled returns the workloads of the providers the target serves, in
+// name order.
+func enabled(ctx context.Context, c *client) ([]workload, error) {
+	var health struct {
+		Providers []string `json:"providers"`
+	}
+	if err := c.admin(ctx, http.MethodGet, "/_mocksrv/health", nil, &health); err != nil {
+		return nil, err
+	}
+	var out []workload
+	for _, w := range workloads {
+		for _, p := range health.Providers {
+			if p == w.name() {
+				out = append(out, w)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the target serves %v: no provider with a workload", health.Providers)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
+	return out, nil
+}
+
 // client is a counting HTTP client.
 type client struct {
 	base  string
 	hc    *http.Client
 	count func(route string, status int, err error)
+	// refuse counts an answer that is the provider's error: expected in
+	// a random mix (a withdrawal larger than the card holds), but a run
+	// where most writes are refused tests little.
+	refuse func(route string)
 }
 
 // do sends a request, counts it under route, and returns status and body.
@@ -180,22 +242,29 @@ func (c *client) do(ctx context.Context, route, method, path string, header http
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	status, _, b, err := c.send(ctx, route, req)
+	return status, b, err
+}
+
+// send sends a built request, counts it under route, and returns status,
+// headers and body.
+func (c *client) send(ctx context.Context, route string, req *http.Request) (int, http.Header, []byte, error) {
 	res, err := c.hc.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return 0, nil, ctx.Err() // the run ended mid-request: not a drop
+			return 0, nil, nil, ctx.Err() // the run ended mid-request: not a drop
 		}
 		c.count(route, 0, err)
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil && ctx.Err() == nil {
 		c.count(route, 0, err)
-		return 0, nil, err
+		return 0, nil, nil, err
 	}
 	c.count(route, res.StatusCode, nil)
-	return res.StatusCode, b, nil
+	return res.StatusCode, res.Header, b, nil
 }
 
 // admin calls the admin API (not counted).
@@ -222,4 +291,40 @@ func (c *client) admin(ctx context.Context, method, path string, body, out any) 
 		return json.Unmarshal(b, out)
 	}
 	return nil
+}
+
+// decimal reads an exact decimal (a JSON string or number) as a rational.
+func decimal(n json.Number) (*big.Rat, error) {
+	if n == "" {
+		return new(big.Rat), nil
+	}
+	r, ok := new(big.Rat).SetString(string(n))
+	if !ok {
+		return nil, fmt.Errorf("%q is not a decimal", n)
+	}
+	return r, nil
+}
+
+// total adds exact decimals.
+func total(ns ...json.Number) (*big.Rat, error) {
+	sum := new(big.Rat)
+	for _, n := range ns {
+		r, err := decimal(n)
+		if err != nil {
+			return nil, err
+		}
+		sum.Add(sum, r)
+	}
+	return sum, nil
+}
+
+// cents renders an amount of cents as a decimal string.
+func cents(n int) string { return fmt.Sprintf("%d.%02d", n/100, n%100) }
+
+// uuid4 returns a random version-4 UUID from rng.
+func uuid4(rng *rand.Rand) string {
+	hi, lo := rng.Uint64(), rng.Uint64()
+	hi = hi&^0xf000 | 0x4000
+	lo = lo&^(0xc<<60) | 0x8<<60
+	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, hi>>16&0xffff, hi&0xffff, lo>>48, lo&0xffffffffffff)
 }

@@ -24,5 +24,5 @@ func TestLoad(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, rep.OK(), "%v", rep.Errors)
 	assert.Positive(t, rep.Requests)
-	t.Logf("%d requests in %s (%.0f/s): %v", rep.Requests, rep.Duration.Round(time.Millisecond), rep.Throughput, rep.ByRoute)
+	t.Logf("%d requests in %s (%.0f/s): %v; refused: %v", rep.Requests, rep.Duration.Round(time.Millisecond), rep.Throughput, rep.ByRoute, rep.Refused)
 }
