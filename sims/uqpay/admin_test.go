@@ -254,6 +254,7 @@ func TestTenantSettings(t *testing.T) {
 	var creds uqpay.Credentials
 	require.NoError(t, json.Unmarshal(info["uqpay"], &creds))
 	c := uqpay.NewClient(fl.URL(), creds.ClientID, creds.APIKey)
+	c.HTTP = &http.Client{Transport: contractTransport{t: t, base: http.DefaultTransport}} // every answer meets its contract
 	ctx := context.Background()
 	get := func(tok, path string) *uqpay.Response {
 		t.Helper()
