@@ -10,8 +10,14 @@ import (
 // variant names a response's outcome for coverage: "success", "error
 // <code>" (the provider's code, read where the provider's OpenAPI
 // x-envelope says), or "http <status>" for a non-2xx answer without one.
+// A provider whose document declares no envelope signals failure by the
+// HTTP status alone (UQPay); its error bodies name the error in a
+// top-level "code", which is read instead.
 func variant(env contracts.Envelope, status int, body any) string {
 	code := pointerString(body, env.Code)
+	if code == "" && env.Code == "" && status >= 400 {
+		code = pointerString(body, "/code")
+	}
 	if status >= 400 {
 		if code != "" {
 			return "error " + code

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mocksrv/mocksrv/contracts"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
@@ -227,28 +226,7 @@ func (d *decardConv) drain(s *decard.Stream) {
 
 // push records one stream message checked against its event's contract.
 func (d *decardConv) push(m decard.StreamMessage) {
-	c := d.c
-	c.step++
-	r := Result{Provider: c.doc.Provider, Operation: m.Type, Webhook: true, Part: "push",
-		Source: fmt.Sprintf("step %d: stream message %s (version %s)", c.step, m.Type, m.Version), Schema: c.doc.Webhooks[m.Type]}
-	if r.Schema == "" {
-		r.Error = fmt.Sprintf("no contract for push type %q", m.Type)
-	} else {
-		r.instance, _ = contracts.Decode(m.Raw)
-		vs, err := contracts.Violations(r.Schema, m.Raw, contracts.Strict)
-		if err != nil {
-			r.Error = err.Error()
-		}
-		r.Violations = vs
-	}
-	c.rep.Results = append(c.rep.Results, r)
-	if c.opts.Log != nil {
-		verdict := "ok  "
-		if r.Failed(c.opts.Strict) {
-			verdict = "FAIL"
-		}
-		fmt.Fprintf(c.opts.Log, "%s %-24s stream push, version %s\n", verdict, m.Type, m.Version)
-	}
+	d.c.recordWebhook(m.Type, fmt.Sprintf("stream message %s (version %s)", m.Type, m.Version), m.Raw, "")
 }
 
 // seed gives a mocksrv tenant a user with funds, a card and one card

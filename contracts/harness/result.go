@@ -95,8 +95,9 @@ type Coverage struct {
 	Operations []OpCoverage `json:"operations"`
 	Touched    int          `json:"touched"`
 	Total      int          `json:"total"`
-	// ErrorCodes lists the provider's documented error codes a run never
-	// provoked.
+	// ErrorCodesSeen lists the provider's documented error codes a run
+	// provoked (every code seen, when its document lists none), and
+	// ErrorCodesUnseen those it never provoked.
 	ErrorCodesSeen   []string `json:"error_codes_seen"`
 	ErrorCodesUnseen []string `json:"error_codes_unseen"`
 	Webhooks         []string `json:"webhooks_seen,omitempty"`
@@ -164,6 +165,11 @@ func (rep *Report) Finish() {
 		} else {
 			cov.ErrorCodesUnseen = append(cov.ErrorCodesUnseen, c)
 		}
+	}
+	if len(doc.ErrorCodes) == 0 {
+		// The document lists no error codes (no x-error-codes): report the
+		// codes seen, with nothing to call unseen.
+		cov.ErrorCodesSeen = sortedKeys(codes)
 	}
 	for _, ev := range sortedKeys(doc.Webhooks) {
 		if hooks[ev] {
