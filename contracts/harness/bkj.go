@@ -27,7 +27,9 @@ const bkjETHAddress = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"
 // signing errors (40000, 40400, 40100–40104), and with writes allowed
 // registers a user, applies a card (replaying its X-Idempotency-Key),
 // freezes and unfreezes an active card through its asynchronous states,
-// moves wallet money and manages payees and mailing addresses.
+// moves wallet money and manages payees and mailing addresses. On a
+// mocksrv every webhook the run caused is checked against its event's
+// contract.
 func bkjScript(ctx context.Context, c *conversation) error {
 	key, secret := c.opts.Credentials["api_key"], c.opts.Credentials["api_secret"]
 	if key == "" || secret == "" {
@@ -48,6 +50,10 @@ func bkjScript(ctx context.Context, c *conversation) error {
 
 	if c.mocksrvAdmin(ctx) {
 		b.tenant = c.tenantOf(ctx, "api_key", key)
+	}
+	if b.tenant != "" {
+		mark := c.webhookMark(ctx, b.tenant)
+		defer c.checkWebhooks(ctx, b.tenant, mark, nil)
 	}
 	if c.opts.AllowWrites && b.tenant != "" {
 		if err := seedBKJ(ctx, c, b.tenant); err != nil {

@@ -54,6 +54,9 @@ func TestBKJConversationAgainstMocksrv(t *testing.T) {
 		"error 40400", "error 40900", "error 40901", "error 40902"} {
 		assert.True(t, variants[v], "the conversation provokes %s", v)
 	}
+	for _, ev := range []string{"card.status", "card.transaction", "wallet.transaction", "user.kyc"} {
+		assert.Contains(t, rep.Coverage.Webhooks, ev, "webhooks the run caused are checked against their contracts")
+	}
 	f.BKJ.CheckMoney(t)
 }
 

@@ -51,6 +51,10 @@ func decardScript(ctx context.Context, c *conversation) error {
 	if d.mocksrv {
 		d.tenant = c.tenantOf(ctx, "api_key", key)
 	}
+	if d.tenant != "" {
+		mark := c.webhookMark(ctx, d.tenant)
+		defer c.checkWebhooks(ctx, d.tenant, mark, nil)
+	}
 	d.now = c.serverNow(ctx, "api_key", key)
 	d.suffix = strconv.FormatInt(core.WallNow().UnixNano(), 36)
 

@@ -54,6 +54,7 @@ func TestDeCardConversationAgainstMocksrv(t *testing.T) {
 			if tt.writes {
 				assert.Contains(t, rep.Coverage.Webhooks, "CARD_TRANSACTION")
 				assert.Contains(t, rep.Coverage.Webhooks, "KYC_STATUS")
+				assert.Contains(t, rep.Coverage.Webhooks, "CARD_STATUS", "webhooks from the outbox are checked too")
 			}
 		})
 	}

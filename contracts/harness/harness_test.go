@@ -181,6 +181,7 @@ func TestTestAgainstMocksrv(t *testing.T) {
 	rep.WriteText(&text)
 	assert.True(t, rep.OK(), text.String())
 	assert.GreaterOrEqual(t, rep.Coverage.Touched, 15, text.String())
+	assert.Contains(t, rep.Coverage.Webhooks, "Card_update", "callbacks the run caused are checked against their contracts")
 
 	var junit bytes.Buffer
 	require.NoError(t, rep.WriteJUnit(&junit))

@@ -16,7 +16,8 @@ func init() { scripts["keysecure"] = keysecureScript }
 // keysecureScript walks KeySecure's read endpoints for the last 30 days,
 // provokes the documented parameter and auth errors, and with writes
 // allowed applies a cardholder and a card, freezes and unfreezes it and
-// moves money in and out.
+// moves money in and out. On a mocksrv every callback the run caused is
+// checked against its event's contract.
 func keysecureScript(ctx context.Context, c *conversation) error {
 	key, secret := c.opts.Credentials["api_key"], c.opts.Credentials["api_secret"]
 	if key == "" || secret == "" {
@@ -45,6 +46,12 @@ func keysecureScript(ctx context.Context, c *conversation) error {
 	tok := call("token.get", http.MethodGet, base+"/merchant/token", nil, "success")
 	if tok == nil || digString(tok, "data", "access_token") == "" {
 		return fmt.Errorf("no access token; check the credentials and the base URL")
+	}
+	if c.mocksrvAdmin(ctx) {
+		if tenant := c.tenantOf(ctx, "api_key", key); tenant != "" {
+			mark := c.webhookMark(ctx, tenant)
+			defer c.checkWebhooks(ctx, tenant, mark, nil)
+		}
 	}
 	zone := time.FixedZone("UTC+8", 8*3600)
 	now := c.serverNow(ctx, "api_key", key).In(zone)
