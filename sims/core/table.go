@@ -214,7 +214,11 @@ func (t *Table[T]) Query(q Query[T]) Result[T] {
 		res.Total = len(span)
 	}
 	skip, want := q.Window.Offset, q.Window.Limit
+	countAll := q.Keep != nil && q.Count
 	for i := range span {
+		if len(res.Items) >= want && !countAll {
+			break // the page is full: touch nothing more
+		}
 		r := span[i]
 		if q.Desc {
 			r = span[len(span)-1-i]
@@ -223,7 +227,7 @@ func (t *Table[T]) Query(q Query[T]) Result[T] {
 		if q.Keep != nil && !q.Keep(v) {
 			continue
 		}
-		if q.Keep != nil && q.Count {
+		if countAll {
 			res.Total++
 		}
 		if skip > 0 {
@@ -232,8 +236,6 @@ func (t *Table[T]) Query(q Query[T]) Result[T] {
 		}
 		if len(res.Items) < want {
 			res.Items = append(res.Items, v)
-		} else if !(q.Keep != nil && q.Count) {
-			break
 		}
 	}
 	return res

@@ -120,3 +120,21 @@ func BenchmarkTableQueryPage(b *testing.B) {
 		})
 	}
 }
+
+// TestTableQueryTouchesOnlyThePage pins the cost model: a page reads the
+// rows before it in the window and the page itself, never the table.
+func TestTableQueryTouchesOnlyThePage(t *testing.T) {
+	t.Parallel()
+	tb := newRows(100_000)
+	touched := 0
+	count := func(row) bool { touched++; return true }
+	res := tb.Query(Query[row]{From: t0.Add(50_000 * time.Minute), To: t0.Add(50_999 * time.Minute), Desc: true,
+		Window: Window{Offset: 20, Limit: 10}, Keep: count})
+	assert.Equal(t, []string{"50979", "50978", "50977", "50976", "50975", "50974", "50973", "50972", "50971", "50970"}, ids(res.Items))
+	assert.Equal(t, 30, touched, "offset + limit rows of 100,000")
+
+	touched = 0
+	res = tb.Query(Query[row]{Index: "owner", Value: "o2", Window: Window{Limit: 10}, Keep: count})
+	assert.Len(t, res.Items, 10)
+	assert.Equal(t, 10, touched, "an index bucket pages the same way")
+}
