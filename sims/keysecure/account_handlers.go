@@ -4,8 +4,10 @@ package keysecure
 // (credit-extension mode).
 
 import (
+	"cmp"
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -150,18 +152,21 @@ func (s *Server) handleAccountTransferList(r *http.Request) (any, error) {
 	if err := creditOnly(w); err != nil {
 		return nil, err
 	}
-	q := core.Query[Transfer]{From: from, To: to, Desc: true, Window: win}
-	if req.CardholderNo != "" {
-		q.Index, q.Value = "cardholder", req.CardholderNo
-	}
-	if req.TransferNo != "" || req.TransferUniqueNo != "" {
-		q.Keep = func(t Transfer) bool {
-			return (req.TransferNo == "" || t.No == req.TransferNo) && (req.TransferUniqueNo == "" || t.UniqueNo == req.TransferUniqueNo)
+	var items []Transfer
+	if no := cmp.Or(req.TransferNo, w.transferByUnique[req.TransferUniqueNo]); req.TransferNo != "" || req.TransferUniqueNo != "" {
+		t, ok := w.transfers.Get(no)
+		items = only(t, ok, func(t Transfer) time.Time { return t.CreatedAt }, from, to, win, func(t Transfer) bool {
+			return (req.TransferUniqueNo == "" || t.UniqueNo == req.TransferUniqueNo) && (req.CardholderNo == "" || t.CardholderNo == req.CardholderNo)
+		})
+	} else {
+		q := core.Query[Transfer]{From: from, To: to, Desc: true, Window: win}
+		if req.CardholderNo != "" {
+			q.Index, q.Value = "cardholder", req.CardholderNo
 		}
+		items = w.transfers.Query(q).Items
 	}
-	res := w.transfers.Query(q)
-	out := make([]transferListJSON, 0, len(res.Items))
-	for _, t := range res.Items {
+	out := make([]transferListJSON, 0, len(items))
+	for _, t := range items {
 		out = append(out, transferListJSON{t.No, t.UniqueNo, t.CardholderNo, t.Type, t.Amount.StringFixed(2),
 			t.Before.StringFixed(2), t.After.StringFixed(2), t.Status, t.CreatedAt.UnixMilli()})
 	}

@@ -154,13 +154,38 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	now := w.now()
-	for t, exp := range w.tokens {
-		if s.opts.revokeTokens || !now.Before(exp) {
-			delete(w.tokens, t)
-		}
+	if s.opts.revokeTokens {
+		clear(w.tokens)
 	}
+	pruneTokens(w.tokens, now, maxLiveTokens)
 	tok := w.newTokenLocked()
 	exp := now.Add(s.opts.tokenTTL)
 	w.tokens[tok] = exp
 	return tokenData{AccessToken: tok, ExpiredTime: exp.UnixMilli()}, nil
+}
+
+// maxLiveTokens bounds the Access-Tokens (and PCI client tokens) an Api-Key
+// holds at once; minting one more revokes the one closest to expiry. With a
+// frozen business clock tokens never expire, and a long-lived mocksrv must
+// not grow without bound.
+const maxLiveTokens = 1000
+
+// pruneTokens drops expired tokens, then the ones closest to expiry until
+// there is room for one more under max.
+func pruneTokens(tokens map[string]time.Time, now time.Time, max int) {
+	for t, exp := range tokens {
+		if !now.Before(exp) {
+			delete(tokens, t)
+		}
+	}
+	for len(tokens) >= max {
+		var oldest string
+		var at time.Time
+		for t, exp := range tokens {
+			if oldest == "" || exp.Before(at) || (exp.Equal(at) && t < oldest) {
+				oldest, at = t, exp
+			}
+		}
+		delete(tokens, oldest)
+	}
 }

@@ -18,7 +18,7 @@ func ms(t time.Time) string { return strconv.FormatInt(t.UnixMilli(), 10) }
 
 func TestAuthCodes(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	tok, err := c.Token(context.Background())
 	require.NoError(t, err)
@@ -58,7 +58,7 @@ func TestAuthCodes(t *testing.T) {
 
 func TestTokenExpiresOnTheBusinessClock(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t, keysecure.WithTokenTTL(time.Hour))
+	ks := runT(t, keysecure.WithTokenTTL(time.Hour))
 	c := ks.NewClient()
 	tok, err := c.Token(context.Background())
 	require.NoError(t, err)
@@ -81,7 +81,7 @@ func TestTokenExpiresOnTheBusinessClock(t *testing.T) {
 func TestTokenRevocationSwitch(t *testing.T) {
 	t.Parallel()
 	for _, revoke := range []bool{false, true} {
-		ks := keysecure.RunT(t, keysecure.WithTokenRevocation(revoke))
+		ks := runT(t, keysecure.WithTokenRevocation(revoke))
 		c := ks.NewClient()
 		first, _ := c.Token(context.Background())
 		_, _ = c.Token(context.Background())
@@ -97,7 +97,7 @@ func TestTokenRevocationSwitch(t *testing.T) {
 
 func TestTokenRateLimit(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t, keysecure.WithTokenRateLimit(2))
+	ks := runT(t, keysecure.WithTokenRateLimit(2))
 	c := ks.NewClient()
 	for i := 0; i < 2; i++ {
 		_, err := c.Token(context.Background())
@@ -119,27 +119,27 @@ func TestIPAllowList(t *testing.T) {
 	require.NoError(t, err)
 	key := creds.(keysecure.Credentials).APIKey
 
-	rec := serve(ks, http.MethodGet, "/open-api/v1/merchant/token", "", map[string]string{"Api-Key": key, "Timestamp": ms(core.WallNow())})
+	rec := serve(t, ks, http.MethodGet, "/open-api/v1/merchant/token", "", map[string]string{"Api-Key": key, "Timestamp": ms(core.WallNow())})
 	assert.Contains(t, rec, `"code":1003`, "loopback is not on this tenant's list")
-	rec = serve(ks, http.MethodGet, "/open-api/v1/merchant/token", "", map[string]string{"Api-Key": keysecure.DefaultAPIKey, "Timestamp": ms(core.WallNow())})
+	rec = serve(t, ks, http.MethodGet, "/open-api/v1/merchant/token", "", map[string]string{"Api-Key": keysecure.DefaultAPIKey, "Timestamp": ms(core.WallNow())})
 	assert.Contains(t, rec, `"code":0`, "the default tenant allows loopback")
 }
 
 func TestLenientAndOffAuth(t *testing.T) {
 	t.Parallel()
-	lenient := keysecure.RunT(t, keysecure.WithAuth(core.AuthLenient))
-	got := serve(lenient, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": "whatever", "Access-Token": "x"})
+	lenient := runT(t, keysecure.WithAuth(core.AuthLenient))
+	got := serve(t, lenient, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": "whatever", "Access-Token": "x"})
 	assert.Contains(t, got, `"code":4001`, "lenient: present credentials pass unverified")
-	got = serve(lenient, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": "whatever"})
+	got = serve(t, lenient, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": "whatever"})
 	assert.Contains(t, got, `"code":1006`, "lenient: credentials must still be present")
-	off := keysecure.RunT(t, keysecure.WithAuth(core.AuthOff))
-	got = serve(off, http.MethodGet, "/open-api/v1/card/C1/detail", "", nil)
+	off := runT(t, keysecure.WithAuth(core.AuthOff))
+	got = serve(t, off, http.MethodGet, "/open-api/v1/card/C1/detail", "", nil)
 	assert.Contains(t, got, `"code":4001`)
 }
 
 func TestLanguage(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	c.Language = "zh_CN"
 	resp, err := c.Do(context.Background(), http.MethodPost, "/open-api/v1/card/list", `{"start_time":"2026-01-01","end_time":"2026-01-01","size":101}`)

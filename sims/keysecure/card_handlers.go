@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -172,6 +173,8 @@ type cardListJSON struct {
 	Time         int64      `json:"time"`
 }
 
+func cardCreated(c Card) time.Time { return c.CreatedAt }
+
 func cardJSON(c Card) cardListJSON {
 	return cardListJSON{c.No, c.UniqueNo, c.CardholderNo, c.Type, c.LastNo(), c.Organization, c.Status, c.CreatedAt.UnixMilli()}
 }
@@ -204,16 +207,21 @@ func (s *Server) handleCardList(r *http.Request) (any, error) {
 		}
 		no = byUnique
 	}
-	q := core.Query[Card]{From: from, To: to, Desc: true, Window: win}
-	if req.CardholderNo != "" {
-		q.Index, q.Value = "cardholder", req.CardholderNo
-	}
+	var items []Card
 	if no != "" {
-		q.Keep = func(c Card) bool { return c.No == no }
+		c, ok := w.cards.Get(no)
+		items = only(c, ok, cardCreated, from, to, win, func(c Card) bool {
+			return req.CardholderNo == "" || c.CardholderNo == req.CardholderNo
+		})
+	} else {
+		q := core.Query[Card]{From: from, To: to, Desc: true, Window: win}
+		if req.CardholderNo != "" {
+			q.Index, q.Value = "cardholder", req.CardholderNo
+		}
+		items = w.cards.Query(q).Items
 	}
-	res := w.cards.Query(q)
-	out := make([]cardListJSON, 0, len(res.Items))
-	for _, c := range res.Items {
+	out := make([]cardListJSON, 0, len(items))
+	for _, c := range items {
 		out = append(out, cardJSON(c))
 	}
 	return listData[cardListJSON]{List: out}, nil
@@ -491,6 +499,7 @@ func (s *Server) handleClientTokenGet(r *http.Request) (any, error) {
 	if _, err := w.cardLocked(no); err != nil {
 		return nil, err
 	}
+	pruneTokens(w.clientTokens, w.now(), maxLiveTokens)
 	tok := "ks_ct_" + w.faker.HexID(16)
 	w.clientTokens[tok] = w.now().Add(s.opts.clientTokenTT)
 	return clientTokenJSON{tok, int(s.opts.clientTokenTT.Seconds())}, nil

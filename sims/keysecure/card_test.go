@@ -35,7 +35,7 @@ func TestStatusUpdateTransitions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(string(tt.from)+" to "+tt.to, func(t *testing.T) {
 			t.Parallel()
-			ks := keysecure.RunT(t)
+			ks := runT(t)
 			card := ks.AddCard(keysecure.Card{Status: tt.from})
 			resp := call(t, ks.NewClient(), "card.status_update", http.MethodPost, "/open-api/v1/card/status/update",
 				map[string]any{"card_no": card.No, "status": tt.to})
@@ -51,7 +51,7 @@ func TestStatusUpdateTransitions(t *testing.T) {
 
 func TestPhysicalCardActivationAndPIN(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	h := ks.AddCardholder(keysecure.Cardholder{})
 	address := map[string]any{"first_name": "Ada", "last_name": "Lovelace", "phone_code": "44", "phone": "2079460000",
@@ -97,7 +97,7 @@ func TestPhysicalCardActivationAndPIN(t *testing.T) {
 
 func TestApplyValidationAndOutcomes(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	h := ks.AddCardholder(keysecure.Cardholder{})
 	other := ks.AddCardholder(keysecure.Cardholder{})
@@ -150,7 +150,7 @@ func TestApplyValidationAndOutcomes(t *testing.T) {
 
 func TestKYCOutcomes(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	apply := func(unique, token string) string {
 		var ref struct {
@@ -184,7 +184,7 @@ func TestKYCOutcomes(t *testing.T) {
 
 func TestCardExpiresWhenTheClockPassesItsMonth(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	card := ks.AddCard(keysecure.Card{})
 	assert.Equal(t, 2029, card.ExpYear)
 	assert.Equal(t, 1, card.ExpMonth)
@@ -198,7 +198,7 @@ func TestCardExpiresWhenTheClockPassesItsMonth(t *testing.T) {
 
 func TestPrivateInfoDecrypts(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	card := ks.AddCard(keysecure.Card{})
 	c := ks.NewClient()
 	var data string
@@ -225,9 +225,9 @@ func TestPrivateInfoDecrypts(t *testing.T) {
 
 func TestModesRefuseTheOtherModesEndpoints(t *testing.T) {
 	t.Parallel()
-	credit := keysecure.RunT(t, keysecure.WithMode(keysecure.ModeCredit))
+	credit := runT(t, keysecure.WithMode(keysecure.ModeCredit))
 	mustCode(t, credit.NewClient(), "card_bin.list", http.MethodPost, "/open-api/v1/card/support/bins", `{}`, 1012)
-	auth := keysecure.RunT(t, keysecure.WithMode(keysecure.ModeAuthorization))
+	auth := runT(t, keysecure.WithMode(keysecure.ModeAuthorization))
 	c := auth.NewClient()
 	mustCode(t, c, "card_package.list", http.MethodPost, "/open-api/v1/card/package/list", `{}`, 1012)
 	h := auth.AddCardholder(keysecure.Cardholder{})
@@ -239,7 +239,7 @@ func TestModesRefuseTheOtherModesEndpoints(t *testing.T) {
 
 func TestTransferValidation(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	h := ks.AddCardholder(keysecure.Cardholder{})
 	pending := ks.AddCardholder(keysecure.Cardholder{Status: keysecure.CardholderPending})
@@ -265,7 +265,7 @@ func TestTransferValidation(t *testing.T) {
 
 func TestConsumptionsMoveMoneyAndDecline(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	h := ks.AddCardholder(keysecure.Cardholder{})
 	card := ks.AddCard(keysecure.Card{CardholderNo: h.No, PackageNo: "PKG-VIRTUAL-PLUS"})

@@ -4,6 +4,7 @@ package keysecure
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -119,13 +120,15 @@ func (s *Server) handleCardholderList(r *http.Request) (any, error) {
 		}
 		no = byUnique
 	}
-	q := core.Query[Cardholder]{From: from, To: to, Desc: true, Window: win}
+	var items []Cardholder
 	if no != "" {
-		q.Keep = func(h Cardholder) bool { return h.No == no }
+		h, ok := w.cardholders.Get(no)
+		items = only(h, ok, func(h Cardholder) time.Time { return h.CreatedAt }, from, to, win, nil)
+	} else {
+		items = w.cardholders.Query(core.Query[Cardholder]{From: from, To: to, Desc: true, Window: win}).Items
 	}
-	res := w.cardholders.Query(q)
-	out := make([]cardholderJSON, 0, len(res.Items))
-	for _, h := range res.Items {
+	out := make([]cardholderJSON, 0, len(items))
+	for _, h := range items {
 		out = append(out, holderJSON(h))
 	}
 	return listData[cardholderJSON]{List: out}, nil

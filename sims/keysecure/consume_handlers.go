@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -98,19 +99,28 @@ func (s *Server) handleConsumeList(r *http.Request) (any, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s.settleLocked(w)
-	q := core.Query[Consumption]{From: from, To: to, Desc: true, Window: win}
-	switch {
-	case req.CardNo != "":
-		q.Index, q.Value = "card", req.CardNo
-	case req.CardholderNo != "":
-		q.Index, q.Value = "cardholder", req.CardholderNo
+	keep := func(c Consumption) bool {
+		return (req.CardNo == "" || c.CardNo == req.CardNo) && (req.CardholderNo == "" || c.CardholderNo == req.CardholderNo)
 	}
-	q.Keep = func(c Consumption) bool {
-		return (req.ConsumeNo == "" || c.No == req.ConsumeNo) && (req.CardholderNo == "" || c.CardholderNo == req.CardholderNo)
+	var items []Consumption
+	if req.ConsumeNo != "" {
+		c, ok := w.consumes.Get(req.ConsumeNo)
+		items = only(c, ok, func(c Consumption) time.Time { return c.CreatedAt }, from, to, win, keep)
+	} else {
+		q := core.Query[Consumption]{From: from, To: to, Desc: true, Window: win}
+		switch {
+		case req.CardNo != "":
+			q.Index, q.Value = "card", req.CardNo
+			if req.CardholderNo != "" {
+				q.Keep = keep // a card belongs to one cardholder: skips nothing unless they disagree
+			}
+		case req.CardholderNo != "":
+			q.Index, q.Value = "cardholder", req.CardholderNo
+		}
+		items = w.consumes.Query(q).Items
 	}
-	res := w.consumes.Query(q)
-	out := make([]consumeListJSON, 0, len(res.Items))
-	for _, c := range res.Items {
+	out := make([]consumeListJSON, 0, len(items))
+	for _, c := range items {
 		out = append(out, consumeListJSON{c.No, c.CardNo, c.Type, c.Amount.StringFixed(2), c.Status, c.CreatedAt.UnixMilli()})
 	}
 	return listData[consumeListJSON]{List: out}, nil

@@ -78,11 +78,28 @@
 // # Deviations
 //
 // Where the docs are silent mocksrv chooses, and says so here:
+//   - The authorization-mode card-BIN list is POST /open-api/v1/card/support/bins
+//     (route card_bin.list): the published API list cuts that row off after
+//     "POST /ope…". Its body is {card_bin_no, page, size}, with no time window.
+//   - Path variables whose names the docs do not render are named by what
+//     they hold: GET /merchant/client/{card_no}/token and
+//     GET /account/{cardholder_no}/info.
 //   - Error texts of 2008, 2009, 3001, 3002 and 4001–4011 are ours (the
 //     published table stops at 2007); 4005, 4016, 4017 follow the PIN page.
-//   - Unknown paths answer HTTP 404 with code 404; a body over 1 MiB is 1004.
-//   - Access-Tokens live 2 h (WithTokenTTL) and coexist (WithTokenRevocation);
-//     at most 60 token requests per Api-Key per minute, else 1009
+//   - Unknown paths answer HTTP 404 with code 404, a known path with the
+//     wrong method HTTP 405 with code 405; a body over 1 MiB is 1004, and so
+//     is a Content-Type other than JSON (an absent one is accepted).
+//   - A list window may span 90 days from start_time to the start of
+//     end_time's day (2026-01-01 to 2026-04-01 passes, to 2026-04-02 is 1020).
+//   - The Auth callback is a notification, like Consumption: mocksrv decides
+//     the authorization itself (declines are steered by magic values, README
+//     "Outcomes") and the merchant's answer only acknowledges delivery. The
+//     real platform waits up to 800 ms for that answer and lets it decide.
+//   - The Consumption callback's payload is not published; mocksrv sends the
+//     consume-info fields, with amounts as numbers and fee_detail.
+//   - Access-Tokens live 2 h (WithTokenTTL) and coexist (WithTokenRevocation),
+//     at most 1,000 per Api-Key (the next one revokes the one closest to
+//     expiry); at most 60 token requests per Api-Key per minute, else 1009
 //     (WithTokenRateLimit).
 //   - The AES key is the api secret's UTF-8 bytes, which must be 16, 24 or
 //     32 long (WithAESKey offers sha256 and base64). Default secrets are 32

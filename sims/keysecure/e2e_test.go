@@ -1,6 +1,7 @@
 package keysecure_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
 
@@ -22,7 +24,7 @@ type cardItem struct {
 // client written only from KeySecure's docs would.
 func TestClientFromThePublicDocs(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 
 	var holder struct {
@@ -96,4 +98,25 @@ func TestClientFromThePublicDocs(t *testing.T) {
 		map[string]any{"cardholder_no": holder.CardholderNo, "transfer_unique_no": "tr-2", "type": "Out", "balance": "100.01"}, 3001)
 
 	assert.Equal(t, "1000000", ks.Ledger().Total.String(), "money is conserved")
+}
+
+// TestFreezeShowsInList is the README's "Go helper" example, run for real.
+func TestFreezeShowsInList(t *testing.T) {
+	t.Parallel()
+	ks := runT(t)
+	card := ks.AddCard(keysecure.Card{}) // Activated, cardholder and data from the seeded faker
+
+	client := keysecure.NewClient(ks.URL(), ks.APIKey(), ks.Secret())
+	resp, err := client.Do(context.Background(), http.MethodPost, "/open-api/v1/card/status/update",
+		map[string]any{"card_no": card.No, "status": "Frozen"})
+	require.NoError(t, err)
+	require.Equal(t, 0, resp.Code, resp.Msg)
+
+	ks.CheckCardStatus(t, card.No, keysecure.StatusFrozen)
+	assert.Len(t, ks.Journal.Entries(core.ByRoute("card.status_update")), 1)
+	var list struct{ List []cardItem }
+	mustOK(t, client, "card.list", http.MethodPost, "/open-api/v1/card/list",
+		map[string]any{"start_time": "2026-01-01", "end_time": "2026-01-01"}, &list)
+	require.Len(t, list.List, 1)
+	assert.Equal(t, "Frozen", list.List[0].Status)
 }

@@ -32,7 +32,7 @@ func TestInjectedErrorsLookOrganic(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.route+"/"+tt.kind.String(), func(t *testing.T) {
 			t.Parallel()
-			ks := keysecure.RunT(t)
+			ks := runT(t)
 			c := ks.NewClient()
 			_, _ = c.Token(t.Context())
 			ks.Faults.FailNext(tt.route, tt.kind)
@@ -49,7 +49,7 @@ func TestInjectedErrorsLookOrganic(t *testing.T) {
 
 func TestRawStatusFaultBypassesTheEnvelope(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	_, _ = ks.Faults.Add(core.Fault{Provider: keysecure.Name, Route: "card.list", Status: 502})
 	resp, err := ks.NewClient().Do(t.Context(), http.MethodPost, "/open-api/v1/card/list", `{}`)
 	assert.NoError(t, err)

@@ -5,11 +5,30 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/contracts"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
+
+// runT is keysecure.RunT with every answer checked against its contract:
+// the server validates each response as serve --validate does, and the
+// test fails at the end if any journal entry carries a violation — so a
+// response is checked however the test sent its request.
+func runT(t *testing.T, opts ...keysecure.Option) *keysecure.Server {
+	t.Helper()
+	ks := keysecure.RunT(t, opts...)
+	ks.CheckResponse = contracts.CheckResponse
+	t.Cleanup(func() {
+		for _, e := range ks.Journal.Entries() {
+			if e.Type == "request" && e.Route != "" {
+				assert.Empty(t, e.Violations, "%s %s answered %d: %s", e.Method, e.Path, e.Status, e.Response)
+			}
+		}
+	})
+	return ks
+}
 
 // call sends a request through the client and checks the answer against
 // the route's contract (strict: no undeclared fields).

@@ -15,8 +15,11 @@ import (
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
 
-// serve calls the handler in-process and returns the body.
-func serve(ks *keysecure.Server, method, path, body string, header map[string]string) string {
+// serve calls the handler in-process, checks the answer against the
+// contract of the route that served it (the journal names it), and returns
+// the body.
+func serve(t *testing.T, ks *keysecure.Server, method, path, body string, header map[string]string) string {
+	t.Helper()
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest(method, path, strings.NewReader(body))
 	req.RemoteAddr = "127.0.0.1:4242"
@@ -24,12 +27,17 @@ func serve(ks *keysecure.Server, method, path, body string, header map[string]st
 		req.Header.Set(k, v)
 	}
 	ks.Handler().ServeHTTP(rec, req)
+	es := ks.Journal.Entries(func(e core.Entry) bool { return e.Path == path })
+	require.NotEmpty(t, es, "%s %s is journaled", method, path)
+	route := es[len(es)-1].Route
+	require.NotEmpty(t, route, "%s %s matched a named route", method, path)
+	checkContract(t, route, &keysecure.Response{Status: rec.Code, Body: rec.Body.Bytes()})
 	return rec.Body.String()
 }
 
 func TestListValidation(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	c := ks.NewClient()
 	tests := []struct {
 		name     string
@@ -67,7 +75,7 @@ func TestListValidation(t *testing.T) {
 // newest first, and no total in the answer.
 func TestListPaging(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	for i := 0; i < 25; i++ {
 		ks.AddCard(keysecure.Card{})
 		_, _ = ks.Clock.Advance(time.Minute)
@@ -94,7 +102,7 @@ func TestListPaging(t *testing.T) {
 // the day boundaries of the list window.
 func TestTimezoneHeader(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t) // 2026-01-01T00:00Z is 08:00 on 1 January in UTC+8
+	ks := runT(t) // 2026-01-01T00:00Z is 08:00 on 1 January in UTC+8
 	card := ks.AddCard(keysecure.Card{})
 	c := ks.NewClient()
 	count := func(tz, day string) int {
@@ -116,7 +124,7 @@ func TestTimezoneHeader(t *testing.T) {
 
 func TestFiltersAndOtherLists(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	h := ks.AddCardholder(keysecure.Cardholder{})
 	mine := ks.AddCard(keysecure.Card{CardholderNo: h.No})
 	ks.AddCard(keysecure.Card{})
@@ -169,7 +177,7 @@ func TestFiltersAndOtherLists(t *testing.T) {
 
 func TestUnknownPathsAnswerInTheEnvelope(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	rec := httptest.NewRecorder()
 	ks.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/open-api/v1/card/teleport", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)

@@ -136,3 +136,16 @@ func zoneOf(r *http.Request) (*time.Location, error) {
 	}
 	return nil, invalid(text{"Timezone %q: want UTC+8, UTC-05:30 or an IANA name", "Timezone %q：应为 UTC+8、UTC-05:30 或 IANA 时区名"}, v)
 }
+
+// only pages a list that a unique filter (card_no, consume_no, …) narrowed
+// to at most one row, without scanning: the row, if found, keep accepts it
+// and it was created inside [from, to], on page 0 only.
+func only[T any](row T, found bool, created func(T) time.Time, from, to time.Time, win core.Window, keep func(T) bool) []T {
+	if !found || (keep != nil && !keep(row)) {
+		return nil
+	}
+	if at := created(row); at.Before(from) || at.After(to) {
+		return nil
+	}
+	return core.Paginate([]T{row}, win)
+}

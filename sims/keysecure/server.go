@@ -63,6 +63,7 @@ type options struct {
 	zone          *time.Location
 	cardValidity  int // years
 	clientTokenTT time.Duration
+	cards         []Card
 }
 
 // Option configures a Server.
@@ -155,6 +156,13 @@ func WithAESKey(derivation string) Option {
 	}
 }
 
+// WithCards starts the default tenant with these cards, added as AddCard
+// adds them: zero fields filled from the seeded faker, an approved
+// cardholder made when none is named, status Activated unless set.
+func WithCards(cards ...Card) Option {
+	return func(o *options) error { o.cards = append(o.cards, cards...); return nil }
+}
+
 // Server simulates KeySecure for every tenant of its Env.
 type Server struct {
 	*core.Env
@@ -202,6 +210,11 @@ func New(opts ...Option) (*Server, error) {
 	s.Webhooks.Register(Name, core.Endpoint{Sign: s.signCallback, Accept: acceptCallback})
 	if _, err := s.AddTenant(s.Env.Default(), nil); err != nil {
 		return nil, err
+	}
+	for _, c := range o.cards {
+		if err := s.do(func(w *world) error { _, err := s.addCardLocked(w, c); return err }); err != nil {
+			return nil, fmt.Errorf("keysecure: WithCards: %w", err)
+		}
 	}
 	return s, nil
 }

@@ -42,7 +42,7 @@ func (m *merchant) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func TestCallbacksAreSignedAndRetried(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	m := &merchant{reply: []string{`{"code":1,"message":"busy"}`}}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
@@ -89,7 +89,7 @@ func TestCallbackSignatureFollowsSignUtils(t *testing.T) {
 
 func TestAuthAndConsumptionCallbacks(t *testing.T) {
 	t.Parallel()
-	ks := keysecure.RunT(t)
+	ks := runT(t)
 	m := &merchant{}
 	srv := httptest.NewServer(m)
 	defer srv.Close()
