@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -85,6 +86,21 @@ func TestTenantsAreIsolated(t *testing.T) {
 	require.Len(t, st.Cards, 1)
 	resp, _ := cb.Do(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].No+"/detail", nil)
 	assert.Equal(t, 4001, resp.Code, "not even by number")
+
+	// A token belongs to the key it was minted for.
+	tokA, err := ca.Token(context.Background())
+	require.NoError(t, err)
+	stolen := http.Header{"Api-Key": {b.KeySecure.APIKey}, "Access-Token": {tokA},
+		"Timestamp": {fmt.Sprint(core.WallNow().UnixMilli())}}
+	resp, err = cb.DoRaw(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].No+"/detail", nil, stolen)
+	require.NoError(t, err)
+	assert.Equal(t, 1007, resp.Code, "another tenant's token is unknown")
+
+	// Each tenant has its own clock.
+	var clockA, clockB core.ClockState
+	admin(t, f, http.MethodPost, "/_mocksrv/tenants/job-a/clock", `{"advance":"30d"}`, http.StatusOK, &clockA)
+	admin(t, f, http.MethodGet, "/_mocksrv/tenants/"+b.ID+"/clock", "", http.StatusOK, &clockB)
+	assert.Equal(t, 30*24*time.Hour, clockA.Now.Sub(clockB.Now), "moving one tenant's clock leaves the others")
 
 	admin(t, f, http.MethodDelete, "/_mocksrv/tenants/job-a", "", http.StatusOK, nil)
 	admin(t, f, http.MethodGet, "/_mocksrv/tenants/job-a", "", http.StatusNotFound, nil)

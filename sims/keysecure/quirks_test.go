@@ -175,3 +175,40 @@ func TestWithCards(t *testing.T) {
 	_, err := keysecure.New(keysecure.WithCards(keysecure.Card{UniqueNo: "x"}, keysecure.Card{UniqueNo: "x"}))
 	assert.ErrorContains(t, err, "already exists")
 }
+
+// TestPublishedRequestsReachTheSim sends every request example KeySecure
+// publishes, verbatim, to its operation: each decodes, and with the records
+// it names in place each succeeds — except card apply, whose published
+// example leaves cardholder_no empty and gets the parameter error naming it.
+func TestPublishedRequestsReachTheSim(t *testing.T) {
+	t.Parallel()
+	ks := runT(t)
+	ks.AddCardholder(keysecure.Cardholder{No: "U202605220001"})
+	ks.AddCard(keysecure.Card{No: "C202605220001"})
+	c := ks.NewClient()
+	doc, err := contracts.Document(keysecure.Name)
+	require.NoError(t, err)
+	exs, err := contracts.Examples(keysecure.Name)
+	require.NoError(t, err)
+	sent := 0
+	for _, ex := range exs {
+		if ex.Part != "request" {
+			continue
+		}
+		body, err := contracts.EmbeddedExample(keysecure.Name, ex.File)
+		require.NoError(t, err, ex.File)
+		op, ok := doc.Op(ex.Op)
+		require.True(t, ok, "%s names operation %q", ex.File, ex.Op)
+		resp := call(t, c, op.ID, op.Method, op.Path, json.RawMessage(body))
+		sent++
+		if op.ID == "card.apply" {
+			assert.Equal(t, 1004, resp.Code, ex.File)
+			assert.Contains(t, resp.Msg, "cardholder_no is required", ex.File)
+			continue
+		}
+		assert.Equal(t, 0, resp.Code, "%s: %s", ex.File, resp.Msg)
+	}
+	assert.Equal(t, 8, sent, "every published request example")
+	ks.CheckCardStatus(t, "C202605220001", keysecure.StatusFrozen)
+	ks.CheckBalance(t, "U202605220001", "100.00")
+}
