@@ -172,14 +172,12 @@ func keys(m map[string]bool) string {
 // awaitingEDDLocked reports whether one of the user's PENDING applications
 // waits for EDD documents, which holds its KYC review.
 func (w *world) awaitingEDDLocked(user string) bool {
-	found := false
-	w.applies.Query(queryUser[Apply](user, func(a Apply) bool {
+	for _, a := range bucket(w.applies, "user", user) {
 		if a.Status == ApplyPending && a.NeedEDD {
-			found = true
+			return true
 		}
-		return false
-	}))
-	return found
+	}
+	return false
 }
 
 // submitApplyLocked starts an application: the KYC review when the user
@@ -215,14 +213,10 @@ func localPart(email string) string {
 // afterKYCLocked moves the user's PENDING applications on once the KYC is
 // decided: issuing after PASS, FAILED after REFUSE.
 func (w *world) afterKYCLocked(u User, at time.Time) {
-	var pending []Apply
-	w.applies.Query(queryUser[Apply](u.ID, func(a Apply) bool {
-		if a.Status == ApplyPending {
-			pending = append(pending, a)
+	for _, a := range bucket(w.applies, "user", u.ID) {
+		if a.Status != ApplyPending {
+			continue
 		}
-		return false
-	}))
-	for _, a := range pending {
 		switch u.KYC {
 		case KYCPass:
 			w.agenda.Schedule(at.Add(w.opts.issueDelay), taskApplyIssue, a.ID)

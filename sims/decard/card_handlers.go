@@ -390,10 +390,9 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 		}
 	}
 	busy := false
-	w.applies.Query(queryUser[Apply](u.ID, func(a Apply) bool {
+	for _, a := range bucket(w.applies, "user", u.ID) {
 		busy = busy || (a.Status == ApplyPending && a.CategoryID == cat.ID)
-		return false
-	}))
+	}
 	if busy {
 		return nil, fail("KYC_WORKFLOW_PROCESSING", text{"an application for category %s is in progress", "类别 %s 的申请正在处理中"}, cat.ID)
 	}

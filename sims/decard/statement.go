@@ -115,7 +115,7 @@ type cycleTotals struct {
 
 func (w *world) cycleTotalsLocked(card string, start time.Time) cycleTotals {
 	var t cycleTotals
-	w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Keep: func(x CardTxn) bool {
+	for _, x := range bucket(w.txns, "cycle", cycleKey(card, start)) {
 		sgd, usd := x.SGD, x.USD
 		if x.DC == Credit {
 			sgd, usd = sgd.Neg(), usd.Neg()
@@ -127,8 +127,7 @@ func (w *world) cycleTotalsLocked(card string, start time.Time) cycleTotals {
 		} else {
 			t.openSGD, t.openUSD = t.openSGD.Add(sgd), t.openUSD.Add(usd)
 		}
-		return false
-	}})
+	}
 	return t
 }
 
@@ -156,15 +155,10 @@ func (w *world) closeStatementLocked(card string, at time.Time) {
 	}
 	start := at.AddDate(0, -1, 0)
 	date := w.statementDate(start)
-	var open []CardTxn
-	w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Keep: func(x CardTxn) bool {
+	for _, x := range bucket(w.txns, "cycle", cycleKey(card, start)) {
 		if !x.Posted {
-			open = append(open, x)
+			w.postTxnLocked(x.ID, date)
 		}
-		return false
-	}})
-	for _, x := range open {
-		w.postTxnLocked(x.ID, date)
 	}
 	t := w.cycleTotalsLocked(card, start)
 	w.statements.Put(card+"/"+itoa(start.Unix()), Statement{
@@ -178,15 +172,12 @@ func (w *world) closeStatementLocked(card string, at time.Time) {
 
 // statementByIDLocked returns a card's POSTED statement by id.
 func (w *world) statementByIDLocked(card, id string) (Statement, bool) {
-	var found Statement
-	ok := false
-	w.statements.Query(core.Query[Statement]{Index: "card", Value: card, Keep: func(st Statement) bool {
+	for _, st := range bucket(w.statements, "card", card) {
 		if st.ID == id {
-			found, ok = st, true
+			return st, true
 		}
-		return false
-	}})
-	return found, ok
+	}
+	return Statement{}, false
 }
 
 // AuthType is a fund-auth simulation's authType.

@@ -1,6 +1,7 @@
 package decard
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -13,12 +14,14 @@ import (
 type world struct {
 	mu sync.Mutex // guards every field below
 
-	tenant *core.Tenant
-	outbox *core.Outbox
-	creds  Credentials
-	opts   *options
-	faker  *core.Faker
-	agenda core.Agenda
+	tenant   *core.Tenant
+	outbox   *core.Outbox
+	creds    Credentials
+	opts     *options       // the Server's options with this tenant's settings applied; read-only
+	settings TenantSettings // what the tenant asked for, kept for resets and snapshots
+	nonces   *core.ReplayGuard
+	faker    *core.Faker
+	agenda   core.Agenda
 
 	users        *core.Table[User]
 	cards        *core.Table[Card]
@@ -59,6 +62,7 @@ type Balance struct {
 func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options) *world {
 	w := &world{
 		tenant: t, outbox: outbox, creds: creds, opts: o,
+		nonces:       core.NewReplayGuard(2*o.tsWindow, 1<<20), // has its own lock
 		faker:        core.NewFaker(t.SubSeed(Name)),
 		users:        core.NewTable(func(u User) time.Time { return u.CreatedAt }),
 		cards:        core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
@@ -230,10 +234,11 @@ func itoa(n int64) string {
 	return string(b[i:])
 }
 
-// queryUser is a scan of one user's rows (a table's "user" index) that
-// hands each row to keep.
-func queryUser[T any](user string, keep func(T) bool) core.Query[T] {
-	return core.Query[T]{Index: "user", Value: user, Keep: keep}
+// bucket returns every row of one index bucket, oldest first. Scans use
+// it rather than a Keep callback: Keep is a filter, and core may stop
+// calling it once a page is full.
+func bucket[T any](t *core.Table[T], index, value string) []T {
+	return t.Query(core.Query[T]{Index: index, Value: value, Window: core.Window{Limit: math.MaxInt}}).Items
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
