@@ -469,6 +469,7 @@ func (w *world) setKYCDirectLocked(user string, st KYCStatus) (User, error) {
 // snapshot is a tenant's DeCard world as --state saves it.
 type snapshot struct {
 	Creds       Credentials       `json:"credentials"`
+	Settings    TenantSettings    `json:"settings"`
 	Faker       []byte            `json:"faker"`
 	Users       []User            `json:"users"`
 	Cards       []Card            `json:"cards"`
@@ -506,7 +507,7 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 	defer w.mu.Unlock()
 	fk, _ := w.faker.MarshalBinary()
 	snap := snapshot{
-		Creds: w.creds, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
+		Creds: w.creds, Settings: w.settings, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
 		Statements: w.statements.All(), AssetTxns: w.assetTxns.All(), Transfers: w.transfers.All(), Fiat: w.fiat.All(),
 		Deposits: w.deposits.All(), Withdrawals: w.withdrawals, ApplyByRef: w.applyByRef, UserByEmail: w.userByEmail,
 		Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: w.userAddress, EDDRefs: w.eddRefs,
@@ -537,7 +538,12 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	if err := json.Unmarshal(state, &snap); err != nil {
 		return fmt.Errorf("decard: restore %s: %w", t.ID, err)
 	}
-	w := newWorld(t, s.Webhooks, snap.Creds, &s.opts)
+	wopts, err := snap.Settings.apply(s.opts)
+	if err != nil {
+		return fmt.Errorf("decard: restore %s: %w", t.ID, err)
+	}
+	w := newWorld(t, s.Webhooks, snap.Creds, &wopts)
+	w.settings = snap.Settings
 	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
 		return fmt.Errorf("decard: restore %s: faker: %w", t.ID, err)
 	}

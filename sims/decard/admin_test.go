@@ -2,6 +2,7 @@ package decard_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"testing"
 	"time"
 
@@ -99,6 +100,89 @@ func TestTenants(t *testing.T) {
 	assert.Equal(t, "ci-key", creds.(decard.Credentials).APIKey)
 	s.RemoveTenant("ci-7")
 	mustCode(t, c, "card.list", "GET", "/card/v1/list", nil, nil, "DAPI_SECRET_KEY_EMPTY")
+}
+
+// TestTenantSettings: a tenant's "decard" options carry the Deviations
+// switches (the With… options), checked like them, kept by a reset and a
+// snapshot, and without effect on other tenants.
+func TestTenantSettings(t *testing.T) {
+	t.Parallel()
+	s := decard.RunT(t)
+	clock := core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	add := func(id, opts string) (decard.Credentials, error) {
+		tenant := &core.Tenant{ID: id, Seed: 3, Clock: clock}
+		require.NoError(t, s.Tenants.Add(tenant))
+		creds, err := s.AddTenant(tenant, json.RawMessage(opts))
+		if err != nil {
+			return decard.Credentials{}, err
+		}
+		return creds.(decard.Credentials), nil
+	}
+	for i, bad := range []struct{ opts, want string }{
+		{`{"timestamp_windw":"30s"}`, "timestamp_windw"},
+		{`{"timestamp_window":"0s"}`, "timestamp window must be positive"},
+		{`{"statement_day":31}`, "statement day 31"},
+		{`{"sms_attempts":0}`, "SMS attempts"},
+		{`{"rates":{"SGD":"-1"}}`, "rate SGD"},
+		{`{"fund_pool":"lots"}`, "fund pool"},
+		{`{"posting_delay":"-1h"}`, "posting_delay must not be negative"},
+		{`{"kyc_review_delay":"soon"}`, "duration"},
+	} {
+		_, err := add(fmt.Sprintf("bad-%d", i), bad.opts)
+		assert.ErrorContains(t, err, bad.want, bad.opts)
+	}
+
+	creds, err := add("ci-slow", `{"timestamp_window":"1m","sms_code":"246810","kyc_submit_delay":"0s","kyc_review_delay":"0s",
+		"issue_delay":"0s","rates":{"SGD":"1.5"}}`)
+	require.NoError(t, err)
+	c := decard.NewClient(s.URL(), creds.APIKey, creds.APISecret)
+	c.HTTP = s.Client()
+	stale := func(c *decard.Client) {
+		c.Now = func() time.Time { return core.WallNow().Add(-30 * time.Second) }
+	}
+
+	// The tenant's window: 30 s old is fine for ci-slow, not for the default tenant.
+	stale(c)
+	get(t, c, "card.list", "/card/v1/list", nil)
+	d := s.NewClient()
+	stale(d)
+	mustCode(t, d, "card.list", "GET", "/card/v1/list", nil, nil, "DAPI_TIMESTAMP_EXPIRED")
+
+	// Its SMS code, instant KYC and issuing, and SGD rate.
+	c.Now = nil
+	post(t, c, "captcha.send_mobile_code", "/captcha/v1/send-mobile-code", map[string]any{"mobileCode": "SG", "mobile": "90000011", "behavioral": "REGISTER"}, nil)
+	mustCode(t, c, "account.register", "POST", "/account/v1/register", nil,
+		map[string]any{"mobileCode": "SG", "mobile": "90000011", "smsCode": decard.DefaultSMSCode}, "MFA_SMS_FAILED")
+	var user string
+	post(t, c, "account.register", "/account/v1/register", map[string]any{"mobileCode": "SG", "mobile": "90000011", "smsCode": "246810"}, &user)
+	apply(t, c, user, "10102000", "settings-1", kycInfo())
+	cards := details(t, c, user)
+	require.Len(t, cards, 1, "KYC and issuing take no business time for this tenant")
+	credit(t, c, user, "USD", "10", "settings-001")
+	post(t, c, "simulation.fund_auth", "/simulation/v1/fund-auth", map[string]any{"externalUserId": user, "cardMantissa": cards[0].mantissa(),
+		"authType": "EXPEND", "amount": "2", "currency": "USD"}, nil)
+	var rows []struct {
+		PostingAmountInSgd string `json:"postingAmountInSgd"`
+	}
+	get(t, c, "card.statement_detail", "/card/v1/statements/detail", &rows, decard.Q("externalUserId", user, "statementId", "NO_POSTED")...)
+	require.Len(t, rows, 1)
+	assert.Equal(t, "3", rows[0].PostingAmountInSgd, "1 USD = 1.5 SGD for this tenant")
+
+	// A reset and a snapshot keep the settings.
+	require.NoError(t, s.ResetTenant("ci-slow"))
+	stale(c)
+	get(t, c, "card.list", "/card/v1/list", nil)
+	snap, err := s.Snapshot("ci-slow")
+	require.NoError(t, err)
+	assert.Contains(t, string(snap), `"timestamp_window":"1m0s"`)
+	r := decard.RunT(t)
+	restored := &core.Tenant{ID: "ci-slow", Seed: 3, Clock: clock}
+	require.NoError(t, r.Tenants.Add(restored))
+	require.NoError(t, r.Restore(restored, snap))
+	rc := decard.NewClient(r.URL(), creds.APIKey, creds.APISecret)
+	rc.HTTP = r.Client()
+	stale(rc)
+	get(t, rc, "card.list", "/card/v1/list", nil)
 }
 
 // TestSnapshotRestore saves a busy tenant and restores it into a new

@@ -106,15 +106,21 @@ func (s *Server) check(r *http.Request) (*world, error) {
 	if strings.TrimSpace(key) == "" {
 		return nil, fail("DAPI_API_KEY_EMPTY", text{"send the %s header", "请传 %s 请求头"}, HeaderAPIKey)
 	}
-	ts, err := s.checkTimestamp(r.Header.Get(HeaderTimestamp))
+	// The tenant's own settings (window, nonce rules) apply as soon as its
+	// key is recognised; an unknown key is refused after the format checks.
+	w, ok := s.byKey(key)
+	o := &s.opts
+	if ok {
+		o = w.opts
+	}
+	ts, err := checkTimestamp(r.Header.Get(HeaderTimestamp), s.Env.Clock.Wall(), o.tsWindow)
 	if err != nil {
 		return nil, err
 	}
 	nonce := r.Header.Get(HeaderNonce)
-	if err := s.checkNonce(nonce); err != nil {
+	if err := checkNonce(nonce, o.anyNonce); err != nil {
 		return nil, err
 	}
-	w, ok := s.byKey(key)
 	if !ok {
 		return nil, fail("DAPI_SECRET_KEY_EMPTY", text{"no secret key is registered for API key %q", "API Key %q 没有对应的 Secret Key"}, key)
 	}
@@ -125,18 +131,18 @@ func (s *Server) check(r *http.Request) (*world, error) {
 		return nil, fail("DAPI_PERMISSION_DENIED", text{"%s is not on the IP allow-list of this API key", "%s 不在该 API Key 的 IP 白名单内"}, r.RemoteAddr)
 	}
 	replay := key + "\x00" + nonce
-	if !s.opts.nonceOnly {
+	if !o.nonceOnly {
 		replay += "\x00" + ts
 	}
-	if !s.nonces.Use(replay, s.Env.Clock.Wall()) {
+	if !w.nonces.Use(replay, s.Env.Clock.Wall()) {
 		return nil, fail("DAPI_NONCE_ILLEGAL", text{"nonce %s was already used (a request is accepted once)", "nonce %s 已被使用（请求只能提交一次）"}, nonce)
 	}
 	return w, nil
 }
 
-// checkTimestamp enforces Unix milliseconds within the window, either way,
-// on the wall clock (moving business time never breaks authentication).
-func (s *Server) checkTimestamp(raw string) (string, error) {
+// checkTimestamp enforces Unix milliseconds within window of the wall
+// clock, either way (moving business time never breaks authentication).
+func checkTimestamp(raw string, wall time.Time, window time.Duration) (string, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
 		return "", fail("DAPI_TIMESTAMP_EMPTY", text{"send %s (Unix milliseconds)", "请传 %s（毫秒时间戳）"}, HeaderTimestamp)
@@ -145,21 +151,21 @@ func (s *Server) checkTimestamp(raw string) (string, error) {
 	if err != nil || ms <= 0 || raw[0] == '+' {
 		return "", fail("DAPI_TIMESTAMP_FORMAT_ERROR", text{"%s must be Unix milliseconds in decimal digits, got %q", "%s 必须为十进制毫秒时间戳，实际为 %q"}, HeaderTimestamp, raw)
 	}
-	skew := s.Env.Clock.Wall().Sub(time.UnixMilli(ms))
+	skew := wall.Sub(time.UnixMilli(ms))
 	if skew < 0 {
 		skew = -skew
 	}
-	if skew > s.opts.tsWindow {
+	if skew > window {
 		return "", fail("DAPI_TIMESTAMP_EXPIRED", text{"%s %s is %s away from server time (limit %s)", "%s %s 与服务器时间相差 %s（上限 %s）"},
-			HeaderTimestamp, raw, skew.Round(time.Millisecond), s.opts.tsWindow)
+			HeaderTimestamp, raw, skew.Round(time.Millisecond), window)
 	}
 	return raw, nil
 }
 
 // checkNonce enforces the nonce every published client sends: a decimal
 // integer in [10000, 99999] (WithAnyNonce relaxes it).
-func (s *Server) checkNonce(nonce string) error {
-	if s.opts.anyNonce {
+func checkNonce(nonce string, anyNonce bool) error {
+	if anyNonce {
 		if n := strings.TrimSpace(nonce); n == "" || len(n) > 64 {
 			return fail("DAPI_NONCE_ILLEGAL", text{"%s must be 1-64 characters, got %q", "%s 必须为 1-64 个字符，实际为 %q"}, HeaderNonce, nonce)
 		}

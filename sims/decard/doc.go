@@ -190,6 +190,19 @@
 // FreezeCard, SetKYC and friends set state up directly, CheckCardStatus,
 // CheckKYCStatus and CheckBalance assert it.
 //
+// # Configuration
+//
+// Every choice listed under Deviations has a With… option for New and
+// RunT and, for a tenant of the binary, a field of TenantSettings in the
+// tenant's "decard" object (POST /_mocksrv/tenants
+// {"decard":{"timestamp_window":"30s","issue_delay":"0s"}}): timestamp_window,
+// any_nonce, nonce_only_replay, sms_code, sms_validity, sms_interval,
+// sms_attempts, kyc_submit_delay, kyc_review_delay, issue_delay,
+// posting_delay, statement_day, channel_ttl, message_log, lenient_kyc_info,
+// poa_max_age, fund_pool, link_base, deposit_delay and rates
+// ({"SGD":"1.35"}). Unknown or out-of-range fields are refused; a reset
+// and a snapshot keep them.
+//
 // # Deviations
 //
 // Where DeCard's docs are silent mocksrv chooses, and says so here:

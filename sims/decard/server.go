@@ -271,8 +271,6 @@ type Server struct {
 
 	chMu     sync.Mutex        // guards channels; never held while taking a world's lock
 	channels map[string]string // WebSocket channel → tenant ID
-
-	nonces *core.ReplayGuard
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
@@ -301,7 +299,6 @@ func New(opts ...Option) (*Server, error) {
 	s := &Server{
 		Env: o.env, opts: o, worlds: map[string]*world{}, keys: map[string]*world{},
 		channels: map[string]string{},
-		nonces:   core.NewReplayGuard(2*o.tsWindow, 1<<20),
 	}
 	s.router = mux.NewRouter()
 	s.routes(s.router)

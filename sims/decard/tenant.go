@@ -1,19 +1,126 @@
 package decard
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"maps"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // TenantOptions are the DeCard settings a tenant can be created with (the
-// "decard" object of POST /_mocksrv/tenants).
+// "decard" object of POST /_mocksrv/tenants): fixed credentials and any of
+// TenantSettings.
 type TenantOptions struct {
 	APIKey    string `json:"api_key,omitempty"`
 	APISecret string `json:"api_secret,omitempty"`
+	TenantSettings
+}
+
+// TenantSettings are the choices mocksrv makes where DeCard's docs are
+// silent (doc.go, "Deviations"), set per tenant: each field is the With…
+// option named beside it, checked the same way. A field left out keeps the
+// Server's setting (its option, or the default).
+type TenantSettings struct {
+	TimestampWindow *core.Duration    `json:"timestamp_window,omitempty"`  // WithTimestampWindow
+	AnyNonce        *bool             `json:"any_nonce,omitempty"`         // WithAnyNonce
+	NonceOnlyReplay *bool             `json:"nonce_only_replay,omitempty"` // WithNonceOnlyReplay
+	SMSCode         *string           `json:"sms_code,omitempty"`          // WithSMSCode
+	SMSValidity     *core.Duration    `json:"sms_validity,omitempty"`      // WithSMSValidity
+	SMSInterval     *core.Duration    `json:"sms_interval,omitempty"`      // WithSMSInterval
+	SMSAttempts     *int              `json:"sms_attempts,omitempty"`      // WithSMSAttempts
+	KYCSubmitDelay  *core.Duration    `json:"kyc_submit_delay,omitempty"`  // WithKYCDelays (INIT → PENDING)
+	KYCReviewDelay  *core.Duration    `json:"kyc_review_delay,omitempty"`  // WithKYCDelays (PENDING → PASS/REFUSE)
+	IssueDelay      *core.Duration    `json:"issue_delay,omitempty"`       // WithIssueDelay
+	PostingDelay    *core.Duration    `json:"posting_delay,omitempty"`     // WithPostingDelay
+	StatementDay    *int              `json:"statement_day,omitempty"`     // WithStatementDay
+	ChannelTTL      *core.Duration    `json:"channel_ttl,omitempty"`       // WithChannelTTL
+	MessageLog      *int              `json:"message_log,omitempty"`       // WithMessageLog
+	LenientKYCInfo  *bool             `json:"lenient_kyc_info,omitempty"`  // WithLenientKYCInfo
+	POAMaxAge       *core.Duration    `json:"poa_max_age,omitempty"`       // WithPOAMaxAge
+	FundPool        *string           `json:"fund_pool,omitempty"`         // WithFundPool
+	LinkBase        *string           `json:"link_base,omitempty"`         // WithLinkBase
+	DepositDelay    *core.Duration    `json:"deposit_delay,omitempty"`     // WithDepositDelay
+	Rates           map[string]string `json:"rates,omitempty"`             // WithRate, units per USD by code
+}
+
+// apply returns base with the settings that are set, each checked by its
+// With… option.
+func (ts TenantSettings) apply(base options) (options, error) {
+	o := base
+	o.rates = maps.Clone(base.rates)
+	dur := func(d *core.Duration) time.Duration { return time.Duration(*d) }
+	var opts []Option
+	add := func(set bool, opt func() Option) {
+		if set {
+			opts = append(opts, opt())
+		}
+	}
+	add(ts.TimestampWindow != nil, func() Option { return WithTimestampWindow(dur(ts.TimestampWindow)) })
+	add(ts.AnyNonce != nil, func() Option { return WithAnyNonce(*ts.AnyNonce) })
+	add(ts.NonceOnlyReplay != nil, func() Option { return WithNonceOnlyReplay(*ts.NonceOnlyReplay) })
+	add(ts.SMSCode != nil, func() Option { return WithSMSCode(*ts.SMSCode) })
+	add(ts.SMSValidity != nil, func() Option { return WithSMSValidity(dur(ts.SMSValidity)) })
+	add(ts.SMSInterval != nil, func() Option { return WithSMSInterval(dur(ts.SMSInterval)) })
+	add(ts.SMSAttempts != nil, func() Option { return WithSMSAttempts(*ts.SMSAttempts) })
+	if ts.KYCSubmitDelay != nil || ts.KYCReviewDelay != nil {
+		submit, review := base.kycSubmit, base.kycReview
+		if ts.KYCSubmitDelay != nil {
+			submit = dur(ts.KYCSubmitDelay)
+		}
+		if ts.KYCReviewDelay != nil {
+			review = dur(ts.KYCReviewDelay)
+		}
+		opts = append(opts, WithKYCDelays(submit, review))
+	}
+	add(ts.IssueDelay != nil, func() Option { return WithIssueDelay(dur(ts.IssueDelay)) })
+	add(ts.PostingDelay != nil, func() Option { return WithPostingDelay(dur(ts.PostingDelay)) })
+	add(ts.StatementDay != nil, func() Option { return WithStatementDay(*ts.StatementDay) })
+	add(ts.ChannelTTL != nil, func() Option { return WithChannelTTL(dur(ts.ChannelTTL)) })
+	add(ts.MessageLog != nil, func() Option { return WithMessageLog(*ts.MessageLog) })
+	add(ts.LenientKYCInfo != nil, func() Option { return WithLenientKYCInfo(*ts.LenientKYCInfo) })
+	add(ts.POAMaxAge != nil, func() Option { return WithPOAMaxAge(dur(ts.POAMaxAge)) })
+	add(ts.FundPool != nil, func() Option { return WithFundPool(*ts.FundPool) })
+	add(ts.LinkBase != nil, func() Option { return WithLinkBase(*ts.LinkBase) })
+	add(ts.DepositDelay != nil, func() Option { return WithDepositDelay(dur(ts.DepositDelay)) })
+	for code, rate := range ts.Rates {
+		opts = append(opts, WithRate(code, rate))
+	}
+	for _, opt := range opts {
+		if err := opt(&o); err != nil {
+			return base, fmt.Errorf("decard options: %w", err)
+		}
+	}
+	for name, d := range map[string]time.Duration{"sms_validity": o.smsTTL, "sms_interval": o.smsGap, "issue_delay": o.issueDelay,
+		"posting_delay": o.postDelay, "channel_ttl": o.channelTTL, "poa_max_age": o.poaMaxAge, "deposit_delay": o.depDelay} {
+		if d < 0 {
+			return base, fmt.Errorf("decard options: %s must not be negative, got %s", name, d)
+		}
+	}
+	return o, nil
+}
+
+// parseTenantOptions reads the "decard" object of a tenant, refusing
+// unknown fields so a misspelt setting is not silently ignored.
+func parseTenantOptions(raw json.RawMessage) (TenantOptions, error) {
+	var o TenantOptions
+	if b := bytes.TrimSpace(raw); len(b) == 0 || string(b) == "null" {
+		return o, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		return o, fmt.Errorf("decard options: %w", err)
+	}
+	if dec.More() {
+		return o, errors.New("decard options: one JSON object expected")
+	}
+	return o, nil
 }
 
 // newCredentials makes a tenant's credentials: the documented fixed ones
@@ -31,13 +138,15 @@ func newCredentials(tenant string) Credentials {
 
 // AddTenant gives a tenant its DeCard world and returns its credentials.
 // The default tenant gets the documented fixed credentials; others get
-// random ones unless opts name them.
+// random ones unless opts name them. opts may also carry TenantSettings.
 func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	var o TenantOptions
-	if len(opts) > 0 && string(opts) != "null" {
-		if err := json.Unmarshal(opts, &o); err != nil {
-			return nil, fmt.Errorf("decard options: %w", err)
-		}
+	o, err := parseTenantOptions(opts)
+	if err != nil {
+		return nil, err
+	}
+	wopts, err := o.TenantSettings.apply(s.opts)
+	if err != nil {
+		return nil, err
 	}
 	creds := Credentials{APIKey: o.APIKey, APISecret: o.APISecret}
 	switch {
@@ -46,7 +155,8 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 	case creds.APIKey == "":
 		creds = newCredentials(t.ID)
 	}
-	w := newWorld(t, s.Webhooks, creds, &s.opts)
+	w := newWorld(t, s.Webhooks, creds, &wopts)
+	w.settings = o.TenantSettings
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, taken := s.keys[creds.APIKey]; taken {
@@ -86,7 +196,8 @@ func (s *Server) ResetTenant(id string) error {
 		return fmt.Errorf("decard: no tenant %q", id)
 	}
 	old.mu.Lock()
-	fresh := newWorld(old.tenant, s.Webhooks, old.creds, &s.opts)
+	fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
+	fresh.settings, fresh.nonces = old.settings, old.nonces // a reset keeps the tenant's settings and spent nonces
 	ch := old.channel.ID
 	old.dropSubscribersLocked()
 	old.mu.Unlock()
