@@ -1,0 +1,120 @@
+package uqpay_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/sims"
+	"github.com/mocksrv/mocksrv/sims/uqpay"
+)
+
+// readmeUQPay returns the README's UQPay section, up to the next "## "
+// heading.
+func readmeUQPay(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	s := string(b)
+	const heading = "\n## UQPay\n"
+	start := strings.Index(s, heading)
+	require.GreaterOrEqual(t, start, 0, "README has no UQPay section")
+	s = s[start+len(heading):]
+	if end := strings.Index(s, "\n## "); end >= 0 {
+		s = s[:end]
+	}
+	return s
+}
+
+// shBlocks returns every ```sh block of a README section, in order.
+func shBlocks(t *testing.T, section string) []string {
+	t.Helper()
+	var out []string
+	for rest := section; ; {
+		i := strings.Index(rest, "```sh\n")
+		if i < 0 {
+			return out
+		}
+		rest = rest[i+len("```sh\n"):]
+		j := strings.Index(rest, "\n```")
+		require.GreaterOrEqual(t, j, 0, "unterminated sh block")
+		out = append(out, rest[:j+1])
+		rest = rest[j:]
+	}
+}
+
+// TestREADMEExamples runs every shell example of the README's UQPay
+// section, in order and as written — token, sub-account and transfer,
+// errors, the whole flow, the simulators, the webhook signature check and
+// a tenant with switches — against a Fleet on loopback with only the host
+// swapped.
+func TestREADMEExamples(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("runs bash, curl and openssl")
+	}
+	for _, tool := range []string{"bash", "curl", "openssl", "sed"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed", tool)
+		}
+	}
+	blocks := shBlocks(t, readmeUQPay(t))
+	require.Len(t, blocks, 7, "token, sub-accounts, errors, flow, simulators, webhook check, tenant switches")
+
+	f := sims.RunT(t)
+	host := strings.TrimPrefix(f.URL(), "http://")
+	script := strings.ReplaceAll(strings.Join(blocks, ""), "127.0.0.1:8080", host)
+	dir := t.TempDir()
+	// The webhook check reads a delivery: body.json and its two headers.
+	body := []byte(`{"version":"V1.6.0","event_name":"ISSUING","event_type":"card.create.succeeded","event_id":"e1","source_id":"o1","data":{}}`)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "body.json"), body, 0o600))
+	ts := strconv.FormatInt(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Unix(), 10)
+	sig := uqpay.WebhookSignature(uqpay.DefaultWebhookSecret, body, ts)
+
+	cmd := exec.Command("bash", "-c", "set -eu\n"+script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "TS="+ts, "SIG="+sig)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	text := string(out)
+	at := 0
+	for _, want := range []string{
+		`"expired_at":`,
+		`{"total_pages":0,"total_items":0,"data":[]}`,
+		`{"transfer_id":"`,
+		`"currency":"USD","available_balance":"250.00"`,
+		`put exactly one space between Bearer and the token`,
+		`{"type":"card_error","code":"card_not_found","message":"card c0cef051-29c5-4796-b86a-cd5b684bfad7 not found or deactivated"}`,
+		`"cardholder_status":"SUCCESS"}`,
+		`"card_status":"PENDING","order_status":"PROCESSING"`,
+		`"available_balance":"100.00"`,
+		`"no_pin_payment_amount":"2000USD","card_status":"ACTIVE"`,
+		`"order_type":"CARD_CREATE","amount":100`,
+		`"order_type":"CARD_RECHARGE","amount":50`,
+		`"expire_date":"`,
+		`"currency":"USD","available_balance":"99600.00","margin_balance":"0.00","frozen_balance":"0.00"`,
+		`"transaction_type":"AUTHORIZATION","card_available_balance":137.5`,
+		`"transaction_type":"REVERSAL","card_available_balance":150`,
+		`"total_items":2`,
+		`"order_status":"PENDING","update_reason":"lost wallet"}`,
+		`"failure_reason":"1101 - Card Not Active","transaction_status":"DECLINED"`,
+		sig,
+		`"id": "uq-strict"`,
+	} {
+		i := strings.Index(text[at:], want)
+		if !assert.GreaterOrEqual(t, i, 0, "after byte %d the output lacks %q:\n%s", at, want, text) {
+			return
+		}
+		at += i + len(want)
+	}
+	assert.Equal(t, 1, strings.Count(text, `"code":"card_not_found"`), "no other call failed:\n%s", text)
+	assert.NotContains(t, text, "invalid_request_error", "no call was malformed")
+	assert.NotContains(t, text, "idempotency_error")
+}
