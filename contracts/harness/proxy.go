@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 
 	"github.com/mocksrv/mocksrv/contracts"
@@ -118,7 +119,8 @@ func (p *Proxy) checkParameters(r *http.Request, params map[string]string) []con
 	}
 	in := &openapi3filter.RequestValidationInput{
 		Request: r, PathParams: params, Route: route,
-		Options: &openapi3filter.Options{ExcludeRequestBody: true, MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
+		Options: &openapi3filter.Options{ExcludeRequestBody: true, MultiError: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
+			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.WithStringFormatValidator("uuid", uuidFormat)}},
 	}
 	err = openapi3filter.ValidateRequest(context.Background(), in)
 	if err == nil {
@@ -127,7 +129,13 @@ func (p *Proxy) checkParameters(r *http.Request, params map[string]string) []con
 	var out []contracts.Violation
 	var walk func(error)
 	walk = func(e error) {
-		if me, ok := e.(interface{ Unwrap() []error }); ok {
+		switch me := e.(type) {
+		case openapi3.MultiError: // kin-openapi's list of errors, one per parameter
+			for _, x := range me {
+				walk(x)
+			}
+			return
+		case interface{ Unwrap() []error }:
 			for _, x := range me.Unwrap() {
 				walk(x)
 			}
@@ -149,6 +157,10 @@ func (p *Proxy) checkParameters(r *http.Request, params map[string]string) []con
 	walk(err)
 	return out
 }
+
+// uuidFormat checks OpenAPI's "uuid" string format (x-idempotency-key),
+// which kin-openapi leaves unchecked unless told how.
+var uuidFormat = openapi3.NewRegexpFormatValidator(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 func (p *Proxy) printLive(results []Result) {
 	if p.opts.Live == nil {

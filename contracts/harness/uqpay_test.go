@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -198,4 +200,53 @@ func TestUQPayConversationFailsAServerThatAnswersWrongly(t *testing.T) {
 	assert.True(t, kinds["unknown-field /data/*/nickname"], "%v", kinds)
 	assert.True(t, kinds["type-differs /data/*/card_limit"], "%v", kinds)
 	assert.True(t, kinds["undocumented-value /data/*/card_status"], "%v", kinds)
+}
+
+// TestProxyChecksAUQPayClient puts the proxy between a client that breaks
+// UQPay's rules and an upstream serving a drifted card list: the client's
+// parameters, headers and body and the upstream's drift are each caught
+// with their pointer and rule, live and again from the HAR recording.
+func TestProxyChecksAUQPayClient(t *testing.T) {
+	t.Parallel()
+	var live bytes.Buffer
+	p, err := harness.NewProxy(harness.ProxyOptions{Provider: "uqpay", Upstream: wrongUQPay(t, uqpayDriftedCardList).URL, Live: &live, Record: true})
+	require.NoError(t, err)
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+
+	list, err := http.NewRequest(http.MethodGet, front.URL+"/api/v1/issuing/cards?page_size=500", nil)
+	require.NoError(t, err)
+	list.Header.Set("x-auth-token", "eyJhbGciOiJIUzI1NiJ9.e30.c2ln") // no "Bearer "
+	create, err := http.NewRequest(http.MethodPost, front.URL+"/api/v1/issuing/cards", strings.NewReader(`{"card_product_id":"p","usage_type":"SOMETIMES"}`))
+	require.NoError(t, err)
+	create.Header.Set("x-auth-token", "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2ln")
+	create.Header.Set("x-idempotency-key", "not-a-uuid")
+	for _, req := range []*http.Request{list, create} {
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+	}
+
+	rep := p.Report()
+	assert.False(t, rep.OK())
+	for _, want := range []struct{ pointer, keyword string }{
+		{"(query) page_size", "parameter"}, {"(header) x-auth-token", "parameter"}, {"(header) x-idempotency-key", "parameter"},
+		{"", "required"}, {"/usage_type", "enum"},
+		{"/data/0/card_limit", "type"}, {"/data/0/card_status", "enum"}, {"/data/0", "required"}, {"/data/0/nickname", "unevaluatedProperties"},
+	} {
+		assert.True(t, violation(rep, want.pointer, want.keyword), "%s at %q\n%s", want.keyword, want.pointer, live.String())
+	}
+	assert.Contains(t, live.String(), "FAIL GET /api/v1/issuing/cards")
+
+	har := filepath.Join(t.TempDir(), "uqpay.har")
+	require.NoError(t, harness.WriteHAR(har, p.HAR()))
+	raw, err := os.ReadFile(har)
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), "eyJhbGciOiJIUzI1NiJ9.e30.c2ln", "tokens are redacted from recordings")
+	again, err := harness.CheckFiles(harness.CheckOptions{Provider: "uqpay"}, har)
+	require.NoError(t, err)
+	assert.False(t, again.OK())
+	assert.True(t, violation(again, "/usage_type", "enum"), "the client's body, from the recording")
+	assert.True(t, violation(again, "/data/0/card_status", "enum"), "the upstream's drift, from the recording")
 }
