@@ -72,7 +72,7 @@ func (s *Server) CardAction(tenant, id, action string) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cardOut(view{lang: "en", loc: s.opts.zone}, c), nil
+	return cardOut(view{lang: "en", loc: w.opts.zone}, c), nil
 }
 
 // CreateKinds are the kinds Create accepts.
@@ -336,6 +336,7 @@ func (s *Server) decideWithdrawalLocked(w *world, id, decision string) (WalletTx
 // snapshot is a tenant's bkj world as --state saves it.
 type snapshot struct {
 	Creds     Credentials      `json:"credentials"`
+	Settings  TenantSettings   `json:"settings"`
 	Faker     []byte           `json:"faker"`
 	Seq       uint64           `json:"seq"`
 	TxSeq     int              `json:"tx_seq"`
@@ -360,7 +361,7 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	fk, _ := w.faker.MarshalBinary()
-	return json.Marshal(snapshot{Creds: w.creds, Faker: fk, Seq: w.seq, TxSeq: w.txSeq, Users: w.users.All(),
+	return json.Marshal(snapshot{Creds: w.creds, Settings: w.settings, Faker: fk, Seq: w.seq, TxSeq: w.txSeq, Users: w.users.All(),
 		Addresses: w.mailing.All(), Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(),
 		Payees: w.payees.All(), WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Agenda: w.agenda.Tasks(), Ledger: w.ledger})
 }
@@ -375,7 +376,12 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	if snap.Creds.APIKey == "" {
 		snap.Creds = newCredentials(t.ID)
 	}
-	w := newWorld(t, s.Webhooks, snap.Creds, s.opts.idemTTL)
+	wopts, err := snap.Settings.apply(s.opts)
+	if err != nil {
+		return fmt.Errorf("bkj: restore %s: %w", t.ID, err)
+	}
+	w := newWorld(t, s.Webhooks, snap.Creds, &wopts)
+	w.settings = snap.Settings
 	if len(snap.Faker) > 0 {
 		if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
 			return fmt.Errorf("bkj: restore %s: faker: %w", t.ID, err)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +137,94 @@ func TestFleetAdminAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 0, resp.Code)
 	assert.Contains(t, string(resp.Body), `"total":0`, "the new tenant starts empty")
+}
+
+// TestTenantSettings: a tenant's "bkj" options carry the Deviations
+// switches (the With… options), checked like them, kept by a reset and a
+// snapshot, and without effect on other tenants.
+func TestTenantSettings(t *testing.T) {
+	t.Parallel()
+	env := core.NewEnv(core.EnvConfig{Seed: 1, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	s, err := bkj.New(bkj.WithEnv(env))
+	require.NoError(t, err)
+	add := func(id, opts string) (bkj.Credentials, error) {
+		tenant := &core.Tenant{ID: id, Seed: 5, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+		require.NoError(t, env.Tenants.Add(tenant))
+		raw, err := s.AddTenant(tenant, json.RawMessage(opts))
+		if err != nil {
+			return bkj.Credentials{}, err
+		}
+		return raw.(bkj.Credentials), nil
+	}
+	for i, bad := range []struct{ opts, want string }{
+		{`{"timestamp_windw":"30s"}`, "timestamp_windw"},
+		{`{"delays":{"opn":"1s"}}`, "opn"},
+		{`{"delays":{"open":"-1s"}}`, "delays must not be negative"},
+		{`{"timezone":"Mars/Base"}`, "timezone \"Mars/Base\""},
+		{`{"card_validity_years":0}`, "card validity"},
+		{`{"take_default":50,"take_max":20}`, "paging"},
+		{`{"nonce_ttl":"0s"}`, "nonce TTL"},
+	} {
+		tenant := "bad-" + strconv.Itoa(i)
+		_, err := add(tenant, bad.opts)
+		assert.ErrorContains(t, err, bad.want, bad.opts)
+	}
+
+	creds, err := add("ci-fast", `{"timestamp_window":"30m","timezone":"UTC+8","take_default":2,"show_string_to_sign":false,
+		"sign_responses":false,"delays":{"open":"0s","kyc_review":"0s"}}`)
+	require.NoError(t, err)
+	srv := serveHTTP(t, s)
+	c := bkj.NewClient(srv, creds.APIKey, creds.APISecret)
+	def := bkj.NewClient(srv, bkj.DefaultAPIKey, bkj.DefaultAPISecret)
+	stale := strconv.FormatInt(core.WallNow().Add(-20*time.Minute).Unix(), 10)
+
+	// The tenant's window: 20 minutes old is fine for ci-fast, not for the default tenant.
+	resp := ok(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
+	assert.False(t, resp.Signed, "sign_responses false: no response signature")
+	code(t, def, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, 40103, "behind server time")
+	// Without the string-to-sign in the mismatch message.
+	resp = code(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Signature: strings.Repeat("0", 64)}, 40102, "does not match")
+	assert.NotContains(t, resp.Message, "/openapi/v1/card/list")
+
+	// Its delays (KYC and opening take no time), zone and page size.
+	acct := approved(t, c, "fast@example.com")
+	card := applyCard(t, c, acct, "visa-virtual-usd", nil)
+	assert.Equal(t, "active", cardDetail(t, c, card.ID).Status, "open delay 0s")
+	var u struct {
+		CreatedAt string `json:"created_at"`
+	}
+	ok(t, c, "user.detail", get("/openapi/v1/users/"+acct, nil), &u)
+	assert.Equal(t, "2026-01-01 08:00:00", u.CreatedAt, "times render in UTC+8 without a Timezone header")
+	register(t, c, "second@example.com")
+	register(t, c, "third@example.com")
+	var list struct {
+		Take  int
+		Total int
+		List  []json.RawMessage
+	}
+	ok(t, c, "user.list", get("/openapi/v1/users", nil), &list)
+	assert.Equal(t, 2, list.Take)
+	assert.Len(t, list.List, 2)
+	assert.Equal(t, 3, list.Total)
+	var conf struct {
+		Signature struct {
+			TimestampWindowSeconds int `json:"timestamp_window_seconds"`
+		}
+	}
+	ok(t, c, "config.get", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/config", Header: http.Header{bkj.HeaderAPIKey: {creds.APIKey}}, Unsigned: true}, &conf)
+	assert.Equal(t, 1800, conf.Signature.TimestampWindowSeconds)
+
+	// A reset and a snapshot keep the settings.
+	require.NoError(t, s.ResetTenant("ci-fast"))
+	ok(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
+	snap, err := s.Snapshot("ci-fast")
+	require.NoError(t, err)
+	assert.Contains(t, string(snap), `"timestamp_window":"30m0s"`)
+	fresh, err := bkj.New(bkj.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))), bkj.WithSeed(1))
+	require.NoError(t, err)
+	restored := &core.Tenant{ID: "ci-fast", Seed: 5, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+	require.NoError(t, fresh.Tenants.Add(restored))
+	require.NoError(t, fresh.Restore(restored, snap))
+	rc := bkj.NewClient(serveHTTP(t, fresh), creds.APIKey, creds.APISecret)
+	ok(t, rc, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
 }

@@ -347,10 +347,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, sn, err := s.verify(r)
 		attach(r, w, sn)
-		if err == nil && s.limiter != nil && w != nil {
-			if ok, retry := s.limiter.Allow(w.creds.APIKey, s.Env.Clock.Wall()); !ok {
+		if err == nil && w != nil && w.limiter != nil {
+			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Env.Clock.Wall()); !ok {
 				err = fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",
-					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, s.opts.rateLimit, retry.Round(time.Millisecond))
+					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, w.opts.rateLimit, retry.Round(time.Millisecond))
 			}
 		}
 		if err != nil {
@@ -400,7 +400,7 @@ func (s *Server) verify(r *http.Request) (*world, *seen, error) {
 	if !known {
 		return nil, nil, fail(codeUnknownKey, text{"X-Api-Key %q is not known to this server", "X-Api-Key %q 不存在"}, key)
 	}
-	if err := s.checkTimestamp(r.Header.Get(HeaderTimestamp)); err != nil {
+	if err := s.checkTimestamp(r.Header.Get(HeaderTimestamp), w.opts.tsWindow); err != nil {
 		return w, nil, err
 	}
 	nonce := r.Header.Get(HeaderNonce)
@@ -412,11 +412,11 @@ func (s *Server) verify(r *http.Request) (*world, *seen, error) {
 		return w, nil, invalid(text{"the query string does not decode: %v", "查询字符串无法解码：%v"}, sn.queryErr)
 	}
 	if !sn.Valid {
-		return w, sn, s.signatureError(sn)
+		return w, sn, signatureError(sn, w.opts.showSTS)
 	}
-	if !s.nonces.Use(w.creds.APIKey+"\x00"+nonce, s.Env.Clock.Wall()) {
+	if !w.nonces.Use(w.creds.APIKey+"\x00"+nonce, s.Env.Clock.Wall()) {
 		return w, sn, fail(codeNonceReplay, text{"X-Nonce %q was already used with this X-Api-Key in the last %s; send a fresh one with every request",
-			"X-Nonce %q 已在 %s 内被该 X-Api-Key 使用过，每次请求请使用新的 X-Nonce"}, nonce, s.opts.nonceTTL)
+			"X-Nonce %q 已在 %s 内被该 X-Api-Key 使用过，每次请求请使用新的 X-Nonce"}, nonce, w.opts.nonceTTL)
 	}
 	return w, sn, nil
 }
@@ -457,7 +457,7 @@ func missingHeaders(r *http.Request) error {
 
 // checkTimestamp enforces Unix seconds within ±window of wall time (moving
 // business time never breaks authentication).
-func (s *Server) checkTimestamp(raw string) error {
+func (s *Server) checkTimestamp(raw string, window time.Duration) error {
 	if len(raw) >= 13 && len(raw) <= 16 && digitsPattern.MatchString(raw) {
 		return fail(codeTimestamp, text{"X-Timestamp %s looks like milliseconds; send Unix seconds", "X-Timestamp %s 看起来是毫秒，请使用秒级时间戳"}, raw)
 	}
@@ -467,28 +467,28 @@ func (s *Server) checkTimestamp(raw string) error {
 	sec, _ := strconv.ParseInt(raw, 10, 64)
 	ts, now := time.Unix(sec, 0), s.Env.Clock.Wall()
 	switch d := ts.Sub(now); {
-	case d > s.opts.tsWindow:
+	case d > window:
 		return fail(codeTimestamp, text{"X-Timestamp %s is %s ahead of server time %d (limit ±%s)", "X-Timestamp %s 比服务器时间 %d 快 %s（允许 ±%s）"},
-			raw, d.Round(time.Second), now.Unix(), s.opts.tsWindow)
-	case -d > s.opts.tsWindow:
+			raw, d.Round(time.Second), now.Unix(), window)
+	case -d > window:
 		return fail(codeTimestamp, text{"X-Timestamp %s is %s behind server time %d (limit ±%s)", "X-Timestamp %s 比服务器时间 %d 慢 %s（允许 ±%s）"},
-			raw, (-d).Round(time.Second), now.Unix(), s.opts.tsWindow)
+			raw, (-d).Round(time.Second), now.Unix(), window)
 	}
 	return nil
 }
 
 // signatureError names what is wrong with X-Signature and, unless
 // switched off, shows the string-to-sign the server computed.
-func (s *Server) signatureError(sn *seen) error {
+func signatureError(sn *seen, showSTS bool) error {
 	if !hexLower64.MatchString(sn.Signature) {
 		if strings.EqualFold(sn.Signature, sn.Expected) {
 			return fail(codeSignature, text{"X-Signature must be lowercase hex", "X-Signature 必须为小写十六进制"})
 		}
-		if !s.opts.showSTS {
+		if !showSTS {
 			return fail(codeSignature, text{"X-Signature must be 64 lowercase hex characters (HMAC-SHA256)", "X-Signature 必须为 64 位小写十六进制（HMAC-SHA256）"})
 		}
 	}
-	if !s.opts.showSTS {
+	if !showSTS {
 		return fail(codeSignature, text{"X-Signature does not match the request", "X-Signature 与请求不匹配"})
 	}
 	return fail(codeSignature, text{

@@ -106,8 +106,8 @@ const magicFail = "fail"
 
 // steps are bkj's asynchronous card steps: from a status, where the card
 // goes next and which delay leads there.
-func (s *Server) nextStep(c Card) (CardStatus, time.Duration, bool) {
-	d := s.opts.delays
+func (s *Server) nextStep(w *world, c Card) (CardStatus, time.Duration, bool) {
+	d := w.opts.delays
 	switch c.Status {
 	case StatusOpening:
 		return StatusActive, d.Open, true
@@ -157,7 +157,7 @@ func (s *Server) moveAtLocked(w *world, c Card, to CardStatus, remark string, at
 // status has one.
 func (s *Server) scheduleStepLocked(w *world, c *Card) {
 	c.Step++
-	if _, d, ok := s.nextStep(*c); ok {
+	if _, d, ok := s.nextStep(w, *c); ok {
 		w.agenda.Schedule(c.UpdatedAt.Add(d), taskCardStep, c.ID+"/"+strconv.Itoa(c.Step))
 	}
 }
@@ -169,7 +169,7 @@ func (s *Server) stepCardLocked(w *world, key string, at time.Time) {
 	if !ok || strconv.Itoa(c.Step) != step {
 		return
 	}
-	to, _, ok := s.nextStep(c)
+	to, _, ok := s.nextStep(w, c)
 	if !ok {
 		return
 	}
@@ -242,7 +242,7 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 		c.CVV = w.faker.Digits(3)
 	}
 	if c.ExpiresAt.IsZero() {
-		c.ExpiresAt = expiryAfter(c.CreatedAt, s.opts.cardYears)
+		c.ExpiresAt = expiryAfter(c.CreatedAt, w.opts.cardYears)
 	}
 	if c.VelocityWindow == "" {
 		c.VelocityWindow = "na"

@@ -151,7 +151,7 @@ func (s *Server) purchaseLocked(w *world, c Card, t CardTx) CardTx {
 	t.BalanceAfter = c.Balance
 	t = s.newCardTxLocked(w, t)
 	if t.Status == CardTxPending {
-		w.agenda.Schedule(t.CreatedAt.Add(s.opts.delays.Clearing), taskClearing, t.ID)
+		w.agenda.Schedule(t.CreatedAt.Add(w.opts.delays.Clearing), taskClearing, t.ID)
 	}
 	return t
 }

@@ -98,18 +98,20 @@ type signatureJSON struct {
 }
 
 // handleConfigGet handles "GET /openapi/v1/config", the one endpoint that
-// needs no signature.
+// needs no signature. With an X-Api-Key it describes that tenant's
+// settings.
 func (s *Server) handleConfigGet(r *http.Request) (any, error) {
 	v := viewOf(r)
 	now := s.nowOf(r)
+	o := s.optsFor(r)
 	return configJSON{
 		ServerTime: now.UnixMilli(), Timezone: v.loc.String(), Languages: []string{"en-US", "zh-CN"},
 		CardCurrencies: []string{"USD"}, WalletCurrencies: walletCurrencies, Chains: chainNames(), CardStatuses: AllStatuses,
-		Paging: pagingJSON{PageBase: 1, TakeDefault: s.opts.pageDefault, TakeMax: s.opts.pageMax},
+		Paging: pagingJSON{PageBase: 1, TakeDefault: o.pageDefault, TakeMax: o.pageMax},
 		Signature: signatureJSON{
 			Algorithm: "HMAC-SHA256", Headers: []string{HeaderAPIKey, HeaderTimestamp, HeaderNonce, HeaderSignature},
 			StringToSign:     `METHOD\nPATH\nQUERY\nX-Timestamp\nX-Nonce\nBODY_HASH`,
-			TimestampWindowS: int(s.opts.tsWindow.Seconds()), NonceTTLS: int(s.opts.nonceTTL.Seconds()),
+			TimestampWindowS: int(o.tsWindow.Seconds()), NonceTTLS: int(o.nonceTTL.Seconds()),
 		},
 	}, nil
 }

@@ -39,7 +39,7 @@ func (s *Server) debugEcho(r *http.Request) (any, error) {
 		NormalizedBody: string(sn.Normalized), BodyHash: sn.BodyHash, StringToSign: sn.StringToSign,
 		SignatureValid: sn.Valid, ServerTime: s.Env.Clock.Wall().Unix(),
 	}
-	if s.opts.showSTS {
+	if s.optsFor(r).showSTS {
 		out.ExpectedSignature = sn.Expected
 	}
 	return out, nil

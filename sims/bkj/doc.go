@@ -129,6 +129,20 @@
 //	withdrawal memo contains "hold"      the withdrawal stays pending until cancelled or decided by the admin API
 //	merchant_name contains "decline"     the sandbox purchase is declined
 //
+// # Configuration
+//
+// Every choice listed under Deviations has a With… option for New and RunT
+// and, for a tenant of the binary, a field of TenantSettings in the
+// tenant's "bkj" object (POST /_mocksrv/tenants {"bkj":{"timezone":"UTC+8",
+// "delays":{"open":"0s"}}}): timestamp_window, nonce_ttl,
+// show_string_to_sign, sign_responses, timezone, webhook_timezone,
+// idempotency_ttl, card_validity_years, kyc_link_base, kyc_link_ttl,
+// take_default, take_max, rate_limit and delays (open, produce, ship,
+// deliver, activation_review, freeze, unfreeze, delete, kyc_review,
+// withdrawal, clearing). Unknown or out-of-range fields are refused; a
+// reset and a snapshot keep them; GET /config with an X-Api-Key describes
+// that tenant.
+//
 // # Deviations
 //
 // Where bkj's docs are silent mocksrv chooses, and says so here:

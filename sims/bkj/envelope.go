@@ -208,9 +208,15 @@ var utcOffset = regexp.MustCompile(`^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))
 // server's default (UTC).
 func (s *Server) zoneOf(r *http.Request) (*time.Location, error) {
 	v := strings.TrimSpace(r.Header.Get("Timezone"))
+	if v == "" {
+		return s.optsFor(r).zone, nil
+	}
+	return parseZone(v)
+}
+
+// parseZone reads a zone as the Timezone header names it.
+func parseZone(v string) (*time.Location, error) {
 	switch strings.ToUpper(v) {
-	case "":
-		return s.opts.zone, nil
 	case "UTC", "GMT", "Z":
 		return time.UTC, nil
 	}
@@ -335,6 +341,15 @@ func (s *Server) nowOf(r *http.Request) time.Time {
 	return s.Env.Clock.Now()
 }
 
+// optsFor returns the options of the request's tenant (its settings
+// applied), or the Server's when no tenant is known.
+func (s *Server) optsFor(r *http.Request) *options {
+	if w := s.worldFor(r); w != nil {
+		return w.opts
+	}
+	return &s.opts
+}
+
 // worldFor returns the world the request was authenticated for, or the
 // one its X-Api-Key names (unverified: an injected fault, /config).
 func (s *Server) worldFor(r *http.Request) *world {
@@ -394,10 +409,8 @@ func (s *Server) writeError(rw http.ResponseWriter, r *http.Request, err error) 
 func (s *Server) writeBody(rw http.ResponseWriter, r *http.Request, status int, body []byte) {
 	h := rw.Header()
 	h.Set("Content-Type", "application/json; charset=utf-8")
-	if s.opts.signReplies {
-		if w := s.worldFor(r); w != nil {
-			setSignature(h, w.creds.APISecret, body, s.Env.Clock.Wall())
-		}
+	if w := s.worldFor(r); w != nil && w.opts.signReplies {
+		setSignature(h, w.creds.APISecret, body, s.Env.Clock.Wall())
 	}
 	rw.WriteHeader(status)
 	_, _ = rw.Write(body)

@@ -288,9 +288,6 @@ type Server struct {
 	mu     sync.RWMutex // guards worlds and keys
 	worlds map[string]*world
 	keys   map[string]*world // by X-Api-Key
-
-	nonces  *core.ReplayGuard
-	limiter *core.RateLimiter
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
@@ -318,10 +315,6 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		Env: o.env, opts: o, worlds: map[string]*world{}, keys: map[string]*world{},
-		nonces: core.NewReplayGuard(o.nonceTTL, 1<<20),
-	}
-	if o.rateLimit > 0 {
-		s.limiter = core.NewRateLimiter(o.rateLimit, time.Second)
 	}
 	s.router = mux.NewRouter()
 	s.routes(s.router)

@@ -158,7 +158,7 @@ func (s *Server) issueKYCLocked(w *world, id string) (User, error) {
 	}
 	now := w.now()
 	u.KYCToken = "kyc_sbx_" + w.faker.HexID(16)
-	u.KYCTokenExpires = now.Add(s.opts.kycTokenTTL)
+	u.KYCTokenExpires = now.Add(w.opts.kycTokenTTL)
 	if u.KYCStatus != KYCPending {
 		before := u.KYCStatus
 		s.startKYCLocked(w, &u)
@@ -177,7 +177,7 @@ func (s *Server) startKYCLocked(w *world, u *User) {
 	u.KYCStatus, u.KYCReason = KYCPending, ""
 	u.KYCRound++
 	if !isMagic(u.Email, magicHold) {
-		w.agenda.Schedule(w.now().Add(s.opts.delays.KYCReview), taskKYC, u.ID+"/"+strconv.Itoa(u.KYCRound))
+		w.agenda.Schedule(w.now().Add(w.opts.delays.KYCReview), taskKYC, u.ID+"/"+strconv.Itoa(u.KYCRound))
 	}
 }
 

@@ -182,7 +182,7 @@ func (s *Server) handleUserKYCLink(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	link := s.opts.kycLinkBase + "?token=" + url.QueryEscape(u.KYCToken) + "&lang=" + langTag(viewOf(r).lang)
+	link := s.optsFor(r).kycLinkBase + "?token=" + url.QueryEscape(u.KYCToken) + "&lang=" + langTag(viewOf(r).lang)
 	return kycLinkJSON{UserID: u.ID, URL: link, ExpiresAt: viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
 }
 

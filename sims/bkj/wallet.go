@@ -202,7 +202,7 @@ func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 	}
 	t = w.newTxLocked(t)
 	if !isMagic(req.memo, magicMemoHold) {
-		w.agenda.Schedule(t.CreatedAt.Add(s.opts.delays.Withdrawal), taskWithdrawal, t.ID)
+		w.agenda.Schedule(t.CreatedAt.Add(w.opts.delays.Withdrawal), taskWithdrawal, t.ID)
 	}
 	s.putTxLocked(w, t, "")
 	return t, nil

@@ -49,13 +49,13 @@ type kycData struct {
 }
 
 // webhookView renders webhook payloads: English, in the webhook zone.
-func (s *Server) webhookView() view { return view{lang: "en", loc: s.opts.webhookZone} }
+func webhookView(w *world) view { return view{lang: "en", loc: w.opts.webhookZone} }
 
 // emitLocked queues an event for the tenant; the outbox signs and delivers
 // it to the tenant's bkj webhook URL, retrying until a 2xx.
 func (s *Server) emitLocked(w *world, event string, data any) {
 	now := w.now()
-	body, err := marshal(webhookBody{ID: w.faker.UUID(), Event: event, CreatedAt: s.webhookView().time(now), Timestamp: now.UnixMilli(), Data: data})
+	body, err := marshal(webhookBody{ID: w.faker.UUID(), Event: event, CreatedAt: webhookView(w).time(now), Timestamp: now.UnixMilli(), Data: data})
 	if err != nil {
 		return // the payload types above always marshal
 	}
@@ -63,19 +63,19 @@ func (s *Server) emitLocked(w *world, event string, data any) {
 }
 
 func (s *Server) emitCardStatusLocked(w *world, c Card, before CardStatus) {
-	s.emitLocked(w, EventCardStatus, cardStatusData{BeforeStatus: before, Card: cardOut(s.webhookView(), c)})
+	s.emitLocked(w, EventCardStatus, cardStatusData{BeforeStatus: before, Card: cardOut(webhookView(w), c)})
 }
 
 func (s *Server) emitCardTxLocked(w *world, t CardTx, before CardTxStatus) {
-	s.emitLocked(w, EventCardTransaction, cardTxData{BeforeStatus: before, Transaction: cardTxOut(s.webhookView(), t)})
+	s.emitLocked(w, EventCardTransaction, cardTxData{BeforeStatus: before, Transaction: cardTxOut(webhookView(w), t)})
 }
 
 func (s *Server) emitWalletTxLocked(w *world, t WalletTx, before TxStatus) {
-	s.emitLocked(w, EventWalletTransaction, walletTxData{BeforeStatus: before, Transaction: walletTxOut(s.webhookView(), t)})
+	s.emitLocked(w, EventWalletTransaction, walletTxData{BeforeStatus: before, Transaction: walletTxOut(webhookView(w), t)})
 }
 
 func (s *Server) emitKYCLocked(w *world, u User, before KYCStatus) {
-	s.emitLocked(w, EventKYC, kycData{BeforeStatus: before, User: userOut(s.webhookView(), u)})
+	s.emitLocked(w, EventKYC, kycData{BeforeStatus: before, User: userOut(webhookView(w), u)})
 }
 
 // signWebhook signs a webhook body like a response: X-Timestamp, X-Nonce,

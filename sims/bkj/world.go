@@ -14,14 +14,18 @@ import (
 type world struct {
 	mu sync.Mutex // guards every field below
 
-	tenant *core.Tenant
-	outbox *core.Outbox
-	creds  Credentials
-	faker  *core.Faker
-	agenda core.Agenda
-	idem   *core.IdemStore // has its own lock; keyed by X-Idempotency-Key
-	seq    uint64          // snowflake sequence (id_no)
-	txSeq  int             // wallet-transaction id_no sequence
+	tenant   *core.Tenant
+	outbox   *core.Outbox
+	creds    Credentials
+	opts     *options          // the Server's options with this tenant's settings applied; read-only
+	settings TenantSettings    // what the tenant asked for, kept for resets and snapshots
+	nonces   *core.ReplayGuard // has its own lock; spent X-Nonces of this tenant's key
+	limiter  *core.RateLimiter // has its own lock; nil without a rate limit
+	faker    *core.Faker
+	agenda   core.Agenda
+	idem     *core.IdemStore // has its own lock; keyed by X-Idempotency-Key
+	seq      uint64          // snowflake sequence (id_no)
+	txSeq    int             // wallet-transaction id_no sequence
 
 	users     *core.Table[User]
 	mailing   *core.Table[MailingAddress]
@@ -49,11 +53,12 @@ type Ledger struct {
 	Spent     core.Decimal `json:"spent"`     // card purchases net of refunds and reversals
 }
 
-func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, idemTTL time.Duration) *world {
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options) *world {
 	w := &world{
-		tenant: t, outbox: outbox, creds: creds,
+		tenant: t, outbox: outbox, creds: creds, opts: o,
+		nonces:         core.NewReplayGuard(o.nonceTTL, 1<<20),
 		faker:          core.NewFaker(t.SubSeed(Name)),
-		idem:           core.NewIdemStore(idemTTL),
+		idem:           core.NewIdemStore(o.idemTTL),
 		users:          core.NewTable(func(u User) time.Time { return u.CreatedAt }),
 		mailing:        core.NewTable(func(a MailingAddress) time.Time { return a.CreatedAt }),
 		cards:          core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
@@ -75,6 +80,9 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, idemTTL ti
 	w.walletTxs.AddIndex("account", func(t WalletTx) string { return t.AccountID })
 	w.cardTxs.AddIndex("card", func(t CardTx) string { return t.CardID })
 	w.cardTxs.AddIndex("account", func(t CardTx) string { return t.AccountID })
+	if o.rateLimit > 0 {
+		w.limiter = core.NewRateLimiter(o.rateLimit, time.Second)
+	}
 	return w
 }
 
