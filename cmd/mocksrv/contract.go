@@ -40,7 +40,9 @@ func contract(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		return contractCheck(args[1:], stdout, stderr)
 	case "proxy":
-		return contractProxy(args[1:], stdout, stderr)
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return contractProxy(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "mocksrv contract: unknown command %q\n\n%s", args[0], contractUsage)
 	return 2
@@ -92,8 +94,9 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 	var timeout time.Duration
 	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(harness.Scripted(), ", "))
 	fs.StringVar(&baseURL, "base-url", "http://127.0.0.1:8080", "the server to test: a real sandbox or mocksrv")
-	fs.StringVar(&credFile, "credentials", "", "JSON file (or inline JSON) with the provider's credentials object, as POST /_mocksrv/tenants returns it; "+
-		"MOCKSRV_<PROVIDER>_<FIELD> variables (MOCKSRV_KEYSECURE_API_KEY) work too; default: mocksrv's default tenant")
+	fs.StringVar(&credFile, "credentials", "", "JSON file (or inline JSON) with the provider's credentials object, as POST /_mocksrv/tenants returns it "+
+		`({"api_key","api_secret"}; UQPay {"client_id","api_key","webhook_secret"}) or the whole answer; `+
+		"MOCKSRV_<PROVIDER>_<FIELD> variables (MOCKSRV_KEYSECURE_API_KEY, MOCKSRV_UQPAY_CLIENT_ID) work too; default: mocksrv's default tenant")
 	fs.BoolVar(&allowWrites, "allow-writes", false, "also run the steps that create, freeze and transfer")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "time limit for the whole conversation")
 	rf.add(fs)
@@ -114,7 +117,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	rep, err := harness.Test(ctx, harness.TestOptions{Provider: provider, BaseURL: baseURL, Credentials: creds,
-		AllowWrites: allowWrites, Strict: rf.strict, Log: stderr})
+		AllowWrites: allowWrites, Strict: rf.strict, Log: stderr, AdminToken: os.Getenv("MOCKSRV_ADMIN_TOKEN")})
 	if err != nil {
 		fmt.Fprintln(stderr, "mocksrv contract test:", err)
 		return 2
@@ -208,7 +211,9 @@ func contractCheck(args []string, stdout, stderr io.Writer) int {
 	return rf.finish(rep, stdout, stderr)
 }
 
-func contractProxy(args []string, stdout, stderr io.Writer) int {
+// contractProxy runs the proxy until ctx ends (Ctrl-C), then writes the
+// recording and the reports.
+func contractProxy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("contract proxy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var rf reportFlags
@@ -239,8 +244,6 @@ func contractProxy(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "mocksrv contract proxy for %s: http://%s → %s (journal: http://%s/_mocksrv/journal)\n", provider, ln.Addr(), upstream, ln.Addr())
 	srv := &http.Server{Handler: p, ReadHeaderTimeout: 10 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	go func() { _ = srv.Serve(ln) }()
 	<-ctx.Done()
 	shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
