@@ -220,7 +220,21 @@ func TestRecordingsAreRedacted(t *testing.T) {
 	}
 	assert.Contains(t, out, "************1111")
 	assert.Contains(t, out, `"amount":"10.00"`, "other data stays")
-	hs := harness.RedactHeaders([]harness.HARHeader{{Name: "Access-Token", Value: "t"}, {Name: "Content-Type", Value: "application/json"}})
+	uq := string(harness.RedactBody([]byte(`{"card_number":"4096360812345678","cvv":"123","expire_date":"01/29","auth_token":"jwt",
+		"cardholder":{"email":"a@b.c","phone_number":"86683306","first_name":"Emily","date_of_birth":"1990-01-01",
+		"identity":{"type":"PASSPORT","number":"E1234567"},"residential_address":{"city":"Singapore","line1":"9 N Buona Vista Dr","postal_code":"138666"}},
+		"card_status":"ACTIVE"}`)))
+	for _, leak := range []string{"4096360812345678", `"123"`, "01/29", "jwt", "a@b.c", "86683306", "Emily", "1990-01-01", "E1234567", "PASSPORT",
+		"Buona Vista", "138666", "Singapore"} {
+		assert.NotContains(t, uq, leak, "UQPay card data, identity and address are redacted")
+	}
+	assert.Contains(t, uq, `"card_status":"ACTIVE"`)
+	assert.Contains(t, uq, "5678")
+	hs := harness.RedactHeaders([]harness.HARHeader{{Name: "Access-Token", Value: "t"}, {Name: "Content-Type", Value: "application/json"},
+		{Name: "x-auth-token", Value: "Bearer t"}, {Name: "x-api-key", Value: "k"}, {Name: "x-client-id", Value: "c"}})
 	assert.Equal(t, "REDACTED", hs[0].Value)
 	assert.Equal(t, "application/json", hs[1].Value)
+	for _, h := range hs[2:] {
+		assert.Equal(t, "REDACTED", h.Value, h.Name)
+	}
 }

@@ -11,7 +11,8 @@ import (
 
 // Recordings never keep card data, credentials or personal data. These
 // header and JSON field names (compared without case, '_' or '-') are
-// redacted; any other string that looks like a card number (13–19 digits
+// redacted, and so is everything inside an identity document or a home
+// address; any other string that looks like a card number (13–19 digits
 // passing Luhn) keeps only its last four digits.
 var (
 	secretHeaders = keySet("authorization", "access-token", "x-auth-token", "api-key", "x-api-key", "x-dapi-api-key",
@@ -24,7 +25,12 @@ var (
 		"frontfile", "backfile", "handfile", "addressline1", "addressline2", "line1", "line2", "lineen", "address",
 		"postalcode", "postcode", "iban", "accountnumber")
 	panFields = keySet("pan", "cardnumber", "cardno", "fullcardnumber", "cardnum")
-	digitRun  = regexp.MustCompile(`\d{13,19}`)
+	// expiryFields are a card's expiry, card data alongside the PAN.
+	expiryFields = keySet("expiredate", "expirydate", "expirationdate", "expdate", "expmonth", "expyear", "expiry")
+	// personalObjects are objects whose every value is personal data: an
+	// identity document ({type, number, …}) or a home address.
+	personalObjects = keySet("identity", "residentialaddress", "billingaddress", "mailingaddress", "kycverification")
+	digitRun        = regexp.MustCompile(`\d{13,19}`)
 )
 
 func keySet(keys ...string) map[string]bool {
@@ -76,6 +82,10 @@ func redactValue(key string, v any) any {
 	switch x := v.(type) {
 	case map[string]any:
 		for kk, vv := range x {
+			if personalObjects[k] {
+				x[kk] = redactAll(vv)
+				continue
+			}
 			x[kk] = redactValue(kk, vv)
 		}
 		return x
@@ -88,7 +98,7 @@ func redactValue(key string, v any) any {
 		switch {
 		case x == "":
 			return x
-		case secretFields[k]:
+		case secretFields[k], expiryFields[k]:
 			return "REDACTED"
 		case panFields[k]:
 			return maskAll(x)
@@ -97,9 +107,33 @@ func redactValue(key string, v any) any {
 		}
 		return maskPANs(x)
 	case json.Number:
-		if secretFields[k] || personalFields[k] || panFields[k] {
+		if secretFields[k] || personalFields[k] || panFields[k] || expiryFields[k] {
 			return "REDACTED"
 		}
+	}
+	return v
+}
+
+// redactAll replaces every string and number under v.
+func redactAll(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, vv := range x {
+			x[k] = redactAll(vv)
+		}
+		return x
+	case []any:
+		for i, vv := range x {
+			x[i] = redactAll(vv)
+		}
+		return x
+	case string:
+		if x == "" {
+			return x
+		}
+		return "REDACTED"
+	case json.Number:
+		return "REDACTED"
 	}
 	return v
 }

@@ -250,3 +250,34 @@ func TestProxyChecksAUQPayClient(t *testing.T) {
 	assert.True(t, violation(again, "/usage_type", "enum"), "the client's body, from the recording")
 	assert.True(t, violation(again, "/data/0/card_status", "enum"), "the upstream's drift, from the recording")
 }
+
+// TestUQPayUnknownFieldsFailOnlyWhenStrict runs the conversation against a
+// mocksrv whose product list carries one field the contract does not
+// declare: reported as drift, failing only with Strict.
+func TestUQPayUnknownFieldsFailOnlyWhenStrict(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/api/v1/issuing/products" {
+			f.Handler().ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		f.Handler().ServeHTTP(rec, r)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rec.Code)
+		_, _ = io.WriteString(w, strings.Replace(rec.Body.String(), `{"total_pages"`, `{"next_cursor":"abc","total_pages"`, 1))
+	}))
+	t.Cleanup(front.Close)
+	for _, strict := range []bool{false, true} {
+		rep, err := harness.Test(context.Background(), harness.TestOptions{Provider: "uqpay", BaseURL: front.URL, Credentials: uqpayCreds(), Strict: strict})
+		require.NoError(t, err)
+		assert.Equal(t, !strict, rep.OK(), "strict=%v", strict)
+		assert.True(t, violation(rep, "/next_cursor", "unevaluatedProperties"))
+		found := false
+		for _, d := range rep.Drift {
+			found = found || d.Kind == "unknown-field" && d.Pointer == "/next_cursor" && d.Schema == "uqpay/product_list.response.json"
+		}
+		assert.True(t, found, "%+v", rep.Drift)
+	}
+}
