@@ -6,6 +6,7 @@ package keysecure
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -407,6 +408,13 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	}
 	if snap.Tokens != nil {
 		w.tokens = snap.Tokens
+		for t := range w.tokens {
+			w.tokenOrder = append(w.tokenOrder, t)
+		}
+		sort.Slice(w.tokenOrder, func(i, j int) bool {
+			a, b := w.tokenOrder[i], w.tokenOrder[j]
+			return w.tokens[a].Before(w.tokens[b]) || (w.tokens[a].Equal(w.tokens[b]) && a < b)
+		})
 	}
 	if snap.ClientTokens != nil {
 		w.clientTokens = snap.ClientTokens

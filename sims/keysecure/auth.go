@@ -156,11 +156,13 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 	now := w.now()
 	if s.opts.revokeTokens {
 		clear(w.tokens)
+		w.tokenOrder = w.tokenOrder[:0]
 	}
-	pruneTokens(w.tokens, now, maxLiveTokens)
+	w.pruneTokensLocked(now)
 	tok := w.newTokenLocked()
 	exp := now.Add(s.opts.tokenTTL)
 	w.tokens[tok] = exp
+	w.tokenOrder = append(w.tokenOrder, tok)
 	return tokenData{AccessToken: tok, ExpiredTime: exp.UnixMilli()}, nil
 }
 
@@ -170,8 +172,27 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 // not grow without bound.
 const maxLiveTokens = 1000
 
+// pruneTokensLocked makes room for one more Access-Token: it drops tokens
+// in minting order while the oldest has expired or the key is at the bound.
+// Tokens are minted with the same lifetime, so minting order is expiry
+// order and each token is dropped once: O(1) per token minted. (After the
+// clock is set back an expired token may wait behind a live one; checkToken
+// refuses it all the same.) w.mu must be held.
+func (w *world) pruneTokensLocked(now time.Time) {
+	for len(w.tokenOrder) > 0 {
+		t := w.tokenOrder[0]
+		exp, live := w.tokens[t]
+		if live && now.Before(exp) && len(w.tokens) < maxLiveTokens {
+			return
+		}
+		delete(w.tokens, t)
+		w.tokenOrder = w.tokenOrder[1:]
+	}
+}
+
 // pruneTokens drops expired tokens, then the ones closest to expiry until
-// there is room for one more under max.
+// there is room for one more under max. PCI client tokens, minted rarely,
+// use it.
 func pruneTokens(tokens map[string]time.Time, now time.Time, max int) {
 	for t, exp := range tokens {
 		if !now.Before(exp) {

@@ -2,10 +2,16 @@ package keysecure
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // TestPruneTokensBoundsLiveTokens pins that an Api-Key never holds more
@@ -24,4 +30,35 @@ func TestPruneTokensBoundsLiveTokens(t *testing.T) {
 	assert.NotContains(t, tokens, "t0", "the one closest to expiry is revoked first")
 	assert.NotContains(t, tokens, "t1")
 	assert.Contains(t, tokens, "t4")
+}
+
+// TestAccessTokensAreBoundedOnAFrozenClock mints past the bound with the
+// business clock frozen (nothing expires) and checks the key holds at most
+// maxLiveTokens, the newest ones, and that the oldest is refused.
+func TestAccessTokensAreBoundedOnAFrozenClock(t *testing.T) {
+	t.Parallel()
+	s, err := New(WithSeed(1), WithTokenRateLimit(0), WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
+	require.NoError(t, err)
+	mint := func() {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodGet, BasePath+"/merchant/token", nil)
+		req.RemoteAddr = "127.0.0.1:1"
+		req.Header.Set("Api-Key", DefaultAPIKey)
+		req.Header.Set("Timestamp", strconv.FormatInt(core.WallNow().UnixMilli(), 10))
+		s.Handler().ServeHTTP(rec, req)
+		require.Contains(t, rec.Body.String(), `"code":0`)
+	}
+	w := s.defaultWorld()
+	mint()
+	w.mu.Lock()
+	first := w.tokenOrder[0]
+	w.mu.Unlock()
+	for i := 0; i < maxLiveTokens+5; i++ {
+		mint()
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Len(t, w.tokens, maxLiveTokens)
+	assert.Len(t, w.tokenOrder, maxLiveTokens)
+	assert.NotContains(t, w.tokens, first, "the oldest token was revoked to make room")
 }

@@ -37,6 +37,7 @@ type world struct {
 	transferByUnique map[string]string    // transfer_unique_no → transfer_no
 	numbers          map[string]bool      // every order number issued, to keep them unique
 	tokens           map[string]time.Time // Access-Token → expiry (business time)
+	tokenOrder       []string             // Access-Tokens in minting order, for pruning
 	clientTokens     map[string]time.Time // one-time PCI client tokens → expiry
 
 	// Money, all in TUSDT. The merchant's reserve funds cardholders through
