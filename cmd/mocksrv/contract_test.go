@@ -437,3 +437,45 @@ func TestContractProxyCommand(t *testing.T) {
 	assert.Contains(t, again.String(), "/usage_type: value must be one of")
 	assert.Contains(t, again.String(), "/data/0/card_status")
 }
+
+// TestReadmeContractSectionNamesRealFlags keeps the README's "Contract
+// testing" section true: every contract command it shows exists, and every
+// flag it passes is one that command's --help lists; every --provider it
+// names has contracts.
+func TestReadmeContractSectionNamesRealFlags(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	sec := strings.ReplaceAll(section(t, string(b), "## Contract testing"), "\\\n", " ")
+	help := map[string]string{}
+	seen := 0
+	for _, line := range strings.Split(sec, "\n") {
+		i := strings.Index(line, "mocksrv contract ")
+		if i < 0 || strings.Contains(line, "`") {
+			continue
+		}
+		fields := strings.Fields(line[i:])
+		if len(fields) < 3 {
+			continue
+		}
+		cmd := fields[2]
+		if _, ok := help[cmd]; !ok {
+			var out, errb bytes.Buffer
+			require.Equal(t, 0, run([]string{"contract", cmd, "--help"}, &out, &errb), "README shows mocksrv contract %s", cmd)
+			help[cmd] = errb.String()
+		}
+		for j, f := range fields {
+			if !strings.HasPrefix(f, "--") {
+				continue
+			}
+			name, _, _ := strings.Cut(strings.TrimPrefix(f, "--"), "=")
+			assert.Contains(t, help[cmd], "--"+name+"  [", "README passes --%s to contract %s", name, cmd)
+			if name == "provider" && j+1 < len(fields) {
+				assert.Contains(t, contracts.Providers, fields[j+1])
+			}
+		}
+		seen++
+	}
+	assert.GreaterOrEqual(t, seen, 10, "the section's command lines were found")
+	assert.Contains(t, sec, "--provider uqpay", "the section shows UQPay")
+}
