@@ -468,10 +468,10 @@ func (s *Server) checkTimestamp(raw string, window time.Duration) error {
 	ts, now := time.Unix(sec, 0), s.Env.Clock.Wall()
 	switch d := ts.Sub(now); {
 	case d > window:
-		return fail(codeTimestamp, text{"X-Timestamp %s is %s ahead of server time %d (limit ±%s)", "X-Timestamp %s 比服务器时间 %d 快 %s（允许 ±%s）"},
+		return fail(codeTimestamp, text{"X-Timestamp %s is %s ahead of server time %d (limit ±%s)", "X-Timestamp %[1]s 比服务器时间 %[3]d 快 %[2]s（允许 ±%[4]s）"},
 			raw, d.Round(time.Second), now.Unix(), window)
 	case -d > window:
-		return fail(codeTimestamp, text{"X-Timestamp %s is %s behind server time %d (limit ±%s)", "X-Timestamp %s 比服务器时间 %d 慢 %s（允许 ±%s）"},
+		return fail(codeTimestamp, text{"X-Timestamp %s is %s behind server time %d (limit ±%s)", "X-Timestamp %[1]s 比服务器时间 %[3]d 慢 %[2]s（允许 ±%[4]s）"},
 			raw, (-d).Round(time.Second), now.Unix(), window)
 	}
 	return nil

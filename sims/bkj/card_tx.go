@@ -179,7 +179,7 @@ func (s *Server) returnLocked(w *world, c Card, t CardTx) (CardTx, error) {
 		w.cardTxs.Put(orig.ID, orig)
 		s.emitCardTxLocked(w, orig, CardTxPending)
 	} else if left := orig.Amount.Sub(w.refundedLocked(orig.ID)); left.LessThan(t.Amount) {
-		return t, invalid(text{"amount %s exceeds the %s left to refund on purchase %s", "amount %s 超过消费 %s 可退金额 %s"}, t.Amount, left, orig.ID)
+		return t, invalid(text{"amount %s exceeds the %s left to refund on purchase %s", "amount %[1]s 超过消费 %[3]s 可退金额 %[2]s"}, t.Amount, left, orig.ID)
 	}
 	if t.MerchantName == "" || t.MerchantName != orig.MerchantName {
 		t.MerchantName, t.MCC, t.City, t.Country = orig.MerchantName, orig.MCC, orig.City, orig.Country

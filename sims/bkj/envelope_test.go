@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -40,6 +42,11 @@ func TestLanguage(t *testing.T) {
 	assert.Equal(t, `Invalid parameter: take must be an integer from 1 to 100, got "101"`, resp.Message)
 	c.Language = "zh-CN"
 	ok(t, c, "card.list", get("/openapi/v1/card/list", nil), nil) // success stays "success" (checked by the contract)
+
+	// The Chinese sentence puts its arguments in its own order.
+	stale := core.WallNow().Add(-time.Hour)
+	resp = code(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: strconv.FormatInt(stale.Unix(), 10)}, 40103, "")
+	assert.Regexp(t, `^时间戳无效或已过期：X-Timestamp \d{10} 比服务器时间 \d{10} 慢 1h0m\ds（允许 ±5m0s）$`, resp.Message)
 }
 
 func TestTimezone(t *testing.T) {

@@ -182,7 +182,7 @@ type withdrawal struct {
 func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 	x, c := req.wallet, req.chain
 	if req.amount.LessThan(c.Min) {
-		return WalletTx{}, invalid(text{"amount must be at least %s %s on %s, got %s", "%s 链最小提现金额为 %s %s，实际为 %s"},
+		return WalletTx{}, invalid(text{"amount must be at least %s %s on %s, got %s", "%[3]s 链最小提现金额为 %[1]s %[2]s，实际为 %[4]s"},
 			c.Min, x.Currency, c.Chain, req.amount)
 	}
 	total := req.amount.Add(c.Fee)

@@ -369,7 +369,7 @@ func (w *world) addCardLocked(n NewCard) (Card, error) {
 	}
 	cat, ok := findCategory(n.CategoryID)
 	if !ok {
-		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s"}, n.CategoryID, categoryIDs())
+		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs())
 	}
 	if n.Mantissa != "" && !isDigits(n.Mantissa, 4) {
 		return Card{}, core.Errorf(core.KindInvalid, "cardMantissa must be 4 digits")

@@ -151,7 +151,7 @@ func (w *world) cardLocked(sel cardSelector) (Card, error) {
 	if sel.id != "" {
 		c, ok := w.cards.Get(sel.id)
 		if !ok || c.UserID != sel.user {
-			return c, fail("CARD_NOT_EXISTED", text{"cardId %s of user %s", "用户 %s 的 cardId %s"}, sel.id, sel.user)
+			return c, fail("CARD_NOT_EXISTED", text{"cardId %s of user %s", "用户 %[2]s 的 cardId %[1]s"}, sel.id, sel.user)
 		}
 		return c, nil
 	}

@@ -386,7 +386,7 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	}
 	for _, c := range w.userCardsLocked(u.ID) {
 		if c.CategoryID == cat.ID && c.Status != CardCancelled {
-			return nil, fail("CARD_EXISTED", text{"user %s already has card %s of category %s", "用户 %s 已有类别 %s 的卡 %s"}, u.ID, c.Mantissa(), cat.ID)
+			return nil, fail("CARD_EXISTED", text{"user %s already has card %s of category %s", "用户 %[1]s 已有类别 %[3]s 的卡 %[2]s"}, u.ID, c.Mantissa(), cat.ID)
 		}
 	}
 	busy := false

@@ -552,6 +552,16 @@ func TestChineseMessages(t *testing.T) {
 	c.Header = http.Header{"Accept-Language": {"zh-CN,zh;q=0.9"}}
 	resp := mustCode(t, c, "account.kyc_status", http.MethodGet, "/account/v1/kyc-status", decard.Q("externalUserId", "nobody"), nil, "ACCOUNT_USER_NOT_EXIST")
 	assert.Contains(t, resp.Message, "该用户不存在。请检查信息后重试。")
+	// The Chinese sentence puts its arguments in its own order.
+	u, err := s.AddUser(decard.NewUser{Mobile: "86660002"})
+	require.NoError(t, err)
+	resp = mustCode(t, c, "card.detail_v2", http.MethodGet, "/card/v2/detail", decard.Q("externalUserId", u.ID, "cardId", "1234567890"), nil, "CARD_NOT_EXISTED")
+	assert.Equal(t, "卡不存在：用户 "+u.ID+" 的 cardId 1234567890", resp.Message)
+	card, err := s.AddCard(decard.NewCard{UserID: u.ID, CategoryID: "10102000", Mantissa: "5151"})
+	require.NoError(t, err)
+	resp = mustCode(t, c, "card.virtual_apply", http.MethodPost, "/card/v1/virtual-card/apply", nil,
+		map[string]any{"externalUserId": u.ID, "categoryId": "10102000", "applyRef": "zh-1", "kycInfo": kycInfo()}, "CARD_EXISTED")
+	assert.Contains(t, resp.Message, "用户 "+u.ID+" 已有类别 10102000 的卡 "+card.Mantissa())
 	c.APISecret = "wrong"
 	resp = mustCode(t, c, "card.list", http.MethodGet, "/card/v1/list", nil, nil, "DAPI_SIGNATURE_ERROR")
 	assert.Contains(t, resp.Message, "签名错误")
