@@ -1,6 +1,8 @@
 package contracts_test
 
 import (
+	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -119,4 +121,48 @@ func TestModesDiffer(t *testing.T) {
 			assert.True(t, found, "want %s at %q, got %v", tt.wantKeyword, tt.wantPointer, vs)
 		})
 	}
+}
+
+// recorder is a contracts.T that keeps what Validate reports.
+type recorder struct{ errs []string }
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+func TestCheckAndValidate(t *testing.T) {
+	t.Parallel()
+	const id = "uqpay/card_order_retrieve.response.json"
+	good := []byte(`{"card_id":"0c9e2f5a-8d1b-4c77-9f0e-1a2b3c4d5e6f","card_order_id":"5f0c2d1e-3b4a-4c5d-8e6f-7a8b9c0d1e2f",
+		"order_type":"CARD_CREATE","amount":10,"card_currency":"USD","create_time":"2026-01-01T08:00:00+08:00",
+		"update_time":"2026-01-01T08:00:05+08:00","complete_time":"2026-01-01T08:00:05+08:00","order_status":"SUCCESS"}`)
+	require.NoError(t, contracts.Check(id, good))
+	var r recorder
+	contracts.Validate(&r, id, good)
+	assert.Empty(t, r.errs)
+
+	extra := bytes.Replace(good, []byte(`"order_status"`), []byte(`"nickname":"x","order_status"`), 1)
+	assert.NoError(t, contracts.Check(id, extra), "Check is the schema as written")
+	contracts.Validate(&r, id, extra)
+	require.Len(t, r.errs, 1, "Validate is strict: undeclared fields fail")
+	assert.Contains(t, r.errs[0], "/nickname")
+	assert.Contains(t, r.errs[0], "unevaluatedProperties")
+
+	bad := bytes.Replace(good, []byte(`"SUCCESS"`), []byte(`"DONE"`), 1)
+	err := contracts.Check(id, bad)
+	var ce *contracts.Error
+	require.ErrorAs(t, err, &ce)
+	require.NotEmpty(t, ce.Violations)
+	assert.Equal(t, "/order_status", ce.Violations[0].Pointer)
+	assert.Equal(t, "enum", ce.Violations[0].Keyword)
+	assert.Equal(t, `"DONE"`, ce.Violations[0].Value)
+	assert.ErrorIs(t, contracts.Check("uqpay/nope.json", good), contracts.ErrNoSchema)
+
+	assert.Empty(t, contracts.CheckResponse("uqpay", "card_order.retrieve", 200, good))
+	assert.NotEmpty(t, contracts.CheckResponse("uqpay", "card_order.retrieve", 200, bad))
+	assert.Empty(t, contracts.CheckResponse("uqpay", "card_order.retrieve", 400, []byte(`{"type":"card_error","code":"card_order_not_found","message":"card order x not found"}`)),
+		"errors are checked against error.json")
+	assert.NotEmpty(t, contracts.CheckResponse("uqpay", "card_order.retrieve", 400, []byte(`{"type":"card_error","code":"card_order_not_found","message":""}`)),
+		"an error without its message breaks the contract (the SDK needs one)")
 }

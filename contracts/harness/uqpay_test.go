@@ -281,3 +281,41 @@ func TestUQPayUnknownFieldsFailOnlyWhenStrict(t *testing.T) {
 		assert.True(t, found, "%+v", rep.Drift)
 	}
 }
+
+// TestProxyPassesAConformingUQPayClient sends a well-behaved client's
+// calls — the UQPay client the SDK's way — through the proxy to a mocksrv:
+// nothing about the requests or the answers is flagged.
+func TestProxyPassesAConformingUQPayClient(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t)
+	p, err := harness.NewProxy(harness.ProxyOptions{Provider: "uqpay", Upstream: f.URL(), Record: true})
+	require.NoError(t, err)
+	front := httptest.NewServer(p)
+	t.Cleanup(front.Close)
+	cl := uqpay.NewClient(front.URL, uqpay.DefaultClientID, uqpay.DefaultAPIKey)
+	ctx := context.Background()
+	do := func(method, path string, body any) map[string]any {
+		t.Helper()
+		resp, err := cl.Do(ctx, method, path, body)
+		require.NoError(t, err)
+		require.True(t, resp.OK(), "%s %s: %d %s", method, path, resp.Status, resp.Body)
+		var m map[string]any
+		require.NoError(t, resp.Decode(&m))
+		return m
+	}
+	do(http.MethodGet, "/v1/issuing/products?page_size=10&page_number=1", nil)
+	h := do(http.MethodPost, "/v1/issuing/cardholders", map[string]any{"email": "proxy@example.com", "phone_number": "81234567",
+		"first_name": "Proxy", "last_name": "Client", "country_code": "SG"})
+	c := do(http.MethodPost, "/v1/issuing/cards", map[string]any{"cardholder_id": h["cardholder_id"], "card_product_id": uqpay.ProductSingle,
+		"card_currency": "USD", "card_limit": 10})
+	do(http.MethodGet, "/v1/issuing/cards/"+c["card_id"].(string), nil)
+
+	rep := p.Report()
+	var text bytes.Buffer
+	rep.WriteText(&text)
+	assert.True(t, rep.OK(), text.String())
+	assert.Equal(t, 5, rep.Coverage.Touched, "token.create, product.list, cardholder.create, card.create, card.retrieve\n%s", text.String())
+	passed, failed, _ := rep.Counts()
+	assert.Zero(t, failed)
+	assert.GreaterOrEqual(t, passed, 7, "two request bodies and five answers")
+}
