@@ -49,7 +49,7 @@ func load(ctx context.Context, a *admin, sc *Scenario, tenant string) (*Loaded, 
 	err := a.do(ctx, http.MethodGet, a.tenantPath(tenant), nil, &info)
 	if err != nil {
 		if err2 := a.do(ctx, http.MethodPost, "/_mocksrv/tenants", tenantRequest(sc, tenant, nil), &info); err2 != nil {
-			return nil, errors.Join(err, err2)
+			return nil, optionsError(sc, errors.Join(err, err2))
 		}
 	}
 	if sc.Clock != nil {

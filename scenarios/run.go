@@ -156,7 +156,7 @@ func (r *runner) setup(ctx context.Context) error {
 	}
 	var info map[string]json.RawMessage
 	if err := r.admin.do(ctx, http.MethodPost, "/_mocksrv/tenants", tenantRequest(r.sc, r.tenant, clock), &info); err != nil {
-		return err
+		return optionsError(r.sc, err)
 	}
 	r.creds = credsOf(info)
 	r.vars["tenant"] = r.tenant
@@ -197,6 +197,16 @@ func tenantRequest(sc *Scenario, tenant string, clock map[string]any) map[string
 		req[p] = o
 	}
 	return req
+}
+
+// optionsError places a tenant the server would not create at the
+// scenario's options, the likely culprit (a misspelt or out-of-range
+// option), when it has any.
+func optionsError(sc *Scenario, err error) error {
+	if len(sc.Options) == 0 {
+		return err
+	}
+	return &FileError{File: sc.File, Line: sc.OptionsLine, Field: "options", Msg: err.Error()}
 }
 
 func credsOf(info map[string]json.RawMessage) map[string]map[string]string {

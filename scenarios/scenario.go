@@ -36,7 +36,8 @@ type Scenario struct {
 	Given       []GivenGroup            `json:"-"` // in file order
 	Steps       []Step                  `json:"steps"`
 
-	File string `json:"-"`
+	File        string `json:"-"`
+	OptionsLine int    `json:"-"` // where options: is, for errors the server finds in them
 }
 
 // Clock sets or moves a tenant's business clock.
@@ -243,6 +244,9 @@ func Parse(name string, src []byte) (*Scenario, error) {
 	}
 	if sc.Seed == 0 {
 		sc.Seed = 1
+	}
+	if opts := mapValue(doc, "options"); opts != nil {
+		sc.OptionsLine = opts.Line
 	}
 	steps := mapValue(doc, "steps")
 	for i := range sc.Steps {
