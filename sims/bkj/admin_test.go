@@ -228,3 +228,28 @@ func TestTenantSettings(t *testing.T) {
 	rc := bkj.NewClient(serveHTTP(t, fresh), creds.APIKey, creds.APISecret)
 	ok(t, rc, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
 }
+
+// The credential getters and NewClient follow the default tenant's
+// credentials, also when a state file restored other ones.
+func TestCredentialGettersFollowTheDefaultTenant(t *testing.T) {
+	t.Parallel()
+	s := bkj.RunT(t)
+	assert.Equal(t, bkj.DefaultAPIKey, s.APIKey())
+	assert.Equal(t, bkj.DefaultAPISecret, s.Secret())
+
+	env := core.NewEnv(core.EnvConfig{Seed: 1, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	other, err := bkj.New(bkj.WithEnv(env))
+	require.NoError(t, err)
+	job := &core.Tenant{ID: "job-1", Seed: 2, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+	require.NoError(t, env.Tenants.Add(job))
+	_, err = other.AddTenant(job, json.RawMessage(`{"api_key":"k-restored","api_secret":"s-restored"}`))
+	require.NoError(t, err)
+	snap, err := other.Snapshot("job-1")
+	require.NoError(t, err)
+
+	r := bkj.RunT(t)
+	require.NoError(t, r.Restore(r.Env.Default(), snap))
+	assert.Equal(t, "k-restored", r.APIKey())
+	assert.Equal(t, "s-restored", r.Secret())
+	ok(t, r.NewClient(), "card.list", get("/openapi/v1/card/list", nil), nil)
+}

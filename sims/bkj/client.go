@@ -45,7 +45,7 @@ func NewClient(baseURL, apiKey, apiSecret string) *Client {
 // NewClient returns a client for a RunT server with the default tenant's
 // credentials.
 func (s *Server) NewClient() *Client {
-	c := NewClient(s.URL(), DefaultAPIKey, DefaultAPISecret)
+	c := NewClient(s.URL(), s.APIKey(), s.Secret())
 	c.HTTP = s.Client()
 	return c
 }

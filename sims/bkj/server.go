@@ -389,11 +389,12 @@ func (s *Server) Close() {
 	}
 }
 
-// APIKey returns the default tenant's X-Api-Key.
-func (s *Server) APIKey() string { return DefaultAPIKey }
+// APIKey returns the default tenant's X-Api-Key (DefaultAPIKey unless a
+// restored state file says otherwise).
+func (s *Server) APIKey() string { return s.defaultWorld().creds.APIKey }
 
 // Secret returns the default tenant's api_secret.
-func (s *Server) Secret() string { return DefaultAPISecret }
+func (s *Server) Secret() string { return s.defaultWorld().creds.APISecret }
 
 // Reset clears the default tenant's bkj state, this provider's journal
 // entries, fault rules and webhook deliveries.
