@@ -111,7 +111,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	creds, err := loadCredentials(ctx, provider, credFile, baseURL)
+	creds, err := loadCredentials(ctx, provider, credFile, baseURL, os.Environ())
 	if err != nil {
 		fmt.Fprintln(stderr, "mocksrv contract test:", err)
 		return 2
@@ -126,9 +126,10 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 }
 
 // loadCredentials reads a provider's credentials from a file or inline
-// JSON, then MOCKSRV_<PROVIDER>_<FIELD> variables, then — when the target
-// is a mocksrv — its default tenant.
-func loadCredentials(ctx context.Context, provider, src, baseURL string) (map[string]string, error) {
+// JSON, then MOCKSRV_<PROVIDER>_<FIELD> variables of environ (which win),
+// then — when there are none and the target is a mocksrv — its default
+// tenant's.
+func loadCredentials(ctx context.Context, provider, src, baseURL string, environ []string) (map[string]string, error) {
 	creds := map[string]string{}
 	if src != "" {
 		b := []byte(src)
@@ -152,7 +153,7 @@ func loadCredentials(ctx context.Context, provider, src, baseURL string) (map[st
 		}
 	}
 	prefix := "MOCKSRV_" + strings.ToUpper(provider) + "_"
-	for _, kv := range os.Environ() {
+	for _, kv := range environ {
 		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, prefix) {
 			creds[strings.ToLower(strings.TrimPrefix(k, prefix))] = v
 		}

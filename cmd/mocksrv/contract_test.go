@@ -479,3 +479,51 @@ func TestReadmeContractSectionNamesRealFlags(t *testing.T) {
 	assert.GreaterOrEqual(t, seen, 10, "the section's command lines were found")
 	assert.Contains(t, sec, "--provider uqpay", "the section shows UQPay")
 }
+
+func TestContractCredentials(t *testing.T) {
+	t.Parallel()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/_mocksrv/tenants/default" {
+			http.NotFound(w, r)
+			return
+		}
+		_, _ = io.WriteString(w, `{"id":"default","uqpay":{"client_id":"default-client","api_key":"default-key","webhook_secret":"default-secret"}}`)
+	}))
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	file := filepath.Join(t.TempDir(), "uqpay.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"client_id":"file-client","api_key":"file-key"}`), 0o600))
+
+	tests := []struct {
+		name    string
+		src     string
+		environ []string
+		want    map[string]string
+		wantErr string
+	}{
+		{name: "a file with the provider's object", src: file, want: map[string]string{"client_id": "file-client", "api_key": "file-key"}},
+		{name: "inline JSON of the whole tenant", src: `{"id":"t1","uqpay":{"client_id":"c1","api_key":"k1","webhook_secret":"w1"},"bkj":{"api_key":"b"}}`,
+			want: map[string]string{"client_id": "c1", "api_key": "k1", "webhook_secret": "w1"}},
+		{name: "variables win over the file", src: file, environ: []string{"MOCKSRV_UQPAY_API_KEY=env-key", "MOCKSRV_BKJ_API_KEY=other", "PATH=/bin"},
+			want: map[string]string{"client_id": "file-client", "api_key": "env-key"}},
+		{name: "variables alone", environ: []string{"MOCKSRV_UQPAY_CLIENT_ID=env-client", "MOCKSRV_UQPAY_API_KEY=env-key", "MOCKSRV_UQPAY_SUB_ACCOUNT_ID=sub"},
+			want: map[string]string{"client_id": "env-client", "api_key": "env-key", "sub_account_id": "sub"}},
+		{name: "nothing given: the mocksrv's default tenant", want: map[string]string{"client_id": "default-client", "api_key": "default-key", "webhook_secret": "default-secret"}},
+		{name: "not JSON", src: "{nope", wantErr: "want a JSON object"},
+		{name: "no such file", src: filepath.Join(t.TempDir(), "missing.json"), wantErr: "--credentials"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := loadCredentials(ctx, "uqpay", tt.src, srv.URL, tt.environ)
+			if tt.wantErr != "" {
+				assert.ErrorContains(t, err, tt.wantErr)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+	_, err := loadCredentials(ctx, "uqpay", "", srv.URL+"/not-a-mocksrv", nil)
+	assert.ErrorContains(t, err, "MOCKSRV_UQPAY_API_KEY", "without credentials or a mocksrv the error says what to set")
+}
