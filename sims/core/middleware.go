@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -61,8 +62,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 	if e.CheckResponse != nil {
 		capture = -1 // keep the whole body for the contract check
 	}
-	rec := &recorder{ResponseWriter: w, limit: capture}
-	rec.body.Grow(1024) // most answers fit: no regrowth on the hot path
+	rec := &recorder{ResponseWriter: w, limit: capture, body: captures.Get().(*bytes.Buffer)}
 	var reqBody []byte
 
 	defer func() {
@@ -80,6 +80,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 			call.Err = "connection dropped"
 		}
 		e.record(call, r, rec, reqBody, start)
+		rec.release()
 		if p == http.ErrAbortHandler { //nolint:errorlint
 			panic(p)
 		}
@@ -225,9 +226,24 @@ type recorder struct {
 	status   int
 	wrote    bool
 	hijacked bool
-	limit    int // bytes of body to keep; negative keeps all
-	body     bytes.Buffer
-	dropped  bool // some body bytes were not kept
+	limit    int           // bytes of body to keep; negative keeps all
+	body     *bytes.Buffer // from captures; the journal copies it out
+	dropped  bool          // some body bytes were not kept
+}
+
+// captures recycles the buffers that capture response bodies: every
+// request needs one, and the journal keeps a copy, not the buffer.
+var captures = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 1024)) }}
+
+// release returns the capture buffer; rec must not be used after. A buffer
+// grown past what the journal keeps (a contract check holds whole bodies)
+// is left to the collector.
+func (rw *recorder) release() {
+	if rw.body.Cap() <= 2*DefaultJournalBody {
+		rw.body.Reset()
+		captures.Put(rw.body)
+	}
+	rw.body = nil
 }
 
 func (rw *recorder) WriteHeader(status int) {

@@ -242,3 +242,47 @@ func TestDisabledProviderAnswersInItsEnvelope(t *testing.T) {
 	assert.Equal(t, "x.do", es[0].Route)
 	assert.Equal(t, "provider not served", es[0].Error)
 }
+
+// TestMiddlewareCaptureBuffersAreNotShared: response capture buffers are
+// recycled across requests, so concurrent answers of different lengths
+// must each be journaled exactly, with nothing left over from another.
+func TestMiddlewareCaptureBuffersAreNotShared(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{JournalSize: 10_000})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write(bytes.Repeat([]byte(r.Header.Get("X-Tenant")), len(Body(r))))
+	})
+	done := make(chan struct{})
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			defer func() { done <- struct{}{} }()
+			for i := 0; i < 200; i++ {
+				req := httptest.NewRequest("POST", "/x", strings.NewReader(strings.Repeat("x", (i*37+g)%3000)))
+				req.Header.Set("X-Tenant", string(rune('a'+g)))
+				r.ServeHTTP(httptest.NewRecorder(), req)
+			}
+		}(g)
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	es := env.Journal.Entries()
+	require.NotEmpty(t, es)
+	for _, e := range es {
+		assert.Equal(t, strings.Repeat(e.Tenant, len(e.Request)), e.Response)
+	}
+}
+
+// TestRateLimitFaultUsesTheProviderText pins that an injected rate limit
+// carries no text of core's own: the provider renders its real message.
+func TestRateLimitFaultUsesTheProviderText(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) {})
+	_, err := env.Faults.Add(Fault{RateLimit: true})
+	require.NoError(t, err)
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+	assert.JSONEq(t, `{"err":"rate_limited","msg":""}`, rec.Body.String())
+	assert.Contains(t, env.Journal.Entries()[0].Fault, "rate limit", "the journal still says a fault fired")
+}

@@ -214,6 +214,9 @@ func (t *Table[T]) Query(q Query[T]) Result[T] {
 		res.Total = len(span)
 	}
 	skip, want := q.Window.Offset, q.Window.Limit
+	if n := min(want, len(span)-min(skip, len(span))); n > 0 {
+		res.Items = make([]T, 0, n) // one allocation per page: rows are large values
+	}
 	countAll := q.Keep != nil && q.Count
 	for i := range span {
 		if len(res.Items) >= want && !countAll {

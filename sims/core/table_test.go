@@ -138,3 +138,18 @@ func TestTableQueryTouchesOnlyThePage(t *testing.T) {
 	assert.Len(t, res.Items, 10)
 	assert.Equal(t, 10, touched, "an index bucket pages the same way")
 }
+
+// TestTableQueryAllocatesOnePage pins the page's memory: one slice sized
+// for the page (rows are large values; growing it by appends would
+// allocate about three pages' worth on every list call).
+func TestTableQueryAllocatesOnePage(t *testing.T) {
+	t.Parallel()
+	tb := newRows(1_000)
+	res := tb.Query(Query[row]{Desc: true, Window: Window{Offset: 20, Limit: 10}})
+	assert.Len(t, res.Items, 10)
+	assert.Equal(t, 10, cap(res.Items))
+	res = tb.Query(Query[row]{Window: Window{Offset: 995, Limit: 10}})
+	assert.Len(t, res.Items, 5)
+	assert.Equal(t, 5, cap(res.Items), "a last, short page")
+	assert.Empty(t, tb.Query(Query[row]{Window: Window{Offset: 5_000, Limit: 10}}).Items, "past the end: no page")
+}
