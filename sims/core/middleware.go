@@ -118,7 +118,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 			f.writeRaw(rec)
 			return
 		case f.RateLimit:
-			wire.WriteError(rec, r, &Error{Kind: KindRateLimited, Message: "rate limit exceeded (injected fault)"})
+			wire.WriteError(rec, r, &Error{Kind: KindRateLimited}) // the provider's own text: indistinguishable from a real limit
 			return
 		case f.Error != nil:
 			injected := *f.Error
