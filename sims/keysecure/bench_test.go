@@ -1,13 +1,16 @@
 package keysecure_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/mocksrv/mocksrv/internal/benchloop"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
@@ -59,6 +62,31 @@ func BenchmarkToken(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		do(b, ks, hdr, http.MethodGet, "/open-api/v1/merchant/token", "")
 	}
+}
+
+// BenchmarkAuthCheck is the cheapest authenticated request through the
+// whole chain (Api-Key, Timestamp and Access-Token checks, journal): the
+// static card package list.
+func BenchmarkAuthCheck(b *testing.B) {
+	ks, hdr, _ := benchServer(b, 0)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		do(b, ks, hdr, http.MethodPost, "/open-api/v1/card/package/list", `{}`)
+	}
+}
+
+// BenchmarkCardDetailVsBare is DESIGN.md's budget: card detail in
+// requests per second over loopback from 16 clients, against a bare
+// net/http server returning the same bytes; sim must serve ≥ 0.6× bare.
+func BenchmarkCardDetailVsBare(b *testing.B) {
+	ks, hdr, no := benchServer(b, 1000)
+	ts := strconv.FormatInt(core.WallNow().UnixMilli(), 10)
+	benchloop.VsBare(b, ks.Handler(), func(base string, _ int) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, base+"/open-api/v1/card/"+no+"/detail", nil)
+		req.Header = hdr.Clone()
+		req.Header.Set("Timestamp", ts)
+		return req
+	}, func(body []byte) bool { return bytes.Contains(body, []byte(`"code":0`)) })
 }
 
 func BenchmarkCardDetail(b *testing.B) {

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"runtime"
 	"testing"
+
+	"github.com/mocksrv/mocksrv/internal/benchloop"
 )
 
 // BenchmarkScale is the scale curve: the first card-list page of 10 and
@@ -25,10 +27,12 @@ func BenchmarkScale(b *testing.B) {
 			body := `{"start_time":"2026-01-01","end_time":"2026-03-31","size":10}`
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := benchloop.CPUTime()
 			for i := 0; i < b.N; i++ {
 				do(b, ks, hdr, http.MethodPost, "/open-api/v1/card/list", body)
 			}
 			b.StopTimer()
+			benchloop.ReportCPU(b, benchloop.CPUTime()-cpu)
 			heap := float64(after.HeapAlloc-before.HeapAlloc) / (1 << 20)
 			b.ReportMetric(heap, "heap-MiB")
 			b.ReportMetric(heap*(1<<20)/float64(n), "B/card")

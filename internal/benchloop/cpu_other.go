@@ -1,0 +1,9 @@
+//go:build !unix
+
+package benchloop
+
+import "time"
+
+// CPUTime is not measured on this platform: it returns 0, and the
+// cpu-ns/op metric is left out.
+func CPUTime() time.Duration { return 0 }
