@@ -156,6 +156,10 @@ func checkTimestamp(raw string, wall time.Time, window time.Duration) (string, e
 		skew = -skew
 	}
 	if skew > window {
+		if d := wall.Sub(time.Unix(ms, 0)); d <= window && d >= -window {
+			return "", fail("DAPI_TIMESTAMP_EXPIRED", text{"%s %s looks like Unix seconds; send milliseconds", "%s %s 看起来是秒级时间戳，请使用毫秒"},
+				HeaderTimestamp, raw)
+		}
 		return "", fail("DAPI_TIMESTAMP_EXPIRED", text{"%s %s is %s away from server time (limit %s)", "%s %s 与服务器时间相差 %s（上限 %s）"},
 			HeaderTimestamp, raw, skew.Round(time.Millisecond), window)
 	}

@@ -225,6 +225,22 @@ func TestTimestampWindowOption(t *testing.T) {
 	get(t, c, "card.list", "/card/v1/list", nil)
 }
 
+// A timestamp in Unix seconds is expired, and the message says why.
+func TestTimestampInSecondsIsNamed(t *testing.T) {
+	t.Parallel()
+	s := decard.RunT(t)
+	c := s.NewClient()
+	_, h := c.Sign(http.MethodGet, nil, nil)
+	secs := strconv.FormatInt(core.WallNow().Unix(), 10)
+	h.Set(decard.HeaderTimestamp, secs)
+	h.Set(decard.HeaderSign, decard.Sign(s.APIKey(), s.Secret(), secs, h.Get(decard.HeaderNonce), ""))
+	resp, err := c.DoRaw(ctx, http.MethodGet, "/card/v1/list", nil, h)
+	require.NoError(t, err)
+	checkContract(t, "card.list", resp)
+	assert.Equal(t, "DAPI_TIMESTAMP_EXPIRED", resp.Code)
+	assert.Equal(t, "request timestamp has expired: X-DAPI-TIMESTAMP "+secs+" looks like Unix seconds; send milliseconds", resp.Message)
+}
+
 // TestAllowList: a tenant whose allow-list leaves out loopback is refused
 // with DAPI_PERMISSION_DENIED; the default tenant allows loopback.
 func TestAllowList(t *testing.T) {
