@@ -327,8 +327,53 @@ func (r *runner) step(ctx context.Context, st Step) ([]string, string, error) {
 	return nil, "", errors.New("empty step")
 }
 
+// flushWait bounds how long flush waits for deliveries another goroutine
+// of the server is making.
+const flushWait = 10 * time.Second
+
+// flush settles due transitions and delivers due webhooks. A running
+// mocksrv also delivers from a background loop, and the server's flush
+// skips the deliveries that loop is making; so flush returns only when
+// none of the tenant's deliveries is due any more, each having been
+// attempted (delivered, or rescheduled after a failure).
 func (r *runner) flush(ctx context.Context) error {
-	return r.admin.do(ctx, http.MethodPost, "/_mocksrv/flush?tenant="+url.QueryEscape(r.tenant), nil, nil)
+	deadline := core.WallNow().Add(flushWait)
+	for {
+		if err := r.admin.do(ctx, http.MethodPost, "/_mocksrv/flush?tenant="+url.QueryEscape(r.tenant), nil, nil); err != nil {
+			return err
+		}
+		due, err := r.dueDeliveries(ctx)
+		if err != nil || due == 0 {
+			return err
+		}
+		if core.WallNow().After(deadline) {
+			return fmt.Errorf("flush: %d webhook deliveries still due after %s", due, flushWait)
+		}
+		core.Sleep(ctx, 5*time.Millisecond)
+	}
+}
+
+// dueDeliveries counts the tenant's pending deliveries whose next attempt
+// is not in the future: ones being attempted right now.
+func (r *runner) dueDeliveries(ctx context.Context) (int, error) {
+	var clock core.ClockState
+	if err := r.admin.do(ctx, http.MethodGet, r.admin.tenantPath(r.tenant, "clock"), nil, &clock); err != nil {
+		return 0, err
+	}
+	var out struct {
+		Deliveries []core.Delivery `json:"deliveries"`
+	}
+	q := url.Values{"tenant": {r.tenant}, "state": {core.DeliveryPending}}
+	if err := r.admin.do(ctx, http.MethodGet, "/_mocksrv/webhooks?"+q.Encode(), nil, &out); err != nil {
+		return 0, err
+	}
+	due := 0
+	for _, d := range out.Deliveries {
+		if !d.NextAt.After(clock.Now) {
+			due++
+		}
+	}
+	return due, nil
 }
 
 // session returns the provider's call session, able to fetch a token.
