@@ -384,7 +384,7 @@ func (u *uqpayConv) writes() {
 // provokes the create and update errors, and updates it.
 func (u *uqpayConv) cardholderWrites() string {
 	n, _ := strconv.ParseInt(u.suffix, 36, 64)
-	create := map[string]any{"email": "contract-" + u.suffix + "@example.com", "phone_number": fmt.Sprintf("8%07d", n/1000%10_000_000),
+	create := map[string]any{"email": "contract-" + u.suffix + "@example.com", "phone_number": fmt.Sprintf("6%07d", n/1000%10_000_000),
 		"first_name": "Contract", "last_name": "Tester", "country_code": "SG", "date_of_birth": "1990-01-01", "gender": "FEMALE",
 		"nationality": "SG", "residential_address": map[string]any{"country": "SG", "city": "Singapore", "line1": "1 Raffles Place", "postal_code": "048616"}}
 	key := uqpay.NewIdempotencyKey()
