@@ -44,7 +44,9 @@ var uqpayZone = time.FixedZone("UTC+8", 8*3600)
 // contract (and, when webhook_secret is given and the tenant has a webhook
 // URL, its x-wk-signature). Against a real sandbox the credentials may add
 // sub_account_id (an Issuing sub-account's account_id) for the transfer
-// steps; codes the UQPay docs do not fix are then accepted as any error.
+// steps, and account_id (the master account's) should the token not carry
+// it; error codes the UQPay docs do not fix are then accepted as any
+// UQPay error.
 func uqpayScript(ctx context.Context, c *conversation) error {
 	id, key := c.opts.Credentials["client_id"], c.opts.Credentials["api_key"]
 	if id == "" || key == "" {
