@@ -207,6 +207,30 @@ func TestRunAgainstATarget(t *testing.T) {
 	assert.Equal(t, []string{"default"}, ids, "the runs' tenants are removed afterwards")
 }
 
+// TestWebhooksAgainstAServingTarget runs the webhook scenarios against a
+// Fleet that also delivers from its background loop, as mocksrv serve
+// does: the runner's flush must not return while that loop is still
+// making an attempt.
+func TestWebhooksAgainstAServingTarget(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	go f.Run(ctx)
+	for range 3 {
+		for _, name := range []string{"uqpay-webhook-retry", "decard-webhook-retry", "keysecure-webhook-retry", "bkj-webhook-retry"} {
+			sc, err := scenarios.FromLibrary(name)
+			require.NoError(t, err)
+			res := scenarios.RunScenario(context.Background(), sc, scenarios.Options{Target: f.URL()})
+			if !assert.True(t, res.Passed, "%s", name) {
+				var out strings.Builder
+				scenarios.WriteText(&out, []*scenarios.Result{res})
+				t.Log(out.String())
+			}
+		}
+	}
+}
+
 // TestLoadAppliesOnlyGivenForUQPayAndDeCard: scenario load creates the
 // given objects in their given states and runs no step.
 func TestLoadAppliesOnlyGivenForUQPayAndDeCard(t *testing.T) {
