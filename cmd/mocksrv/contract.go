@@ -89,7 +89,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("contract test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var rf reportFlags
-	var provider, baseURL, credFile string
+	var provider, baseURL, credFile, adminToken string
 	var allowWrites bool
 	var timeout time.Duration
 	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(harness.Scripted(), ", "))
@@ -98,6 +98,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 		`({"api_key","api_secret"}; UQPay {"client_id","api_key","webhook_secret"}) or the whole answer; `+
 		"MOCKSRV_<PROVIDER>_<FIELD> variables (MOCKSRV_KEYSECURE_API_KEY, MOCKSRV_UQPAY_CLIENT_ID) work too; default: mocksrv's default tenant")
 	fs.BoolVar(&allowWrites, "allow-writes", false, "also run the steps that create, freeze and transfer")
+	fs.StringVar(&adminToken, "admin-token", "", "the admin token of a mocksrv started with --admin-token, for its default tenant and the fixtures the conversation seeds")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "time limit for the whole conversation")
 	rf.add(fs)
 	fs.Usage = usage(stderr, fs, "mocksrv contract test --provider P [--base-url URL] [--credentials FILE] [flags]",
@@ -111,13 +112,13 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	creds, err := loadCredentials(ctx, provider, credFile, baseURL, os.Environ())
+	creds, err := loadCredentials(ctx, provider, credFile, baseURL, adminToken, os.Environ())
 	if err != nil {
 		fmt.Fprintln(stderr, "mocksrv contract test:", err)
 		return 2
 	}
 	rep, err := harness.Test(ctx, harness.TestOptions{Provider: provider, BaseURL: baseURL, Credentials: creds,
-		AllowWrites: allowWrites, Strict: rf.strict, Log: stderr, AdminToken: os.Getenv("MOCKSRV_ADMIN_TOKEN")})
+		AllowWrites: allowWrites, Strict: rf.strict, Log: stderr, AdminToken: adminToken})
 	if err != nil {
 		fmt.Fprintln(stderr, "mocksrv contract test:", err)
 		return 2
@@ -129,7 +130,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 // JSON, then MOCKSRV_<PROVIDER>_<FIELD> variables of environ (which win),
 // then — when there are none and the target is a mocksrv — its default
 // tenant's.
-func loadCredentials(ctx context.Context, provider, src, baseURL string, environ []string) (map[string]string, error) {
+func loadCredentials(ctx context.Context, provider, src, baseURL, adminToken string, environ []string) (map[string]string, error) {
 	creds := map[string]string{}
 	if src != "" {
 		b := []byte(src)
@@ -165,8 +166,8 @@ func loadCredentials(ctx context.Context, provider, src, baseURL string, environ
 	if err != nil {
 		return nil, err
 	}
-	if tok := os.Getenv("MOCKSRV_ADMIN_TOKEN"); tok != "" {
-		req.Header.Set("Authorization", "Bearer "+tok)
+	if adminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+adminToken)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err == nil {

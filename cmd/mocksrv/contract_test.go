@@ -515,7 +515,7 @@ func TestContractCredentials(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := loadCredentials(ctx, "uqpay", tt.src, srv.URL, tt.environ)
+			got, err := loadCredentials(ctx, "uqpay", tt.src, srv.URL, "", tt.environ)
 			if tt.wantErr != "" {
 				assert.ErrorContains(t, err, tt.wantErr)
 				return
@@ -524,6 +524,24 @@ func TestContractCredentials(t *testing.T) {
 			assert.Equal(t, tt.want, got)
 		})
 	}
-	_, err := loadCredentials(ctx, "uqpay", "", srv.URL+"/not-a-mocksrv", nil)
+	_, err := loadCredentials(ctx, "uqpay", "", srv.URL+"/not-a-mocksrv", "", nil)
 	assert.ErrorContains(t, err, "MOCKSRV_UQPAY_API_KEY", "without credentials or a mocksrv the error says what to set")
+}
+
+// TestContractTestBehindAnAdminToken runs the UQPay conversation against a
+// mocksrv whose admin API wants a token: with --admin-token it finds the
+// default tenant, seeds its fixtures and checks its webhooks; without, it
+// cannot find credentials.
+func TestContractTestBehindAnAdminToken(t *testing.T) {
+	t.Parallel()
+	base := startServe(t, "--admin-token", "sekret")
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, run([]string{"contract", "test", "--provider", "uqpay", "--base-url", base}, &out, &errb))
+	assert.Contains(t, errb.String(), "no credentials")
+	out.Reset()
+	errb.Reset()
+	require.Equal(t, 0, run([]string{"contract", "test", "--provider", "uqpay", "--base-url", base, "--admin-token", "sekret"}, &out, &errb),
+		"%s\n%s", out.String(), errb.String())
+	assert.Contains(t, out.String(), "webhook wh_", "the admin API answered: webhooks were checked")
+	assert.Contains(t, lastLine(out.String()), ", 0 skipped", "the admin API answered: the fixtures were seeded")
 }
