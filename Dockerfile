@@ -1,6 +1,7 @@
 # Static mocksrv binary on an empty (scratch) image.
 #   docker build -t mocksrv .
 #   docker run --rm -p 8080:8080 mocksrv
+#   docker run --rm -p 8080:8080 -v mocksrv-data:/data -e MOCKSRV_STATE=/data/state.json mocksrv
 FROM golang:1.26 AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -8,9 +9,16 @@ RUN go mod download
 COPY . .
 ARG VERSION=dev
 RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/mocksrv/mocksrv/sims.Version=${VERSION}" -o /mocksrv ./cmd/mocksrv
+# A directory the unprivileged user can write --state into (a named volume
+# mounted there starts with this ownership).
+RUN mkdir -p /out/data
 
 FROM scratch
 COPY --from=build /mocksrv /mocksrv
+# CA roots, so webhooks reach https:// receivers. Zone data is embedded in
+# the binary (time/tzdata) for the KeySecure Timezone header.
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build --chown=65534:65534 /out/data /data
 # In a container, clients arrive from the bridge network, not loopback.
 ENV MOCKSRV_ADDR=0.0.0.0:8080 \
     MOCKSRV_ALLOW_IPS=any

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/mocksrv/mocksrv/sims"
 )
 
 // configTable renders the README's Configuration table from the serve
@@ -82,4 +84,23 @@ func TestReadmeTestCommandIsWhatCIRuns(t *testing.T) {
 	}
 	require.Equal(t, []string{"go run ./cmd/mocksrv", "go test -race ./..."}, cmds)
 	assert.Regexp(t, `(?m)^go test -race \./\.\.\.$`, string(ci), ".ci/run runs the README's test command")
+}
+
+// TestDockerfile keeps the image honest without a Docker engine: a static
+// build of this command, a version stamp that names the real variable, and
+// MOCKSRV_* variables that are real serve flags.
+func TestDockerfile(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../../Dockerfile")
+	require.NoError(t, err)
+	df := string(b)
+	assert.Regexp(t, `RUN CGO_ENABLED=0 go build .*-X github\.com/mocksrv/mocksrv/sims\.Version=\$\{VERSION\}.* \./cmd/mocksrv`, df)
+	_ = sims.Version // the -X target above
+	assert.Contains(t, df, "FROM scratch")
+	assert.Contains(t, df, "ca-certificates.crt", "https webhook receivers need CA roots")
+	fs, _ := serveFlags(io.Discard)
+	for _, m := range regexp.MustCompile(`(MOCKSRV_[A-Z_]+)=`).FindAllStringSubmatch(df, -1) {
+		name := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(m[1], envPrefix), "_", "-"))
+		assert.NotNil(t, fs.Lookup(name), "%s is a serve flag's variable", m[1])
+	}
 }
