@@ -265,6 +265,27 @@ func TestLoadAppliesOnlyGivenForUQPayAndDeCard(t *testing.T) {
 	assert.Equal(t, out.Objects["alice"].(map[string]any)["externalUserId"], dc.Cards[0].UserID)
 }
 
+// TestREADMEExampleRuns keeps the README's complete example file working.
+func TestREADMEExampleRuns(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	_, section, ok := strings.Cut(string(readme), "## Scenarios for QA")
+	require.True(t, ok)
+	section, _, _ = strings.Cut(section, "\n## ")
+	_, example, ok := strings.Cut(section, "```yaml\n")
+	require.True(t, ok, "the section has a YAML example")
+	example, _, _ = strings.Cut(example, "```")
+	sc, err := scenarios.Parse("README.md", []byte(example))
+	require.NoError(t, err)
+	res := scenarios.RunScenario(context.Background(), sc, scenarios.Options{})
+	if !res.Passed {
+		var out strings.Builder
+		scenarios.WriteText(&out, []*scenarios.Result{res})
+		t.Fatal(out.String())
+	}
+}
+
 func getJSON(t *testing.T, url string, out any) {
 	t.Helper()
 	res, err := http.Get(url)
