@@ -34,6 +34,12 @@ func TestFaultMatching(t *testing.T) {
 	assert.NotNil(t, fs.Match("t1", "p", "e", "POST", true))
 	assert.NotNil(t, fs.Match("t1", "p", "e", "POST", true))
 	assert.Nil(t, fs.Match("t1", "p", "e", "POST", true), "times bounds firing")
+
+	byMethod := NewFaults()
+	_, _ = byMethod.Add(Fault{Tenant: "t", Method: "get", RateLimit: true})
+	assert.Nil(t, byMethod.Match("t", "p", "card.list", "POST", false), "another method passes")
+	assert.Nil(t, byMethod.Match("u", "p", "card.detail", "GET", false), "another tenant passes")
+	assert.NotNil(t, byMethod.Match("t", "p", "card.detail", "GET", false), "methods match case-insensitively")
 }
 
 func TestFaultValidate(t *testing.T) {
