@@ -344,6 +344,7 @@ func (w *world) creditLocked(user, asset string, amount core.Decimal) (WalletEnt
 // NewCard describes a card to add directly. Zero fields are filled: a user
 // with KYC PASS, category 10102000, status NORMAL, physical UN_APPLY.
 type NewCard struct {
+	ID         string         `json:"cardId,omitempty"` // wanted cardId (digits); a new one when empty
 	UserID     string         `json:"externalUserId,omitempty"`
 	CategoryID string         `json:"categoryId,omitempty"`
 	Mantissa   string         `json:"cardMantissa,omitempty"` // wanted last 4 digits
@@ -353,6 +354,29 @@ type NewCard struct {
 }
 
 func (w *world) addCardLocked(n NewCard) (Card, error) {
+	if n.Mantissa != "" && !isDigits(n.Mantissa, 4) {
+		return Card{}, core.Errorf(core.KindInvalid, "cardMantissa must be 4 digits")
+	}
+	if n.ID != "" && (!isDigits(n.ID, len(n.ID)) || len(n.ID) > 24 || w.cards.Has(n.ID)) {
+		return Card{}, core.Errorf(core.KindInvalid, "cardId %q: want up to 24 digits not used by another card", n.ID)
+	}
+	switch n.Status {
+	case "", CardNormal, CardFrozen, CardCancelled, CardInactive:
+	default:
+		return Card{}, core.Errorf(core.KindInvalid, "cardStatus %q: want NORMAL, FROZEN, CANCELLED or INACTIVE", n.Status)
+	}
+	switch n.Physical {
+	case "", PhysicalUnapplied, PhysicalInactive, PhysicalActive, PhysicalReplace, PhysicalFrozen, PhysicalCancelled:
+	default:
+		return Card{}, core.Errorf(core.KindInvalid, "physicalCardStatus %q: want UN_APPLY, INACTIVE, ACTIVE, REPLACE, FROZEN or CANCELLED", n.Physical)
+	}
+	if n.CategoryID == "" {
+		n.CategoryID = categories[0].ID
+	}
+	cat, ok := findCategory(n.CategoryID)
+	if !ok {
+		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs())
+	}
 	if n.UserID == "" {
 		u, err := w.addUserLocked(NewUser{})
 		if err != nil {
@@ -363,16 +387,6 @@ func (w *world) addCardLocked(n NewCard) (Card, error) {
 	u, err := w.userLocked(n.UserID)
 	if err != nil {
 		return Card{}, err
-	}
-	if n.CategoryID == "" {
-		n.CategoryID = categories[0].ID
-	}
-	cat, ok := findCategory(n.CategoryID)
-	if !ok {
-		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs())
-	}
-	if n.Mantissa != "" && !isDigits(n.Mantissa, 4) {
-		return Card{}, core.Errorf(core.KindInvalid, "cardMantissa must be 4 digits")
 	}
 	for _, c := range w.userCardsLocked(u.ID) {
 		if n.Mantissa != "" && c.Mantissa() == n.Mantissa {
@@ -390,6 +404,9 @@ func (w *world) addCardLocked(n NewCard) (Card, error) {
 				break
 			}
 		}
+	}
+	if n.ID != "" {
+		c.ID = n.ID
 	}
 	if n.Status != "" {
 		c.Status = n.Status

@@ -42,6 +42,13 @@ func TestAdmin(t *testing.T) {
 
 	_, err := s.Create(core.DefaultTenant, "cards", json.RawMessage(`{"cardMantisa":"1"}`))
 	assert.Error(t, err, "unknown fields are refused")
+	chosen := create("cards", `{"externalUserId":"`+u.ID+`","cardId":"4963470291345054209","categoryId":"40102000"}`).(decard.Card)
+	assert.Equal(t, "4963470291345054209", chosen.ID, "a card can get the cardId a test names")
+	for _, bad := range []string{`{"cardId":"4963470291345054209"}`, `{"cardId":"card-1"}`, `{"cardStatus":"FROZN"}`,
+		`{"physicalCardStatus":"SHIPPED"}`, `{"cardMantissa":"12"}`, `{"categoryId":"999"}`} {
+		_, err = s.Create(core.DefaultTenant, "cards", json.RawMessage(bad))
+		assert.Equal(t, core.KindInvalid, core.KindOf(err), bad)
+	}
 	_, err = s.Create(core.DefaultTenant, "pets", nil)
 	assert.Equal(t, core.KindNotFound, core.KindOf(err))
 
@@ -65,7 +72,7 @@ func TestAdmin(t *testing.T) {
 	require.NoError(t, err)
 	dump := st.(decard.StateDump)
 	assert.Len(t, dump.Users, 1)
-	assert.Len(t, dump.Cards, 2)
+	assert.Len(t, dump.Cards, 3)
 	assert.Equal(t, 1, dump.Transactions)
 	_, err = s.State("nobody")
 	assert.Error(t, err)
