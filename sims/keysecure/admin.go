@@ -343,6 +343,7 @@ type snapshot struct {
 	Creds        Credentials          `json:"credentials"`
 	Mode         Mode                 `json:"mode"`
 	PCI          bool                 `json:"pci"`
+	TokenTTL     core.Duration        `json:"token_ttl,omitempty"`
 	Faker        []byte               `json:"faker"`
 	Seq          int                  `json:"seq"`
 	TokSeq       int                  `json:"token_seq"`
@@ -368,7 +369,7 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 	defer w.mu.Unlock()
 	fk, _ := w.faker.MarshalBinary()
 	return json.Marshal(snapshot{
-		Creds: w.creds, Mode: w.mode, PCI: w.pci, Faker: fk, Seq: w.seq, TokSeq: w.tokSeq,
+		Creds: w.creds, Mode: w.mode, PCI: w.pci, TokenTTL: core.Duration(w.tokenTTL), Faker: fk, Seq: w.seq, TokSeq: w.tokSeq,
 		Cardholders: w.cardholders.All(), Cards: w.cards.All(), Consumes: w.consumes.All(), Transfers: w.transfers.All(),
 		Tokens: w.tokens, ClientTokens: w.clientTokens, Agenda: w.agenda.Tasks(),
 		Reserve: w.reserve, Settled: w.settled, Fees: w.fees,
@@ -384,6 +385,7 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	}
 	w := newWorld(t, s.Webhooks, snap.Creds, snap.Mode, snap.Reserve)
 	w.pci, w.seq, w.tokSeq, w.settled, w.fees = snap.PCI, snap.Seq, snap.TokSeq, snap.Settled, snap.Fees
+	w.tokenTTL = snap.TokenTTL.D()
 	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
 		return fmt.Errorf("keysecure: restore %s: faker: %w", t.ID, err)
 	}

@@ -3,6 +3,7 @@ package keysecure
 // Authentication — KeySecure Open API "Request headers" and "Get Token".
 
 import (
+	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -160,7 +161,7 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 	}
 	w.pruneTokensLocked(now)
 	tok := w.newTokenLocked()
-	exp := now.Add(s.opts.tokenTTL)
+	exp := now.Add(cmp.Or(w.tokenTTL, s.opts.tokenTTL))
 	w.tokens[tok] = exp
 	w.tokenOrder = append(w.tokenOrder, tok)
 	return tokenData{AccessToken: tok, ExpiredTime: exp.UnixMilli()}, nil

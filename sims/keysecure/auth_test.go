@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -148,4 +149,36 @@ func TestLanguage(t *testing.T) {
 	assert.Equal(t, "请求参数无效：size 必须在 1 到 100 之间，实际为 101", resp.Msg)
 	ok, _ := c.Do(context.Background(), http.MethodGet, "/open-api/v1/merchant/token", nil)
 	assert.Equal(t, "成功", ok.Msg)
+}
+
+// TestTenantTokenTTL pins the per-tenant Access-Token lifetime QA sets
+// through POST /_mocksrv/tenants {"keysecure":{"token_ttl":"5m"}}.
+func TestTenantTokenTTL(t *testing.T) {
+	t.Parallel()
+	env := core.NewEnv(core.EnvConfig{Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))})
+	ks, err := keysecure.New(keysecure.WithEnv(env))
+	require.NoError(t, err)
+	tenant := &core.Tenant{ID: "short", Seed: 3, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
+	require.NoError(t, env.Tenants.Add(tenant))
+	creds, err := ks.AddTenant(tenant, []byte(`{"token_ttl":"5m"}`))
+	require.NoError(t, err)
+	key := creds.(keysecure.Credentials).APIKey
+
+	body := serve(t, ks, http.MethodGet, "/open-api/v1/merchant/token", "", map[string]string{"Api-Key": key, "Timestamp": ms(core.WallNow())})
+	assert.Contains(t, body, `"expired_time":1767225900000`, "2026-01-01T00:05:00Z in Unix ms")
+	tok := body[strings.Index(body, `"access_token":"`)+16:]
+	tok = tok[:strings.Index(tok, `"`)]
+	_, _ = tenant.Clock.Advance(5 * time.Minute)
+	body = serve(t, ks, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": key, "Timestamp": ms(core.WallNow()), "Access-Token": tok})
+	assert.Contains(t, body, `"code":1007`)
+
+	_, err = ks.AddTenant(&core.Tenant{ID: "bad", Seed: 1, Clock: env.Clock}, []byte(`{"token_ttl":"-1m"}`))
+	assert.ErrorContains(t, err, "token_ttl")
+}
+
+func TestTenantOptionsAreStrict(t *testing.T) {
+	t.Parallel()
+	ks := runT(t)
+	_, err := ks.AddTenant(&core.Tenant{ID: "typo", Seed: 1, Clock: ks.Clock}, []byte(`{"tokenttl":"5m"}`))
+	assert.ErrorContains(t, err, `unknown field "tokenttl"`)
 }

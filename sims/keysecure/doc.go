@@ -97,7 +97,8 @@
 //     real platform waits up to 800 ms for that answer and lets it decide.
 //   - The Consumption callback's payload is not published; mocksrv sends the
 //     consume-info fields, with amounts as numbers and fee_detail.
-//   - Access-Tokens live 2 h (WithTokenTTL) and coexist (WithTokenRevocation),
+//   - Access-Tokens live 2 h (WithTokenTTL, or a tenant's "token_ttl" option)
+//     and coexist (WithTokenRevocation),
 //     at most 1,000 per Api-Key (the next one revokes the one closest to
 //     expiry); at most 60 token requests per Api-Key per minute, else 1009
 //     (WithTokenRateLimit).

@@ -1,6 +1,7 @@
 package keysecure
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -14,6 +15,10 @@ type TenantOptions struct {
 	APISecret string `json:"api_secret,omitempty"`
 	Mode      Mode   `json:"mode,omitempty"` // CREDIT_EXTENSION, AUTHORIZATION or BOTH (default)
 	PCI       *bool  `json:"pci,omitempty"`  // PCI card display enabled (default true)
+
+	// TokenTTL is this tenant's Access-Token lifetime on its business clock
+	// ("30m", "2h"; default the server's, 2 h), so QA can expire tokens fast.
+	TokenTTL core.Duration `json:"token_ttl,omitempty"`
 }
 
 // AddTenant gives a tenant its KeySecure world and returns its
@@ -22,8 +27,10 @@ type TenantOptions struct {
 func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 	var o TenantOptions
 	if len(opts) > 0 && string(opts) != "null" {
-		if err := json.Unmarshal(opts, &o); err != nil {
-			return nil, fmt.Errorf("keysecure options: %w", err)
+		dec := json.NewDecoder(bytes.NewReader(opts))
+		dec.DisallowUnknownFields() // a misspelt option must not be ignored silently
+		if err := dec.Decode(&o); err != nil {
+			return nil, fmt.Errorf("keysecure options (api_key, api_secret, mode, pci, token_ttl): %w", err)
 		}
 	}
 	creds := Credentials{APIKey: o.APIKey, APISecret: o.APISecret}
@@ -45,7 +52,11 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 		}
 		mode = o.Mode
 	}
+	if o.TokenTTL < 0 {
+		return nil, fmt.Errorf("keysecure options: token_ttl %s must be positive", o.TokenTTL.D())
+	}
 	w := newWorld(t, s.Webhooks, creds, mode, s.opts.reserve)
+	w.tokenTTL = o.TokenTTL.D()
 	if o.PCI != nil {
 		w.pci = *o.PCI
 	}
@@ -82,7 +93,7 @@ func (s *Server) ResetTenant(id string) error {
 	}
 	old.mu.Lock()
 	fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.mode, s.opts.reserve)
-	fresh.pci = old.pci
+	fresh.pci, fresh.tokenTTL = old.pci, old.tokenTTL
 	old.mu.Unlock()
 	s.worlds[id], s.keys[old.creds.APIKey] = fresh, fresh
 	return nil

@@ -22,10 +22,12 @@ type world struct {
 	creds  Credentials
 	mode   Mode
 	pci    bool
-	faker  *core.Faker
-	agenda core.Agenda
-	seq    int // order-number sequence
-	tokSeq int // access-token sequence
+	// tokenTTL is the tenant's Access-Token lifetime; 0 takes the server's.
+	tokenTTL time.Duration
+	faker    *core.Faker
+	agenda   core.Agenda
+	seq      int // order-number sequence
+	tokSeq   int // access-token sequence
 
 	cardholders *core.Table[Cardholder]
 	cards       *core.Table[Card]
