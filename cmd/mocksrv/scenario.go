@@ -99,8 +99,8 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&verbose, "verbose", false, "print every step")
 	fs.DurationVar(&timeout, "timeout", 5*time.Minute, "time limit for all scenarios")
 	fs.Usage = usage(stderr, fs, "mocksrv scenario run [flags] FILE|DIR|NAME...",
-		"Runs scenarios, each in a fresh tenant, and reports every failed expectation with its step, expected and got. No argument runs the whole library. Flags go before the scenarios.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+		"Runs scenarios, each in a fresh tenant, and reports every failed expectation with its step, expected and got. No argument runs the whole library. Flags may come before or after the scenarios.")
+	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stderr); !ok {
 		return code
 	}
 	names := fs.Args()
@@ -154,6 +154,42 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
+// flagsFirst moves the flags of args (with their values) before the
+// scenario names, so "scenario load NAME --target URL" works as well as
+// "scenario load --target URL NAME". A "--" ends the flags.
+func flagsFirst(fs *flag.FlagSet, args []string) []string {
+	var flags, names []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--":
+			names = append(names, args[i+1:]...)
+			i = len(args)
+			continue
+		case a == "-" || !strings.HasPrefix(a, "-"):
+			names = append(names, a)
+			continue
+		}
+		flags = append(flags, a)
+		name := strings.TrimLeft(a, "-")
+		if strings.Contains(name, "=") {
+			continue
+		}
+		f := fs.Lookup(name)
+		if f == nil {
+			continue // parse reports it
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 < len(args) {
+			flags = append(flags, args[i+1])
+			i++
+		}
+	}
+	return append(append(flags, "--"), names...)
+}
+
 func writeTo(path string, write func(io.Writer) error) error {
 	f, err := os.Create(path)
 	if err != nil {
@@ -201,7 +237,7 @@ func scenarioLoad(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&adminToken, "admin-token", "", "admin token of the target")
 	fs.Usage = usage(stderr, fs, "mocksrv scenario load [flags] FILE|NAME",
 		"Applies only the scenario's given section (cardholders, cards, balances…) so QA can test an app by hand; prints the tenant's credentials and the objects created.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stderr); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,7 +14,8 @@ import (
 
 // TestScenarioAgainstServe runs UQPay and DeCard library scenarios with
 // --target against the serve command's server (background webhook loop
-// and all), writes JUnit, then loads a given section for manual QA.
+// and all), writes JUnit, then loads a given section for manual QA; flags
+// may come after the names.
 func TestScenarioAgainstServe(t *testing.T) {
 	t.Parallel()
 	base, _, _, _ := runServeT(t)
@@ -25,8 +27,8 @@ func TestScenarioAgainstServe(t *testing.T) {
 
 	junit := filepath.Join(t.TempDir(), "qa.xml")
 	out.Reset()
-	code := run([]string{"scenario", "run", "--target", base, "--junit", junit,
-		"uqpay-webhook-retry", "uqpay-idempotent-requests", "decard-webhook-retry", "decard-freeze-unfreeze"}, &out, &errb)
+	code := run([]string{"scenario", "run", "--target", base, "uqpay-webhook-retry", "uqpay-idempotent-requests",
+		"decard-webhook-retry", "--junit", junit, "decard-freeze-unfreeze"}, &out, &errb)
 	require.Equal(t, 0, code, out.String()+errb.String())
 	assert.Contains(t, out.String(), "4 of 4 scenarios passed")
 	x, err := os.ReadFile(junit)
@@ -35,7 +37,7 @@ func TestScenarioAgainstServe(t *testing.T) {
 	assert.NotContains(t, string(x), "<failure")
 
 	out.Reset()
-	require.Equal(t, 0, run([]string{"scenario", "load", "--target", base, "--tenant", "qa-cli", "uqpay-spending-control"}, &out, &errb), errb.String())
+	require.Equal(t, 0, run([]string{"scenario", "load", "uqpay-spending-control", "--target", base, "--tenant", "qa-cli"}, &out, &errb), errb.String())
 	var loaded struct {
 		Tenant      string                       `json:"tenant"`
 		Credentials map[string]map[string]string `json:"credentials"`
@@ -52,4 +54,23 @@ func TestScenarioAgainstServe(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(body), &j))
 	assert.Zero(t, j.Count, "load runs no step")
+}
+
+func TestFlagsFirst(t *testing.T) {
+	t.Parallel()
+	var target string
+	var keep bool
+	fs := flag.NewFlagSet("x", flag.ContinueOnError)
+	fs.StringVar(&target, "target", "", "")
+	fs.BoolVar(&keep, "keep", false, "")
+	tests := []struct{ in, want []string }{
+		{[]string{"a", "--target", "u", "b"}, []string{"--target", "u", "--", "a", "b"}},
+		{[]string{"--target=u", "a", "--keep", "b"}, []string{"--target=u", "--keep", "--", "a", "b"}},
+		{[]string{"a", "--", "--keep"}, []string{"--", "a", "--keep"}},
+		{[]string{"-keep", "a", "-target", "u"}, []string{"-keep", "-target", "u", "--", "a"}},
+		{nil, []string{"--"}},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, flagsFirst(fs, tt.in), "%q", tt.in)
+	}
 }
