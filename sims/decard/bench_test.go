@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/mocksrv/mocksrv/internal/benchloop"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
@@ -112,6 +114,21 @@ func BenchmarkBareHandler(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		serve(b, h, reqs[i])
 	}
+}
+
+// BenchmarkCardDetailVsBare is DESIGN.md's budget: card detail (strict
+// X-DAPI signature, nonce, journal) in requests per second over loopback
+// from 16 clients, against a bare net/http server returning the same
+// bytes; sim must serve ≥ 0.6× bare.
+func BenchmarkCardDetailVsBare(b *testing.B) {
+	s, u, _ := benchServer(b)
+	var seq atomic.Int64
+	query := "externalUserId=" + u.ID + "&cardMantissa=1234"
+	benchloop.VsBare(b, s.Handler(), func(base string, _ int) *http.Request {
+		req, _ := http.NewRequest(http.MethodGet, base+"/card/v1/detail?"+query, nil)
+		decard.SignRequest(req, nil, s.APIKey(), s.Secret(), core.WallNow(), 10000+int(seq.Add(1)%90000))
+		return req
+	}, func(body []byte) bool { return bytes.Contains(body, []byte(`"success":true`)) })
 }
 
 // BenchmarkStatementPage lists the first page of 10 statement rows of a

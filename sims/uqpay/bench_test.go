@@ -65,19 +65,6 @@ func (bs *benchServer) do(b *testing.B, method, path, body string) []byte {
 	return get(b, bs.hc, method, bs.url+path, body, bs.tok)
 }
 
-// full returns a whole GET answer.
-func (bs *benchServer) full(b *testing.B, path string) []byte {
-	req, _ := http.NewRequest(http.MethodGet, bs.url+path, nil)
-	req.Header.Set("x-auth-token", "Bearer "+bs.tok)
-	resp, err := bs.hc.Do(req)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	return out
-}
-
 func get(b *testing.B, hc *http.Client, method, url, body, tok string) []byte {
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	if err != nil {
