@@ -11,6 +11,11 @@
 //	DeCard     /card/v1/..., /account/v1/..., /captcha/v1/..., /user-asset/v1/...,
 //	           /crypto/v1/..., /redirect/v1/..., /websocket/v1/..., /simulation/v1/...
 //
+// A path under a provider's prefix that it does not serve answers in that
+// provider's own error envelope and is journaled; so does every path of a
+// provider left out with WithProviders, with a message saying it is not
+// served. Paths outside every prefix get the admin API's JSON error.
+//
 // In tests, RunT starts a Fleet on loopback with a frozen clock and seed 1:
 //
 //	f := sims.RunT(t)
