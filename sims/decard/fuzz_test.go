@@ -131,3 +131,48 @@ func FuzzSignature(f *testing.F) {
 		}
 	})
 }
+
+// FuzzQueryDecoding throws arbitrary query strings at every GET endpoint
+// (auth off) — paging, dates, ids, repeated and malformed parameters —
+// and requires DeCard's envelope back, never a panic or a system error.
+func FuzzQueryDecoding(f *testing.F) {
+	for _, seed := range []string{
+		"", "externalUserId=u", "externalUserId=u&cardMantissa=1234", "externalUserId=u&page=-1&rows=0",
+		"externalUserId=u&page=1&rows=100000000000000000000", "externalUserId=u&statementId=NO_POSTED&page=2&rows=10",
+		"externalUserId=u&startTime=2026-02-30&endTime=1999-01-01", "externalUserId=u&startTime=%zz", "externalUserId=u&externalUserId=v",
+		"externalTranIds=a,b,,c&page=0", "version=-1", "version=99999999999999999999", "chain=TRON&currency=USDT&externalUserId=u",
+		"externalUserId=u&applyRef=%00", "externalUserId=u&cardId=1e9", "externalUserId=%E4%B8%AD",
+	} {
+		for pick := 0; pick < 24; pick += 5 { // each seed on several endpoints
+			f.Add(pick+len(seed)%2, seed)
+		}
+	}
+	s, err := decard.New(decard.WithAuth(core.AuthOff))
+	if err != nil {
+		f.Fatal(err)
+	}
+	u, err := s.AddUser(decard.NewUser{Balances: map[string]string{"USD": "100"}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	if _, err := s.AddCard(decard.NewCard{UserID: u.ID, Mantissa: "1234"}); err != nil {
+		f.Fatal(err)
+	}
+	paths := []string{"/account/v1/kyc-status", "/account/v2/kyc-status", "/account/v1/user-status", "/account/v1/query-travel-rule",
+		"/account/v2/query-travel-rule", "/card/v1/list", "/card/v1/detail", "/card/v2/detail", "/card/v1/statements", "/card/v2/statements",
+		"/card/v1/statements/detail", "/card/v2/statements/detail", "/card/v1/fiat/transactions", "/card/v1/virtual-card/detail",
+		"/card/v1/apply-list", "/card/v1/physical-shipping-info", "/card/v2/physical-shipping-info", "/user-asset/v1/balance",
+		"/user-asset/v1/transfer-query", "/crypto/v1/network-coin", "/crypto/v1/deposit-address", "/crypto/v2/deposit-address",
+		"/websocket/v1/get-channel", "/websocket/v1/search"}
+	f.Fuzz(func(t *testing.T, pick int, query string) {
+		if pick%2 == 0 { // half the time, name the real user so handlers get past the lookup
+			query = strings.ReplaceAll(query, "=u", "="+u.ID)
+		}
+		p := paths[(pick%len(paths)+len(paths))%len(paths)]
+		req := httptest.NewRequest(http.MethodGet, p, nil)
+		req.URL.RawQuery = query
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		checkEnvelope(t, p+"?"+query, rec)
+	})
+}

@@ -127,3 +127,35 @@ func FuzzListQuery(f *testing.F) {
 		checkEnvelope(t, query, rec)
 	})
 }
+
+// FuzzTokenCreate sends arbitrary x-client-id and x-api-key headers to
+// POST /connect/token (strict auth, no rate limit): a token exactly when
+// both are the tenant's, and otherwise a 4xx in UQPay's envelope — never
+// a panic or a 5xx.
+func FuzzTokenCreate(f *testing.F) {
+	for _, seed := range [][2]string{{uqpay.DefaultClientID, uqpay.DefaultAPIKey}, {uqpay.DefaultClientID, ""}, {"", uqpay.DefaultAPIKey},
+		{uqpay.DefaultClientID, uqpay.DefaultAPIKey + " "}, {" " + uqpay.DefaultClientID, uqpay.DefaultAPIKey}, {"x", "y"},
+		{uqpay.DefaultClientID, strings.ToUpper(uqpay.DefaultAPIKey)}, {"\u00e9", "\xff"}} {
+		f.Add(seed[0], seed[1])
+	}
+	s, err := uqpay.New(uqpay.WithTokenRateLimit(0))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, clientID, apiKey string) {
+		if strings.ContainsAny(clientID+apiKey, "\r\n\x00") {
+			return // not a header value net/http would deliver
+		}
+		req := httptest.NewRequest(http.MethodPost, uqpay.BasePath+"/connect/token", nil)
+		req.RemoteAddr = "127.0.0.1:40000"
+		req.Header["X-Client-Id"] = []string{clientID}
+		req.Header["X-Api-Key"] = []string{apiKey}
+		rec := httptest.NewRecorder()
+		s.Handler().ServeHTTP(rec, req)
+		checkEnvelope(t, "token", rec)
+		valid := clientID == uqpay.DefaultClientID && apiKey == uqpay.DefaultAPIKey
+		if got := rec.Code == http.StatusOK && strings.Contains(rec.Body.String(), `"auth_token"`); got != valid {
+			t.Fatalf("client %q key %q: HTTP %d %s", clientID, apiKey, rec.Code, rec.Body)
+		}
+	})
+}
