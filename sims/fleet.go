@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -178,7 +179,7 @@ type Fleet struct {
 	cfg       config
 	providers []Provider // enabled, in AllProviders order
 	byName    map[string]Provider
-	root      *http.ServeMux
+	root      *prefixMux
 	admin     http.Handler
 	ts        *httptest.Server
 	mutations atomic.Uint64 // admin changes, for snapshot dirtiness
@@ -200,7 +201,7 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 	if cfg.validate {
 		env.CheckResponse = contracts.CheckResponse
 	}
-	f := &Fleet{Env: env, cfg: cfg, byName: map[string]Provider{}, root: http.NewServeMux(), seeds: map[string]uint64{}}
+	f := &Fleet{Env: env, cfg: cfg, byName: map[string]Provider{}, root: &prefixMux{}, seeds: map[string]uint64{}}
 	f.seeds[core.DefaultTenant] = cfg.seed
 	var off []Provider
 	for _, name := range AllProviders {
@@ -303,10 +304,41 @@ func (f *Fleet) ProviderHandler(name string) (http.Handler, error) {
 	if !ok {
 		return nil, fmt.Errorf("provider %q is not enabled", name)
 	}
-	mux := http.NewServeMux()
+	mux := &prefixMux{}
 	mux.Handle("/_mocksrv/", f.admin)
 	mux.Handle("/", p.Handler())
 	return mux, nil
+}
+
+// prefixMux sends a request to the handler of the longest path prefix it
+// starts with, the path exactly as sent. Unlike http.ServeMux it never
+// cleans a path or redirects: "/api/v1/issuing/cards/.." reaches UQPay and
+// is answered in UQPay's envelope, not with a 307 to "/api/v1/issuing".
+type prefixMux struct {
+	routes []prefixRoute // longest prefix first
+}
+
+type prefixRoute struct {
+	prefix string
+	h      http.Handler
+}
+
+// Handle serves every path that starts with prefix (which ends in "/") by h.
+func (m *prefixMux) Handle(prefix string, h http.Handler) {
+	i := sort.Search(len(m.routes), func(i int) bool { return len(m.routes[i].prefix) < len(prefix) })
+	m.routes = append(m.routes, prefixRoute{})
+	copy(m.routes[i+1:], m.routes[i:])
+	m.routes[i] = prefixRoute{prefix, h}
+}
+
+func (m *prefixMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	for _, rt := range m.routes {
+		if strings.HasPrefix(r.URL.Path, rt.prefix) {
+			rt.h.ServeHTTP(w, r)
+			return
+		}
+	}
+	http.NotFound(w, r)
 }
 
 // URL returns a RunT Fleet's base URL.

@@ -2,6 +2,8 @@ package sims_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -95,6 +97,10 @@ func TestHostileInput(t *testing.T) {
 					rec := httptest.NewRecorder()
 					f.Handler().ServeHTTP(rec, req)
 					require.Less(t, rec.Code, 500, "%s %s: %s", rt.method, path, clip(rec.Body.String()))
+					assert.NoError(t, inEnvelope(p.Name(), rec.Code, rec.Body.Bytes()), "%s %s: HTTP %d %s", rt.method, path, rec.Code, clip(rec.Body.String()))
+					if h.name == "oversized body" {
+						assert.Contains(t, rec.Body.String(), "1048576-byte limit", "the limit is named")
+					}
 					if id := contracts.ResponseSchema(p.Name(), rt.name, rec.Code); id != "" && rec.Code != http.StatusNotFound {
 						assert.NoError(t, contracts.CheckMode(id, rec.Body.Bytes(), contracts.Exact), "%s %s", rt.method, path)
 					}
@@ -107,9 +113,77 @@ func TestHostileInput(t *testing.T) {
 	}
 }
 
+// inEnvelope checks an answer is in the provider's own shape: bkj's
+// {code, data, message, timestamp}, KeySecure's {code, msg, data} and
+// DeCard's {code, success, message} (HTTP 200, or 404/405 for a path or
+// method they do not have), and UQPay's JSON for 2xx or {type, code,
+// message} for 4xx.
+func inEnvelope(provider string, status int, body []byte) error {
+	var env map[string]json.RawMessage
+	if err := json.Unmarshal(body, &env); err != nil {
+		return fmt.Errorf("not JSON: %w", err)
+	}
+	has := func(keys ...string) error {
+		for _, k := range keys {
+			if _, ok := env[k]; !ok {
+				return fmt.Errorf("no %q in the %s envelope", k, provider)
+			}
+		}
+		return nil
+	}
+	switch provider {
+	case "bkj", "keysecure", "decard":
+		if status != http.StatusOK && status != http.StatusNotFound && status != http.StatusMethodNotAllowed {
+			return fmt.Errorf("%s answers HTTP 200 (404 or 405 for an unknown path or method), got %d", provider, status)
+		}
+		return has(map[string][]string{"bkj": {"code", "data", "message", "timestamp"}, "keysecure": {"code", "msg", "data"},
+			"decard": {"code", "success", "message"}}[provider]...)
+	case "uqpay":
+		if status < 400 {
+			return nil
+		}
+		var e struct{ Type, Code, Message string }
+		if json.Unmarshal(body, &e) != nil || e.Type == "" || e.Code == "" || e.Message == "" {
+			return errors.New("not UQPay's {type, code, message}")
+		}
+		return nil
+	}
+	return fmt.Errorf("no envelope known for %s", provider)
+}
+
 func clip(s string) string {
 	if len(s) > 300 {
 		return s[:300] + "…"
 	}
 	return s
+}
+
+// TestUncleanPathsStayWithTheProvider: a path with "..", "." or "//" is
+// answered by the provider whose prefix it starts with, in its envelope —
+// never redirected (http.ServeMux would answer 307 with HTML) and never
+// climbing into another provider or the admin API.
+func TestUncleanPathsStayWithTheProvider(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t)
+	for _, tt := range []struct{ provider, path string }{
+		{"bkj", "/openapi/v1/../../_mocksrv/tenants"},
+		{"bkj", "/openapi/v1/card/./detail"},
+		{"keysecure", "/open-api/v1/card/../../../api/v1/issuing/cards"},
+		{"keysecure", "/open-api//v1/card/C1/detail"},
+		{"uqpay", "/api/v1/issuing/cards/.."},
+		{"uqpay", "/api/v1/../../_mocksrv/health"},
+		{"decard", "/card/v1/../../_mocksrv/tenants/default"},
+		{"decard", "/card//v1/list"},
+	} {
+		t.Run(tt.provider+tt.path, func(t *testing.T) {
+			t.Parallel()
+			req := httptest.NewRequest(http.MethodGet, tt.path, nil)
+			req.RemoteAddr = "127.0.0.1:9999"
+			rec := httptest.NewRecorder()
+			f.Handler().ServeHTTP(rec, req)
+			assert.NotContains(t, []int{301, 302, 307, 308}, rec.Code, "no redirect")
+			assert.NoError(t, inEnvelope(tt.provider, rec.Code, rec.Body.Bytes()), "HTTP %d %s", rec.Code, clip(rec.Body.String()))
+			assert.NotContains(t, rec.Body.String(), `"tenants"`, "the admin API is not reached")
+		})
+	}
 }
