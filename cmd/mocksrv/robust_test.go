@@ -128,3 +128,73 @@ func TestCrashChild(t *testing.T) {
 	}
 	os.Exit(run([]string{"serve", "--addr", "127.0.0.1:0", "--state-interval", "3ms", "--log-level", "error"}, os.Stdout, io.Discard))
 }
+
+// TestAdminAPIIsLoopbackByDefault: with no flags, mocksrv (providers and
+// admin API alike) listens on loopback only and the default tenant's
+// allow-list is loopback; a listener beyond loopback without --admin-token
+// is flagged.
+func TestAdminAPIIsLoopbackByDefault(t *testing.T) {
+	t.Parallel()
+	fs, c := serveFlags(io.Discard)
+	require.NoError(t, fs.Parse(nil))
+	host, _, err := net.SplitHostPort(c.addr)
+	require.NoError(t, err)
+	assert.True(t, net.ParseIP(host).IsLoopback(), "default --addr %s", c.addr)
+	assert.Equal(t, "loopback", c.allowIPs)
+	assert.Empty(t, c.adminToken)
+
+	base := startServe(t)
+	assert.True(t, strings.HasPrefix(base, "http://127.0.0.1:"), base)
+
+	for _, tt := range []struct {
+		addr  string
+		token string
+		want  bool
+	}{
+		{"127.0.0.1:8080", "", false}, {"[::1]:8080", "", false}, {"0.0.0.0:8080", "", true},
+		{"192.0.2.7:8080", "", true}, {"0.0.0.0:8080", "s3cret", false},
+	} {
+		a, err := net.ResolveTCPAddr("tcp", tt.addr)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, adminExposed(a, tt.token), "%s token %q", tt.addr, tt.token)
+	}
+}
+
+// TestAdminTokenGuardsEveryAdminRoute runs the binary with --admin-token:
+// every admin route answers 401 without it (or with a provider's
+// credentials), /health stays open, and provider routes keep their own
+// auth.
+func TestAdminTokenGuardsEveryAdminRoute(t *testing.T) {
+	t.Parallel()
+	base := startServe(t, "--admin-token", "s3cret")
+	call := func(method, path, token string) int {
+		req, err := http.NewRequest(method, base+path, strings.NewReader(`{}`))
+		require.NoError(t, err)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	routes := [][2]string{
+		{"GET", "/_mocksrv/tenants"}, {"POST", "/_mocksrv/tenants"}, {"GET", "/_mocksrv/tenants/default"},
+		{"DELETE", "/_mocksrv/tenants/x"}, {"POST", "/_mocksrv/tenants/default/reset"}, {"GET", "/_mocksrv/tenants/default/clock"},
+		{"GET", "/_mocksrv/tenants/default/webhooks"}, {"POST", "/_mocksrv/tenants/default/uqpay/cards"},
+		{"POST", "/_mocksrv/tenants/default/bkj/cards/x/freeze"}, {"GET", "/_mocksrv/faults"}, {"POST", "/_mocksrv/faults"},
+		{"DELETE", "/_mocksrv/faults"}, {"GET", "/_mocksrv/journal"}, {"DELETE", "/_mocksrv/journal"}, {"GET", "/_mocksrv/webhooks"},
+		{"POST", "/_mocksrv/webhooks/x/redeliver"}, {"POST", "/_mocksrv/flush"}, {"POST", "/_mocksrv/scenarios"},
+	}
+	for _, p := range []string{"bkj", "keysecure", "uqpay", "decard"} {
+		routes = append(routes, [2]string{"GET", "/_mocksrv/tenants/default/" + p + "/state"})
+	}
+	for _, rt := range routes {
+		for _, tok := range []string{"", "s3cre", "mocksrv-keysecure-key-default"} {
+			assert.Equal(t, http.StatusUnauthorized, call(rt[0], rt[1], tok), "%s %s with %q", rt[0], rt[1], tok)
+		}
+	}
+	assert.Equal(t, http.StatusOK, call("GET", "/_mocksrv/health", ""))
+	assert.Equal(t, http.StatusOK, call("GET", "/_mocksrv/tenants/default/uqpay/state", "s3cret"))
+	assert.Equal(t, http.StatusUnauthorized, call("GET", "/api/v1/issuing/cards", "s3cret"), "the admin token is no UQPay token")
+}

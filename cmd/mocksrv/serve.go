@@ -161,6 +161,11 @@ func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *s
 		return err
 	}
 	printBanner(stdout, fleet, listeners)
+	for _, l := range listeners {
+		if adminExposed(l.ln.Addr(), c.adminToken) {
+			logger.Warn("the admin API answers anyone who can reach this address: set --admin-token", "addr", l.ln.Addr().String())
+		}
+	}
 
 	bg, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -254,6 +259,13 @@ func listen(fleet *sims.Fleet, c *serveConfig) ([]served, error) {
 		return nil, fmt.Errorf("--listen: unknown provider %q", p)
 	}
 	return out, nil
+}
+
+// adminExposed reports whether a listener serves the admin API beyond
+// loopback with no token to guard it.
+func adminExposed(addr net.Addr, token string) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && token == "" && !tcp.IP.IsLoopback()
 }
 
 func closeAll(ls []served) {
