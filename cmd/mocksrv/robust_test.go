@@ -69,16 +69,21 @@ func TestSlowLorisClientsTimeOut(t *testing.T) {
 }
 
 // TestCrashDuringSnapshot kills the server with SIGKILL many times while it
-// writes its state file on a short timer under load; every time, the file
-// that is left loads, holding either an older or a newer state.
+// writes its state file on a short timer under load — cards of every
+// provider, created one after another. Every time, the file that is left
+// loads, and for each provider it holds exactly the cards created up to
+// some point (old or new state, never a torn or mixed one).
 func TestCrashDuringSnapshot(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills child processes")
 	}
 	t.Parallel()
 	state := filepath.Join(t.TempDir(), "state.json")
-	loaded := 0
+	providers := []struct{ name, idField string }{{"bkj", "id"}, {"keysecure", "card_no"}, {"uqpay", "card_id"}, {"decard", "cardId"}}
+	kept := map[string][]string{} // provider → card ids the last loaded file held
+	loaded, seen := 0, map[string]bool{}
 	for round := 0; round < 12; round++ {
+		created := map[string][]string{} // provider → card ids made this round, in order
 		cmd := exec.Command(os.Args[0], "-test.run=TestCrashChild")
 		cmd.Env = append(os.Environ(), "MOCKSRV_CRASH_CHILD=1", "MOCKSRV_STATE="+state)
 		out, err := cmd.StdoutPipe()
@@ -94,13 +99,21 @@ func TestCrashDuringSnapshot(t *testing.T) {
 		}
 		go func() { _, _ = io.Copy(io.Discard, out) }()
 		require.NotEmpty(t, base, "child did not start")
-		// Load: tenants and cards while snapshots run every few ms.
-		deadline := time.Now().Add(time.Duration(50+round*17) * time.Millisecond)
+		// Load: cards of each provider in turn while snapshots run every few ms.
+		deadline := time.Now().Add(time.Duration(60+round*17) * time.Millisecond)
 		for i := 0; time.Now().Before(deadline); i++ {
-			res, err := http.Post(base+"/_mocksrv/tenants/default/keysecure/cards", "application/json", strings.NewReader("{}"))
-			if err == nil {
-				res.Body.Close()
+			p := providers[i%len(providers)]
+			res, err := http.Post(base+"/_mocksrv/tenants/default/"+p.name+"/cards", "application/json", strings.NewReader("{}"))
+			if err != nil {
+				continue
 			}
+			var card map[string]any
+			if res.StatusCode == http.StatusCreated && json.NewDecoder(res.Body).Decode(&card) == nil {
+				if id, _ := card[p.idField].(string); id != "" {
+					created[p.name] = append(created[p.name], id)
+				}
+			}
+			res.Body.Close()
 		}
 		require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
 		_ = cmd.Wait()
@@ -115,10 +128,35 @@ func TestCrashDuringSnapshot(t *testing.T) {
 		require.NoError(t, err)
 		require.NoError(t, f.UnmarshalState(b), "round %d", round)
 		loaded++
+		for _, p := range f.Providers() {
+			st, err := p.State("default")
+			require.NoError(t, err)
+			dump, _ := json.Marshal(st)
+			// The file holds what the last one held, plus a prefix of the
+			// cards created since: the state at one moment, never some of
+			// one and some of another.
+			for _, id := range kept[p.Name()] {
+				assert.Contains(t, string(dump), id, "round %d: %s lost card %s of an earlier snapshot", round, p.Name(), id)
+			}
+			ids, in := created[p.Name()], 0
+			for in < len(ids) && strings.Contains(string(dump), ids[in]) {
+				in++
+			}
+			for _, id := range ids[in:] {
+				assert.NotContains(t, string(dump), id, "round %d: %s holds card %s but not the %d cards before it", round, p.Name(), id, in)
+			}
+			kept[p.Name()] = append(kept[p.Name()], ids[:in]...)
+			if len(kept[p.Name()]) > 0 {
+				seen[p.Name()] = true
+			}
+		}
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(state), ".state.json.tmp-*"))
 	assert.LessOrEqual(t, len(leftovers), 1, "each start sweeps the temp files a killed writer left")
 	assert.Positive(t, loaded, "at least one snapshot was written and reloaded")
+	for _, p := range providers {
+		assert.True(t, seen[p.name], "some reloaded snapshot holds %s cards", p.name)
+	}
 }
 
 // TestCrashChild is the child process of TestCrashDuringSnapshot.
