@@ -47,6 +47,9 @@ func BenchmarkScale(b *testing.B) {
 			}
 			b.StopTimer()
 			benchloop.ReportCPU(b, benchloop.CPUTime()-cpu)
+			if rss := benchloop.RSS(); rss > 0 {
+				b.ReportMetric(float64(rss)/(1<<20), "rss-MiB") // the whole process, after the pages were served
+			}
 			b.ReportMetric(heap, "heap-MiB")
 			b.ReportMetric(heap*(1<<20)/float64(n), "B/card")
 			runtime.KeepAlive(bs)
