@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/mocksrv/mocksrv/internal/benchloop"
 	"github.com/mocksrv/mocksrv/sims/bkj"
@@ -40,11 +41,15 @@ type signer struct {
 	body   []byte
 	batch  []*http.Request
 	seq    int
+	start  int64
 }
 
 func (sg *signer) next() *http.Request {
 	if len(sg.batch) == 0 {
 		sg.b.StopTimer()
+		if sg.start == 0 { // nonces stay unique when one server serves several signers
+			sg.start = time.Now().UnixNano()
+		}
 		now := strconv.FormatInt(core.WallNow().Unix(), 10)
 		for i := 0; i < 4096; i++ {
 			sg.seq++
@@ -53,7 +58,7 @@ func (sg *signer) next() *http.Request {
 				body = bytes.ReplaceAll(sg.body, []byte("{n}"), []byte(strconv.Itoa(sg.seq)))
 			}
 			req := httptest.NewRequest(sg.method, sg.target, bytes.NewReader(body))
-			nonce := "bench-" + strconv.Itoa(sg.seq)
+			nonce := "bench-" + strconv.FormatInt(sg.start, 36) + "-" + strconv.Itoa(sg.seq)
 			sts, _ := bkj.StringToSign(sg.method, req.URL.Path, req.URL.RawQuery, now, nonce, body)
 			req.Header.Set("X-Api-Key", bkj.DefaultAPIKey)
 			req.Header.Set("X-Timestamp", now)
