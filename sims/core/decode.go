@@ -49,7 +49,7 @@ func jsonError(err error, into reflect.Type) *Error {
 	if errors.As(err, &de) {
 		return de
 	}
-	return Errorf(KindInvalid, "request body: %s", strings.TrimPrefix(err.Error(), "json: "))
+	return &Error{Kind: KindInvalid, Message: "request body: " + strings.TrimPrefix(err.Error(), "json: "), cause: err}
 }
 
 // wireField turns encoding/json's path of a field ("pageParams.size" when

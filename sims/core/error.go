@@ -78,7 +78,14 @@ type Error struct {
 	// Lang holds the message in other languages, keyed by primary language
 	// subtag ("zh"), for providers that localize their messages.
 	Lang map[string]string `json:"-"`
+
+	cause error // what went wrong underneath, for errors.Is (see Unwrap)
 }
+
+// Unwrap returns the error e was made from, if any: a request body whose
+// amount is out of range answers errors.Is(err, ErrDecimalRange), so a
+// provider can render that as its own "unreasonable amount" code.
+func (e *Error) Unwrap() error { return e.cause }
 
 // MessageIn returns the message in the given language ("zh", "en"),
 // falling back to Message.

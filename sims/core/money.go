@@ -12,14 +12,19 @@ import (
 // stored as a count of 10⁻⁸ units. Money never touches floating point:
 // amounts parse from the request's literal text and render exactly, in
 // whatever form the provider uses ("1670.6", "100.00", 2100.02, "2000USD").
-// The range is about ±92 billion, far beyond any sandbox balance; arithmetic
-// that would overflow reports an error instead.
+// Parsed amounts hold at most MaxDecimalDigits integer digits (under ten
+// billion), far beyond any sandbox balance and small enough that sums of
+// many such amounts stay inside int64; larger literals are refused with
+// ErrDecimalRange rather than wrapping around.
 type Decimal struct{ units int64 }
 
 // DecimalScale is the number of fractional digits a Decimal keeps.
 const DecimalScale = 8
 
 const unit = 100_000_000 // 10^DecimalScale
+
+// MaxDecimalDigits is the most integer digits ParseDecimal accepts.
+const MaxDecimalDigits = 10
 
 // ErrDecimalRange is returned for amounts too large or too precise to hold.
 var ErrDecimalRange = errors.New("amount out of range")
@@ -60,8 +65,8 @@ func ParseDecimal(s string) (Decimal, error) {
 		frac = frac[:DecimalScale]
 	}
 	intPart = strings.TrimLeft(intPart, "0")
-	if len(intPart) > 11 {
-		return Decimal{}, fmt.Errorf("amount %q: %w", orig, ErrDecimalRange)
+	if len(intPart) > MaxDecimalDigits {
+		return Decimal{}, fmt.Errorf("amount %q: more than %d integer digits: %w", orig, MaxDecimalDigits, ErrDecimalRange)
 	}
 	var whole, fr int64
 	if intPart != "" {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,6 +37,20 @@ func TestDecimal(t *testing.T) {
 	}
 }
 
+// An amount too large for int64 units is refused, never wrapped around.
+func TestParseDecimalRange(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"9999999999.99999999", "-9999999999.99999999", "0009999999999"} {
+		d, err := ParseDecimal(s)
+		require.NoError(t, err, s)
+		assert.Equal(t, strings.HasPrefix(s, "-"), d.Sign() < 0, s)
+	}
+	for _, s := range []string{"10000000000", "99999999999", "99999999999.99999999", "-92233720368.54775808"} {
+		_, err := ParseDecimal(s)
+		assert.ErrorIs(t, err, ErrDecimalRange, s)
+	}
+}
+
 func TestDecimalArithmeticIsExact(t *testing.T) {
 	t.Parallel()
 	sum := Zero
@@ -64,13 +79,16 @@ func TestDecimalJSON(t *testing.T) {
 }
 
 func FuzzParseDecimal(f *testing.F) {
-	for _, s := range []string{"0", "1.5", "-21.2220717", "99999999999.99999999", "1e3", ".", "+.1"} {
+	for _, s := range []string{"0", "1.5", "-21.2220717", "9999999999.99999999", "99999999999", "1e3", ".", "+.1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		d, err := ParseDecimal(s)
 		if err != nil {
 			return
+		}
+		if neg := strings.HasPrefix(s, "-"); d.Sign() < 0 != neg && !d.IsZero() {
+			t.Fatalf("%q parsed to %q: the sign changed", s, d.String())
 		}
 		back, err := ParseDecimal(d.String())
 		if err != nil || back.Cmp(d) != 0 {

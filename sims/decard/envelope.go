@@ -6,6 +6,7 @@ package decard
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -299,6 +300,9 @@ func decode(r *http.Request, v any) error {
 		return invalid("Content-Type %q is not supported: send application/json", r.Header.Get("Content-Type"))
 	}
 	if err := core.DecodeJSON(core.Body(r), v); err != nil {
+		if errors.Is(err, core.ErrDecimalRange) {
+			return fail("CARD_TRANSACTION_UNREASONABLE_AMOUNT", text{"%s", "%s"}, core.AsError(err).Message)
+		}
 		return invalid("%s", core.AsError(err).Message)
 	}
 	return nil

@@ -459,7 +459,7 @@ func TestWalletErrors(t *testing.T) {
 		{"unknown asset", "asset.credit", "/user-asset/v1/credit", tr("wallet-0002", "DOGE", "1"), "CARD_TRANSACTION_UNSUPPORTED_CURRENCY"},
 		{"negative amount", "asset.credit", "/user-asset/v1/credit", tr("wallet-0003", "USDT", "-1"), "CARD_TRANSACTION_UNREASONABLE_AMOUNT"},
 		{"eleven integer digits", "asset.credit", "/user-asset/v1/credit", tr("wallet-0004", "USDT", "12345678901"), "CARD_TRANSACTION_UNREASONABLE_AMOUNT"},
-		{"nine decimals", "asset.credit", "/user-asset/v1/credit", tr("wallet-0005", "USDT", "0.123456789"), "ACCOUNT_INVALID_PARAMETER"},
+		{"nine decimals", "asset.credit", "/user-asset/v1/credit", tr("wallet-0005", "USDT", "0.123456789"), "CARD_TRANSACTION_UNREASONABLE_AMOUNT"},
 		{"debit more than held", "asset.debit", "/user-asset/v1/debit", tr("wallet-0006", "USDT", "10.01"), "CARD_WALLET_BALANCE_LOW"},
 		{"unknown user", "asset.credit", "/user-asset/v1/credit", map[string]any{"externalTranId": "wallet-0007", "asset": "USDT", "amount": "1", "externalUserId": "nobody"}, "ACCOUNT_USER_NOT_EXIST"},
 	}

@@ -288,6 +288,7 @@ func TestRechargeAndWithdraw(t *testing.T) {
 		{name: "zero", card: single, op: "recharge", amount: 0, wantType: "invalid_request_error", wantCode: "invalid_request_error", wantMsg: "amount must be greater than 0"},
 		{name: "negative", card: single, op: "withdraw", amount: -5, wantType: "invalid_request_error", wantCode: "invalid_request_error", wantMsg: "greater than 0"},
 		{name: "three decimals", card: single, op: "recharge", amount: 1.001, wantType: "invalid_request_error", wantCode: "invalid_request_error", wantMsg: "2 decimal places"},
+		{name: "too many integer digits", card: single, op: "recharge", amount: "99999999999", wantType: "invalid_request_error", wantCode: "invalid_request_error", wantMsg: "amount is out of range (at most 10 integer digits)"},
 		{name: "beyond the issuing balance", card: single, op: "recharge", amount: 100000, wantType: "account_error", wantCode: "insufficient_balance", wantMsg: "issuing balance"},
 		{name: "beyond the card balance", card: single, op: "withdraw", amount: 25.01, wantType: "account_error", wantCode: "insufficient_balance", wantMsg: "holds 25.00 USD"},
 		{name: "unknown card", card: "00000000-0000-4000-8000-000000000000", op: "recharge", amount: 1, wantType: "card_error", wantCode: "card_not_found", wantMsg: "not found"},

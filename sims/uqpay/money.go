@@ -6,6 +6,7 @@ package uqpay
 
 import (
 	"bytes"
+	"errors"
 	"strconv"
 	"strings"
 
@@ -45,6 +46,8 @@ func (a *amount) UnmarshalJSON(b []byte) error {
 func (a amount) parse(field string, places int, positive bool) (core.Decimal, error) {
 	d, err := core.ParseDecimal(a.text)
 	switch {
+	case errors.Is(err, core.ErrDecimalRange):
+		return d, invalid("%s is out of range (at most %d integer digits), got %s", field, core.MaxDecimalDigits, clip(a.text))
 	case err != nil:
 		return d, invalid("%s must be a number, got %s", field, clip(a.text))
 	case positive && d.Sign() <= 0:
