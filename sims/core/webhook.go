@@ -87,6 +87,7 @@ type Outbox struct {
 	tenants    map[string][]*Delivery // per tenant, in creation order, for retention
 	seq        int
 	kick       chan struct{}
+	settled    chan struct{} // closed and replaced whenever an attempt finishes
 }
 
 // NewOutbox returns an outbox journaling into env.
@@ -103,6 +104,7 @@ func NewOutbox(env *Env) *Outbox {
 		pending:    map[string]*Delivery{},
 		tenants:    map[string][]*Delivery{},
 		kick:       make(chan struct{}, 1),
+		settled:    make(chan struct{}),
 	}
 }
 
@@ -233,9 +235,12 @@ func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
 // attempts it made. Each tenant's deliveries for one provider go out one
 // at a time in the order the events happened (receivers see them in
 // order); different tenants and providers are delivered in parallel.
-// Tests call it to deliver deterministically.
+// Deliveries another Flush (the background loop) is already sending are
+// waited for, not skipped, so when Flush returns every delivery that was
+// due has its attempt recorded. Tests call it to deliver deterministically.
 func (o *Outbox) Flush(ctx context.Context) int {
-	due := o.claimDue()
+	due, busy := o.claimDue()
+	defer o.awaitSettled(ctx, busy)
 	queues := map[string][]claim{}
 	var order []string
 	for _, c := range due {
@@ -266,12 +271,14 @@ type claim struct {
 	n   int
 }
 
-func (o *Outbox) claimDue() []claim {
+// claimDue marks the deliveries due now as in flight and returns them,
+// with those that another flush has in flight already.
+func (o *Outbox) claimDue() (due []claim, busy []*Delivery) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	var due []claim
 	for id, d := range o.pending {
 		if d.inflight {
+			busy = append(busy, d)
 			continue
 		}
 		t, ok := o.env.Tenants.Get(d.Tenant)
@@ -293,7 +300,28 @@ func (o *Outbox) claimDue() []claim {
 		due = append(due, claim{d: d, url: url, ep: o.endpoints[d.Provider], n: len(d.Attempts) + 1})
 	}
 	sort.Slice(due, func(i, j int) bool { return due[i].d.Seq < due[j].d.Seq })
-	return due
+	return due, busy
+}
+
+// awaitSettled waits until none of busy is in flight, or ctx ends.
+func (o *Outbox) awaitSettled(ctx context.Context, busy []*Delivery) {
+	for {
+		o.mu.Lock()
+		waiting := false
+		for _, d := range busy {
+			waiting = waiting || d.inflight
+		}
+		ch := o.settled
+		o.mu.Unlock()
+		if !waiting {
+			return
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return
+		}
+	}
 }
 
 func (o *Outbox) attempt(ctx context.Context, c claim) {
@@ -366,6 +394,8 @@ func (o *Outbox) send(ctx context.Context, c claim, a *Attempt) bool {
 func (o *Outbox) finish(d *Delivery, a Attempt, accepted bool) {
 	o.mu.Lock()
 	d.inflight = false
+	close(o.settled)
+	o.settled = make(chan struct{})
 	d.Attempts = append(d.Attempts, a)
 	switch {
 	case accepted:

@@ -138,3 +138,36 @@ func TestOutboxIsBounded(t *testing.T) {
 	assert.LessOrEqual(t, n, 150)
 	assert.GreaterOrEqual(t, n, 100)
 }
+
+// A Flush that finds a delivery already being sent by another Flush (the
+// background loop) waits for that attempt instead of returning before it
+// is recorded.
+func TestOutboxFlushWaitsForDeliveriesInFlight(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
+	arrived, release := make(chan struct{}), make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-release
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	env.Webhooks.Register("p", Endpoint{})
+	env.Webhooks.SetURL("", "p", srv.URL)
+	id := env.Webhooks.Enqueue(DefaultTenant, "p", "card.created", []byte(`{}`))
+	ctx := context.Background()
+
+	first := make(chan int)
+	go func() { first <- env.Webhooks.Flush(ctx) }()
+	<-arrived // the first flush is sending it now
+	go func() {
+		time.Sleep(20 * time.Millisecond) // let the second flush find it in flight
+		close(release)
+	}()
+	assert.Equal(t, 0, env.Webhooks.Flush(ctx), "the second flush sends nothing itself")
+	d, ok := env.Webhooks.Delivery(id)
+	require.True(t, ok)
+	assert.Len(t, d.Attempts, 1, "but returns only once the attempt in flight is recorded")
+	assert.Equal(t, DeliveryDelivered, d.State)
+	assert.Equal(t, 1, <-first)
+}
