@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 	"sync"
 
@@ -74,6 +75,19 @@ var codeType = map[string]string{
 	"api_error":                      typeAPI,
 	"velocity_limit_exceeded":        typeAPI,
 	"service_unavailable":            typeAPI,
+}
+
+// ErrorCodes returns every error code the simulator answers with, sorted:
+// the published ones and ours (see Deviations). The OpenAPI document's
+// x-error-codes lists the same, so contract coverage can name the codes a
+// run never provoked.
+func ErrorCodes() []string {
+	codes := make([]string, 0, len(codeType))
+	for c := range codeType {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	return codes
 }
 
 // defaultMessage is the text of a code when an error carries none (an

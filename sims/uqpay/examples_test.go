@@ -2,6 +2,7 @@ package uqpay_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -80,4 +81,46 @@ func TestPublishedErrorExamples(t *testing.T) {
 		assert.NoError(t, contracts.CheckMode("uqpay/error.json", b, contracts.Strict), ex.File)
 	}
 	assert.Equal(t, 2, found)
+}
+
+// The OpenAPI document's x-error-codes are exactly the codes the
+// simulator answers with, so contract coverage can list the unprovoked ones.
+func TestOpenAPIListsEveryErrorCode(t *testing.T) {
+	t.Parallel()
+	doc, err := contracts.Document(uqpay.Name)
+	require.NoError(t, err)
+	assert.Equal(t, uqpay.ErrorCodes(), doc.ErrorCodes)
+}
+
+// A request contract's amount may be a number or a decimal string, but
+// never a negative one (nor zero where the amount must be positive).
+func TestRequestAmountsAreNeverNegative(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		id     string
+		amount any
+		ok     bool
+	}{
+		{"uqpay/card_recharge.request.json", "10.50", true},
+		{"uqpay/card_recharge.request.json", 10.5, true},
+		{"uqpay/card_recharge.request.json", "0.01", true},
+		{"uqpay/card_recharge.request.json", "-1", false},
+		{"uqpay/card_recharge.request.json", "0", false},
+		{"uqpay/card_recharge.request.json", "0.00", false},
+		{"uqpay/card_recharge.request.json", -1, false},
+		{"uqpay/transfer_create.request.json", "5", true},
+		{"uqpay/transfer_create.request.json", "-5", false},
+	} {
+		body := map[string]any{"amount": tt.amount}
+		if strings.HasPrefix(tt.id, "uqpay/transfer") {
+			body = map[string]any{"source_account_id": "00000000-0000-4000-8000-000000000001", "destination_account_id": "00000000-0000-4000-8000-000000000002", "currency": "USD", "amount": tt.amount}
+		}
+		b, _ := json.Marshal(body)
+		err := contracts.Check(tt.id, b)
+		if tt.ok {
+			assert.NoError(t, err, "%s %v", tt.id, tt.amount)
+		} else {
+			assert.Error(t, err, "%s %v", tt.id, tt.amount)
+		}
+	}
 }
