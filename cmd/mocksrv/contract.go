@@ -74,12 +74,12 @@ func (rf *reportFlags) finish(rep *harness.Report, stdout, stderr io.Writer) int
 	return 0
 }
 
-func parseOrExit(fs *flag.FlagSet, args []string, stderr io.Writer) (int, bool) {
-	if err := parse(fs, args); err != nil {
+func parseOrExit(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (int, bool) {
+	if err := parse(fs, args, stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0, false
 		}
-		fmt.Fprintln(stderr, "mocksrv contract:", err)
+		fmt.Fprintf(stderr, "mocksrv %s: %v\n", fs.Name(), err)
 		return 2, false
 	}
 	return 0, true
@@ -101,9 +101,9 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&adminToken, "admin-token", "", "the admin token of a mocksrv started with --admin-token, for its default tenant and the fixtures the conversation seeds")
 	fs.DurationVar(&timeout, "timeout", 2*time.Minute, "time limit for the whole conversation")
 	rf.add(fs)
-	fs.Usage = usage(stderr, fs, "mocksrv contract test --provider P [--base-url URL] [--credentials FILE] [flags]",
+	fs.Usage = usage(fs, "mocksrv contract test --provider P [--base-url URL] [--credentials FILE] [flags]",
 		"Runs a scripted conversation against a provider API, signing requests the provider's way, and validates every response (successes and provoked errors) against the contracts. Read-only unless --allow-writes.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+	if code, ok := parseOrExit(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if provider == "" {
@@ -195,9 +195,9 @@ func contractCheck(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.Webhook, "webhook", "", "the files are payloads of this webhook or callback event")
 	fs.BoolVar(&o.DocExamples, "doc-examples", false, `published examples: a placeholder ("", "<string>") satisfies any string rule of its field; keys, types and required fields are still checked`)
 	rf.add(fs)
-	fs.Usage = usage(stderr, fs, "mocksrv contract check --provider P [flags] FILE|DIR...",
+	fs.Usage = usage(fs, "mocksrv contract check --provider P [flags] FILE|DIR...",
 		"Validates recorded bodies against the contracts: plain JSON files (named <operationId>.response.json, a published example's name, or given --operation) and HAR files from a browser, Postman or a proxy (operations found from method and path). Flags go before the files.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+	if code, ok := parseOrExit(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	o.Strict = rf.strict
@@ -225,9 +225,9 @@ func contractProxy(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.StringVar(&listen, "listen", "127.0.0.1:8081", "address your client calls instead of the upstream")
 	fs.StringVar(&record, "record", "", "write a HAR recording (PANs, CVVs, PINs, tokens, secrets and personal data redacted) here on exit")
 	rf.add(fs)
-	fs.Usage = usage(stderr, fs, "mocksrv contract proxy --provider P --upstream URL [--listen ADDR] [--record FILE.har] [flags]",
+	fs.Usage = usage(fs, "mocksrv contract proxy --provider P --upstream URL [--listen ADDR] [--record FILE.har] [flags]",
 		"Forwards every request unchanged and validates it against the request contract (checking your client) and the answer against the response contract. Violations print live; stop with Ctrl-C to get the summary and reports.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+	if code, ok := parseOrExit(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if provider == "" || upstream == "" {

@@ -53,10 +53,11 @@ func TestContractCommandsHaveHelp(t *testing.T) {
 			t.Parallel()
 			var out, errb bytes.Buffer
 			require.Equal(t, 0, run([]string{"contract", cmd, "--help"}, &out, &errb))
-			help := errb.String()
+			help := out.String()
+			assert.Empty(t, errb.String(), "help asked for goes to stdout")
 			assert.Contains(t, help, "Usage: mocksrv contract "+cmd)
 			for _, f := range []string{"provider", "junit", "json", "strict"} {
-				assert.Contains(t, help, "--"+f+"  ["+envName(f)+"]", "flag --%s is documented", f)
+				assert.Contains(t, help, "--"+f+"  ["+envName("contract "+cmd, f)+"]", "flag --%s is documented", f)
 			}
 			lines := strings.Split(help, "\n")
 			for i, l := range lines {
@@ -69,8 +70,8 @@ func TestContractCommandsHaveHelp(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	run([]string{"contract", "test", "--help"}, &out, &errb)
-	assert.Contains(t, errb.String(), "uqpay", "--provider lists every scripted provider")
-	assert.Contains(t, errb.String(), `"client_id"`, "--credentials shows UQPay's shape")
+	assert.Contains(t, out.String(), "uqpay", "--provider lists every scripted provider")
+	assert.Contains(t, out.String(), `"client_id"`, "--credentials shows UQPay's shape")
 }
 
 // newTenant makes a tenant on a running mocksrv and returns the answer.
@@ -462,7 +463,7 @@ func TestReadmeContractSectionNamesRealFlags(t *testing.T) {
 		if _, ok := help[cmd]; !ok {
 			var out, errb bytes.Buffer
 			require.Equal(t, 0, run([]string{"contract", cmd, "--help"}, &out, &errb), "README shows mocksrv contract %s", cmd)
-			help[cmd] = errb.String()
+			help[cmd] = out.String()
 		}
 		for j, f := range fields {
 			if !strings.HasPrefix(f, "--") {

@@ -34,7 +34,8 @@ Commands:
   version    print the version
 
 Run "mocksrv <command> --help" for a command's flags; every flag also reads
-a MOCKSRV_* environment variable (--state-interval: MOCKSRV_STATE_INTERVAL).
+a MOCKSRV_* environment variable: serve's --state-interval reads
+MOCKSRV_STATE_INTERVAL, contract test's --json MOCKSRV_CONTRACT_TEST_JSON.
 `
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -72,8 +73,11 @@ func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "-
 func version(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+	}
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: mocksrv version\n\nPrints mocksrv's version and the Go release it was built with. It takes no flags.\n")
+		fmt.Fprint(fs.Output(), "Usage: mocksrv version\n\nPrints mocksrv's version and the Go release it was built with. It takes no flags.\n")
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

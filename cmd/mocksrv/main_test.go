@@ -24,10 +24,10 @@ func TestEveryFlagHasAnEnvVarAndHelp(t *testing.T) {
 	fs, _ := serveFlags(&out)
 	fs.Usage()
 	fs.VisitAll(func(f *flag.Flag) {
-		assert.Contains(t, out.String(), "--"+f.Name+"  ["+envName(f.Name)+"]")
+		assert.Contains(t, out.String(), "--"+f.Name+"  ["+envName("serve", f.Name)+"]")
 		assert.NotEmpty(t, f.Usage, f.Name)
 	})
-	assert.Equal(t, "MOCKSRV_STATE_INTERVAL", envName("state-interval"))
+	assert.Equal(t, "MOCKSRV_STATE_INTERVAL", envName("serve", "state-interval"))
 }
 
 func TestEnvFillsWhatTheCommandLineDidNot(t *testing.T) {
@@ -130,10 +130,18 @@ func TestHelpSaysItAll(t *testing.T) {
 	}
 	out.Reset()
 	require.Equal(t, 0, run([]string{"serve", "--help"}, &out, &errb))
-	assert.Contains(t, errb.String(), "Ctrl-C or SIGTERM")
-	errb.Reset()
+	assert.Contains(t, out.String(), "Ctrl-C or SIGTERM", "help asked for goes to stdout")
+	out.Reset()
 	require.Equal(t, 0, run([]string{"version", "--help"}, &out, &errb))
-	assert.Contains(t, errb.String(), "Usage: mocksrv version")
+	assert.Contains(t, out.String(), "Usage: mocksrv version")
+	assert.Empty(t, errb.String(), "nothing on stderr when help is asked for")
+
+	// A usage error still goes to stderr, with the usage after it.
+	out.Reset()
+	require.Equal(t, 2, run([]string{"serve", "--no-such-flag"}, &out, &errb))
+	assert.Empty(t, out.String())
+	assert.Contains(t, errb.String(), "flag provided but not defined: -no-such-flag")
+	assert.Contains(t, errb.String(), "Usage: mocksrv serve")
 	assert.Equal(t, 2, run([]string{"version", "extra"}, &out, &errb))
 }
 
@@ -233,4 +241,26 @@ func TestServeExtraListenerAndGracefulShutdown(t *testing.T) {
 
 func keysecureClient(base string) *keysecure.Client {
 	return keysecure.NewClient(base, keysecure.DefaultAPIKey, keysecure.DefaultAPISecret)
+}
+
+// Each command's flags read variables of their own, so a variable meant for
+// one command never reaches another: scenario run's --json is a file, the
+// list's a switch; serve's --listen a provider list, the proxy's an address.
+func TestEnvNamesAreScopedByCommand(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "MOCKSRV_LISTEN", envName("serve", "listen"))
+	assert.Equal(t, "MOCKSRV_CONTRACT_PROXY_LISTEN", envName("contract proxy", "listen"))
+	assert.Equal(t, "MOCKSRV_SCENARIO_RUN_JSON", envName("scenario run", "json"))
+	assert.Equal(t, "MOCKSRV_SCENARIO_LIST_JSON", envName("scenario list", "json"))
+	assert.Equal(t, "MOCKSRV_CONTRACT_TEST_BASE_URL", envName("contract test", "base-url"))
+	assert.Equal(t, "MOCKSRV_ADMIN_TOKEN", envName("contract test", "admin-token"), "one admin token for every command")
+
+	env := map[string]string{"MOCKSRV_SCENARIO_RUN_JSON": "report.json", "MOCKSRV_JSON": "report.json"}
+	fs := flag.NewFlagSet("scenario list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "")
+	require.NoError(t, applyEnv(fs, nil, func(k string) string { return env[k] }), "another command's variable is not read")
+	assert.False(t, *asJSON)
+	env["MOCKSRV_SCENARIO_LIST_JSON"] = "true"
+	require.NoError(t, applyEnv(fs, nil, func(k string) string { return env[k] }))
+	assert.True(t, *asJSON)
 }

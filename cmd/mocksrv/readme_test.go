@@ -30,7 +30,7 @@ func configTable() string {
 		if f.DefValue != "" && f.DefValue != "[]" {
 			def = " `" + f.DefValue + "` "
 		}
-		fmt.Fprintf(&b, "| `--%s` | `%s` |%s| %s |\n", n, envName(n), def, f.Usage)
+		fmt.Fprintf(&b, "| `--%s` | `%s` |%s| %s |\n", n, envName("serve", n), def, f.Usage)
 	}
 	return b.String()
 }

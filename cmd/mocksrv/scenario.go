@@ -98,9 +98,9 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&keep, "keep", false, "keep each scenario's tenant on the target after the run")
 	fs.BoolVar(&verbose, "verbose", false, "print every step")
 	fs.DurationVar(&timeout, "timeout", 5*time.Minute, "time limit for all scenarios")
-	fs.Usage = usage(stderr, fs, "mocksrv scenario run [flags] FILE|DIR|NAME...",
+	fs.Usage = usage(fs, "mocksrv scenario run [flags] FILE|DIR|NAME...",
 		"Runs scenarios, each in a fresh tenant, and reports every failed expectation with its step, expected and got. No argument runs the whole library. Flags may come before or after the scenarios.")
-	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stderr); !ok {
+	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stdout, stderr); !ok {
 		return code
 	}
 	names := fs.Args()
@@ -207,8 +207,8 @@ func scenarioList(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var asJSON bool
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
-	fs.Usage = usage(stderr, fs, "mocksrv scenario list [--json]", "Lists the scenario library.")
-	if code, ok := parseOrExit(fs, args, stderr); !ok {
+	fs.Usage = usage(fs, "mocksrv scenario list [--json]", "Lists the scenario library.")
+	if code, ok := parseOrExit(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	lib, err := scenarios.List()
@@ -235,9 +235,9 @@ func scenarioLoad(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&target, "target", "http://127.0.0.1:8080", "the running mocksrv")
 	fs.StringVar(&tenant, "tenant", "", "tenant to load into, created if missing (default: the scenario's tenant, else default)")
 	fs.StringVar(&adminToken, "admin-token", "", "admin token of the target")
-	fs.Usage = usage(stderr, fs, "mocksrv scenario load [flags] FILE|NAME",
+	fs.Usage = usage(fs, "mocksrv scenario load [flags] FILE|NAME",
 		"Applies only the scenario's given section (cardholders, cards, balances…) so QA can test an app by hand; prints the tenant's credentials and the objects created.")
-	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stderr); !ok {
+	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stdout, stderr); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {

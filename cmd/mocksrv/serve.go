@@ -55,7 +55,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "drop clients that take longer than this to send request headers (slow-loris)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "close idle keep-alive connections after this")
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (off by default)")
-	fs.Usage = usage(stderr, fs, "mocksrv serve [flags]",
+	fs.Usage = usage(fs, "mocksrv serve [flags]",
 		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin\n"+
 			"API (/_mocksrv/) on one listener, prints the default tenant's credentials, and stops gracefully on\n"+
 			"Ctrl-C or SIGTERM (finishing requests in flight and saving --state). \"mocksrv\" alone is \"mocksrv serve\".")
@@ -64,7 +64,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 
 func serve(args []string, stdout, stderr io.Writer) int {
 	fs, c := serveFlags(stderr)
-	if err := parse(fs, args); err != nil {
+	if err := parse(fs, args, stdout); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
