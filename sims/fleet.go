@@ -72,6 +72,7 @@ type config struct {
 	uqpay       []uqpay.Option
 	decard      []decard.Option
 	scenarios   ScenarioLoader
+	tenantOpts  map[string]json.RawMessage // the default tenant's provider objects
 }
 
 // Option configures a Fleet.
@@ -130,6 +131,23 @@ func WithValidate(on bool) Option { return func(c *config) error { c.validate = 
 // WithAdminToken requires "Authorization: Bearer <token>" on the admin API.
 func WithAdminToken(tok string) Option {
 	return func(c *config) error { c.adminToken = tok; return nil }
+}
+
+// WithTenantOptions gives the default tenant per-provider options, in the
+// shape of the provider objects of POST /_mocksrv/tenants (fixed
+// credentials, or settings such as {"revoke_tokens":true} for UQPay). Each
+// is checked exactly as for a new tenant; options for a provider that is
+// not served are refused.
+func WithTenantOptions(opts map[string]json.RawMessage) Option {
+	return func(c *config) error {
+		for name := range opts {
+			if !known(name) {
+				return fmt.Errorf("tenant options for unknown provider %q (want one of %s)", name, strings.Join(AllProviders, ", "))
+			}
+		}
+		c.tenantOpts = opts
+		return nil
+	}
 }
 
 // WithScenarioLoader enables POST /_mocksrv/scenarios.
@@ -221,6 +239,9 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 		f.providers = append(f.providers, p)
 		f.byName[name] = p
 	}
+	if err := f.configureDefault(cfg.tenantOpts); err != nil {
+		return nil, err
+	}
 	for p, u := range cfg.webhookURLs {
 		env.Webhooks.SetURL("", p, u)
 	}
@@ -233,6 +254,27 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 		}
 	}
 	return f, nil
+}
+
+// configureDefault remakes the default tenant's world in each provider
+// given options, as CreateTenant would have made it with them.
+func (f *Fleet) configureDefault(opts map[string]json.RawMessage) error {
+	t, _ := f.Tenants.Get(core.DefaultTenant)
+	for _, name := range AllProviders {
+		raw, ok := opts[name]
+		if !ok {
+			continue
+		}
+		p, on := f.byName[name]
+		if !on {
+			return fmt.Errorf("tenant options for provider %q, which is not served (--providers)", name)
+		}
+		p.RemoveTenant(core.DefaultTenant)
+		if _, err := p.AddTenant(t, raw); err != nil {
+			return fmt.Errorf("default tenant: %w", err)
+		}
+	}
+	return nil
 }
 
 // build makes one provider on the Fleet's Env; an enabled one also fills

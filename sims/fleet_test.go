@@ -359,3 +359,55 @@ func TestProvidersFlag(t *testing.T) {
 	_, err := sims.NewFleet(sims.WithProviders("visa"))
 	assert.ErrorContains(t, err, "unknown provider")
 }
+
+// The default tenant takes provider options at start (serve
+// --tenant-options), checked as for a new tenant, and keeps them on reset.
+func TestDefaultTenantOptions(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t, sims.WithTenantOptions(map[string]json.RawMessage{
+		"uqpay": json.RawMessage(`{"client_id":"my-client","api_key":"my-key","revoke_tokens":true}`),
+	}))
+	info, ok := f.TenantInfo(core.DefaultTenant)
+	require.True(t, ok)
+	b, _ := json.Marshal(info.Credentials["uqpay"])
+	assert.Contains(t, string(b), `"client_id":"my-client"`)
+
+	token := func() string {
+		req, _ := http.NewRequest(http.MethodPost, f.URL()+"/api/v1/connect/token", nil)
+		req.Header.Set("x-client-id", "my-client")
+		req.Header.Set("x-api-key", "my-key")
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		var out struct {
+			Token string `json:"auth_token"`
+		}
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&out))
+		return out.Token
+	}
+	list := func(tok string) int {
+		req, _ := http.NewRequest(http.MethodGet, f.URL()+"/api/v1/issuing/cards?page_number=1&page_size=10", nil)
+		req.Header.Set("x-auth-token", "Bearer "+tok)
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		res.Body.Close()
+		return res.StatusCode
+	}
+	for round := range 2 {
+		first, second := token(), token()
+		assert.Equal(t, http.StatusUnauthorized, list(first), "round %d: revoke_tokens: a new token revokes the older", round)
+		assert.Equal(t, http.StatusOK, list(second), "round %d", round)
+		admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/reset", "", http.StatusOK, nil)
+	}
+
+	for name, opts := range map[string]map[string]json.RawMessage{
+		"misspelt setting": {"uqpay": json.RawMessage(`{"revoke_tokenz":true}`)},
+		"unknown provider": {"stripe": json.RawMessage(`{}`)},
+	} {
+		_, err := sims.NewFleet(sims.WithTenantOptions(opts))
+		assert.Error(t, err, name)
+	}
+	_, err := sims.NewFleet(sims.WithProviders("keysecure"), sims.WithTenantOptions(map[string]json.RawMessage{"uqpay": json.RawMessage(`{}`)}))
+	assert.ErrorContains(t, err, "not served")
+}

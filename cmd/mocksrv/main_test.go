@@ -264,3 +264,24 @@ func TestEnvNamesAreScopedByCommand(t *testing.T) {
 	require.NoError(t, applyEnv(fs, nil, func(k string) string { return env[k] }))
 	assert.True(t, *asJSON)
 }
+
+// --tenant-options gives the default tenant provider options (inline or
+// @FILE); the banner prints the credentials it sets, and bad options stop
+// serve before it listens.
+func TestServeTenantOptions(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "tenant.json")
+	require.NoError(t, os.WriteFile(file, []byte(`{"uqpay":{"client_id":"my-client","api_key":"my-key"}}`), 0o600))
+	_, out, cancel, done := runServeT(t, "--tenant-options", "@"+file)
+	assert.Contains(t, out.String(), "client_id=my-client")
+	cancel()
+	require.NoError(t, <-done)
+
+	var o, e bytes.Buffer
+	assert.Equal(t, 1, run([]string{"serve", "--addr", "127.0.0.1:0", "--log-level", "error", "--tenant-options", `{"uqpay":{"revoke_tokenz":true}}`}, &o, &e))
+	assert.Contains(t, e.String(), "revoke_tokenz")
+	assert.NotContains(t, o.String(), "listening on")
+	e.Reset()
+	assert.Equal(t, 2, run([]string{"serve", "--addr", "127.0.0.1:0", "--tenant-options", `uqpay=1`}, &o, &e))
+	assert.Contains(t, e.String(), "--tenant-options: want a JSON object")
+}

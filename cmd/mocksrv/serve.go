@@ -24,12 +24,12 @@ import (
 )
 
 type serveConfig struct {
-	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken, pprofAddr string
-	listen, webhookURLs                                                                       listFlag
-	seed                                                                                      uint64
-	stateInterval, readHeaderTimeout, idleTimeout                                             time.Duration
-	validate, freeze                                                                          bool
-	journalSize                                                                               int
+	addr, providers, state, auth, start, allowIPs, logLevel, logFormat, adminToken, pprofAddr, tenantOptions string
+	listen, webhookURLs                                                                                      listFlag
+	seed                                                                                                     uint64
+	stateInterval, readHeaderTimeout, idleTimeout                                                            time.Duration
+	validate, freeze                                                                                         bool
+	journalSize                                                                                              int
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -54,6 +54,7 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.adminToken, "admin-token", "", "token the admin API requires as Authorization: Bearer TOKEN (/health stays open; empty = no token)")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "drop clients that take longer than this to send request headers (slow-loris)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "close idle keep-alive connections after this")
+	fs.StringVar(&c.tenantOptions, "tenant-options", "", `the default tenant's provider options as JSON, or @FILE: the provider objects of POST /_mocksrv/tenants, e.g. {"uqpay":{"revoke_tokens":true},"keysecure":{"token_ttl":"5m"}}`)
 	fs.StringVar(&c.pprofAddr, "pprof-addr", "", "serve Go's /debug/pprof profiles on this address (off by default)")
 	fs.Usage = usage(fs, "mocksrv serve [flags]",
 		"Serves bkj (/openapi/v1), KeySecure (/open-api/v1), UQPay (/api/v1), DeCard (/card/v1, ...) and the admin\n"+
@@ -137,6 +138,13 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 		sims.WithProviders(names...), sims.WithLogger(logger), sims.WithJournalSize(c.journalSize),
 		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader),
 	}
+	if c.tenantOptions != "" {
+		to, err := tenantOptions(c.tenantOptions)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, sims.WithTenantOptions(to))
+	}
 	urls, err := pairs(c.webhookURLs, "--webhook-url")
 	if err != nil {
 		return nil, err
@@ -145,6 +153,23 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 		opts = append(opts, sims.WithWebhookURL(p, u))
 	}
 	return opts, nil
+}
+
+// tenantOptions reads --tenant-options: a JSON object of provider objects,
+// inline or from @FILE.
+func tenantOptions(v string) (map[string]json.RawMessage, error) {
+	b := []byte(v)
+	if name, ok := strings.CutPrefix(v, "@"); ok {
+		var err error
+		if b, err = os.ReadFile(name); err != nil {
+			return nil, fmt.Errorf("--tenant-options: %w", err)
+		}
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("--tenant-options: want a JSON object of provider objects ({\"uqpay\":{…}}) or @FILE: %w", err)
+	}
+	return m, nil
 }
 
 func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *slog.Logger, stdout io.Writer) error {
