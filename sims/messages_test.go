@@ -1,4 +1,4 @@
-package bkj_test
+package sims_test
 
 import (
 	"os"
@@ -53,10 +53,20 @@ func formatArgs(format string) map[int]byte {
 }
 
 // Every message's Chinese text formats the same arguments with the same
-// verbs as its English one, whatever order the sentence needs (%[2]s).
+// verbs as its English one, whatever order the sentence needs (%[2]s), in
+// each provider that answers in both languages with text{en, zh} pairs.
 func TestChineseTextsFormatTheSameArguments(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.go")
+	for _, provider := range []string{"bkj", "decard", "keysecure"} {
+		t.Run(provider, func(t *testing.T) {
+			t.Parallel()
+			checkTextPairs(t, provider)
+		})
+	}
+}
+
+func checkTextPairs(t *testing.T, dir string) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 	require.NoError(t, err)
 	n := 0
 	for _, f := range files {
