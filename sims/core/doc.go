@@ -24,5 +24,6 @@
 // owns them guards them with its own mutex. Clock, Journal, Faults, Outbox,
 // Tenants, ReplayGuard and RateLimiter carry their own small locks. The lock
 // order is always provider world → env part, and env parts never call back
-// into a provider.
+// into a provider. Worlds, a provider's registry of tenant worlds, has its
+// own lock too; it is taken before a world's, never while one is held.
 package core

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 )
 
 // AuthMode says how strictly simulators check credentials.
@@ -130,4 +131,63 @@ func (e *Env) ClockOf(tenant string) *Clock {
 		return t.Clock
 	}
 	return e.Clock
+}
+
+// ClearProvider forgets a provider's journal entries, fault rules and
+// webhook deliveries in every tenant: what the provider's Reset clears
+// besides its default tenant's state.
+func (e *Env) ClearProvider(name string) {
+	e.Journal.ClearWhere(func(en Entry) bool { return en.Provider == name })
+	e.Faults.ClearWhere(func(f Fault) bool { return f.Provider == name })
+	e.Webhooks.DropWhere(func(d Delivery) bool { return d.Provider == name })
+}
+
+// EnvOptions are the options every provider reads the same way: its
+// WithEnv, WithSeed, WithClock and WithAuth set them. A provider embeds
+// them in its options; the With… functions stay its own, since each
+// package types its Option.
+type EnvOptions struct {
+	Env   *Env     // a shared Env (the Fleet's); conflicts with Seed and Clock
+	Seed  uint64   // the seed of an Env of the Server's own
+	Clock *Clock   // the default-tenant clock of an Env of the Server's own
+	Auth  AuthMode // the auth mode of an Env of the Server's own; a shared Env's wins
+}
+
+// ResolveEnv returns the Env a provider's New serves from and keeps it in
+// o.Env: the shared Env, whose auth mode then replaces o.Auth, or a new one
+// made from Seed, Clock and Auth. provider prefixes the error it gives when
+// a shared Env comes with a seed or a clock.
+func (o *EnvOptions) ResolveEnv(provider string) (*Env, error) {
+	if o.Env != nil && (o.Seed != 0 || o.Clock != nil) {
+		return nil, fmt.Errorf("%s: WithEnv conflicts with WithSeed and WithClock (configure the shared Env instead)", provider)
+	}
+	if o.Env == nil {
+		o.Env = NewEnv(EnvConfig{Seed: o.Seed, Clock: o.Clock, Auth: o.Auth})
+	} else {
+		o.Auth = o.Env.Auth
+	}
+	return o.Env, nil
+}
+
+// TestEpoch is where RunT freezes the business clock of a Server with its
+// own Env: 2026-01-01T00:00:00Z, so golden files stay stable.
+var TestEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// RunTDefaults returns the options a provider's RunT puts before its
+// caller's: withSeed(1) unless the caller chose a seed, and withClock of a
+// clock frozen at TestEpoch unless the caller gave a clock. A Server that
+// shares an Env gets neither. o is what the caller's options set; withSeed
+// and withClock are the provider's WithSeed and WithClock.
+func RunTDefaults[O any](o EnvOptions, withSeed func(uint64) O, withClock func(*Clock) O) []O {
+	if o.Env != nil {
+		return nil
+	}
+	var defaults []O
+	if o.Seed == 0 {
+		defaults = append(defaults, withSeed(1))
+	}
+	if o.Clock == nil {
+		defaults = append(defaults, withClock(NewFrozenClock(TestEpoch)))
+	}
+	return defaults
 }
