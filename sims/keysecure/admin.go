@@ -38,7 +38,7 @@ type Money struct {
 
 // State returns a tenant's KeySecure state.
 func (s *Server) State(id string) (any, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("keysecure: no tenant %q", id)
 	}
@@ -84,7 +84,7 @@ var cardActions = map[string]struct {
 // CardAction drives a card: freeze, unfreeze, activate, cancel, expire or
 // fail. KeySecure has no blocked status, so block is refused.
 func (s *Server) CardAction(tenant, cardNo, action string) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("keysecure: no tenant %q", tenant)
 	}
@@ -125,7 +125,7 @@ func (w *world) actLocked(cardNo, action string) (Card, error) {
 // /_mocksrv/tenants/{id}/keysecure/{kind} and scenario "given"): kind is
 // cardholders, cards, consumptions, transfers or kyc.
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("keysecure: no tenant %q", tenant)
 	}
@@ -361,7 +361,7 @@ type snapshot struct {
 
 // Snapshot returns a tenant's world in its saved form.
 func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("keysecure: no tenant %q", id)
 	}
@@ -422,14 +422,6 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 		w.clientTokens = snap.ClientTokens
 	}
 	w.agenda.Restore(snap.Agenda)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.worlds[t.ID]; ok {
-		delete(s.keys, old.creds.APIKey)
-	}
-	if other, taken := s.keys[w.creds.APIKey]; taken && other.tenant.ID != t.ID {
-		return fmt.Errorf("keysecure: restore %s: api_key already used by tenant %s", t.ID, other.tenant.ID)
-	}
-	s.worlds[t.ID], s.keys[w.creds.APIKey] = w, w
-	return nil
+	_, _, err := s.worlds.Restore(t.ID, w.creds.APIKey, w)
+	return err
 }

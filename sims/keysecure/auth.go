@@ -27,10 +27,10 @@ func isMillis(s string) bool {
 // identify guesses the request's tenant from its Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.byKey(r.Header.Get("Api-Key")); ok {
+	if w, ok := s.worlds.ByKey(r.Header.Get("Api-Key")); ok {
 		return w.tenant.ID
 	}
-	if s.opts.auth != core.AuthStrict {
+	if s.opts.Auth != core.AuthStrict {
 		return core.DefaultTenant
 	}
 	return ""
@@ -47,9 +47,9 @@ func worldOf(r *http.Request) *world {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, err := s.checkKey(r)
-		if err == nil && s.opts.auth == core.AuthStrict {
+		if err == nil && s.opts.Auth == core.AuthStrict {
 			err = s.checkToken(r, w)
-		} else if err == nil && s.opts.auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
+		} else if err == nil && s.opts.Auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
 			err = fail(1006, text{})
 		}
 		if err != nil {
@@ -66,9 +66,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // order: 1002 missing key, 1005 bad timestamp, 1008 unknown key, 1003 IP.
 func (s *Server) checkKey(r *http.Request) (*world, error) {
 	key := r.Header.Get("Api-Key")
-	switch s.opts.auth {
+	switch s.opts.Auth {
 	case core.AuthOff:
-		if w, ok := s.byKey(key); ok {
+		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
 		return s.defaultWorld(), nil
@@ -76,7 +76,7 @@ func (s *Server) checkKey(r *http.Request) (*world, error) {
 		if key == "" {
 			return nil, fail(1002, text{})
 		}
-		if w, ok := s.byKey(key); ok {
+		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
 		return s.defaultWorld(), nil
@@ -87,7 +87,7 @@ func (s *Server) checkKey(r *http.Request) (*world, error) {
 	if err := s.checkTimestamp(r); err != nil {
 		return nil, err
 	}
-	w, ok := s.byKey(key)
+	w, ok := s.worlds.ByKey(key)
 	if !ok {
 		return nil, fail(1008, text{"%s", "%s"}, key)
 	}

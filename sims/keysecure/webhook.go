@@ -130,7 +130,7 @@ func marshalNoEscape(v any) ([]byte, error) {
 // field of data (nulls skipped; strings raw; other values compact JSON with
 // sorted keys). The top-level id and action are not signed.
 func (s *Server) signCallback(tenant string, body []byte, wall time.Time) (http.Header, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, errors.New("keysecure: tenant " + tenant + " is gone")
 	}
