@@ -45,7 +45,7 @@ func (w *world) moneyLocked() Money {
 
 // State returns a tenant's bkj state.
 func (s *Server) State(id string) (any, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("bkj: no tenant %q", id)
 	}
@@ -61,7 +61,7 @@ func (s *Server) State(id string) (any, error) {
 // block, cancel (pre_delete, then deleted), activate, delete. It answers
 // the card object.
 func (s *Server) CardAction(tenant, id, action string) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
 	}
@@ -94,7 +94,7 @@ var CreateKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "dep
 //	transactions  an Authorization (purchase, refund, reversal)
 //	withdrawals   {"id", "decision": "success"|"failed"}: end a pending withdrawal now
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
 	}
@@ -272,7 +272,7 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 
 // addCard adds a card to a tenant (WithCards).
 func (s *Server) addCard(tenant string, c Card) (Card, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return c, fmt.Errorf("bkj: no tenant %q", tenant)
 	}
@@ -354,7 +354,7 @@ type snapshot struct {
 
 // Snapshot returns a tenant's world in its saved form.
 func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("bkj: no tenant %q", id)
 	}
@@ -418,14 +418,6 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 		w.cardTxs.Put(x.ID, x)
 	}
 	w.agenda.Restore(snap.Agenda)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.worlds[t.ID]; ok {
-		delete(s.keys, old.creds.APIKey)
-	}
-	if other, taken := s.keys[w.creds.APIKey]; taken && other.tenant.ID != t.ID {
-		return fmt.Errorf("bkj: restore %s: api_key already used by tenant %s", t.ID, other.tenant.ID)
-	}
-	s.worlds[t.ID], s.keys[w.creds.APIKey] = w, w
-	return nil
+	_, _, err = s.worlds.Restore(t.ID, w.creds.APIKey, w)
+	return err
 }

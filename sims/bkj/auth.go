@@ -323,10 +323,10 @@ func seenOf(r *http.Request) *seen { return stateOf(r).seen }
 // identify guesses the request's tenant from X-Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.byKey(r.Header.Get(HeaderAPIKey)); ok {
+	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
 		return w.tenant.ID
 	}
-	if s.opts.auth != core.AuthStrict {
+	if s.opts.Auth != core.AuthStrict {
 		return core.DefaultTenant
 	}
 	return ""
@@ -375,8 +375,8 @@ const maxNonce = 128
 // (40104). The nonce is spent only by a request whose signature verifies.
 func (s *Server) verify(r *http.Request) (*world, *seen, error) {
 	key := r.Header.Get(HeaderAPIKey)
-	w, known := s.byKey(key)
-	switch s.opts.auth {
+	w, known := s.worlds.ByKey(key)
+	switch s.opts.Auth {
 	case core.AuthOff:
 		if !known {
 			w = s.defaultWorld()

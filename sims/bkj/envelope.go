@@ -356,7 +356,7 @@ func (s *Server) worldFor(r *http.Request) *world {
 	if w := worldOf(r); w != nil {
 		return w
 	}
-	w, _ := s.byKey(r.Header.Get(HeaderAPIKey))
+	w, _ := s.worlds.ByKey(r.Header.Get(HeaderAPIKey))
 	return w
 }
 

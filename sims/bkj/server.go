@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"sort"
-	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -71,10 +68,7 @@ func DefaultDelays() Delays {
 }
 
 type options struct {
-	env         *core.Env
-	seed        uint64
-	auth        core.AuthMode
-	clock       *core.Clock
+	core.EnvOptions
 	delays      Delays
 	delaysSet   bool
 	tsWindow    time.Duration
@@ -99,18 +93,18 @@ type Option func(*options) error
 // WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
 // other providers; the Fleet does this. It conflicts with WithSeed and
 // WithClock, which configure an Env of the Server's own.
-func WithEnv(e *core.Env) Option { return func(o *options) error { o.env = e; return nil } }
+func WithEnv(e *core.Env) Option { return func(o *options) error { o.Env = e; return nil } }
 
 // WithSeed seeds the fake data of a Server with its own Env. RunT rejects 0.
-func WithSeed(seed uint64) Option { return func(o *options) error { o.seed = seed; return nil } }
+func WithSeed(seed uint64) Option { return func(o *options) error { o.Seed = seed; return nil } }
 
 // WithClock gives a Server with its own Env this default-tenant clock.
-func WithClock(c *core.Clock) Option { return func(o *options) error { o.clock = c; return nil } }
+func WithClock(c *core.Clock) Option { return func(o *options) error { o.Clock = c; return nil } }
 
 // WithAuth sets how strictly requests are checked (default strict):
 // lenient wants the four signing headers but verifies nothing, off wants
 // nothing and serves the tenant of X-Api-Key, or the default one.
-func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.auth = m; return nil } }
+func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.Auth = m; return nil } }
 
 // WithDelays sets the business-clock delays of every asynchronous step.
 // New uses DefaultDelays; RunT uses zero delays unless this option (or
@@ -283,18 +277,15 @@ type Server struct {
 	opts    options
 	handler http.Handler
 	router  *mux.Router
-	ts      *httptest.Server
-
-	mu     sync.RWMutex // guards worlds and keys
-	worlds map[string]*world
-	keys   map[string]*world // by X-Api-Key
+	ts      core.TestServer
+	worlds  *core.Worlds[*world] // by tenant and by X-Api-Key
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
 // Handler, or RunT for a test server.
 func New(opts ...Option) (*Server, error) {
 	o := options{
-		auth: core.AuthStrict, tsWindow: 300 * time.Second, nonceTTL: 10 * time.Minute, showSTS: true,
+		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tsWindow: 300 * time.Second, nonceTTL: 10 * time.Minute, showSTS: true,
 		signReplies: true, zone: time.UTC, webhookZone: time.UTC, idemTTL: 24 * time.Hour, cardYears: 3,
 		kycLinkBase: "https://kyc.sandbox.mocksrv.local/h5", kycTokenTTL: 30 * time.Minute,
 		pageDefault: 10, pageMax: 100,
@@ -305,17 +296,11 @@ func New(opts ...Option) (*Server, error) {
 		}
 	}
 	o.delays = o.baseDelays()
-	if o.env != nil && (o.seed != 0 || o.clock != nil) {
-		return nil, errors.New("bkj: WithEnv conflicts with WithSeed and WithClock (configure the shared Env instead)")
+	env, err := o.ResolveEnv(Name)
+	if err != nil {
+		return nil, err
 	}
-	if o.env == nil {
-		o.env = core.NewEnv(core.EnvConfig{Seed: o.seed, Clock: o.clock, Auth: o.auth})
-	} else {
-		o.auth = o.env.Auth
-	}
-	s := &Server{
-		Env: o.env, opts: o, worlds: map[string]*world{}, keys: map[string]*world{},
-	}
+	s := &Server{Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key")}
 	s.router = mux.NewRouter()
 	s.routes(s.router)
 	s.handler = s.router
@@ -341,23 +326,16 @@ func RunT(t core.T, opts ...Option) *Server {
 	for _, opt := range opts {
 		_ = opt(&o)
 	}
-	if o.env == nil {
-		if o.seed == 0 {
-			opts = append([]Option{WithSeed(1)}, opts...)
-		}
-		if o.clock == nil {
-			opts = append([]Option{WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))}, opts...)
-		}
-	}
+	defaults := core.RunTDefaults(o.EnvOptions, WithSeed, WithClock)
 	if !o.delaysSet {
-		opts = append([]Option{WithDelays(Delays{})}, opts...)
+		defaults = append(defaults, WithDelays(Delays{}))
 	}
-	s, err := New(opts...)
+	s, err := New(append(defaults, opts...)...)
 	if err != nil {
 		t.Fatalf("bkj.RunT: %v", err)
 		return nil
 	}
-	s.ts = httptest.NewServer(s.Handler())
+	s.ts.Start(s.Handler())
 	t.Cleanup(s.Close)
 	return s
 }
@@ -367,27 +345,13 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // URL returns the base URL of a RunT server ("http://127.0.0.1:port"); the
 // API paths start with /openapi/v1. It is "" for a Server from New.
-func (s *Server) URL() string {
-	if s.ts == nil {
-		return ""
-	}
-	return s.ts.URL
-}
+func (s *Server) URL() string { return s.ts.URL() }
 
 // Client returns an HTTP client for the RunT server.
-func (s *Server) Client() *http.Client {
-	if s.ts == nil {
-		return http.DefaultClient
-	}
-	return s.ts.Client()
-}
+func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close stops a RunT server.
-func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
-	}
-}
+func (s *Server) Close() { s.ts.Close() }
 
 // APIKey returns the default tenant's X-Api-Key (DefaultAPIKey unless a
 // restored state file says otherwise).
@@ -400,15 +364,13 @@ func (s *Server) Secret() string { return s.defaultWorld().creds.APISecret }
 // entries, fault rules and webhook deliveries.
 func (s *Server) Reset() {
 	_ = s.ResetTenant(core.DefaultTenant)
-	s.Journal.ClearWhere(func(e core.Entry) bool { return e.Provider == Name })
-	s.Faults.ClearWhere(func(f core.Fault) bool { return f.Provider == Name })
-	s.Webhooks.DropWhere(func(d core.Delivery) bool { return d.Provider == Name })
+	s.ClearProvider(Name)
 }
 
 // FlushWebhooks settles every tenant and delivers the webhooks that are
 // due now, synchronously. Tests call it instead of waiting.
 func (s *Server) FlushWebhooks(ctx context.Context) int {
-	for _, id := range s.tenantIDs() {
+	for _, id := range s.worlds.IDs() {
 		s.Settle(id)
 	}
 	return s.Webhooks.Flush(ctx)
@@ -417,35 +379,8 @@ func (s *Server) FlushWebhooks(ctx context.Context) int {
 // SetWebhookURL sends the default tenant's bkj webhooks to url.
 func (s *Server) SetWebhookURL(url string) { s.Webhooks.SetURL(core.DefaultTenant, Name, url) }
 
-func (s *Server) tenantIDs() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.worlds))
-	for id := range s.worlds {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-func (s *Server) world(tenant string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.worlds[tenant]
-	return w, ok
-}
-
-func (s *Server) byKey(key string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.keys[key]
-	return w, ok
-}
-
-func (s *Server) defaultWorld() *world {
-	w, _ := s.world(core.DefaultTenant)
-	return w
-}
+// defaultWorld returns the default tenant's world.
+func (s *Server) defaultWorld() *world { return s.worlds.Default() }
 
 // Name returns the provider's name.
 func (s *Server) Name() string { return Name }

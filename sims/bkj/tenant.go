@@ -181,48 +181,31 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 	}
 	w := newWorld(t, s.Webhooks, creds, &wopts)
 	w.settings = o.TenantSettings
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.keys[creds.APIKey]; taken {
-		return nil, fmt.Errorf("bkj: api_key %q is already used by another tenant", creds.APIKey)
+	if err := s.worlds.Add(t.ID, creds.APIKey, w); err != nil {
+		return nil, err
 	}
-	if _, exists := s.worlds[t.ID]; exists {
-		return nil, fmt.Errorf("bkj: tenant %q already exists", t.ID)
-	}
-	s.worlds[t.ID], s.keys[creds.APIKey] = w, w
 	return creds, nil
 }
 
 // RemoveTenant drops a tenant's world.
-func (s *Server) RemoveTenant(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if w, ok := s.worlds[id]; ok {
-		delete(s.keys, w.creds.APIKey)
-		delete(s.worlds, id)
-	}
-}
+func (s *Server) RemoveTenant(id string) { s.worlds.Remove(id) }
 
 // ResetTenant empties a tenant's world, keeping its credentials.
 func (s *Server) ResetTenant(id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, ok := s.worlds[id]
-	if !ok {
-		return fmt.Errorf("bkj: no tenant %q", id)
-	}
-	old.mu.Lock()
-	fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
-	// A reset keeps the tenant's settings, spent nonces and rate window.
-	fresh.settings, fresh.nonces, fresh.limiter = old.settings, old.nonces, old.limiter
-	old.mu.Unlock()
-	s.worlds[id], s.keys[old.creds.APIKey] = fresh, fresh
-	return nil
+	_, err := s.worlds.Reset(id, func(old *world) *world {
+		old.mu.Lock()
+		defer old.mu.Unlock()
+		fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
+		// A reset keeps the tenant's settings, spent nonces and rate window.
+		fresh.settings, fresh.nonces, fresh.limiter = old.settings, old.nonces, old.limiter
+		return fresh
+	})
+	return err
 }
 
 // Credentials returns a tenant's bkj credentials.
 func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -233,7 +216,7 @@ func (s *Server) Credentials(id string) (any, bool) {
 
 // Settle applies a tenant's due transitions (and queues their webhooks).
 func (s *Server) Settle(id string) {
-	if w, ok := s.world(id); ok {
+	if w, ok := s.worlds.Get(id); ok {
 		w.mu.Lock()
 		s.settleLocked(w)
 		w.mu.Unlock()

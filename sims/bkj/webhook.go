@@ -82,7 +82,7 @@ func (s *Server) emitKYCLocked(w *world, u User, before KYCStatus) {
 // X-Signature over the exact body, plus X-Api-Key (whose secret signed it)
 // and X-Webhook-Event.
 func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.Header, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, errors.New("bkj: tenant " + tenant + " is gone")
 	}
