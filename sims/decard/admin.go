@@ -49,7 +49,7 @@ type smsState struct {
 
 // State returns a tenant's DeCard state.
 func (s *Server) State(id string) (any, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("decard: no tenant %q", id)
 	}
@@ -89,7 +89,7 @@ func (w *world) walletLocked() []WalletEntry {
 // activate (INACTIVE → NORMAL), cancel, and expire (DeCard has no expired
 // status: the card is CANCELLED).
 func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("decard: no tenant %q", tenant)
 	}
@@ -143,7 +143,7 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 // /_mocksrv/tenants/{id}/decard/{kind} and scenario "given"): kind is
 // users, cards, balances, transactions, kyc, deposits or user_status.
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("decard: no tenant %q", tenant)
 	}
@@ -516,7 +516,7 @@ type snapshot struct {
 
 // Snapshot returns a tenant's world in its saved form.
 func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("decard: no tenant %q", id)
 	}
@@ -619,16 +619,9 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	copyMap(w.uploads, snap.Uploads)
 	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
 	w.agenda.Restore(snap.Agenda)
-	s.mu.Lock()
-	if old, ok := s.worlds[t.ID]; ok {
-		delete(s.keys, old.creds.APIKey)
+	if _, _, err := s.worlds.Restore(t.ID, w.creds.APIKey, w); err != nil {
+		return err
 	}
-	if other, taken := s.keys[w.creds.APIKey]; taken && other.tenant.ID != t.ID {
-		s.mu.Unlock()
-		return fmt.Errorf("decard: restore %s: api_key already used by tenant %s", t.ID, other.tenant.ID)
-	}
-	s.worlds[t.ID], s.keys[w.creds.APIKey] = w, w
-	s.mu.Unlock()
 	if w.channel.ID != "" {
 		s.registerChannel(w.channel.ID, t.ID, "")
 	}

@@ -43,7 +43,7 @@ func Sign(apiKey, apiSecret, timestamp, nonce, payload string) string {
 // stream, its channel), unverified, so fault rules can match by tenant
 // before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.byKey(r.Header.Get(HeaderAPIKey)); ok {
+	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
 		return w.tenant.ID
 	}
 	if ch, ok := strings.CutPrefix(r.URL.Path, "/ws/"); ok {
@@ -51,7 +51,7 @@ func (s *Server) identify(r *http.Request) string {
 			return w.tenant.ID
 		}
 	}
-	if s.opts.auth != core.AuthStrict {
+	if s.opts.Auth != core.AuthStrict {
 		return core.DefaultTenant
 	}
 	return ""
@@ -83,9 +83,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // nonce well formed, API key known, signature, allow-list, nonce unused.
 func (s *Server) check(r *http.Request) (*world, error) {
 	key := r.Header.Get(HeaderAPIKey)
-	switch s.opts.auth {
+	switch s.opts.Auth {
 	case core.AuthOff:
-		if w, ok := s.byKey(key); ok {
+		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
 		return s.defaultWorld(), nil
@@ -98,7 +98,7 @@ func (s *Server) check(r *http.Request) (*world, error) {
 				return nil, fail(h.code, text{"%s is missing", "缺少 %s"}, h.name)
 			}
 		}
-		if w, ok := s.byKey(key); ok {
+		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
 		return s.defaultWorld(), nil
@@ -108,7 +108,7 @@ func (s *Server) check(r *http.Request) (*world, error) {
 	}
 	// The tenant's own settings (window, nonce rules) apply as soon as its
 	// key is recognised; an unknown key is refused after the format checks.
-	w, ok := s.byKey(key)
+	w, ok := s.worlds.ByKey(key)
 	o := &s.opts
 	if ok {
 		o = w.opts

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -44,10 +42,7 @@ type Credentials struct {
 }
 
 type options struct {
-	env        *core.Env
-	seed       uint64
-	auth       core.AuthMode
-	clock      *core.Clock
+	core.EnvOptions
 	tsWindow   time.Duration
 	anyNonce   bool
 	nonceOnly  bool
@@ -76,16 +71,16 @@ type Option func(*options) error
 // WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
 // other providers; the Fleet does this. It conflicts with WithSeed and
 // WithClock, which configure an Env of the Server's own.
-func WithEnv(e *core.Env) Option { return func(o *options) error { o.env = e; return nil } }
+func WithEnv(e *core.Env) Option { return func(o *options) error { o.Env = e; return nil } }
 
 // WithSeed seeds the fake data of a Server with its own Env. RunT rejects 0.
-func WithSeed(seed uint64) Option { return func(o *options) error { o.seed = seed; return nil } }
+func WithSeed(seed uint64) Option { return func(o *options) error { o.Seed = seed; return nil } }
 
 // WithClock gives a Server with its own Env this default-tenant clock.
-func WithClock(c *core.Clock) Option { return func(o *options) error { o.clock = c; return nil } }
+func WithClock(c *core.Clock) Option { return func(o *options) error { o.Clock = c; return nil } }
 
 // WithAuth sets how strictly credentials are checked (default strict).
-func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.auth = m; return nil } }
+func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.Auth = m; return nil } }
 
 // WithTimestampWindow sets how far X-DAPI-TIMESTAMP may be from the wall
 // clock, either way (default 5 s, as published).
@@ -263,11 +258,8 @@ type Server struct {
 	opts    options
 	handler http.Handler
 	router  *mux.Router
-	ts      *httptest.Server
-
-	mu     sync.RWMutex // guards worlds and keys
-	worlds map[string]*world
-	keys   map[string]*world // by API key
+	ts      core.TestServer
+	worlds  *core.Worlds[*world] // by tenant and by API key
 
 	chMu     sync.Mutex        // guards channels; never held while taking a world's lock
 	channels map[string]string // WebSocket channel → tenant ID
@@ -277,7 +269,7 @@ type Server struct {
 // Handler, or RunT for a test server.
 func New(opts ...Option) (*Server, error) {
 	o := options{
-		auth: core.AuthStrict, tsWindow: 5 * time.Second, smsCode: DefaultSMSCode, smsTTL: 5 * time.Minute,
+		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tsWindow: 5 * time.Second, smsCode: DefaultSMSCode, smsTTL: 5 * time.Minute,
 		smsGap: time.Minute, smsTries: 5, kycSubmit: time.Minute, kycReview: 3 * time.Minute,
 		issueDelay: time.Minute, postDelay: 24 * time.Hour, stmtDay: 1, channelTTL: 24 * time.Hour,
 		msgLog: 10_000, poaMaxAge: 90 * 24 * time.Hour, pool: core.MustDecimal("1000000"),
@@ -288,16 +280,12 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	if o.env != nil && (o.seed != 0 || o.clock != nil) {
-		return nil, errors.New("decard: WithEnv conflicts with WithSeed and WithClock (configure the shared Env instead)")
-	}
-	if o.env == nil {
-		o.env = core.NewEnv(core.EnvConfig{Seed: o.seed, Clock: o.clock, Auth: o.auth})
-	} else {
-		o.auth = o.env.Auth
+	env, err := o.ResolveEnv(Name)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
-		Env: o.env, opts: o, worlds: map[string]*world{}, keys: map[string]*world{},
+		Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key"),
 		channels: map[string]string{},
 	}
 	s.router = mux.NewRouter()
@@ -319,20 +307,12 @@ func RunT(t core.T, opts ...Option) *Server {
 	for _, opt := range opts {
 		_ = opt(&o)
 	}
-	if o.env == nil {
-		if o.seed == 0 {
-			opts = append([]Option{WithSeed(1)}, opts...)
-		}
-		if o.clock == nil {
-			opts = append([]Option{WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))}, opts...)
-		}
-	}
-	s, err := New(opts...)
+	s, err := New(append(core.RunTDefaults(o.EnvOptions, WithSeed, WithClock), opts...)...)
 	if err != nil {
 		t.Fatalf("decard.RunT: %v", err)
 		return nil
 	}
-	s.ts = httptest.NewServer(s.Handler())
+	s.ts.Start(s.Handler())
 	t.Cleanup(s.Close)
 	return s
 }
@@ -343,12 +323,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // URL returns the base URL of a RunT server ("http://127.0.0.1:port"); the
 // API paths start at the root (/card/v1/...). It is "" for a Server from
 // New.
-func (s *Server) URL() string {
-	if s.ts == nil {
-		return ""
-	}
-	return s.ts.URL
-}
+func (s *Server) URL() string { return s.ts.URL() }
 
 // StreamURL returns the WebSocket URL of a channel on a RunT server
 // ("ws://127.0.0.1:port/ws/{channel}").
@@ -357,26 +332,19 @@ func (s *Server) StreamURL(channel string) string {
 }
 
 // Client returns an HTTP client for the RunT server.
-func (s *Server) Client() *http.Client {
-	if s.ts == nil {
-		return http.DefaultClient
-	}
-	return s.ts.Client()
-}
+func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close stops a RunT server and ends its WebSocket streams.
 func (s *Server) Close() {
-	for _, id := range s.tenantIDs() {
-		if w, ok := s.world(id); ok {
+	for _, id := range s.worlds.IDs() {
+		if w, ok := s.worlds.Get(id); ok {
 			w.mu.Lock()
 			w.dropSubscribersLocked()
 			w.mu.Unlock()
 		}
 	}
-	if s.ts != nil {
-		s.ts.CloseClientConnections()
-		s.ts.Close()
-	}
+	s.ts.CloseClientConnections()
+	s.ts.Close()
 }
 
 // APIKey returns the default tenant's API key.
@@ -389,52 +357,20 @@ func (s *Server) Secret() string { return s.defaultWorld().creds.APISecret }
 // entries, fault rules and webhook deliveries.
 func (s *Server) Reset() {
 	_ = s.ResetTenant(core.DefaultTenant)
-	s.Journal.ClearWhere(func(e core.Entry) bool { return e.Provider == Name })
-	s.Faults.ClearWhere(func(f core.Fault) bool { return f.Provider == Name })
-	s.Webhooks.DropWhere(func(d core.Delivery) bool { return d.Provider == Name })
+	s.ClearProvider(Name)
 }
 
 // FlushWebhooks settles every tenant and delivers the webhooks that are
 // due now, synchronously. Tests call it instead of waiting.
 func (s *Server) FlushWebhooks(ctx context.Context) int {
-	for _, id := range s.tenantIDs() {
+	for _, id := range s.worlds.IDs() {
 		s.Settle(id)
 	}
 	return s.Webhooks.Flush(ctx)
 }
 
-func (s *Server) tenantIDs() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.worlds))
-	for id := range s.worlds {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// world returns a tenant's world.
-func (s *Server) world(tenant string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.worlds[tenant]
-	return w, ok
-}
-
-// byKey returns the world an API key belongs to.
-func (s *Server) byKey(key string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.keys[key]
-	return w, ok
-}
-
 // defaultWorld returns the default tenant's world.
-func (s *Server) defaultWorld() *world {
-	w, _ := s.world(core.DefaultTenant)
-	return w
-}
+func (s *Server) defaultWorld() *world { return s.worlds.Default() }
 
 // byChannel returns the world a WebSocket channel belongs to.
 func (s *Server) byChannel(channel string) (*world, bool) {
@@ -444,7 +380,7 @@ func (s *Server) byChannel(channel string) (*world, bool) {
 	if !ok {
 		return nil, false
 	}
-	return s.world(tenant)
+	return s.worlds.Get(tenant)
 }
 
 func (s *Server) registerChannel(channel, tenant, retired string) {

@@ -157,28 +157,15 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 	}
 	w := newWorld(t, s.Webhooks, creds, &wopts)
 	w.settings = o.TenantSettings
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.keys[creds.APIKey]; taken {
-		return nil, fmt.Errorf("decard: api_key %q is already used by another tenant", creds.APIKey)
+	if err := s.worlds.Add(t.ID, creds.APIKey, w); err != nil {
+		return nil, err
 	}
-	if _, exists := s.worlds[t.ID]; exists {
-		return nil, fmt.Errorf("decard: tenant %q already exists", t.ID)
-	}
-	s.worlds[t.ID], s.keys[creds.APIKey] = w, w
 	return creds, nil
 }
 
 // RemoveTenant drops a tenant's world and closes its streams.
 func (s *Server) RemoveTenant(id string) {
-	s.mu.Lock()
-	w, ok := s.worlds[id]
-	if ok {
-		delete(s.keys, w.creds.APIKey)
-		delete(s.worlds, id)
-	}
-	s.mu.Unlock()
-	if ok {
+	if w, ok := s.worlds.Remove(id); ok {
 		w.mu.Lock()
 		ch := w.channel.ID
 		w.dropSubscribersLocked()
@@ -189,27 +176,26 @@ func (s *Server) RemoveTenant(id string) {
 
 // ResetTenant empties a tenant's world, keeping its credentials.
 func (s *Server) ResetTenant(id string) error {
-	s.mu.Lock()
-	old, ok := s.worlds[id]
-	if !ok {
-		s.mu.Unlock()
-		return fmt.Errorf("decard: no tenant %q", id)
+	var ch string
+	_, err := s.worlds.Reset(id, func(old *world) *world {
+		old.mu.Lock()
+		defer old.mu.Unlock()
+		fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
+		fresh.settings, fresh.nonces = old.settings, old.nonces // a reset keeps the tenant's settings and spent nonces
+		ch = old.channel.ID
+		old.dropSubscribersLocked()
+		return fresh
+	})
+	if err != nil {
+		return err
 	}
-	old.mu.Lock()
-	fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
-	fresh.settings, fresh.nonces = old.settings, old.nonces // a reset keeps the tenant's settings and spent nonces
-	ch := old.channel.ID
-	old.dropSubscribersLocked()
-	old.mu.Unlock()
-	s.worlds[id], s.keys[old.creds.APIKey] = fresh, fresh
-	s.mu.Unlock()
 	s.registerChannel("", "", ch)
 	return nil
 }
 
 // Credentials returns a tenant's DeCard credentials.
 func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -218,7 +204,7 @@ func (s *Server) Credentials(id string) (any, bool) {
 
 // Settle applies a tenant's due transitions (and queues their pushes).
 func (s *Server) Settle(id string) {
-	if w, ok := s.world(id); ok {
+	if w, ok := s.worlds.Get(id); ok {
 		w.mu.Lock()
 		s.settleLocked(w)
 		w.mu.Unlock()

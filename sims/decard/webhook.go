@@ -65,7 +65,7 @@ func sortedJSON(v any) ([]byte, error) {
 // hex HMAC-SHA256 of the raw body, keyed with the API secret's UTF-8 text.
 // No timestamp, nonce or prefix.
 func (s *Server) signWebhook(tenant string, body []byte, _ time.Time) (http.Header, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, errors.New("decard: tenant " + tenant + " is gone")
 	}
