@@ -48,18 +48,18 @@ type StateDump struct {
 
 // State returns a tenant's UQPay state.
 func (s *Server) State(id string) (any, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("uqpay: no tenant %q", id)
 	}
 	live := 0
-	s.mu.RLock()
+	s.tokMu.RLock()
 	for _, t := range w.tokenOrder {
 		if rec := s.tokenRecs[t]; !rec.Revoked && w.tokenNow().Before(rec.Exp) {
 			live++
 		}
 	}
-	s.mu.RUnlock()
+	s.tokMu.RUnlock()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	s.settleLocked(w)
@@ -80,7 +80,7 @@ func (s *Server) State(id string) (any, error) {
 // unblock, cancel (to PRE_CANCEL), expire (to CANCELLED now), activate,
 // fail, lost or stolen.
 func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
 	}
@@ -95,7 +95,7 @@ func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
 // sub_accounts, cardholders, cards, deposits, transactions or kyc. Every
 // body may name an account_id (default: the master account).
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
 	}
@@ -450,16 +450,16 @@ type accountSnapshot struct {
 
 // Snapshot returns a tenant's world in its saved form.
 func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, fmt.Errorf("uqpay: no tenant %q", id)
 	}
 	tokens := map[string]tokenRec{}
-	s.mu.RLock()
+	s.tokMu.RLock()
 	for _, t := range w.tokenOrder {
 		tokens[t] = s.tokenRecs[t]
 	}
-	s.mu.RUnlock()
+	s.tokMu.RUnlock()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	fk, _ := w.faker.MarshalBinary()
@@ -542,14 +542,14 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	}
 	w.funded, w.spent, w.refunded = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded)
 	w.agenda.Restore(snap.Agenda)
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if old, ok := s.worlds[t.ID]; ok {
-		delete(s.clients, old.creds.ClientID)
-		s.dropTokensLocked(old)
+	old, replaced, err := s.worlds.Restore(t.ID, w.creds.ClientID, w)
+	if err != nil {
+		return err
 	}
-	if other, taken := s.clients[w.creds.ClientID]; taken && other.tenant.ID != t.ID {
-		return fmt.Errorf("uqpay: restore %s: client_id already used by tenant %s", t.ID, other.tenant.ID)
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
+	if replaced {
+		s.dropTokensLocked(old)
 	}
 	for tok, rec := range snap.Tokens {
 		rec.world = w
@@ -559,7 +559,6 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	sort.Slice(w.tokenOrder, func(i, j int) bool {
 		return s.tokenRecs[w.tokenOrder[i]].Exp.Before(s.tokenRecs[w.tokenOrder[j]].Exp)
 	})
-	s.worlds[t.ID], s.clients[w.creds.ClientID] = w, w
 	return nil
 }
 

@@ -170,10 +170,10 @@ func (s *Server) identify(r *http.Request) string {
 			return w.tenant.ID
 		}
 	}
-	if w, ok := s.byClient(r.Header.Get("x-client-id")); ok {
+	if w, ok := s.worlds.ByKey(r.Header.Get("x-client-id")); ok {
 		return w.tenant.ID
 	}
-	if s.opts.auth != core.AuthStrict {
+	if s.opts.Auth != core.AuthStrict {
 		return core.DefaultTenant
 	}
 	return ""
@@ -200,7 +200,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 // checkToken returns the world an x-auth-token belongs to.
 func (s *Server) checkToken(r *http.Request) (*world, error) {
-	switch s.opts.auth {
+	switch s.opts.Auth {
 	case core.AuthOff:
 		if v := r.Header.Get("x-auth-token"); strings.HasPrefix(v, "Bearer ") {
 			if w, ok := s.byToken(v[len("Bearer "):]); ok {
@@ -222,9 +222,9 @@ func (s *Server) checkToken(r *http.Request) (*world, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.mu.RLock()
+	s.tokMu.RLock()
 	rec, ok := s.tokenRecs[tok]
-	s.mu.RUnlock()
+	s.tokMu.RUnlock()
 	if !ok {
 		return nil, s.diagnoseToken(tok)
 	}
@@ -243,7 +243,7 @@ func (s *Server) diagnoseToken(tok string) error {
 	if _, ok := parseJWT(tok, "", &c); !ok {
 		return fail("unauthorized_error", msgTokenNotJWT)
 	}
-	w, ok := s.byClient(c.ClientID)
+	w, ok := s.worlds.ByKey(c.ClientID)
 	if !ok {
 		return fail("unauthorized_error", msgTokenUnknown)
 	}
@@ -307,15 +307,15 @@ func (s *Server) handleTokenCreate(r *http.Request) (any, error) {
 	w.mu.Lock()
 	tok, exp, wallExp := w.mintTokenLocked(clientIP(r))
 	w.mu.Unlock()
-	s.mu.Lock()
+	s.tokMu.Lock()
 	s.addTokenLocked(w, tok, exp)
-	s.mu.Unlock()
+	s.tokMu.Unlock()
 	return tokenResponse{AuthToken: tok, ExpiredAt: wallExp.Unix()}, nil
 }
 
 // addTokenLocked records a new token of w, forgetting w's expired ones
 // (its tokens are issued in expiry order) and, with WithTokenRevocation,
-// revoking the live ones. s.mu must be held.
+// revoking the live ones. s.tokMu must be held.
 func (s *Server) addTokenLocked(w *world, tok string, exp time.Time) {
 	now := w.tokenNow()
 	for len(w.tokenOrder) > 0 {
@@ -341,8 +341,8 @@ func (s *Server) addTokenLocked(w *world, tok string, exp time.Time) {
 // checkClient verifies x-client-id, x-api-key and the IP whitelist.
 func (s *Server) checkClient(r *http.Request) (*world, error) {
 	id, key := r.Header.Get("x-client-id"), r.Header.Get("x-api-key")
-	w, known := s.byClient(id)
-	switch s.opts.auth {
+	w, known := s.worlds.ByKey(id)
+	switch s.opts.Auth {
 	case core.AuthOff:
 		if known {
 			return w, nil

@@ -99,7 +99,7 @@ func (s *Server) handlePANTokenRedeem(r *http.Request) (any, error) {
 	if _, ok := parseJWT(tok[4:], "", &claims); !ok {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)
 	}
-	w, ok := s.byClient(claims.ClientID)
+	w, ok := s.worlds.ByKey(claims.ClientID)
 	if !ok {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)
 	}

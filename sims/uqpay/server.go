@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"sort"
 	"sync"
 	"time"
 
@@ -37,10 +35,7 @@ type Credentials struct {
 }
 
 type options struct {
-	env   *core.Env
-	seed  uint64
-	auth  core.AuthMode
-	clock *core.Clock
+	core.EnvOptions
 
 	tokenTTL         time.Duration
 	tokenLimit       int
@@ -71,16 +66,16 @@ type Option func(*options) error
 // WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
 // other providers; the Fleet does this. It conflicts with WithSeed and
 // WithClock, which configure an Env of the Server's own.
-func WithEnv(e *core.Env) Option { return func(o *options) error { o.env = e; return nil } }
+func WithEnv(e *core.Env) Option { return func(o *options) error { o.Env = e; return nil } }
 
 // WithSeed seeds the fake data of a Server with its own Env. RunT rejects 0.
-func WithSeed(seed uint64) Option { return func(o *options) error { o.seed = seed; return nil } }
+func WithSeed(seed uint64) Option { return func(o *options) error { o.Seed = seed; return nil } }
 
 // WithClock gives a Server with its own Env this default-tenant clock.
-func WithClock(c *core.Clock) Option { return func(o *options) error { o.clock = c; return nil } }
+func WithClock(c *core.Clock) Option { return func(o *options) error { o.Clock = c; return nil } }
 
 // WithAuth sets how strictly credentials are checked (default strict).
-func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.auth = m; return nil } }
+func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.Auth = m; return nil } }
 
 // WithTokenTTL sets the lifetime of an auth_token (default 30 minutes, as
 // published).
@@ -236,17 +231,19 @@ type Server struct {
 	opts    options
 	handler http.Handler
 	router  *mux.Router
-	ts      *httptest.Server
+	ts      core.TestServer
+	worlds  *core.Worlds[*world] // by tenant and by client id
 
-	mu        sync.RWMutex // guards worlds, clients and tokenRecs
-	worlds    map[string]*world
-	clients   map[string]*world   // by client id
+	// tokMu guards tokenRecs and every world's tokenOrder. It is never
+	// held together with the registry's lock or a world's: under it only
+	// the token maps and the tenants' clocks are read.
+	tokMu     sync.RWMutex
 	tokenRecs map[string]tokenRec // minted auth_tokens, until they expire
 }
 
 func defaultOptions() options {
 	return options{
-		auth: core.AuthStrict, tokenTTL: 30 * time.Minute, tokenLimit: 50,
+		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tokenTTL: 30 * time.Minute, tokenLimit: 50,
 		issueDelay: 5 * time.Second, orderDelay: 2 * time.Second, cancelWait: 30 * 24 * time.Hour,
 		kycDelay: 2 * time.Minute, settleDelay: 24 * time.Hour, reportDelay: 10 * time.Second,
 		panTokenTTL: 60 * time.Second, cardQuota: 1000, cardValidity: 3,
@@ -265,17 +262,13 @@ func New(opts ...Option) (*Server, error) {
 			return nil, err
 		}
 	}
-	if o.env != nil && (o.seed != 0 || o.clock != nil) {
-		return nil, errors.New("uqpay: WithEnv conflicts with WithSeed and WithClock (configure the shared Env instead)")
-	}
-	if o.env == nil {
-		o.env = core.NewEnv(core.EnvConfig{Seed: o.seed, Clock: o.clock, Auth: o.auth})
-	} else {
-		o.auth = o.env.Auth
+	env, err := o.ResolveEnv(Name)
+	if err != nil {
+		return nil, err
 	}
 	s := &Server{
-		Env: o.env, opts: o,
-		worlds: map[string]*world{}, clients: map[string]*world{}, tokenRecs: map[string]tokenRec{},
+		Env: env, opts: o,
+		worlds: core.NewWorlds[*world](Name, "client_id"), tokenRecs: map[string]tokenRec{},
 	}
 	s.router = mux.NewRouter()
 	s.routes(s.router)
@@ -296,21 +289,14 @@ func RunT(t core.T, opts ...Option) *Server {
 	for _, opt := range opts {
 		_ = opt(&o)
 	}
-	base := []Option{WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0)}
-	if o.env == nil {
-		if o.seed == 0 {
-			base = append(base, WithSeed(1))
-		}
-		if o.clock == nil {
-			base = append(base, WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-		}
-	}
+	base := append([]Option{WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0)},
+		core.RunTDefaults(o.EnvOptions, WithSeed, WithClock)...)
 	s, err := New(append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("uqpay.RunT: %v", err)
 		return nil
 	}
-	s.ts = httptest.NewServer(s.Handler())
+	s.ts.Start(s.Handler())
 	t.Cleanup(s.Close)
 	return s
 }
@@ -321,31 +307,17 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // URL returns the base URL of a RunT server ("http://127.0.0.1:port"); the
 // API paths start with /api/v1, so the SDK's BaseURL is URL()+"/api". It is
 // "" for a Server from New.
-func (s *Server) URL() string {
-	if s.ts == nil {
-		return ""
-	}
-	return s.ts.URL
-}
+func (s *Server) URL() string { return s.ts.URL() }
 
 // BaseURL returns what the official SDK's Environment.BaseURL should be
 // for a RunT server: URL() + "/api".
 func (s *Server) BaseURL() string { return s.URL() + "/api" }
 
 // Client returns an HTTP client for the RunT server.
-func (s *Server) Client() *http.Client {
-	if s.ts == nil {
-		return http.DefaultClient
-	}
-	return s.ts.Client()
-}
+func (s *Server) Client() *http.Client { return s.ts.Client() }
 
 // Close stops a RunT server.
-func (s *Server) Close() {
-	if s.ts != nil {
-		s.ts.Close()
-	}
-}
+func (s *Server) Close() { s.ts.Close() }
 
 // ClientID returns the default tenant's x-client-id.
 func (s *Server) ClientID() string { return s.creds(core.DefaultTenant).ClientID }
@@ -369,59 +341,28 @@ func (s *Server) SetWebhookURL(url string) { s.Webhooks.SetURL(core.DefaultTenan
 // entries, fault rules and webhook deliveries.
 func (s *Server) Reset() {
 	_ = s.ResetTenant(core.DefaultTenant)
-	s.Journal.ClearWhere(func(e core.Entry) bool { return e.Provider == Name })
-	s.Faults.ClearWhere(func(f core.Fault) bool { return f.Provider == Name })
-	s.Webhooks.DropWhere(func(d core.Delivery) bool { return d.Provider == Name })
+	s.ClearProvider(Name)
 }
 
 // FlushWebhooks settles every tenant and delivers the webhooks that are
 // due now, synchronously. Tests call it instead of waiting.
 func (s *Server) FlushWebhooks(ctx context.Context) int {
-	for _, id := range s.tenantIDs() {
+	for _, id := range s.worlds.IDs() {
 		s.Settle(id)
 	}
 	return s.Webhooks.Flush(ctx)
 }
 
-func (s *Server) tenantIDs() []string {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	ids := make([]string, 0, len(s.worlds))
-	for id := range s.worlds {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	return ids
-}
-
-// world returns a tenant's world.
-func (s *Server) world(tenant string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.worlds[tenant]
-	return w, ok
-}
-
-// byClient returns the world a client id belongs to.
-func (s *Server) byClient(id string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	w, ok := s.clients[id]
-	return w, ok
-}
-
 // byToken returns the world that minted a live auth_token.
 func (s *Server) byToken(tok string) (*world, bool) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.tokMu.RLock()
+	defer s.tokMu.RUnlock()
 	rec, ok := s.tokenRecs[tok]
 	return rec.world, ok
 }
 
-func (s *Server) defaultWorld() *world {
-	w, _ := s.world(core.DefaultTenant)
-	return w
-}
+// defaultWorld returns the default tenant's world.
+func (s *Server) defaultWorld() *world { return s.worlds.Default() }
 
 // Name returns the provider's name.
 func (s *Server) Name() string { return Name }

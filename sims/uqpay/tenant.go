@@ -160,30 +160,22 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 	}
 	w := newWorld(t, s.Webhooks, &wopts, creds)
 	w.settings = o.TenantSettings
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, taken := s.clients[creds.ClientID]; taken {
-		return nil, fmt.Errorf("uqpay: client_id %q is already used by another tenant", creds.ClientID)
+	if err := s.worlds.Add(t.ID, creds.ClientID, w); err != nil {
+		return nil, err
 	}
-	if _, exists := s.worlds[t.ID]; exists {
-		return nil, fmt.Errorf("uqpay: tenant %q already exists", t.ID)
-	}
-	s.worlds[t.ID], s.clients[creds.ClientID] = w, w
 	return creds, nil
 }
 
 // RemoveTenant drops a tenant's world and its tokens.
 func (s *Server) RemoveTenant(id string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if w, ok := s.worlds[id]; ok {
-		delete(s.clients, w.creds.ClientID)
-		delete(s.worlds, id)
+	if w, ok := s.worlds.Remove(id); ok {
+		s.tokMu.Lock()
+		defer s.tokMu.Unlock()
 		s.dropTokensLocked(w)
 	}
 }
 
-// dropTokensLocked forgets a world's auth_tokens. s.mu must be held.
+// dropTokensLocked forgets a world's auth_tokens. s.tokMu must be held.
 func (s *Server) dropTokensLocked(w *world) {
 	for _, t := range w.tokenOrder {
 		delete(s.tokenRecs, t)
@@ -194,24 +186,25 @@ func (s *Server) dropTokensLocked(w *world) {
 // ResetTenant empties a tenant's world, keeping its credentials. Its
 // tokens die with the old world.
 func (s *Server) ResetTenant(id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old, ok := s.worlds[id]
-	if !ok {
-		return fmt.Errorf("uqpay: no tenant %q", id)
+	old, err := s.worlds.Reset(id, func(old *world) *world {
+		old.mu.Lock()
+		defer old.mu.Unlock()
+		fresh := newWorld(old.tenant, s.Webhooks, old.opts, old.creds)
+		fresh.settings = old.settings
+		return fresh
+	})
+	if err != nil {
+		return err
 	}
-	old.mu.Lock()
-	fresh := newWorld(old.tenant, s.Webhooks, old.opts, old.creds)
-	fresh.settings = old.settings
-	old.mu.Unlock()
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
 	s.dropTokensLocked(old)
-	s.worlds[id], s.clients[old.creds.ClientID] = fresh, fresh
 	return nil
 }
 
 // Credentials returns a tenant's UQPay credentials.
 func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.world(id)
+	w, ok := s.worlds.Get(id)
 	if !ok {
 		return nil, false
 	}
@@ -222,7 +215,7 @@ func (s *Server) Credentials(id string) (any, bool) {
 
 // Settle applies a tenant's due transitions (and queues their webhooks).
 func (s *Server) Settle(id string) {
-	if w, ok := s.world(id); ok {
+	if w, ok := s.worlds.Get(id); ok {
 		w.mu.Lock()
 		s.settleLocked(w)
 		w.mu.Unlock()

@@ -75,7 +75,7 @@ func (w *world) emitLocked(eventType, sourceID string, data any) {
 // keyed with the webhook secret, of the raw body followed by the timestamp
 // header's exact text.
 func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.Header, error) {
-	w, ok := s.world(tenant)
+	w, ok := s.worlds.Get(tenant)
 	if !ok {
 		return nil, errors.New("uqpay: tenant " + tenant + " is gone")
 	}

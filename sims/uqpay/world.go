@@ -35,7 +35,7 @@ type world struct {
 	panOrder  []string            // PAN tokens in issue order, for pruning
 
 	// tokenOrder lists this world's auth_tokens in issue order; the
-	// Server's token index holds them. Guarded by the Server's mu.
+	// Server's token index holds them. Guarded by the Server's tokMu.
 	tokenOrder []string
 
 	master   *account
