@@ -1,9 +1,7 @@
 package uqpay
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -113,31 +111,13 @@ func (ts TenantSettings) apply(base options) (options, error) {
 	return o, nil
 }
 
-// parseTenantOptions reads the "uqpay" object of a tenant, refusing
-// unknown fields so a misspelt switch is not silently ignored.
-func parseTenantOptions(raw json.RawMessage) (TenantOptions, error) {
-	var o TenantOptions
-	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
-		return o, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
-		return o, fmt.Errorf("uqpay options: %w", err)
-	}
-	if dec.More() {
-		return o, errors.New("uqpay options: one JSON object expected")
-	}
-	return o, nil
-}
-
 // AddTenant gives a tenant its UQPay world and returns its credentials.
 // The default tenant gets the documented fixed credentials; others get
 // random ones unless opts name them. opts may also carry TenantSettings.
 func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	o, err := parseTenantOptions(opts)
-	if err != nil {
-		return nil, err
+	var o TenantOptions
+	if err := core.DecodeTenantOptions(opts, &o); err != nil {
+		return nil, fmt.Errorf("uqpay options: %w", err)
 	}
 	wopts, err := o.TenantSettings.apply(s.opts)
 	if err != nil {
