@@ -1,11 +1,9 @@
 package decard
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -105,24 +103,6 @@ func (ts TenantSettings) apply(base options) (options, error) {
 	return o, nil
 }
 
-// parseTenantOptions reads the "decard" object of a tenant, refusing
-// unknown fields so a misspelt setting is not silently ignored.
-func parseTenantOptions(raw json.RawMessage) (TenantOptions, error) {
-	var o TenantOptions
-	if b := bytes.TrimSpace(raw); len(b) == 0 || string(b) == "null" {
-		return o, nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&o); err != nil {
-		return o, fmt.Errorf("decard options: %w", err)
-	}
-	if dec.More() {
-		return o, errors.New("decard options: one JSON object expected")
-	}
-	return o, nil
-}
-
 // newCredentials makes a tenant's credentials: the documented fixed ones
 // for the default tenant, else a random key and a Base64 32-byte secret.
 func newCredentials(tenant string) Credentials {
@@ -140,9 +120,9 @@ func newCredentials(tenant string) Credentials {
 // The default tenant gets the documented fixed credentials; others get
 // random ones unless opts name them. opts may also carry TenantSettings.
 func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	o, err := parseTenantOptions(opts)
-	if err != nil {
-		return nil, err
+	var o TenantOptions
+	if err := core.DecodeTenantOptions(opts, &o); err != nil {
+		return nil, fmt.Errorf("decard options: %w", err)
 	}
 	wopts, err := o.TenantSettings.apply(s.opts)
 	if err != nil {
