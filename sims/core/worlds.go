@@ -39,21 +39,17 @@ func NewWorlds[W any](provider, keyName string) *Worlds[W] {
 }
 
 // Get returns a tenant's world.
-func (ws *Worlds[W]) Get(tenant string) (W, bool) {
-	ws.mu.RLock()
-	defer ws.mu.RUnlock()
-	if s, ok := ws.byTenant[tenant]; ok {
-		return s.world, true
-	}
-	var zero W
-	return zero, false
-}
+func (ws *Worlds[W]) Get(tenant string) (W, bool) { return ws.lookup(ws.byTenant, tenant) }
 
 // ByKey returns the world a credential belongs to.
-func (ws *Worlds[W]) ByKey(key string) (W, bool) {
+func (ws *Worlds[W]) ByKey(key string) (W, bool) { return ws.lookup(ws.byKey, key) }
+
+// lookup reads one of the two indexes (whose maps are never replaced)
+// under the read lock.
+func (ws *Worlds[W]) lookup(index map[string]*worldSlot[W], k string) (W, bool) {
 	ws.mu.RLock()
 	defer ws.mu.RUnlock()
-	if s, ok := ws.byKey[key]; ok {
+	if s, ok := index[k]; ok {
 		return s.world, true
 	}
 	var zero W
