@@ -29,7 +29,9 @@ func TestProviderTenantErrors(t *testing.T) {
 		name := p.Name()
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tenant := func(id string) *core.Tenant { return &core.Tenant{ID: id, Seed: 1, Clock: core.NewFrozenClock(core.TestEpoch)} }
+			tenant := func(id string) *core.Tenant {
+				return &core.Tenant{ID: id, Seed: 1, Clock: core.NewFrozenClock(core.TestEpoch)}
+			}
 			a, b := tenant("errs-a"), tenant("errs-b")
 
 			_, err := p.AddTenant(a, json.RawMessage(fixed[name]))
