@@ -235,12 +235,35 @@ func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
 // attempts it made. Each tenant's deliveries for one provider go out one
 // at a time in the order the events happened (receivers see them in
 // order); different tenants and providers are delivered in parallel.
-// Deliveries another Flush (the background loop) is already sending are
-// waited for, not skipped, so when Flush returns every delivery that was
-// due has its attempt recorded. Tests call it to deliver deterministically.
+// A receiver sees one tenant's deliveries of one provider in order even
+// when several flushes run at once (the background loop and a test's or
+// the admin API's flush): while one of them is in flight, the later ones
+// wait for it. Flush returns once every delivery that was due has its
+// attempt recorded, including those another flush was sending. Tests call
+// it to deliver deterministically.
 func (o *Outbox) Flush(ctx context.Context) int {
-	due, busy := o.claimDue()
-	defer o.awaitSettled(ctx, busy)
+	n := 0
+	for round := 0; round < maxFlushRounds; round++ {
+		due, busy := o.claimDue()
+		if len(due) == 0 && len(busy) == 0 {
+			break
+		}
+		n += o.sendQueues(ctx, due)
+		o.awaitSettled(ctx, busy)
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return n
+}
+
+// maxFlushRounds bounds Flush's claim-send-wait rounds, so receivers that
+// keep failing with a zero backoff cannot hold it forever.
+const maxFlushRounds = 16
+
+// sendQueues attempts the claimed deliveries: one queue per tenant and
+// provider, each in event order, the queues in parallel.
+func (o *Outbox) sendQueues(ctx context.Context, due []claim) int {
 	queues := map[string][]claim{}
 	var order []string
 	for _, c := range due {
@@ -272,13 +295,21 @@ type claim struct {
 }
 
 // claimDue marks the deliveries due now as in flight and returns them,
-// with those that another flush has in flight already.
+// with those that another flush has in flight already. A tenant's
+// deliveries of a provider that has one in flight are left for a later
+// round, so they cannot overtake it.
 func (o *Outbox) claimDue() (due []claim, busy []*Delivery) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	for id, d := range o.pending {
+	sending := map[string]bool{} // tenant/provider with a delivery in flight
+	for _, d := range o.pending {
 		if d.inflight {
 			busy = append(busy, d)
+			sending[d.Tenant+"/"+d.Provider] = true
+		}
+	}
+	for id, d := range o.pending {
+		if d.inflight || sending[d.Tenant+"/"+d.Provider] {
 			continue
 		}
 		t, ok := o.env.Tenants.Get(d.Tenant)

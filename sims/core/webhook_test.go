@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -170,4 +171,48 @@ func TestOutboxFlushWaitsForDeliveriesInFlight(t *testing.T) {
 	assert.Len(t, d.Attempts, 1, "but returns only once the attempt in flight is recorded")
 	assert.Equal(t, DeliveryDelivered, d.State)
 	assert.Equal(t, 1, <-first)
+}
+
+// A later delivery of the same tenant and provider never overtakes one
+// another flush has in flight: the receiver sees them in event order.
+func TestOutboxKeepsOrderAcrossConcurrentFlushes(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var mu sync.Mutex
+	var seen []string
+	released := false
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		seen = append(seen, fmt.Sprintf("%s released=%v", b, released))
+		mu.Unlock()
+		if string(b) == `"a"` {
+			close(arrived)
+			<-release
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	t.Cleanup(srv.Close)
+	env.Webhooks.Register("p", Endpoint{})
+	env.Webhooks.SetURL("", "p", srv.URL)
+	env.Webhooks.Enqueue(DefaultTenant, "p", "e", []byte(`"a"`))
+	ctx := context.Background()
+
+	first := make(chan int)
+	go func() { first <- env.Webhooks.Flush(ctx) }()
+	<-arrived // "a" is in flight
+	env.Webhooks.Enqueue(DefaultTenant, "p", "e", []byte(`"b"`))
+	go func() {
+		time.Sleep(20 * time.Millisecond) // let the second flush find "a" in flight
+		mu.Lock()
+		released = true
+		mu.Unlock()
+		close(release)
+	}()
+	second := env.Webhooks.Flush(ctx)
+	assert.Equal(t, 2, second+<-first, "a and b are sent once each, by whichever flush claims them")
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []string{`"a" released=false`, `"b" released=true`}, seen)
 }
