@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"sort"
 	"strings"
 	"sync"
@@ -199,7 +198,7 @@ type Fleet struct {
 	byName    map[string]Provider
 	root      *prefixMux
 	admin     http.Handler
-	ts        *httptest.Server
+	ts        core.TestServer // RunT's loopback server
 	mutations atomic.Uint64 // admin changes, for snapshot dirtiness
 
 	tenantMu sync.Mutex // serializes tenant creation, deletion, reset and restore
@@ -324,13 +323,13 @@ func contains(list []string, s string) bool {
 // closed when the test ends.
 func RunT(t core.T, opts ...Option) *Fleet {
 	t.Helper()
-	base := []Option{WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))}
+	base := []Option{WithClock(core.NewFrozenClock(core.TestEpoch))}
 	f, err := NewFleet(append(base, opts...)...)
 	if err != nil {
 		t.Fatalf("sims.RunT: %v", err)
 		return nil
 	}
-	f.ts = httptest.NewServer(f.Handler())
+	f.ts.Start(f.Handler())
 	t.Cleanup(f.Close)
 	return f
 }
@@ -384,19 +383,10 @@ func (m *prefixMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // URL returns a RunT Fleet's base URL.
-func (f *Fleet) URL() string {
-	if f.ts == nil {
-		return ""
-	}
-	return f.ts.URL
-}
+func (f *Fleet) URL() string { return f.ts.URL() }
 
 // Close stops a RunT Fleet.
-func (f *Fleet) Close() {
-	if f.ts != nil {
-		f.ts.Close()
-	}
-}
+func (f *Fleet) Close() { f.ts.Close() }
 
 // Providers returns the enabled providers.
 func (f *Fleet) Providers() []Provider { return append([]Provider(nil), f.providers...) }
