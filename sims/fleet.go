@@ -199,7 +199,7 @@ type Fleet struct {
 	root      *prefixMux
 	admin     http.Handler
 	ts        core.TestServer // RunT's loopback server
-	mutations atomic.Uint64 // admin changes, for snapshot dirtiness
+	mutations atomic.Uint64   // admin changes, for snapshot dirtiness
 
 	tenantMu sync.Mutex // serializes tenant creation, deletion, reset and restore
 	seeds    map[string]uint64
