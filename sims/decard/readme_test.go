@@ -10,51 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/mocksrv/mocksrv/sims"
 )
-
-// readmeSection returns the README's section under heading, up to the
-// next "## " heading.
-func readmeSection(t *testing.T, heading string) string {
-	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	s := string(b)
-	start := strings.Index(s, "\n"+heading+"\n")
-	require.GreaterOrEqual(t, start, 0, "README has no %q", heading)
-	s = s[start+1:]
-	if end := strings.Index(s[len(heading):], "\n## "); end >= 0 {
-		s = s[:len(heading)+end]
-	}
-	return s
-}
-
-// codeBlock returns the first fenced block of lang after marker.
-func codeBlock(t *testing.T, section, marker, lang string) string {
-	t.Helper()
-	i := strings.Index(section, marker)
-	require.GreaterOrEqual(t, i, 0, "README section has no %q", marker)
-	rest := section[i:]
-	open := "```" + lang + "\n"
-	j := strings.Index(rest, open)
-	require.GreaterOrEqual(t, j, 0, "no %s block after %q", lang, marker)
-	rest = rest[j+len(open):]
-	k := strings.Index(rest, "\n```")
-	require.GreaterOrEqual(t, k, 0)
-	return rest[:k+1]
-}
-
-func needTools(t *testing.T, tools ...string) {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("runs external tools")
-	}
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Skipf("%s is not installed", tool)
-		}
-	}
-}
 
 // TestREADMEExamples runs the README's DeCard examples as written — the
 // bash + curl + openssl calls, the freeze/unfreeze walk-through and the Go
@@ -62,15 +20,15 @@ func needTools(t *testing.T, tools ...string) {
 // missing tool skips its example.
 func TestREADMEExamples(t *testing.T) {
 	t.Parallel()
-	section := readmeSection(t, "## DeCard")
+	section := readmetest.Section(t, "## DeCard")
 
 	t.Run("curl and openssl", func(t *testing.T) {
 		t.Parallel()
-		needTools(t, "bash", "curl", "openssl")
+		readmetest.NeedTools(t, "bash", "curl", "openssl")
 		f := sims.RunT(t)
 		host := strings.TrimPrefix(f.URL(), "http://")
-		script := codeBlock(t, section, "With curl and openssl (bash):", "sh") +
-			codeBlock(t, section, "**Freeze and unfreeze.**", "sh")
+		script := readmetest.Block(t, section, "With curl and openssl (bash):", "sh", 0) +
+			readmetest.Block(t, section, "**Freeze and unfreeze.**", "sh", 0)
 		script = strings.NewReplacer("127.0.0.1:8080", host, "localhost:8080", host).Replace(script)
 		cmd := exec.Command("bash", "-c", script)
 		cmd.Dir = t.TempDir()
@@ -90,9 +48,9 @@ func TestREADMEExamples(t *testing.T) {
 
 	t.Run("go program", func(t *testing.T) {
 		t.Parallel()
-		needTools(t, "go")
+		readmetest.NeedTools(t, "go")
 		f := sims.RunT(t)
-		src := codeBlock(t, section, "In Go, standard library only", "go")
+		src := readmetest.Block(t, section, "In Go, standard library only", "go", 0)
 		src = strings.ReplaceAll(src, "http://127.0.0.1:8080", f.URL())
 		dir := t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "main.go"), []byte(src), 0o644))

@@ -12,43 +12,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/uqpay"
 )
-
-// readmeUQPay returns the README's UQPay section, up to the next "## "
-// heading.
-func readmeUQPay(t *testing.T) string {
-	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	s := string(b)
-	const heading = "\n## UQPay\n"
-	start := strings.Index(s, heading)
-	require.GreaterOrEqual(t, start, 0, "README has no UQPay section")
-	s = s[start+len(heading):]
-	if end := strings.Index(s, "\n## "); end >= 0 {
-		s = s[:end]
-	}
-	return s
-}
-
-// shBlocks returns every ```sh block of a README section, in order.
-func shBlocks(t *testing.T, section string) []string {
-	t.Helper()
-	var out []string
-	for rest := section; ; {
-		i := strings.Index(rest, "```sh\n")
-		if i < 0 {
-			return out
-		}
-		rest = rest[i+len("```sh\n"):]
-		j := strings.Index(rest, "\n```")
-		require.GreaterOrEqual(t, j, 0, "unterminated sh block")
-		out = append(out, rest[:j+1])
-		rest = rest[j:]
-	}
-}
 
 // TestREADMEExamples runs every shell example of the README's UQPay
 // section, in order and as written — token, sub-account and transfer,
@@ -65,7 +32,7 @@ func TestREADMEExamples(t *testing.T) {
 			t.Skipf("%s is not installed", tool)
 		}
 	}
-	blocks := shBlocks(t, readmeUQPay(t))
+	blocks := readmetest.Blocks(t, readmetest.Section(t, "## UQPay"), "sh")
 	require.Len(t, blocks, 7, "token, sub-accounts, errors, flow, simulators, webhook check, tenant switches")
 
 	f := sims.RunT(t)
