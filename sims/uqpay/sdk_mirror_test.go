@@ -128,6 +128,16 @@ func newSDK(baseURL, clientID, apiKey string, hc *http.Client) *sdk {
 	return &sdk{BaseURL: baseURL, ClientID: clientID, APIKey: apiKey, HTTP: hc, Now: core.WallNow}
 }
 
+// call is the SDK's request-then-decode step every method repeats: do the
+// request and wrap its error as the SDK does ("failed to …: %w").
+func call[T any](ctx context.Context, c *sdk, method, path string, body any, failure string, o ...*RequestOptions) (*T, error) {
+	var out T
+	if err := c.do(ctx, method, path, body, &out, o...); err != nil {
+		return nil, fmt.Errorf("%s: %w", failure, err)
+	}
+	return &out, nil
+}
+
 // GetToken is auth.TokenProvider.GetToken.
 func (c *sdk) GetToken(ctx context.Context) (string, error) {
 	c.mu.Lock()
@@ -348,19 +358,11 @@ type ListCardholdersResponse struct {
 }
 
 func (c *sdk) CreateCardholder(ctx context.Context, r *CreateCardholderRequest, o ...*RequestOptions) (*CreateCardholderResponse, error) {
-	var out CreateCardholderResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cardholders", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to create cardholder: %w", err)
-	}
-	return &out, nil
+	return call[CreateCardholderResponse](ctx, c, http.MethodPost, "/v1/issuing/cardholders", r, "failed to create cardholder", o...)
 }
 
 func (c *sdk) GetCardholder(ctx context.Context, id string, o ...*RequestOptions) (*Cardholder, error) {
-	var out Cardholder
-	if err := c.do(ctx, http.MethodGet, "/v1/issuing/cardholders/"+id, nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to get cardholder: %w", err)
-	}
-	return &out, nil
+	return call[Cardholder](ctx, c, http.MethodGet, "/v1/issuing/cardholders/"+id, nil, "failed to get cardholder", o...)
 }
 
 func (c *sdk) ListCardholders(ctx context.Context, pageSize, pageNumber int, o ...*RequestOptions) (*ListCardholdersResponse, error) {
@@ -372,11 +374,7 @@ func (c *sdk) ListCardholders(ctx context.Context, pageSize, pageNumber int, o .
 }
 
 func (c *sdk) UpdateCardholder(ctx context.Context, id string, r *UpdateCardholderRequest, o ...*RequestOptions) (*UpdateCardholderResponse, error) {
-	var out UpdateCardholderResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cardholders/"+id, r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to update cardholder: %w", err)
-	}
-	return &out, nil
+	return call[UpdateCardholderResponse](ctx, c, http.MethodPost, "/v1/issuing/cardholders/"+id, r, "failed to update cardholder", o...)
 }
 
 // ---- issuing/products.go
@@ -693,11 +691,7 @@ type SetDefaultCardArtResponse struct {
 }
 
 func (c *sdk) CreateCard(ctx context.Context, r *CreateCardRequest, o ...*RequestOptions) (*CardCreationResponse, error) {
-	var out CardCreationResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to create card: %w", err)
-	}
-	return &out, nil
+	return call[CardCreationResponse](ctx, c, http.MethodPost, "/v1/issuing/cards", r, "failed to create card", o...)
 }
 
 func (c *sdk) GetCard(ctx context.Context, id string, o ...*RequestOptions) (*RetrieveCardResponse, error) {
@@ -729,115 +723,59 @@ func (c *sdk) ListCards(ctx context.Context, r *ListCardsRequest, o ...*RequestO
 }
 
 func (c *sdk) UpdateCard(ctx context.Context, id string, r *CardUpdateRequest, o ...*RequestOptions) (*CardUpdatedResponse, error) {
-	var out CardUpdatedResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id, r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to update card: %w", err)
-	}
-	return &out, nil
+	return call[CardUpdatedResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id, r, "failed to update card", o...)
 }
 
 func (c *sdk) GetSecure(ctx context.Context, id string, o ...*RequestOptions) (*SecureCardInfo, error) {
-	var out SecureCardInfo
-	if err := c.do(ctx, http.MethodGet, "/v1/issuing/cards/"+id+"/secure", nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to get secure card info: %w", err)
-	}
-	return &out, nil
+	return call[SecureCardInfo](ctx, c, http.MethodGet, "/v1/issuing/cards/"+id+"/secure", nil, "failed to get secure card info", o...)
 }
 
 func (c *sdk) UpdateCardStatus(ctx context.Context, id string, r *UpdateCardStatusRequest, o ...*RequestOptions) (*CardStatusResponse, error) {
-	var out CardStatusResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/status", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to update card status: %w", err)
-	}
-	return &out, nil
+	return call[CardStatusResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/status", r, "failed to update card status", o...)
 }
 
 func (c *sdk) Recharge(ctx context.Context, id string, r *CardOrderRequest, o ...*RequestOptions) (*CardOrder, error) {
-	var out CardOrder
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/recharge", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to recharge card: %w", err)
-	}
-	return &out, nil
+	return call[CardOrder](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/recharge", r, "failed to recharge card", o...)
 }
 
 func (c *sdk) Withdraw(ctx context.Context, id string, r *CardOrderRequest, o ...*RequestOptions) (*CardOrder, error) {
-	var out CardOrder
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/withdraw", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to withdraw from card: %w", err)
-	}
-	return &out, nil
+	return call[CardOrder](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/withdraw", r, "failed to withdraw from card", o...)
 }
 
 func (c *sdk) GetOrder(ctx context.Context, orderID string, o ...*RequestOptions) (*CardOrder, error) {
-	var out CardOrder
-	if err := c.do(ctx, http.MethodGet, "/v1/issuing/cards/"+orderID+"/order", nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to get card order: %w", err)
-	}
-	return &out, nil
+	return call[CardOrder](ctx, c, http.MethodGet, "/v1/issuing/cards/"+orderID+"/order", nil, "failed to get card order", o...)
 }
 
 func (c *sdk) ActivateCard(ctx context.Context, r *ActivateCardRequest, o ...*RequestOptions) (*ActivateCardResponse, error) {
-	var out ActivateCardResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/activate", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to activate card: %w", err)
-	}
-	return &out, nil
+	return call[ActivateCardResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/activate", r, "failed to activate card", o...)
 }
 
 func (c *sdk) ResetPIN(ctx context.Context, r *SetPINRequest, o ...*RequestOptions) (*SetPINResponse, error) {
-	var out SetPINResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/pin", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to reset pin: %w", err)
-	}
-	return &out, nil
+	return call[SetPINResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/pin", r, "failed to reset pin", o...)
 }
 
 func (c *sdk) ManagePIN(ctx context.Context, r *ManageCardPINRequest, o ...*RequestOptions) (*ManageCardPINResponse, error) {
-	var out ManageCardPINResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/manage/pin", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to manage pin: %w", err)
-	}
-	return &out, nil
+	return call[ManageCardPINResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/manage/pin", r, "failed to manage pin", o...)
 }
 
 func (c *sdk) AssignCard(ctx context.Context, r *AssignCardRequest, o ...*RequestOptions) (*AssignCardResponse, error) {
-	var out AssignCardResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/assign", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to assign card: %w", err)
-	}
-	return &out, nil
+	return call[AssignCardResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/assign", r, "failed to assign card", o...)
 }
 
 func (c *sdk) CreatePANToken(ctx context.Context, id string, o ...*RequestOptions) (*PANTokenResponse, error) {
-	var out PANTokenResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/token", nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to create pan token: %w", err)
-	}
-	return &out, nil
+	return call[PANTokenResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/token", nil, "failed to create pan token", o...)
 }
 
 func (c *sdk) ElevateLimit(ctx context.Context, id string, r *ElevateLimitRequest, o ...*RequestOptions) (*ElevateLimitResponse, error) {
-	var out ElevateLimitResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/elevate_limit", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to elevate limit: %w", err)
-	}
-	return &out, nil
+	return call[ElevateLimitResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/elevate_limit", r, "failed to elevate limit", o...)
 }
 
 func (c *sdk) EnrollNetworkProtection(ctx context.Context, id string, r *EnrollNetworkProtectionRequest, o ...*RequestOptions) (*NetworkProtectionResponse, error) {
-	var out NetworkProtectionResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/"+id+"/risk", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to enroll network protection: %w", err)
-	}
-	return &out, nil
+	return call[NetworkProtectionResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/"+id+"/risk", r, "failed to enroll network protection", o...)
 }
 
 func (c *sdk) RemoveNetworkProtection(ctx context.Context, id string, r *RemoveNetworkProtectionRequest, o ...*RequestOptions) (*NetworkProtectionResponse, error) {
-	var out NetworkProtectionResponse
-	if err := c.do(ctx, http.MethodDelete, "/v1/issuing/cards/"+id+"/risk", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to remove network protection: %w", err)
-	}
-	return &out, nil
+	return call[NetworkProtectionResponse](ctx, c, http.MethodDelete, "/v1/issuing/cards/"+id+"/risk", r, "failed to remove network protection", o...)
 }
 
 func (c *sdk) ListArts(ctx context.Context, productID string, o ...*RequestOptions) (*CardArtListResponse, error) {
@@ -853,11 +791,7 @@ func (c *sdk) ListArts(ctx context.Context, productID string, o ...*RequestOptio
 }
 
 func (c *sdk) SetDefaultArt(ctx context.Context, r *SetDefaultCardArtRequest, o ...*RequestOptions) (*SetDefaultCardArtResponse, error) {
-	var out SetDefaultCardArtResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/cards/arts/default", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to set default card art: %w", err)
-	}
-	return &out, nil
+	return call[SetDefaultCardArtResponse](ctx, c, http.MethodPost, "/v1/issuing/cards/arts/default", r, "failed to set default card art", o...)
 }
 
 // ---- issuing/transactions.go
@@ -938,19 +872,11 @@ func (c *sdk) ListTransactions(ctx context.Context, r *ListTransactionsRequest, 
 }
 
 func (c *sdk) GetTransaction(ctx context.Context, id string, o ...*RequestOptions) (*Transaction, error) {
-	var out Transaction
-	if err := c.do(ctx, http.MethodGet, "/v1/issuing/transactions/"+id, nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to get transaction: %w", err)
-	}
-	return &out, nil
+	return call[Transaction](ctx, c, http.MethodGet, "/v1/issuing/transactions/"+id, nil, "failed to get transaction", o...)
 }
 
 func (c *sdk) ClaimUnsolicitedRefund(ctx context.Context, r *ClaimUnsolicitedRefundRequest, o ...*RequestOptions) (*ClaimUnsolicitedRefundResponse, error) {
-	var out ClaimUnsolicitedRefundResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/transactions/unsolicited_refund/release", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to claim unsolicited refund: %w", err)
-	}
-	return &out, nil
+	return call[ClaimUnsolicitedRefundResponse](ctx, c, http.MethodPost, "/v1/issuing/transactions/unsolicited_refund/release", r, "failed to claim unsolicited refund", o...)
 }
 
 // ---- issuing/balances.go, transfers.go, reports.go, merchant_brands.go
@@ -1079,27 +1005,15 @@ func (c *sdk) ListBalanceTransactions(ctx context.Context, pageSize, pageNumber 
 }
 
 func (c *sdk) CreateTransfer(ctx context.Context, r *CreateTransferRequest, o ...*RequestOptions) (*CreateTransferResponse, error) {
-	var out CreateTransferResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/transfers", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to create transfer: %w", err)
-	}
-	return &out, nil
+	return call[CreateTransferResponse](ctx, c, http.MethodPost, "/v1/issuing/transfers", r, "failed to create transfer", o...)
 }
 
 func (c *sdk) GetTransfer(ctx context.Context, id string, o ...*RequestOptions) (*Transfer, error) {
-	var out Transfer
-	if err := c.do(ctx, http.MethodGet, "/v1/issuing/transfers/"+id, nil, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to get transfer: %w", err)
-	}
-	return &out, nil
+	return call[Transfer](ctx, c, http.MethodGet, "/v1/issuing/transfers/"+id, nil, "failed to get transfer", o...)
 }
 
 func (c *sdk) CreateReport(ctx context.Context, r *CreateReportRequest, o ...*RequestOptions) (*CreateReportResponse, error) {
-	var out CreateReportResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/issuing/reports", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to create report: %w", err)
-	}
-	return &out, nil
+	return call[CreateReportResponse](ctx, c, http.MethodPost, "/v1/issuing/reports", r, "failed to create report", o...)
 }
 
 func (c *sdk) DownloadReport(ctx context.Context, id string) ([]byte, error) {
@@ -1160,19 +1074,11 @@ type AuthorizationResponse struct {
 }
 
 func (c *sdk) SimulateAuthorization(ctx context.Context, r *AuthorizationRequest, o ...*RequestOptions) (*AuthorizationResponse, error) {
-	var out AuthorizationResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/simulation/issuing/authorization", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to simulate authorization: %w", err)
-	}
-	return &out, nil
+	return call[AuthorizationResponse](ctx, c, http.MethodPost, "/v1/simulation/issuing/authorization", r, "failed to simulate authorization", o...)
 }
 
 func (c *sdk) SimulateReversal(ctx context.Context, r *ReversalRequest, o ...*RequestOptions) (*AuthorizationResponse, error) {
-	var out AuthorizationResponse
-	if err := c.do(ctx, http.MethodPost, "/v1/simulation/issuing/reversal", r, &out, o...); err != nil {
-		return nil, fmt.Errorf("failed to simulate reversal: %w", err)
-	}
-	return &out, nil
+	return call[AuthorizationResponse](ctx, c, http.MethodPost, "/v1/simulation/issuing/reversal", r, "failed to simulate reversal", o...)
 }
 
 // ---- webhook (webhook/webhook.go, issuing.go, verifier.go @038fb5be)
