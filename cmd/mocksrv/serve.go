@@ -320,19 +320,23 @@ func closeAll(ls []served) {
 	}
 }
 
+// printBanner writes the banner in one write, so whoever watches the output
+// for "listening on" sees the credentials with it.
 func printBanner(w io.Writer, fleet *sims.Fleet, ls []served) {
+	var b strings.Builder
 	base := "http://" + ls[0].ln.Addr().String()
-	fmt.Fprintf(w, "mocksrv %s listening on %s (admin API: %s/_mocksrv/)\n", sims.Version, base, base)
+	fmt.Fprintf(&b, "mocksrv %s listening on %s (admin API: %s/_mocksrv/)\n", sims.Version, base, base)
 	for _, l := range ls[1:] {
-		fmt.Fprintf(w, "  %s also on http://%s\n", l.name, l.ln.Addr())
+		fmt.Fprintf(&b, "  %s also on http://%s\n", l.name, l.ln.Addr())
 	}
 	info, _ := fleet.TenantInfo(core.DefaultTenant)
-	fmt.Fprintln(w, "default tenant credentials:")
+	b.WriteString("default tenant credentials:\n")
 	for _, p := range sims.AllProviders {
 		if creds, ok := info.Credentials[p]; ok {
-			fmt.Fprintf(w, "  %-10s %s\n", p, credLine(creds))
+			fmt.Fprintf(&b, "  %-10s %s\n", p, credLine(creds))
 		}
 	}
+	io.WriteString(w, b.String())
 }
 
 func credLine(c any) string {
