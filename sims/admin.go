@@ -126,15 +126,34 @@ func adminStatus(err error) (int, string) {
 	return http.StatusBadRequest, "invalid"
 }
 
+// writeAdminJSON encodes body straight to w. A state dump can run to
+// megabytes; encoding it into the response, rather than marshalling,
+// indenting and copying it, holds one copy of it instead of three.
+// json.Encoder marshals the whole value before its first Write, so an
+// encoding error still becomes a clean 500.
 func writeAdminJSON(w http.ResponseWriter, status int, body any) {
-	b, err := json.MarshalIndent(body, "", "  ")
-	if err != nil {
-		writeAdminError(w, http.StatusInternalServerError, "internal", err.Error())
-		return
-	}
 	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	out := &statusOnWrite{w: w, status: status}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(body); err != nil && !out.sent {
+		writeAdminError(w, http.StatusInternalServerError, "internal", err.Error())
+	}
+}
+
+// statusOnWrite sends its status with the first Write.
+type statusOnWrite struct {
+	w      http.ResponseWriter
+	status int
+	sent   bool
+}
+
+func (s *statusOnWrite) Write(b []byte) (int, error) {
+	if !s.sent {
+		s.sent = true
+		s.w.WriteHeader(s.status)
+	}
+	return s.w.Write(b)
 }
 
 func writeAdminError(w http.ResponseWriter, status int, kind, msg string) {
