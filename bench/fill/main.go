@@ -46,6 +46,9 @@ func main() {
 }
 
 func run(target, provider string, cards, workers, pid int, settle time.Duration, keep bool, token string) error {
+	if provider != "uqpay" && provider != "keysecure" {
+		return fmt.Errorf("-provider %q: want uqpay or keysecure", provider)
+	}
 	c := &admin{base: strings.TrimRight(target, "/"), token: token, hc: &http.Client{Timeout: 30 * time.Second}}
 	var tenant struct {
 		ID string `json:"id"`
@@ -75,8 +78,6 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 			return err
 		}
 		card = map[string]any{"cardholder_no": h.No}
-	default:
-		return fmt.Errorf("-provider %q: want uqpay or keysecure", provider)
 	}
 
 	start := rss(pid)
@@ -115,7 +116,7 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 	filled := rss(pid)
 	fmt.Printf("resident: %s at start, %s at the peak of filling, %s when filled\n", mib(start), mib(peak.Load()), mib(filled))
 	time.Sleep(settle)
-	fmt.Printf("resident after %s idle: %s (budget for 100,000 cards: under 150 MB = 143 MiB)\n", settle, mib(rss(pid)))
+	fmt.Printf("resident after %s idle: %s (DESIGN.md's budget: 100,000 cards under 150 MB = 143 MiB)\n", settle, mib(rss(pid)))
 	return nil
 }
 
