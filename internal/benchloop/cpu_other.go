@@ -10,3 +10,6 @@ func CPUTime() time.Duration { return 0 }
 
 // RSS is not measured on this platform: it returns 0.
 func RSS() int64 { return 0 }
+
+// RSSOf is not measured on this platform: it returns 0.
+func RSSOf(pid int) int64 { return 0 }

@@ -24,8 +24,14 @@ func CPUTime() time.Duration {
 
 // RSS returns the process's resident memory in bytes (Linux
 // /proc/self/status VmRSS), or 0 where it cannot be read.
-func RSS() int64 {
-	b, err := os.ReadFile("/proc/self/status")
+func RSS() int64 { return rssOf("self") }
+
+// RSSOf returns the resident memory of process pid in bytes, or 0 where it
+// cannot be read.
+func RSSOf(pid int) int64 { return rssOf(strconv.Itoa(pid)) }
+
+func rssOf(proc string) int64 {
+	b, err := os.ReadFile("/proc/" + proc + "/status")
 	if err != nil {
 		return 0
 	}
