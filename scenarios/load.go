@@ -5,7 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
+
+	"github.com/mocksrv/mocksrv/internal/adminclient"
 )
 
 // Loaded is what applying a given section created: the tenant, its
@@ -24,7 +25,7 @@ func Load(ctx context.Context, sc *Scenario, target, tenant string, hc *http.Cli
 	if hc == nil {
 		hc = http.DefaultClient
 	}
-	return load(ctx, &admin{base: strings.TrimRight(target, "/"), token: adminToken, hc: hc}, sc, tenant)
+	return load(ctx, &admin{adminclient.New(target, adminToken, hc)}, sc, tenant)
 }
 
 // Loader is the sims.ScenarioLoader behind POST /_mocksrv/scenarios: it
@@ -35,7 +36,7 @@ func Loader(ctx context.Context, h http.Handler, src []byte, tenant string) (any
 	if err != nil {
 		return nil, err
 	}
-	return load(ctx, &admin{base: "http://mocksrv.local", hc: &http.Client{Transport: handlerTransport{h}}}, sc, tenant)
+	return load(ctx, &admin{adminclient.New("http://mocksrv.local", "", &http.Client{Transport: handlerTransport{h}})}, sc, tenant)
 }
 
 func load(ctx context.Context, a *admin, sc *Scenario, tenant string) (*Loaded, error) {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/internal/adminclient"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -118,7 +119,7 @@ func newRunner(ctx context.Context, sc *Scenario, opts Options) (*runner, func()
 		base = srv.URL
 	}
 	r.base = base
-	r.admin = &admin{base: base, token: opts.AdminToken, hc: opts.HTTP}
+	r.admin = &admin{adminclient.New(base, opts.AdminToken, opts.HTTP)}
 	r.tenant = sc.Tenant
 	if r.tenant == "" {
 		r.tenant = "scn-" + sc.Name + "-" + core.RandomHex(3)

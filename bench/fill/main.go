@@ -13,19 +13,16 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/mocksrv/mocksrv/internal/adminclient"
 	"github.com/mocksrv/mocksrv/internal/benchloop"
 )
 
@@ -49,15 +46,16 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 	if provider != "uqpay" && provider != "keysecure" {
 		return fmt.Errorf("-provider %q: want uqpay or keysecure", provider)
 	}
-	c := &admin{base: strings.TrimRight(target, "/"), token: token, hc: &http.Client{Timeout: 30 * time.Second}}
+	c := adminclient.New(target, token, &http.Client{Timeout: 30 * time.Second})
+	ctx := context.Background()
 	var tenant struct {
 		ID string `json:"id"`
 	}
-	if err := c.do(http.MethodPost, "/_mocksrv/tenants", map[string]any{}, &tenant); err != nil {
+	if err := c.Do(ctx, http.MethodPost, "/_mocksrv/tenants", map[string]any{}, &tenant); err != nil {
 		return err
 	}
 	if !keep {
-		defer c.do(http.MethodDelete, "/_mocksrv/tenants/"+tenant.ID, nil, nil)
+		defer c.Do(ctx, http.MethodDelete, "/_mocksrv/tenants/"+tenant.ID, nil, nil)
 	}
 	base := "/_mocksrv/tenants/" + tenant.ID + "/" + provider + "/"
 	var card map[string]any
@@ -66,7 +64,7 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 		var h struct {
 			ID string `json:"cardholder_id"`
 		}
-		if err := c.do(http.MethodPost, base+"cardholders", map[string]any{}, &h); err != nil {
+		if err := c.Do(ctx, http.MethodPost, base+"cardholders", map[string]any{}, &h); err != nil {
 			return err
 		}
 		card = map[string]any{"cardholder_id": h.ID}
@@ -74,7 +72,7 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 		var h struct {
 			No string `json:"cardholder_no"`
 		}
-		if err := c.do(http.MethodPost, base+"cardholders", map[string]any{"balance": "1000.00"}, &h); err != nil {
+		if err := c.Do(ctx, http.MethodPost, base+"cardholders", map[string]any{"balance": "1000.00"}, &h); err != nil {
 			return err
 		}
 		card = map[string]any{"cardholder_no": h.No}
@@ -83,8 +81,8 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 	start := rss(pid)
 	var peak atomic.Int64
 	peak.Store(start)
-	ctx, stop := context.WithCancel(context.Background())
-	go sample(ctx, pid, &peak)
+	sampling, stop := context.WithCancel(ctx)
+	go sample(sampling, pid, &peak)
 	began := time.Now()
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -94,7 +92,7 @@ func run(target, provider string, cards, workers, pid int, settle time.Duration,
 		go func() {
 			defer wg.Done()
 			for next.Add(1) <= int64(cards) {
-				if err := c.do(http.MethodPost, base+"cards", card, nil); err != nil {
+				if err := c.Do(ctx, http.MethodPost, base+"cards", card, nil); err != nil {
 					errs <- err
 					return
 				}
@@ -145,37 +143,3 @@ func rss(pid int) int64 {
 }
 
 func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
-
-type admin struct {
-	base, token string
-	hc          *http.Client
-}
-
-func (a *admin) do(method, path string, body, out any) error {
-	var r io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		r = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, a.base+path, r)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if a.token != "" {
-		req.Header.Set("Authorization", "Bearer "+a.token)
-	}
-	res, err := a.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: HTTP %d %s", method, path, res.StatusCode, b)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
-}

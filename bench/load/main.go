@@ -25,8 +25,9 @@ func main() {
 	workers := flag.Int("workers", 8, "concurrent clients per tenant")
 	duration := flag.Duration("duration", 30*time.Second, "how long the clients run")
 	seed := flag.Uint64("seed", uint64(time.Now().Unix()), "operation mix seed")
+	token := flag.String("admin-token", os.Getenv("MOCKSRV_ADMIN_TOKEN"), "the server's admin token, if it has one")
 	flag.Parse()
-	rep, err := loadtest.Run(context.Background(), loadtest.Options{Target: *target, Tenants: *tenants, Workers: *workers, Duration: *duration, Seed: *seed})
+	rep, err := loadtest.Run(context.Background(), loadtest.Options{Target: *target, Tenants: *tenants, Workers: *workers, Duration: *duration, Seed: *seed, AdminToken: *token})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

@@ -13,6 +13,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/mocksrv/mocksrv/internal/adminclient"
 )
 
 // Options sizes a run.
@@ -23,6 +25,8 @@ type Options struct {
 	Duration time.Duration // how long the clients run
 	Seed     uint64        // for the operation mix
 	HTTP     *http.Client
+	// AdminToken is the server's --admin-token, if it has one.
+	AdminToken string
 }
 
 // Report is a run's outcome.
@@ -77,7 +81,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	var reqs atomic.Int64
-	c := &client{base: strings.TrimRight(o.Target, "/"), hc: o.HTTP, count: func(route string, status int, err error) {
+	c := &client{base: strings.TrimRight(o.Target, "/"), hc: o.HTTP, adm: adminclient.New(o.Target, o.AdminToken, o.HTTP), count: func(route string, status int, err error) {
 		reqs.Add(1)
 		mu.Lock()
 		rep.ByRoute[route]++
@@ -221,6 +225,7 @@ func enabled(ctx context.Context, c *client) ([]workload, error) {
 type client struct {
 	base  string
 	hc    *http.Client
+	adm   *adminclient.Client
 	count func(route string, status int, err error)
 	// refuse counts an answer that is the provider's error: expected in
 	// a random mix (a withdrawal larger than the card holds), but a run
@@ -269,28 +274,7 @@ func (c *client) send(ctx context.Context, route string, req *http.Request) (int
 
 // admin calls the admin API (not counted).
 func (c *client) admin(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
-	if body != nil {
-		b, _ := json.Marshal(body)
-		rd = strings.NewReader(string(b))
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
-		return err
-	}
-	res, err := c.hc.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode >= 300 {
-		return fmt.Errorf("admin %s %s: %d %s", method, path, res.StatusCode, b)
-	}
-	if out != nil {
-		return json.Unmarshal(b, out)
-	}
-	return nil
+	return c.adm.Do(ctx, method, path, body, out)
 }
 
 // decimal reads an exact decimal (a JSON string or number) as a rational.
