@@ -7,9 +7,11 @@ package uqpay
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -152,6 +154,18 @@ var (
 	errNotSingle    = fail("card_operation_not_supported", "only SINGLE (prepaid) cards can be recharged or withdrawn; SHARE cards draw on the issuing balance")
 	errOneTimeLock  = fail("card_operation_not_supported", "a ONE_TIME card's limit is locked at creation: no recharge, withdraw or limit change")
 )
+
+// lockCard locks the request's world, settles what its clock has made due
+// and loads the card the path names ({id}) from the request's account: the
+// opening of every handler that acts on one card. The caller must call
+// unlock, also when err is set.
+func (s *Server) lockCard(r *http.Request) (w *world, a *account, c Card, unlock func(), err error) {
+	w, a = worldOf(r), accountOf(r)
+	w.mu.Lock()
+	s.settleLocked(w)
+	c, err = a.cardLocked(mux.Vars(r)["id"])
+	return w, a, c, w.mu.Unlock, err
+}
 
 // cardLocked returns a card of the account or card_not_found.
 func (a *account) cardLocked(id string) (Card, error) {

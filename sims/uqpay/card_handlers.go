@@ -10,8 +10,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -500,11 +498,8 @@ func (s *Server) handleCardList(r *http.Request) (any, error) {
 // handleCardRetrieve handles "GET /api/v1/issuing/cards/{id}" (no secure
 // data).
 func (s *Server) handleCardRetrieve(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -559,11 +554,8 @@ func (s *Server) handleCardUpdate(r *http.Request) (any, error) {
 	if req.NameOnCard != nil && (len(*req.NameOnCard) == 0 || len(*req.NameOnCard) > 26) {
 		return nil, invalid("name_on_card must be 1 to 26 characters")
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -621,11 +613,8 @@ func secureOf(c Card) secureJSON {
 // handleCardSecure handles "GET /api/v1/issuing/cards/{id}/secure": the
 // full card number, CVV and expiry (MM/YY).
 func (s *Server) handleCardSecure(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	_, _, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -666,11 +655,8 @@ func (s *Server) handleCardUpdateStatus(r *http.Request) (any, error) {
 		}
 		reason = *req.UpdateReason
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}

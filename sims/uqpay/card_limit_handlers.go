@@ -6,8 +6,6 @@ package uqpay
 import (
 	"net/http"
 	"time"
-
-	"github.com/gorilla/mux"
 )
 
 type elevateRequest struct {
@@ -43,11 +41,8 @@ func (s *Server) handleCardElevateLimit(r *http.Request) (any, error) {
 	if days < 1 || days > 30 {
 		return nil, invalid("duration_in_days must be between 1 and 30, got %d", req.DurationInDays)
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -112,11 +107,8 @@ func (s *Server) handleCardEnrollNetworkProtection(r *http.Request) (any, error)
 	case req.ActionCode == "":
 		return nil, invalid("action_code is required")
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
@@ -139,11 +131,8 @@ func (s *Server) handleCardRemoveNetworkProtection(r *http.Request) (any, error)
 	if req.RiskControl == "" {
 		return nil, invalid("risk_control is required")
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}

@@ -58,11 +58,8 @@ type panClaims struct {
 // through the secure iframe (GET /api/v1/mocksrv/pan_tokens/{token} here).
 // It takes no body.
 func (s *Server) handleCardCreatePANToken(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := a.cardLocked(mux.Vars(r)["id"])
+	w, a, c, unlock, err := s.lockCard(r)
+	defer unlock()
 	if err != nil {
 		return nil, err
 	}
