@@ -294,7 +294,7 @@ func (f *Fleet) handleTenantWebhooks(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
-func (f *Fleet) providerOf(r *http.Request) (Provider, error) {
+func (f *Fleet) providerOf(r *http.Request) (core.Provider, error) {
 	name := mux.Vars(r)["provider"]
 	p, ok := f.byName[name]
 	if !ok {

@@ -84,7 +84,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	var st keysecure.StateDump
 	admin(t, f, http.MethodGet, "/_mocksrv/tenants/job-a/keysecure/state", "", http.StatusOK, &st)
 	require.Len(t, st.Cards, 1)
-	resp, _ := cb.Do(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].No+"/detail", nil)
+	resp, _ := cb.Do(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].ID+"/detail", nil)
 	assert.Equal(t, 4001, resp.Code, "not even by number")
 
 	// A token belongs to the key it was minted for.
@@ -92,7 +92,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	require.NoError(t, err)
 	stolen := http.Header{"Api-Key": {b.KeySecure.APIKey}, "Access-Token": {tokA},
 		"Timestamp": {fmt.Sprint(core.WallNow().UnixMilli())}}
-	resp, err = cb.DoRaw(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].No+"/detail", nil, stolen)
+	resp, err = cb.DoRaw(context.Background(), http.MethodGet, "/open-api/v1/card/"+st.Cards[0].ID+"/detail", nil, stolen)
 	require.NoError(t, err)
 	assert.Equal(t, 1007, resp.Code, "another tenant's token is unknown")
 
@@ -129,10 +129,11 @@ func TestClockAdmin(t *testing.T) {
 	assert.True(t, st.Frozen)
 	assert.Equal(t, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), st.Now)
 
-	card := f.KeySecure.AddCard(keysecure.Card{Status: keysecure.StatusPending})
+	card, err := f.KeySecure.AddCard(keysecure.Card{Status: keysecure.StatusPending})
+	require.NoError(t, err)
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/clock", `{"advance":"90s"}`, http.StatusOK, &st)
 	assert.Equal(t, time.Date(2026, 1, 1, 0, 1, 30, 0, time.UTC), st.Now)
-	f.KeySecure.CheckCardStatus(t, card.No, keysecure.StatusActivated)
+	f.KeySecure.CheckCardStatus(t, card.ID, keysecure.StatusActivated)
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/clock", `{"set":"2027-06-01T00:00:00Z","freeze":true}`, http.StatusOK, &st)
 	assert.Equal(t, time.Date(2027, 6, 1, 0, 0, 0, 0, time.UTC), st.Now)
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/clock", `{"advance":"30d"}`, http.StatusOK, &st)
@@ -195,11 +196,12 @@ func TestCardActionsAndWebhooksAdmin(t *testing.T) {
 	}))
 	defer rv.Close()
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/webhooks", `{"keysecure":"`+rv.URL+`"}`, http.StatusOK, nil)
-	card := f.KeySecure.AddCard(keysecure.Card{})
-	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.No+"/freeze", "", http.StatusOK, nil)
-	f.KeySecure.CheckCardStatus(t, card.No, keysecure.StatusFrozen)
-	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.No+"/freeze", "", http.StatusConflict, nil)
-	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.No+"/block", "", http.StatusBadRequest, nil)
+	card, err := f.KeySecure.AddCard(keysecure.Card{})
+	require.NoError(t, err)
+	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.ID+"/freeze", "", http.StatusOK, nil)
+	f.KeySecure.CheckCardStatus(t, card.ID, keysecure.StatusFrozen)
+	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.ID+"/freeze", "", http.StatusConflict, nil)
+	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/"+card.ID+"/block", "", http.StatusBadRequest, nil)
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/keysecure/cards/C404/freeze", "", http.StatusNotFound, nil)
 	admin(t, f, http.MethodPost, "/_mocksrv/tenants/default/nope/cards/x/freeze", "", http.StatusNotFound, nil)
 
@@ -250,7 +252,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	var st keysecure.StateDump
 	admin(t, g, http.MethodGet, "/_mocksrv/tenants/kept/keysecure/state", "", http.StatusOK, &st)
 	require.Len(t, st.Cards, 1)
-	assert.Equal(t, card.No, st.Cards[0].No)
+	assert.Equal(t, card.ID, st.Cards[0].ID)
 	assert.Equal(t, keysecure.StatusFrozen, st.Cards[0].Status)
 	var clock core.ClockState
 	admin(t, g, http.MethodGet, "/_mocksrv/tenants/kept/clock", "", http.StatusOK, &clock)

@@ -65,8 +65,11 @@ func TestWebhookCheckForEveryProvider(t *testing.T) {
 			require.NoError(t, f.BKJ.FreezeCard(f.BKJ.AddCard(bkj.Card{}).ID))
 		}},
 		{provider: "keysecure", freeze: func(t *testing.T, f *sims.Fleet) {
-			h := f.KeySecure.AddCardholder(keysecure.Cardholder{})
-			require.NoError(t, f.KeySecure.FreezeCard(f.KeySecure.AddCard(keysecure.Card{CardholderNo: h.No}).No))
+			h, err := f.KeySecure.AddCardholder(keysecure.Cardholder{})
+			require.NoError(t, err)
+			c, err := f.KeySecure.AddCard(keysecure.Card{CardholderNo: h.ID})
+			require.NoError(t, err)
+			require.NoError(t, f.KeySecure.FreezeCard(c.ID))
 		}},
 		{provider: "uqpay", freeze: func(t *testing.T, f *sims.Fleet) {
 			require.NoError(t, f.UQPay.FreezeCard(f.UQPay.AddCard(uqpay.Card{}).ID))

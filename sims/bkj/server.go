@@ -300,7 +300,7 @@ func New(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key")}
+	s := &Server{Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key", nil)}
 	s.router = mux.NewRouter()
 	s.routes(s.router)
 	s.handler = s.router

@@ -12,6 +12,8 @@ import (
 
 // world is one tenant's bkj state.
 type world struct {
+	core.WorldBase // TODO(host): interim; the conversion to core.Host replaces mu, tenant, faker and agenda with it
+
 	mu sync.Mutex // guards every field below
 
 	tenant   *core.Tenant

@@ -20,10 +20,13 @@ type Call struct {
 	Err        string // what went wrong, for the journal
 	Violations []string
 
-	// Value is the provider's own per-request state, set by its auth
-	// middleware (the authenticated tenant's world), so handlers need no
-	// second request context.
+	// Value is the old way to carry per-request provider state.
+	// TODO(host): removed once every provider uses Bind and WorldOf.
 	Value any
+
+	// world is the authenticated tenant's provider world, set by Bind and
+	// read, typed, by WorldOf.
+	world any
 }
 
 type callKey struct{}

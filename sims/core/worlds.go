@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 )
@@ -10,13 +11,17 @@ import (
 // indexed by tenant ID and by the credential the tenant's requests name (an
 // API key, a client id). It is safe for concurrent use.
 //
-// Worlds knows nothing of what a world holds or how it is locked. Only
-// Reset calls out while holding the registry's lock: its fresh function may
-// lock the old world. The lock order is therefore registry → world, and
-// code holding a world's lock must not call into the registry.
-type Worlds[W any] struct {
-	provider string // prefixes errors: "bkj: tenant \"x\" already exists"
-	keyName  string // names the credential in errors: "api_key", "client_id"
+// Worlds is also the one way to lock a world: Enter (a request's world) and
+// Do (a tenant's) lock it and apply its due transitions with the
+// provider's settle function before the caller reads or changes it.
+//
+// Only Reset calls out while holding the registry's lock: its fresh
+// function may lock the old world. The lock order is therefore registry →
+// world, and code holding a world's lock must not call into the registry.
+type Worlds[W World] struct {
+	provider string  // prefixes errors: "bkj: tenant \"x\" already exists"
+	keyName  string  // names the credential in errors: "api_key", "client_id"
+	settle   func(W) // applies a world's due transitions; its lock is held
 
 	mu       sync.RWMutex // guards byTenant and byKey
 	byTenant map[string]*worldSlot[W]
@@ -32,10 +37,51 @@ type worldSlot[W any] struct {
 }
 
 // NewWorlds returns an empty registry. provider and keyName only word its
-// errors: NewWorlds[*world]("uqpay", "client_id").
-func NewWorlds[W any](provider, keyName string) *Worlds[W] {
-	return &Worlds[W]{provider: provider, keyName: keyName,
+// errors: NewWorlds[*world]("uqpay", "client_id", s.settleLocked). settle
+// applies a world's due transitions with its lock held; nil settles
+// nothing.
+func NewWorlds[W World](provider, keyName string, settle func(W)) *Worlds[W] {
+	if settle == nil {
+		settle = func(W) {}
+	}
+	return &Worlds[W]{provider: provider, keyName: keyName, settle: settle,
 		byTenant: map[string]*worldSlot[W]{}, byKey: map[string]*worldSlot[W]{}}
+}
+
+// Enter locks the world Bind attached to r and applies its due
+// transitions; the caller defers its Unlock. It panics when no world is
+// bound, which the provider's auth middleware guarantees for private
+// routes (the recover middleware turns a missing bind into a defect).
+func (ws *Worlds[W]) Enter(r *http.Request) W {
+	w, ok := CallOf(r).world.(W)
+	if !ok {
+		panic(fmt.Sprintf("%s: %s %s reached a handler without an authenticated world", ws.provider, r.Method, r.URL.Path))
+	}
+	return ws.Lock(w)
+}
+
+// Lock locks w and applies its due transitions; the caller defers its
+// Unlock.
+func (ws *Worlds[W]) Lock(w W) W {
+	w.Lock()
+	ws.settle(w)
+	return w
+}
+
+// Do runs f on a tenant's world, locked and settled.
+func (ws *Worlds[W]) Do(tenant string, f func(w W) error) error {
+	w, ok := ws.Get(tenant)
+	if !ok {
+		return fmt.Errorf("%s: no tenant %q", ws.provider, tenant)
+	}
+	ws.Lock(w)
+	defer w.Unlock()
+	return f(w)
+}
+
+// Settle applies a tenant's due transitions.
+func (ws *Worlds[W]) Settle(tenant string) {
+	_ = ws.Do(tenant, func(W) error { return nil })
 }
 
 // Get returns a tenant's world.

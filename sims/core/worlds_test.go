@@ -10,14 +10,14 @@ import (
 )
 
 type testWorld struct {
-	mu   sync.Mutex // guards n
-	name string
-	n    int
+	WorldBase // guards n
+	name      string
+	n         int
 }
 
 func newTestWorlds(t *testing.T) *Worlds[*testWorld] {
 	t.Helper()
-	ws := NewWorlds[*testWorld]("acme", "api_key")
+	ws := NewWorlds[*testWorld]("acme", "api_key", nil)
 	require.NoError(t, ws.Add(DefaultTenant, "k-default", &testWorld{name: "default"}))
 	require.NoError(t, ws.Add("t2", "k-2", &testWorld{name: "t2"}))
 	return ws
@@ -40,8 +40,8 @@ func TestWorldsLookups(t *testing.T) {
 	assert.False(t, ok)
 	_, ok = ws.ByKey("t2") // a tenant ID is not a credential
 	assert.False(t, ok)
-	assert.Nil(t, NewWorlds[*testWorld]("acme", "api_key").Default(), "no default tenant yet")
-	assert.Empty(t, NewWorlds[*testWorld]("acme", "api_key").IDs())
+	assert.Nil(t, NewWorlds[*testWorld]("acme", "api_key", nil).Default(), "no default tenant yet")
+	assert.Empty(t, NewWorlds[*testWorld]("acme", "api_key", nil).IDs())
 }
 
 func TestWorldsAddRefusesTakenKeyOrTenant(t *testing.T) {
@@ -83,8 +83,8 @@ func TestWorldsReset(t *testing.T) {
 	before, _ := ws.Get("t2")
 
 	old, err := ws.Reset("t2", func(old *testWorld) *testWorld {
-		old.mu.Lock() // the registry → world lock order Reset allows
-		defer old.mu.Unlock()
+		old.Lock() // the registry → world lock order Reset allows
+		defer old.Unlock()
 		return &testWorld{name: old.name + " (fresh)"}
 	})
 	require.NoError(t, err)
@@ -138,9 +138,9 @@ func TestWorldsConcurrentUse(t *testing.T) {
 			for range 50 {
 				assert.NoError(t, ws.Add(id, key, &testWorld{name: id}))
 				if w, ok := ws.ByKey(key); assert.True(t, ok) {
-					w.mu.Lock()
+					w.Lock()
 					w.n++
-					w.mu.Unlock()
+					w.Unlock()
 				}
 				_, err := ws.Reset(id, func(old *testWorld) *testWorld { return &testWorld{name: old.name} })
 				assert.NoError(t, err)

@@ -285,7 +285,7 @@ func New(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key"),
+		Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key", nil),
 		channels: map[string]string{},
 	}
 	s.router = mux.NewRouter()

@@ -15,7 +15,7 @@ const Currency = "TUSDT"
 
 // Transfer moves TUSDT between the merchant's reserve and a cardholder.
 type Transfer struct {
-	No           string       `json:"transfer_no"`
+	ID           string       `json:"transfer_no"`
 	UniqueNo     string       `json:"transfer_unique_no"`
 	CardholderNo string       `json:"cardholder_no"`
 	Type         string       `json:"type"` // In or Out
@@ -40,7 +40,7 @@ func normalizeTransferType(s string) (string, bool) {
 // transferLocked moves money between the reserve and a cardholder. The
 // balance never goes below zero on either side.
 func (w *world) transferLocked(h Cardholder, uniqueNo, typ string, amount core.Decimal) (Transfer, error) {
-	t := Transfer{UniqueNo: uniqueNo, CardholderNo: h.No, Type: typ, Amount: amount, Before: h.Balance, Status: Success, CreatedAt: w.now()}
+	t := Transfer{UniqueNo: uniqueNo, CardholderNo: h.ID, Type: typ, Amount: amount, Before: h.Balance, Status: Success, CreatedAt: w.Now()}
 	switch typ {
 	case "In":
 		if w.reserve.LessThan(amount) {
@@ -50,15 +50,15 @@ func (w *world) transferLocked(h Cardholder, uniqueNo, typ string, amount core.D
 		h.Balance = h.Balance.Add(amount)
 	case "Out":
 		if h.Balance.LessThan(amount) {
-			return t, fail(3001, text{"cardholder %s holds %s %s, less than %s", "持卡人 %s 余额 %s %s 不足 %s"}, h.No, h.Balance.StringFixed(2), Currency, amount.StringFixed(2))
+			return t, fail(3001, text{"cardholder %s holds %s %s, less than %s", "持卡人 %s 余额 %s %s 不足 %s"}, h.ID, h.Balance.StringFixed(2), Currency, amount.StringFixed(2))
 		}
 		h.Balance = h.Balance.Sub(amount)
 		w.reserve = w.reserve.Add(amount)
 	}
-	t.No, t.After = w.nextNoLocked("T"), h.Balance
+	t.ID, t.After = w.nextNoLocked("T"), h.Balance
 	h.UpdatedAt = t.CreatedAt
-	w.cardholders.Put(h.No, h)
-	w.transfers.Put(t.No, t)
-	w.transferByUnique[uniqueNo] = t.No
+	w.cardholders.Put(h.ID, h)
+	w.transfers.Put(t.ID, t)
+	w.transferByUnique[uniqueNo] = t.ID
 	return t, nil
 }

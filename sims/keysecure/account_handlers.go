@@ -31,8 +31,8 @@ type transferJSON struct {
 // creditOnly refuses an endpoint of credit-extension mode for a merchant
 // in authorization mode (1012).
 func creditOnly(w *world) error {
-	if w.mode == ModeAuthorization {
-		return fail(1012, text{"this endpoint is for credit-extension mode; this merchant is in %s mode", "该接口仅适用于授信模式，当前商户为 %s 模式"}, w.mode)
+	if w.set.Mode == ModeAuthorization {
+		return fail(1012, text{"this endpoint is for credit-extension mode; this merchant is in %s mode", "该接口仅适用于授信模式，当前商户为 %s 模式"}, w.set.Mode)
 	}
 	return nil
 }
@@ -64,10 +64,8 @@ func (s *Server) handleAccountTransfer(r *http.Request) (any, error) {
 	if err != nil || amount.Sign() <= 0 || amount.Places() > 2 {
 		return nil, invalid(text{"balance must be a positive amount with at most 2 decimals, got %q", "balance 必须为最多两位小数的正数，实际为 %q"}, raw)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if err := creditOnly(w); err != nil {
 		return nil, err
 	}
@@ -90,16 +88,14 @@ func (s *Server) handleAccountTransfer(r *http.Request) (any, error) {
 }
 
 func transferOut(t Transfer) transferJSON {
-	return transferJSON{t.No, t.UniqueNo, t.Before.StringFixed(2), t.After.StringFixed(2)}
+	return transferJSON{t.ID, t.UniqueNo, t.Before.StringFixed(2), t.After.StringFixed(2)}
 }
 
 // handleAccountInfo handles "GET /open-api/v1/account/{cardholder_no}/info".
 func (s *Server) handleAccountInfo(r *http.Request) (any, error) {
 	no := mux.Vars(r)["cardholder_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if err := creditOnly(w); err != nil {
 		return nil, err
 	}
@@ -145,10 +141,8 @@ func (s *Server) handleAccountTransferList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if err := creditOnly(w); err != nil {
 		return nil, err
 	}
@@ -167,7 +161,7 @@ func (s *Server) handleAccountTransferList(r *http.Request) (any, error) {
 	}
 	out := make([]transferListJSON, 0, len(items))
 	for _, t := range items {
-		out = append(out, transferListJSON{t.No, t.UniqueNo, t.CardholderNo, t.Type, t.Amount.StringFixed(2),
+		out = append(out, transferListJSON{t.ID, t.UniqueNo, t.CardholderNo, t.Type, t.Amount.StringFixed(2),
 			t.Before.StringFixed(2), t.After.StringFixed(2), t.Status, t.CreatedAt.UnixMilli()})
 	}
 	return listData[transferListJSON]{List: out}, nil

@@ -4,9 +4,6 @@ package keysecure
 // tenant's KeySecure state.
 
 import (
-	"encoding/json"
-	"fmt"
-	"sort"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -36,18 +33,6 @@ type Money struct {
 	Total    core.Decimal `json:"total"`
 }
 
-// State returns a tenant's KeySecure state.
-func (s *Server) State(id string) (any, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("keysecure: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return w.dumpLocked(), nil
-}
-
 func (w *world) moneyLocked() Money {
 	m := Money{Reserve: w.reserve, Settled: w.settled, Fees: w.fees}
 	w.cardholders.Each(func(h Cardholder) bool { m.Balances = m.Balances.Add(h.Balance); return true })
@@ -58,13 +43,13 @@ func (w *world) moneyLocked() Money {
 func (w *world) dumpLocked() StateDump {
 	live := 0
 	for _, exp := range w.tokens {
-		if w.now().Before(exp) {
+		if w.Now().Before(exp) {
 			live++
 		}
 	}
-	return StateDump{Credentials: w.creds, Mode: w.mode, PCI: w.pci, Money: w.moneyLocked(),
+	return StateDump{Credentials: w.creds, Mode: w.set.Mode, PCI: w.set.PCI, Money: w.moneyLocked(),
 		Cardholders: w.cardholders.All(), Cards: w.cards.All(), Consumes: w.consumes.All(),
-		Transfers: w.transfers.All(), Tokens: live, Pending: w.agenda.Tasks()}
+		Transfers: w.transfers.All(), Tokens: live, Pending: w.Agenda.Tasks()}
 }
 
 // Card actions the admin API offers, in KeySecure's vocabulary.
@@ -79,23 +64,6 @@ var cardActions = map[string]struct {
 	"cancel":   {StatusDelete, []CardStatus{StatusPending, StatusToActivate, StatusActivated, StatusFrozen}, "Cancelled by platform"},
 	"expire":   {StatusDelete, []CardStatus{StatusPending, StatusToActivate, StatusActivated, StatusFrozen}, "Card expired"},
 	"fail":     {StatusFail, []CardStatus{StatusPending}, "Card application failed"},
-}
-
-// CardAction drives a card: freeze, unfreeze, activate, cancel, expire or
-// fail. KeySecure has no blocked status, so block is refused.
-func (s *Server) CardAction(tenant, cardNo, action string) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("keysecure: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := w.actLocked(cardNo, action)
-	if err != nil {
-		return nil, err
-	}
-	return cardJSON(c), nil
 }
 
 func (w *world) actLocked(cardNo, action string) (Card, error) {
@@ -113,7 +81,7 @@ func (w *world) actLocked(cardNo, action string) (Card, error) {
 	for _, from := range a.from {
 		if c.Status == from {
 			if action == "expire" {
-				c.ExpYear, c.ExpMonth = w.now().AddDate(0, -1, 0).Year(), int(w.now().AddDate(0, -1, 0).Month())
+				c.ExpYear, c.ExpMonth = w.Now().AddDate(0, -1, 0).Year(), int(w.Now().AddDate(0, -1, 0).Month())
 			}
 			return w.moveLocked(c, a.to, a.reason), nil
 		}
@@ -121,33 +89,26 @@ func (w *world) actLocked(cardNo, action string) (Card, error) {
 	return c, errStatus(c, a.to)
 }
 
-// Create adds state directly (the admin API's POST
+// createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/keysecure/{kind} and scenario "given"): kind is
 // cardholders, cards, consumptions, transfers or kyc.
-func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("keysecure: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "cardholders":
 		var h Cardholder
-		if err := strictJSON(body, &h); err != nil {
+		if err := core.DecodeStrict(body, &h); err != nil {
 			return nil, err
 		}
 		return w.addCardholderLocked(h)
 	case "cards":
 		var c Card
-		if err := strictJSON(body, &c); err != nil {
+		if err := core.DecodeStrict(body, &c); err != nil {
 			return nil, err
 		}
-		return s.addCardLocked(w, c)
+		return w.addCardLocked(c)
 	case "consumptions":
 		var req sandboxConsumeRequest
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
 		amount, err := parseAmount("amount", req.Amount, true)
@@ -173,7 +134,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			Amount       core.Decimal `json:"amount"`
 			UniqueNo     string       `json:"transfer_unique_no"`
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
 		typ, ok := normalizeTransferType(req.Type)
@@ -185,7 +146,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			return nil, core.Errorf(core.KindInvalid, "transfers need an existing cardholder_no and a positive amount")
 		}
 		if req.UniqueNo == "" {
-			req.UniqueNo = "admin-" + w.faker.HexID(8)
+			req.UniqueNo = "admin-" + w.Faker.HexID(8)
 		}
 		t, err := w.transferLocked(h, req.UniqueNo, typ, req.Amount)
 		if err != nil {
@@ -198,7 +159,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			Decision     string `json:"decision"` // approve or reject
 			Reason       string `json:"reason"`
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
 		if req.Decision != "approve" && req.Decision != "reject" {
@@ -216,33 +177,19 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 	return nil, core.Errorf(core.KindNotFound, "keysecure has no %q to create: use cardholders, cards, consumptions, transfers or kyc", kind)
 }
 
-// strictJSON decodes an admin body, refusing unknown fields so a typo in a
-// scenario file is caught.
-func strictJSON(body []byte, v any) error {
-	if len(body) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytesReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return core.Errorf(core.KindInvalid, "%v", err)
-	}
-	return nil
-}
-
 // addCardholderLocked inserts a cardholder in any status, filling blanks
 // from the faker; an Approved one (the default) is ready for cards.
 func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
-	now := w.now()
-	if h.No == "" {
-		h.No = w.nextNoLocked("U")
+	now := w.Now()
+	if h.ID == "" {
+		h.ID = w.nextNoLocked("U")
 	}
-	if w.cardholders.Has(h.No) {
-		return h, core.Errorf(core.KindConflict, "cardholder %q already exists", h.No)
+	if w.cardholders.Has(h.ID) {
+		return h, core.Errorf(core.KindConflict, "cardholder %q already exists", h.ID)
 	}
-	w.numbers[h.No] = true
+	w.numbers[h.ID] = true
 	if h.UniqueNo == "" {
-		h.UniqueNo = "holder-" + w.faker.HexID(6)
+		h.UniqueNo = "holder-" + w.Faker.HexID(6)
 	}
 	if _, dup := w.holderByUnique[h.UniqueNo]; dup {
 		return h, core.Errorf(core.KindConflict, "cardholder_unique_no %q already exists", h.UniqueNo)
@@ -251,13 +198,13 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 		h.Status = CardholderApproved
 	}
 	if h.ShareToken == "" {
-		h.ShareToken = "sandbox-" + w.faker.HexID(8)
+		h.ShareToken = "sandbox-" + w.Faker.HexID(8)
 	}
 	if h.FirstName == "" {
-		h.FirstName, h.LastName = w.faker.FirstName(), w.faker.LastName()
+		h.FirstName, h.LastName = w.Faker.FirstName(), w.Faker.LastName()
 	}
 	if h.Email == "" {
-		h.Email = w.faker.Email()
+		h.Email = w.Faker.Email()
 	}
 	if h.CreatedAt.IsZero() {
 		h.CreatedAt = now
@@ -272,20 +219,20 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 	if h.Status == CardholderPending || h.Status == CardholderInProgress {
 		w.submitLocked(&h, 0, 2*time.Minute)
 	}
-	w.cardholders.Put(h.No, h)
-	w.holderByUnique[h.UniqueNo] = h.No
+	w.cardholders.Put(h.ID, h)
+	w.holderByUnique[h.UniqueNo] = h.ID
 	return h, nil
 }
 
 // addCardLocked inserts a card in any status (default Activated), making an
 // approved cardholder when none is named.
-func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
+func (w *world) addCardLocked(c Card) (Card, error) {
 	if c.CardholderNo == "" {
 		h, err := w.addCardholderLocked(Cardholder{})
 		if err != nil {
 			return c, err
 		}
-		c.CardholderNo = h.No
+		c.CardholderNo = h.ID
 	}
 	h, ok := w.cardholders.Get(c.CardholderNo)
 	if !ok {
@@ -305,18 +252,18 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 		}
 	}
 	if c.UniqueNo == "" {
-		c.UniqueNo = "card-" + w.faker.HexID(6)
+		c.UniqueNo = "card-" + w.Faker.HexID(6)
 	}
 	if _, dup := w.cardByUnique[c.UniqueNo]; dup {
 		return c, core.Errorf(core.KindConflict, "card_unique_no %q already exists", c.UniqueNo)
 	}
-	made := w.buildCardLocked(h, c.UniqueNo, c.Type, pkg, c.Address, s.opts.cardValidity)
-	if c.No != "" {
-		if w.cards.Has(c.No) {
-			return c, core.Errorf(core.KindConflict, "card %q already exists", c.No)
+	made := w.buildCardLocked(h, c.UniqueNo, c.Type, pkg, c.Address, w.set.CardValidity)
+	if c.ID != "" {
+		if w.cards.Has(c.ID) {
+			return c, core.Errorf(core.KindConflict, "card %q already exists", c.ID)
 		}
-		made.No = c.No
-		w.numbers[c.No] = true
+		made.ID = c.ID
+		w.numbers[c.ID] = true
 	}
 	if c.PAN != "" {
 		made.PAN = c.PAN
@@ -334,94 +281,6 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 	if c.Status != "" {
 		made.Status = c.Status
 	}
-	w.storeCardLocked(made, s.opts.issueDelay)
+	w.storeCardLocked(made, w.set.IssueDelay.D())
 	return made, nil
-}
-
-// snapshot is a tenant's KeySecure world as --state saves it.
-type snapshot struct {
-	Creds        Credentials          `json:"credentials"`
-	Mode         Mode                 `json:"mode"`
-	PCI          bool                 `json:"pci"`
-	TokenTTL     core.Duration        `json:"token_ttl,omitempty"`
-	Faker        []byte               `json:"faker"`
-	Seq          int                  `json:"seq"`
-	TokSeq       int                  `json:"token_seq"`
-	Cardholders  []Cardholder         `json:"cardholders"`
-	Cards        []Card               `json:"cards"`
-	Consumes     []Consumption        `json:"consumptions"`
-	Transfers    []Transfer           `json:"transfers"`
-	Tokens       map[string]time.Time `json:"tokens"`
-	ClientTokens map[string]time.Time `json:"client_tokens"`
-	Agenda       []core.Task          `json:"agenda"`
-	Reserve      core.Decimal         `json:"reserve"`
-	Settled      core.Decimal         `json:"settled"`
-	Fees         core.Decimal         `json:"fees"`
-}
-
-// Snapshot returns a tenant's world in its saved form.
-func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("keysecure: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fk, _ := w.faker.MarshalBinary()
-	return json.Marshal(snapshot{
-		Creds: w.creds, Mode: w.mode, PCI: w.pci, TokenTTL: core.Duration(w.tokenTTL), Faker: fk, Seq: w.seq, TokSeq: w.tokSeq,
-		Cardholders: w.cardholders.All(), Cards: w.cards.All(), Consumes: w.consumes.All(), Transfers: w.transfers.All(),
-		Tokens: w.tokens, ClientTokens: w.clientTokens, Agenda: w.agenda.Tasks(),
-		Reserve: w.reserve, Settled: w.settled, Fees: w.fees,
-	})
-}
-
-// Restore replaces a tenant's world with a saved one (registering the
-// tenant if it is new to this server).
-func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
-	var snap snapshot
-	if err := json.Unmarshal(state, &snap); err != nil {
-		return fmt.Errorf("keysecure: restore %s: %w", t.ID, err)
-	}
-	w := newWorld(t, s.Webhooks, snap.Creds, snap.Mode, snap.Reserve)
-	w.pci, w.seq, w.tokSeq, w.settled, w.fees = snap.PCI, snap.Seq, snap.TokSeq, snap.Settled, snap.Fees
-	w.tokenTTL = snap.TokenTTL.D()
-	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
-		return fmt.Errorf("keysecure: restore %s: faker: %w", t.ID, err)
-	}
-	for _, h := range snap.Cardholders {
-		w.cardholders.Put(h.No, h)
-		w.holderByUnique[h.UniqueNo] = h.No
-		w.numbers[h.No] = true
-	}
-	for _, c := range snap.Cards {
-		w.cards.Put(c.No, c)
-		w.cardByUnique[c.UniqueNo] = c.No
-		w.numbers[c.No] = true
-	}
-	for _, c := range snap.Consumes {
-		w.consumes.Put(c.No, c)
-		w.numbers[c.No] = true
-	}
-	for _, tr := range snap.Transfers {
-		w.transfers.Put(tr.No, tr)
-		w.transferByUnique[tr.UniqueNo] = tr.No
-		w.numbers[tr.No] = true
-	}
-	if snap.Tokens != nil {
-		w.tokens = snap.Tokens
-		for t := range w.tokens {
-			w.tokenOrder = append(w.tokenOrder, t)
-		}
-		sort.Slice(w.tokenOrder, func(i, j int) bool {
-			a, b := w.tokenOrder[i], w.tokenOrder[j]
-			return w.tokens[a].Before(w.tokens[b]) || (w.tokens[a].Equal(w.tokens[b]) && a < b)
-		})
-	}
-	if snap.ClientTokens != nil {
-		w.clientTokens = snap.ClientTokens
-	}
-	w.agenda.Restore(snap.Agenda)
-	_, _, err := s.worlds.Restore(t.ID, w.creds.APIKey, w)
-	return err
 }

@@ -3,7 +3,6 @@ package keysecure
 // Authentication — KeySecure Open API "Request headers" and "Get Token".
 
 import (
-	"cmp"
 	"net/http"
 	"strconv"
 	"time"
@@ -28,18 +27,12 @@ func isMillis(s string) bool {
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
 	if w, ok := s.worlds.ByKey(r.Header.Get("Api-Key")); ok {
-		return w.tenant.ID
+		return w.Tenant.ID
 	}
-	if s.opts.Auth != core.AuthStrict {
+	if s.Auth != core.AuthStrict {
 		return core.DefaultTenant
 	}
 	return ""
-}
-
-// worldOf returns the world authenticate attached to the request.
-func worldOf(r *http.Request) *world {
-	w, _ := core.CallOf(r).Value.(*world)
-	return w
 }
 
 // authenticate checks the headers every call but Get Token carries:
@@ -47,17 +40,16 @@ func worldOf(r *http.Request) *world {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, err := s.checkKey(r)
-		if err == nil && s.opts.Auth == core.AuthStrict {
+		if err == nil && s.Auth == core.AuthStrict {
 			err = s.checkToken(r, w)
-		} else if err == nil && s.opts.Auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
+		} else if err == nil && s.Auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
 			err = fail(1006, text{})
 		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		call := core.CallOf(r)
-		call.Tenant, call.Value = w.tenant.ID, w
+		core.Bind(r, w)
 		next.ServeHTTP(rw, r)
 	})
 }
@@ -66,12 +58,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // order: 1002 missing key, 1005 bad timestamp, 1008 unknown key, 1003 IP.
 func (s *Server) checkKey(r *http.Request) (*world, error) {
 	key := r.Header.Get("Api-Key")
-	switch s.opts.Auth {
+	switch s.Auth {
 	case core.AuthOff:
 		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	case core.AuthLenient:
 		if key == "" {
 			return nil, fail(1002, text{})
@@ -79,19 +71,23 @@ func (s *Server) checkKey(r *http.Request) (*world, error) {
 		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	}
 	if key == "" {
 		return nil, fail(1002, text{})
 	}
-	if err := s.checkTimestamp(r); err != nil {
+	w, ok := s.worlds.ByKey(key)
+	window := s.set.TimestampWindow.D()
+	if ok {
+		window = w.set.TimestampWindow.D()
+	}
+	if err := checkTimestamp(r, s.Clock.Wall(), window); err != nil {
 		return nil, err
 	}
-	w, ok := s.worlds.ByKey(key)
 	if !ok {
 		return nil, fail(1008, text{"%s", "%s"}, key)
 	}
-	if !w.tenant.Allow.Allows(r) {
+	if !w.Tenant.Allow.Allows(r) {
 		return nil, fail(1003, text{"%s is not on the allow-list of this Api-Key", "%s 不在该 Api-Key 的白名单内"}, r.RemoteAddr)
 	}
 	return w, nil
@@ -100,18 +96,18 @@ func (s *Server) checkKey(r *http.Request) (*world, error) {
 // checkTimestamp enforces the published rule: 13 digits of Unix ms, not in
 // the future, at most 60 s old, on the wall clock (moving business time
 // never breaks authentication).
-func (s *Server) checkTimestamp(r *http.Request) error {
+func checkTimestamp(r *http.Request, now time.Time, window time.Duration) error {
 	raw := r.Header.Get("Timestamp")
 	if !isMillis(raw) {
 		return fail(1005, text{"Timestamp must be 13 digits of Unix milliseconds, got %q", "Timestamp 必须为 13 位毫秒时间戳，实际为 %q"}, raw)
 	}
 	ms, _ := strconv.ParseInt(raw, 10, 64)
-	ts, now := time.UnixMilli(ms), s.Env.Clock.Wall()
+	ts := time.UnixMilli(ms)
 	switch {
 	case ts.After(now):
 		return fail(1005, text{"Timestamp %s is %s in the future", "Timestamp %s 超前服务器时间 %s"}, raw, ts.Sub(now).Round(time.Millisecond))
-	case now.Sub(ts) > s.opts.tsWindow:
-		return fail(1005, text{"Timestamp %s is %s old (limit %s)", "Timestamp %s 已过去 %s（上限 %s）"}, raw, now.Sub(ts).Round(time.Millisecond), s.opts.tsWindow)
+	case now.Sub(ts) > window:
+		return fail(1005, text{"Timestamp %s is %s old (limit %s)", "Timestamp %s 已过去 %s（上限 %s）"}, raw, now.Sub(ts).Round(time.Millisecond), window)
 	}
 	return nil
 }
@@ -123,13 +119,13 @@ func (s *Server) checkToken(r *http.Request, w *world) error {
 	if tok == "" {
 		return fail(1006, text{})
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.Lock()
+	defer w.Unlock()
 	exp, ok := w.tokens[tok]
 	switch {
 	case !ok:
 		return fail(1007, text{"the token is unknown to this Api-Key or was revoked", "该 Token 不属于此 Api-Key 或已被撤销"})
-	case !w.now().Before(exp):
+	case !w.Now().Before(exp):
 		return fail(1007, text{"the token expired at %s", "Token 已于 %s 过期"}, exp.Format(time.RFC3339))
 	}
 	return nil
@@ -148,20 +144,20 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	core.CallOf(r).Tenant = w.tenant.ID
-	if ok, retry := s.tokenLimiter.Allow(w.creds.APIKey, s.Env.Clock.Wall()); !ok {
-		return nil, fail(1009, text{"at most %d tokens per minute; retry in %s", "每分钟最多获取 %d 次 Token，请 %s 后重试"}, s.opts.tokenLimit, retry.Round(time.Second))
+	core.CallOf(r).Tenant = w.Tenant.ID
+	if ok, retry := w.tokenLimiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
+		return nil, fail(1009, text{"at most %d tokens per minute; retry in %s", "每分钟最多获取 %d 次 Token，请 %s 后重试"}, w.set.TokenRateLimit, retry.Round(time.Second))
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	now := w.now()
-	if s.opts.revokeTokens {
+	w.Lock()
+	defer w.Unlock()
+	now := w.Now()
+	if w.set.RevokeTokens {
 		clear(w.tokens)
 		w.tokenOrder = w.tokenOrder[:0]
 	}
 	w.pruneTokensLocked(now)
 	tok := w.newTokenLocked()
-	exp := now.Add(cmp.Or(w.tokenTTL, s.opts.tokenTTL))
+	exp := now.Add(w.set.TokenTTL.D())
 	w.tokens[tok] = exp
 	w.tokenOrder = append(w.tokenOrder, tok)
 	return tokenData{AccessToken: tok, ExpiredTime: exp.UnixMilli()}, nil

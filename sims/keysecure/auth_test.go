@@ -116,7 +116,7 @@ func TestIPAllowList(t *testing.T) {
 	only, _ := core.ParseAllowList("10.0.0.0/8")
 	tenant := &core.Tenant{ID: "walled", Seed: 3, Clock: env.Clock, Allow: only}
 	require.NoError(t, env.Tenants.Add(tenant))
-	creds, err := ks.AddTenant(tenant, nil)
+	creds, err := core.ProviderOf(ks.Host).AddTenant(tenant, nil)
 	require.NoError(t, err)
 	key := creds.(keysecure.Credentials).APIKey
 
@@ -160,7 +160,7 @@ func TestTenantTokenTTL(t *testing.T) {
 	require.NoError(t, err)
 	tenant := &core.Tenant{ID: "short", Seed: 3, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	require.NoError(t, env.Tenants.Add(tenant))
-	creds, err := ks.AddTenant(tenant, []byte(`{"token_ttl":"5m"}`))
+	creds, err := core.ProviderOf(ks.Host).AddTenant(tenant, []byte(`{"token_ttl":"5m"}`))
 	require.NoError(t, err)
 	key := creds.(keysecure.Credentials).APIKey
 
@@ -172,13 +172,13 @@ func TestTenantTokenTTL(t *testing.T) {
 	body = serve(t, ks, http.MethodGet, "/open-api/v1/card/C1/detail", "", map[string]string{"Api-Key": key, "Timestamp": ms(core.WallNow()), "Access-Token": tok})
 	assert.Contains(t, body, `"code":1007`)
 
-	_, err = ks.AddTenant(&core.Tenant{ID: "bad", Seed: 1, Clock: env.Clock}, []byte(`{"token_ttl":"-1m"}`))
+	_, err = core.ProviderOf(ks.Host).AddTenant(&core.Tenant{ID: "bad", Seed: 1, Clock: env.Clock}, []byte(`{"token_ttl":"-1m"}`))
 	assert.ErrorContains(t, err, "token_ttl")
 }
 
 func TestTenantOptionsAreStrict(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	_, err := ks.AddTenant(&core.Tenant{ID: "typo", Seed: 1, Clock: ks.Clock}, []byte(`{"tokenttl":"5m"}`))
+	_, err := core.ProviderOf(ks.Host).AddTenant(&core.Tenant{ID: "typo", Seed: 1, Clock: ks.Clock}, []byte(`{"tokenttl":"5m"}`))
 	assert.ErrorContains(t, err, `unknown field "tokenttl"`)
 }

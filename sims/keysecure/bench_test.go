@@ -26,9 +26,14 @@ func benchServer(b *testing.B, n int) (*keysecure.Server, http.Header, string) {
 		b.Fatal(err)
 	}
 	var last keysecure.Card
-	h := ks.AddCardholder(keysecure.Cardholder{})
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := 0; i < n; i++ {
-		last = ks.AddCard(keysecure.Card{CardholderNo: h.No})
+		if last, err = ks.AddCard(keysecure.Card{CardholderNo: h.ID}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	hdr := http.Header{"Api-Key": {keysecure.DefaultAPIKey}}
 	rec := httptest.NewRecorder()
@@ -40,7 +45,7 @@ func benchServer(b *testing.B, n int) (*keysecure.Server, http.Header, string) {
 	tok := rec.Body.String()
 	tok = tok[strings.Index(tok, `"access_token":"`)+16:]
 	hdr.Set("Access-Token", tok[:strings.Index(tok, `"`)])
-	return ks, hdr, last.No
+	return ks, hdr, last.ID
 }
 
 func do(b *testing.B, ks *keysecure.Server, hdr http.Header, method, path, body string) {

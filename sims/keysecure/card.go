@@ -48,7 +48,7 @@ type Address struct {
 
 // Card is an issued (or being issued) card.
 type Card struct {
-	No           string     `json:"card_no"`
+	ID           string     `json:"card_no"`
 	UniqueNo     string     `json:"card_unique_no"`
 	CardholderNo string     `json:"cardholder_no"`
 	Type         CardType   `json:"card_type"`
@@ -93,19 +93,19 @@ const magicFail = "fail"
 // errStatus is the 4002 error for a transition the card's status refuses.
 func errStatus(c Card, to CardStatus) *core.Error {
 	if c.Status == to {
-		return fail(4002, text{"card %s is already %s", "卡片 %s 已是 %s 状态"}, c.No, c.Status)
+		return fail(4002, text{"card %s is already %s", "卡片 %s 已是 %s 状态"}, c.ID, c.Status)
 	}
-	return fail(4002, text{"card %s is %s and cannot become %s", "卡片 %s 当前为 %s，不能变更为 %s"}, c.No, c.Status, to)
+	return fail(4002, text{"card %s is %s and cannot become %s", "卡片 %s 当前为 %s，不能变更为 %s"}, c.ID, c.Status, to)
 }
 
 // moveLocked changes a card's status, records why, and queues the
 // Card_update callback. The caller has checked the transition.
 func (w *world) moveLocked(c Card, to CardStatus, reason string) Card {
 	before := c.Status
-	c.Status, c.Reason, c.UpdatedAt = to, reason, w.now()
-	w.cards.Put(c.No, c)
+	c.Status, c.Reason, c.UpdatedAt = to, reason, w.Now()
+	w.cards.Put(c.ID, c)
 	w.emitLocked(actionCardUpdate, cardUpdateData{
-		CardNo: c.No, BeforeStatus: before, AfterStatus: to, Reason: reason, Time: c.UpdatedAt.UnixMilli(),
+		CardNo: c.ID, BeforeStatus: before, AfterStatus: to, Reason: reason, Time: c.UpdatedAt.UnixMilli(),
 	})
 	return c
 }
@@ -129,11 +129,11 @@ func (w *world) newCardLocked(h Cardholder, uniqueNo string, typ CardType, pkg P
 // buildCardLocked fills a new Pending card from the faker without storing
 // it.
 func (w *world) buildCardLocked(h Cardholder, uniqueNo string, typ CardType, pkg Package, address *Address, validityYears int) Card {
-	now := w.now()
+	now := w.Now()
 	c := Card{
-		No: w.nextNoLocked("C"), UniqueNo: uniqueNo, CardholderNo: h.No, Type: typ,
+		ID: w.nextNoLocked("C"), UniqueNo: uniqueNo, CardholderNo: h.ID, Type: typ,
 		Name: pkg.NameEN, PackageNo: pkg.PackageNo, BinNo: pkg.BinNo, Organization: pkg.Organization,
-		PAN: w.faker.PAN(pkg.CardBin, 16), CVV: w.faker.Digits(3),
+		PAN: w.Faker.PAN(pkg.CardBin, 16), CVV: w.Faker.Digits(3),
 		ExpMonth: int(now.Month()), ExpYear: now.Year() + validityYears,
 		Status: StatusPending, Address: address, CreatedAt: now, UpdatedAt: now,
 	}
@@ -146,12 +146,12 @@ func (w *world) buildCardLocked(h Cardholder, uniqueNo string, typ CardType, pkg
 // storeCardLocked stores a card, indexes its unique number and schedules
 // its issuing (while Pending) and its expiry.
 func (w *world) storeCardLocked(c Card, issueDelay time.Duration) {
-	w.cards.Put(c.No, c)
-	w.cardByUnique[c.UniqueNo] = c.No
+	w.cards.Put(c.ID, c)
+	w.cardByUnique[c.UniqueNo] = c.ID
 	if c.Status == StatusPending {
-		w.agenda.Schedule(c.CreatedAt.Add(issueDelay), taskCardIssue, c.No)
+		w.Agenda.Schedule(c.CreatedAt.Add(issueDelay), taskCardIssue, c.ID)
 	}
-	w.agenda.Schedule(c.ExpiresAt(), taskCardExpire, c.No)
+	w.Agenda.Schedule(c.ExpiresAt(), taskCardExpire, c.ID)
 }
 
 // issueLocked ends a card's manufacturing: Fail when the unique number
@@ -175,7 +175,7 @@ func (w *world) issueLocked(no string) {
 // no expired status; an expired card is deleted.
 func (w *world) expireLocked(no string) {
 	c, ok := w.cards.Get(no)
-	if !ok || c.Status == StatusDelete || c.Status == StatusFail || w.now().Before(c.ExpiresAt()) {
+	if !ok || c.Status == StatusDelete || c.Status == StatusFail || w.Now().Before(c.ExpiresAt()) {
 		return
 	}
 	w.moveLocked(c, StatusDelete, "Card expired")
@@ -184,12 +184,12 @@ func (w *world) expireLocked(no string) {
 // settleLocked applies every scheduled transition that is due on the
 // business clock. Every handler calls it after taking the lock.
 func (s *Server) settleLocked(w *world) {
-	for _, t := range w.agenda.Due(w.now()) {
+	for _, t := range w.Agenda.Due(w.Now()) {
 		switch t.Kind {
 		case taskKYCStart:
 			if h, ok := w.cardholders.Get(t.Key); ok && h.Status == CardholderPending {
-				h.Status, h.UpdatedAt = CardholderInProgress, w.now()
-				w.cardholders.Put(h.No, h)
+				h.Status, h.UpdatedAt = CardholderInProgress, w.Now()
+				w.cardholders.Put(h.ID, h)
 			}
 		case taskKYCDecide:
 			if h, ok := w.cardholders.Get(t.Key); ok {

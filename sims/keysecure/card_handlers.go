@@ -130,19 +130,17 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 
 	if no, ok := w.cardByUnique[req.CardUniqueNo]; ok {
 		c, _ := w.cards.Get(no)
 		if c.CardholderNo != req.CardholderNo {
 			return nil, fail(4003, text{"card_unique_no %s belongs to card %s of another cardholder", "card_unique_no %s 已用于其他持卡人的卡片 %s"}, req.CardUniqueNo, no)
 		}
-		return cardRef{c.No, c.UniqueNo}, nil
+		return cardRef{c.ID, c.UniqueNo}, nil
 	}
-	pkg, err := pickProduct(w.mode, req)
+	pkg, err := pickProduct(w.set.Mode, req)
 	if err != nil {
 		return nil, err
 	}
@@ -150,8 +148,8 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := w.newCardLocked(h, req.CardUniqueNo, req.CardType, pkg, req.AddressInfo, s.opts.issueDelay, s.opts.cardValidity)
-	return cardRef{c.No, c.UniqueNo}, nil
+	c := w.newCardLocked(h, req.CardUniqueNo, req.CardType, pkg, req.AddressInfo, w.set.IssueDelay.D(), w.set.CardValidity)
+	return cardRef{c.ID, c.UniqueNo}, nil
 }
 
 type cardListRequest struct {
@@ -176,7 +174,7 @@ type cardListJSON struct {
 func cardCreated(c Card) time.Time { return c.CreatedAt }
 
 func cardJSON(c Card) cardListJSON {
-	return cardListJSON{c.No, c.UniqueNo, c.CardholderNo, c.Type, c.LastNo(), c.Organization, c.Status, c.CreatedAt.UnixMilli()}
+	return cardListJSON{c.ID, c.UniqueNo, c.CardholderNo, c.Type, c.LastNo(), c.Organization, c.Status, c.CreatedAt.UnixMilli()}
 }
 
 // handleCardList handles "POST /open-api/v1/card/list". Cards come newest
@@ -194,10 +192,8 @@ func (s *Server) handleCardList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 
 	no := req.CardNo
 	if req.CardUniqueNo != "" {
@@ -254,17 +250,15 @@ func productOf(c Card) Package {
 // handleCardDetail handles "GET /open-api/v1/card/{card_no}/detail".
 func (s *Server) handleCardDetail(r *http.Request) (any, error) {
 	no := mux.Vars(r)["card_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(no)
 	if err != nil {
 		return nil, err
 	}
 	p := productOf(c)
 	return cardDetailJSON{
-		CardNo: c.No, CardUniqueNo: c.UniqueNo, CardholderNo: c.CardholderNo, CardName: c.Name,
+		CardNo: c.ID, CardUniqueNo: c.UniqueNo, CardholderNo: c.CardholderNo, CardName: c.Name,
 		PackageNameEN: p.NameEN, PackageNameCN: p.NameCN, CardType: c.Type, Organization: c.Organization,
 		CardLastNo: c.LastNo(), FeeDetail: p.Fees, Status: c.Status, Time: c.CreatedAt.UnixMilli(),
 	}, nil
@@ -284,11 +278,9 @@ type privateInfo struct {
 // The data is Base64 of AES/ECB/PKCS5Padding ciphertext of a JSON object.
 func (s *Server) handleCardPrivateInfo(r *http.Request) (any, error) {
 	no := mux.Vars(r)["card_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	if !w.pci {
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
+	if !w.set.PCI {
 		return nil, fail(1013, text{})
 	}
 	c, err := w.cardLocked(no)
@@ -296,10 +288,10 @@ func (s *Server) handleCardPrivateInfo(r *http.Request) (any, error) {
 		return nil, err
 	}
 	if c.Status == StatusPending || c.Status == StatusFail {
-		return nil, fail(4002, text{"card %s is %s; its data exists once it is issued", "卡片 %s 为 %s 状态，发卡完成后才有卡片信息"}, c.No, c.Status)
+		return nil, fail(4002, text{"card %s is %s; its data exists once it is issued", "卡片 %s 为 %s 状态，发卡完成后才有卡片信息"}, c.ID, c.Status)
 	}
-	plain, _ := json.Marshal(privateInfo{c.No, c.UniqueNo, c.CVV, c.PAN, strconv.Itoa(c.ExpYear), fmt.Sprintf("%02d", c.ExpMonth)})
-	enc, err := Encrypt(w.creds.APISecret, s.opts.aesKey, plain)
+	plain, _ := json.Marshal(privateInfo{c.ID, c.UniqueNo, c.CVV, c.PAN, strconv.Itoa(c.ExpYear), fmt.Sprintf("%02d", c.ExpMonth)})
+	enc, err := Encrypt(w.creds.APISecret, w.set.AESKey, plain)
 	if err != nil {
 		return nil, fmt.Errorf("keysecure: encrypting private info: %w", err)
 	}
@@ -320,7 +312,7 @@ type resultJSON struct {
 // decryptField decrypts an AES-encrypted request field, answering 4010
 // (naming the field) when it does not decrypt.
 func (s *Server) decryptField(w *world, field, v string) (string, error) {
-	plain, err := Decrypt(w.creds.APISecret, s.opts.aesKey, v)
+	plain, err := Decrypt(w.creds.APISecret, w.set.AESKey, v)
 	if err != nil {
 		return "", fail(4010, text{"%s does not decrypt with this merchant's api secret (AES/ECB/PKCS5Padding, Base64): %s",
 			"%s 无法用该商户 api secret 解密（AES/ECB/PKCS5Padding，Base64）：%s"}, field, err.Error())
@@ -341,7 +333,7 @@ func (s *Server) handleCardActive(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	cvv, err := s.decryptField(w, "cvv", req.CVV)
 	if err != nil {
 		return nil, err
@@ -349,20 +341,19 @@ func (s *Server) handleCardActive(r *http.Request) (any, error) {
 	if len(cvv) != 3 || !digits.MatchString(cvv) {
 		return nil, invalid(text{"cvv must decrypt to 3 digits", "cvv 解密后必须为 3 位数字"})
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.CardNo)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case c.CardholderNo != req.CardholderNo:
-		return nil, fail(4009, text{"card %s, cardholder %s", "卡片 %s，持卡人 %s"}, c.No, req.CardholderNo)
+		return nil, fail(4009, text{"card %s, cardholder %s", "卡片 %s，持卡人 %s"}, c.ID, req.CardholderNo)
 	case c.Type != Physical:
-		return nil, fail(4017, text{"card %s is Virtual", "卡片 %s 为虚拟卡"}, c.No)
+		return nil, fail(4017, text{"card %s is Virtual", "卡片 %s 为虚拟卡"}, c.ID)
 	case c.Status != StatusToActivate:
-		return nil, fail(4002, text{"card %s is %s; only ToActivate cards can be activated", "卡片 %s 为 %s，仅待激活卡片可激活"}, c.No, c.Status)
+		return nil, fail(4002, text{"card %s is %s; only ToActivate cards can be activated", "卡片 %s 为 %s，仅待激活卡片可激活"}, c.ID, c.Status)
 	case c.LastNo() != req.CardLastNo:
 		return nil, fail(4008, text{})
 	case c.CVV != cvv:
@@ -401,10 +392,8 @@ func (s *Server) handleCardStatusUpdate(r *http.Request) (any, error) {
 	if req.Status != StatusActivated && req.Status != StatusFrozen && req.Status != StatusDelete {
 		return nil, invalid(text{"status must be one of Activated, Frozen, Delete, got %q", "status 只能为 Activated、Frozen、Delete，实际为 %q"}, req.Status)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.CardNo)
 	if err != nil {
 		return nil, err
@@ -454,30 +443,29 @@ func (s *Server) handleCardPinSet(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	pin, err := s.decryptField(w, "pin", req.PIN)
 	if err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.CardNo)
 	if err != nil {
 		return nil, err
 	}
 	switch {
 	case c.CardholderNo != req.CardholderNo:
-		return nil, fail(4009, text{"card %s, cardholder %s", "卡片 %s，持卡人 %s"}, c.No, req.CardholderNo)
+		return nil, fail(4009, text{"card %s, cardholder %s", "卡片 %s，持卡人 %s"}, c.ID, req.CardholderNo)
 	case c.Type != Physical:
-		return nil, fail(4017, text{"card %s is Virtual", "卡片 %s 为虚拟卡"}, c.No)
+		return nil, fail(4017, text{"card %s is Virtual", "卡片 %s 为虚拟卡"}, c.ID)
 	case c.Status != StatusActivated:
-		return nil, fail(4005, text{"card %s is %s", "卡片 %s 为 %s"}, c.No, c.Status)
+		return nil, fail(4005, text{"card %s is %s", "卡片 %s 为 %s"}, c.ID, c.Status)
 	case len(pin) != 6 || !digits.MatchString(pin) || weakPIN(pin):
 		return nil, fail(4016, text{})
 	}
-	c.PIN, c.UpdatedAt = pin, w.now()
-	w.cards.Put(c.No, c)
+	c.PIN, c.UpdatedAt = pin, w.Now()
+	w.cards.Put(c.ID, c)
 	return resultJSON{true}, nil
 }
 
@@ -489,18 +477,16 @@ type clientTokenJSON struct {
 // handleClientTokenGet handles "GET /open-api/v1/merchant/client/{card_no}/token".
 func (s *Server) handleClientTokenGet(r *http.Request) (any, error) {
 	no := mux.Vars(r)["card_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	if !w.pci {
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
+	if !w.set.PCI {
 		return nil, fail(1013, text{})
 	}
 	if _, err := w.cardLocked(no); err != nil {
 		return nil, err
 	}
-	pruneTokens(w.clientTokens, w.now(), maxLiveTokens)
-	tok := "ks_ct_" + w.faker.HexID(16)
-	w.clientTokens[tok] = w.now().Add(s.opts.clientTokenTT)
-	return clientTokenJSON{tok, int(s.opts.clientTokenTT.Seconds())}, nil
+	pruneTokens(w.clientTokens, w.Now(), maxLiveTokens)
+	tok := "ks_ct_" + w.Faker.HexID(16)
+	w.clientTokens[tok] = w.Now().Add(w.set.ClientTokenTTL.D())
+	return clientTokenJSON{tok, int(w.set.ClientTokenTTL.D().Seconds())}, nil
 }

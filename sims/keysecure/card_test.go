@@ -36,14 +36,15 @@ func TestStatusUpdateTransitions(t *testing.T) {
 		t.Run(string(tt.from)+" to "+tt.to, func(t *testing.T) {
 			t.Parallel()
 			ks := runT(t)
-			card := ks.AddCard(keysecure.Card{Status: tt.from})
+			card, err := ks.AddCard(keysecure.Card{Status: tt.from})
+			require.NoError(t, err)
 			resp := call(t, ks.NewClient(), "card.status_update", http.MethodPost, "/open-api/v1/card/status/update",
-				map[string]any{"card_no": card.No, "status": tt.to})
+				map[string]any{"card_no": card.ID, "status": tt.to})
 			assert.Equal(t, tt.wantCode, resp.Code, resp.Msg)
 			if tt.wantCode == 0 {
-				ks.CheckCardStatus(t, card.No, keysecure.CardStatus(tt.to))
+				ks.CheckCardStatus(t, card.ID, keysecure.CardStatus(tt.to))
 			} else {
-				ks.CheckCardStatus(t, card.No, tt.from)
+				ks.CheckCardStatus(t, card.ID, tt.from)
 			}
 		})
 	}
@@ -53,10 +54,11 @@ func TestPhysicalCardActivationAndPIN(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
 	c := ks.NewClient()
-	h := ks.AddCardholder(keysecure.Cardholder{})
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
 	address := map[string]any{"first_name": "Ada", "last_name": "Lovelace", "phone_code": "44", "phone": "2079460000",
 		"postal_code": "SW1A 1AA", "country": "GB", "state": "London", "city": "London", "address_line1": "10 Downing St", "address_line2": "Flat 1"}
-	apply := map[string]any{"cardholder_no": h.No, "package_no": "PKG-PHYSICAL-STD", "card_type": "Physical", "card_unique_no": "phys-1"}
+	apply := map[string]any{"cardholder_no": h.ID, "package_no": "PKG-PHYSICAL-STD", "card_type": "Physical", "card_unique_no": "phys-1"}
 	mustCode(t, c, "card.apply", http.MethodPost, "/open-api/v1/card/apply", apply, 1004) // no address
 	apply["address_info"] = address
 	var ref struct {
@@ -67,10 +69,10 @@ func TestPhysicalCardActivationAndPIN(t *testing.T) {
 	ks.CheckCardStatus(t, ref.CardNo, keysecure.StatusToActivate)
 
 	card, _ := ks.Card(ref.CardNo)
-	pinBody := map[string]any{"card_no": card.No, "cardholder_no": h.No, "pin": c.Encrypt("246802")}
+	pinBody := map[string]any{"card_no": card.ID, "cardholder_no": h.ID, "pin": c.Encrypt("246802")}
 	mustCode(t, c, "card.pin_set", http.MethodPost, "/open-api/v1/card/pin/set", pinBody, 4005)
 
-	activate := map[string]any{"cardholder_no": h.No, "card_no": card.No, "card_last_no": card.LastNo(), "cvv": c.Encrypt("000")}
+	activate := map[string]any{"cardholder_no": h.ID, "card_no": card.ID, "card_last_no": card.LastNo(), "cvv": c.Encrypt("000")}
 	if card.CVV == "000" {
 		activate["cvv"] = c.Encrypt("111")
 	}
@@ -84,14 +86,15 @@ func TestPhysicalCardActivationAndPIN(t *testing.T) {
 	mustCode(t, c, "card.active", http.MethodPost, "/open-api/v1/card/active", activate, 4008)
 	activate["card_last_no"] = card.LastNo()
 	mustOK(t, c, "card.active", http.MethodPost, "/open-api/v1/card/active", activate, nil)
-	ks.CheckCardStatus(t, card.No, keysecure.StatusActivated)
+	ks.CheckCardStatus(t, card.ID, keysecure.StatusActivated)
 
 	for pin, code := range map[string]int{"123456": 4016, "111222": 4016, "98765": 4016, "654321": 4016, "246802": 0} {
 		pinBody["pin"] = c.Encrypt(pin)
 		mustCode(t, c, "card.pin_set", http.MethodPost, "/open-api/v1/card/pin/set", pinBody, code)
 	}
-	virtual := ks.AddCard(keysecure.Card{CardholderNo: h.No})
-	pinBody["card_no"] = virtual.No
+	virtual, err := ks.AddCard(keysecure.Card{CardholderNo: h.ID})
+	require.NoError(t, err)
+	pinBody["card_no"] = virtual.ID
 	mustCode(t, c, "card.pin_set", http.MethodPost, "/open-api/v1/card/pin/set", pinBody, 4017)
 }
 
@@ -99,10 +102,12 @@ func TestApplyValidationAndOutcomes(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
 	c := ks.NewClient()
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	other := ks.AddCardholder(keysecure.Cardholder{})
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
+	other, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
 	base := func() map[string]any {
-		return map[string]any{"cardholder_no": h.No, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "u"}
+		return map[string]any{"cardholder_no": h.ID, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "u"}
 	}
 	tests := []struct {
 		name     string
@@ -135,7 +140,7 @@ func TestApplyValidationAndOutcomes(t *testing.T) {
 	m := base()
 	m["card_unique_no"] = "shared"
 	mustOK(t, c, "card.apply", http.MethodPost, "/open-api/v1/card/apply", m, nil)
-	m["cardholder_no"] = other.No
+	m["cardholder_no"] = other.ID
 	mustCode(t, c, "card.apply", http.MethodPost, "/open-api/v1/card/apply", m, 4003)
 
 	m = base()
@@ -185,24 +190,26 @@ func TestKYCOutcomes(t *testing.T) {
 func TestCardExpiresWhenTheClockPassesItsMonth(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	card := ks.AddCard(keysecure.Card{})
+	card, err := ks.AddCard(keysecure.Card{})
+	require.NoError(t, err)
 	assert.Equal(t, 2029, card.ExpYear)
 	assert.Equal(t, 1, card.ExpMonth)
 	ks.Clock.Set(time.Date(2029, 1, 31, 23, 59, 59, 0, time.UTC))
-	ks.CheckCardStatus(t, card.No, keysecure.StatusActivated)
+	ks.CheckCardStatus(t, card.ID, keysecure.StatusActivated)
 	ks.Clock.Set(time.Date(2029, 2, 1, 0, 0, 0, 0, time.UTC))
-	ks.CheckCardStatus(t, card.No, keysecure.StatusDelete)
-	c, _ := ks.Card(card.No)
+	ks.CheckCardStatus(t, card.ID, keysecure.StatusDelete)
+	c, _ := ks.Card(card.ID)
 	assert.Equal(t, "Card expired", c.Reason)
 }
 
 func TestPrivateInfoDecrypts(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	card := ks.AddCard(keysecure.Card{})
+	card, err := ks.AddCard(keysecure.Card{})
+	require.NoError(t, err)
 	c := ks.NewClient()
 	var data string
-	mustOK(t, c, "card.private_info", http.MethodGet, "/open-api/v1/card/"+card.No+"/private/info", nil, &data)
+	mustOK(t, c, "card.private_info", http.MethodGet, "/open-api/v1/card/"+card.ID+"/private/info", nil, &data)
 	plain, err := keysecure.Decrypt(keysecure.DefaultAPISecret, "raw", data)
 	require.NoError(t, err)
 	var info map[string]string
@@ -216,11 +223,12 @@ func TestPrivateInfoDecrypts(t *testing.T) {
 		Token     string `json:"client_access_token"`
 		ExpiresIn int    `json:"expires_in"`
 	}
-	mustOK(t, c, "client_token.get", http.MethodGet, "/open-api/v1/merchant/client/"+card.No+"/token", nil, &tok)
+	mustOK(t, c, "client_token.get", http.MethodGet, "/open-api/v1/merchant/client/"+card.ID+"/token", nil, &tok)
 	assert.NotEmpty(t, tok.Token)
 	assert.Equal(t, 300, tok.ExpiresIn)
-	pending := ks.AddCard(keysecure.Card{Status: keysecure.StatusPending})
-	mustCode(t, c, "card.private_info", http.MethodGet, "/open-api/v1/card/"+pending.No+"/private/info", nil, 4002)
+	pending, err := ks.AddCard(keysecure.Card{Status: keysecure.StatusPending})
+	require.NoError(t, err)
+	mustCode(t, c, "card.private_info", http.MethodGet, "/open-api/v1/card/"+pending.ID+"/private/info", nil, 4002)
 }
 
 func TestModesRefuseTheOtherModesEndpoints(t *testing.T) {
@@ -230,67 +238,72 @@ func TestModesRefuseTheOtherModesEndpoints(t *testing.T) {
 	auth := runT(t, keysecure.WithMode(keysecure.ModeAuthorization))
 	c := auth.NewClient()
 	mustCode(t, c, "card_package.list", http.MethodPost, "/open-api/v1/card/package/list", `{}`, 1012)
-	h := auth.AddCardholder(keysecure.Cardholder{})
+	h, err := auth.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
 	mustCode(t, c, "account.transfer", http.MethodPost, "/open-api/v1/account/transfer",
-		map[string]any{"cardholder_no": h.No, "transfer_unique_no": "t", "type": "in", "balance": "1.00"}, 1012)
+		map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "t", "type": "in", "balance": "1.00"}, 1012)
 	mustCode(t, c, "card.apply", http.MethodPost, "/open-api/v1/card/apply",
-		map[string]any{"cardholder_no": h.No, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "m"}, 1012)
+		map[string]any{"cardholder_no": h.ID, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "m"}, 1012)
 }
 
 func TestTransferValidation(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
 	c := ks.NewClient()
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	pending := ks.AddCardholder(keysecure.Cardholder{Status: keysecure.CardholderPending})
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
+	pending, err := ks.AddCardholder(keysecure.Cardholder{Status: keysecure.CardholderPending})
+	require.NoError(t, err)
 	for _, tt := range []struct {
 		body     map[string]any
 		wantCode int
 		wantMsg  string
 	}{
-		{map[string]any{"cardholder_no": h.No, "transfer_unique_no": "a", "type": "In", "balance": 100}, 1004, "must be a string"},
-		{map[string]any{"cardholder_no": h.No, "transfer_unique_no": "a", "type": "In", "balance": "1.001"}, 1004, "at most 2 decimals"},
-		{map[string]any{"cardholder_no": h.No, "transfer_unique_no": "a", "type": "In", "balance": "-1"}, 1004, "positive"},
-		{map[string]any{"cardholder_no": h.No, "transfer_unique_no": "a", "type": "Sideways", "balance": "1"}, 1004, "In or Out"},
+		{map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "a", "type": "In", "balance": 100}, 1004, "must be a string"},
+		{map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "a", "type": "In", "balance": "1.001"}, 1004, "at most 2 decimals"},
+		{map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "a", "type": "In", "balance": "-1"}, 1004, "positive"},
+		{map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "a", "type": "Sideways", "balance": "1"}, 1004, "In or Out"},
 		{map[string]any{"cardholder_no": "U404", "transfer_unique_no": "a", "type": "In", "balance": "1"}, 2002, ""},
-		{map[string]any{"cardholder_no": pending.No, "transfer_unique_no": "a", "type": "In", "balance": "1"}, 2004, ""},
-		{map[string]any{"cardholder_no": h.No, "transfer_unique_no": "ok", "type": "in", "balance": "1.5"}, 0, ""},
+		{map[string]any{"cardholder_no": pending.ID, "transfer_unique_no": "a", "type": "In", "balance": "1"}, 2004, ""},
+		{map[string]any{"cardholder_no": h.ID, "transfer_unique_no": "ok", "type": "in", "balance": "1.5"}, 0, ""},
 	} {
 		resp := call(t, c, "account.transfer", http.MethodPost, "/open-api/v1/account/transfer", tt.body)
 		assert.Equal(t, tt.wantCode, resp.Code, "%v: %s", tt.body, resp.Msg)
 		assert.Contains(t, resp.Msg, tt.wantMsg)
 	}
-	ks.CheckBalance(t, h.No, "1.50")
+	ks.CheckBalance(t, h.ID, "1.50")
 }
 
 func TestConsumptionsMoveMoneyAndDecline(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
 	c := ks.NewClient()
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	card := ks.AddCard(keysecure.Card{CardholderNo: h.No, PackageNo: "PKG-VIRTUAL-PLUS"})
-	require.NoError(t, ks.Fund(h.No, "100"))
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
+	card, err := ks.AddCard(keysecure.Card{CardholderNo: h.ID, PackageNo: "PKG-VIRTUAL-PLUS"})
+	require.NoError(t, err)
+	require.NoError(t, ks.Fund(h.ID, "100"))
 	consume := func(body map[string]any) map[string]any {
 		var out map[string]any
 		mustOK(t, c, "sandbox.consume", http.MethodPost, "/open-api/v1/sandbox/consume", body, &out)
 		return out
 	}
-	buy := consume(map[string]any{"card_no": card.No, "amount": "10.00", "merchant_name": "Coffee"})
+	buy := consume(map[string]any{"card_no": card.ID, "amount": "10.00", "merchant_name": "Coffee"})
 	assert.Equal(t, "Success", buy["status"])
 	assert.Equal(t, "0.15", buy["fee"], "PKG-VIRTUAL-PLUS charges 1.5%")
-	ks.CheckBalance(t, h.No, "89.85")
-	big := consume(map[string]any{"card_no": card.No, "amount": 500})
+	ks.CheckBalance(t, h.ID, "89.85")
+	big := consume(map[string]any{"card_no": card.ID, "amount": 500})
 	assert.Equal(t, "Fail", big["status"])
 	assert.Equal(t, "Insufficient balance", big["remark"])
-	declined := consume(map[string]any{"card_no": card.No, "amount": "1", "merchant_name": "DECLINE shop"})
+	declined := consume(map[string]any{"card_no": card.ID, "amount": "1", "merchant_name": "DECLINE shop"})
 	assert.Equal(t, "Fail", declined["status"])
-	refund := consume(map[string]any{"card_no": card.No, "amount": "4", "type": "Refund", "consume_relate_no": buy["consume_no"]})
+	refund := consume(map[string]any{"card_no": card.ID, "amount": "4", "type": "Refund", "consume_relate_no": buy["consume_no"]})
 	assert.Equal(t, "Success", refund["status"])
-	ks.CheckBalance(t, h.No, "93.85")
+	ks.CheckBalance(t, h.ID, "93.85")
 	mustCode(t, c, "sandbox.consume", http.MethodPost, "/open-api/v1/sandbox/consume",
-		map[string]any{"card_no": card.No, "amount": "7", "type": "Refund", "consume_relate_no": buy["consume_no"]}, 1004)
-	require.NoError(t, ks.FreezeCard(card.No))
-	frozen := consume(map[string]any{"card_no": card.No, "amount": "1"})
+		map[string]any{"card_no": card.ID, "amount": "7", "type": "Refund", "consume_relate_no": buy["consume_no"]}, 1004)
+	require.NoError(t, ks.FreezeCard(card.ID))
+	frozen := consume(map[string]any{"card_no": card.ID, "amount": "1"})
 	assert.Equal(t, "Card is Frozen", frozen["remark"])
 	assert.Equal(t, "1000000", ks.Ledger().Total.String(), "money is conserved")
 }

@@ -22,7 +22,7 @@ const (
 
 // Cardholder is a KYC'd person who holds cards and a TUSDT account.
 type Cardholder struct {
-	No         string           `json:"cardholder_no"`
+	ID         string           `json:"cardholder_no"`
 	UniqueNo   string           `json:"cardholder_unique_no"`
 	ShareToken string           `json:"sumsub_share_token"`
 	Email      string           `json:"email"`
@@ -56,11 +56,11 @@ var (
 
 // submitLocked (re)starts the KYC review of h on the business clock.
 func (w *world) submitLocked(h *Cardholder, start, decide time.Duration) {
-	now := w.now()
+	now := w.Now()
 	h.Status, h.FailReason, h.UpdatedAt = CardholderPending, "", now
-	w.agenda.Schedule(now.Add(start), taskKYCStart, h.No)
+	w.Agenda.Schedule(now.Add(start), taskKYCStart, h.ID)
 	if !isMagic(h.ShareToken, magicHold) {
-		w.agenda.Schedule(now.Add(decide), taskKYCDecide, h.No)
+		w.Agenda.Schedule(now.Add(decide), taskKYCDecide, h.ID)
 	}
 }
 
@@ -75,8 +75,8 @@ func (w *world) decideLocked(no string, approve bool, reason string) (Cardholder
 	} else {
 		h.Status, h.FailReason = CardholderRejected, reason
 	}
-	h.UpdatedAt = w.now()
-	w.cardholders.Put(h.No, h)
+	h.UpdatedAt = w.Now()
+	w.cardholders.Put(h.ID, h)
 	return h, true
 }
 

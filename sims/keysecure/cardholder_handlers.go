@@ -35,25 +35,23 @@ func (s *Server) handleCardholderApply(r *http.Request) (any, error) {
 	if req.SumsubShareToken == "" {
 		return nil, invalid(text{"sumsub_share_token is required", "sumsub_share_token 不能为空"})
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 
 	if req.CardholderNo == "" {
 		if no, dup := w.holderByUnique[req.CardholderUniqueNo]; dup {
 			return nil, fail(2001, text{"cardholder_unique_no %s is cardholder %s; pass cardholder_no to update it", "cardholder_unique_no %s 已是持卡人 %s，更新请传 cardholder_no"}, req.CardholderUniqueNo, no)
 		}
-		now := w.now()
+		now := w.Now()
 		h := Cardholder{
-			No: w.nextNoLocked("U"), UniqueNo: req.CardholderUniqueNo, ShareToken: req.SumsubShareToken,
-			FirstName: w.faker.FirstName(), LastName: w.faker.LastName(), CreatedAt: now,
+			ID: w.nextNoLocked("U"), UniqueNo: req.CardholderUniqueNo, ShareToken: req.SumsubShareToken,
+			FirstName: w.Faker.FirstName(), LastName: w.Faker.LastName(), CreatedAt: now,
 		}
-		h.Email = w.faker.Email()
-		w.submitLocked(&h, s.opts.kycStart, s.opts.kycDelay)
-		w.cardholders.Put(h.No, h)
-		w.holderByUnique[h.UniqueNo] = h.No
-		return cardholderRef{h.No, h.UniqueNo}, nil
+		h.Email = w.Faker.Email()
+		w.submitLocked(&h, w.set.KYCStart.D(), w.set.KYCDecide.D())
+		w.cardholders.Put(h.ID, h)
+		w.holderByUnique[h.UniqueNo] = h.ID
+		return cardholderRef{h.ID, h.UniqueNo}, nil
 	}
 
 	h, ok := w.cardholders.Get(req.CardholderNo)
@@ -61,16 +59,16 @@ func (s *Server) handleCardholderApply(r *http.Request) (any, error) {
 	case !ok:
 		return nil, fail(2002, text{"cardholder_no %s", "cardholder_no %s"}, req.CardholderNo)
 	case h.UniqueNo != req.CardholderUniqueNo:
-		return nil, invalid(text{"cardholder_unique_no must be %s, the one cardholder %s was created with", "cardholder_unique_no 必须为持卡人 %[2]s 创建时的 %[1]s"}, h.UniqueNo, h.No)
+		return nil, invalid(text{"cardholder_unique_no must be %s, the one cardholder %s was created with", "cardholder_unique_no 必须为持卡人 %[2]s 创建时的 %[1]s"}, h.UniqueNo, h.ID)
 	case h.Status == CardholderApproved:
-		return nil, fail(2003, text{"cardholder %s", "持卡人 %s"}, h.No)
+		return nil, fail(2003, text{"cardholder %s", "持卡人 %s"}, h.ID)
 	case h.Status != CardholderRejected:
-		return nil, fail(2004, text{"cardholder %s is %s", "持卡人 %s 当前为 %s"}, h.No, h.Status)
+		return nil, fail(2004, text{"cardholder %s is %s", "持卡人 %s 当前为 %s"}, h.ID, h.Status)
 	}
 	h.ShareToken = req.SumsubShareToken
-	w.submitLocked(&h, s.opts.kycStart, s.opts.kycDelay)
-	w.cardholders.Put(h.No, h)
-	return cardholderRef{h.No, h.UniqueNo}, nil
+	w.submitLocked(&h, w.set.KYCStart.D(), w.set.KYCDecide.D())
+	w.cardholders.Put(h.ID, h)
+	return cardholderRef{h.ID, h.UniqueNo}, nil
 }
 
 type cardholderListRequest struct {
@@ -90,7 +88,7 @@ type cardholderJSON struct {
 }
 
 func holderJSON(h Cardholder) cardholderJSON {
-	return cardholderJSON{h.No, h.UniqueNo, h.Email, h.FailReason, h.Status, h.CreatedAt.UnixMilli()}
+	return cardholderJSON{h.ID, h.UniqueNo, h.Email, h.FailReason, h.Status, h.CreatedAt.UnixMilli()}
 }
 
 // handleCardholderList handles "POST /open-api/v1/cardholder/list".
@@ -107,10 +105,8 @@ func (s *Server) handleCardholderList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 
 	no := req.CardholderNo
 	if req.CardholderUniqueNo != "" {
@@ -146,7 +142,7 @@ type accountJSON struct {
 
 func accountOf(h Cardholder) accountJSON {
 	b := h.Balance.StringFixed(2)
-	return accountJSON{h.No, Currency, "TRON", b, b, "0.00", "0.00"}
+	return accountJSON{h.ID, Currency, "TRON", b, b, "0.00", "0.00"}
 }
 
 type cardholderInfoJSON struct {
@@ -162,20 +158,18 @@ type cardholderInfoJSON struct {
 // handleCardholderInfo handles "GET /open-api/v1/cardholder/{cardholder_no}/info".
 func (s *Server) handleCardholderInfo(r *http.Request) (any, error) {
 	no := mux.Vars(r)["cardholder_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	h, ok := w.cardholders.Get(no)
 	if !ok {
 		return nil, fail(2002, text{"cardholder_no %s", "cardholder_no %s"}, no)
 	}
 	info := cardholderInfoJSON{
-		cardholderRef: cardholderRef{h.No, h.UniqueNo}, Email: h.Email, Status: h.Status,
+		cardholderRef: cardholderRef{h.ID, h.UniqueNo}, Email: h.Email, Status: h.Status,
 		TotalBalance: h.Balance.StringFixed(2), Time: h.CreatedAt.UnixMilli(),
 		AccountList: []accountJSON{accountOf(h)}, CardList: []cardListJSON{},
 	}
-	for _, c := range w.cards.Query(core.Query[Card]{Index: "cardholder", Value: h.No, Window: core.Window{Limit: 1 << 30}}).Items {
+	for _, c := range w.cards.Query(core.Query[Card]{Index: "cardholder", Value: h.ID, Window: core.Window{Limit: 1 << 30}}).Items {
 		if c.Status == StatusActivated || c.Status == StatusFrozen || c.Status == StatusToActivate {
 			info.CardList = append(info.CardList, cardJSON(c))
 		}

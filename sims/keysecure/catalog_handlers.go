@@ -44,10 +44,7 @@ func (s *Server) handleCardPackageList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	mode := w.mode
-	w.mu.Unlock()
+	mode := core.WorldOf[*world](r).set.Mode // settings never change after the world is made
 	if mode == ModeAuthorization {
 		return nil, fail(1012, text{"card packages belong to credit-extension mode; list BINs with /card/support/bins", "卡套餐仅适用于授信模式，授权模式请查询 /card/support/bins"})
 	}
@@ -87,10 +84,7 @@ func (s *Server) handleCardBinList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	mode := w.mode
-	w.mu.Unlock()
+	mode := core.WorldOf[*world](r).set.Mode // settings never change after the world is made
 	if mode == ModeCredit {
 		return nil, fail(1012, text{"card BINs belong to authorization mode; list packages with /card/package/list", "卡 BIN 仅适用于授权模式，授信模式请查询 /card/package/list"})
 	}

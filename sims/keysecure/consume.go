@@ -49,7 +49,7 @@ type Merchant struct {
 // Consumption is a card transaction: a purchase, an ATM withdrawal, a
 // refund or reversal, or a fee.
 type Consumption struct {
-	No            string       `json:"consume_no"`
+	ID            string       `json:"consume_no"`
 	RelateNo      string       `json:"consume_relate_no"`
 	CardNo        string       `json:"card_no"`
 	CardholderNo  string       `json:"cardholder_no"`
@@ -86,8 +86,8 @@ func (w *world) consumeLocked(c Consumption, pkgFees FeeDetail) (Consumption, er
 		return c, err
 	}
 	holder, _ := w.cardholders.Get(card.CardholderNo)
-	now := w.now()
-	c.No, c.CardholderNo, c.CreatedAt = w.nextNoLocked("E"), card.CardholderNo, now
+	now := w.Now()
+	c.ID, c.CardholderNo, c.CreatedAt = w.nextNoLocked("E"), card.CardholderNo, now
 	if c.LocalCurrency == "" {
 		c.LocalCurrency = "USD"
 	}
@@ -102,8 +102,8 @@ func (w *world) consumeLocked(c Consumption, pkgFees FeeDetail) (Consumption, er
 			return c, fail(4011, text{"consume_relate_no %q: a %s needs the consumption it returns", "consume_relate_no %q：%s 需要关联原消费"}, c.RelateNo, c.Type)
 		case orig.CardNo != c.CardNo || orig.Status != Success || orig.Type == ConsumeRefund || orig.Type == ConsumeReversal:
 			return c, invalid(text{"consume_relate_no %s is not a successful debit of card %s", "consume_relate_no %s 不是卡片 %s 的成功消费"}, c.RelateNo, c.CardNo)
-		case w.returnedLocked(orig.No).Add(c.Amount).Cmp(orig.Amount) > 0:
-			return c, invalid(text{"amount %s exceeds what is left to return on %s", "amount %s 超过 %s 可退金额"}, c.Amount, orig.No)
+		case w.returnedLocked(orig.ID).Add(c.Amount).Cmp(orig.Amount) > 0:
+			return c, invalid(text{"amount %s exceeds what is left to return on %s", "amount %s 超过 %s 可退金额"}, c.Amount, orig.ID)
 		}
 	} else {
 		c.Fees = consumeFees(c, pkgFees)
@@ -128,10 +128,10 @@ func (w *world) consumeLocked(c Consumption, pkgFees FeeDetail) (Consumption, er
 	}
 	if c.Status == Success {
 		holder.UpdatedAt = now
-		w.cardholders.Put(holder.No, holder)
+		w.cardholders.Put(holder.ID, holder)
 	}
-	w.consumes.Put(c.No, c)
-	if !credit && (w.mode == ModeAuthorization || w.mode == ModeBoth) && card.BinNo != "" {
+	w.consumes.Put(c.ID, c)
+	if !credit && (w.set.Mode == ModeAuthorization || w.set.Mode == ModeBoth) && card.BinNo != "" {
 		w.emitLocked(actionAuth, authData(c))
 	}
 	w.emitLocked(actionConsumption, consumptionData(c))

@@ -38,7 +38,7 @@ type consumeJSON struct {
 
 func consumeInfoJSON(c Consumption) consumeJSON {
 	out := consumeJSON{
-		ConsumeNo: c.No, ConsumeRelateNo: c.RelateNo, CardNo: c.CardNo, CardholderNo: c.CardholderNo, Type: c.Type,
+		ConsumeNo: c.ID, ConsumeRelateNo: c.RelateNo, CardNo: c.CardNo, CardholderNo: c.CardholderNo, Type: c.Type,
 		Amount: c.Amount.StringFixed(2), LocalAmount: c.LocalAmount.StringFixed(2), LocalCurrency: c.LocalCurrency,
 		Fee: c.Fee().StringFixed(2), FeeList: []feeJSON{}, MerchantInfo: merchantOf(c.Merchant),
 		Remark: c.Remark, Status: c.Status, Time: c.CreatedAt.UnixMilli(),
@@ -52,10 +52,8 @@ func consumeInfoJSON(c Consumption) consumeJSON {
 // handleConsumeInfo handles "GET /open-api/v1/card/consume/{consume_no}/info".
 func (s *Server) handleConsumeInfo(r *http.Request) (any, error) {
 	no := mux.Vars(r)["consume_no"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, ok := w.consumes.Get(no)
 	if !ok {
 		return nil, fail(4011, text{"consume_no %s", "consume_no %s"}, no)
@@ -95,10 +93,8 @@ func (s *Server) handleConsumeList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	keep := func(c Consumption) bool {
 		return (req.CardNo == "" || c.CardNo == req.CardNo) && (req.CardholderNo == "" || c.CardholderNo == req.CardholderNo)
 	}
@@ -121,7 +117,7 @@ func (s *Server) handleConsumeList(r *http.Request) (any, error) {
 	}
 	out := make([]consumeListJSON, 0, len(items))
 	for _, c := range items {
-		out = append(out, consumeListJSON{c.No, c.CardNo, c.Type, c.Amount.StringFixed(2), c.Status, c.CreatedAt.UnixMilli()})
+		out = append(out, consumeListJSON{c.ID, c.CardNo, c.Type, c.Amount.StringFixed(2), c.Status, c.CreatedAt.UnixMilli()})
 	}
 	return listData[consumeListJSON]{List: out}, nil
 }
@@ -185,10 +181,8 @@ func (s *Server) handleSandboxConsume(r *http.Request) (any, error) {
 	default:
 		return nil, invalid(text{"type must be Consumption, Atm, Refund or Reversal, got %q", "type 必须为 Consumption、Atm、Refund 或 Reversal，实际为 %q"}, req.Type)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := s.consumeRequestLocked(w, req, amount, local)
 	if err != nil {
 		return nil, err
@@ -203,7 +197,7 @@ func (s *Server) consumeRequestLocked(w *world, req sandboxConsumeRequest, amoun
 	}
 	m := Merchant{Name: req.MerchantName, MCC: req.MerchantMCC, City: req.City, Country: req.Country}
 	if m.Name == "" {
-		m.Name = w.faker.Company()
+		m.Name = w.Faker.Company()
 	}
 	if m.MCC == "" {
 		m.MCC = "5734"
@@ -211,7 +205,7 @@ func (s *Server) consumeRequestLocked(w *world, req sandboxConsumeRequest, amoun
 	if m.City == "" {
 		m.City, m.Country = "Singapore", "SG"
 	}
-	c := Consumption{CardNo: card.No, RelateNo: req.ConsumeRelateNo, Type: req.Type, Amount: amount,
+	c := Consumption{CardNo: card.ID, RelateNo: req.ConsumeRelateNo, Type: req.Type, Amount: amount,
 		LocalAmount: local, LocalCurrency: req.LocalCurrency, Merchant: m}
 	return w.consumeLocked(c, productOf(card).Fees)
 }

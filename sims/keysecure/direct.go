@@ -9,45 +9,39 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
+// do runs f on the default tenant's world, locked and settled.
+func (s *Server) do(f func(w *world) error) error { return s.worlds.Do(core.DefaultTenant, f) }
 
 // AddCardholder adds a cardholder; zero fields are filled from the seeded
 // faker, and the status defaults to Approved. A positive Balance is funded
 // from the merchant reserve.
-func (s *Server) AddCardholder(h Cardholder) Cardholder {
+func (s *Server) AddCardholder(h Cardholder) (Cardholder, error) {
 	var out Cardholder
-	_ = s.do(func(w *world) (err error) { out, err = w.addCardholderLocked(h); return err })
-	return out
+	err := s.do(func(w *world) (err error) { out, err = w.addCardholderLocked(h); return err })
+	return out, err
 }
 
 // Cardholder returns a copy of a cardholder.
-func (s *Server) Cardholder(no string) (Cardholder, bool) {
+func (s *Server) Cardholder(id string) (Cardholder, bool) {
 	var h Cardholder
 	var ok bool
-	_ = s.do(func(w *world) error { h, ok = w.cardholders.Get(no); return nil })
+	_ = s.do(func(w *world) error { h, ok = w.cardholders.Get(id); return nil })
 	return h, ok
 }
 
 // AddCard adds a card; zero fields are filled (an approved cardholder is
 // made when CardholderNo is empty) and the status defaults to Activated.
-func (s *Server) AddCard(c Card) Card {
+func (s *Server) AddCard(c Card) (Card, error) {
 	var out Card
-	_ = s.do(func(w *world) (err error) { out, err = s.addCardLocked(w, c); return err })
-	return out
+	err := s.do(func(w *world) (err error) { out, err = w.addCardLocked(c); return err })
+	return out, err
 }
 
 // Card returns a copy of a card.
-func (s *Server) Card(no string) (Card, bool) {
+func (s *Server) Card(id string) (Card, bool) {
 	var c Card
 	var ok bool
-	_ = s.do(func(w *world) error { c, ok = w.cards.Get(no); return nil })
+	_ = s.do(func(w *world) error { c, ok = w.cards.Get(id); return nil })
 	return c, ok
 }
 
@@ -59,58 +53,58 @@ func (s *Server) Cards() []Card {
 }
 
 // CardStatus returns a card's status as KeySecure spells it, or "".
-func (s *Server) CardStatus(no string) string {
-	c, _ := s.Card(no)
+func (s *Server) CardStatus(id string) string {
+	c, _ := s.Card(id)
 	return string(c.Status)
 }
 
-func (s *Server) act(no, action string) error {
-	return s.do(func(w *world) error { _, err := w.actLocked(no, action); return err })
+func (s *Server) act(id, action string) error {
+	return s.do(func(w *world) error { _, err := w.actLocked(id, action); return err })
 }
 
 // FreezeCard moves an Activated card to Frozen.
-func (s *Server) FreezeCard(no string) error { return s.act(no, "freeze") }
+func (s *Server) FreezeCard(id string) error { return s.act(id, "freeze") }
 
 // UnfreezeCard moves a Frozen card back to Activated.
-func (s *Server) UnfreezeCard(no string) error { return s.act(no, "unfreeze") }
+func (s *Server) UnfreezeCard(id string) error { return s.act(id, "unfreeze") }
 
 // ActivateCard activates a Pending or ToActivate card.
-func (s *Server) ActivateCard(no string) error { return s.act(no, "activate") }
+func (s *Server) ActivateCard(id string) error { return s.act(id, "activate") }
 
 // CancelCard deletes a card (status Delete).
-func (s *Server) CancelCard(no string) error { return s.act(no, "cancel") }
+func (s *Server) CancelCard(id string) error { return s.act(id, "cancel") }
 
 // ExpireCard expires a card now. KeySecure has no expired status: the card
 // is deleted with reason "Card expired".
-func (s *Server) ExpireCard(no string) error { return s.act(no, "expire") }
+func (s *Server) ExpireCard(id string) error { return s.act(id, "expire") }
 
 // Fund moves amount (a decimal string) from the merchant reserve into a
 // cardholder's TUSDT account.
-func (s *Server) Fund(cardholderNo, amount string) error {
+func (s *Server) Fund(cardholderID, amount string) error {
 	d, err := core.ParseDecimal(amount)
 	if err != nil {
 		return err
 	}
 	return s.do(func(w *world) error {
-		h, ok := w.cardholders.Get(cardholderNo)
+		h, ok := w.cardholders.Get(cardholderID)
 		if !ok {
 			return errHolderNotFound
 		}
-		_, err := w.transferLocked(h, "fund-"+w.faker.HexID(8), "In", d)
+		_, err := w.transferLocked(h, "fund-"+w.Faker.HexID(8), "In", d)
 		return err
 	})
 }
 
 // Consume simulates a purchase of amount on a card, as POST
 // /open-api/v1/sandbox/consume does.
-func (s *Server) Consume(cardNo, amount string) (Consumption, error) {
+func (s *Server) Consume(cardID, amount string) (Consumption, error) {
 	d, err := core.ParseDecimal(amount)
 	if err != nil {
 		return Consumption{}, err
 	}
 	var c Consumption
 	err = s.do(func(w *world) (err error) {
-		c, err = s.consumeRequestLocked(w, sandboxConsumeRequest{CardNo: cardNo, Type: ConsumeConsumption}, d, core.Zero)
+		c, err = s.consumeRequestLocked(w, sandboxConsumeRequest{CardNo: cardID, Type: ConsumeConsumption}, d, core.Zero)
 		return err
 	})
 	return c, err

@@ -104,15 +104,16 @@ func TestClientFromThePublicDocs(t *testing.T) {
 func TestFreezeShowsInList(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	card := ks.AddCard(keysecure.Card{}) // Activated, cardholder and data from the seeded faker
+	card, err := ks.AddCard(keysecure.Card{}) // Activated, cardholder and data from the seeded faker
+	require.NoError(t, err)
 
 	client := keysecure.NewClient(ks.URL(), ks.APIKey(), ks.Secret())
 	resp, err := client.Do(context.Background(), http.MethodPost, "/open-api/v1/card/status/update",
-		map[string]any{"card_no": card.No, "status": "Frozen"})
+		map[string]any{"card_no": card.ID, "status": "Frozen"})
 	require.NoError(t, err)
 	require.Equal(t, 0, resp.Code, resp.Msg)
 
-	ks.CheckCardStatus(t, card.No, keysecure.StatusFrozen)
+	ks.CheckCardStatus(t, card.ID, keysecure.StatusFrozen)
 	assert.Len(t, ks.Journal.Entries(core.ByRoute("card.status_update")), 1)
 	var list struct{ List []cardItem }
 	mustOK(t, client, "card.list", http.MethodPost, "/open-api/v1/card/list",

@@ -1,13 +1,10 @@
 package keysecure
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -163,7 +160,7 @@ func (s *Server) api(h apiFunc) http.Handler {
 		if lang(r) == "zh" {
 			msg = codeText[0].zh
 		}
-		writeJSON(w, http.StatusOK, envelope{Code: 0, Msg: msg, Data: data})
+		out.Write(w, http.StatusOK, envelope{Code: 0, Msg: msg, Data: data})
 	})
 }
 
@@ -203,26 +200,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed {
 		status = e.Status
 	}
-	writeJSON(w, status, envelope{Code: code, Msg: msg})
+	out.Write(w, status, envelope{Code: code, Msg: msg})
 }
 
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the response body. HTML characters stay as they
-// are, as KeySecure's Jackson-based server sends them.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, `{"code":1001,"msg":"System error, please try again later","data":null}`, http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json;charset=UTF-8")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+// out writes KeySecure's answers. HTML characters stay as they are, as
+// KeySecure's Jackson-based server sends them.
+var out = core.JSONWriter{
+	ContentType: "application/json;charset=UTF-8",
+	Fallback:    `{"code":1001,"msg":"System error, please try again later","data":null}`,
 }
 
 // decode reads the JSON body into v, answering 1004 for a wrong

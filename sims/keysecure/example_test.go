@@ -10,6 +10,7 @@ import (
 
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
+	"github.com/stretchr/testify/require"
 )
 
 // Example runs KeySecure in-process, applies for a virtual card the way a
@@ -19,11 +20,11 @@ func Example() {
 	ks, _ := keysecure.New(keysecure.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
 	srv := httptest.NewServer(ks.Handler())
 	defer srv.Close()
-	holder := ks.AddCardholder(keysecure.Cardholder{}) // KYC approved, from the seeded faker
+	holder, _ := ks.AddCardholder(keysecure.Cardholder{}) // KYC approved, from the seeded faker
 
 	c := keysecure.NewClient(srv.URL, ks.APIKey(), ks.Secret()) // fetches the Access-Token itself
 	resp, _ := c.Do(context.Background(), http.MethodPost, "/open-api/v1/card/apply", map[string]any{
-		"cardholder_no": holder.No, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "order-1",
+		"cardholder_no": holder.ID, "package_no": "PKG-VIRTUAL-STD", "card_type": "Virtual", "card_unique_no": "order-1",
 	})
 	var card struct {
 		CardNo string `json:"card_no"`
@@ -48,15 +49,16 @@ func Example() {
 func ExampleRunT() {
 	_ = func(t *testing.T) {
 		ks := keysecure.RunT(t)
-		card := ks.AddCard(keysecure.Card{}) // Activated, its cardholder made for it
+		card, err := ks.AddCard(keysecure.Card{}) // Activated, its cardholder made for it
+		require.NoError(t, err)
 
 		client := keysecure.NewClient(ks.URL(), ks.APIKey(), ks.Secret()) // or your own client
-		_, err := client.Do(context.Background(), http.MethodPost, "/open-api/v1/card/status/update",
-			map[string]any{"card_no": card.No, "status": "Frozen"})
+		_, err = client.Do(context.Background(), http.MethodPost, "/open-api/v1/card/status/update",
+			map[string]any{"card_no": card.ID, "status": "Frozen"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		ks.CheckCardStatus(t, card.No, keysecure.StatusFrozen)
+		ks.CheckCardStatus(t, card.ID, keysecure.StatusFrozen)
 		if n := len(ks.Journal.Entries(core.ByRoute("card.status_update"))); n != 1 {
 			t.Errorf("status updates: %d", n)
 		}
@@ -67,11 +69,11 @@ func ExampleRunT() {
 // way an application test sets up a scenario.
 func ExampleServer_FreezeCard() {
 	ks, _ := keysecure.New(keysecure.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-	card := ks.AddCard(keysecure.Card{})
-	_ = ks.FreezeCard(card.No)
-	fmt.Println(ks.CardStatus(card.No))
-	fmt.Println(ks.UnfreezeCard(card.No) == nil, ks.CardStatus(card.No))
-	fmt.Println(ks.UnfreezeCard(card.No))
+	card, _ := ks.AddCard(keysecure.Card{})
+	_ = ks.FreezeCard(card.ID)
+	fmt.Println(ks.CardStatus(card.ID))
+	fmt.Println(ks.UnfreezeCard(card.ID) == nil, ks.CardStatus(card.ID))
+	fmt.Println(ks.UnfreezeCard(card.ID))
 	// Output:
 	// Frozen
 	// true Activated
@@ -82,9 +84,9 @@ func ExampleServer_FreezeCard() {
 // card is deleted, with a Card_update callback saying why.
 func ExampleServer_ExpireCard() {
 	ks, _ := keysecure.New(keysecure.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-	card := ks.AddCard(keysecure.Card{})
-	_ = ks.ExpireCard(card.No)
-	c, _ := ks.Card(card.No)
+	card, _ := ks.AddCard(keysecure.Card{})
+	_ = ks.ExpireCard(card.ID)
+	c, _ := ks.Card(card.ID)
 	fmt.Println(c.Status, c.Reason)
 	// Output:
 	// Delete Card expired

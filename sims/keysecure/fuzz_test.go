@@ -11,6 +11,7 @@ import (
 
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
+	"github.com/stretchr/testify/require"
 )
 
 // FuzzRequestBodies throws arbitrary bodies at every POST endpoint (auth
@@ -95,8 +96,10 @@ func FuzzAuthHeaders(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	card := ks.AddCard(keysecure.Card{CardholderNo: h.No})
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(f, err)
+	card, err := ks.AddCard(keysecure.Card{CardholderNo: h.ID})
+	require.NoError(f, err)
 	serve := func(method, path, key, ts, token, body string) (int, string) {
 		req := httptest.NewRequest(method, keysecure.BasePath+path, strings.NewReader(body))
 		req.RemoteAddr = "127.0.0.1:1"
@@ -126,9 +129,9 @@ func FuzzAuthHeaders(f *testing.F) {
 	real = real[:strings.Index(real, `"`)]
 	routes := []struct{ method, path, body string }{
 		{http.MethodGet, "/merchant/token", ""},
-		{http.MethodGet, "/card/" + card.No + "/detail", ""},
+		{http.MethodGet, "/card/" + card.ID + "/detail", ""},
 		{http.MethodPost, "/card/list", `{"start_time":"2026-01-01","end_time":"2026-01-31","size":10}`},
-		{http.MethodGet, "/account/" + h.No + "/info", ""},
+		{http.MethodGet, "/account/" + h.ID + "/info", ""},
 	}
 	f.Fuzz(func(t *testing.T, key string, offsetMS int64, rawTS, token string, which uint8) {
 		for _, v := range []string{key, rawTS, token} {

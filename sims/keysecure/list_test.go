@@ -77,7 +77,9 @@ func TestListPaging(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
 	for i := 0; i < 25; i++ {
-		ks.AddCard(keysecure.Card{})
+		if _, err := ks.AddCard(keysecure.Card{}); err != nil {
+			t.Fatal(err)
+		}
 		_, _ = ks.Clock.Advance(time.Minute)
 	}
 	c := ks.NewClient()
@@ -91,8 +93,8 @@ func TestListPaging(t *testing.T) {
 	require.Len(t, first, 10, "Quirk: size defaults to 10")
 	require.Len(t, third, 5, "page 2 is the third, 0-based")
 	cards := ks.Cards()
-	assert.Equal(t, cards[24].No, first[0].CardNo, "newest first")
-	assert.Equal(t, cards[0].No, third[4].CardNo)
+	assert.Equal(t, cards[24].ID, first[0].CardNo, "newest first")
+	assert.Equal(t, cards[0].ID, third[4].CardNo)
 	assert.Empty(t, page(3))
 	resp := call(t, c, "card.list", http.MethodPost, "/open-api/v1/card/list", `{"start_time":"2026-01-01","end_time":"2026-01-01"}`)
 	assert.NotContains(t, string(resp.Data), "total", "Quirk: no total")
@@ -103,7 +105,8 @@ func TestListPaging(t *testing.T) {
 func TestTimezoneHeader(t *testing.T) {
 	t.Parallel()
 	ks := runT(t) // 2026-01-01T00:00Z is 08:00 on 1 January in UTC+8
-	card := ks.AddCard(keysecure.Card{})
+	card, err := ks.AddCard(keysecure.Card{})
+	require.NoError(t, err)
 	c := ks.NewClient()
 	count := func(tz, day string) int {
 		c.Timezone = tz
@@ -125,19 +128,23 @@ func TestTimezoneHeader(t *testing.T) {
 func TestFiltersAndOtherLists(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	mine := ks.AddCard(keysecure.Card{CardholderNo: h.No})
-	ks.AddCard(keysecure.Card{})
-	require.NoError(t, ks.Fund(h.No, "50"))
-	_, err := ks.Consume(mine.No, "12.34")
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
+	mine, err := ks.AddCard(keysecure.Card{CardholderNo: h.ID})
+	require.NoError(t, err)
+	if _, err := ks.AddCard(keysecure.Card{}); err != nil {
+		t.Fatal(err)
+	}
+	require.NoError(t, ks.Fund(h.ID, "50"))
+	_, err = ks.Consume(mine.ID, "12.34")
 	require.NoError(t, err)
 	c := ks.NewClient()
-	day := map[string]any{"start_time": "2026-01-01", "end_time": "2026-01-01", "cardholder_no": h.No}
+	day := map[string]any{"start_time": "2026-01-01", "end_time": "2026-01-01", "cardholder_no": h.ID}
 
 	var cards struct{ List []cardItem }
 	mustOK(t, c, "card.list", http.MethodPost, "/open-api/v1/card/list", day, &cards)
 	require.Len(t, cards.List, 1)
-	assert.Equal(t, mine.No, cards.List[0].CardNo)
+	assert.Equal(t, mine.ID, cards.List[0].CardNo)
 
 	var holders struct{ List []map[string]any }
 	mustOK(t, c, "cardholder.list", http.MethodPost, "/open-api/v1/cardholder/list", day, &holders)
@@ -158,11 +165,11 @@ func TestFiltersAndOtherLists(t *testing.T) {
 	assert.Equal(t, "50.00", transfers.List[0]["balance"])
 
 	var acct struct{ List []map[string]any }
-	mustOK(t, c, "account.info", http.MethodGet, "/open-api/v1/account/"+h.No+"/info", nil, &acct)
+	mustOK(t, c, "account.info", http.MethodGet, "/open-api/v1/account/"+h.ID+"/info", nil, &acct)
 	assert.Equal(t, "37.66", acct.List[0]["balance"])
 
 	var holderInfo map[string]any
-	mustOK(t, c, "cardholder.info", http.MethodGet, "/open-api/v1/cardholder/"+h.No+"/info", nil, &holderInfo)
+	mustOK(t, c, "cardholder.info", http.MethodGet, "/open-api/v1/cardholder/"+h.ID+"/info", nil, &holderInfo)
 	assert.Len(t, holderInfo["card_list"], 1)
 	assert.Equal(t, "37.66", holderInfo["total_balance"])
 

@@ -24,11 +24,12 @@ func TestQuirks(t *testing.T) {
 
 	t.Run("fee_detail keeps the published misspellings", func(t *testing.T) {
 		t.Parallel()
-		card := ks.AddCard(keysecure.Card{})
+		card, err := ks.AddCard(keysecure.Card{})
+		require.NoError(t, err)
 		var detail struct {
 			FeeDetail map[string]any `json:"fee_detail"`
 		}
-		mustOK(t, c, "card.detail", http.MethodGet, "/open-api/v1/card/"+card.No+"/detail", nil, &detail)
+		mustOK(t, c, "card.detail", http.MethodGet, "/open-api/v1/card/"+card.ID+"/detail", nil, &detail)
 		for _, k := range []string{"consume_cancle_fee", "consume_cancel_threshold", "free_small_excuse_type", "free_small_excuse_days"} {
 			assert.Contains(t, detail.FeeDetail, k)
 		}
@@ -56,9 +57,10 @@ func TestQuirks(t *testing.T) {
 		srv := httptest.NewServer(m)
 		defer srv.Close()
 		ks.Webhooks.SetURL("", keysecure.Name, srv.URL)
-		card := ks.AddCard(keysecure.Card{PackageNo: "PKG-VIRTUAL-PLUS"}) // 1.5% consumption fee
+		card, err := ks.AddCard(keysecure.Card{PackageNo: "PKG-VIRTUAL-PLUS"}) // 1.5% consumption fee
+		require.NoError(t, err)
 		require.NoError(t, ks.Fund(card.CardholderNo, "100"))
-		spent, err := ks.Consume(card.No, "10.00")
+		spent, err := ks.Consume(card.ID, "10.00")
 		require.NoError(t, err)
 		ks.FlushWebhooks(context.Background())
 
@@ -75,7 +77,7 @@ func TestQuirks(t *testing.T) {
 		assert.Equal(t, 10.0, push["amount"])
 
 		var info map[string]any
-		mustOK(t, ks.NewClient(), "consume.info", http.MethodGet, "/open-api/v1/card/consume/"+spent.No+"/info", nil, &info)
+		mustOK(t, ks.NewClient(), "consume.info", http.MethodGet, "/open-api/v1/card/consume/"+spent.ID+"/info", nil, &info)
 		assert.Contains(t, info, "fee_list")
 		assert.NotContains(t, info, "fee_detail")
 		assert.Equal(t, "10.00", info["amount"])
@@ -89,11 +91,14 @@ func TestQuirks(t *testing.T) {
 func TestUniqueFilters(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	h := ks.AddCardholder(keysecure.Cardholder{})
-	mine := ks.AddCard(keysecure.Card{CardholderNo: h.No, UniqueNo: "order-7"})
-	other := ks.AddCard(keysecure.Card{})
-	require.NoError(t, ks.Fund(h.No, "30"))
-	spent, err := ks.Consume(mine.No, "3")
+	h, err := ks.AddCardholder(keysecure.Cardholder{})
+	require.NoError(t, err)
+	mine, err := ks.AddCard(keysecure.Card{CardholderNo: h.ID, UniqueNo: "order-7"})
+	require.NoError(t, err)
+	other, err := ks.AddCard(keysecure.Card{})
+	require.NoError(t, err)
+	require.NoError(t, ks.Fund(h.ID, "30"))
+	spent, err := ks.Consume(mine.ID, "3")
 	require.NoError(t, err)
 	c := ks.NewClient()
 	day := func(extra map[string]any) map[string]any {
@@ -113,17 +118,17 @@ func TestUniqueFilters(t *testing.T) {
 		body              map[string]any
 		want              int
 	}{
-		{"card_no", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": mine.No}), 1},
+		{"card_no", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": mine.ID}), 1},
 		{"card_unique_no", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_unique_no": "order-7"}), 1},
-		{"card_no of another cardholder", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": other.No, "cardholder_no": h.No}), 0},
-		{"card_no and card_unique_no disagree", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": other.No, "card_unique_no": "order-7"}), 0},
-		{"card_no on page 1", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": mine.No, "page": 1}), 0},
-		{"card_no outside the window", "card.list", "/open-api/v1/card/list", map[string]any{"card_no": mine.No, "start_time": "2026-01-02", "end_time": "2026-01-03"}, 0},
+		{"card_no of another cardholder", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": other.ID, "cardholder_no": h.ID}), 0},
+		{"card_no and card_unique_no disagree", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": other.ID, "card_unique_no": "order-7"}), 0},
+		{"card_no on page 1", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": mine.ID, "page": 1}), 0},
+		{"card_no outside the window", "card.list", "/open-api/v1/card/list", map[string]any{"card_no": mine.ID, "start_time": "2026-01-02", "end_time": "2026-01-03"}, 0},
 		{"unknown card_no", "card.list", "/open-api/v1/card/list", day(map[string]any{"card_no": "C404"}), 0},
-		{"cardholder_no", "cardholder.list", "/open-api/v1/cardholder/list", day(map[string]any{"cardholder_no": h.No}), 1},
-		{"consume_no", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"consume_no": spent.No}), 1},
-		{"consume_no of another card", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"consume_no": spent.No, "card_no": other.No}), 0},
-		{"card_no and cardholder_no of consumptions", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"card_no": mine.No, "cardholder_no": h.No}), 1},
+		{"cardholder_no", "cardholder.list", "/open-api/v1/cardholder/list", day(map[string]any{"cardholder_no": h.ID}), 1},
+		{"consume_no", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"consume_no": spent.ID}), 1},
+		{"consume_no of another card", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"consume_no": spent.ID, "card_no": other.ID}), 0},
+		{"card_no and cardholder_no of consumptions", "consume.list", "/open-api/v1/card/consume/list", day(map[string]any{"card_no": mine.ID, "cardholder_no": h.ID}), 1},
 		{"transfer_unique_no", "account.transfer_list", "/open-api/v1/account/transfer/list", day(map[string]any{"transfer_unique_no": "nope"}), 0},
 	}
 	for _, tt := range tests {
@@ -171,7 +176,7 @@ func TestWithCards(t *testing.T) {
 	cards := ks.Cards()
 	require.Len(t, cards, 2)
 	assert.Equal(t, keysecure.StatusActivated, cards[0].Status)
-	ks.CheckCardStatus(t, cards[1].No, keysecure.StatusFrozen)
+	ks.CheckCardStatus(t, cards[1].ID, keysecure.StatusFrozen)
 	_, err := keysecure.New(keysecure.WithCards(keysecure.Card{UniqueNo: "x"}, keysecure.Card{UniqueNo: "x"}))
 	assert.ErrorContains(t, err, "already exists")
 }
@@ -183,8 +188,12 @@ func TestWithCards(t *testing.T) {
 func TestPublishedRequestsReachTheSim(t *testing.T) {
 	t.Parallel()
 	ks := runT(t)
-	ks.AddCardholder(keysecure.Cardholder{No: "U202605220001"})
-	ks.AddCard(keysecure.Card{No: "C202605220001"})
+	if _, err := ks.AddCardholder(keysecure.Cardholder{ID: "U202605220001"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ks.AddCard(keysecure.Card{ID: "C202605220001"}); err != nil {
+		t.Fatal(err)
+	}
 	c := ks.NewClient()
 	doc, err := contracts.Document(keysecure.Name)
 	require.NoError(t, err)

@@ -1,13 +1,9 @@
 package keysecure
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
-
-	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -42,223 +38,203 @@ type Credentials struct {
 	APISecret string `json:"api_secret"`
 }
 
-type options struct {
-	core.EnvOptions
-	tokenTTL      time.Duration
-	tsWindow      time.Duration
-	kycStart      time.Duration
-	kycDelay      time.Duration
-	issueDelay    time.Duration
-	mode          Mode
-	revokeTokens  bool
-	tokenLimit    int
-	reserve       core.Decimal
-	aesKey        string
-	zone          *time.Location
-	cardValidity  int // years
-	clientTokenTT time.Duration
-	cards         []Card
+// Settings are every choice a KeySecure tenant is simulated with, where the
+// docs are silent or a test wants another value (doc.go, "Deviations"). The
+// Server's come from New's options over DefaultSettings; a tenant's object
+// of POST /_mocksrv/tenants (or serve --tenant-options) sets any of them
+// for that tenant, a field left out keeping the Server's.
+type Settings struct {
+	// APIKey and APISecret fix a tenant's credentials (both or neither).
+	// The default tenant has the documented DefaultAPIKey and
+	// DefaultAPISecret; others random ones.
+	APIKey    string `json:"api_key,omitempty"`
+	APISecret string `json:"api_secret,omitempty"`
+
+	Mode            Mode          `json:"mode"`             // CREDIT_EXTENSION, AUTHORIZATION or BOTH
+	PCI             bool          `json:"pci"`              // PCI card display enabled
+	TokenTTL        core.Duration `json:"token_ttl"`        // Access-Token lifetime on the business clock
+	TimestampWindow core.Duration `json:"timestamp_window"` // how old a Timestamp header may be (wall clock)
+	TokenRateLimit  int           `json:"token_rate_limit"` // tokens per Api-Key per minute before 1009; 0 is none
+	RevokeTokens    bool          `json:"revoke_tokens"`    // a new Access-Token revokes the older ones
+	KYCStart        core.Duration `json:"kyc_start"`        // Pending → InProgress
+	KYCDecide       core.Duration `json:"kyc_decide"`       // Pending → Approved or Rejected
+	IssueDelay      core.Duration `json:"issue_delay"`      // how long a new card stays Pending
+	CardValidity    int           `json:"card_validity"`    // years
+	ClientTokenTTL  core.Duration `json:"client_token_ttl"` // one-time PCI client token lifetime
+	AESKey          string        `json:"aes_key"`          // raw, sha256 or base64: how the api secret keys AES
+	Reserve         core.Decimal  `json:"reserve"`          // the merchant's opening TUSDT reserve
+}
+
+// DefaultSettings returns the settings a Server has when no option changes
+// them.
+func DefaultSettings() Settings {
+	return Settings{
+		Mode: ModeBoth, PCI: true,
+		TokenTTL: core.Duration(2 * time.Hour), TimestampWindow: core.Duration(60 * time.Second), TokenRateLimit: 60,
+		KYCStart: core.Duration(30 * time.Second), KYCDecide: core.Duration(2 * time.Minute),
+		IssueDelay: core.Duration(time.Minute), CardValidity: 3, ClientTokenTTL: core.Duration(5 * time.Minute),
+		AESKey: "raw", Reserve: core.MustDecimal("1000000.00"),
+	}
+}
+
+// check reports the first setting that is out of range, naming it.
+func (st Settings) check() error {
+	switch {
+	case (st.APIKey == "") != (st.APISecret == ""):
+		return errors.New("give both api_key and api_secret, or neither")
+	case st.Mode != ModeCredit && st.Mode != ModeAuthorization && st.Mode != ModeBoth:
+		return fmt.Errorf("mode %q: want CREDIT_EXTENSION, AUTHORIZATION or BOTH", st.Mode)
+	case st.TokenTTL <= 0:
+		return fmt.Errorf("token_ttl %s must be positive", st.TokenTTL.D())
+	case st.TimestampWindow < 0, st.KYCStart < 0, st.IssueDelay < 0, st.ClientTokenTTL < 0:
+		return errors.New("timestamp_window, kyc_start, issue_delay and client_token_ttl must not be negative")
+	case st.KYCDecide < st.KYCStart:
+		return fmt.Errorf("kyc_decide %s must not be before kyc_start %s", st.KYCDecide.D(), st.KYCStart.D())
+	case st.TokenRateLimit < 0:
+		return fmt.Errorf("token_rate_limit %d must not be negative", st.TokenRateLimit)
+	case st.CardValidity < 1:
+		return fmt.Errorf("card_validity %d: want at least 1 year", st.CardValidity)
+	case st.Reserve.Sign() < 0:
+		return fmt.Errorf("reserve %s must not be negative", st.Reserve)
+	}
+	switch st.AESKey {
+	case "raw", "sha256", "base64":
+	default:
+		return fmt.Errorf("AES key derivation %q: want raw, sha256 or base64", st.AESKey)
+	}
+	if st.APISecret != "" {
+		if _, err := aesKey(st.APISecret, st.AESKey); err != nil {
+			return fmt.Errorf("api_secret cannot key AES (%s derivation): %w", st.AESKey, err)
+		}
+	}
+	return nil
 }
 
 // Option configures a Server.
-type Option func(*options) error
+type Option = core.Option[Settings]
 
-// WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
-// other providers; the Fleet does this. It conflicts with WithSeed and
-// WithClock, which configure an Env of the Server's own.
-func WithEnv(e *core.Env) Option { return func(o *options) error { o.Env = e; return nil } }
+// The options every provider has.
+var (
+	// WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
+	// other providers; the Fleet does this. It conflicts with WithSeed and
+	// WithClock, which configure an Env of the Server's own.
+	WithEnv = core.WithEnv[Settings]
+	// WithSeed seeds the fake data of a Server with its own Env.
+	WithSeed = core.WithSeed[Settings]
+	// WithClock gives a Server with its own Env this default-tenant clock.
+	WithClock = core.WithClock[Settings]
+	// WithAuth sets how strictly credentials are checked (default strict).
+	WithAuth = core.WithAuth[Settings]
+)
 
-// WithSeed seeds the fake data of a Server with its own Env. RunT rejects 0.
-func WithSeed(seed uint64) Option { return func(o *options) error { o.Seed = seed; return nil } }
-
-// WithClock gives a Server with its own Env this default-tenant clock.
-func WithClock(c *core.Clock) Option { return func(o *options) error { o.Clock = c; return nil } }
-
-// WithAuth sets how strictly credentials are checked (default strict).
-func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.Auth = m; return nil } }
+// WithSettings replaces the Server's settings: every tenant's, unless its
+// options say otherwise.
+func WithSettings(st Settings) Option { return core.Set(func(s *Settings) { *s = st }) }
 
 // WithTokenTTL sets the Access-Token lifetime on the business clock
 // (default 2h; the docs do not publish one).
 func WithTokenTTL(d time.Duration) Option {
-	return func(o *options) error {
-		if d <= 0 {
-			return errors.New("keysecure: token TTL must be positive")
-		}
-		o.tokenTTL = d
-		return nil
-	}
+	return core.Set(func(s *Settings) { s.TokenTTL = core.Duration(d) })
 }
 
 // WithTimestampWindow sets how old a Timestamp header may be (default 60 s,
 // as published).
 func WithTimestampWindow(d time.Duration) Option {
-	return func(o *options) error { o.tsWindow = d; return nil }
+	return core.Set(func(s *Settings) { s.TimestampWindow = core.Duration(d) })
 }
 
 // WithKYCDelay sets how long, on the business clock, a cardholder waits in
 // Pending before review starts and before the decision (defaults 30 s and
 // 2 min).
 func WithKYCDelay(start, decide time.Duration) Option {
-	return func(o *options) error {
-		if start < 0 || decide < start {
-			return errors.New("keysecure: KYC delays must satisfy 0 <= start <= decide")
-		}
-		o.kycStart, o.kycDelay = start, decide
-		return nil
-	}
+	return core.Set(func(s *Settings) { s.KYCStart, s.KYCDecide = core.Duration(start), core.Duration(decide) })
 }
 
 // WithIssueDelay sets how long a new card stays Pending (default 1 min).
 func WithIssueDelay(d time.Duration) Option {
-	return func(o *options) error { o.issueDelay = d; return nil }
+	return core.Set(func(s *Settings) { s.IssueDelay = core.Duration(d) })
 }
 
-// WithMode sets the default tenant's integration mode (default BOTH).
-func WithMode(m Mode) Option {
-	return func(o *options) error {
-		switch m {
-		case ModeCredit, ModeAuthorization, ModeBoth:
-			o.mode = m
-			return nil
-		}
-		return fmt.Errorf("keysecure: unknown mode %q", m)
-	}
-}
+// WithMode sets the integration mode (default BOTH).
+func WithMode(m Mode) Option { return core.Set(func(s *Settings) { s.Mode = m }) }
 
 // WithTokenRevocation makes a new Access-Token revoke the older ones of
 // the same Api-Key. By default tokens coexist (the docs do not say).
-func WithTokenRevocation(on bool) Option {
-	return func(o *options) error { o.revokeTokens = on; return nil }
-}
+func WithTokenRevocation(on bool) Option { return core.Set(func(s *Settings) { s.RevokeTokens = on }) }
 
 // WithTokenRateLimit sets how many tokens one Api-Key may fetch per minute
 // before 1009 (default 60; 0 turns the limit off).
-func WithTokenRateLimit(n int) Option { return func(o *options) error { o.tokenLimit = n; return nil } }
+func WithTokenRateLimit(n int) Option { return core.Set(func(s *Settings) { s.TokenRateLimit = n }) }
 
 // WithAESKey chooses how the AES key is derived from the api secret:
 // "raw" (the secret's UTF-8 bytes, which must be 16, 24 or 32 long; the
 // default), "sha256" (the secret's SHA-256) or "base64" (the secret
 // Base64-decoded).
 func WithAESKey(derivation string) Option {
-	return func(o *options) error {
-		switch derivation {
-		case "raw", "sha256", "base64":
-			o.aesKey = derivation
-			return nil
-		}
-		return fmt.Errorf("keysecure: AES key derivation %q: want raw, sha256 or base64", derivation)
-	}
+	return core.Set(func(s *Settings) { s.AESKey = derivation })
 }
 
 // WithCards starts the default tenant with these cards, added as AddCard
 // adds them: zero fields filled from the seeded faker, an approved
 // cardholder made when none is named, status Activated unless set.
 func WithCards(cards ...Card) Option {
-	return func(o *options) error { o.cards = append(o.cards, cards...); return nil }
+	return core.Setup[Settings](func(server any) error {
+		s := server.(*Server)
+		for _, c := range cards {
+			if _, err := s.AddCard(c); err != nil {
+				return fmt.Errorf("keysecure: WithCards: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // Server simulates KeySecure for every tenant of its Env.
 type Server struct {
-	*core.Env
-	opts    options
-	handler http.Handler
-	router  *mux.Router
-	ts      core.TestServer
-	worlds  *core.Worlds[*world] // by tenant and by Api-Key
+	*core.Host[*world] // Handler, URL, Client, Close, Reset, FlushWebhooks; Clock, Journal, Faults
 
-	tokenLimiter *core.RateLimiter
+	worlds *core.Worlds[*world] // by tenant and by Api-Key
+	set    Settings             // the Server's settings, every tenant's starting point
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
 // Handler, or RunT for a test server.
 func New(opts ...Option) (*Server, error) {
-	o := options{
-		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tokenTTL: 2 * time.Hour, tsWindow: 60 * time.Second,
-		kycStart: 30 * time.Second, kycDelay: 2 * time.Minute, issueDelay: time.Minute,
-		mode: ModeBoth, tokenLimit: 60, reserve: core.MustDecimal("1000000.00"), aesKey: "raw",
-		zone: time.FixedZone("UTC+8", 8*3600), cardValidity: 3, clientTokenTT: 5 * time.Minute,
-	}
-	for _, opt := range opts {
-		if err := opt(&o); err != nil {
-			return nil, err
-		}
-	}
-	env, err := o.ResolveEnv(Name)
+	o, env, err := core.ReadOptions(Name, DefaultSettings(), opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		Env: env, opts: o, worlds: core.NewWorlds[*world](Name, "api_key"),
-		tokenLimiter: core.NewRateLimiter(o.tokenLimit, time.Minute),
+	if err := o.Settings.check(); err != nil {
+		return nil, fmt.Errorf("keysecure: %w", err)
 	}
-	s.router = mux.NewRouter()
-	s.routes(s.router)
-	s.handler = s.router
-	s.Webhooks.Register(Name, core.Endpoint{Sign: s.signCallback, Accept: acceptCallback})
-	if _, err := s.AddTenant(s.Env.Default(), nil); err != nil {
+	s := &Server{set: o.Settings}
+	s.worlds = core.NewWorlds(Name, "api_key", s.settleLocked)
+	s.Host = core.NewHost(env, core.HostConfig[*world]{
+		Name: Name, Prefixes: []string{"/open-api/"}, Worlds: s.worlds, Routes: s.routes,
+		Wire:    core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError},
+		Webhook: core.Endpoint{Sign: s.signCallback, Accept: acceptCallback},
+		Hooks:   s.hooks(),
+	})
+	if err := core.AddDefaultTenant(s.Host); err != nil {
 		return nil, err
 	}
-	for _, c := range o.cards {
-		if err := s.do(func(w *world) error { _, err := s.addCardLocked(w, c); return err }); err != nil {
-			return nil, fmt.Errorf("keysecure: WithCards: %w", err)
-		}
-	}
-	return s, nil
+	return s, o.RunSetup(s)
 }
 
 // RunT starts a test server on loopback with a frozen clock
 // (2026-01-01T00:00:00Z), seed 1 and strict auth, closed when the test
 // ends.
-func RunT(t core.T, opts ...Option) *Server {
-	t.Helper()
-	o := options{}
-	for _, opt := range opts {
-		_ = opt(&o)
-	}
-	s, err := New(append(core.RunTDefaults(o.EnvOptions, WithSeed, WithClock), opts...)...)
-	if err != nil {
-		t.Fatalf("keysecure.RunT: %v", err)
-		return nil
-	}
-	s.ts.Start(s.Handler())
-	t.Cleanup(s.Close)
-	return s
-}
-
-// Handler returns the HTTP handler serving KeySecure's paths.
-func (s *Server) Handler() http.Handler { return s.handler }
-
-// URL returns the base URL of a RunT server ("http://127.0.0.1:port"); the
-// API paths start with /open-api/v1. It is "" for a Server from New.
-func (s *Server) URL() string { return s.ts.URL() }
-
-// Client returns an HTTP client for the RunT server.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
-
-// Close stops a RunT server.
-func (s *Server) Close() { s.ts.Close() }
+func RunT(t core.T, opts ...Option) *Server { t.Helper(); return core.RunT(t, Name, New, opts) }
 
 // APIKey returns the default tenant's Api-Key.
-func (s *Server) APIKey() string { return DefaultAPIKey }
+func (s *Server) APIKey() string { return s.creds().APIKey }
 
 // Secret returns the default tenant's api secret.
-func (s *Server) Secret() string { return DefaultAPISecret }
+func (s *Server) Secret() string { return s.creds().APISecret }
 
-// Reset clears the default tenant's KeySecure state, this provider's
-// journal entries, fault rules and webhook deliveries.
-func (s *Server) Reset() {
-	_ = s.ResetTenant(core.DefaultTenant)
-	s.ClearProvider(Name)
-}
-
-// FlushWebhooks settles every tenant and delivers the callbacks that are
-// due now, synchronously. Tests call it instead of waiting.
-func (s *Server) FlushWebhooks(ctx context.Context) int {
-	for _, id := range s.worlds.IDs() {
-		s.Settle(id)
+func (s *Server) creds() Credentials {
+	if w, ok := s.worlds.Get(core.DefaultTenant); ok {
+		return w.creds
 	}
-	return s.Webhooks.Flush(ctx)
+	return Credentials{}
 }
-
-// defaultWorld returns the default tenant's world.
-func (s *Server) defaultWorld() *world { return s.worlds.Default() }

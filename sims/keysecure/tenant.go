@@ -1,103 +1,157 @@
 package keysecure
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"sort"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// TenantOptions are the KeySecure settings a tenant can be created with
-// (the "keysecure" object of POST /_mocksrv/tenants).
-type TenantOptions struct {
-	APIKey    string `json:"api_key,omitempty"`
-	APISecret string `json:"api_secret,omitempty"`
-	Mode      Mode   `json:"mode,omitempty"` // CREDIT_EXTENSION, AUTHORIZATION or BOTH (default)
-	PCI       *bool  `json:"pci,omitempty"`  // PCI card display enabled (default true)
+// hooks tells the Host how KeySecure's tenant worlds are made, reset,
+// shown, driven, saved and restored.
+func (s *Server) hooks() core.Hooks[*world] {
+	return core.Hooks[*world]{
+		NewWorld:    s.newTenantWorld,
+		Key:         func(w *world) string { return w.creds.APIKey },
+		Credentials: func(w *world) any { return w.creds },
+		Fresh:       s.freshWorld,
+		Dump:        func(w *world) any { return w.dumpLocked() },
+		Act: func(w *world, card, action string) (any, error) {
+			c, err := w.actLocked(card, action)
+			if err != nil {
+				return nil, err
+			}
+			return cardJSON(c), nil
+		},
+		Create:   s.createLocked,
+		Snapshot: func(w *world) any { return w.snapshotLocked() },
+		Restore:  s.restoreWorld,
+	}
+}
 
-	// TokenTTL is this tenant's Access-Token lifetime on its business clock
-	// ("30m", "2h"; default the server's, 2 h), so QA can expire tokens fast.
+// newTenantWorld makes a tenant's world: the Server's settings with the
+// tenant's options over them. The default tenant gets the documented fixed
+// credentials (or the Server's api_key and api_secret settings); others
+// random ones unless their options name them.
+func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, error) {
+	set := s.set
+	if t.ID != core.DefaultTenant {
+		set.APIKey, set.APISecret = "", ""
+	}
+	if err := core.DecodeSettings(Name, opts, &set); err != nil {
+		return nil, err
+	}
+	creds := Credentials{set.APIKey, set.APISecret}
+	switch {
+	case creds.APIKey == "" && t.ID == core.DefaultTenant:
+		creds = Credentials{DefaultAPIKey, DefaultAPISecret}
+	case creds.APIKey == "" && creds.APISecret == "":
+		creds = Credentials{"ks-" + core.RandomHex(12), core.RandomHex(16)}
+	}
+	set.APIKey, set.APISecret = creds.APIKey, creds.APISecret
+	if err := set.check(); err != nil {
+		return nil, fmt.Errorf("keysecure options: %w", err)
+	}
+	return newWorld(t, s.Webhooks, creds, set), nil
+}
+
+// freshWorld empties a tenant's world, keeping its credentials, settings
+// and token rate window.
+func (s *Server) freshWorld(old *world) *world {
+	fresh := newWorld(old.Tenant, s.Webhooks, old.creds, old.set)
+	fresh.tokenLimiter = old.tokenLimiter
+	return fresh
+}
+
+// snapshot is a tenant's KeySecure world as --state saves it.
+type snapshot struct {
+	Creds        Credentials          `json:"credentials"`
+	Settings     Settings             `json:"settings"`
+	Faker        []byte               `json:"faker"`
+	Seq          int                  `json:"seq"`
+	TokSeq       int                  `json:"token_seq"`
+	Cardholders  []Cardholder         `json:"cardholders"`
+	Cards        []Card               `json:"cards"`
+	Consumes     []Consumption        `json:"consumptions"`
+	Transfers    []Transfer           `json:"transfers"`
+	Tokens       map[string]time.Time `json:"tokens"`
+	ClientTokens map[string]time.Time `json:"client_tokens"`
+	Agenda       []core.Task          `json:"agenda"`
+	Reserve      core.Decimal         `json:"reserve"`
+	Settled      core.Decimal         `json:"settled"`
+	Fees         core.Decimal         `json:"fees"`
+
+	// Fields of the first snapshot format, before Settings held them.
+	Mode     Mode          `json:"mode,omitempty"`
+	PCI      *bool         `json:"pci,omitempty"`
 	TokenTTL core.Duration `json:"token_ttl,omitempty"`
 }
 
-// AddTenant gives a tenant its KeySecure world and returns its
-// credentials. The default tenant gets the documented fixed credentials;
-// others get random ones unless opts name them.
-func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	var o TenantOptions
-	if len(opts) > 0 && string(opts) != "null" {
-		dec := json.NewDecoder(bytes.NewReader(opts))
-		dec.DisallowUnknownFields() // a misspelt option must not be ignored silently
-		if err := dec.Decode(&o); err != nil {
-			return nil, fmt.Errorf("keysecure options (api_key, api_secret, mode, pci, token_ttl): %w", err)
-		}
+// snapshotLocked copies the world into its saved form.
+func (w *world) snapshotLocked() snapshot {
+	fk, _ := w.Faker.MarshalBinary()
+	return snapshot{
+		Creds: w.creds, Settings: w.set, Faker: fk, Seq: w.seq, TokSeq: w.tokSeq,
+		Cardholders: w.cardholders.All(), Cards: w.cards.All(), Consumes: w.consumes.All(), Transfers: w.transfers.All(),
+		Tokens: maps.Clone(w.tokens), ClientTokens: maps.Clone(w.clientTokens), Agenda: w.Agenda.Tasks(),
+		Reserve: w.reserve, Settled: w.settled, Fees: w.fees,
 	}
-	creds := Credentials{APIKey: o.APIKey, APISecret: o.APISecret}
-	switch {
-	case creds.APIKey != "" && creds.APISecret == "", creds.APIKey == "" && creds.APISecret != "":
-		return nil, fmt.Errorf("keysecure options: give both api_key and api_secret, or neither")
-	case creds.APIKey == "" && t.ID == core.DefaultTenant:
-		creds = Credentials{DefaultAPIKey, DefaultAPISecret}
-	case creds.APIKey == "":
-		creds = Credentials{"ks-" + core.RandomHex(12), core.RandomHex(16)}
-	}
-	if _, err := aesKey(creds.APISecret, s.opts.aesKey); err != nil {
-		return nil, fmt.Errorf("keysecure options: api_secret cannot key AES (%s derivation): %w", s.opts.aesKey, err)
-	}
-	mode := s.opts.mode
-	if o.Mode != "" {
-		if o.Mode != ModeCredit && o.Mode != ModeAuthorization && o.Mode != ModeBoth {
-			return nil, fmt.Errorf("keysecure options: mode %q: want CREDIT_EXTENSION, AUTHORIZATION or BOTH", o.Mode)
-		}
-		mode = o.Mode
-	}
-	if o.TokenTTL < 0 {
-		return nil, fmt.Errorf("keysecure options: token_ttl %s must be positive", o.TokenTTL.D())
-	}
-	w := newWorld(t, s.Webhooks, creds, mode, s.opts.reserve)
-	w.tokenTTL = o.TokenTTL.D()
-	if o.PCI != nil {
-		w.pci = *o.PCI
-	}
-	if err := s.worlds.Add(t.ID, creds.APIKey, w); err != nil {
+}
+
+// restoreWorld rebuilds a tenant's world from its saved form.
+func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, error) {
+	var snap snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
 		return nil, err
 	}
-	return creds, nil
-}
-
-// RemoveTenant drops a tenant's world.
-func (s *Server) RemoveTenant(id string) { s.worlds.Remove(id) }
-
-// ResetTenant empties a tenant's world, keeping its credentials and
-// settings.
-func (s *Server) ResetTenant(id string) error {
-	_, err := s.worlds.Reset(id, func(old *world) *world {
-		old.mu.Lock()
-		defer old.mu.Unlock()
-		fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.mode, s.opts.reserve)
-		fresh.pci, fresh.tokenTTL = old.pci, old.tokenTTL
-		return fresh
-	})
-	return err
-}
-
-// Credentials returns a tenant's KeySecure credentials.
-func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, false
+	set := snap.Settings
+	if set.Mode == "" { // the first snapshot format: the Server's settings and three of the tenant's
+		set = s.set
+		set.Mode, set.PCI = snap.Mode, snap.PCI == nil || *snap.PCI
+		if snap.TokenTTL > 0 {
+			set.TokenTTL = snap.TokenTTL
+		}
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.creds, true
-}
-
-// Settle applies a tenant's due transitions (and queues their callbacks).
-func (s *Server) Settle(id string) {
-	if w, ok := s.worlds.Get(id); ok {
-		w.mu.Lock()
-		s.settleLocked(w)
-		w.mu.Unlock()
+	w := newWorld(t, s.Webhooks, snap.Creds, set)
+	w.seq, w.tokSeq, w.reserve, w.settled, w.fees = snap.Seq, snap.TokSeq, snap.Reserve, snap.Settled, snap.Fees
+	if err := w.Faker.UnmarshalBinary(snap.Faker); err != nil {
+		return nil, fmt.Errorf("faker: %w", err)
 	}
+	for _, h := range snap.Cardholders {
+		w.cardholders.Put(h.ID, h)
+		w.holderByUnique[h.UniqueNo] = h.ID
+		w.numbers[h.ID] = true
+	}
+	for _, c := range snap.Cards {
+		w.cards.Put(c.ID, c)
+		w.cardByUnique[c.UniqueNo] = c.ID
+		w.numbers[c.ID] = true
+	}
+	for _, c := range snap.Consumes {
+		w.consumes.Put(c.ID, c)
+		w.numbers[c.ID] = true
+	}
+	for _, tr := range snap.Transfers {
+		w.transfers.Put(tr.ID, tr)
+		w.transferByUnique[tr.UniqueNo] = tr.ID
+		w.numbers[tr.ID] = true
+	}
+	if snap.Tokens != nil {
+		w.tokens = snap.Tokens
+		for t := range w.tokens {
+			w.tokenOrder = append(w.tokenOrder, t)
+		}
+		sort.Slice(w.tokenOrder, func(i, j int) bool {
+			a, b := w.tokenOrder[i], w.tokenOrder[j]
+			return w.tokens[a].Before(w.tokens[b]) || (w.tokens[a].Equal(w.tokens[b]) && a < b)
+		})
+	}
+	if snap.ClientTokens != nil {
+		w.clientTokens = snap.ClientTokens
+	}
+	w.Agenda.Restore(snap.Agenda)
+	return w, nil
 }

@@ -48,16 +48,16 @@ func TestAccessTokensAreBoundedOnAFrozenClock(t *testing.T) {
 		s.Handler().ServeHTTP(rec, req)
 		require.Contains(t, rec.Body.String(), `"code":0`)
 	}
-	w := s.defaultWorld()
+	w := s.worlds.Default()
 	mint()
-	w.mu.Lock()
+	w.Lock()
 	first := w.tokenOrder[0]
-	w.mu.Unlock()
+	w.Unlock()
 	for i := 0; i < maxLiveTokens+5; i++ {
 		mint()
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.Lock()
+	defer w.Unlock()
 	assert.Len(t, w.tokens, maxLiveTokens)
 	assert.Len(t, w.tokenOrder, maxLiveTokens)
 	assert.NotContains(t, w.tokens, first, "the oldest token was revoked to make room")

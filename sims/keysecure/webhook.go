@@ -64,7 +64,7 @@ type authPush struct {
 }
 
 func authData(c Consumption) authPush {
-	return authPush{ConsumeNo: c.No, CardNo: c.CardNo, CardholderNo: c.CardholderNo, Type: c.Type,
+	return authPush{ConsumeNo: c.ID, CardNo: c.CardNo, CardholderNo: c.CardholderNo, Type: c.Type,
 		Amount: json.Number(c.Amount.String()), LocalAmount: json.Number(c.LocalAmount.String()),
 		LocalCurrency: c.LocalCurrency, MerchantInfo: merchantOf(c.Merchant), Status: Pending, Time: c.CreatedAt.UnixMilli()}
 }
@@ -93,7 +93,7 @@ type consumptionPush struct {
 }
 
 func consumptionData(c Consumption) consumptionPush {
-	p := consumptionPush{ConsumeNo: c.No, ConsumeRelateNo: c.RelateNo, CardNo: c.CardNo, CardholderNo: c.CardholderNo,
+	p := consumptionPush{ConsumeNo: c.ID, ConsumeRelateNo: c.RelateNo, CardNo: c.CardNo, CardholderNo: c.CardholderNo,
 		Type: c.Type, Amount: json.Number(c.Amount.String()), LocalAmount: json.Number(c.LocalAmount.String()),
 		LocalCurrency: c.LocalCurrency, Remark: c.Remark, Detail: c.Merchant.Name, Fee: json.Number(c.Fee().String()),
 		FeeDetail: []feePush{}, MerchantInfo: merchantOf(c.Merchant), Status: c.Status, Time: c.CreatedAt.UnixMilli()}
@@ -107,11 +107,11 @@ func consumptionData(c Consumption) consumptionPush {
 // the tenant's KeySecure webhook URL, retrying until the merchant answers
 // {"code":0}.
 func (w *world) emitLocked(action string, data any) {
-	body, err := marshalNoEscape(callback{ID: w.faker.UUID(), Action: action, Data: data})
+	body, err := marshalNoEscape(callback{ID: w.Faker.UUID(), Action: action, Data: data})
 	if err != nil {
 		return // the payload types above always marshal
 	}
-	w.outbox.Enqueue(w.tenant.ID, Name, action, body)
+	w.outbox.Enqueue(w.Tenant.ID, Name, action, body)
 }
 
 func marshalNoEscape(v any) ([]byte, error) {
@@ -134,9 +134,7 @@ func (s *Server) signCallback(tenant string, body []byte, wall time.Time) (http.
 	if !ok {
 		return nil, errors.New("keysecure: tenant " + tenant + " is gone")
 	}
-	w.mu.Lock()
-	creds := w.creds
-	w.mu.Unlock()
+	creds := w.creds // fixed for the world's life
 	ts := strconv.FormatInt(wall.UnixMilli(), 10)
 	sig, err := CallbackSignature(creds.APIKey, ts, body, creds.APISecret)
 	if err != nil {

@@ -1,33 +1,27 @@
 package keysecure
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// world is one tenant's KeySecure state.
+// world is one tenant's KeySecure state. WorldBase's mutex guards every
+// field.
 type world struct {
-	mu sync.Mutex // guards every field below
+	core.WorldBase
 
-	tenant *core.Tenant
-	outbox *core.Outbox
-	creds  Credentials
-	mode   Mode
-	pci    bool
-	// tokenTTL is the tenant's Access-Token lifetime; 0 takes the server's.
-	tokenTTL time.Duration
-	faker    *core.Faker
-	agenda   core.Agenda
-	seq      int // order-number sequence
-	tokSeq   int // access-token sequence
+	outbox       *core.Outbox
+	creds        Credentials
+	set          Settings          // the tenant's settings
+	tokenLimiter *core.RateLimiter // Access-Tokens minted per Api-Key and minute
+	seq          int               // order-number sequence
+	tokSeq       int               // access-token sequence
 
 	cardholders *core.Table[Cardholder]
 	cards       *core.Table[Card]
@@ -50,10 +44,11 @@ type world struct {
 	fees    core.Decimal
 }
 
-func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode, reserve core.Decimal) *world {
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settings) *world {
 	w := &world{
-		tenant: t, outbox: outbox, creds: creds, mode: mode, pci: true,
-		faker:            core.NewFaker(t.SubSeed(Name)),
+		WorldBase: core.NewWorldBase(t, Name),
+		outbox:    outbox, creds: creds, set: set,
+		tokenLimiter:     core.NewRateLimiter(set.TokenRateLimit, time.Minute),
 		cardholders:      core.NewTable(func(c Cardholder) time.Time { return c.CreatedAt }),
 		cards:            core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
 		consumes:         core.NewTable(func(c Consumption) time.Time { return c.CreatedAt }),
@@ -64,7 +59,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode,
 		numbers:          map[string]bool{},
 		tokens:           map[string]time.Time{},
 		clientTokens:     map[string]time.Time{},
-		reserve:          reserve,
+		reserve:          set.Reserve,
 	}
 	w.cards.AddIndex("cardholder", func(c Card) string { return c.CardholderNo })
 	w.consumes.AddIndex("card", func(c Consumption) string { return c.CardNo })
@@ -73,18 +68,15 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, mode Mode,
 	return w
 }
 
-// now returns the tenant's business time.
-func (w *world) now() time.Time { return w.tenant.Clock.Now() }
-
 // nextNoLocked returns a new order number: a letter, the business date
 // (UTC+8) and six digits from the tenant's seeded faker, like the docs'
 // "C202605220001" — reproducible for a seed, and distinct across tenants so
 // numbers never suggest a leak between them.
 func (w *world) nextNoLocked(prefix string) string {
 	w.seq++
-	day := w.now().In(zoneCN).Format("20060102")
+	day := w.Now().In(zoneCN).Format("20060102")
 	for {
-		no := prefix + day + w.faker.Digits(6)
+		no := prefix + day + w.Faker.Digits(6)
 		if !w.numbers[no] {
 			w.numbers[no] = true
 			return no
@@ -101,7 +93,7 @@ var zoneCN = time.FixedZone("UTC+8", 8*3600)
 func (w *world) newTokenLocked() string {
 	w.tokSeq++
 	m := hmac.New(sha256.New, []byte(w.creds.APISecret))
-	fmt.Fprintf(m, "access-token/%s/%d", w.tenant.ID, w.tokSeq)
+	fmt.Fprintf(m, "access-token/%s/%d", w.Tenant.ID, w.tokSeq)
 	return "ks_at_" + hex.EncodeToString(m.Sum(nil))[:40]
 }
 
@@ -115,5 +107,3 @@ func (w *world) conservedLocked() core.Decimal {
 
 // isMagic reports whether s contains the magic word, case-insensitively.
 func isMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
-
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }

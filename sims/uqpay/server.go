@@ -268,7 +268,7 @@ func New(opts ...Option) (*Server, error) {
 	}
 	s := &Server{
 		Env: env, opts: o,
-		worlds: core.NewWorlds[*world](Name, "client_id"), tokenRecs: map[string]tokenRec{},
+		worlds: core.NewWorlds[*world](Name, "client_id", nil), tokenRecs: map[string]tokenRec{},
 	}
 	s.router = mux.NewRouter()
 	s.routes(s.router)

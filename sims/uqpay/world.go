@@ -17,6 +17,8 @@ import (
 // sub-accounts (each with state of its own), PAN tokens, transfers and
 // reports. Its auth_tokens live in the Server's token index.
 type world struct {
+	core.WorldBase // TODO(host): interim; the conversion to core.Host replaces mu, tenant, faker and agenda with it
+
 	mu sync.Mutex // guards every field below and every account's tables
 
 	tenant   *core.Tenant

@@ -1,0 +1,67 @@
+package core
+
+import (
+	"net/http"
+	"sync"
+	"time"
+)
+
+// WorldBase is the part of a tenant's provider state that every provider
+// shares. A provider's world embeds it: the mutex that guards the whole
+// world, the tenant (and so its business clock), the seeded faker and the
+// agenda of scheduled transitions.
+//
+// One locking idiom serves every provider: a request's world is locked and
+// settled by Worlds.Enter, a tenant's by Worlds.Do, and nothing else locks
+// a world. Helpers that need the lock held end in Locked.
+type WorldBase struct {
+	mu sync.Mutex // guards the embedding world: every field of it
+
+	Tenant *Tenant
+	Faker  *Faker
+	Agenda Agenda
+}
+
+// NewWorldBase returns the shared part of a world for tenant t, its faker
+// seeded from the tenant's seed and the provider's name, so activity in one
+// provider never shifts another's fake data.
+func NewWorldBase(t *Tenant, provider string) WorldBase {
+	return WorldBase{Tenant: t, Faker: NewFaker(t.SubSeed(provider))}
+}
+
+// Lock locks the world.
+func (b *WorldBase) Lock() { b.mu.Lock() }
+
+// Unlock unlocks the world.
+func (b *WorldBase) Unlock() { b.mu.Unlock() }
+
+// Now returns the tenant's business time.
+func (b *WorldBase) Now() time.Time { return b.Tenant.Clock.Now() }
+
+// TenantID returns the ID of the tenant the world belongs to.
+func (b *WorldBase) TenantID() string { return b.Tenant.ID }
+
+func (b *WorldBase) base() *WorldBase { return b }
+
+// World is a provider's per-tenant state. A provider's world type satisfies
+// it by embedding WorldBase.
+type World interface {
+	base() *WorldBase
+	Lock()
+	Unlock()
+}
+
+// Bind attaches the world a request was authenticated for to the request,
+// and charges the request to its tenant. A provider's auth middleware
+// calls it once the credentials verify.
+func Bind[W World](r *http.Request, w W) {
+	call := CallOf(r)
+	call.Tenant, call.world = w.base().Tenant.ID, w
+}
+
+// WorldOf returns the world Bind attached to r, or the zero W (nil) when
+// the request was not authenticated.
+func WorldOf[W World](r *http.Request) W {
+	w, _ := CallOf(r).world.(W)
+	return w
+}
