@@ -37,12 +37,13 @@ func envName(command, flagName string) string {
 // positional arguments, so flags may come before, between or after them:
 // "contract check FILE --provider P" is "contract check --provider P FILE".
 // A "--" ends the flags; "-" alone is an argument. help reports a -h,
-// -help or --help among the flags (not as a flag's value).
-func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string, help bool) {
+// -help or --help among the flags (not as a flag's value); missing names a
+// flag that wants a value and ends args without one.
+func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string, help bool, missing string) {
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "--" {
-			return flags, append(positional, args[i+1:]...), help
+			return flags, append(positional, args[i+1:]...), help, ""
 		}
 		if a == "-" || !strings.HasPrefix(a, "-") {
 			positional = append(positional, a)
@@ -60,12 +61,13 @@ func splitArgs(fs *flag.FlagSet, args []string) (flags, positional []string, hel
 		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); hasValue || ok && b.IsBoolFlag() {
 			continue
 		}
-		if i+1 < len(args) {
-			flags = append(flags, args[i+1])
-			i++
+		if i+1 == len(args) {
+			return flags, positional, help, name
 		}
+		flags = append(flags, args[i+1])
+		i++
 	}
-	return flags, positional, help
+	return flags, positional, help, ""
 }
 
 // applyEnv sets every flag not given on the command line from its
@@ -91,13 +93,16 @@ func applyEnv(fs *flag.FlagSet, given map[string]bool, getenv func(string) strin
 // and returns flag.ErrHelp. A usage error is returned with a message of our
 // own — an unknown flag names the one meant — and nothing printed.
 func parse(fs *flag.FlagSet, args []string, stdout io.Writer) error {
-	flags, positional, help := splitArgs(fs, args)
+	flags, positional, help, missing := splitArgs(fs, args)
 	if help {
 		out := fs.Output()
 		fs.SetOutput(stdout)
 		fs.Usage()
 		fs.SetOutput(out)
 		return flag.ErrHelp
+	}
+	if missing != "" {
+		return fmt.Errorf("--%s needs a value", missing)
 	}
 	out, usage := fs.Output(), fs.Usage
 	fs.SetOutput(io.Discard)

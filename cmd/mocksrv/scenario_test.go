@@ -66,6 +66,7 @@ func TestSplitArgs(t *testing.T) {
 	tests := []struct {
 		in, wantFlags, wantArgs []string
 		wantHelp                bool
+		wantMissing             string
 	}{
 		{in: []string{"a", "--target", "u", "b"}, wantFlags: []string{"--target", "u"}, wantArgs: []string{"a", "b"}},
 		{in: []string{"--target=u", "a", "--keep", "b"}, wantFlags: []string{"--target=u", "--keep"}, wantArgs: []string{"a", "b"}},
@@ -76,12 +77,14 @@ func TestSplitArgs(t *testing.T) {
 		{in: []string{"--target", "-h"}, wantFlags: []string{"--target", "-h"}, wantHelp: false}, // -h is the value
 		{in: []string{"--", "-h"}, wantArgs: []string{"-h"}},
 		{in: []string{"--nope", "a"}, wantFlags: []string{"--nope"}, wantArgs: []string{"a"}},
+		{in: []string{"a", "--target"}, wantFlags: []string{"--target"}, wantArgs: []string{"a"}, wantMissing: "target"},
 		{in: nil},
 	}
 	for _, tt := range tests {
-		flags, args, help := splitArgs(fs, tt.in)
+		flags, args, help, missing := splitArgs(fs, tt.in)
 		assert.Equal(t, tt.wantFlags, flags, "flags of %q", tt.in)
 		assert.Equal(t, tt.wantArgs, args, "arguments of %q", tt.in)
 		assert.Equal(t, tt.wantHelp, help, "help in %q", tt.in)
+		assert.Equal(t, tt.wantMissing, missing, "a value missing in %q", tt.in)
 	}
 }
