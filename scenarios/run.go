@@ -38,16 +38,18 @@ type Result struct {
 	Passed   bool          `json:"passed"`
 	Steps    []StepResult  `json:"steps"`
 	Error    string        `json:"error,omitempty"` // the run could not start or finish
+	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration_ns"`
 }
 
 // StepResult is one step's outcome. Failures say which expectation,
 // expected and got.
 type StepResult struct {
-	Step     string   `json:"step"`
-	OK       bool     `json:"ok"`
-	Failures []string `json:"failures,omitempty"`
-	Detail   string   `json:"detail,omitempty"`
+	Step     string        `json:"step"`
+	OK       bool          `json:"ok"`
+	Failures []string      `json:"failures,omitempty"`
+	Detail   string        `json:"detail,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 // RunFile parses and runs one scenario file.
@@ -62,7 +64,7 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 // RunScenario runs a parsed scenario in a tenant of its own.
 func RunScenario(ctx context.Context, sc *Scenario, opts Options) *Result {
 	start := core.WallNow()
-	res := &Result{Scenario: sc.Name, File: sc.File}
+	res := &Result{Scenario: sc.Name, File: sc.File, Started: start}
 	r, cleanup, err := newRunner(ctx, sc, opts)
 	if err == nil {
 		res.Tenant = r.tenant
@@ -248,7 +250,9 @@ func (r *runner) logf(format string, args ...any) {
 func (r *runner) steps(ctx context.Context, res *Result) {
 	for i, st := range r.sc.Steps {
 		sr := StepResult{Step: st.Label(i)}
+		start := core.WallNow()
 		fails, detail, err := r.step(ctx, st)
+		sr.Duration = core.WallNow().Sub(start)
 		if err != nil {
 			fails = append(fails, err.Error())
 		}
