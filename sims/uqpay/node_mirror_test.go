@@ -5,8 +5,9 @@ package uqpay_test
 // normalisation of src/error.ts (missing_fields on a kyc_insufficient
 // error), the product fields of src/resources/issuing/types.ts
 // (kyc_level, required_fields), its Cardholder's idv_* fields and the
-// simulator's deposit answer (src/resources/simulator/types.ts). Decoding
-// is strict about types: a string where the SDK declares a number fails.
+// simulator's deposit answer (src/resources/simulator/types.ts). The
+// structs carry the declared TypeScript types, so decoding fails on a
+// string where the SDK declares a number and so on.
 
 import (
 	"bytes"
@@ -50,7 +51,7 @@ func nodeError(status int, body []byte) (NodeError, error) {
 		e.Code = string(obj["code"])
 	}
 	if raw, ok := obj["missing_fields"]; ok && bytes.HasPrefix(bytes.TrimSpace(raw), []byte("[")) {
-		if err := strictDecode(raw, &e.MissingFields); err != nil {
+		if err := json.Unmarshal(raw, &e.MissingFields); err != nil {
 			return NodeError{}, fmt.Errorf("missing_fields: %w", err)
 		}
 	}
@@ -131,13 +132,6 @@ type NodeDepositResponse struct {
 		SenderAccountNumber *string `json:"sender_account_number,omitempty"`
 		SenderSwiftCode     *string `json:"sender_swift_code,omitempty"`
 	} `json:"sender,omitempty"`
-}
-
-// strictDecode decodes b into v, failing on a JSON type the declared
-// TypeScript type would not have (Go's decoder refuses a string for a
-// number and so on).
-func strictDecode(b []byte, v any) error {
-	return json.Unmarshal(b, v)
 }
 
 // checkRequiredFields checks the TypeScript unions of a required_fields or
