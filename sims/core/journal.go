@@ -38,6 +38,7 @@ type Entry struct {
 	Defect     bool              `json:"defect,omitempty"`
 	Error      string            `json:"error,omitempty"`
 	Violations []string          `json:"violations,omitempty"`
+	Outcomes   []string          `json:"outcomes,omitempty"` // magic rules that fired (core/magic.go)
 }
 
 // Journal is a bounded record of requests and webhook attempts, kept per

@@ -62,7 +62,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 	if e.CheckResponse != nil {
 		capture = -1 // keep the whole body for the contract check
 	}
-	rec := &recorder{ResponseWriter: w, limit: capture, body: captures.Get().(*bytes.Buffer)}
+	rec := &recorder{ResponseWriter: w, call: call, limit: capture, body: captures.Get().(*bytes.Buffer)}
 	var reqBody []byte
 
 	defer func() {
@@ -182,6 +182,7 @@ func (e *Env) record(call *Call, r *http.Request, rec *recorder, reqBody []byte,
 		Defect:     call.Defect,
 		Error:      call.Err,
 		Violations: call.Violations,
+		Outcomes:   call.Outcomes,
 	}
 	entry.Request, entry.Truncated = clip(reqBody, e.JournalBody)
 	var cut bool
@@ -223,6 +224,7 @@ func headerMap(h http.Header) map[string]string {
 // writes, passing everything through.
 type recorder struct {
 	http.ResponseWriter
+	call     *Call // its Outcomes become OutcomeHeader
 	status   int
 	wrote    bool
 	hijacked bool
@@ -251,6 +253,9 @@ func (rw *recorder) WriteHeader(status int) {
 		return
 	}
 	rw.status, rw.wrote = status, true
+	if rw.call != nil && len(rw.call.Outcomes) > 0 {
+		rw.Header().Set(OutcomeHeader, strings.Join(rw.call.Outcomes, ", "))
+	}
 	rw.ResponseWriter.WriteHeader(status)
 }
 

@@ -200,6 +200,12 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 	if h.ShareToken == "" {
 		h.ShareToken = "sandbox-" + w.Faker.HexID(8)
 	}
+	if m, ok := magic.Find("sumsub_share_token", h.ShareToken); ok && h.Outcome == "" {
+		h.Outcome = m.Rule
+	}
+	if err := checkOutcome("outcome", h.Outcome, ruleKYCReject, ruleKYCHold); err != nil {
+		return h, err
+	}
 	if h.FirstName == "" {
 		h.FirstName, h.LastName = w.Faker.FirstName(), w.Faker.LastName()
 	}
@@ -227,6 +233,9 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 // addCardLocked inserts a card in any status (default Activated), making an
 // approved cardholder when none is named.
 func (w *world) addCardLocked(c Card) (Card, error) {
+	if err := checkOutcome("outcome", c.Outcome, ruleCardFail); err != nil {
+		return c, err
+	}
 	if c.CardholderNo == "" {
 		h, err := w.addCardholderLocked(Cardholder{})
 		if err != nil {
@@ -277,6 +286,7 @@ func (w *world) addCardLocked(c Card) (Card, error) {
 	if !c.CreatedAt.IsZero() {
 		made.CreatedAt = c.CreatedAt
 	}
+	made.Outcome = c.Outcome
 	made.Status, made.Reason = StatusActivated, "Created by admin"
 	if c.Status != "" {
 		made.Status = c.Status
