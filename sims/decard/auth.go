@@ -232,8 +232,10 @@ func verifySignature(r *http.Request, c Credentials, ts, nonce string, strict bo
 // connector signs its parameters joined unencoded ("k=v&k2=v2", insertion
 // order) while it sends them URL-encoded. So a GET also verifies against
 // the query decoded pair by pair, in the order received — form-style ('+'
-// is a space) and path-style — and parameters are never sorted. Any other
-// method signs the raw body bytes.
+// is a space) and path-style — and parameters are never sorted (check
+// journals a pass in the decoded form with a warning, and a tenant with
+// strict_query_signature refuses it). Any other method signs the raw body
+// bytes.
 func SignedPayloads(method, rawQuery string, body []byte) []string {
 	if method != http.MethodGet {
 		return []string{string(body)}
