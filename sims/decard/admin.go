@@ -66,7 +66,10 @@ func (s *Server) State(id string) (any, error) {
 		Wallets: w.walletLocked(), Pool: map[string]string{}, Transactions: w.txns.Len(), Statements: w.statements.Len(),
 		Ledger: w.assetTxns.Len(), Deposits: w.deposits.All(), Channel: w.channel, Streams: len(w.subscribers),
 		Version: w.version, SMS: map[string]smsState{}, Pending: w.agenda.Tasks(),
-		QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(), Verdicts: w.verdicts, Money: w.moneyLocked(),
+		QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(), Verdicts: map[string][]Verdict{}, Money: w.moneyLocked(),
+	}
+	for k, v := range w.verdicts { // a copy: the dump is encoded after the lock is released
+		d.Verdicts[k] = append([]Verdict(nil), v...)
 	}
 	for a, v := range w.pool {
 		d.Pool[a] = v.String()

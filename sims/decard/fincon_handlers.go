@@ -248,7 +248,7 @@ func (s *Server) fcStartLocked(w *world, m fcMoneyRequest, currency, kind, route
 	if _, dup := w.fcByExtLocked(kind, ext); dup {
 		return FCTxn{}, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"externalTranId %s was already used", "externalTranId %s 已使用"}, ext)
 	}
-	if kind != FCPayment && u.ForbidWithdraw {
+	if kind == FCWithdrawal && u.ForbidWithdraw {
 		return FCTxn{}, fail("ACCOUNT_UNSUPPORTED_OPERATE", text{"withdrawals are forbidden for user %s", "用户 %s 禁止提现"}, u.ID)
 	}
 	a, err := w.fcAccountLocked(u.ID, currency)

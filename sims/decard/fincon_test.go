@@ -317,6 +317,9 @@ func TestFCMoney(t *testing.T) {
 		require.NoError(t, err)
 		resp := mustCode(t, c, "financial_connection.withdraw", http.MethodPost, "/financial-connection/v1/withdraw", nil, bad, "ACCOUNT_UNSUPPORTED_OPERATE")
 		assert.Contains(t, resp.Message, "withdrawals are forbidden")
+		var ok fcTxn
+		post(t, c, "financial_connection.transfer_to_spending", "/financial-connection/v1/transfer-to-spending", money("spend-0003", user, "1", "USD"), &ok)
+		assert.Equal(t, "SUCCESS", ok.TransferStatus, "a transfer to the user's own wallet is not a withdrawal")
 		for _, tt := range []struct {
 			route, path string
 			params      []decard.Param
@@ -336,7 +339,7 @@ func TestFCMoney(t *testing.T) {
 	// Every transaction told the partner: BANK_TRANSFER_INFO and FC_*_INFO.
 	assert.Len(t, hooks.of(t, s, "BANK_TRANSFER_INFO"), 1)
 	assert.Len(t, hooks.of(t, s, "FC_PAYMENT_INFO"), 3, "made, settled, and the failed one")
-	assert.Len(t, hooks.of(t, s, "FC_TRANSFER_INFO"), 2)
+	assert.Len(t, hooks.of(t, s, "FC_TRANSFER_INFO"), 3)
 	assert.Len(t, hooks.of(t, s, "FC_WITHDRAW_INFO"), 4, "each made and ended")
 	st, err := s.State(core.DefaultTenant)
 	require.NoError(t, err)
