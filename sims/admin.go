@@ -18,6 +18,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/internal/console"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -50,6 +51,7 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/faults", h(f.handleFaultClear)).Methods(http.MethodDelete)
 	a.Handle("/faults/{id}", h(f.handleFaultDelete)).Methods(http.MethodDelete)
 	a.Handle("/journal", h(f.handleJournal)).Methods(http.MethodGet)
+	a.Handle("/journal/{seq:[0-9]+}", h(f.handleJournalEntry)).Methods(http.MethodGet)
 	a.Handle("/journal", h(f.handleJournalClear)).Methods(http.MethodDelete)
 	a.Handle("/webhooks", h(f.handleWebhookList)).Methods(http.MethodGet)
 	a.Handle("/webhooks/{id}", h(f.handleWebhookGet)).Methods(http.MethodGet)
@@ -57,7 +59,16 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
 	a.Handle("/flush", h(f.handleFlush)).Methods(http.MethodPost)
 	a.Handle("/scenarios", h(f.handleScenarioLoad)).Methods(http.MethodPost)
-	return r
+	// The QA console (internal/console) at /_mocksrv/ui/ reads and acts
+	// only through the routes above, called in-process.
+	ui := console.New(r, console.Options{Prefix: "/_mocksrv/ui", AdminPrefix: "/_mocksrv"})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/_mocksrv/ui" || strings.HasPrefix(req.URL.Path, "/_mocksrv/ui/") {
+			ui.ServeHTTP(w, req)
+			return
+		}
+		r.ServeHTTP(w, req)
+	})
 }
 
 // prefixed registers routes under a path prefix on a flat router.
@@ -471,6 +482,19 @@ func (f *Fleet) handleJournal(r *http.Request) (int, any, error) {
 		es = []core.Entry{}
 	}
 	return http.StatusOK, map[string]any{"entries": es, "count": len(es)}, nil
+}
+
+// handleJournalEntry answers one journal entry by its sequence number.
+func (f *Fleet) handleJournalEntry(r *http.Request) (int, any, error) {
+	seq, err := strconv.ParseUint(mux.Vars(r)["seq"], 10, 64)
+	if err != nil || seq == 0 {
+		return 0, nil, fmt.Errorf("journal: entry %q is not a sequence number", mux.Vars(r)["seq"])
+	}
+	es := f.Journal.Entries(core.SinceSeq(seq-1), func(e core.Entry) bool { return e.Seq == seq })
+	if len(es) == 0 {
+		return 0, nil, fmt.Errorf("%w: journal entry %d (gone, or never recorded)", errNotFound, seq)
+	}
+	return http.StatusOK, es[0], nil
 }
 
 func (f *Fleet) handleJournalClear(r *http.Request) (int, any, error) {
