@@ -66,6 +66,9 @@ func verdict(e journalEntry) string {
 	if !ok {
 		return "—"
 	}
+	if e.Route == "" {
+		return "not checked: no such route"
+	}
 	v := p.AuthVerdict(e.Status, e.Response)
 	if v == "passed" && e.Tenant == "" {
 		return "no tenant"
