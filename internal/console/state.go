@@ -17,7 +17,7 @@ import (
 // API and splits it into its top-level fields, undecoded.
 func (c *Console) loadState(r *http.Request, tenant, provider string) (map[string][]byte, error) {
 	var raw []byte
-	if err := c.adminCall(r, http.MethodGet, "/tenants/"+url.PathEscape(tenant)+"/"+url.PathEscape(provider)+"/state", nil, &raw); err != nil {
+	if err := c.adminCall(r, http.MethodGet, "/tenants/"+url.PathEscape(tenant)+"/"+url.PathEscape(provider)+"/state?compact=1", nil, &raw); err != nil {
 		return nil, err
 	}
 	return fields(raw), nil
@@ -138,10 +138,14 @@ func (c *Console) stateView(top map[string][]byte, p *providerView, tenant strin
 		return nil, fmt.Errorf("%s has no section %q", p.Title, key)
 	}
 	v := &stateView{Tenant: tenant, P: p, Tabs: tabs(p.Name), Section: sec, Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q")), Forms: p.Forms}
+	var recs [][]byte
 	for _, s := range p.Sections {
-		v.Sections = append(v.Sections, sectionTab{Key: s.Key, Title: s.Title, Count: len(records(top, s.Path)), Current: s.Key == sec.Key})
+		rs := records(top, s.Path)
+		if s.Key == sec.Key {
+			recs = rs
+		}
+		v.Sections = append(v.Sections, sectionTab{Key: s.Key, Title: s.Title, Count: len(rs), Current: s.Key == sec.Key})
 	}
-	recs := records(top, sec.Path)
 	v.Total = len(recs)
 	if sec.Status != "" {
 		counts := map[string]int{}
