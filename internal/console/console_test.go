@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/internal/console"
+	"github.com/mocksrv/mocksrv/scenarios"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
@@ -383,4 +384,22 @@ func mustJSON(t *testing.T, v any) []byte {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return b
+}
+
+func TestScenarioApply(t *testing.T) {
+	t.Parallel()
+	f := fleet(t, sims.WithScenarioLoader(scenarios.Loader))
+	b := newBrowser(t, f.URL())
+	src := "description: unit\nsteps:\n  - flush: true\ngiven:\n  keysecure:\n    - cardholders: {as: alice, balance: \"50.00\"}\n    - cards: {as: card, cardholder_no: \"{{alice.cardholder_no}}\", status: Frozen}\n"
+	resp, body := b.post(ui+"/scenarios", url.Values{"csrf": {b.csrf(ui + "/scenarios")}, "tenant": {"scn-unit"}, "source": {src}})
+	if resp.StatusCode == http.StatusSeeOther {
+		_, page := b.get(resp.Header.Get("Location"))
+		i := strings.Index(page, `class="flash`)
+		t.Fatalf("refused (%s %v): %s", resp.Header.Get("Location"), resp.Header["Set-Cookie"], page[max(i, 0):min(len(page), max(i, 0)+600)])
+	}
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.Contains(t, body, "2 named objects")
+	assert.Contains(t, body, "keysecure card C")
+	_, ok := f.Tenants.Get("scn-unit")
+	assert.True(t, ok)
 }

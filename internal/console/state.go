@@ -439,7 +439,14 @@ func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id s
 		return nil, false, err
 	}
 	for _, e := range j.Entries {
-		if strings.Contains(e.Path, id) || strings.Contains(e.Query, id) || strings.Contains(e.Request, id) {
+		// A request names the card in its path, query or body; a response
+		// names it when the request made it (card.apply), but lists
+		// name every card and are left out.
+		named := strings.Contains(e.Path, id) || strings.Contains(e.Query, id) || strings.Contains(e.Request, id)
+		if !named && !strings.Contains(e.Route, "list") && strings.Contains(e.Response, id) {
+			named = true
+		}
+		if named {
 			out = append(out, event{At: e.At, Source: "request", What: e.Method + " " + e.Path, Detail: e.Route, Status: e.Status,
 				Link: c.link("traffic", strconv.FormatUint(e.Seq, 10))})
 		}
