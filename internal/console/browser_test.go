@@ -92,7 +92,9 @@ func tab(t *testing.T) context.Context {
 		browserStop = func() { cancel(); cancelAlloc(); _ = os.RemoveAll(dir) }
 	})
 	require.NoError(t, browserErr)
-	ctx, cancelTab := chromedp.NewContext(browserCtx)
+	// A browser context of its own: cookies are per host, not per port, so
+	// tabs sharing one would share the console's cookies across Fleets.
+	ctx, cancelTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	t.Cleanup(func() { cancel(); cancelTab() })
 	return ctx
@@ -127,14 +129,26 @@ func shot(t *testing.T, ctx context.Context, name string) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, file), png, 0o644))
 }
 
-// waitText waits until the text of the first element sel matches contains.
+// waitFor waits until the page (whichever document is loaded by then: a
+// wait that spans a navigation polls the new one) has an element sel.
+func waitFor(t *testing.T, ctx context.Context, sel string) {
+	t.Helper()
+	waitText(t, ctx, sel, "")
+}
+
+// waitText waits until the page has an element sel whose text contains
+// contains. Each poll evaluates in the current document, so it may span a
+// navigation (a poll during the switch just fails and is retried).
 func waitText(t *testing.T, ctx context.Context, sel, contains string) string {
 	t.Helper()
 	var text string
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		text = eval[string](t, ctx, fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e?e.innerText:""})()`, sel))
-		if strings.Contains(text, contains) {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[*string](fmt.Sprintf(`(function(){var e=document.querySelector(%q);return e?e.innerText:null})()`, sel)))
+		if err == nil && got != nil {
+			text = *got
+		}
+		if err == nil && got != nil && strings.Contains(text, contains) {
 			return text
 		}
 		if time.Now().After(deadline) {
@@ -163,10 +177,12 @@ func TestBrowserLogin(t *testing.T) {
 	focused := eval[string](t, ctx, `document.activeElement ? document.activeElement.id : ""`)
 	assert.Equal(t, "token", focused, "the token field has the focus")
 
-	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#token"), "wrong"), chromedp.Submit(chromedp.CSS("#token")), chromedp.WaitVisible(chromedp.CSS(".flash.error")))
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#token"), "wrong"), chromedp.Submit(chromedp.CSS("#token")))
+	waitFor(t, ctx, ".flash.error")
 	assert.Contains(t, text(t, ctx, ".flash.error"), "not the admin token")
 
-	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#token"), "qa-token"), chromedp.Submit(chromedp.CSS("#token")), chromedp.WaitVisible(chromedp.CSS("#creds-h")))
+	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#token"), "qa-token"), chromedp.Submit(chromedp.CSS("#token")))
+	waitFor(t, ctx, "#creds-h")
 	assert.Contains(t, text(t, ctx, "h1"), "Tenant default")
 	assert.Contains(t, text(t, ctx, "main"), "mocksrv-keysecure-key-default")
 	shot(t, ctx, "tenant")
@@ -184,7 +200,8 @@ func TestBrowserTenantCardClockFreeze(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/"), chromedp.WaitVisible(chromedp.CSS("#t-id")))
 	shot(t, ctx, "tenants")
 	run(t, ctx, chromedp.SendKeys(chromedp.CSS("#t-id"), "qa-1"), chromedp.SendKeys(chromedp.CSS("#t-seed"), "7"), chromedp.Click(chromedp.CSS("#t-freeze")),
-		chromedp.Submit(chromedp.CSS("#t-id")), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+		chromedp.Submit(chromedp.CSS("#t-id")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, ".flash.ok"), "Tenant qa-1 created.")
 	creds, ok := f.KeySecure.Credentials("qa-1")
 	require.True(t, ok)
@@ -211,16 +228,19 @@ func TestBrowserTenantCardClockFreeze(t *testing.T) {
 
 	// Move the clock: the preview names the card's activation; the move makes it.
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/tenants/qa-1"), chromedp.WaitVisible(chromedp.CSS("#c-advance")),
-		chromedp.SendKeys(chromedp.CSS("#c-advance"), "2m"), chromedp.Submit(chromedp.CSS("#c-advance")), chromedp.WaitVisible(chromedp.CSS("#preview")))
+		chromedp.SendKeys(chromedp.CSS("#c-advance"), "2m"), chromedp.Submit(chromedp.CSS("#c-advance")))
+	waitFor(t, ctx, "#preview")
 	assert.Contains(t, text(t, ctx, "#preview"), applied.CardNo)
 	shot(t, ctx, "clock-preview")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#clock-move")), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#clock-move")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, ".flash.ok"), "now 2026-01-01 00:02:00Z (frozen)")
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/tenants/qa-1/keysecure/cards/"+applied.CardNo), chromedp.WaitVisible(chromedp.CSS("#card-status")))
 	assert.Equal(t, "Activated", text(t, ctx, "#card-status"))
 
 	// Freeze it from the console; the provider's own API sees it frozen.
-	run(t, ctx, chromedp.Click(chromedp.CSS("#action-freeze")), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#action-freeze")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, ".flash.ok"), "freeze done; status Frozen")
 	assert.Equal(t, "Frozen", text(t, ctx, "#card-status"))
 	shot(t, ctx, "card-frozen")
@@ -247,7 +267,8 @@ func TestBrowserJournalLive(t *testing.T) {
 	assert.Contains(t, row, "refused")
 	assert.Contains(t, text(t, ctx, "#live-status"), "1 new entry")
 	shot(t, ctx, "traffic")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#traffic tbody tr th a")), chromedp.WaitVisible(chromedp.CSS("#resp-h")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#traffic tbody tr th a")))
+	waitFor(t, ctx, "#resp-h")
 	page := text(t, ctx, "main")
 	assert.Contains(t, page, "card.list")
 	assert.Contains(t, page, "Api-Key is required")
@@ -271,7 +292,8 @@ func TestBrowserRedeliver(t *testing.T) {
 
 	// Point the tenant's KeySecure webhooks at the receiver from the console.
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/tenants/default"), chromedp.WaitVisible(chromedp.CSS("#wh-keysecure")),
-		chromedp.SendKeys(chromedp.CSS("#wh-keysecure"), recv.URL+"/ks"), chromedp.Submit(chromedp.CSS("#wh-keysecure")), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+		chromedp.SendKeys(chromedp.CSS("#wh-keysecure"), recv.URL+"/ks"), chromedp.Submit(chromedp.CSS("#wh-keysecure")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, ".flash.ok"), "now go to "+recv.URL+"/ks")
 
 	c, err := f.KeySecure.Create("default", "cards", nil)
@@ -285,9 +307,11 @@ func TestBrowserRedeliver(t *testing.T) {
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/webhooks?tenant=default&provider=keysecure"), chromedp.WaitVisible(chromedp.CSS("#deliveries table")))
 	assert.Contains(t, text(t, ctx, "#deliveries"), "Card_update")
 	shot(t, ctx, "webhooks")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#deliveries tbody tr th a")), chromedp.WaitVisible(chromedp.CSS("#redeliver")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#deliveries tbody tr th a")))
+	waitFor(t, ctx, "#redeliver")
 	assert.Contains(t, text(t, ctx, "#delivery-state"), "Signature")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#redeliver")), chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#redeliver")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, ".flash.ok"), "queued again")
 	f.Flush(context.Background())
 	require.Eventually(t, func() bool { return got.Load() > first }, 10*time.Second, 20*time.Millisecond)
@@ -310,11 +334,13 @@ steps:
 `
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/scenarios"), chromedp.WaitVisible(chromedp.CSS("#s-source")),
 		chromedp.SetValue(chromedp.CSS("#s-tenant"), "scn-qa"), chromedp.SetValue(chromedp.CSS("#s-source"), src), chromedp.Submit(chromedp.CSS("#s-source")))
-	page := waitText(t, ctx, "main", "named objects")
+	waitText(t, ctx, "#loaded", "alice")
+	page := text(t, ctx, "main")
 	assert.Contains(t, page, "to tenant scn-qa: 2 named objects")
 	assert.Contains(t, page, "alice")
 	shot(t, ctx, "applied")
-	run(t, ctx, chromedp.Click(chromedp.CSS("#loaded a")), chromedp.WaitVisible(chromedp.CSS("#card-status")))
+	run(t, ctx, chromedp.Click(chromedp.CSS("#loaded a")))
+	waitFor(t, ctx, "#card-status")
 	assert.Equal(t, "Frozen", text(t, ctx, "#card-status"))
 	assert.Len(t, f.KeySecure.Cards(), 0, "the default tenant is untouched")
 
@@ -332,8 +358,8 @@ func TestBrowserFaults(t *testing.T) {
 	ctx := tab(t) // after the Fleet: cleanups run last first, so the tab (and its streams) closes before the server
 	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/faults"), chromedp.WaitVisible(chromedp.CSS("#fa-route")),
 		chromedp.SetValue(chromedp.CSS("#fa-provider"), "keysecure"), chromedp.SendKeys(chromedp.CSS("#fa-route"), "card.list"), chromedp.SendKeys(chromedp.CSS("#fa-times"), "1"),
-		chromedp.SetValue(chromedp.CSS("#fa-action"), "status"), chromedp.SendKeys(chromedp.CSS("#fa-status"), "502"), chromedp.Submit(chromedp.CSS("#fa-route")),
-		chromedp.WaitVisible(chromedp.CSS(".flash.ok")))
+		chromedp.SetValue(chromedp.CSS("#fa-action"), "status"), chromedp.SendKeys(chromedp.CSS("#fa-status"), "502"), chromedp.Submit(chromedp.CSS("#fa-route")))
+	waitFor(t, ctx, ".flash.ok")
 	assert.Contains(t, text(t, ctx, "#fault-list"), "status 502")
 	require.Len(t, f.Faults.List(), 1)
 	shot(t, ctx, "faults")

@@ -86,6 +86,9 @@ func (c *Console) handleScenarioLoad(w http.ResponseWriter, r *http.Request) (st
 		return "", "", err
 	}
 	v := loadedView{Scenario: out.Scenario, Tenant: out.Tenant}
+	if v.Scenario == "request body" { // the loader's name for a file without one
+		v.Scenario = ""
+	}
 	for name, raw := range out.Objects {
 		o := loadedObject{Name: name, JSON: prettyJSON(string(raw))}
 		o.Provider, o.Card = cardIn(raw)
