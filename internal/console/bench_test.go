@@ -27,7 +27,21 @@ func benchFleet(b *testing.B, provider string, n int) *sims.Fleet {
 	p, ok := f.Provider(provider)
 	require.True(b, ok)
 	for i := 0; i < n; i++ {
-		_, err := p.Create("default", "cards", nil)
+		var body []byte
+		if provider == "uqpay" {
+			// UQPay's made-up cardholder phone numbers (8 digits) collide
+			// within 10,000; give each card a cardholder of its own number.
+			h, err := p.Create("default", "cardholders", []byte(fmt.Sprintf(`{"phone_number":"9%07d"}`, i)))
+			require.NoError(b, err)
+			raw, err := json.Marshal(h)
+			require.NoError(b, err)
+			var holder struct {
+				ID string `json:"cardholder_id"`
+			}
+			require.NoError(b, json.Unmarshal(raw, &holder))
+			body = []byte(fmt.Sprintf(`{"cardholder_id":%q}`, holder.ID))
+		}
+		_, err := p.Create("default", "cards", body)
 		require.NoError(b, err)
 	}
 	return f
