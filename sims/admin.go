@@ -581,7 +581,19 @@ func (f *Fleet) handleScenarioLoad(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := f.cfg.scenarios(r.Context(), f.Handler(), src, r.URL.Query().Get("tenant"))
+	// The loader calls the admin API in-process; those calls carry the
+	// caller's (already checked) Authorization, or --admin-token refuses them.
+	h := f.Handler()
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.Header.Get("Authorization") == "" {
+				req.Header.Set("Authorization", auth)
+			}
+			inner.ServeHTTP(w, req)
+		})
+	}
+	out, err := f.cfg.scenarios(r.Context(), h, src, r.URL.Query().Get("tenant"))
 	if err != nil {
 		return 0, nil, err
 	}

@@ -403,3 +403,19 @@ func TestScenarioApply(t *testing.T) {
 	_, ok := f.Tenants.Get("scn-unit")
 	assert.True(t, ok)
 }
+
+func TestScenarioApplyWithAdminToken(t *testing.T) {
+	t.Parallel()
+	f := fleet(t, sims.WithScenarioLoader(scenarios.Loader), sims.WithAdminToken("s3cret"))
+	b := newBrowser(t, f.URL())
+	b.post(ui+"/login", url.Values{"csrf": {b.csrf(ui + "/login")}, "token": {"s3cret"}})
+	src := "description: unit\nsteps:\n  - flush: true\ngiven:\n  keysecure:\n    - cards: {as: card}\n"
+	resp, body := b.post(ui+"/scenarios", url.Values{"csrf": {b.csrf(ui + "/scenarios")}, "tenant": {"scn-tok"}, "source": {src}})
+	if resp.StatusCode == http.StatusSeeOther {
+		_, page := b.get(resp.Header.Get("Location"))
+		i := strings.Index(page, `class="flash`)
+		t.Fatalf("refused: %s", page[max(i, 0):min(len(page), max(i, 0)+400)])
+	}
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "1 named object")
+}
