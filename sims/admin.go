@@ -20,6 +20,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/internal/console"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -52,6 +53,7 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/faults", h(f.handleFaultClear)).Methods(http.MethodDelete)
 	a.Handle("/faults/{id}", h(f.handleFaultDelete)).Methods(http.MethodDelete)
 	a.Handle("/journal", http.HandlerFunc(f.handleJournal)).Methods(http.MethodGet) // streamed
+	a.Handle("/journal/{seq:[0-9]+}", h(f.handleJournalEntry)).Methods(http.MethodGet)
 	a.Handle("/journal", h(f.handleJournalClear)).Methods(http.MethodDelete)
 	a.Handle("/webhooks", h(f.handleWebhookList)).Methods(http.MethodGet)
 	a.Handle("/webhooks/{id}", h(f.handleWebhookGet)).Methods(http.MethodGet)
@@ -59,7 +61,16 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
 	a.Handle("/flush", h(f.handleFlush)).Methods(http.MethodPost)
 	a.Handle("/scenarios", h(f.handleScenarioLoad)).Methods(http.MethodPost)
-	return r
+	// The QA console (internal/console) at /_mocksrv/ui/ reads and acts
+	// only through the routes above, called in-process.
+	ui := console.New(r, console.Options{Prefix: "/_mocksrv/ui", AdminPrefix: "/_mocksrv"})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/_mocksrv/ui" || strings.HasPrefix(req.URL.Path, "/_mocksrv/ui/") {
+			ui.ServeHTTP(w, req)
+			return
+		}
+		r.ServeHTTP(w, req)
+	})
 }
 
 // prefixed registers routes under a path prefix on a flat router.
@@ -122,7 +133,7 @@ func (f *Fleet) adminJSON(fn adminFunc) http.Handler {
 		if r.Method != http.MethodGet {
 			f.mutations.Add(1)
 		}
-		writeAdminJSON(w, status, body)
+		writeAdminJSON(w, status, body, r.URL.Query().Get("compact") == "")
 	})
 }
 
@@ -151,12 +162,16 @@ func adminStatus(err error) (int, string) {
 // megabytes; encoding it into the response, rather than marshalling,
 // indenting and copying it, holds one copy of it instead of three.
 // json.Encoder marshals the whole value before its first Write, so an
-// encoding error still becomes a clean 500.
-func writeAdminJSON(w http.ResponseWriter, status int, body any) {
+// encoding error still becomes a clean 500. Answers are indented for
+// people; ?compact=1 (what the console asks) skips that, two thirds of
+// the cost of a large state dump.
+func writeAdminJSON(w http.ResponseWriter, status int, body any, indent bool) {
 	w.Header().Set("Content-Type", "application/json")
 	out := &statusOnWrite{w: w, status: status}
 	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
+	if indent {
+		enc.SetIndent("", "  ")
+	}
 	if err := enc.Encode(body); err != nil && !out.sent {
 		writeAdminError(w, http.StatusInternalServerError, "internal", err.Error())
 	}
@@ -543,6 +558,19 @@ func (f *Fleet) handleJournal(w http.ResponseWriter, r *http.Request) {
 	_, _ = fmt.Fprintf(w, "],\"count\":%d}\n", n)
 }
 
+// handleJournalEntry answers one journal entry by its sequence number.
+func (f *Fleet) handleJournalEntry(r *http.Request) (int, any, error) {
+	seq, err := strconv.ParseUint(mux.Vars(r)["seq"], 10, 64)
+	if err != nil || seq == 0 {
+		return 0, nil, fmt.Errorf("journal: entry %q is not a sequence number", mux.Vars(r)["seq"])
+	}
+	es := f.Journal.Entries(core.SinceSeq(seq-1), func(e core.Entry) bool { return e.Seq == seq })
+	if len(es) == 0 {
+		return 0, nil, fmt.Errorf("%w: journal entry %d (gone, or never recorded)", errNotFound, seq)
+	}
+	return http.StatusOK, es[0], nil
+}
+
 func (f *Fleet) handleJournalClear(r *http.Request) (int, any, error) {
 	if err := unknownParams("journal", r.URL.Query(), "tenant"); err != nil {
 		return 0, nil, err
@@ -629,7 +657,19 @@ func (f *Fleet) handleScenarioLoad(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := f.cfg.scenarios(r.Context(), f.Handler(), src, r.URL.Query().Get("tenant"))
+	// The loader calls the admin API in-process; those calls carry the
+	// caller's (already checked) Authorization, or --admin-token refuses them.
+	h := f.Handler()
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.Header.Get("Authorization") == "" {
+				req.Header.Set("Authorization", auth)
+			}
+			inner.ServeHTTP(w, req)
+		})
+	}
+	out, err := f.cfg.scenarios(r.Context(), h, src, r.URL.Query().Get("tenant"))
 	if err != nil {
 		return 0, nil, err
 	}
