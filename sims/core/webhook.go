@@ -169,7 +169,14 @@ func (o *Outbox) urlLocked(tenant, provider string) string {
 // Enqueue queues an event for delivery now (in business time) and returns
 // its delivery ID.
 func (o *Outbox) Enqueue(tenant, provider, event string, body []byte) string {
-	now := o.env.ClockOf(tenant).Now()
+	return o.EnqueueAt(tenant, provider, event, o.env.ClockOf(tenant).Now(), body)
+}
+
+// EnqueueAt queues an event that happened at business time now — a
+// provider world's Now, which inside RunDue is the due time of the task
+// that made the event, so a clock jump queues its webhooks stamped and
+// ordered by when they were due — and returns its delivery ID.
+func (o *Outbox) EnqueueAt(tenant, provider, event string, now time.Time, body []byte) string {
 	o.mu.Lock()
 	o.seq++
 	d := &Delivery{

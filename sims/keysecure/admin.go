@@ -95,17 +95,9 @@ func (w *world) actLocked(cardNo, action string) (Card, error) {
 func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "cardholders":
-		var h Cardholder
-		if err := core.DecodeStrict(body, &h); err != nil {
-			return nil, err
-		}
-		return w.addCardholderLocked(h)
+		return core.DecodeThen(body, w.addCardholderLocked)
 	case "cards":
-		var c Card
-		if err := core.DecodeStrict(body, &c); err != nil {
-			return nil, err
-		}
-		return w.addCardLocked(c)
+		return core.DecodeThen(body, w.addCardLocked)
 	case "consumptions":
 		var req sandboxConsumeRequest
 		if err := core.DecodeStrict(body, &req); err != nil {
@@ -156,19 +148,16 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	case "kyc":
 		var req struct {
 			CardholderNo string `json:"cardholder_no"`
-			Decision     string `json:"decision"` // approve or reject
-			Reason       string `json:"reason"`
+			core.Decision
 		}
 		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		if req.Decision != "approve" && req.Decision != "reject" {
-			return nil, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
+		approve, reason, err := req.Verdict("kyc", "Rejected by platform")
+		if err != nil {
+			return nil, err
 		}
-		if req.Reason == "" {
-			req.Reason = "Rejected by platform"
-		}
-		h, ok := w.decideLocked(req.CardholderNo, req.Decision == "approve", req.Reason)
+		h, ok := w.decideLocked(req.CardholderNo, approve, reason)
 		if !ok {
 			return nil, core.Errorf(core.KindConflict, "cardholder %q does not exist or was already decided", req.CardholderNo)
 		}

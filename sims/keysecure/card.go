@@ -179,9 +179,10 @@ func (w *world) expireLocked(no string) {
 }
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock. Every handler calls it after taking the lock.
+// business clock, each at its own due time (core.WorldBase.RunDue).
+// Worlds.Enter and Worlds.Do call it after taking the lock.
 func (s *Server) settleLocked(w *world) {
-	for _, t := range w.Agenda.Due(w.Now()) {
+	w.RunDue(func(t core.Task) {
 		switch t.Kind {
 		case taskKYCStart:
 			if h, ok := w.cardholders.Get(t.Key); ok && h.Status == CardholderPending {
@@ -197,5 +198,5 @@ func (s *Server) settleLocked(w *world) {
 		case taskCardExpire:
 			w.expireLocked(t.Key)
 		}
-	}
+	})
 }

@@ -4,18 +4,14 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every KeySecure endpoint, in the order of the provider's
 // API list, each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it).
 func (s *Server) routes(r *mux.Router) {
-	public := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
-	}
-	private := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
-	}
+	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	// once routes a call idempotent under a business unique number (issue
 	// 13): the same request again is the first answer; a different one is
 	// the conflict code.
