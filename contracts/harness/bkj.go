@@ -13,8 +13,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-func init() { scripts["bkj"] = bkjScript }
-
 // bkjNobody is an id no bkj object has, for the not-found steps.
 const bkjNobody = "00000000-0000-4000-8000-000000000000"
 

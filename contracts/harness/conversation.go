@@ -30,7 +30,13 @@ type TestOptions struct {
 // script is a provider's scripted conversation.
 type script func(ctx context.Context, c *conversation) error
 
-var scripts = map[string]script{}
+// scripts are the providers' conversations, one file each.
+var scripts = map[string]script{
+	"bkj":       bkjScript,
+	"keysecure": keysecureScript,
+	"uqpay":     uqpayScript,
+	"decard":    decardScript,
+}
 
 // Scripted returns the providers that have a conversation script.
 func Scripted() []string {
@@ -279,18 +285,8 @@ func (c *conversation) adminPost(ctx context.Context, path, body string) (map[st
 
 // reqBytes renders a request body as the client sent it.
 func reqBytes(body any) []byte {
-	switch b := body.(type) {
-	case nil:
-		return nil
-	case []byte:
-		return b
-	case string:
-		return []byte(b)
-	case json.RawMessage:
-		return b
-	}
-	out, _ := json.Marshal(body)
-	return out
+	b, _ := core.RequestBody(body)
+	return b
 }
 
 // recordWebhook checks one webhook or push payload of event against its

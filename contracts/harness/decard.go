@@ -14,8 +14,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
 
-func init() { scripts["decard"] = decardScript }
-
 // decardScript walks DeCard's read endpoints for one user, provokes the
 // documented gateway (DAPI_*) and business errors, and with writes allowed
 // registers a user with an SMS code, applies for a virtual card, freezes

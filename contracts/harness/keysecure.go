@@ -11,8 +11,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
 
-func init() { scripts["keysecure"] = keysecureScript }
-
 // keysecureScript walks KeySecure's read endpoints for the last 30 days,
 // provokes the documented parameter and auth errors, and with writes
 // allowed applies a cardholder and a card, freezes and unfreezes it and
@@ -43,9 +41,12 @@ func keysecureScript(ctx context.Context, c *conversation) error {
 	}
 	const base = keysecure.BasePath
 
-	// The token step goes out raw, so a refusal is recorded with the
-	// server's own code and message rather than as the client's error.
-	tok := raw("token.get", http.MethodGet, base+"/merchant/token", nil, http.Header{"Api-Key": {key}, "Timestamp": {nowMS()}}, "success")
+	// The token step is the client's own call (Do on the token path sends
+	// Api-Key and Timestamp only), recorded whatever it answers, so a
+	// refusal shows the server's own code and message; the client keeps
+	// the token it got for the calls after.
+	tok := call("token.get", http.MethodGet, base+"/merchant/token", nil, "success")
+	ks.Observe(base+"/merchant/token", reqBytes(tok))
 	if digString(tok, "data", "access_token") == "" {
 		if code, ok := dig(tok, "code").(float64); ok && code != 0 {
 			return fmt.Errorf("token.get: the server refused the credentials: %d %s", int(code), digString(tok, "msg"))

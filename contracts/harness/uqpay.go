@@ -16,8 +16,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/uqpay"
 )
 
-func init() { scripts["uqpay"] = uqpayScript }
-
 // uqpayNobody is a UUID no UQPay object has, for the not-found steps.
 const uqpayNobody = "00000000-0000-4000-8000-000000000000"
 
@@ -114,29 +112,43 @@ type call struct {
 	header           func(h http.Header) // edits the headers before sending
 }
 
-// send makes one call with the run's token, a fresh UUID idempotency key
-// on POST, and records the exchange against what the step expects.
+// send makes one call authorized by the UQPay client (the run's token, a
+// fresh UUID idempotency key on POST), then edited as the step says, and
+// records the exchange against what the step expects.
 func (u *uqpayConv) send(r call, want ...string) map[string]any {
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	h.Set("Accept", "application/json")
-	h.Set("x-auth-token", "Bearer "+u.tok)
-	if r.method == http.MethodPost {
-		h.Set("x-idempotency-key", uqpay.NewIdempotencyKey())
-	}
-	if r.header != nil {
-		r.header(h)
-	}
 	target := r.path
 	if len(r.query) > 0 {
 		target += "?" + r.query.Encode()
 	}
-	shown := "/api" + target
-	resp, err := u.cl.DoRaw(u.ctx, r.method, target, r.body, h)
+	return u.exchange(r.op, r.method, target, r.body, r.header, want)
+}
+
+// exchange sends one request to path (below /api) with body, authorized by
+// the UQPay client as the SDK would send it, then edited by edit (a step
+// that provokes an auth error), and records it.
+func (u *uqpayConv) exchange(op, method, path string, body any, edit func(h http.Header), want []string) map[string]any {
+	shown := "/api" + path
+	raw, err := core.RequestBody(body)
 	if err != nil {
-		return u.c.record(r.op, r.method, shown, nil, 0, []byte(err.Error()), want)
+		return u.c.record(op, method, shown, nil, 0, []byte(err.Error()), want)
 	}
-	return u.c.record(r.op, r.method, shown, reqBytes(r.body), resp.Status, resp.Body, want)
+	h := http.Header{"Accept": {"application/json"}}
+	if method != http.MethodPost || !strings.HasSuffix(path, "/connect/token") {
+		h.Set("Content-Type", "application/json")
+	}
+	x, err := core.Send(u.ctx, u.c.opts.HTTP, method, u.cl.BaseURL+path, raw, h, func(r *http.Request, b []byte) error {
+		if err := u.cl.Authorize(u.ctx, r, b, core.WallNow()); err != nil {
+			return err
+		}
+		if edit != nil {
+			edit(r.Header)
+		}
+		return nil
+	})
+	if err != nil {
+		return u.c.record(op, method, shown, nil, 0, []byte(err.Error()), want)
+	}
+	return u.c.record(op, method, shown, reqBytes(body), x.Status, x.Body, want)
 }
 
 func (u *uqpayConv) get(op, path string, q url.Values, want ...string) map[string]any {
@@ -169,7 +181,8 @@ func page(size int, kv ...string) url.Values {
 // token requests the run's auth_token and reads the master account_id from
 // its claims (UQPay's tokens are JWTs carrying it).
 func (u *uqpayConv) token() error {
-	body := u.tokenCall(func(h http.Header) {}, "success")
+	body := u.tokenCall(nil, "success")
+	u.cl.Observe("/v1/connect/token", reqBytes(body))
 	u.tok = digString(body, "auth_token")
 	if u.tok == "" {
 		return fmt.Errorf("no auth_token from POST /api/v1/connect/token; check the credentials and the base URL")
@@ -181,20 +194,11 @@ func (u *uqpayConv) token() error {
 	return nil
 }
 
-// tokenCall posts to the token endpoint with the credentials' headers as
-// edit leaves them. It sends no body and no idempotency key.
+// tokenCall posts to the token endpoint with the credentials' headers the
+// client sends, as edit leaves them. It sends no body and no idempotency
+// key.
 func (u *uqpayConv) tokenCall(edit func(h http.Header), want ...string) map[string]any {
-	h := http.Header{}
-	h.Set("Accept", "application/json")
-	h.Set("x-client-id", u.clientID)
-	h.Set("x-api-key", u.apiKey)
-	edit(h)
-	const path = "/v1/connect/token"
-	resp, err := u.cl.DoRaw(u.ctx, http.MethodPost, path, nil, h)
-	if err != nil {
-		return u.c.record("token.create", http.MethodPost, "/api"+path, nil, 0, []byte(err.Error()), want)
-	}
-	return u.c.record("token.create", http.MethodPost, "/api"+path, nil, resp.Status, resp.Body, want)
+	return u.exchange("token.create", http.MethodPost, "/v1/connect/token", nil, edit, want)
 }
 
 // tokenErrors provokes the token endpoint's credential errors: an unknown

@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -10,12 +9,9 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
-	"time"
 
 	"github.com/mocksrv/mocksrv/sims/bkj"
 )
-
-func init() { workloads = append(workloads, bkjLoad{}) }
 
 // bkjLoad signs every request (HMAC-SHA256, fresh nonce) and checks every
 // response's signature. Its money moves only through conserving
@@ -30,6 +26,7 @@ const bkjDeposit = "1000"
 
 type bkjTenant struct {
 	c           *client
+	cl          *bkj.Client // signs every call
 	tenant      string
 	key, secret string
 	users       []string // account ids
@@ -44,7 +41,8 @@ type bkjTenant struct {
 }
 
 func (bkjLoad) setup(ctx context.Context, c *client, tenant string, creds map[string]string) (tenantState, error) {
-	t := &bkjTenant{c: c, tenant: tenant, key: creds["api_key"], secret: creds["api_secret"], created: map[string]string{}, deposited: new(big.Rat)}
+	t := &bkjTenant{c: c, tenant: tenant, key: creds["api_key"], secret: creds["api_secret"], created: map[string]string{}, deposited: new(big.Rat),
+		cl: bkj.NewClient(c.base, creds["api_key"], creds["api_secret"])}
 	base := "/_mocksrv/tenants/" + tenant + "/bkj/"
 	for i := 0; i < 3; i++ {
 		var u, x, card, spare struct {
@@ -79,21 +77,11 @@ func (t *bkjTenant) call(ctx context.Context, route, method, path string, q url.
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	target := t.c.base + bkj.BasePath + path
+	target := bkj.BasePath + path
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(raw))
-	if err != nil {
-		return 0, nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if err := bkj.SignRequest(req, raw, t.key, t.secret, time.Now()); err != nil {
-		return 0, nil, err
-	}
-	status, h, b, err := t.c.send(ctx, "bkj "+route, req)
+	status, h, b, err := t.c.exchange(ctx, "bkj "+route, t.cl, method, target, nil, raw)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,7 +1,6 @@
 package loadtest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,8 +14,6 @@ import (
 
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
-
-func init() { workloads = append(workloads, decardLoad{}) }
 
 // decardLoad signs every request (X-DAPI, a nonce per request), registers
 // users with an SMS code, applies for virtual cards (the first application
@@ -41,6 +38,7 @@ type decardUser struct {
 
 type decardTenant struct {
 	c           *client
+	cl          *decard.Client // signs every call, with nonces that never repeat within the window
 	tenant      string
 	key, secret string
 	poaDate     string // a proof-of-address date the KYC accepts
@@ -59,6 +57,8 @@ type decardTenant struct {
 func (decardLoad) setup(ctx context.Context, c *client, tenant string, creds map[string]string) (tenantState, error) {
 	t := &decardTenant{c: c, tenant: tenant, key: creds["api_key"], secret: creds["api_secret"], cards: map[string]string{},
 		applied: map[string]string{}, perUser: map[string]int{}, netSpent: new(big.Rat)}
+	t.cl = decard.NewClient(c.base, t.key, t.secret)
+	t.cl.Nonce = func() int { return 10000 + int(t.nonce.Add(1)%90000) }
 	var clock struct {
 		Now time.Time `json:"now"`
 	}
@@ -96,19 +96,11 @@ func (t *decardTenant) call(ctx context.Context, route, method, path string, q u
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	target := t.c.base + path
+	target := path
 	if len(q) > 0 {
 		target += "?" + q.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(raw))
-	if err != nil {
-		return "", nil, err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	decard.SignRequest(req, raw, t.key, t.secret, time.Now(), 10000+int(t.nonce.Add(1)%90000))
-	status, _, b, err := t.c.send(ctx, "decard "+route, req)
+	status, _, b, err := t.c.exchange(ctx, "decard "+route, t.cl, method, target, nil, raw)
 	if err != nil {
 		return "", nil, err
 	}

@@ -7,12 +7,11 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
-)
 
-func init() { workloads = append(workloads, keysecureLoad{}) }
+	"github.com/mocksrv/mocksrv/sims/keysecure"
+)
 
 type keysecureLoad struct{}
 
@@ -20,20 +19,21 @@ func (keysecureLoad) name() string { return "keysecure" }
 
 type ksTenant struct {
 	c       *client
+	cl      *keysecure.Client // signs every call and holds the Access-Token
 	tenant  string
-	key     string
 	holders []string
 	ready   []string // activated at setup
 	day     string
 
-	mu      sync.Mutex // guards created, token
+	mu      sync.Mutex // guards created
 	created map[string]bool
-	token   string
 	seq     int
 }
 
 func (keysecureLoad) setup(ctx context.Context, c *client, tenant string, creds map[string]string) (tenantState, error) {
-	t := &ksTenant{c: c, tenant: tenant, key: creds["api_key"], created: map[string]bool{}}
+	t := &ksTenant{c: c, tenant: tenant, created: map[string]bool{},
+		cl: keysecure.NewClient(c.base, creds["api_key"], creds["api_secret"])}
+	t.cl.HTTP = c.hc
 	for i := 0; i < 3; i++ {
 		var h struct {
 			No string `json:"cardholder_no"`
@@ -63,31 +63,10 @@ func (keysecureLoad) setup(ctx context.Context, c *client, tenant string, creds 
 	return t, t.refresh(ctx)
 }
 
-func (t *ksTenant) headers() http.Header {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return http.Header{"Api-Key": {t.key}, "Timestamp": {strconv.FormatInt(time.Now().UnixMilli(), 10)}, "Access-Token": {t.token}}
-}
-
+// refresh fetches a new Access-Token, as a client does at start.
 func (t *ksTenant) refresh(ctx context.Context) error {
-	h := http.Header{"Api-Key": {t.key}, "Timestamp": {strconv.FormatInt(time.Now().UnixMilli(), 10)}}
-	_, b, err := t.c.do(ctx, "keysecure token.get", http.MethodGet, "/open-api/v1/merchant/token", h, nil)
-	if err != nil {
-		return err
-	}
-	var out struct {
-		Code int `json:"code"`
-		Data struct {
-			AccessToken string `json:"access_token"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(b, &out); err != nil || out.Code != 0 {
-		return fmt.Errorf("token: %s", b)
-	}
-	t.mu.Lock()
-	t.token = out.Data.AccessToken
-	t.mu.Unlock()
-	return nil
+	_, err := t.cl.Token(ctx)
+	return err
 }
 
 // call sends a KeySecure request and decodes the envelope.
@@ -96,7 +75,7 @@ func (t *ksTenant) call(ctx context.Context, route, method, path string, body an
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	_, b, err := t.c.do(ctx, "keysecure "+route, method, path, t.headers(), raw)
+	_, _, b, err := t.c.exchange(ctx, "keysecure "+route, t.cl, method, path, nil, raw)
 	if err != nil {
 		return 0, nil, err
 	}

@@ -1,6 +1,7 @@
 package loadtest
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mocksrv/mocksrv/internal/adminclient"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // Options sizes a run.
@@ -62,9 +64,8 @@ type tenantState interface {
 	verify(ctx context.Context, others []tenantState) []string
 }
 
-// workloads holds each provider's workload; every <provider>.go file
-// registers its own in init.
-var workloads []workload
+// workloads are the providers' workloads, one file each.
+var workloads = []workload{bkjLoad{}, keysecureLoad{}, uqpayLoad{}, decardLoad{}}
 
 // Run creates the tenants, runs the workers and checks the invariants.
 func Run(ctx context.Context, o Options) (*Report, error) {
@@ -233,22 +234,39 @@ type client struct {
 	refuse func(route string)
 }
 
-// do sends a request, counts it under route, and returns status and body.
-func (c *client) do(ctx context.Context, route, method, path string, header http.Header, body []byte) (int, []byte, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = strings.NewReader(string(body))
+// exchange sends one provider request with headers h, authorized by the
+// provider's own client — its signature, or its token, fetched when it
+// holds none — and counts it under route. An answer that says the token went stale is
+// cured as the provider's clients cure it: a new token, one retry.
+func (c *client) exchange(ctx context.Context, route string, caller core.Caller, method, path string, h http.Header, body []byte) (int, http.Header, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		var rd io.Reader
+		if body != nil {
+			rd = bytes.NewReader(body)
+		}
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		for k, v := range h {
+			req.Header[k] = v
+		}
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		if err := caller.Authorize(ctx, req, body, time.Now()); err != nil {
+			return 0, nil, nil, fmt.Errorf("%s: %w", route, err)
+		}
+		status, h, b, err := c.send(ctx, route, req)
+		if err != nil {
+			return 0, nil, nil, err
+		}
+		caller.Observe(req.URL.Path, b)
+		if _, stale := caller.Expired(status, b); stale && attempt == 0 {
+			continue
+		}
+		return status, h, b, nil
 	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
-	if err != nil {
-		return 0, nil, err
-	}
-	req.Header = header
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	status, _, b, err := c.send(ctx, route, req)
-	return status, b, err
 }
 
 // send sends a built request, counts it under route, and returns status,

@@ -9,9 +9,9 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"sync"
-)
 
-func init() { workloads = append(workloads, uqpayLoad{}) }
+	"github.com/mocksrv/mocksrv/sims/uqpay"
+)
 
 // uqpayLoad issues prepaid (SINGLE) cards and moves money between the
 // issuing balance and the cards with recharges and withdrawals — some sent
@@ -37,18 +37,17 @@ func (uqpayLoad) tenantOptions() any {
 }
 
 type uqpayTenant struct {
-	c                *client
-	tenant           string
-	clientID, apiKey string
-	holders          []string
-	token            string
-	mu               sync.Mutex // guards created, order
-	created          map[string]bool
-	order            []string
+	c       *client
+	cl      *uqpay.Client // holds the auth_token and authorizes every call
+	tenant  string
+	holders []string
+	mu      sync.Mutex // guards created, order
+	created map[string]bool
+	order   []string
 }
 
 func (uqpayLoad) setup(ctx context.Context, c *client, tenant string, creds map[string]string) (tenantState, error) {
-	t := &uqpayTenant{c: c, tenant: tenant, clientID: creds["client_id"], apiKey: creds["api_key"], created: map[string]bool{}}
+	t := &uqpayTenant{c: c, tenant: tenant, created: map[string]bool{}}
 	for i := 0; i < 3; i++ {
 		var h struct {
 			ID string `json:"cardholder_id"`
@@ -58,23 +57,11 @@ func (uqpayLoad) setup(ctx context.Context, c *client, tenant string, creds map[
 		}
 		t.holders = append(t.holders, h.ID)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+"/api/v1/connect/token", nil)
-	if err != nil {
-		return nil, err
+	t.cl = uqpay.NewClient(c.base, creds["client_id"], creds["api_key"])
+	t.cl.HTTP = c.hc
+	if _, err := t.cl.Token(ctx); err != nil {
+		return nil, fmt.Errorf("uqpay token: %w", err)
 	}
-	req.Header.Set("x-client-id", t.clientID)
-	req.Header.Set("x-api-key", t.apiKey)
-	status, _, b, err := c.send(ctx, "uqpay token.create", req)
-	if err != nil {
-		return nil, err
-	}
-	var tok struct {
-		AuthToken string `json:"auth_token"`
-	}
-	if status != http.StatusOK || json.Unmarshal(b, &tok) != nil || tok.AuthToken == "" {
-		return nil, fmt.Errorf("uqpay token: HTTP %d %s", status, b)
-	}
-	t.token = tok.AuthToken
 	return t, nil
 }
 
@@ -93,19 +80,14 @@ func (t *uqpayTenant) call(ctx context.Context, rng *rand.Rand, route, method, p
 	if body != nil {
 		raw, _ = json.Marshal(body)
 	}
-	req, err := http.NewRequestWithContext(ctx, method, t.c.base+"/api/v1"+path, bytes.NewReader(raw))
-	if err != nil {
-		return uqpayAnswer{}, err
-	}
-	req.Header.Set("x-auth-token", "Bearer "+t.token)
+	h := http.Header{}
 	if method == http.MethodPost {
 		if key == "" {
 			key = uuid4(rng)
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("x-idempotency-key", key)
+		h.Set("x-idempotency-key", key)
 	}
-	status, _, b, err := t.c.send(ctx, "uqpay "+route, req)
+	status, _, b, err := t.c.exchange(ctx, "uqpay "+route, t.cl, method, "/api/v1"+path, h, raw)
 	if err != nil {
 		return uqpayAnswer{}, err
 	}
