@@ -16,8 +16,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/mocksrv/mocksrv/contracts"
 	"github.com/mocksrv/mocksrv/contracts/harness"
+	"github.com/mocksrv/mocksrv/sims"
 )
 
 const contractUsage = `Usage: mocksrv contract <test|check|proxy> [flags]
@@ -154,7 +154,7 @@ func contractTest(args []string, stdout, stderr io.Writer) int {
 // for, in the usual order.
 func scriptedProviders() []string {
 	var out []string
-	for _, p := range contracts.Providers {
+	for _, p := range sims.AllProviders {
 		if slices.Contains(harness.Scripted(), p) {
 			out = append(out, p)
 		}
@@ -250,7 +250,7 @@ func contractCheck(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	var rf reportFlags
 	var o harness.CheckOptions
-	fs.StringVar(&o.Provider, "provider", "", "provider: "+strings.Join(contracts.Providers, ", "))
+	fs.StringVar(&o.Provider, "provider", "", "provider: "+strings.Join(sims.AllProviders, ", "))
 	fs.StringVar(&o.Operation, "operation", "", `the operation plain JSON files belong to: "METHOD /real/path" (templates matched) or an operationId; default: from the file name`)
 	fs.StringVar(&o.Part, "part", "", "request or response (webhooks: push or reply); default: from the file name")
 	fs.StringVar(&o.Webhook, "webhook", "", "the files are payloads of this webhook or callback event")
@@ -265,7 +265,7 @@ func contractCheck(args []string, stdout, stderr io.Writer) int {
 	if o.Provider == "" || fs.NArg() == 0 {
 		return usageError(fs, stderr, "--provider and at least one FILE or DIR are required")
 	}
-	if err := knownProvider("--provider", o.Provider, contracts.Providers); err != nil {
+	if err := knownProvider("--provider", o.Provider, sims.AllProviders); err != nil {
 		return usageError(fs, stderr, "%v", err)
 	}
 	if err := rf.prepare(stdout, stderr); err != nil {
@@ -286,7 +286,7 @@ func contractProxy(ctx context.Context, args []string, stdout, stderr io.Writer)
 	fs.SetOutput(stderr)
 	var rf reportFlags
 	var provider, upstream, listen, record string
-	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(contracts.Providers, ", "))
+	fs.StringVar(&provider, "provider", "", "provider: "+strings.Join(sims.AllProviders, ", "))
 	fs.StringVar(&upstream, "upstream", "", "where requests go, unchanged: the real sandbox or a mocksrv")
 	fs.StringVar(&listen, "listen", "127.0.0.1:8081", "address your client calls instead of the upstream")
 	fs.StringVar(&record, "record", "", "write a HAR recording (PANs, CVVs, PINs, tokens, secrets and personal data redacted) here on exit")
@@ -302,7 +302,7 @@ func contractProxy(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if provider == "" || upstream == "" {
 		return usageError(fs, stderr, "--provider and --upstream are required")
 	}
-	if err := knownProvider("--provider", provider, contracts.Providers); err != nil {
+	if err := knownProvider("--provider", provider, sims.AllProviders); err != nil {
 		return usageError(fs, stderr, "%v", err)
 	}
 	if err := rf.prepare(stdout, stderr); err != nil {
