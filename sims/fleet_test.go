@@ -167,7 +167,8 @@ func TestFaultsAndJournalAdmin(t *testing.T) {
 	}
 	admin(t, f, http.MethodGet, "/_mocksrv/journal?provider=keysecure&route=card.list&status=502", "", http.StatusOK, &j)
 	require.Equal(t, 1, j.Count)
-	assert.Equal(t, "default", j.Entries[0].Tenant)
+	assert.Equal(t, "", j.Entries[0].Tenant, "a rule for every tenant answers before authentication: no tenant is charged")
+	assert.Equal(t, "default", j.Entries[0].Guess, "the credentials named the default tenant")
 	assert.Contains(t, j.Entries[0].Fault, fl.ID)
 	admin(t, f, http.MethodGet, "/_mocksrv/journal?since="+itoa(j.Entries[0].Seq), "", http.StatusOK, &j)
 	assert.Equal(t, 1, j.Count)

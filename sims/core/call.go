@@ -13,7 +13,8 @@ import (
 type Call struct {
 	Provider   string
 	Route      string // mux route name, "" for an unmatched path
-	Tenant     string // set by identify, confirmed by auth; "" when unknown
+	Tenant     string // the tenant whose credentials verified (Bind); "" until then
+	Guess      string // the tenant the request's credentials name, unverified (Wire.Identify)
 	Fault      string // the fault rule that fired, if any
 	Bypass     bool   // a fault answered a raw status: no contract applies
 	Defect     bool   // a panic was recovered: a bug in mocksrv
@@ -28,6 +29,12 @@ type Call struct {
 	// world is the authenticated tenant's provider world, set by Bind and
 	// read, typed, by WorldOf.
 	world any
+	// env, wire and rec let Bind apply the tenant's fault rules once its
+	// credentials verify.
+	env  *Env
+	wire Wire
+	rec  *recorder
+
 	// values is per-request provider state beyond the world, one value per
 	// type: set by BindValue, read by ValueOf (call_value.go).
 	values []any

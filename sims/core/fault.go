@@ -177,12 +177,24 @@ func (fs *Faults) ClearWhere(drop func(Fault) bool) {
 // Match counts a call against every rule and returns a copy of the first
 // rule that fires, or nil.
 func (fs *Faults) Match(tenant, provider, route, method string, webhook bool) *Fault {
+	return fs.match(tenant, provider, route, method, webhook, func(f *Fault) bool { return f.Tenant == "" || f.Tenant == tenant })
+}
+
+// MatchRequest is Match for a request in one of its two phases: with
+// tenant "" (before authentication) only the rules for every tenant; with
+// the tenant whose credentials verified, only that tenant's own rules. A
+// request that names a tenant's key without verifying never matches, or
+// spends, that tenant's rules.
+func (fs *Faults) MatchRequest(tenant, provider, route, method string) *Fault {
+	return fs.match(tenant, provider, route, method, false, func(f *Fault) bool { return f.Tenant == tenant })
+}
+
+func (fs *Faults) match(tenant, provider, route, method string, webhook bool, scoped func(*Fault) bool) *Fault {
 	fs.mu.Lock()
 	defer fs.mu.Unlock()
 	var hit *Fault
 	for _, f := range fs.rules {
-		if f.Spent || f.Webhook != webhook ||
-			(f.Tenant != "" && f.Tenant != tenant) ||
+		if f.Spent || f.Webhook != webhook || !scoped(f) ||
 			(f.Provider != "" && f.Provider != provider) ||
 			(f.Route != "" && f.Route != route) ||
 			(f.Method != "" && !strings.EqualFold(f.Method, method)) {

@@ -43,6 +43,10 @@ type Entry struct {
 	Error      string            `json:"error,omitempty"`
 	Violations []string          `json:"violations,omitempty"`
 	Outcomes   []string          `json:"outcomes,omitempty"` // magic rules that fired (core/magic.go)
+	// Guess is the tenant an unverified request named (its API key, say):
+	// the entry is kept with the requests of no tenant, never charged to
+	// the tenant it names.
+	Guess string `json:"guessed_tenant,omitempty"`
 
 	size int64 // what the entry costs the journal, while it holds it
 }
@@ -511,8 +515,14 @@ func (j *Journal) ClearWhere(drop func(Entry) bool) {
 	}
 }
 
-// ByTenant matches entries of one tenant.
-func ByTenant(id string) func(Entry) bool { return func(e Entry) bool { return e.Tenant == id } }
+// ByTenant matches the entries charged to a tenant, and the unverified
+// requests that named it (guessed_tenant): those are kept with the
+// requests of no tenant, so they never take the tenant's journal budget,
+// but the tenant's view still shows what its client sent with, say, an
+// expired token.
+func ByTenant(id string) func(Entry) bool {
+	return func(e Entry) bool { return e.Tenant == id || e.Tenant == "" && e.Guess == id }
+}
 
 // ByProvider matches entries of one provider.
 func ByProvider(p string) func(Entry) bool { return func(e Entry) bool { return e.Provider == p } }

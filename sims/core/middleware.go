@@ -86,8 +86,9 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 		}
 	}()
 
+	call.env, call.wire, call.rec = e, wire, rec
 	if wire.Identify != nil {
-		call.Tenant = wire.Identify(r)
+		call.Guess = wire.Identify(r)
 	}
 	body, err := readBody(r, e.MaxBody)
 	if reason, off := e.disabledReason(wire.Provider); off {
@@ -104,30 +105,49 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 		wire.WriteError(rec, r, err)
 		return
 	}
-	if f := e.Faults.Match(call.Tenant, wire.Provider, call.Route, r.Method, false); f != nil {
-		call.Fault = f.Describe()
-		if !Sleep(r.Context(), f.Delay.D()) {
-			call.Err = "client went away during injected delay"
-			return
-		}
-		switch {
-		case f.Drop:
-			panic(http.ErrAbortHandler)
-		case f.Status != 0:
-			call.Bypass = true
-			f.writeRaw(rec)
-			return
-		case f.RateLimit:
-			wire.WriteError(rec, r, &Error{Kind: KindRateLimited}) // the provider's own text: indistinguishable from a real limit
-			return
-		case f.Error != nil:
-			injected := *f.Error
-			wire.WriteError(rec, r, &injected)
+	// Rules for every tenant fire here; a tenant's own rules only once its
+	// credentials verify (Bind), so a request that merely names another
+	// tenant's key never spends that tenant's faults.
+	if f := e.Faults.MatchRequest("", wire.Provider, call.Route, r.Method); f != nil {
+		if err := e.inject(f, call, r); err != nil {
+			wire.WriteError(rec, r, err)
 			return
 		}
 	}
 	next.ServeHTTP(rec, r)
 }
+
+// inject applies a fault rule to a request: it sleeps the rule's delay,
+// then drops the connection, answers a raw status, or returns the error the
+// provider must answer with (nil: carry on).
+func (e *Env) inject(f *Fault, call *Call, r *http.Request) error {
+	call.Fault = f.Describe()
+	if !Sleep(r.Context(), f.Delay.D()) {
+		call.Err = "client went away during injected delay"
+		call.rec.seal()
+		return errAnswered
+	}
+	switch {
+	case f.Drop:
+		panic(http.ErrAbortHandler)
+	case f.Status != 0:
+		call.Bypass = true
+		f.writeRaw(call.rec)
+		call.rec.seal()
+		return errAnswered
+	case f.RateLimit:
+		return &Error{Kind: KindRateLimited} // the provider's own text: indistinguishable from a real limit
+	case f.Error != nil:
+		injected := *f.Error
+		return &injected
+	}
+	return nil
+}
+
+// errAnswered is what Bind returns when a fault already answered the
+// request (a raw status, or the client left during a delay): the provider
+// renders it like any error, into a response that takes no more writes.
+var errAnswered = &Error{Kind: KindUnavailable, Message: "answered by an injected fault"}
 
 // D returns d as a time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
@@ -167,6 +187,7 @@ func (e *Env) record(call *Call, r *http.Request, rec *recorder, reqBody []byte,
 	entry := Entry{
 		Type:       "request",
 		Tenant:     call.Tenant,
+		Guess:      guessed(call),
 		Provider:   call.Provider,
 		Route:      call.Route,
 		Method:     r.Method,
@@ -241,6 +262,7 @@ func joinClipped(vs []string, limit int) string {
 type recorder struct {
 	http.ResponseWriter
 	call     *Call // its Outcomes become OutcomeHeader
+	sealed   bool  // a fault answered: later writes are dropped
 	status   int
 	wrote    bool
 	hijacked bool
@@ -264,8 +286,11 @@ func (rw *recorder) release() {
 	rw.body = nil
 }
 
+// seal drops every write after the answer so far.
+func (rw *recorder) seal() { rw.sealed = true }
+
 func (rw *recorder) WriteHeader(status int) {
-	if rw.wrote {
+	if rw.wrote || rw.sealed {
 		return
 	}
 	rw.status, rw.wrote = status, true
@@ -276,6 +301,9 @@ func (rw *recorder) WriteHeader(status int) {
 }
 
 func (rw *recorder) Write(b []byte) (int, error) {
+	if rw.sealed {
+		return len(b), nil
+	}
 	if !rw.wrote {
 		rw.WriteHeader(http.StatusOK)
 	}
@@ -312,3 +340,12 @@ func (rw *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer.
 func (rw *recorder) Unwrap() http.ResponseWriter { return rw.ResponseWriter }
+
+// guessed is the tenant a request named but did not verify, for the
+// journal entry of a request that stays unattributed.
+func guessed(call *Call) string {
+	if call.Tenant == "" {
+		return call.Guess
+	}
+	return ""
+}

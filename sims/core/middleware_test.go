@@ -36,12 +36,30 @@ func newTestRouter(env *Env, h http.HandlerFunc) *mux.Router {
 	return r
 }
 
+// verified wraps a test handler in the auth a provider has: the tenant the
+// X-Tenant header names is bound, as a verified one, unless X-Forged says
+// the credentials are bad.
+func verified(env *Env, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Forged") != "" {
+			testWire().WriteError(w, r, &Error{Kind: KindUnauthorized})
+			return
+		}
+		tw := &testWorld{WorldBase: NewWorldBase(&Tenant{ID: r.Header.Get("X-Tenant"), Seed: 1, Clock: env.Clock}, "p")}
+		if err := Bind(r, tw); err != nil {
+			testWire().WriteError(w, r, err)
+			return
+		}
+		h(w, r)
+	}
+}
+
 func TestMiddlewareJournalsAndInjectsFaults(t *testing.T) {
 	t.Parallel()
 	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
-	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) {
+	r := newTestRouter(env, verified(env, func(w http.ResponseWriter, r *http.Request) {
 		_, _ = w.Write(append([]byte("echo:"), Body(r)...))
-	})
+	}))
 
 	rec := httptest.NewRecorder()
 	req := httptest.NewRequest("POST", "/x", strings.NewReader("hi"))
@@ -64,6 +82,35 @@ func TestMiddlewareJournalsAndInjectsFaults(t *testing.T) {
 		r.ServeHTTP(rec, req)
 		assert.Equal(t, want, rec.Body.String(), tenant)
 	}
+}
+
+// TestUnverifiedRequestsSpendNoTenantsFaults pins issue 14's attribution:
+// a request that only names a tenant (its key, unverified) neither spends
+// that tenant's fault rule nor lands in its journal; it is kept with the
+// requests of no tenant, the tenant it named recorded as a guess.
+func TestUnverifiedRequestsSpendNoTenantsFaults(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{Clock: NewFrozenClock(t0)})
+	r := newTestRouter(env, verified(env, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write([]byte("ok")) }))
+	rule, err := env.Faults.Add(Fault{Tenant: "victim", Route: "x.do", Times: 1, Status: 503})
+	require.NoError(t, err)
+	for i := 0; i < 50; i++ {
+		req := httptest.NewRequest("POST", "/x", nil)
+		req.Header.Set("X-Tenant", "victim")
+		req.Header.Set("X-Forged", "1")
+		r.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	assert.Equal(t, 0, env.Faults.List()[0].Matched, "forged requests never matched the victim's rule")
+	assert.Empty(t, env.Journal.Entries(func(e Entry) bool { return e.Tenant == "victim" }), "nothing charged to the victim")
+	forged := env.Journal.Entries(ByTenant("victim"))
+	require.Len(t, forged, 50, "the victim's view still shows the requests that named it")
+	assert.Equal(t, "victim", forged[0].Guess)
+
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("POST", "/x", nil)
+	req.Header.Set("X-Tenant", "victim")
+	r.ServeHTTP(rec, req)
+	assert.Equal(t, 503, rec.Code, "the victim's own verified request meets its rule, unspent: %s", rule.ID)
 }
 
 func TestMiddlewareRecoversPanicsIntoTheEnvelope(t *testing.T) {
@@ -269,7 +316,7 @@ func TestMiddlewareCaptureBuffersAreNotShared(t *testing.T) {
 	es := env.Journal.Entries()
 	require.NotEmpty(t, es)
 	for _, e := range es {
-		assert.Equal(t, strings.Repeat(e.Tenant, len(e.Request)), e.Response)
+		assert.Equal(t, strings.Repeat(e.Guess, len(e.Request)), e.Response, "unverified: the tenant is a guess")
 	}
 }
 

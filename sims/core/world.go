@@ -79,12 +79,23 @@ type World interface {
 	Unlock()
 }
 
-// Bind attaches the world a request was authenticated for to the request,
-// and charges the request to its tenant. A provider's auth middleware
-// calls it once the credentials verify.
-func Bind[W World](r *http.Request, w W) {
+// Bind attaches the world a request was authenticated for to the request
+// and charges the request to its tenant: from here on its journal entry is
+// the tenant's, and the tenant's own fault rules apply. A provider's auth
+// calls it once the credentials verify. A non-nil error is what a fault
+// rule makes the request answer: the provider renders it as it renders any
+// error (a fault that answered by itself — a raw status — has sealed the
+// response, so that rendering writes nothing) and answers nothing else.
+func Bind[W World](r *http.Request, w W) error {
 	call := CallOf(r)
 	call.Tenant, call.world = w.base().Tenant.ID, w
+	if call.env == nil {
+		return nil // outside the middleware chain (a handler called directly)
+	}
+	if f := call.env.Faults.MatchRequest(call.Tenant, call.wire.Provider, call.Route, r.Method); f != nil {
+		return call.env.inject(f, call, r)
+	}
+	return nil
 }
 
 // WorldOf returns the world Bind attached to r, or the zero W (nil) when

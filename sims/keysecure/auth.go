@@ -39,11 +39,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		} else if err == nil && s.Auth == core.AuthLenient && r.Header.Get("Access-Token") == "" {
 			err = fail(1006, text{})
 		}
+		if err == nil {
+			err = core.Bind(r, w)
+		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		core.Bind(r, w)
 		next.ServeHTTP(rw, r)
 	})
 }
@@ -138,7 +140,9 @@ func (s *Server) handleTokenGet(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	core.CallOf(r).Tenant = w.Tenant.ID
+	if err := core.Bind(r, w); err != nil {
+		return nil, err
+	}
 	if ok, retry := w.tokenLimiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
 		return nil, fail(1009, text{"at most %d tokens per minute; retry in %s", "每分钟最多获取 %d 次 Token，请 %s 后重试"}, w.set.TokenRateLimit, retry.Round(time.Second))
 	}

@@ -169,11 +169,13 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 		if err == nil {
 			a, err = onBehalfOf(r, w)
 		}
+		if err == nil {
+			err = core.Bind(r, w)
+		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		core.Bind(r, w)
 		core.BindValue(r, a)
 		next.ServeHTTP(rw, r)
 	})
@@ -282,7 +284,9 @@ func (s *Server) handleTokenCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	core.CallOf(r).Tenant = w.Tenant.ID
+	if err := core.Bind(r, w); err != nil {
+		return nil, err
+	}
 	if ok, retry := w.tokenLimiter.Allow(w.creds.ClientID, w.wall()); !ok {
 		return nil, fail("velocity_limit_exceeded", msgTokenRateLimited, w.set.TokenRateLimit, w.creds.ClientID, retry.Round(time.Second))
 	}

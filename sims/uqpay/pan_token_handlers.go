@@ -103,7 +103,9 @@ func (s *Server) handlePANTokenRedeem(r *http.Request) (any, error) {
 	if !ok {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)
 	}
-	core.CallOf(r).Tenant = w.Tenant.ID
+	if err := core.Bind(r, w); err != nil {
+		return nil, err
+	}
 	s.worlds.Lock(w)
 	defer w.Unlock()
 	pt, ok := w.panTokens[tok]
