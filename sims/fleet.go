@@ -34,6 +34,7 @@ type Fleet struct {
 
 	tenantMu sync.Mutex // serializes tenant creation, deletion, reset and restore
 	seeds    map[string]uint64
+	snaps    *snapshots // what saves reuse between --state files
 }
 
 // NewFleet builds a Fleet holding the default tenant.
@@ -51,7 +52,7 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 	if cfg.validate {
 		env.CheckResponse = contracts.CheckResponse
 	}
-	f := &Fleet{Env: env, cfg: cfg, byName: map[string]core.Provider{}, root: &prefixMux{}, seeds: map[string]uint64{}}
+	f := &Fleet{Env: env, cfg: cfg, byName: map[string]core.Provider{}, root: &prefixMux{}, seeds: map[string]uint64{}, snaps: newSnapshots()}
 	f.seeds[core.DefaultTenant] = cfg.seed
 	var off []core.Provider
 	for _, entry := range providerTable {

@@ -178,6 +178,7 @@ func (f *Fleet) dropTenantLocked(id string) {
 	f.Webhooks.DropTenant(id)
 	f.Faults.ClearWhere(func(fl core.Fault) bool { return fl.Tenant == id })
 	delete(f.seeds, id)
+	f.snaps.forget(id)
 }
 
 // ResetTenant empties a tenant's state in every provider and its journal

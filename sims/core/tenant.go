@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"sort"
 	"sync"
+	"sync/atomic"
 )
 
 // DefaultTenant is the ID of the tenant that exists from the start, with
@@ -26,7 +27,18 @@ type Tenant struct {
 	Seed  uint64
 	Clock *Clock
 	Allow AllowList // source addresses that providers with an IP allow-list accept
+
+	changes atomic.Uint64 // moves whenever a provider world of the tenant may have changed
 }
+
+// Touch records that the tenant's state may have changed: a snapshot must
+// encode it again.
+func (t *Tenant) Touch() { t.changes.Add(1) }
+
+// Changes returns a counter that moves whenever the tenant's state may
+// have changed (Touch); a snapshot reuses what it encoded while it stands
+// still.
+func (t *Tenant) Changes() uint64 { return t.changes.Load() }
 
 // SubSeed derives an independent seed for one part of a tenant (a
 // provider's faker, say) so that activity in one provider never shifts the

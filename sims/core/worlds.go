@@ -61,9 +61,11 @@ func (ws *Worlds[W]) Enter(r *http.Request) W {
 }
 
 // Lock locks w and applies its due transitions; the caller defers its
-// Unlock.
+// Unlock. The world's tenant is marked as changed (Tenant.Touch): whoever
+// holds a world's lock may change it.
 func (ws *Worlds[W]) Lock(w W) W {
 	w.Lock()
+	w.base().Tenant.Touch()
 	ws.settle(w)
 	return w
 }
@@ -79,9 +81,21 @@ func (ws *Worlds[W]) Do(tenant string, f func(w W) error) error {
 	return f(w)
 }
 
-// Settle applies a tenant's due transitions.
+// Settle applies a tenant's due transitions. A world with nothing due is
+// left as it is, so the background settling of idle tenants never makes
+// them look changed.
 func (ws *Worlds[W]) Settle(tenant string) {
-	_ = ws.Do(tenant, func(W) error { return nil })
+	w, ok := ws.Get(tenant)
+	if !ok {
+		return
+	}
+	w.Lock()
+	defer w.Unlock()
+	b := w.base()
+	if next, ok := b.Agenda.Next(); ok && !next.At.After(b.Tenant.Clock.Now()) {
+		b.Tenant.Touch()
+		ws.settle(w)
+	}
 }
 
 // Get returns a tenant's world.
