@@ -63,7 +63,8 @@ func TestBKJConversationAgainstMocksrv(t *testing.T) {
 func TestBKJConversationReadOnly(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)
-	f.BKJ.AddCard(bkj.Card{})
+	_, err := f.BKJ.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	var log bytes.Buffer
 	rep, err := harness.Test(context.Background(), harness.TestOptions{Provider: "bkj", BaseURL: f.URL(),
 		Credentials: map[string]string{"api_key": bkj.DefaultAPIKey, "api_secret": bkj.DefaultAPISecret}, Log: &log})

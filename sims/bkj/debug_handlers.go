@@ -27,19 +27,17 @@ type debugJSON struct {
 	ServerTime        int64  `json:"server_time"`
 }
 
-// debugEcho renders what the server made of the request.
+// debugEcho renders what the server made of the request: what
+// authentication computed, computed again.
 func (s *Server) debugEcho(r *http.Request) (any, error) {
-	sn := seenOf(r)
-	if sn == nil {
-		sn = s.observe(r, s.worldFor(r))
-	}
+	sn := s.observe(r, s.worldFor(r))
 	out := debugJSON{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, CanonicalQuery: sn.CanonicalQuery, APIKey: sn.APIKey,
 		Timestamp: sn.Timestamp, Nonce: sn.Nonce, Signature: sn.Signature, Body: string(core.Body(r)),
 		NormalizedBody: string(sn.Normalized), BodyHash: sn.BodyHash, StringToSign: sn.StringToSign,
-		SignatureValid: sn.Valid, ServerTime: s.Env.Clock.Wall().Unix(),
+		SignatureValid: sn.Valid, ServerTime: s.Clock.Wall().Unix(),
 	}
-	if s.optsFor(r).showSTS {
+	if s.settingsOf(r).ShowStringToSign {
 		out.ExpectedSignature = sn.Expected
 	}
 	return out, nil

@@ -9,22 +9,16 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
+// do runs f on the default tenant's world, locked and settled.
+func (s *Server) do(f func(w *world) error) error { return s.worlds.Do(core.DefaultTenant, f) }
 
 // AddUser adds a user; zero fields are filled from the seeded faker and
 // the KYC status defaults to approved. The user gets its USDT and USDC
 // wallets.
-func (s *Server) AddUser(u User) User {
+func (s *Server) AddUser(u User) (User, error) {
 	var out User
-	_ = s.do(func(w *world) (err error) { out, err = s.addUserLocked(w, u); return err })
-	return out
+	err := s.do(func(w *world) (err error) { out, err = s.addUserLocked(w, u); return err })
+	return out, err
 }
 
 // User returns a copy of a user.
@@ -47,10 +41,10 @@ func (s *Server) DecideKYC(userID string, approve bool) error {
 // AddCard adds a card; zero fields are filled (an approved user is made
 // when AccountID is empty), the status defaults to active, and a Balance
 // is funded from outside.
-func (s *Server) AddCard(c Card) Card {
+func (s *Server) AddCard(c Card) (Card, error) {
 	var out Card
-	_ = s.do(func(w *world) (err error) { out, err = s.addCardLocked(w, c); return err })
-	return out
+	err := s.do(func(w *world) (err error) { out, err = s.addCardLocked(w, c); return err })
+	return out, err
 }
 
 // Card returns a copy of a card.

@@ -4,24 +4,15 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-
-	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every bkj endpoint, in the order of the docs' menu, each
 // under its route name (the journal, fault rules and the OpenAPI
 // operationId all use it).
 func (s *Server) routes(r *mux.Router) {
-	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
-	// No path cleaning: mux would answer "/card/..%2F../detail" with a
-	// bodiless 301, not in the provider's envelope (sims/hostile_test.go).
-	r.SkipClean(true)
-	r.NotFoundHandler = s.Env.NotFound(wire)
-	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
-
-	r.Use(s.Env.Middleware(wire))
 	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
-	// subrouters, so auth wraps each private route instead.
+	// subrouters, so auth wraps each private route instead. Core mounts its
+	// middleware, NotFound and MethodNotAllowed.
 	public := func(method, path, name string, h apiFunc) {
 		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
 	}
@@ -80,19 +71,3 @@ func (s *Server) routes(r *mux.Router) {
 	// mocksrv extension: simulate card transactions.
 	private(post, "/sandbox/card/authorize", "sandbox.authorize", s.handleSandboxAuthorize)
 }
-
-// RouteNames returns the name of every route, for fault-rule validation
-// and the contract surface check.
-func (s *Server) RouteNames() []string {
-	var names []string
-	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if n := rt.GetName(); n != "" {
-			names = append(names, n)
-		}
-		return nil
-	})
-	return names
-}
-
-// Router returns the mux router, for the contract surface check.
-func (s *Server) Router() *mux.Router { return s.router }

@@ -123,7 +123,7 @@ func TestWithdrawalLifecycle(t *testing.T) {
 	_, _ = s.Clock.Advance(48 * time.Hour)
 	ok(t, c, "wallet_transaction.detail", get("/openapi/v1/wallet/transactions/"+wd.ID, nil), &done)
 	assert.Equal(t, "pending", done.Status)
-	_, err = s.Create("default", "withdrawals", []byte(`{"id":"`+wd.ID+`","decision":"success"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "withdrawals", []byte(`{"id":"`+wd.ID+`","decision":"success"}`))
 	require.NoError(t, err)
 	s.CheckWalletBalance(t, acct, "USDT", "388")
 	s.CheckMoney(t)
