@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -200,8 +199,6 @@ func (v view) rfc3339(t time.Time) string {
 	return t.In(v.loc).Format(time.RFC3339)
 }
 
-var utcOffset = regexp.MustCompile(`^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$`)
-
 // zoneOf reads the Timezone header: "UTC+8", "UTC-05:30", "GMT+8",
 // "+08:00", "UTC", or an IANA name like "Asia/Shanghai"; absent, the
 // tenant's timezone setting (default UTC).
@@ -217,31 +214,14 @@ func (s *Server) zoneOf(r *http.Request) (*time.Location, error) {
 
 // parseZone reads a zone as the Timezone header names it.
 func parseZone(v string) (*time.Location, error) {
-	switch strings.ToUpper(v) {
-	case "UTC", "GMT", "Z":
-		return time.UTC, nil
+	loc, err := core.ParseZone(v)
+	switch {
+	case errors.Is(err, core.ErrZoneOffset):
+		return nil, invalid(text{"Timezone %q: offset out of range", "Timezone %q：时区偏移超出范围"}, v)
+	case err != nil:
+		return nil, invalid(text{"Timezone %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", "Timezone %q：应为 UTC+8、UTC-05:30 或 IANA 时区名（如 Asia/Shanghai）"}, v)
 	}
-	if m := utcOffset.FindStringSubmatch(strings.ToUpper(v)); m != nil {
-		h, _ := strconv.Atoi(m[2])
-		mins := 0
-		if m[3] != "" {
-			mins, _ = strconv.Atoi(m[3])
-		}
-		if h > 14 || mins > 59 {
-			return nil, invalid(text{"Timezone %q: offset out of range", "Timezone %q：时区偏移超出范围"}, v)
-		}
-		off := h*3600 + mins*60
-		if m[1] == "-" {
-			off = -off
-		}
-		return time.FixedZone("UTC"+v[strings.IndexAny(v, "+-"):], off), nil
-	}
-	if !strings.Contains(v, "..") && !strings.HasPrefix(v, "/") {
-		if loc, err := time.LoadLocation(v); err == nil {
-			return loc, nil
-		}
-	}
-	return nil, invalid(text{"Timezone %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", "Timezone %q：应为 UTC+8、UTC-05:30 或 IANA 时区名（如 Asia/Shanghai）"}, v)
+	return loc, nil
 }
 
 // apiFunc returns the value for the envelope's data field, or an error that

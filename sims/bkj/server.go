@@ -167,7 +167,7 @@ func (st Settings) check() error {
 		return fmt.Errorf("rate_limit %d: rate limit must not be negative", st.RateLimit)
 	}
 	for _, z := range []struct{ name, v string }{{"timezone", st.Timezone}, {"webhook_timezone", st.WebhookTimezone}} {
-		if _, err := parseZone(z.v); err != nil || z.v == "" {
+		if _, err := core.ParseZone(z.v); err != nil {
 			return fmt.Errorf("%s %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", z.name, z.v)
 		}
 	}
@@ -181,8 +181,8 @@ func (st Settings) check() error {
 
 // zones returns the settings' time zones, which check has read.
 func (st Settings) zones() (api, webhook *time.Location) {
-	api, _ = parseZone(st.Timezone)
-	webhook, _ = parseZone(st.WebhookTimezone)
+	api, _ = core.ParseZone(st.Timezone)
+	webhook, _ = core.ParseZone(st.WebhookTimezone)
 	return api, webhook
 }
 
@@ -192,10 +192,8 @@ func zoneName(loc *time.Location) string {
 	if loc == nil {
 		return ""
 	}
-	if name := loc.String(); name != "" {
-		if _, err := parseZone(name); err == nil {
-			return name
-		}
+	if _, err := core.ParseZone(loc.String()); err == nil {
+		return loc.String()
 	}
 	_, off := time.Date(2026, 1, 1, 0, 0, 0, 0, loc).Zone()
 	sign := "+"
@@ -264,7 +262,9 @@ func WithStringToSign(show bool) Option {
 func WithResponseSigning(on bool) Option { return core.Set(func(s *Settings) { s.SignResponses = on }) }
 
 // WithTimezone sets the zone times render in when a request sends no
-// Timezone header (default UTC).
+// Timezone header (default UTC). The setting holds the zone's name (GET
+// /config shows it); a zone whose name the Timezone header could not
+// name, like time.FixedZone("CST", 8*3600), is kept as its UTC offset.
 func WithTimezone(loc *time.Location) Option {
 	return core.Set(func(s *Settings) { s.Timezone = zoneName(loc) })
 }
