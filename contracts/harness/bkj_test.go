@@ -57,7 +57,7 @@ func TestBKJConversationAgainstMocksrv(t *testing.T) {
 	for _, ev := range []string{"card.status", "card.transaction", "wallet.transaction", "user.kyc"} {
 		assert.Contains(t, rep.Coverage.Webhooks, ev, "webhooks the run caused are checked against their contracts")
 	}
-	f.BKJ.CheckMoney(t)
+	f.BKJ.CheckLedger(t)
 }
 
 func TestBKJConversationReadOnly(t *testing.T) {

@@ -50,7 +50,7 @@ func TestCreateKinds(t *testing.T) {
 	_, err = core.ProviderOf(s.Host).Create("default", "transactions", []byte(`{"card_id":"`+card.ID+`","amount":"4"}`))
 	require.NoError(t, err)
 	s.CheckCardBalance(t, card.ID, "5")
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 
 	for _, bad := range []struct{ kind, body, want string }{
 		{"cards", `{"status":"melted"}`, "not a bkj card status"},

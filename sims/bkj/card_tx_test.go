@@ -113,8 +113,8 @@ func TestCardTransactions(t *testing.T) {
 			code(t, c, "sandbox.authorize", post("/openapi/v1/sandbox/card/authorize", tt.body), tt.code, tt.want)
 		})
 	}
-	s.CheckMoney(t)
-	m := s.Money()
+	s.CheckLedger(t)
+	m := s.Ledger()
 	assert.Equal(t, "25", m.Spent.String())
 	assert.Equal(t, "100", m.Deposited.String())
 }
@@ -132,5 +132,5 @@ func TestAdminCardTransactions(t *testing.T) {
 	assert.Equal(t, "6.5", tx.BalanceAfter.String())
 	assert.Len(t, s.CardTransactions(card.ID), 2)
 	s.CheckCardBalance(t, card.ID, "6.5")
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 }
