@@ -1,47 +1,40 @@
 package scenarios
 
 import (
-	"net/http"
-	"strings"
-	"time"
+	"fmt"
+
+	"github.com/mocksrv/mocksrv/sims"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// adapter knows how one provider authenticates calls and signs webhooks.
-type adapter interface {
-	// authorize adds the provider's auth headers to a request whose body is
-	// body, signing at wall time now.
-	authorize(r *http.Request, body []byte, creds map[string]string, now time.Time, s *session) error
-	// observe sees every answer (to pick up tokens).
-	observe(path string, body []byte, s *session)
-	// verify checks a webhook delivery's signature.
-	verify(h http.Header, body []byte, creds map[string]string) error
-	// reply is the receiver's default successful answer.
-	reply() string
-	// authFailure returns the envelope code of an answer that a real
-	// client would cure by fetching a new token, or "".
-	authFailure(status int, body []byte) string
-}
-
-// session holds what an adapter remembers during one scenario run.
-type session struct {
-	token   string
-	fetch   func() error // gets a token when the provider needs one and none is held
-	fetched bool
-}
-
-// adapters holds each provider's adapter; every adapter_<provider>.go file
-// registers its own in init.
-var adapters = map[string]adapter{}
-
-// providerOf infers the provider from a path prefix.
-func providerOf(path string) string {
-	switch {
-	case strings.HasPrefix(path, "/open-api/"):
-		return "keysecure"
-	case strings.HasPrefix(path, "/openapi/"):
-		return "bkj"
-	case strings.HasPrefix(path, "/api/"):
-		return "uqpay"
+// caller returns the runner's caller for a provider: the provider's own
+// client for the tenant's credentials, made on first use and kept for the
+// run, so a token it fetches serves every later call.
+func (r *runner) caller(provider string) (core.Caller, error) {
+	if c, ok := r.callers[provider]; ok {
+		return c, nil
 	}
-	return "decard"
+	spec, ok := sims.SpecOf(provider, "")
+	if !ok {
+		return nil, fmt.Errorf("unknown provider %q (want one of %v)", provider, sims.AllProviders)
+	}
+	c, err := spec.Connect(r.base, r.creds[provider], r.opts.HTTP)
+	if err != nil {
+		return nil, err
+	}
+	r.callers[provider] = c
+	return c, nil
+}
+
+// providerOf returns the provider that owns a call: the step's provider,
+// or the one whose path prefix the path carries.
+func providerOf(c *Call) (string, error) {
+	if c.Provider != "" {
+		return c.Provider, nil
+	}
+	spec, ok := sims.SpecOf("", c.Path)
+	if !ok {
+		return "", fmt.Errorf("no provider serves %s: start the path with a provider's prefix or name the provider (provider: %v)", c.Path, sims.AllProviders)
+	}
+	return spec.Name, nil
 }

@@ -1,15 +1,22 @@
 package scenarios
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/mocksrv/mocksrv/internal/junit"
 )
 
 // WriteText writes a human report of results.
-func WriteText(w io.Writer, results []*Result) {
+func WriteText(w io.Writer, results []*Result) { writeText(w, results, false) }
+
+// WriteFailures writes only the failed scenarios, with their failed steps,
+// and the verdict line: the short form of WriteText.
+func WriteFailures(w io.Writer, results []*Result) { writeText(w, results, true) }
+
+func writeText(w io.Writer, results []*Result, failuresOnly bool) {
 	passed := 0
 	for _, r := range results {
 		verdict := "PASS"
@@ -17,6 +24,9 @@ func WriteText(w io.Writer, results []*Result) {
 			verdict = "FAIL"
 		} else {
 			passed++
+		}
+		if failuresOnly && r.Passed {
+			continue
 		}
 		fmt.Fprintf(w, "%s  %s (%s, tenant %s, %s)\n", verdict, r.Scenario, r.File, r.Tenant, r.Duration.Round(time.Millisecond))
 		if r.Error != "" {
@@ -32,57 +42,35 @@ func WriteText(w io.Writer, results []*Result) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\n%d of %d scenarios passed\n", passed, len(results))
+	if !failuresOnly || passed < len(results) {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%d of %d scenarios passed\n", passed, len(results))
 }
 
-type junitSuites struct {
-	XMLName xml.Name     `xml:"testsuites"`
-	Suites  []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Time     float64     `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-}
-
-type junitFailure struct {
-	Message string `xml:"message,attr"`
-	Text    string `xml:",chardata"`
-}
-
-// WriteJUnit writes JUnit XML: a suite per scenario, a case per step.
+// WriteJUnit writes JUnit XML (internal/junit's shape, the same as
+// contract test's): a suite per scenario, a case per step. A scenario that
+// could not be set up (or run) gets a "setup" case with an error; a step
+// whose expectations fail, a failure naming the first.
 func WriteJUnit(w io.Writer, results []*Result) error {
-	var out junitSuites
+	var suites []junit.Suite
 	for _, r := range results {
-		s := junitSuite{Name: r.Scenario, Time: r.Duration.Seconds()}
+		s := junit.Suite{Name: r.Scenario, Started: r.Started, Time: r.Duration}
 		if r.Error != "" {
-			s.Cases = append(s.Cases, junitCase{Name: "setup", Classname: r.Scenario, Failure: &junitFailure{Message: r.Error, Text: r.Error}})
-			s.Failures++
+			s.Cases = append(s.Cases, junit.Case{Name: "setup", Classname: r.Scenario, Error: &junit.Problem{Type: "setup", Message: r.Error}})
 		}
 		for _, st := range r.Steps {
-			c := junitCase{Name: st.Step, Classname: r.Scenario}
+			c := junit.Case{Name: st.Step, Classname: r.Scenario, Time: st.Duration}
 			if !st.OK {
-				c.Failure = &junitFailure{Message: st.Failures[0], Text: st.Detail + "\n" + strings.Join(st.Failures, "\n")}
-				s.Failures++
+				msg := st.Detail
+				if len(st.Failures) > 0 {
+					msg = st.Failures[0]
+				}
+				c.Failure = &junit.Problem{Type: "expectation", Message: msg, Detail: st.Detail + "\n" + strings.Join(st.Failures, "\n")}
 			}
 			s.Cases = append(s.Cases, c)
 		}
-		s.Tests = len(s.Cases)
-		out.Suites = append(out.Suites, s)
+		suites = append(suites, s)
 	}
-	if _, err := io.WriteString(w, xml.Header); err != nil {
-		return err
-	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	return enc.Encode(out)
+	return junit.Write(w, suites)
 }

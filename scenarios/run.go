@@ -38,16 +38,18 @@ type Result struct {
 	Passed   bool          `json:"passed"`
 	Steps    []StepResult  `json:"steps"`
 	Error    string        `json:"error,omitempty"` // the run could not start or finish
+	Started  time.Time     `json:"started"`
 	Duration time.Duration `json:"duration_ns"`
 }
 
 // StepResult is one step's outcome. Failures say which expectation,
 // expected and got.
 type StepResult struct {
-	Step     string   `json:"step"`
-	OK       bool     `json:"ok"`
-	Failures []string `json:"failures,omitempty"`
-	Detail   string   `json:"detail,omitempty"`
+	Step     string        `json:"step"`
+	OK       bool          `json:"ok"`
+	Failures []string      `json:"failures,omitempty"`
+	Detail   string        `json:"detail,omitempty"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 // RunFile parses and runs one scenario file.
@@ -62,7 +64,7 @@ func RunFile(ctx context.Context, path string, opts Options) (*Result, error) {
 // RunScenario runs a parsed scenario in a tenant of its own.
 func RunScenario(ctx context.Context, sc *Scenario, opts Options) *Result {
 	start := core.WallNow()
-	res := &Result{Scenario: sc.Name, File: sc.File}
+	res := &Result{Scenario: sc.Name, File: sc.File, Started: start}
 	r, cleanup, err := newRunner(ctx, sc, opts)
 	if err == nil {
 		res.Tenant = r.tenant
@@ -84,16 +86,16 @@ func RunScenario(ctx context.Context, sc *Scenario, opts Options) *Result {
 }
 
 type runner struct {
-	sc       *Scenario
-	opts     Options
-	admin    *admin
-	base     string
-	tenant   string
-	creds    map[string]map[string]string
-	vars     map[string]any
-	sessions map[string]*session
-	recv     *receiver
-	last     *lastCall
+	sc      *Scenario
+	opts    Options
+	admin   *admin
+	base    string
+	tenant  string
+	creds   map[string]map[string]string
+	vars    map[string]any
+	callers map[string]core.Caller
+	recv    *receiver
+	last    *lastCall
 }
 
 type lastCall struct {
@@ -106,7 +108,7 @@ func newRunner(ctx context.Context, sc *Scenario, opts Options) (*runner, func()
 	if opts.HTTP == nil {
 		opts.HTTP = &http.Client{Timeout: 10 * time.Second}
 	}
-	r := &runner{sc: sc, opts: opts, vars: map[string]any{}, sessions: map[string]*session{}}
+	r := &runner{sc: sc, opts: opts, vars: map[string]any{}, callers: map[string]core.Caller{}}
 	var closers []func()
 	base := strings.TrimRight(opts.Target, "/")
 	if base == "" {
@@ -248,7 +250,9 @@ func (r *runner) logf(format string, args ...any) {
 func (r *runner) steps(ctx context.Context, res *Result) {
 	for i, st := range r.sc.Steps {
 		sr := StepResult{Step: st.Label(i)}
+		start := core.WallNow()
 		fails, detail, err := r.step(ctx, st)
+		sr.Duration = core.WallNow().Sub(start)
 		if err != nil {
 			fails = append(fails, err.Error())
 		}
@@ -377,35 +381,13 @@ func (r *runner) dueDeliveries(ctx context.Context) (int, error) {
 	return due, nil
 }
 
-// session returns the provider's call session, able to fetch a token.
-func (r *runner) session(ctx context.Context, provider string) *session {
-	s, ok := r.sessions[provider]
-	if !ok {
-		s = &session{}
-		r.sessions[provider] = s
-		s.fetch = func() error {
-			tc := tokenCall[provider]
-			_, _, _, err := r.send(ctx, provider, &Call{Method: tc.method, Path: tc.path}, 0, nil)
-			return err
-		}
-	}
-	return s
-}
-
-// tokenCall is how each provider that uses tokens hands one out.
-var tokenCall = map[string]struct{ method, path string }{
-	"keysecure": {http.MethodGet, "/open-api/v1/merchant/token"},
-	"uqpay":     {http.MethodPost, "/api/v1/connect/token"},
-}
-
 // send makes a provider call and returns the status, headers and body.
 func (r *runner) send(ctx context.Context, provider string, c *Call, offset time.Duration, timeout *time.Duration) (int, http.Header, []byte, error) {
-	ad, ok := adapters[provider]
-	if !ok {
-		return 0, nil, nil, fmt.Errorf("scenarios cannot call %s yet", provider)
+	ad, err := r.caller(provider)
+	if err != nil {
+		return 0, nil, nil, err
 	}
 	var req *http.Request
-	var err error
 	if c.Replay && r.last != nil {
 		req, err = http.NewRequestWithContext(ctx, r.last.method, r.last.url, bytes.NewReader(r.last.body))
 		if err != nil {
@@ -449,7 +431,7 @@ func (r *runner) send(ctx context.Context, provider string, c *Call, offset time
 			req.Header.Set("Content-Type", "application/json")
 		}
 		if c.Auth == nil || *c.Auth {
-			if err := ad.authorize(req, body, r.creds[provider], core.WallNow().Add(offset), r.session(ctx, provider)); err != nil {
+			if err := ad.Authorize(ctx, req, body, core.WallNow().Add(offset)); err != nil {
 				return 0, nil, nil, err
 			}
 		}
@@ -473,16 +455,16 @@ func (r *runner) send(ctx context.Context, provider string, c *Call, offset time
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	ad.observe(req.URL.Path, b, r.session(ctx, provider))
+	ad.Observe(req.URL.Path, b)
 	return res.StatusCode, res.Header, b, nil
 }
 
 // call runs a call step and checks its expectations.
 func (r *runner) call(ctx context.Context, st Step) ([]string, string, error) {
 	c := st.Call
-	provider := c.Provider
-	if provider == "" {
-		provider = providerOf(c.Path)
+	provider, err := providerOf(c)
+	if err != nil {
+		return nil, "", err
 	}
 	var offset time.Duration
 	if c.TimestampOffset != "" {
@@ -509,9 +491,8 @@ func (r *runner) call(ctx context.Context, st Step) ([]string, string, error) {
 		// Like a real client: a token the server no longer accepts is
 		// replaced and the call retried once — unless the step is about
 		// that very error.
-		if code := adapters[provider].authFailure(status, body); code != "" && strings.Trim(string(exp.Code), `"`) != code {
-			s := r.session(ctx, provider)
-			s.token, s.fetched = "", false
+		ad, _ := r.caller(provider)
+		if code, stale := ad.Expired(status, body); stale && strings.Trim(string(exp.Code), `"`) != code {
 			status, header, body, err = r.send(ctx, provider, c, offset, timeout)
 		}
 	}
@@ -624,7 +605,7 @@ func (r *runner) expectWebhooks(ctx context.Context, e ExpectWebhooks) ([]string
 	doc, _ := contracts.Document(e.Provider)
 	for i, d := range got {
 		if e.Signature == "valid" {
-			if err := adapters[e.Provider].verify(d.header, d.body, r.creds[e.Provider]); err != nil {
+			if err := verifyWebhook(e.Provider, d, r.creds[e.Provider]); err != nil {
 				fails = append(fails, fmt.Sprintf("expect_webhooks.signature: delivery %d (%s): %v", i+1, d.event, err))
 			}
 		}
@@ -768,8 +749,8 @@ func (rv *receiver) serve(w http.ResponseWriter, r *http.Request) {
 	rv.got[provider] = append(rv.got[provider], d)
 	reply := spec.Reply
 	if reply == "" {
-		if ad, ok := adapters[provider]; ok {
-			reply = ad.reply()
+		if spec, ok := sims.SpecOf(provider, ""); ok {
+			reply = spec.WebhookReply
 		}
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -792,4 +773,14 @@ func eventOf(provider string, body []byte) string {
 		}
 	}
 	return ""
+}
+
+// verifyWebhook checks a delivery's signature as the provider's receivers
+// do.
+func verifyWebhook(provider string, d delivery, creds map[string]string) error {
+	spec, ok := sims.SpecOf(provider, "")
+	if !ok {
+		return fmt.Errorf("unknown provider %q", provider)
+	}
+	return spec.VerifyWebhook(creds, d.header, d.body)
 }

@@ -294,3 +294,16 @@ func getJSON(t *testing.T, url string, out any) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.NoError(t, json.NewDecoder(res.Body).Decode(out))
 }
+
+// TestUnknownPathNamesNoProvider: a call under no provider's prefix is an
+// error that says so, not a guess at one provider.
+func TestUnknownPathNamesNoProvider(t *testing.T) {
+	t.Parallel()
+	sc, err := scenarios.Parse("nowhere.yaml", []byte("description: x\nsteps:\n  - call: {method: GET, path: /nowhere/v1/cards}\n"))
+	require.NoError(t, err)
+	res := scenarios.RunScenario(context.Background(), sc, scenarios.Options{})
+	assert.False(t, res.Passed)
+	var out strings.Builder
+	scenarios.WriteText(&out, []*scenarios.Result{res})
+	assert.Contains(t, out.String(), "no provider serves /nowhere/v1/cards")
+}

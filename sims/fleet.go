@@ -53,7 +53,8 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 	f.seeds[core.DefaultTenant] = cfg.seed
 	var off []core.Provider
 	for _, entry := range providerTable {
-		name, enabled := entry.name, contains(cfg.providers, entry.name)
+		name := entry.spec().Name
+		enabled := contains(cfg.providers, name)
 		p, err := entry.build(f, env, enabled)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)

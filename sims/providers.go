@@ -52,13 +52,13 @@ func WithDeCard(opts ...decard.Option) Option {
 // providerEntry builds one simulator on a Fleet's Env; enabled, it also
 // fills the simulator's field of Servers.
 type providerEntry struct {
-	name  string
+	spec  func() core.ClientSpec
 	build func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error)
 }
 
 // providerTable lists every provider mocksrv simulates, in a stable order.
 var providerTable = []providerEntry{
-	{"bkj", func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
+	{bkj.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := bkj.New(append([]bkj.Option{bkj.WithEnv(env)}, f.cfg.bkj...)...)
 		if err != nil {
 			return nil, err
@@ -68,7 +68,7 @@ var providerTable = []providerEntry{
 		}
 		return core.ProviderOf(s.Host), nil
 	}},
-	{"keysecure", func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
+	{keysecure.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, f.cfg.keysecure...)...)
 		if err != nil {
 			return nil, err
@@ -78,7 +78,7 @@ var providerTable = []providerEntry{
 		}
 		return core.ProviderOf(s.Host), nil
 	}},
-	{"uqpay", func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
+	{uqpay.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := uqpay.New(append([]uqpay.Option{uqpay.WithEnv(env)}, f.cfg.uqpay...)...)
 		if err != nil {
 			return nil, err
@@ -88,7 +88,7 @@ var providerTable = []providerEntry{
 		}
 		return s, nil // TODO(host): core.ProviderOf(s.Host)
 	}},
-	{"decard", func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
+	{decard.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := decard.New(append([]decard.Option{decard.WithEnv(env)}, f.cfg.decard...)...)
 		if err != nil {
 			return nil, err
@@ -104,7 +104,29 @@ var providerTable = []providerEntry{
 var AllProviders = func() []string {
 	names := make([]string, len(providerTable))
 	for i, p := range providerTable {
-		names[i] = p.name
+		names[i] = p.spec().Name
 	}
 	return names
 }()
+
+// Specs returns how to talk to every provider mocksrv simulates, in
+// AllProviders order: the scenario runner, the load test and the contract
+// harness build their clients from them.
+func Specs() []core.ClientSpec {
+	out := make([]core.ClientSpec, len(providerTable))
+	for i, p := range providerTable {
+		out[i] = p.spec()
+	}
+	return out
+}
+
+// SpecOf returns the spec of the provider name, or of the provider that
+// owns path when name is "".
+func SpecOf(name, path string) (core.ClientSpec, bool) {
+	for _, s := range Specs() {
+		if s.Name == name || name == "" && s.Owns(path) {
+			return s, true
+		}
+	}
+	return core.ClientSpec{}, false
+}

@@ -4,11 +4,11 @@
 //
 //	mocksrv                      # serve on 127.0.0.1:8080 (same as "mocksrv serve")
 //	mocksrv serve --help         # every flag and its MOCKSRV_* variable
+//	mocksrv health --wait 30s    # exit 0 once the server answers
 //	mocksrv version
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -29,14 +29,19 @@ paths, on one listener, plus the contract-test and scenario tools.
 
 Commands:
   serve      run the simulators (the default when no command is given)
+  health     exit 0 once a running mocksrv answers (for CI and container health checks)
   contract   contract tests: test a sandbox, check recordings, proxy a client
   scenario   run QA scenario files
   version    print the version
 
-Run "mocksrv <command> --help" for a command's flags; every flag also reads
-a MOCKSRV_* environment variable: serve's --state-interval reads
-MOCKSRV_STATE_INTERVAL, contract test's --json MOCKSRV_CONTRACT_TEST_JSON.
+Run "mocksrv <command> --help" for a command's flags (they may come before or
+after its arguments); every flag also reads a MOCKSRV_* environment variable:
+serve's --state-interval reads MOCKSRV_STATE_INTERVAL, contract test's --json
+MOCKSRV_CONTRACT_TEST_JSON.
 `
+
+// commands are the top-level commands, for "did you mean".
+var commands = []string{"serve", "health", "contract", "scenario", "version", "help"}
 
 func run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
@@ -48,9 +53,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "serve":
 		return serve(args, stdout, stderr)
+	case "health":
+		return health(args, stdout, stderr)
 	case "version":
 		return version(args, stdout, stderr)
 	case "help":
+		if len(args) > 0 && args[0] != "help" && !isHelp(args[0]) { // "mocksrv help contract" is "mocksrv contract --help"
+			return run(append(args[:1:1], "--help"), stdout, stderr)
+		}
 		fmt.Fprint(stdout, topUsage)
 		fmt.Fprintln(stdout)
 		fs, _ := serveFlags(stdout)
@@ -61,7 +71,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "scenario":
 		return scenario(args, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "mocksrv: unknown command %q\n\n%s", cmd, topUsage)
+	return unknownCommand(stderr, "mocksrv", cmd, commands)
+}
+
+// unknownCommand reports a command that does not exist, with the one
+// meant when it looks like a typo, and returns exit code 2.
+func unknownCommand(stderr io.Writer, parent, cmd string, known []string) int {
+	fmt.Fprintf(stderr, "%s: unknown command %q", parent, cmd)
+	if s := suggest(cmd, known); s != "" {
+		fmt.Fprintf(stderr, " (did you mean %q?)", s)
+	}
+	fmt.Fprintf(stderr, "\nRun \"%s --help\" for the commands.\n", parent)
 	return 2
 }
 
@@ -73,21 +93,14 @@ func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "-
 func version(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("version", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-	}
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: mocksrv version\n\nPrints mocksrv's version and the Go release it was built with. It takes no flags.\n")
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "mocksrv version: unexpected argument %q\n", fs.Arg(0))
-		return 2
+	if code, ok := noArgs(fs, stderr); !ok {
+		return code
 	}
 	fmt.Fprintln(stdout, "mocksrv", sims.Version, runtime.Version())
 	return 0

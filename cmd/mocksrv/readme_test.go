@@ -99,8 +99,32 @@ func TestDockerfile(t *testing.T) {
 	assert.Contains(t, df, "FROM scratch")
 	assert.Contains(t, df, "ca-certificates.crt", "https webhook receivers need CA roots")
 	fs, _ := serveFlags(io.Discard)
-	for _, m := range regexp.MustCompile(`(MOCKSRV_[A-Z_]+)=`).FindAllStringSubmatch(df, -1) {
+	var addr string
+	for _, m := range regexp.MustCompile(`(MOCKSRV_[A-Z_]+)=(\S*)`).FindAllStringSubmatch(df, -1) {
 		name := strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(m[1], envPrefix), "_", "-"))
 		assert.NotNil(t, fs.Lookup(name), "%s is a serve flag's variable", m[1])
+		if m[1] == "MOCKSRV_ADDR" && !strings.Contains(m[0], "/") {
+			addr = m[2]
+		}
 	}
+
+	// The health check is the binary itself (no curl in scratch), run as
+	// exec form without the entrypoint; with the image's MOCKSRV_ADDR it
+	// asks the server on loopback.
+	final := df[strings.Index(df, "FROM scratch"):]
+	assert.Contains(t, final, `HEALTHCHECK `)
+	assert.Regexp(t, `(?m)^HEALTHCHECK (--\S+ )*CMD \["/mocksrv", "health"\]$`, final)
+	assert.Contains(t, final, `ENTRYPOINT ["/mocksrv"]`)
+	require.Equal(t, "0.0.0.0:8080", addr, "the image's address")
+	u, err := healthURL("", addr)
+	require.NoError(t, err)
+	assert.Equal(t, "http://127.0.0.1:8080/_mocksrv/health", u)
+
+	// OCI labels, the version from the build argument (declared again in
+	// the final stage, where LABEL can see it).
+	for _, l := range []string{"title", "description", "source", "url", "documentation", "version", "revision"} {
+		assert.Regexp(t, `org\.opencontainers\.image\.`+l+`="[^"]*"`, final, "label %s", l)
+	}
+	assert.Contains(t, final, `org.opencontainers.image.version="${VERSION}"`)
+	assert.Less(t, strings.Index(final, "ARG VERSION"), strings.Index(final, "LABEL "), "ARG VERSION in the final stage, before LABEL")
 }

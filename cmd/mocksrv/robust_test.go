@@ -28,12 +28,11 @@ func startServe(t *testing.T, args ...string) string {
 	t.Helper()
 	fs, c := serveFlags(io.Discard)
 	require.NoError(t, fs.Parse(append([]string{"--addr", "127.0.0.1:0", "--log-level", "error"}, args...)))
-	opts, err := fleetOptions(c, mustLogger(t))
-	require.NoError(t, err)
+	fleet := newFleetT(t, c)
 	ctx, cancel := context.WithCancel(context.Background())
 	var out syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- runServe(ctx, c, opts, mustLogger(t), &out) }()
+	go func() { done <- runServe(ctx, c, fleet, mustLogger(t), &out) }()
 	t.Cleanup(func() { cancel(); <-done })
 	var base string
 	require.Eventually(t, func() bool {

@@ -27,7 +27,7 @@ Run "mocksrv scenario <cmd> --help".
 `
 
 func scenario(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "--help" || args[0] == "-h" {
+	if len(args) == 0 || args[0] == "help" || isHelp(args[0]) {
 		fmt.Fprint(stdout, scenarioUsage)
 		return 0
 	}
@@ -39,11 +39,26 @@ func scenario(args []string, stdout, stderr io.Writer) int {
 	case "load":
 		return scenarioLoad(args[1:], stdout, stderr)
 	case "schema":
-		_, _ = stdout.Write(scenarios.SchemaJSON)
-		return 0
+		return scenarioSchema(args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "mocksrv scenario: unknown command %q\n\n%s", args[0], scenarioUsage)
-	return 2
+	return unknownCommand(stderr, "mocksrv scenario", args[0], []string{"run", "list", "load", "schema"})
+}
+
+func scenarioSchema(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("scenario schema", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "Usage: mocksrv scenario schema > scenario.schema.json\n\n"+
+			"Prints the JSON Schema of the scenario format, for editors (yaml-language-server). It takes no flags.\n")
+	}
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if code, ok := noArgs(fs, stderr); !ok {
+		return code
+	}
+	_, _ = stdout.Write(scenarios.SchemaJSON)
+	return 0
 }
 
 // resolveScenarios expands files, directories (*.yaml) and library names.
@@ -88,20 +103,29 @@ func resolveScenarios(args []string) ([]*scenarios.Scenario, error) {
 func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("scenario run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var target, junit, jsonOut, adminToken string
-	var keep, verbose bool
+	var target, junitPath, jsonPath, adminToken string
+	var keep, verbose, quiet bool
 	var timeout time.Duration
 	fs.StringVar(&target, "target", "", "a running mocksrv to run against (default: in-process)")
-	fs.StringVar(&junit, "junit", "", "write a JUnit XML report to this file")
-	fs.StringVar(&jsonOut, "json", "", "write a JSON report to this file")
+	fs.StringVar(&junitPath, "junit", "", "write a JUnit XML report to this file (its directory is created; - for standard output)")
+	fs.StringVar(&jsonPath, "json", "", "write a JSON report to this file (its directory is created; - for standard output)")
 	fs.StringVar(&adminToken, "admin-token", "", "admin token of the target")
 	fs.BoolVar(&keep, "keep", false, "keep each scenario's tenant on the target after the run")
 	fs.BoolVar(&verbose, "verbose", false, "print every step")
+	fs.BoolVar(&quiet, "quiet", false, "print only the failed scenarios and the verdict line, and no live progress")
 	fs.DurationVar(&timeout, "timeout", 5*time.Minute, "time limit for all scenarios")
 	fs.Usage = usage(fs, "mocksrv scenario run [flags] FILE|DIR|NAME...",
-		"Runs scenarios, each in a fresh tenant, and reports every failed expectation with its step, expected and got. No argument runs the whole library. Flags may come before or after the scenarios.")
-	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stdout, stderr); !ok {
+		"Runs scenarios, each in a fresh tenant, and reports every failed expectation with its step, expected and got. No argument runs the whole library. Flags may come before or after the scenarios. Live progress (a line per scenario) goes to standard error when it is a terminal.")
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
 		return code
+	}
+	if verbose && quiet {
+		return usageError(fs, stderr, "--verbose and --quiet contradict each other")
+	}
+	outs := []output{{"junit", junitPath}, {"json", jsonPath}}
+	text, err := prepareOutputs(stdout, stderr, outs...)
+	if err != nil {
+		return usageError(fs, stderr, "%v", err)
 	}
 	names := fs.Args()
 	if len(names) == 0 {
@@ -123,25 +147,32 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	defer cancel()
 	opts := scenarios.Options{Target: target, AdminToken: adminToken, Keep: keep}
 	if verbose {
-		opts.Log = stdout
+		opts.Log = text
 	}
+	live := progress(stderr, quiet)
 	var results []*scenarios.Result
-	for _, sc := range list {
-		results = append(results, scenarios.RunScenario(ctx, sc, opts))
-	}
-	scenarios.WriteText(stdout, results)
-	if junit != "" {
-		if err := writeTo(junit, func(w io.Writer) error { return scenarios.WriteJUnit(w, results) }); err != nil {
-			fmt.Fprintln(stderr, "mocksrv scenario run:", err)
-			return 2
+	for i, sc := range list {
+		r := scenarios.RunScenario(ctx, sc, opts)
+		results = append(results, r)
+		if live != nil {
+			fmt.Fprintf(live, "[%d/%d] %s %s (%s)\n", i+1, len(list), map[bool]string{true: "ok  ", false: "FAIL"}[r.Passed], r.Scenario, r.Duration.Round(time.Millisecond))
 		}
 	}
-	if jsonOut != "" {
-		if err := writeTo(jsonOut, func(w io.Writer) error {
+	if quiet {
+		scenarios.WriteFailures(text, results)
+	} else {
+		scenarios.WriteText(text, results)
+	}
+	renders := []func(io.Writer) error{
+		func(w io.Writer) error { return scenarios.WriteJUnit(w, results) },
+		func(w io.Writer) error {
 			enc := json.NewEncoder(w)
 			enc.SetIndent("", "  ")
 			return enc.Encode(results)
-		}); err != nil {
+		},
+	}
+	for i, o := range outs {
+		if err := o.write(stdout, renders[i]); err != nil {
 			fmt.Fprintln(stderr, "mocksrv scenario run:", err)
 			return 2
 		}
@@ -154,61 +185,16 @@ func scenarioRun(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// flagsFirst moves the flags of args (with their values) before the
-// scenario names, so "scenario load NAME --target URL" works as well as
-// "scenario load --target URL NAME". A "--" ends the flags.
-func flagsFirst(fs *flag.FlagSet, args []string) []string {
-	var flags, names []string
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		switch {
-		case a == "--":
-			names = append(names, args[i+1:]...)
-			i = len(args)
-			continue
-		case a == "-" || !strings.HasPrefix(a, "-"):
-			names = append(names, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		f := fs.Lookup(name)
-		if f == nil {
-			continue // parse reports it
-		}
-		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
-			continue
-		}
-		if i+1 < len(args) {
-			flags = append(flags, args[i+1])
-			i++
-		}
-	}
-	return append(append(flags, "--"), names...)
-}
-
-func writeTo(path string, write func(io.Writer) error) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	err = write(f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 func scenarioList(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("scenario list", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var asJSON bool
 	fs.BoolVar(&asJSON, "json", false, "print JSON")
 	fs.Usage = usage(fs, "mocksrv scenario list [--json]", "Lists the scenario library.")
-	if code, ok := parseOrExit(fs, args, stdout, stderr); !ok {
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
+	}
+	if code, ok := noArgs(fs, stderr); !ok {
 		return code
 	}
 	lib, err := scenarios.List()
@@ -237,12 +223,11 @@ func scenarioLoad(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&adminToken, "admin-token", "", "admin token of the target")
 	fs.Usage = usage(fs, "mocksrv scenario load [flags] FILE|NAME",
 		"Applies only the scenario's given section (cardholders, cards, balances…) so QA can test an app by hand; prints the tenant's credentials and the objects created.")
-	if code, ok := parseOrExit(fs, flagsFirst(fs, args), stdout, stderr); !ok {
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(stderr, "mocksrv scenario load: give one scenario file or library name")
-		return 2
+		return usageError(fs, stderr, "give one scenario file or library name")
 	}
 	list, err := resolveScenarios(fs.Args())
 	if err != nil {

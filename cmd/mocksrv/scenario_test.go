@@ -56,21 +56,35 @@ func TestScenarioAgainstServe(t *testing.T) {
 	assert.Zero(t, j.Count, "load runs no step")
 }
 
-func TestFlagsFirst(t *testing.T) {
+func TestSplitArgs(t *testing.T) {
 	t.Parallel()
 	var target string
 	var keep bool
 	fs := flag.NewFlagSet("x", flag.ContinueOnError)
 	fs.StringVar(&target, "target", "", "")
 	fs.BoolVar(&keep, "keep", false, "")
-	tests := []struct{ in, want []string }{
-		{[]string{"a", "--target", "u", "b"}, []string{"--target", "u", "--", "a", "b"}},
-		{[]string{"--target=u", "a", "--keep", "b"}, []string{"--target=u", "--keep", "--", "a", "b"}},
-		{[]string{"a", "--", "--keep"}, []string{"--", "a", "--keep"}},
-		{[]string{"-keep", "a", "-target", "u"}, []string{"-keep", "-target", "u", "--", "a"}},
-		{nil, []string{"--"}},
+	tests := []struct {
+		in, wantFlags, wantArgs []string
+		wantHelp                bool
+		wantMissing             string
+	}{
+		{in: []string{"a", "--target", "u", "b"}, wantFlags: []string{"--target", "u"}, wantArgs: []string{"a", "b"}},
+		{in: []string{"--target=u", "a", "--keep", "b"}, wantFlags: []string{"--target=u", "--keep"}, wantArgs: []string{"a", "b"}},
+		{in: []string{"a", "--", "--keep"}, wantArgs: []string{"a", "--keep"}},
+		{in: []string{"-keep", "a", "-target", "u"}, wantFlags: []string{"-keep", "-target", "u"}, wantArgs: []string{"a"}},
+		{in: []string{"-", "--keep=false"}, wantFlags: []string{"--keep=false"}, wantArgs: []string{"-"}},
+		{in: []string{"a", "--help"}, wantFlags: []string{"--help"}, wantArgs: []string{"a"}, wantHelp: true},
+		{in: []string{"--target", "-h"}, wantFlags: []string{"--target", "-h"}, wantHelp: false}, // -h is the value
+		{in: []string{"--", "-h"}, wantArgs: []string{"-h"}},
+		{in: []string{"--nope", "a"}, wantFlags: []string{"--nope"}, wantArgs: []string{"a"}},
+		{in: []string{"a", "--target"}, wantFlags: []string{"--target"}, wantArgs: []string{"a"}, wantMissing: "target"},
+		{in: nil},
 	}
 	for _, tt := range tests {
-		assert.Equal(t, tt.want, flagsFirst(fs, tt.in), "%q", tt.in)
+		flags, args, help, missing := splitArgs(fs, tt.in)
+		assert.Equal(t, tt.wantFlags, flags, "flags of %q", tt.in)
+		assert.Equal(t, tt.wantArgs, args, "arguments of %q", tt.in)
+		assert.Equal(t, tt.wantHelp, help, "help in %q", tt.in)
+		assert.Equal(t, tt.wantMissing, missing, "a value missing in %q", tt.in)
 	}
 }

@@ -11,9 +11,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"net/url"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -65,26 +68,28 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 
 func serve(args []string, stdout, stderr io.Writer) int {
 	fs, c := serveFlags(stderr)
-	if err := parse(fs, args, stdout); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		fmt.Fprintln(stderr, "mocksrv serve:", err)
-		return 2
+	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
+		return code
 	}
+	if code, ok := noArgs(fs, stderr); !ok {
+		return code
+	}
+	// Every configuration error stops serve here, before it listens.
 	logger, err := newLogger(stderr, c.logLevel, c.logFormat)
 	if err != nil {
-		fmt.Fprintln(stderr, "mocksrv serve:", err)
-		return 2
+		return usageError(fs, stderr, "%v", err)
 	}
 	opts, err := fleetOptions(c, logger)
 	if err != nil {
-		fmt.Fprintln(stderr, "mocksrv serve:", err)
-		return 2
+		return usageError(fs, stderr, "%v", err)
+	}
+	fleet, err := sims.NewFleet(opts...)
+	if err != nil {
+		return usageError(fs, stderr, "%v", err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := runServe(ctx, c, opts, logger, stdout); err != nil {
+	if err := runServe(ctx, c, fleet, logger, stdout); err != nil {
 		logger.Error("mocksrv stopped", "err", err)
 		return 1
 	}
@@ -130,7 +135,33 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 	var names []string
 	for _, n := range strings.Split(c.providers, ",") {
 		if n = strings.TrimSpace(n); n != "" {
+			if err := knownProvider("--providers", n, sims.AllProviders); err != nil {
+				return nil, err
+			}
 			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("--providers is empty: want some of %s", strings.Join(sims.AllProviders, ", "))
+	}
+	if err := checkAddr("--addr", c.addr); err != nil {
+		return nil, err
+	}
+	extra, err := pairs(c.listen, "--listen")
+	if err != nil {
+		return nil, err
+	}
+	for p, addr := range extra {
+		if err := knownProvider("--listen", p, sims.AllProviders); err != nil {
+			return nil, err
+		}
+		if err := checkAddr("--listen "+p, addr); err != nil {
+			return nil, err
+		}
+	}
+	if c.pprofAddr != "" {
+		if err := checkAddr("--pprof-addr", c.pprofAddr); err != nil {
+			return nil, err
 		}
 	}
 	opts := []sims.Option{
@@ -150,9 +181,47 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 		return nil, err
 	}
 	for p, u := range urls {
+		if err := knownProvider("--webhook-url", p, sims.AllProviders); err != nil {
+			return nil, err
+		}
+		if pu, err := url.Parse(u); err != nil || pu.Scheme != "http" && pu.Scheme != "https" || pu.Host == "" {
+			return nil, fmt.Errorf("--webhook-url %s=%s: want an http:// or https:// URL", p, u)
+		}
 		opts = append(opts, sims.WithWebhookURL(p, u))
 	}
 	return opts, nil
+}
+
+// knownProvider reports a provider name that is not one of known, naming
+// the flag, the names it wants and the one probably meant.
+func knownProvider(flagName, name string, known []string) error {
+	if slices.Contains(known, name) {
+		return nil
+	}
+	hint := ""
+	if s := suggest(name, known); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return fmt.Errorf("%s: unknown provider %q (want %s%s)", flagName, name, strings.Join(known, ", "), hint)
+}
+
+// checkAddr reports a listen address whose form net.Listen would refuse:
+// no port, or a port out of range.
+func checkAddr(flagName, addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%s %q: want host:port, like 127.0.0.1:8080", flagName, addr)
+	}
+	if n, err := strconv.Atoi(port); err == nil {
+		if n < 0 || n > 65535 {
+			return fmt.Errorf("%s %q: port %d is out of range (0-65535)", flagName, addr, n)
+		}
+		return nil
+	}
+	if _, err := net.LookupPort("tcp", port); err != nil {
+		return fmt.Errorf("%s %q: port %q is not a number", flagName, addr, port)
+	}
+	return nil
 }
 
 // tenantOptions reads --tenant-options: a JSON object of provider objects,
@@ -172,11 +241,8 @@ func tenantOptions(v string) (map[string]json.RawMessage, error) {
 	return m, nil
 }
 
-func runServe(ctx context.Context, c *serveConfig, opts []sims.Option, logger *slog.Logger, stdout io.Writer) error {
-	fleet, err := sims.NewFleet(opts...)
-	if err != nil {
-		return err
-	}
+// runServe serves fleet as c says until ctx ends.
+func runServe(ctx context.Context, c *serveConfig, fleet *sims.Fleet, logger *slog.Logger, stdout io.Writer) error {
 	if c.state != "" {
 		if err := loadState(fleet, c.state); err != nil {
 			return err

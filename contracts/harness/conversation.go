@@ -58,11 +58,14 @@ func Test(ctx context.Context, opts TestOptions) (*Report, error) {
 	if opts.HTTP == nil {
 		opts.HTTP = &http.Client{Timeout: 30 * time.Second}
 	}
-	c := &conversation{opts: opts, doc: doc, rep: &Report{Tool: "test", Provider: opts.Provider, Strict: opts.Strict, Mode: "strict"}}
+	start := core.WallNow()
+	c := &conversation{opts: opts, doc: doc, last: start,
+		rep: &Report{Tool: "test", Provider: opts.Provider, Strict: opts.Strict, Mode: "strict", Started: start}}
 	if err := run(ctx, c); err != nil {
 		c.rep.Results = append(c.rep.Results, Result{Provider: opts.Provider, Source: "conversation", Error: "conversation stopped: " + err.Error()})
 	}
 	c.rep.Finish()
+	c.rep.Elapsed = core.WallNow().Sub(start)
 	return c.rep, nil
 }
 
@@ -72,6 +75,7 @@ type conversation struct {
 	doc  *contracts.Doc
 	rep  *Report
 	step int
+	last time.Time // when the previous step was recorded
 }
 
 // expect lists the acceptable outcomes of a step: "success", "error 1004",
@@ -104,10 +108,27 @@ func (c *conversation) record(op, method, path string, reqBody []byte, status in
 		return nil
 	}
 	src := fmt.Sprintf("step %d: %s %s", c.step, method, path)
+	now := core.WallNow()
+	elapsed := now.Sub(c.last) // the step's request, and what the script did since the last one
+	c.last = now
+	if status == 0 {
+		// No answer at all (the client could not connect, or gave up):
+		// respBody holds its error.
+		r := Result{Provider: c.doc.Provider, Operation: op, Part: "response", Source: src, Method: method, Path: path,
+			Error: "no answer: " + string(respBody), Elapsed: elapsed}
+		c.rep.Results = append(c.rep.Results, r)
+		if c.opts.Log != nil {
+			fmt.Fprintf(c.opts.Log, "FAIL %-24s %s %s → no answer\n", op, method, path)
+		}
+		return nil
+	}
 	if len(want) > 0 && !want.has("success") {
 		reqBody = nil // a provoked error sends a bad request on purpose
 	}
 	results := checkExchange(c.doc, o, contracts.Strict, src, method, path, reqBody, status, respBody)
+	for i := range results {
+		results[i].Elapsed = elapsed
+	}
 	last := &results[len(results)-1]
 	if len(want) > 0 && last.Variant != "" && !want.has(last.Variant) {
 		msg := fmt.Sprintf("expected %s, got %s", want, last.Variant)

@@ -33,18 +33,23 @@ func keysecureScript(ctx context.Context, c *conversation) error {
 		}
 		return c.record(op, method, path, reqBytes(body), resp.Status, resp.Body, want)
 	}
-	raw := func(op, method, path string, body any, h http.Header, want ...string) {
+	raw := func(op, method, path string, body any, h http.Header, want ...string) map[string]any {
 		resp, err := ks.DoRaw(ctx, method, path, body, h)
 		if err != nil {
 			c.record(op, method, path, nil, 0, []byte(err.Error()), want)
-			return
+			return nil
 		}
-		c.record(op, method, path, reqBytes(body), resp.Status, resp.Body, want)
+		return c.record(op, method, path, reqBytes(body), resp.Status, resp.Body, want)
 	}
 	const base = keysecure.BasePath
 
-	tok := call("token.get", http.MethodGet, base+"/merchant/token", nil, "success")
-	if tok == nil || digString(tok, "data", "access_token") == "" {
+	// The token step goes out raw, so a refusal is recorded with the
+	// server's own code and message rather than as the client's error.
+	tok := raw("token.get", http.MethodGet, base+"/merchant/token", nil, http.Header{"Api-Key": {key}, "Timestamp": {nowMS()}}, "success")
+	if digString(tok, "data", "access_token") == "" {
+		if code, ok := dig(tok, "code").(float64); ok && code != 0 {
+			return fmt.Errorf("token.get: the server refused the credentials: %d %s", int(code), digString(tok, "msg"))
+		}
 		return fmt.Errorf("no access token; check the credentials and the base URL")
 	}
 	if c.mocksrvAdmin(ctx) {

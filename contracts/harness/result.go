@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mocksrv/mocksrv/contracts"
 )
@@ -23,6 +24,7 @@ type Result struct {
 	Violations []contracts.Violation `json:"violations,omitempty"`
 	Error      string                `json:"error,omitempty"` // could not check at all
 	Skipped    string                `json:"skipped,omitempty"`
+	Elapsed    time.Duration         `json:"duration_ns,omitempty"` // the exchange's round trip, when the tool timed it
 
 	instance any // decoded body, for drift
 }
@@ -63,6 +65,10 @@ type Report struct {
 	Results  []Result `json:"results"`
 	Coverage Coverage `json:"coverage"`
 	Drift    []Drift  `json:"drift"`
+	// Started and Elapsed time the run (zero when the tool did not): the
+	// JUnit report's timestamp and time.
+	Started time.Time     `json:"started,omitzero"`
+	Elapsed time.Duration `json:"duration_ns,omitempty"`
 }
 
 // OK reports whether everything conformed.

@@ -35,7 +35,9 @@ var uqpayZone = time.FixedZone("UTC+8", 8*3600)
 // allowed it creates a cardholder and a card (replaying an idempotency
 // key), updates, freezes and unfreezes the card through its status
 // orders, recharges and withdraws, simulates an authorization and its
-// reversal, transfers to a sub-account and cancels the card.
+// reversal, transfers to a sub-account, cancels the card, provokes
+// kyc_insufficient on a product that needs more of the cardholder and
+// simulates a deposit.
 //
 // On a mocksrv the run seeds what the reads need through the admin API (a
 // cardholder, an active card with a purchase, a card still being issued)
@@ -100,6 +102,7 @@ type uqpayConv struct {
 	suffix   string    // makes this run's emails, phones and names unique
 
 	seededOrder string // a card order id the seed made (mocksrv)
+	products    []any  // the product list, once writes read it
 }
 
 // call is one request: its operation, method, path (after /api), query and
@@ -359,15 +362,17 @@ func (u *uqpayConv) provokeErrors() {
 
 // writes creates a cardholder and a card and walks the card through its
 // orders, money movements, a simulated authorization, a transfer and its
-// cancellation.
+// cancellation; it provokes kyc_insufficient and simulates a deposit.
 func (u *uqpayConv) writes() {
 	holder := u.cardholderWrites()
 	product, currency := u.pickProduct()
+	u.deposits()
 	if holder == "" || product == "" {
 		u.c.skip("card.create", "no cardholder or no enabled SINGLE card product to issue on")
 		u.transfers()
 		return
 	}
+	u.kycInsufficient(holder)
 	card := u.cardCreate(holder, product, currency)
 	if card == "" {
 		u.transfers()
@@ -423,6 +428,7 @@ func (u *uqpayConv) cardholderWrites() string {
 func (u *uqpayConv) pickProduct() (product, currency string) {
 	list := u.get("product.list", "/v1/issuing/products", page(100), "success")
 	products, _ := dig(list, "data").([]any)
+	u.products = products
 	for _, bin := range []string{"40963608", ""} {
 		for _, p := range products {
 			if digString(p, "product_status") != "ENABLED" || digString(p, "mode_type") != "SINGLE" ||
@@ -497,6 +503,85 @@ func (u *uqpayConv) cardWrites(card, currency string) {
 	}
 	u.post("card.update_status", path+"/status", map[string]any{"card_status": "BLOCKED"}, "error invalid_request_error", "error card_status_invalid")
 	u.post("card.create_pan_token", path+"/token", nil, "success")
+}
+
+// kycInsufficient creates a card of a product whose required_fields ask
+// for an identity document, which the run's cardholder never gave: the
+// answer must be cardholder_error kyc_insufficient, and its missing_fields
+// must name identity.
+func (u *uqpayConv) kycInsufficient(holder string) {
+	for _, p := range u.products {
+		fields, _ := dig(p, "required_fields").([]any)
+		needs := false
+		for _, f := range fields {
+			needs = needs || digString(f, "name") == "identity" && dig(f, "required") == true
+		}
+		cur := digString(p, "card_currency", 0)
+		if !needs || cur == "" || digString(p, "product_status") != "ENABLED" {
+			continue
+		}
+		const path = "/v1/issuing/cards"
+		body := map[string]any{"cardholder_id": holder, "card_product_id": digString(p, "product_id"), "card_currency": cur}
+		got := u.post("card.create", path, body, "error kyc_insufficient")
+		missing, _ := dig(got, "missing_fields").([]any)
+		for _, m := range missing {
+			if digString(m, "name") == "identity" {
+				return
+			}
+		}
+		if got != nil {
+			u.fail("card.create", http.MethodPost, "/api"+path, "kyc_insufficient's missing_fields do not name identity")
+		}
+		return
+	}
+	u.c.skip("card.create", "no enabled product requires an identity document: kyc_insufficient not provoked")
+}
+
+// deposits simulates a bank deposit into the master account (sandbox only)
+// and provokes its validation error. On a mocksrv it then moves the
+// clock until the deposit is credited (the issuing balance grows by its
+// amount); a real sandbox reviews deposits by hand, so there it only
+// checks the answer.
+func (u *uqpayConv) deposits() {
+	const path = "/v1/simulation/deposit"
+	before, _ := u.available("USD")
+	d := u.post("simulation.deposit", path, map[string]any{"amount": 10, "currency": "USD", "sender_swift_code": "WELGBE22",
+		"sender_name": "mocksrv contract test"}, "success")
+	u.post("simulation.deposit", path, map[string]any{"amount": 10, "currency": "USD"}, "error invalid_request_error")
+	if u.tenant == "" || digString(d, "deposit_id") == "" {
+		return
+	}
+	want := before.Add(core.DecimalFromInt(10))
+	u.wait(func() bool {
+		now, ok := u.available("USD")
+		return ok && now.Cmp(want) >= 0
+	})
+	if now, _ := u.available("USD"); now.Cmp(want) < 0 {
+		u.fail("simulation.deposit", http.MethodPost, "/api"+path, fmt.Sprintf(
+			"deposit %s was not credited: the USD balance is %s, want %s (is the tenant's deposit_review on?)",
+			digString(d, "deposit_id"), now, want))
+	}
+}
+
+// available reads the master account's issuing balance in a currency,
+// unrecorded.
+func (u *uqpayConv) available(cur string) (core.Decimal, bool) {
+	h := http.Header{}
+	h.Set("x-auth-token", "Bearer "+u.tok)
+	resp, err := u.cl.DoRaw(u.ctx, http.MethodGet, "/v1/issuing/balances?page_size=100&page_number=1", nil, h)
+	if err != nil || !resp.OK() {
+		return core.Zero, false
+	}
+	var m map[string]any
+	_ = json.Unmarshal(resp.Body, &m)
+	list, _ := dig(m, "data").([]any)
+	for _, b := range list {
+		if digString(b, "currency") == cur {
+			d, err := core.ParseDecimal(digString(b, "available_balance"))
+			return d, err == nil
+		}
+	}
+	return core.Zero, false
 }
 
 // transfers moves money from the master account to a sub-account (the

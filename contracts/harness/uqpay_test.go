@@ -47,11 +47,12 @@ func TestUQPayConversationAgainstMocksrv(t *testing.T) {
 			wantCodes: []string{"unauthorized_error", "invalid_request_error", "card_not_found", "sub_account_not_found",
 				"idempotency_key_missing", "idempotency_key_invalid", "cardholder_not_found", "transaction_not_found", "transfer_not_found"},
 			wantWebhooks: []string{"issuing.transaction.authorization"}},
-		{name: "with writes", writes: true, wantTouched: 27,
+		{name: "with writes", writes: true, wantTouched: 28,
 			wantCodes: []string{"idempotency_key_reused", "cardholder_email_exists", "cardholder_name_immutable", "product_not_found",
-				"insufficient_balance"},
+				"insufficient_balance", "kyc_insufficient"},
 			wantWebhooks: []string{"card.create.succeeded", "card.update.succeeded", "card.recharge.succeeded", "card.withdraw.succeeded",
-				"card.status.update.succeeded", "issuing.transaction.authorization", "issuing.transaction.reversal"}},
+				"card.status.update.succeeded", "issuing.transaction.authorization", "issuing.transaction.reversal",
+				"deposit.pending", "deposit.completed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

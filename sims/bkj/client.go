@@ -260,3 +260,40 @@ func bodyBytes(v any) ([]byte, error) {
 	}
 	return json.Marshal(v)
 }
+
+// Authorize signs a request built elsewhere (by the scenario runner or a
+// proxy) at wall time now, with a fresh nonce: body must be what r sends.
+func (c *Client) Authorize(_ context.Context, r *http.Request, body []byte, now time.Time) error {
+	return signRequest(r, body, c.APIKey, c.APISecret, strconv.FormatInt(now.Unix(), 10), c.nonce())
+}
+
+// Observe does nothing: bkj has no tokens.
+func (c *Client) Observe(string, []byte) {}
+
+// Expired is always false: bkj has no tokens.
+func (c *Client) Expired(int, []byte) (string, bool) { return "", false }
+
+// Spec is how the scenario runner, the load test and the contract harness
+// talk to bkj: a Client per tenant, webhooks checked as a merchant checks
+// them.
+func Spec() core.ClientSpec {
+	return core.ClientSpec{
+		Name: Name, Prefixes: []string{"/openapi/"},
+		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
+			v, err := core.Need(Name, creds, "api_key", "api_secret")
+			if err != nil {
+				return nil, err
+			}
+			c := NewClient(baseURL, v[0], v[1])
+			c.HTTP = hc
+			return c, nil
+		},
+		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
+			if got := h.Get(HeaderAPIKey); got != creds["api_key"] {
+				return fmt.Errorf("%s %q is not the tenant's", HeaderAPIKey, got)
+			}
+			return VerifyWebhook(creds["api_secret"], h, body)
+		},
+		WebhookReply: `{"code":0,"message":"success"}`,
+	}
+}

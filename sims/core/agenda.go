@@ -42,6 +42,9 @@ func (a *Agenda) Due(now time.Time) []Task {
 	return out
 }
 
+// pop removes the earliest pending task.
+func (a *Agenda) pop() { heap.Pop(&a.h) }
+
 // Next returns the earliest pending task.
 func (a *Agenda) Next() (Task, bool) {
 	if len(a.h) == 0 {

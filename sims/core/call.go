@@ -19,6 +19,7 @@ type Call struct {
 	Defect     bool   // a panic was recovered: a bug in mocksrv
 	Err        string // what went wrong, for the journal
 	Violations []string
+	Outcomes   []string // the magic rules that fired (Announce)
 
 	// Value is the old way to carry per-request provider state.
 	// TODO(host): removed once every provider uses Bind and WorldOf.

@@ -1,11 +1,6 @@
 package core
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -104,103 +99,4 @@ func (l *RateLimiter) Reset() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.logs = map[string][]time.Time{}
-}
-
-// Errors from IdemStore.Begin.
-var (
-	ErrIdemMismatch = errors.New("idempotency key reused with a different request")
-	ErrIdemInFlight = errors.New("a request with this idempotency key is still being processed")
-)
-
-// IdemResponse is a response kept for replay under an idempotency key.
-type IdemResponse struct {
-	Status int         `json:"status"`
-	Header http.Header `json:"header,omitempty"`
-	Body   []byte      `json:"body"`
-}
-
-// IdemStore keeps the first response given for each idempotency key for a
-// time-to-live on the business clock, so a repeated request gets the
-// original answer and creates nothing. It is safe for concurrent use.
-type IdemStore struct {
-	TTL time.Duration
-
-	mu sync.Mutex // guards m
-	m  map[string]*idemEntry
-}
-
-type idemEntry struct {
-	Fingerprint string        `json:"fingerprint"`
-	At          time.Time     `json:"at"`
-	Resp        *IdemResponse `json:"resp,omitempty"` // nil while in flight
-}
-
-// NewIdemStore returns a store keeping responses for ttl.
-func NewIdemStore(ttl time.Duration) *IdemStore {
-	return &IdemStore{TTL: ttl, m: map[string]*idemEntry{}}
-}
-
-// Fingerprint hashes what makes two requests "the same" for idempotency:
-// method, path and body.
-func Fingerprint(method, path string, body []byte) string {
-	h := sha256.New()
-	h.Write([]byte(method))
-	h.Write([]byte{0})
-	h.Write([]byte(path))
-	h.Write([]byte{0})
-	h.Write(bytes.TrimSpace(body))
-	return hex.EncodeToString(h.Sum(nil))
-}
-
-// Begin claims key for a request with the given fingerprint at business
-// time now. It returns the stored response when the key was used before
-// with the same fingerprint; ErrIdemMismatch when it was used with a
-// different one; ErrIdemInFlight while the first request is still running.
-// With (nil, nil) the caller owns the key and must call Finish or Abort.
-func (s *IdemStore) Begin(key, fingerprint string, now time.Time) (*IdemResponse, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := s.m[key]; ok && now.Sub(e.At) < s.TTL {
-		switch {
-		case e.Fingerprint != fingerprint:
-			return nil, ErrIdemMismatch
-		case e.Resp == nil:
-			return nil, ErrIdemInFlight
-		}
-		r := *e.Resp
-		return &r, nil
-	}
-	if len(s.m) > 100_000 {
-		for k, e := range s.m {
-			if now.Sub(e.At) >= s.TTL {
-				delete(s.m, k)
-			}
-		}
-	}
-	s.m[key] = &idemEntry{Fingerprint: fingerprint, At: now}
-	return nil, nil
-}
-
-// Finish stores the response for a key claimed with Begin.
-func (s *IdemStore) Finish(key string, resp IdemResponse) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if e, ok := s.m[key]; ok {
-		e.Resp = &resp
-	}
-}
-
-// Abort releases a key claimed with Begin without storing a response, so
-// the request may be retried (used when the first attempt failed).
-func (s *IdemStore) Abort(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, key)
-}
-
-// Reset forgets every key.
-func (s *IdemStore) Reset() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.m = map[string]*idemEntry{}
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -152,4 +153,13 @@ func TestTableQueryAllocatesOnePage(t *testing.T) {
 	assert.Len(t, res.Items, 5)
 	assert.Equal(t, 5, cap(res.Items), "a last, short page")
 	assert.Empty(t, tb.Query(Query[row]{Window: Window{Offset: 5_000, Limit: 10}}).Items, "past the end: no page")
+}
+
+func TestPageWindowNeverWrapsAround(t *testing.T) {
+	t.Parallel()
+	items := []int{1, 2, 3}
+	for _, page := range []int{1_000_000_000_000_000_000, math.MaxInt, math.MaxInt / 10, -1} {
+		assert.Empty(t, Paginate(items, PageWindow(page, 10)), "page %d", page)
+	}
+	assert.Equal(t, []int{3}, Paginate(items, PageWindow(1, 2)))
 }

@@ -20,6 +20,8 @@ type WorldBase struct {
 	Tenant *Tenant
 	Faker  *Faker
 	Agenda Agenda
+
+	at time.Time // while RunDue applies a task: its due time, which Now reads
 }
 
 // NewWorldBase returns the shared part of a world for tenant t, its faker
@@ -35,8 +37,34 @@ func (b *WorldBase) Lock() { b.mu.Lock() }
 // Unlock unlocks the world.
 func (b *WorldBase) Unlock() { b.mu.Unlock() }
 
-// Now returns the tenant's business time.
-func (b *WorldBase) Now() time.Time { return b.Tenant.Clock.Now() }
+// Now returns the tenant's business time — or, while RunDue applies a
+// scheduled task, the task's due time, so everything the task stamps and
+// schedules starts from when it was due, not from when the clock was read.
+func (b *WorldBase) Now() time.Time {
+	if !b.at.IsZero() {
+		return b.at
+	}
+	return b.Tenant.Clock.Now()
+}
+
+// RunDue applies, one at a time and in due order, every task due by the
+// tenant's business time, with Now reading each task's due time while it
+// is applied. A task that apply schedules within the span runs too, at its
+// own time, so one jump of the clock and many small steps over the same
+// span end in the same state. The world's lock must be held.
+func (b *WorldBase) RunDue(apply func(Task)) {
+	end := b.Tenant.Clock.Now()
+	defer func() { b.at = time.Time{} }()
+	for {
+		t, ok := b.Agenda.Next()
+		if !ok || t.At.After(end) {
+			return
+		}
+		b.Agenda.pop()
+		b.at = t.At
+		apply(t)
+	}
+}
 
 // TenantID returns the ID of the tenant the world belongs to.
 func (b *WorldBase) TenantID() string { return b.Tenant.ID }

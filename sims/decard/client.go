@@ -8,8 +8,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -177,11 +177,7 @@ func (c *Client) Sign(method string, params []Param, body []byte) (query string,
 	if c.Now != nil {
 		now = c.Now
 	}
-	nonce := 10000 + rand.IntN(90000)
-	if c.Nonce != nil {
-		nonce = c.Nonce()
-	}
-	ts, n := strconv.FormatInt(now().UnixMilli(), 10), strconv.Itoa(nonce)
+	ts, n := strconv.FormatInt(now().UnixMilli(), 10), strconv.Itoa(c.nonce())
 	h = http.Header{}
 	for k, v := range c.Header {
 		h[k] = append([]string(nil), v...)
@@ -240,44 +236,75 @@ func postmanEscape(s string) string {
 // DoRaw sends exactly the method, path (with its query), body and headers
 // given, for tests of bad credentials.
 func (c *Client) DoRaw(ctx context.Context, method, pathAndQuery string, body []byte, h http.Header) (*Response, error) {
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+pathAndQuery, rd)
+	x, err := core.Send(ctx, c.HTTP, method, c.BaseURL+pathAndQuery, body, h, nil)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	out := &Response{Status: x.Status, Header: x.Header, Body: x.Body}
 	var env struct {
 		Code    string          `json:"code"`
 		Message *string         `json:"message"`
 		Success bool            `json:"success"`
 		Data    json.RawMessage `json:"data"`
 	}
-	if json.Unmarshal(raw, &env) == nil {
+	if json.Unmarshal(x.Body, &env) == nil {
 		out.Code, out.Success, out.Data = env.Code, env.Success, env.Data
 		if env.Message != nil {
 			out.Message = *env.Message
 		}
 	}
 	return out, nil
+}
+
+// Authorize signs a request built elsewhere (by the scenario runner or a
+// proxy) at wall time now: the payload is r's raw query for a GET and body
+// otherwise (body must be what r sends).
+func (c *Client) Authorize(_ context.Context, r *http.Request, body []byte, now time.Time) error {
+	SignRequest(r, body, c.APIKey, c.APISecret, now, c.nonce())
+	return nil
+}
+
+// Observe does nothing: DeCard has no tokens.
+func (c *Client) Observe(string, []byte) {}
+
+// Expired is always false: DeCard has no tokens.
+func (c *Client) Expired(int, []byte) (string, bool) { return "", false }
+
+func (c *Client) nonce() int {
+	if c.Nonce != nil {
+		return c.Nonce()
+	}
+	return 10000 + rand.IntN(90000)
+}
+
+// Spec is how the scenario runner, the load test and the contract harness
+// talk to DeCard: a Client per tenant, pushes checked as the Java
+// connector's WebhookVerifier checks them.
+func Spec() core.ClientSpec {
+	return core.ClientSpec{
+		Name: Name, Prefixes: append([]string(nil), prefixes...),
+		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
+			v, err := core.Need(Name, creds, "api_key", "api_secret")
+			if err != nil {
+				return nil, err
+			}
+			c := NewClient(baseURL, v[0], v[1])
+			c.HTTP = hc
+			return c, nil
+		},
+		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
+			got := h.Get(HeaderWebhookSignature)
+			if got == "" {
+				return errors.New("no " + HeaderWebhookSignature + " header")
+			}
+			if !VerifyWebhook(creds["api_secret"], body, got) {
+				return fmt.Errorf("%s %q, want %q (HMAC-SHA256 of the raw body)", HeaderWebhookSignature, got,
+					WebhookSignature(creds["api_secret"], body))
+			}
+			return nil
+		},
+		WebhookReply: `{"code":"SYS_SUCCESS","success":true}`,
+	}
 }
 
 // StreamMessage is one message of the WebSocket stream.

@@ -4,15 +4,15 @@ package keysecure
 // contract harness, the scenario runner and tests (yours and ours).
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -63,43 +63,91 @@ func (r *Response) OK() bool { return r.Code == 0 && r.Status == http.StatusOK }
 // Decode unmarshals the envelope's data into v.
 func (r *Response) Decode(v any) error { return json.Unmarshal(r.Data, v) }
 
-// Token fetches a new Access-Token.
+// Token fetches a new Access-Token, which later calls then use.
 func (c *Client) Token(ctx context.Context) (string, error) {
-	resp, err := c.send(ctx, http.MethodGet, BasePath+"/merchant/token", nil, "")
+	resp, err := c.send(ctx, http.MethodGet, BasePath+"/merchant/token", nil)
 	if err != nil {
 		return "", err
 	}
 	if !resp.OK() {
 		return "", fmt.Errorf("keysecure token: %d %s", resp.Code, resp.Msg)
 	}
-	var tok tokenData
-	if err := resp.Decode(&tok); err != nil {
-		return "", err
-	}
-	c.mu.Lock()
-	c.token = tok.AccessToken
-	c.mu.Unlock()
-	return tok.AccessToken, nil
+	c.Observe(BasePath+"/merchant/token", resp.Body)
+	return c.heldToken(), nil
 }
 
-// Do calls path (starting with /open-api/v1) with body marshalled as JSON
-// (nil sends none). A raw []byte or json.RawMessage body is sent as is.
-func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
+func (c *Client) heldToken() string {
 	c.mu.Lock()
-	tok := c.token
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	return c.token
+}
+
+// Authorize adds what every KeySecure call carries: Api-Key, Timestamp
+// (Unix ms at now) and, on every call but Get Token, the Access-Token,
+// fetched first when the client holds none.
+func (c *Client) Authorize(ctx context.Context, r *http.Request, _ []byte, now time.Time) error {
+	r.Header.Set("Api-Key", c.APIKey)
+	r.Header.Set("Timestamp", strconv.FormatInt(now.UnixMilli(), 10))
+	if c.Language != "" {
+		r.Header.Set("Language", c.Language)
+	}
+	if c.Timezone != "" {
+		r.Header.Set("Timezone", c.Timezone)
+	}
+	if strings.HasSuffix(r.URL.Path, "/merchant/token") {
+		return nil
+	}
+	tok := c.heldToken()
 	if tok == "" {
 		var err error
 		if tok, err = c.Token(ctx); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	resp, err := c.send(ctx, method, path, body, tok)
-	if err == nil && (resp.Code == 1006 || resp.Code == 1007) {
-		if tok, err = c.Token(ctx); err != nil {
-			return nil, err
+	r.Header.Set("Access-Token", tok)
+	return nil
+}
+
+// Observe keeps the Access-Token of a Get Token answer.
+func (c *Client) Observe(path string, body []byte) {
+	if !strings.HasSuffix(path, "/merchant/token") {
+		return
+	}
+	var t struct {
+		Data tokenData `json:"data"`
+	}
+	if json.Unmarshal(body, &t) == nil && t.Data.AccessToken != "" {
+		c.mu.Lock()
+		c.token = t.Data.AccessToken
+		c.mu.Unlock()
+	}
+}
+
+// Expired reports a 1006 or 1007 answer (no or a stale Access-Token) and
+// forgets the token held, so the next call fetches a new one.
+func (c *Client) Expired(_ int, body []byte) (string, bool) {
+	var env struct {
+		Code int `json:"code"`
+	}
+	if json.Unmarshal(body, &env) != nil || (env.Code != 1006 && env.Code != 1007) {
+		return "", false
+	}
+	c.mu.Lock()
+	c.token = ""
+	c.mu.Unlock()
+	return strconv.Itoa(env.Code), true
+}
+
+// Do calls path (starting with /open-api/v1) with body marshalled as JSON
+// (nil sends none). A raw []byte or json.RawMessage body is sent as is. It
+// fetches a new token and retries once when the answer says the token is
+// stale.
+func (c *Client) Do(ctx context.Context, method, path string, body any) (*Response, error) {
+	resp, err := c.send(ctx, method, path, body)
+	if err == nil {
+		if _, stale := c.Expired(resp.Status, resp.Body); stale {
+			resp, err = c.send(ctx, method, path, body)
 		}
-		resp, err = c.send(ctx, method, path, body, tok)
 	}
 	return resp, err
 }
@@ -107,72 +155,39 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 // DoRaw sends exactly the headers given plus Content-Type, for tests of
 // bad credentials.
 func (c *Client) DoRaw(ctx context.Context, method, path string, body any, header http.Header) (*Response, error) {
-	return c.request(ctx, method, path, body, header)
+	h := header.Clone()
+	if h == nil {
+		h = http.Header{}
+	}
+	return c.sendHeader(ctx, method, path, body, h, nil)
 }
 
-func (c *Client) send(ctx context.Context, method, path string, body any, token string) (*Response, error) {
-	h := http.Header{}
-	h.Set("Api-Key", c.APIKey)
-	h.Set("Timestamp", strconv.FormatInt(core.WallNow().UnixMilli(), 10))
-	if token != "" {
-		h.Set("Access-Token", token)
-	}
-	if c.Language != "" {
-		h.Set("Language", c.Language)
-	}
-	if c.Timezone != "" {
-		h.Set("Timezone", c.Timezone)
-	}
-	return c.request(ctx, method, path, body, h)
+// send sends a call authorized as of now.
+func (c *Client) send(ctx context.Context, method, path string, body any) (*Response, error) {
+	return c.sendHeader(ctx, method, path, body, http.Header{}, func(r *http.Request, b []byte) error {
+		return c.Authorize(ctx, r, b, core.WallNow())
+	})
 }
 
-func (c *Client) request(ctx context.Context, method, path string, body any, h http.Header) (*Response, error) {
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		rd = bytes.NewReader(b)
-	case json.RawMessage:
-		rd = bytes.NewReader(b)
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			return nil, err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+func (c *Client) sendHeader(ctx context.Context, method, path string, body any, h http.Header, prepare func(*http.Request, []byte) error) (*Response, error) {
+	raw, err := core.RequestBody(body)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range h {
-		req.Header[k] = v
+	if raw != nil && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
 	}
-	if rd != nil && req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	x, err := core.Send(ctx, c.HTTP, method, c.BaseURL+path, raw, h, prepare)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	out := &Response{Status: x.Status, Header: x.Header, Body: x.Body}
 	var env struct {
 		Code int             `json:"code"`
 		Msg  string          `json:"msg"`
 		Data json.RawMessage `json:"data"`
 	}
-	if json.Unmarshal(raw, &env) == nil {
+	if json.Unmarshal(x.Body, &env) == nil {
 		out.Code, out.Msg, out.Data = env.Code, env.Msg, env.Data
 	}
 	return out, nil
@@ -186,4 +201,36 @@ func (c *Client) Encrypt(plain string) string {
 		return ""
 	}
 	return s
+}
+
+// Spec is how the scenario runner, the load test and the contract harness
+// talk to KeySecure: a Client per tenant, callbacks checked as a merchant
+// checks them.
+func Spec() core.ClientSpec {
+	return core.ClientSpec{
+		Name: Name, Prefixes: []string{"/open-api/"},
+		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
+			v, err := core.Need(Name, creds, "api_key", "api_secret")
+			if err != nil {
+				return nil, err
+			}
+			c := NewClient(baseURL, v[0], v[1])
+			c.HTTP = hc
+			return c, nil
+		},
+		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
+			want, err := CallbackSignature(creds["api_key"], h.Get("Timestamp"), body, creds["api_secret"])
+			if err != nil {
+				return err
+			}
+			if h.Get("Signature") != want {
+				return fmt.Errorf("Signature %q, want %q (SignUtils over appId, timestamp and data)", h.Get("Signature"), want)
+			}
+			if h.Get("Sign-Version") != "V1" {
+				return errors.New("Sign-Version is not V1")
+			}
+			return nil
+		},
+		WebhookReply: `{"code":0,"message":""}`,
+	}
 }

@@ -210,7 +210,7 @@ func New(opts ...Option) (*Server, error) {
 	s := &Server{set: o.Settings}
 	s.worlds = core.NewWorlds(Name, "api_key", s.settleLocked)
 	s.Host = core.NewHost(env, core.HostConfig[*world]{
-		Name: Name, Prefixes: []string{"/open-api/"}, Worlds: s.worlds, Routes: s.routes,
+		Name: Name, Prefixes: Spec().Prefixes, Worlds: s.worlds, Routes: s.routes,
 		Wire:    core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError},
 		Webhook: core.Endpoint{Sign: s.signCallback, Accept: acceptCallback},
 		Hooks:   s.hooks(),

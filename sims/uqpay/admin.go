@@ -41,6 +41,7 @@ type StateDump struct {
 	Accounts    []AccountDump `json:"accounts"`
 	Transfers   []Transfer    `json:"transfers"`
 	Reports     []Report      `json:"reports"`
+	Deposits    []Deposit     `json:"deposits"`
 	Ledger      []Ledger      `json:"ledger"`
 	LiveTokens  int           `json:"live_tokens"`
 	Pending     []core.Task   `json:"scheduled"`
@@ -64,7 +65,7 @@ func (s *Server) State(id string) (any, error) {
 	defer w.mu.Unlock()
 	s.settleLocked(w)
 	d := StateDump{Credentials: w.creds, Transfers: w.transfers.All(), Reports: w.reports.All(),
-		Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.agenda.Tasks()}
+		Deposits: w.deposits.All(), Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.agenda.Tasks()}
 	for _, a := range w.allAccounts() {
 		ad := AccountDump{ID: a.ID, Name: a.Name, Master: a.Master, Cardholders: a.cardholders.All(),
 			Cards: a.cards.All(), Orders: a.orders.All(), Transactions: a.txns.All(), BalanceTransactions: a.balTxns.All()}
@@ -92,8 +93,9 @@ func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
 
 // Create adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/uqpay/{kind} and scenario "given"): kind is
-// sub_accounts, cardholders, cards, deposits, transactions or kyc. Every
-// body may name an account_id (default: the master account).
+// sub_accounts, cardholders, cards, deposits, deposit_decisions,
+// transactions or kyc. Every body may name an account_id (default: the
+// master account).
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
 	w, ok := s.worlds.Get(tenant)
 	if !ok {
@@ -147,6 +149,30 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			return nil, err
 		}
 		return w.adminTransactionLocked(a, req)
+	case "deposit_decisions":
+		var req struct {
+			AccountID string `json:"account_id"`
+			DepositID string `json:"deposit_id"`
+			Decision  string `json:"decision"` // approve or reject
+			Reason    string `json:"reason"`
+		}
+		if err := strictJSON(body, &req); err != nil {
+			return nil, err
+		}
+		if req.Decision != "approve" && req.Decision != "reject" {
+			return nil, core.Errorf(core.KindInvalid, `deposit decision must be "approve" or "reject"`)
+		}
+		if req.Reason == "" {
+			req.Reason = "Rejected by compliance"
+		}
+		if d, ok := w.deposits.Get(req.DepositID); ok && target.AccountID == "" {
+			a, _ = w.account(d.AccountID) // the deposit names its account
+		}
+		d, ok := w.decideDepositLocked(a, req.DepositID, req.Decision == "approve", req.Reason)
+		if !ok {
+			return nil, core.Errorf(core.KindConflict, "deposit %q does not exist or is not PENDING", req.DepositID)
+		}
+		return d, nil
 	case "kyc":
 		var req struct {
 			AccountID    string `json:"account_id"`
@@ -170,7 +196,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		return h, nil
 	}
 	return nil, core.Errorf(core.KindNotFound,
-		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, transactions or kyc", kind)
+		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, deposit_decisions, transactions or kyc", kind)
 }
 
 // strictJSON decodes an admin body, refusing unknown fields so a typo in a
@@ -254,7 +280,7 @@ func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error
 		h.Status = CardholderSuccess
 	}
 	if h.Status == CardholderPending {
-		h.IDVStatus, h.IDVURL, h.IDVExpiresAt = "PENDING", "https://idv.mocksrv.local/verify/"+h.ID, now.Add(idvTTL)
+		h.IDVStatus, h.IDVURL, h.IDVExpiresAt = IDVPending, "https://idv.mocksrv.local/verify/"+h.ID, now.Add(idvTTL)
 		w.agenda.Schedule(now.Add(w.opts.kycDelay), taskKYCDecide, a.ID+"/"+h.ID)
 	}
 	h.AccountID = a.ID
@@ -362,7 +388,7 @@ func (w *world) adminDepositLocked(a *account, cur string, amt core.Decimal) (Ba
 	if amt.Sign() <= 0 {
 		return BalanceTransaction{}, core.Errorf(core.KindInvalid, "amount must be positive")
 	}
-	return w.depositLocked(a, cur, amt, "Deposit approved"), nil
+	return w.depositLocked(a, cur, amt, "Deposit approved", ""), nil
 }
 
 // AdminTransaction is a card transaction made through the admin API:
@@ -424,6 +450,7 @@ type snapshot struct {
 	Accounts  []accountSnapshot       `json:"accounts"`
 	Transfers []Transfer              `json:"transfers"`
 	Reports   []Report                `json:"reports"`
+	Deposits  []Deposit               `json:"deposits,omitempty"`
 	PanTokens map[string]panToken     `json:"pan_tokens"`
 	Tokens    map[string]tokenRec     `json:"tokens"`
 	Agenda    []core.Task             `json:"agenda"`
@@ -464,7 +491,7 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 	defer w.mu.Unlock()
 	fk, _ := w.faker.MarshalBinary()
 	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
-		Reports: w.reports.All(), PanTokens: w.panTokens, Tokens: tokens, Agenda: w.agenda.Tasks(),
+		Reports: w.reports.All(), Deposits: w.deposits.All(), PanTokens: w.panTokens, Tokens: tokens, Agenda: w.agenda.Tasks(),
 		Funded: w.funded, Spent: w.spent, Refunded: w.refunded, Settings: w.settings}
 	for _, a := range w.allAccounts() {
 		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
@@ -536,6 +563,9 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	}
 	for _, r := range snap.Reports {
 		w.reports.Put(r.ID, r)
+	}
+	for _, d := range snap.Deposits {
+		w.deposits.Put(d.ID, d)
 	}
 	for tok, pt := range snap.PanTokens {
 		w.addPANTokenLocked(tok, pt, time.Time{})

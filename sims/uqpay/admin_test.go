@@ -117,8 +117,17 @@ func TestSnapshotRestore(t *testing.T) {
 	sub := f.s.AddSubAccount("Snap")
 	_, err := f.sdk.SimulateAuthorization(f.ctx, auth(card, 3, "Shop"))
 	require.NoError(t, err)
-	snap, err := f.s.Snapshot("default")
+	sgd := f.s.Balance("SGD").Available
+	dep, err := f.sdk.SimulateDeposit(f.ctx, &CreateDepositRequest{Amount: 12, Currency: "SGD", SenderSwiftCode: "WELGBE22"})
 	require.NoError(t, err)
+	snap, err := f.s.Snapshot("default") // the deposit is still PENDING: nothing settled since
+	require.NoError(t, err)
+	var saved struct {
+		Deposits []uqpay.Deposit `json:"deposits"`
+	}
+	require.NoError(t, json.Unmarshal(snap, &saved))
+	require.Len(t, saved.Deposits, 1)
+	require.Equal(t, uqpay.DepositPending, saved.Deposits[0].Status)
 
 	other := uqpay.RunT(t)
 	require.NoError(t, other.Restore(other.Env.Default(), snap))
@@ -127,6 +136,10 @@ func TestSnapshotRestore(t *testing.T) {
 	assert.Equal(t, "30", c.Balance.String())
 	assert.Equal(t, "3", c.Held.String())
 	assert.Equal(t, []uqpay.SubAccount{{ID: sub.ID, Name: "Snap", CreatedAt: sub.CreatedAt}}, other.SubAccounts())
+	d, ok := other.SimulatedDeposit(dep.DepositID)
+	require.True(t, ok, "deposits come along")
+	assert.Equal(t, uqpay.DepositCompleted, d.Status, "and so does their scheduled review")
+	other.CheckBalance(t, "SGD", sgd.Add(mustDec("12")).String())
 	other.CheckLedger(t)
 	_, err = other.Clock.Advance(24 * time.Hour)
 	require.NoError(t, err)

@@ -129,10 +129,11 @@ func (w *world) completeBalTxnLocked(a *account, id, status string) {
 }
 
 // depositLocked credits money from outside (an opening balance, a sandbox
-// deposit) and counts it as funded.
-func (w *world) depositLocked(a *account, cur string, amt core.Decimal, desc string) BalanceTransaction {
+// deposit) and counts it as funded; ref names the deposit behind it, if
+// any.
+func (w *world) depositLocked(a *account, cur string, amt core.Decimal, desc, ref string) BalanceTransaction {
 	add(w.funded, cur, amt)
-	return w.moveBalanceLocked(a, cur, amt, core.Zero, BalDeposit, BalCompleted, desc, "", amt)
+	return w.moveBalanceLocked(a, cur, amt, core.Zero, BalDeposit, BalCompleted, desc, ref, amt)
 }
 
 // available returns an account's spendable balance in a currency.

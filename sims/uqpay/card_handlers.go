@@ -146,7 +146,8 @@ func parseMetadata(raw json.RawMessage) (json.RawMessage, error) {
 
 // handleCardCreate handles "POST /api/v1/issuing/cards". The card is
 // PENDING with its order PROCESSING; it turns ACTIVE (card.create.succeeded)
-// or FAILED (card.create.failed) after the issue delay.
+// or FAILED (card.create.failed) after the issue delay. A cardholder short
+// of the product's required fields is kyc_insufficient (holderForCardLocked).
 func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 	var req cardCreateRequest
 	if err := decode(r, &req); err != nil {
@@ -162,27 +163,9 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 	s.settleLocked(w)
 
 	p, _ := findProduct(req.CardProductID)
-	var h Cardholder
-	created := false
-	switch {
-	case req.CardholderID != "":
-		if h, err = a.cardholderLocked(req.CardholderID); err != nil {
-			return nil, err
-		}
-	case req.RequiredFields != nil:
-		rf := req.RequiredFields
-		ch := cardholderCreateRequest{Email: rf.Email, PhoneNumber: rf.PhoneNumber, FirstName: rf.FirstName,
-			LastName: rf.LastName, CountryCode: rf.CountryCode, cardholderFields: rf.cardholderFields}
-		if err := ch.validate(w.now()); err != nil {
-			e := core.AsError(err)
-			return nil, invalid("cardholder_required_fields: %s", e.Message)
-		}
-		if h, err = w.createCardholderLocked(a, ch); err != nil {
-			return nil, err
-		}
-		created = true
-	default:
-		return nil, invalid("cardholder_id is required (or cardholder_required_fields for one-step issuance)")
+	h, created, err := w.holderForCardLocked(a, req.CardholderID, req.RequiredFields, p)
+	if err != nil {
+		return nil, err
 	}
 	if c.Mode == ModeSingle && c.Limit.Sign() > 0 && a.available(c.Currency).LessThan(c.Limit) {
 		return nil, fail("insufficient_balance", "the %s issuing balance (%s) cannot fund a card_limit of %s",

@@ -496,7 +496,7 @@ func TestCardArtsLimitsAndProtection(t *testing.T) {
 	assert.Equal(t, second, arts.DefaultCardArtID)
 	all, err := f.sdk.ListArts(f.ctx, "")
 	require.NoError(t, err)
-	assert.Len(t, all.CardArts, 8)
+	assert.Len(t, all.CardArts, 10, "two arts for each of the five products")
 	_, err = f.sdk.SetDefaultArt(f.ctx, &SetDefaultCardArtRequest{CardArtID: "nope"})
 	assert.Equal(t, FlexibleCode("card_art_not_found"), apiErr(t, err).Code)
 	_, err = f.sdk.ListArts(f.ctx, "nope")

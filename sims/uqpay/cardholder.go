@@ -22,6 +22,15 @@ const (
 	CardholderFailed     CardholderStatus = "FAILED"
 )
 
+// Identity-verification statuses, idv_status (Cardholder KYC Status
+// Changed webhook: PENDING, PASSED or FAILED; empty when no verification
+// applies).
+const (
+	IDVPending = "PENDING"
+	IDVPassed  = "PASSED"
+	IDVFailed  = "FAILED"
+)
+
 // Address is a cardholder's residential address.
 type Address struct {
 	Country    string `json:"country"`
@@ -90,7 +99,7 @@ func (w *world) admitLocked(a *account, h *Cardholder) {
 	h.Reason, h.IDVURL, h.IDVStatus, h.IDVExpiresAt = "", "", "", time.Time{}
 	pending := func() {
 		h.Status = CardholderPending
-		h.IDVStatus = "PENDING"
+		h.IDVStatus = IDVPending
 		h.IDVURL = "https://idv.mocksrv.local/verify/" + h.ID
 		h.IDVExpiresAt = now.Add(idvTTL)
 		if !hasMagic(h.Email, magicKYCHold) {
@@ -105,6 +114,8 @@ func (w *world) admitLocked(a *account, h *Cardholder) {
 	case hasMagic(h.Email, magicKYCPending), hasMagic(h.Email, magicKYCReject), hasMagic(h.Email, magicKYCHold),
 		h.KYCMethod == "SUMSUB_REDIRECT":
 		pending()
+	case h.KYCMethod == "THIRD_PARTY": // verified by the merchant's own provider: passed at once
+		h.Status, h.IDVStatus = CardholderSuccess, IDVPassed
 	default:
 		h.Status = CardholderSuccess
 	}
@@ -119,9 +130,9 @@ func (w *world) decideLocked(a *account, id string, approve bool, reason string)
 	}
 	h.UpdatedAt = w.now()
 	if approve {
-		h.Status, h.IDVStatus, h.Reason = CardholderSuccess, "SUCCESS", ""
+		h.Status, h.IDVStatus, h.Reason = CardholderSuccess, IDVPassed, ""
 	} else {
-		h.Status, h.IDVStatus, h.Reason = CardholderFailed, "FAILED", reason
+		h.Status, h.IDVStatus, h.Reason = CardholderFailed, IDVFailed, reason
 	}
 	a.cardholders.Put(h.ID, h)
 	res := a.cards.Query(core.Query[Card]{Index: "cardholder", Value: h.ID, Window: core.Window{Limit: 1 << 30},
@@ -140,6 +151,37 @@ func (w *world) kycDecisionLocked(a *account, id string) {
 	}
 	reject := hasMagic(h.Email, magicKYCReject)
 	w.decideLocked(a, id, !reject, fmt.Sprintf("identity verification rejected (sandbox: email contains %q)", magicKYCReject))
+}
+
+// hasField says whether the cardholder has given a field a product's
+// required_fields name. Objects are whole or absent: their sub-fields are
+// checked when they are sent.
+func (h Cardholder) hasField(name string) bool {
+	switch name {
+	case "first_name":
+		return h.FirstName != ""
+	case "last_name":
+		return h.LastName != ""
+	case "email":
+		return h.Email != ""
+	case "country_code":
+		return h.CountryCode != ""
+	case "phone_number":
+		return h.PhoneNumber != ""
+	case "date_of_birth":
+		return h.DateOfBirth != ""
+	case "gender":
+		return h.Gender != ""
+	case "nationality":
+		return h.Nationality != ""
+	case "residential_address":
+		return h.Address != nil
+	case "identity":
+		return h.Identity != nil
+	case "kyc_verification":
+		return h.KYCMethod != ""
+	}
+	return false
 }
 
 // numberOfCards counts a cardholder's cards in every status.

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type identityRequest struct {
@@ -86,12 +88,14 @@ type cardholderJSON struct {
 	Nationality        string           `json:"nationality,omitempty"`
 	ResidentialAddress *Address         `json:"residential_address,omitempty"`
 	ReviewStatus       string           `json:"review_status"`
-	IdvStatus          string           `json:"idv_status,omitempty"`
-	IdvVerificationURL string           `json:"idv_verification_url,omitempty"`
-	IdvURLExpiresAt    string           `json:"idv_url_expires_at,omitempty"`
+	IdvStatus          string           `json:"idv_status"`
+	IdvVerificationURL string           `json:"idv_verification_url"`
+	IdvURLExpiresAt    string           `json:"idv_url_expires_at"`
 }
 
-// holderJSON renders a cardholder.
+// holderJSON renders a cardholder. The three idv_* fields are always
+// there, as in the Retrieve Card example, and empty when no identity
+// verification applies (as the KYC webhooks leave idv_status).
 //
 // Quirk: a cardholder's create_time is "2024-05-09 15:52:23" (space, no
 // zone) in REST answers but RFC 3339 in webhooks.
@@ -100,13 +104,30 @@ func (w *world) holderJSON(a *account, h Cardholder) cardholderJSON {
 		CardholderID: h.ID, Email: h.Email, NumberOfCards: a.numberOfCards(h.ID), FirstName: h.FirstName,
 		LastName: h.LastName, CreateTime: h.CreatedAt.In(w.opts.zone).Format(layoutSpaced),
 		CardholderStatus: h.Status, DateOfBirth: h.DateOfBirth, CountryCode: h.CountryCode,
-		PhoneNumber: h.PhoneNumber, Gender: h.Gender, Nationality: h.Nationality, ResidentialAddress: h.Address,
+		PhoneNumber: h.PhoneNumber, Gender: h.Gender, Nationality: h.Nationality, ResidentialAddress: addressJSON(h.Address),
 		ReviewStatus: string(h.Status), IdvStatus: h.IDVStatus, IdvVerificationURL: h.IDVURL,
 	}
 	if !h.IDVExpiresAt.IsZero() {
 		out.IdvURLExpiresAt = w.fmtTime(h.IDVExpiresAt)
 	}
 	return out
+}
+
+// addressJSON renders a residential address: line_en, the address in
+// English, is line1 and line2 joined by ", " (as the Retrieve Card example
+// has it) unless the cardholder gave one.
+func addressJSON(a *Address) *Address {
+	if a == nil {
+		return nil
+	}
+	out := *a
+	if out.LineEn == "" {
+		out.LineEn = out.Line1
+		if out.Line2 != "" {
+			out.LineEn += ", " + out.Line2
+		}
+	}
+	return &out
 }
 
 func (w *world) holderWriteJSON(h Cardholder) cardholderWriteResponse {
@@ -345,6 +366,102 @@ func (w *world) putCardholderLocked(a *account, h Cardholder) {
 	a.cardholders.Put(h.ID, h)
 	a.holderByEmail[strings.ToLower(h.Email)] = h.ID
 	a.holderByPhone[h.PhoneNumber] = h.ID
+}
+
+// holderForCardLocked finds or makes the cardholder a new card is issued
+// to. cardholder_id names one, which cardholder_required_fields may
+// supplement; without it, cardholder_required_fields makes one (one-step
+// issuance). Either way the cardholder must end up with every field the
+// product's KYC level requires: otherwise the answer is cardholder_error
+// kyc_insufficient with the missing ones, and nothing is stored.
+func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p Product) (Cardholder, bool, error) {
+	if id == "" && rf == nil {
+		return Cardholder{}, false, invalid("cardholder_id is required (or cardholder_required_fields for one-step issuance)")
+	}
+	if rf != nil {
+		if err := rf.cardholderFields.validate(w.now()); err != nil {
+			return Cardholder{}, false, invalid("cardholder_required_fields: %s", core.AsError(err).Message)
+		}
+	}
+	var h Cardholder
+	if id != "" {
+		var err error
+		if h, err = a.cardholderLocked(id); err != nil {
+			return h, false, err
+		}
+		if rf != nil {
+			if h, err = w.supplementLocked(a, h, *rf); err != nil {
+				return h, false, err
+			}
+		}
+	} else {
+		ch := cardholderCreateRequest{Email: rf.Email, PhoneNumber: rf.PhoneNumber, FirstName: rf.FirstName,
+			LastName: rf.LastName, CountryCode: rf.CountryCode, cardholderFields: rf.cardholderFields}
+		if err := ch.validate(w.now()); err != nil {
+			return h, false, invalid("cardholder_required_fields: %s", core.AsError(err).Message)
+		}
+		h = Cardholder{Email: ch.Email, PhoneNumber: ch.PhoneNumber, FirstName: ch.FirstName, LastName: ch.LastName,
+			CountryCode: ch.CountryCode}
+		ch.cardholderFields.apply(&h)
+		if err := p.kycCheck(h, "the new cardholder"); err != nil {
+			return h, false, err
+		}
+		h, err := w.createCardholderLocked(a, ch)
+		return h, err == nil, err
+	}
+	if err := p.kycCheck(h, "cardholder "+h.ID); err != nil {
+		return h, false, err
+	}
+	if rf != nil {
+		h.UpdatedAt = w.now()
+		if rf.KycVerification != nil && h.Status != CardholderPending {
+			w.admitLocked(a, &h) // a verification method given now starts the cardholder's verification
+		}
+		w.putCardholderLocked(a, h)
+	}
+	return h, false, nil
+}
+
+// kycCheck answers kyc_insufficient, naming the missing fields, when a
+// cardholder lacks any the product's KYC level requires.
+func (p Product) kycCheck(h Cardholder, who string) error {
+	missing := p.missingFields(h)
+	if len(missing) == 0 {
+		return nil
+	}
+	names := make([]string, len(missing))
+	for i, f := range missing {
+		names[i] = f.Name
+	}
+	return kycInsufficient(missing, "%s lacks %s, which product %s (BIN %s, %s KYC) requires: send them in cardholder_required_fields or update the cardholder",
+		who, strings.Join(names, ", "), p.ID, p.BIN, p.KYCLevel)
+}
+
+// supplementLocked returns an existing cardholder with the fields of
+// cardholder_required_fields added (already validated), unstored. It may
+// add a phone number or change it to an unused one; the identifying
+// fields (email, names, country_code) cannot change here.
+func (w *world) supplementLocked(a *account, h Cardholder, rf requiredFields) (Cardholder, error) {
+	for _, f := range []struct{ name, sent, have string }{
+		{"email", rf.Email, h.Email}, {"first_name", rf.FirstName, h.FirstName},
+		{"last_name", rf.LastName, h.LastName}, {"country_code", rf.CountryCode, h.CountryCode},
+	} {
+		if f.sent != "" && !strings.EqualFold(f.sent, f.have) {
+			return h, invalid("cardholder_required_fields.%s %q differs from cardholder %s's; it cannot change at card creation (use Update Cardholder)",
+				f.name, f.sent, h.ID)
+		}
+	}
+	if rf.PhoneNumber != "" && rf.PhoneNumber != h.PhoneNumber {
+		if err := validPhone(rf.PhoneNumber); err != nil {
+			return h, invalid("cardholder_required_fields.%s", core.AsError(err).Message)
+		}
+		if err := a.uniqueLocked(h.ID, h.Email, rf.PhoneNumber); err != nil {
+			return h, err
+		}
+		h.PhoneNumber = rf.PhoneNumber
+	}
+	rf.cardholderFields.apply(&h)
+	return h, nil
 }
 
 // handleCardholderCreate handles "POST /api/v1/issuing/cardholders". It is

@@ -116,14 +116,22 @@ func TestCardholderKYC(t *testing.T) {
 		wantNow    string
 		wantLater  string
 		wantIDVURL bool
+		idvNow     string // idv_status: PENDING, PASSED, FAILED, or "" when no verification applies
+		idvLater   string
 	}{
 		{name: "plain email succeeds at once", email: "a@example.com", wantNow: "SUCCESS", wantLater: "SUCCESS"},
 		{name: "kyc_fail", email: "a+kyc_fail@example.com", wantNow: "FAILED", wantLater: "FAILED"},
 		{name: "kyc_incomplete", email: "a+kyc_incomplete@example.com", wantNow: "INCOMPLETE", wantLater: "INCOMPLETE"},
-		{name: "kyc_pending", email: "a+kyc_pending@example.com", wantNow: "PENDING", wantLater: "SUCCESS", wantIDVURL: true},
-		{name: "kyc_reject", email: "a+kyc_reject@example.com", wantNow: "PENDING", wantLater: "FAILED", wantIDVURL: true},
-		{name: "kyc_hold", email: "a+kyc_hold@example.com", wantNow: "PENDING", wantLater: "PENDING", wantIDVURL: true},
-		{name: "sumsub redirect", email: "b@example.com", method: "SUMSUB_REDIRECT", wantNow: "PENDING", wantLater: "SUCCESS", wantIDVURL: true},
+		{name: "kyc_pending", email: "a+kyc_pending@example.com", wantNow: "PENDING", wantLater: "SUCCESS", wantIDVURL: true,
+			idvNow: "PENDING", idvLater: "PASSED"},
+		{name: "kyc_reject", email: "a+kyc_reject@example.com", wantNow: "PENDING", wantLater: "FAILED", wantIDVURL: true,
+			idvNow: "PENDING", idvLater: "FAILED"},
+		{name: "kyc_hold", email: "a+kyc_hold@example.com", wantNow: "PENDING", wantLater: "PENDING", wantIDVURL: true,
+			idvNow: "PENDING", idvLater: "PENDING"},
+		{name: "sumsub redirect", email: "b@example.com", method: "SUMSUB_REDIRECT", wantNow: "PENDING", wantLater: "SUCCESS",
+			wantIDVURL: true, idvNow: "PENDING", idvLater: "PASSED"},
+		{name: "third party", email: "c@example.com", method: "THIRD_PARTY", wantNow: "SUCCESS", wantLater: "SUCCESS",
+			idvNow: "PASSED", idvLater: "PASSED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -133,15 +141,24 @@ func TestCardholderKYC(t *testing.T) {
 			if tt.method != "" {
 				req.KycVerification = &KycVerification{Method: tt.method}
 			}
+			if tt.method == "THIRD_PARTY" {
+				req.KycVerification.KycProof = &KycProof{Provider: "Onfido", ReferenceID: "onfido-0001-abc"}
+			}
 			r, err := f.sdk.CreateCardholder(f.ctx, req)
 			require.NoError(t, err)
 			assert.Equal(t, tt.wantNow, r.CardholderStatus)
 			assert.Equal(t, tt.wantIDVURL, r.IdvVerificationURL != nil)
-			_, err = f.s.Clock.Advance(2 * time.Minute)
-			require.NoError(t, err)
 			h, err := f.sdk.GetCardholder(f.ctx, r.CardholderID)
 			require.NoError(t, err)
+			require.NotNil(t, h.IdvStatus, "idv_status is always there")
+			assert.Equal(t, tt.idvNow, *h.IdvStatus)
+			_, err = f.s.Clock.Advance(2 * time.Minute)
+			require.NoError(t, err)
+			h, err = f.sdk.GetCardholder(f.ctx, r.CardholderID)
+			require.NoError(t, err)
 			assert.Equal(t, tt.wantLater, h.CardholderStatus)
+			assert.Equal(t, tt.idvLater, *h.IdvStatus)
+			assert.Equal(t, tt.wantIDVURL, *h.IdvVerificationURL != "")
 		})
 	}
 }

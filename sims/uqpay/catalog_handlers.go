@@ -16,20 +16,25 @@ type noPinJSON struct {
 }
 
 type productJSON struct {
-	ProductID          string      `json:"product_id"`
-	ModeType           Mode        `json:"mode_type"`
-	CardBin            string      `json:"card_bin"`
-	CardForm           []string    `json:"card_form"`
-	MaxCardQuota       int         `json:"max_card_quota"`
-	CardScheme         string      `json:"card_scheme"`
-	CardCurrency       []string    `json:"card_currency"`
-	ProductStatus      string      `json:"product_status"`
-	NoPinPaymentAmount []noPinJSON `json:"no_pin_payment_amount"`
-	CreateTime         string      `json:"create_time"`
-	UpdateTime         string      `json:"update_time"`
+	ProductID          string          `json:"product_id"`
+	ModeType           Mode            `json:"mode_type"`
+	CardBin            string          `json:"card_bin"`
+	CardForm           []string        `json:"card_form"`
+	MaxCardQuota       int             `json:"max_card_quota"`
+	CardScheme         string          `json:"card_scheme"`
+	CardCurrency       []string        `json:"card_currency"`
+	ProductStatus      string          `json:"product_status"`
+	NoPinPaymentAmount []noPinJSON     `json:"no_pin_payment_amount"`
+	CreateTime         string          `json:"create_time"`
+	UpdateTime         string          `json:"update_time"`
+	KYCLevel           string          `json:"kyc_level"`
+	RequiredFields     []RequiredField `json:"required_fields"`
 }
 
-// handleProductList handles "GET /api/v1/issuing/products".
+// handleProductList handles "GET /api/v1/issuing/products". Each product
+// carries its kyc_level and the required_fields a cardholder needs before
+// a card of it is issued (the Node SDK's CardProduct; Create Card answers
+// kyc_insufficient with the ones missing).
 func (s *Server) handleProductList(r *http.Request) (any, error) {
 	p, err := s.pageOf(r)
 	if err != nil {
@@ -42,6 +47,7 @@ func (s *Server) handleProductList(r *http.Request) (any, error) {
 			ProductID: pr.ID, ModeType: pr.Mode, CardBin: pr.BIN, CardForm: pr.Forms, MaxCardQuota: w.opts.cardQuota,
 			CardScheme: pr.Scheme, CardCurrency: pr.Currencies, ProductStatus: pr.Status,
 			CreateTime: w.fmtTime(productsCreated), UpdateTime: w.fmtTime(productsCreated),
+			KYCLevel: pr.KYCLevel, RequiredFields: pr.RequiredFields(),
 		}
 		for _, c := range pr.Currencies {
 			j.NoPinPaymentAmount = append(j.NoPinPaymentAmount, noPinJSON{Amount: pr.NoPIN.String(), Currency: c})

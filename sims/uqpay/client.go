@@ -7,11 +7,9 @@ package uqpay
 // <token>" and a fresh UUID x-idempotency-key on every call.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -103,19 +101,19 @@ func (c *Client) now() time.Time {
 // none or it expires within 5 minutes (the SDK's rule).
 func (c *Client) Token(ctx context.Context) (string, error) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.token != "" && c.now().Add(5*time.Minute).Before(c.expiresAt) {
-		return c.token, nil
+	tok, exp := c.token, c.expiresAt
+	c.mu.Unlock()
+	if tok != "" && c.now().Add(5*time.Minute).Before(exp) {
+		return tok, nil
 	}
-	return c.fetchLocked(ctx)
+	return c.fetch(ctx)
 }
 
-func (c *Client) fetchLocked(ctx context.Context) (string, error) {
+// fetch gets a new auth_token from POST /v1/connect/token.
+func (c *Client) fetch(ctx context.Context) (string, error) {
 	h := http.Header{}
 	h.Set("Accept", "application/json")
-	h.Set("x-client-id", c.ClientID)
-	h.Set("x-api-key", c.APIKey)
-	resp, err := c.send(ctx, http.MethodPost, "/v1/connect/token", nil, h)
+	resp, err := c.send(ctx, http.MethodPost, tokenPath, nil, h)
 	if err != nil {
 		return "", err
 	}
@@ -125,49 +123,91 @@ func (c *Client) fetchLocked(ctx context.Context) (string, error) {
 		}
 		return "", fmt.Errorf("uqpay token: status %d: %s", resp.Status, resp.Body)
 	}
-	var tok tokenResponse
-	if err := resp.Decode(&tok); err != nil {
-		return "", fmt.Errorf("uqpay token: %w", err)
+	c.Observe(c.BaseURL+tokenPath, resp.Body)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.token == "" {
+		return "", fmt.Errorf("uqpay token: no auth_token in %s", resp.Body)
 	}
-	c.token, c.expiresAt = tok.AuthToken, time.Unix(tok.ExpiredAt, 0)
 	return c.token, nil
+}
+
+// tokenPath is the token endpoint, below BaseURL.
+const tokenPath = "/v1/connect/token"
+
+// Authorize adds what the SDK sends: x-client-id and x-api-key to the
+// token endpoint; "x-auth-token: Bearer <auth_token>" (fetched when none is
+// held or it is about to expire) to every other call, a fresh UUID
+// x-idempotency-key to a POST that names none, and the client's
+// x-on-behalf-of. now is unused: UQPay signs nothing with the time.
+func (c *Client) Authorize(ctx context.Context, r *http.Request, _ []byte, _ time.Time) error {
+	if strings.HasSuffix(r.URL.Path, "/connect/token") {
+		r.Header.Set("x-client-id", c.ClientID)
+		r.Header.Set("x-api-key", c.APIKey)
+		return nil
+	}
+	tok, err := c.Token(ctx)
+	if err != nil {
+		return err
+	}
+	r.Header.Set("x-auth-token", "Bearer "+tok)
+	if r.Method == http.MethodPost && r.Header.Get("x-idempotency-key") == "" {
+		r.Header.Set("x-idempotency-key", NewIdempotencyKey())
+	}
+	if c.OnBehalfOf != "" && r.Header.Get("x-on-behalf-of") == "" {
+		r.Header.Set("x-on-behalf-of", c.OnBehalfOf)
+	}
+	return nil
+}
+
+// Observe keeps the auth_token of a token answer.
+func (c *Client) Observe(path string, body []byte) {
+	if !strings.HasSuffix(path, "/connect/token") {
+		return
+	}
+	var tok tokenResponse
+	if json.Unmarshal(body, &tok) == nil && tok.AuthToken != "" {
+		c.mu.Lock()
+		c.token, c.expiresAt = tok.AuthToken, time.Unix(tok.ExpiredAt, 0)
+		c.mu.Unlock()
+	}
+}
+
+// Expired reports a 401 unauthorized_error and forgets the token held, so
+// the next call fetches a new one.
+func (c *Client) Expired(status int, body []byte) (string, bool) {
+	var e APIError
+	if status != http.StatusUnauthorized || json.Unmarshal(body, &e) != nil || e.Code != "unauthorized_error" {
+		return "", false
+	}
+	c.mu.Lock()
+	c.token, c.expiresAt = "", time.Time{}
+	c.mu.Unlock()
+	return e.Code, true
 }
 
 // Do calls path (starting with /v1) with body marshalled as JSON (nil
 // sends none; []byte and json.RawMessage go as they are). On a 401 it
 // fetches a new token once and retries with the same idempotency key.
 func (c *Client) Do(ctx context.Context, method, path string, body any, opts ...CallOption) (*Response, error) {
-	tok, err := c.Token(ctx)
-	if err != nil {
-		return nil, err
-	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("x-idempotency-key", NewIdempotencyKey())
-	if c.OnBehalfOf != "" {
-		h.Set("x-on-behalf-of", c.OnBehalfOf)
-	}
 	for _, o := range opts {
 		o(h)
 	}
-	h.Set("x-auth-token", "Bearer "+tok)
 	resp, err := c.send(ctx, method, path, body, h)
-	if err == nil && resp.Status == http.StatusUnauthorized {
-		c.mu.Lock()
-		tok, err = c.fetchLocked(ctx)
-		c.mu.Unlock()
-		if err != nil {
-			return nil, err
+	if err == nil {
+		if _, stale := c.Expired(resp.Status, resp.Body); stale {
+			resp, err = c.send(ctx, method, path, body, h)
 		}
-		h.Set("x-auth-token", "Bearer "+tok)
-		resp, err = c.send(ctx, method, path, body, h)
 	}
 	return resp, err
 }
 
 // DoRaw sends exactly the headers given, for tests of bad credentials.
 func (c *Client) DoRaw(ctx context.Context, method, path string, body any, h http.Header) (*Response, error) {
-	return c.send(ctx, method, path, body, h)
+	return c.exchange(ctx, method, path, body, h.Clone(), nil)
 }
 
 // NewIdempotencyKey returns a random UUID v4.
@@ -179,50 +219,60 @@ func NewIdempotencyKey() string {
 	return s[:8] + "-" + s[8:12] + "-" + s[12:16] + "-" + s[16:20] + "-" + s[20:]
 }
 
+// send sends a call with headers h, authorized as of now.
 func (c *Client) send(ctx context.Context, method, path string, body any, h http.Header) (*Response, error) {
-	var rd io.Reader
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		rd = bytes.NewReader(b)
-	case json.RawMessage:
-		rd = bytes.NewReader(b)
-	case string:
-		rd = strings.NewReader(b)
-	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
-			return nil, err
-		}
-		rd = bytes.NewReader(raw)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, rd)
+	return c.exchange(ctx, method, path, body, h.Clone(), func(r *http.Request, b []byte) error {
+		return c.Authorize(ctx, r, b, c.now())
+	})
+}
+
+func (c *Client) exchange(ctx context.Context, method, path string, body any, h http.Header, prepare func(*http.Request, []byte) error) (*Response, error) {
+	raw, err := core.RequestBody(body)
 	if err != nil {
 		return nil, err
 	}
-	for k, v := range h {
-		req.Header[k] = v
+	if h == nil {
+		h = http.Header{}
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	x, err := core.Send(ctx, c.HTTP, method, c.BaseURL+path, raw, h, prepare)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
-	if res.StatusCode >= 400 {
+	out := &Response{Status: x.Status, Header: x.Header, Body: x.Body}
+	if x.Status >= 400 {
 		var e APIError
-		if json.Unmarshal(raw, &e) == nil && e.Message != "" {
-			e.Status = res.StatusCode
+		if json.Unmarshal(x.Body, &e) == nil && e.Message != "" {
+			e.Status = x.Status
 			out.Err = &e
 		}
 	}
 	return out, nil
 }
+
+// Spec is how the scenario runner, the load test and the contract harness
+// talk to UQPay: a Client per tenant, webhooks checked as the SDK's
+// verifier checks them.
+func Spec() core.ClientSpec {
+	return core.ClientSpec{
+		Name: Name, Prefixes: []string{"/api/"},
+		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
+			v, err := core.Need(Name, creds, "client_id", "api_key")
+			if err != nil {
+				return nil, err
+			}
+			c := NewClient(baseURL, v[0], v[1])
+			c.HTTP = hc
+			return c, nil
+		},
+		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
+			_, err := VerifyWebhook(creds["webhook_secret"], body, h.Get("x-wk-signature"), h.Get("x-wk-timestamp"),
+				core.WallNow(), webhookTolerance)
+			return err
+		},
+		WebhookReply: `{"received":true}`,
+	}
+}
+
+// webhookTolerance is how far a delivery's x-wk-timestamp may be from the
+// wall clock when a receiver checks it (the SDK's verifier default).
+const webhookTolerance = 5 * time.Minute

@@ -268,6 +268,32 @@ func (s *Server) DecideKYC(cardholderID string, approve bool) error {
 	})
 }
 
+// SimulatedDeposit returns a deposit made through POST
+// /api/v1/simulation/deposit.
+func (s *Server) SimulatedDeposit(id string) (Deposit, bool) {
+	var d Deposit
+	var ok bool
+	_ = s.do(func(w *world) error { d, ok = w.deposits.Get(id); return nil })
+	return d, ok
+}
+
+// DecideDeposit ends a PENDING simulated deposit's review: approved, it is
+// credited (deposit.completed); rejected, nothing moves
+// (deposit.compliance.rejected).
+func (s *Server) DecideDeposit(id string, approve bool) error {
+	return s.do(func(w *world) error {
+		d, ok := w.deposits.Get(id)
+		if !ok {
+			return fmt.Errorf("uqpay: no deposit %s", id)
+		}
+		a, _ := w.account(d.AccountID)
+		if _, ok := w.decideDepositLocked(a, id, approve, "Rejected by compliance"); !ok {
+			return fmt.Errorf("uqpay: deposit %s is not PENDING", id)
+		}
+		return nil
+	})
+}
+
 // Ledger returns the default tenant's books per currency; every entry's
 // Balanced is true unless money was created or destroyed.
 func (s *Server) Ledger() []Ledger {

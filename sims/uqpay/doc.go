@@ -3,8 +3,11 @@
 // using the official Go SDK github.com/uqpay/uqpay-sdk-go/v2 runs its
 // whole issuing flow against it unchanged: token refresh, cardholders,
 // products, cards, card orders, status changes, recharge and withdraw,
-// secure data, transactions, balances, transfers, the sandbox simulators,
-// and webhooks its verifier accepts.
+// secure data, transactions, balances, transfers, the sandbox simulators
+// (authorization, reversal, deposit), and webhooks its verifier accepts.
+// What the official Node SDK (uqpay/uqpay-node) reads beyond it is there
+// too: products' kyc_level and required_fields, kyc_insufficient's
+// missing_fields, cardholders' idv_* fields.
 //
 // # Base path
 //
@@ -82,7 +85,9 @@
 // and unsolicited-refund claim; balances retrieve and list; balance
 // transactions; transfers create and retrieve; reports create and
 // download; merchant brands; the authorization and reversal simulators
-// (sandbox rules: BIN 40963608 and MCC 5734 only). One mocksrv extension:
+// (sandbox rules: BIN 40963608 and MCC 5734 only) and the deposit
+// simulator (Global Account "Simulate Deposit Creation"). One mocksrv
+// extension:
 // GET /api/v1/mocksrv/pan_tokens/{token} shows what the secure iframe would
 // for a one-time PAN token.
 //
@@ -102,13 +107,34 @@
 // Physical cards (Assign Card on a product with PHY) stay PENDING until
 // /cards/activate with the code sent in card.activation.code. Cardholders
 // are SUCCESS, PENDING (KYC under way), INCOMPLETE or FAILED; an update of
-// an INCOMPLETE or FAILED one resubmits it.
+// an INCOMPLETE or FAILED one resubmits it. A simulated deposit is PENDING
+// (deposit.pending) until the deposit delay (1 minute; RunT 0) passes,
+// then COMPLETED (deposit.completed) with its amount in the issuing
+// balance; with deposit_review it waits for the admin API's decision, and
+// a rejection (deposit.compliance.rejected) moves nothing.
+//
+// # KYC
+//
+// Every product has a kyc_level (SIMPLIFIED, STANDARD or ENHANCED) and the
+// required_fields of that level, each {name, type "string" or "object",
+// required, description?, fields?}. Creating a card for a cardholder who
+// lacks a required one is 400 cardholder_error kyc_insufficient, its
+// missing_fields listing them in the same shape; nothing is created.
+// cardholder_required_fields supplies them: with cardholder_id it adds to
+// that cardholder (a kyc_verification given there starts verification:
+// SUMSUB_REDIRECT is PENDING with an IDV link and the card waits,
+// THIRD_PARTY passes at once), without it it makes the cardholder
+// (one-step issuance). Every cardholder renders idv_status (PENDING,
+// PASSED, FAILED, or empty when no verification applies),
+// idv_verification_url and idv_url_expires_at (empty without a link), and
+// its residential_address a line_en (line1 and line2 unless given).
 //
 // # Money
 //
 // Exact decimals. The master account opens with 100000 USD and 100000 SGD
-// of issuing balance; sub-accounts open empty and are funded by transfers
-// (or the admin API's deposits). A SINGLE card's card_limit is its opening
+// of issuing balance; sub-accounts open empty and are funded by transfers,
+// simulated deposits (x-on-behalf-of names the account) or the admin API's
+// deposits. A SINGLE card's card_limit is its opening
 // load, moved from the issuing balance; recharge and withdraw move money
 // between the two (frozen while the order is PENDING). A SHARE card spends
 // the issuing balance directly, capped by card_limit (0: no card cap).
@@ -137,8 +163,10 @@
 // card.recharge.succeeded/failed, card.withdraw.succeeded,
 // card.status.update.succeeded/failed, card.activation.code,
 // card.activation.status, issuing.transaction.authorization/reversal/refund
-// (declined authorizations included). VerifyWebhook checks a delivery the
-// way the SDK's webhook.Verifier does; WebhookSignature computes one.
+// (declined authorizations included), and with event_name DEPOSIT
+// deposit.pending, deposit.completed and deposit.compliance.rejected.
+// VerifyWebhook checks a delivery the way the SDK's webhook.Verifier does;
+// WebhookSignature computes one.
 //
 // # Magic values
 //
@@ -157,8 +185,9 @@
 // Products (fixed ids): ProductShare (VISA 40963608 SHARE), ProductSingle
 // (VISA 40963608 SINGLE), ProductSingleVisa (VISA 49372418 SINGLE; the
 // simulators refuse its cards) and ProductMastercard (MASTERCARD 527735
-// SHARE; card_limit required). Two card arts per product; fourteen
-// merchant brands.
+// SHARE; card_limit required), all SIMPLIFIED KYC, and ProductEnhanced
+// (VISA 46651711 SHARE, ENHANCED KYC: the KYC guide's example product).
+// Two card arts per product; fourteen merchant brands.
 //
 // # Configuration
 //
@@ -185,9 +214,10 @@
 //     off).
 //   - Error codes other than card_not_found, invalid_request_error,
 //     unauthorized_error, forbidden, insufficient_sub_bin,
-//     sub_account_not_found and api_error are ours (envelope.go), as are the
-//     decline reasons other than 1000 and 1107, and the 404/405 answers of
-//     unknown paths and methods.
+//     sub_account_not_found, kyc_insufficient (the Node SDK's) and
+//     api_error are ours (envelope.go), as are the decline reasons other
+//     than 1000 and 1107, and the 404/405 answers of unknown paths and
+//     methods.
 //   - page_size=0 and page_number=0 mean the default, because the SDK sends
 //     0 for parameters its caller left unset (WithStrictPaging /
 //     strict_paging refuses them). Lists are newest first.
@@ -249,4 +279,33 @@
 //   - Reports are ready after the report delay and download as CSV;
 //     --validate reports the CSV as a contract violation (not JSON).
 //   - Times render in UTC+8, UQPay's zone (WithZone).
+//   - Simulated deposits land in the account's issuing balance: mocksrv
+//     keeps no Global Account (Banking) balance, where the real simulator
+//     puts them, and serves no GET /v1/deposit. USD and SGD only. They
+//     complete after 1 minute (WithDepositDelay / deposit_delay); the real
+//     sandbox approves deposits by hand, which WithDepositReview /
+//     deposit_review reproduces (decided through the admin API's
+//     deposit_decisions or DecideDeposit). deposit_fee is 0,
+//     deposit_reference empty. A deposit naming no receiver_account_number
+//     gets the account's own: twelve digits derived from its id.
+//     sender_swift_code must look like a BIC (8 or 11 letters and digits),
+//     receiver_account_number 1–60 letters and digits.
+//   - Simulate Deposit Creation answers complete_time "" while PENDING (the
+//     docs' example shows a time); webhooks send null (as published).
+//     Webhook deposit_status is title case; only "Pending" is published,
+//     so completed and rejected deposits say "Completed" and "Failed"
+//     (REST's COMPLETED and FAILED, in the same case).
+//   - Required fields: beyond the published ones (nationality, identity,
+//     residential_address, and for ENHANCED kyc_verification), STANDARD
+//     and ENHANCED also require date_of_birth; line_en is optional. No
+//     catalogue product is STANDARD. Objects count as given whole: their
+//     sub-fields are validated when sent.
+//   - idv_status, idv_verification_url and idv_url_expires_at are always
+//     rendered, empty when no verification applies (the KYC webhooks'
+//     rule for idv_status; the Node SDK's REST type omits the empty string).
+//     THIRD_PARTY cardholders are PASSED at once.
+//   - cardholder_required_fields with a cardholder_id may add fields and
+//     change phone_number (still unique); email, first_name, last_name
+//     and country_code must match the cardholder's (invalid_request_error
+//     otherwise; Update Cardholder changes them).
 package uqpay

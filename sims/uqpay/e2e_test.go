@@ -160,16 +160,26 @@ func TestSDKIssuingFlow(t *testing.T) {
 	assert.True(t, strings.HasPrefix(tok.Token, "pan_"))
 	assert.Equal(t, 60, tok.ExpiresIn)
 
+	// A simulated deposit tops the issuing balance up once it completes.
+	dep, err := c.SimulateDeposit(ctx, &CreateDepositRequest{Amount: 1000, Currency: currency, SenderSwiftCode: "TESTSGSG",
+		SenderName: "Acme Treasury"})
+	require.NoError(t, err)
+	assert.Equal(t, "PENDING", dep.DepositStatus)
+	assert.Equal(t, "1000", dep.Amount)
+	assert.Equal(t, "Acme Treasury", dep.Sender.SenderName)
+	beforeDeposit := startUSD.Sub(mustDec("550.25"))
+
 	// Balances and balance transactions.
 	bal, err := c.RetrieveBalance(ctx, currency)
 	require.NoError(t, err)
 	assert.Equal(t, s.Balance(currency).Available.StringFixed(2), bal.AvailableBalance)
+	assert.Equal(t, beforeDeposit.Add(mustDec("1000")).StringFixed(2), bal.AvailableBalance, "the deposit completed (RunT: no delay)")
 	bals, err := c.ListBalances(ctx, 10, 1)
 	require.NoError(t, err)
 	assert.Equal(t, 2, bals.TotalItems)
 	btx, err := c.ListBalanceTransactions(ctx, 10, 1, "2026-01-01T00:00:00+08:00", "2026-01-31T00:00:00+08:00")
 	require.NoError(t, err)
-	assert.Equal(t, 5, btx.TotalItems, "opening deposits (USD, SGD), card load, recharge, withdraw")
+	assert.Equal(t, 6, btx.TotalItems, "opening deposits (USD, SGD), card load, recharge, withdraw, the simulated deposit")
 
 	// Transfers to a sub-account, which then issues on its own.
 	sub := s.AddSubAccount("Team Alpha")
@@ -201,7 +211,7 @@ func TestSDKIssuingFlow(t *testing.T) {
 	require.NoError(t, err)
 	rows, err := csv.NewReader(strings.NewReader(string(raw))).ReadAll()
 	require.NoError(t, err)
-	assert.Len(t, rows, 1+6, "header and six balance transactions (the transfer included)")
+	assert.Len(t, rows, 1+7, "header and seven balance transactions (the deposit and the transfer included)")
 	brands, err := c.ListMerchantBrands(ctx, 1, 10, "net", "")
 	require.NoError(t, err)
 	require.Equal(t, 1, brands.TotalItems)
@@ -232,6 +242,7 @@ func TestSDKIssuingFlow(t *testing.T) {
 		"card.create.succeeded", "card.update.succeeded", "card.recharge.succeeded", "card.withdraw.succeeded",
 		"issuing.transaction.authorization", "issuing.transaction.reversal",
 		"card.status.update.succeeded", "issuing.transaction.authorization", "card.status.update.succeeded",
+		"deposit.pending", "deposit.completed",
 		"card.status.update.succeeded", "card.status.update.succeeded",
 	}, types)
 	cd, err := evs[0].ParseCardData()
@@ -248,6 +259,10 @@ func TestSDKIssuingFlow(t *testing.T) {
 	rd, err := evs[2].ParseCardRechargeData()
 	require.NoError(t, err)
 	assert.Equal(t, "100.25", rd.Amount)
+	dd, err := byType(evs, "deposit.completed")[0].ParseDepositData()
+	require.NoError(t, err)
+	assert.Equal(t, dep.DepositID, dd.DepositID)
+	assert.Equal(t, "Completed", dd.DepositStatus)
 
 	s.CheckLedger(t)
 	assert.Equal(t, 1, c.TokenFetchs, "one token served the whole flow, 30 days of business time included")

@@ -7,6 +7,7 @@ package uqpay
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,11 +18,28 @@ import (
 )
 
 // errorBody is UQPay's error envelope ("Envelope A").
+//
+// Quirk: a kyc_insufficient error also carries missing_fields, the
+// product's required fields the cardholder lacks (the Node SDK reads them
+// off the error body, in required_fields' shape).
 type errorBody struct {
-	Type    string `json:"type"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Type          string          `json:"type"`
+	Code          string          `json:"code"`
+	Message       string          `json:"message"`
+	MissingFields []RequiredField `json:"missing_fields,omitempty"`
 }
+
+// missingFieldsError is a kyc_insufficient error with the fields the card
+// product needs and the cardholder has not given.
+type missingFieldsError struct {
+	err    *core.Error
+	fields []RequiredField
+}
+
+func (e *missingFieldsError) Error() string { return e.err.Error() }
+
+// Unwrap returns the UQPay error, so core.AsError sees its code.
+func (e *missingFieldsError) Unwrap() error { return e.err }
 
 // Error types (the type field), each tied to an HTTP status.
 const (
@@ -36,8 +54,9 @@ const (
 
 // codeType maps each error code mocksrv uses to its type. Codes the docs
 // publish: card_not_found, invalid_request_error, unauthorized_error,
-// forbidden, insufficient_sub_bin, sub_account_not_found, api_error. The
-// others are ours (Deviations in doc.go).
+// forbidden, insufficient_sub_bin, sub_account_not_found, api_error, and
+// kyc_insufficient (the Node SDK's). The others are ours (Deviations in
+// doc.go).
 var codeType = map[string]string{
 	"invalid_request_error":          typeInvalid,
 	"not_found":                      typeInvalid,
@@ -61,6 +80,7 @@ var codeType = map[string]string{
 	"cardholder_phone_number_exists": typeCardholder,
 	"cardholder_name_immutable":      typeCardholder,
 	"cardholder_status_invalid":      typeCardholder,
+	"kyc_insufficient":               typeCardholder,
 	"insufficient_balance":           typeAccount,
 	"sub_account_not_found":          typeAccount,
 	"account_not_found":              typeAccount,
@@ -142,6 +162,12 @@ func kindOfCode(code string) core.Kind {
 		return core.KindInvalid
 	}
 	return core.KindConflict
+}
+
+// kycInsufficient is Create Card's answer for a cardholder short of the
+// product's required fields.
+func kycInsufficient(fields []RequiredField, format string, args ...any) error {
+	return &missingFieldsError{err: fail("kyc_insufficient", format, args...), fields: fields}
 }
 
 // defaultCode picks the code a real failure of kind k on route would carry,
@@ -322,7 +348,12 @@ func (s *Server) errorResponse(r *http.Request, err error) core.IdemResponse {
 		status = statusOf(typ, code)
 	}
 	core.CallOf(r).Err = code + ": " + msg
-	b, _ := marshal(errorBody{Type: typ, Code: code, Message: msg})
+	body := errorBody{Type: typ, Code: code, Message: msg}
+	var mf *missingFieldsError
+	if errors.As(err, &mf) {
+		body.MissingFields = mf.fields
+	}
+	b, _ := marshal(body)
 	return core.IdemResponse{Status: status, Body: b}
 }
 

@@ -19,8 +19,9 @@ import (
 
 // TestREADMEExamples runs every shell example of the README's UQPay
 // section, in order and as written — token, sub-account and transfer,
-// errors, the whole flow, the simulators, the webhook signature check and
-// a tenant with switches — against a Fleet on loopback with only the host
+// errors, the whole flow (kyc_insufficient included), the simulators (the
+// deposit included), the webhook signature check and a tenant with
+// switches — against a Fleet on loopback with only the host
 // swapped.
 func TestREADMEExamples(t *testing.T) {
 	t.Parallel()
@@ -60,6 +61,9 @@ func TestREADMEExamples(t *testing.T) {
 		`put exactly one space between Bearer and the token`,
 		`{"type":"card_error","code":"card_not_found","message":"card c0cef051-29c5-4796-b86a-cd5b684bfad7 not found or deactivated"}`,
 		`"cardholder_status":"SUCCESS"}`,
+		`"kyc_level":"SIMPLIFIED","required_fields":[{"name":"first_name","type":"string","required":true}`,
+		`"type":"cardholder_error","code":"kyc_insufficient"`,
+		`"missing_fields":[{"name":"date_of_birth","type":"string","required":true`,
 		`"card_status":"PENDING","order_status":"PROCESSING"`,
 		`"available_balance":"100.00"`,
 		`"no_pin_payment_amount":"2000USD","card_status":"ACTIVE"`,
@@ -72,6 +76,8 @@ func TestREADMEExamples(t *testing.T) {
 		`"total_items":2`,
 		`"order_status":"PENDING","update_reason":"lost wallet"}`,
 		`"failure_reason":"1101 - Card Not Active","transaction_status":"DECLINED"`,
+		`"amount":"1000","currency":"USD","deposit_status":"PENDING","complete_time":""`,
+		`"currency":"USD","available_balance":"100600.00"`,
 		sig,
 		`"id": "uq-strict"`,
 	} {

@@ -77,6 +77,7 @@ func (s *Server) routes(r *mux.Router) {
 
 	private(post, "/simulation/issuing/authorization", "simulation.authorization", s.handleSimulationAuthorization)
 	private(post, "/simulation/issuing/reversal", "simulation.reversal", s.handleSimulationReversal)
+	private(post, "/simulation/deposit", "simulation.deposit", s.handleSimulationDeposit)
 }
 
 // RouteNames returns the name of every route, for fault-rule validation

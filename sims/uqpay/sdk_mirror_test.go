@@ -1081,6 +1081,41 @@ func (c *sdk) SimulateReversal(ctx context.Context, r *ReversalRequest, o ...*Re
 	return call[AuthorizationResponse](ctx, c, http.MethodPost, "/v1/simulation/issuing/reversal", r, "failed to simulate reversal", o...)
 }
 
+// ---- simulator/deposits.go (@51129d6)
+
+type CreateDepositRequest struct {
+	Amount                float64 `json:"amount"`
+	Currency              string  `json:"currency"`
+	ReceiverAccountNumber string  `json:"receiver_account_number,omitempty"`
+	SenderSwiftCode       string  `json:"sender_swift_code"`
+	SenderAccountNumber   string  `json:"sender_account_number,omitempty"`
+	SenderCountry         string  `json:"sender_country,omitempty"`
+	SenderName            string  `json:"sender_name,omitempty"`
+}
+
+type DepositSender struct {
+	SenderName          string `json:"sender_name"`
+	SenderCountry       string `json:"sender_country"`
+	SenderAccountNumber string `json:"sender_account_number"`
+	SenderSwiftCode     string `json:"sender_swift_code"`
+}
+
+type CreateDepositResponse struct {
+	DepositID             string        `json:"deposit_id"`
+	ShortReferenceID      string        `json:"short_reference_id"`
+	Amount                string        `json:"amount"`
+	Currency              string        `json:"currency"`
+	DepositStatus         string        `json:"deposit_status"`
+	CreateTime            string        `json:"create_time"`
+	CompleteTime          string        `json:"complete_time"`
+	ReceiverAccountNumber string        `json:"receiver_account_number"`
+	Sender                DepositSender `json:"sender"`
+}
+
+func (c *sdk) SimulateDeposit(ctx context.Context, r *CreateDepositRequest, o ...*RequestOptions) (*CreateDepositResponse, error) {
+	return call[CreateDepositResponse](ctx, c, http.MethodPost, "/v1/simulation/deposit", r, "failed to simulate deposit", o...)
+}
+
 // ---- webhook (webhook/webhook.go, issuing.go, verifier.go @038fb5be)
 
 type Event struct {
@@ -1199,6 +1234,35 @@ func (e *Event) ParseCardActivationCodeData() (*CardActivationCodeData, error) {
 	}
 	var d CardActivationCodeData
 	return &d, json.Unmarshal(e.Data, &d)
+}
+
+// DepositData is webhook/deposit.go (@51129d6).
+type DepositData struct {
+	DirectID         string `json:"direct_id"`
+	AccountID        string `json:"account_id"`
+	AccountName      string `json:"account_name"`
+	DepositID        string `json:"deposit_id"`
+	ShortReferenceID string `json:"short_reference_id"`
+	DepositCurrency  string `json:"deposit_currency"`
+	DepositAmount    string `json:"deposit_amount"`
+	DepositFee       string `json:"deposit_fee"`
+	CreateTime       string `json:"create_time"`
+	CompleteTime     string `json:"complete_time"`
+	UpdateTime       string `json:"update_time"`
+	DepositStatus    string `json:"deposit_status"`
+	DepositReference string `json:"deposit_reference"`
+}
+
+// ParseDepositData is Event.ParseDepositData: event_name must be DEPOSIT.
+func (e *Event) ParseDepositData() (*DepositData, error) {
+	if e.EventName != "DEPOSIT" {
+		return nil, fmt.Errorf("event type %s is not a deposit event", e.EventType)
+	}
+	var d DepositData
+	if err := json.Unmarshal(e.Data, &d); err != nil {
+		return nil, fmt.Errorf("failed to parse deposit data: %w", err)
+	}
+	return &d, nil
 }
 
 // Verifier is webhook.Verifier as stored at 038fb5be: seconds only.

@@ -47,6 +47,8 @@ type options struct {
 	kycDelay         time.Duration
 	settleDelay      time.Duration
 	reportDelay      time.Duration
+	depositDelay     time.Duration
+	depositReview    bool
 	panTokenTTL      time.Duration
 	cardQuota        int
 	cardValidity     int // years
@@ -147,6 +149,21 @@ func WithReportDelay(d time.Duration) Option {
 	return func(o *options) error { o.reportDelay = max(d, 0); return nil }
 }
 
+// WithDepositDelay sets how long a simulated deposit stays PENDING before
+// it is approved and credited (default 1 minute; RunT 0, so the next
+// request sees it COMPLETED).
+func WithDepositDelay(d time.Duration) Option {
+	return func(o *options) error { o.depositDelay = max(d, 0); return nil }
+}
+
+// WithDepositReview leaves simulated deposits PENDING until the admin API
+// decides them (POST …/uqpay/deposit_decisions), as the real sandbox's
+// manual approval does. Off by default: they complete after the deposit
+// delay.
+func WithDepositReview(on bool) Option {
+	return func(o *options) error { o.depositReview = on; return nil }
+}
+
 // WithCardQuota sets max_card_quota: how many cards each account may issue
 // per product before new cards fail with insufficient_sub_bin (default
 // 1000).
@@ -245,7 +262,7 @@ func defaultOptions() options {
 	return options{
 		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tokenTTL: 30 * time.Minute, tokenLimit: 50,
 		issueDelay: 5 * time.Second, orderDelay: 2 * time.Second, cancelWait: 30 * 24 * time.Hour,
-		kycDelay: 2 * time.Minute, settleDelay: 24 * time.Hour, reportDelay: 10 * time.Second,
+		kycDelay: 2 * time.Minute, settleDelay: 24 * time.Hour, reportDelay: 10 * time.Second, depositDelay: time.Minute,
 		panTokenTTL: 60 * time.Second, cardQuota: 1000, cardValidity: 3,
 		initial: map[string]core.Decimal{"USD": core.MustDecimal("100000"), "SGD": core.MustDecimal("100000")},
 		idemTTL: 24 * time.Hour, idemErrors: true,
@@ -281,15 +298,16 @@ func New(opts ...Option) (*Server, error) {
 }
 
 // RunT starts a test server on loopback with a frozen clock
-// (2026-01-01T00:00:00Z), seed 1, strict auth and no issuing, order or
-// report delay, closed when the test ends. Options override the defaults.
+// (2026-01-01T00:00:00Z), seed 1, strict auth and no issuing, order,
+// report or deposit delay, closed when the test ends. Options override the
+// defaults.
 func RunT(t core.T, opts ...Option) *Server {
 	t.Helper()
 	o := options{initial: map[string]core.Decimal{}}
 	for _, opt := range opts {
 		_ = opt(&o)
 	}
-	base := append([]Option{WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0)},
+	base := append([]Option{WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0), WithDepositDelay(0)},
 		core.RunTDefaults(o.EnvOptions, WithSeed, WithClock)...)
 	s, err := New(append(base, opts...)...)
 	if err != nil {

@@ -32,6 +32,8 @@ type TenantSettings struct {
 	KYCDelay               *core.Duration    `json:"kyc_delay,omitempty"`                // WithKYCDelay
 	SettlementDelay        *core.Duration    `json:"settlement_delay,omitempty"`         // WithSettlementDelay
 	ReportDelay            *core.Duration    `json:"report_delay,omitempty"`             // WithReportDelay
+	DepositDelay           *core.Duration    `json:"deposit_delay,omitempty"`            // WithDepositDelay
+	DepositReview          *bool             `json:"deposit_review,omitempty"`           // WithDepositReview
 	CardQuota              *int              `json:"card_quota,omitempty"`               // WithCardQuota
 	InitialBalances        map[string]string `json:"initial_balances,omitempty"`         // WithInitialBalance
 	StrictPaging           *bool             `json:"strict_paging,omitempty"`            // WithStrictPaging
@@ -67,6 +69,7 @@ func (ts TenantSettings) apply(base options) (options, error) {
 	setBool(&o.lenientIdemKeys, ts.LenientIdempotencyKeys)
 	setBool(&o.webhookMillis, ts.WebhookMillis)
 	setBool(&o.stringSimAmounts, ts.StringSimulatorAmounts)
+	setBool(&o.depositReview, ts.DepositReview)
 	for _, d := range []struct {
 		name     string
 		dst      *time.Duration
@@ -80,6 +83,7 @@ func (ts TenantSettings) apply(base options) (options, error) {
 		{"kyc_delay", &o.kycDelay, ts.KYCDelay, false},
 		{"settlement_delay", &o.settleDelay, ts.SettlementDelay, false},
 		{"report_delay", &o.reportDelay, ts.ReportDelay, false},
+		{"deposit_delay", &o.depositDelay, ts.DepositDelay, false},
 	} {
 		if err := setDur(d.name, d.dst, d.v, d.positive); err != nil {
 			return base, err

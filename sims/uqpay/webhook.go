@@ -34,6 +34,19 @@ const (
 	eventTxnAuthorization  = "issuing.transaction.authorization"
 	eventTxnReversal       = "issuing.transaction.reversal"
 	eventTxnRefund         = "issuing.transaction.refund"
+
+	// Global Account "Deposit Pending / Rejected / Completed", event_name
+	// DEPOSIT.
+	eventDepositPending   = "deposit.pending"
+	eventDepositCompleted = "deposit.completed"
+	eventDepositRejected  = "deposit.compliance.rejected"
+)
+
+// Event names (the envelope's event_name): card issuance events are
+// ISSUING, deposits DEPOSIT.
+const (
+	eventNameIssuing = "ISSUING"
+	eventNameDeposit = "DEPOSIT"
 )
 
 // EventTypes lists every webhook event type the simulator sends.
@@ -41,6 +54,7 @@ var EventTypes = []string{
 	eventCreateSucceeded, eventCreateFailed, eventUpdateSucceeded, eventRechargeSucceeded, eventRechargeFailed,
 	eventWithdrawSucceeded, eventStatusSucceeded, eventStatusFailed, eventActivationCode, eventActivationStatus,
 	eventTxnAuthorization, eventTxnReversal, eventTxnRefund,
+	eventDepositPending, eventDepositCompleted, eventDepositRejected,
 }
 
 // Event is a webhook body.
@@ -53,15 +67,20 @@ type Event struct {
 	Data      json.RawMessage `json:"data"`
 }
 
-// emitLocked queues a webhook for the tenant; the outbox signs and
-// delivers it to the tenant's UQPay webhook URL, retrying until the
+// emitLocked queues an ISSUING webhook for the tenant; the outbox signs
+// and delivers it to the tenant's UQPay webhook URL, retrying until the
 // receiver answers 2xx.
 func (w *world) emitLocked(eventType, sourceID string, data any) {
+	w.emitNamedLocked(eventNameIssuing, eventType, sourceID, data)
+}
+
+// emitNamedLocked queues a webhook of any event_name.
+func (w *world) emitNamedLocked(eventName, eventType, sourceID string, data any) {
 	raw, err := marshal(data)
 	if err != nil {
 		return // the data types below always marshal
 	}
-	body, err := marshal(Event{Version: "V1.6.0", EventName: "ISSUING", EventType: eventType,
+	body, err := marshal(Event{Version: "V1.6.0", EventName: eventName, EventType: eventType,
 		EventID: w.faker.UUID(), SourceID: sourceID, Data: raw})
 	if err != nil {
 		return
@@ -352,6 +371,50 @@ func (w *world) txnData(c Card, t Transaction) txnData {
 		TransactionFee: amountText(t.Fee), TransactionFeeCurr: t.BillingCurrency, TransactionID: t.ID,
 		TransactionStatus: t.Status, TransactionTime: w.fmtTime(t.CreatedAt), TransactionType: t.Type,
 	}
+}
+
+// depositData is the data of deposit.*, in the SDK's DepositData order.
+//
+// Quirk: deposit_status is in title case here ("Pending", as published)
+// while Simulate Deposit Creation answers PENDING; the completed and
+// rejected values follow the same rule ("Completed", "Failed").
+// complete_time is null until the deposit completes.
+type depositData struct {
+	DirectID         string  `json:"direct_id"`
+	AccountID        string  `json:"account_id"`
+	AccountName      string  `json:"account_name"`
+	DepositID        string  `json:"deposit_id"`
+	ShortReferenceID string  `json:"short_reference_id"`
+	DepositCurrency  string  `json:"deposit_currency"`
+	DepositAmount    string  `json:"deposit_amount"`
+	DepositFee       string  `json:"deposit_fee"`
+	CreateTime       string  `json:"create_time"`
+	CompleteTime     *string `json:"complete_time"`
+	UpdateTime       string  `json:"update_time"`
+	DepositStatus    string  `json:"deposit_status"`
+	DepositReference string  `json:"deposit_reference"`
+	SenderName       string  `json:"sender_name"`
+}
+
+var depositStatusText = map[string]string{DepositPending: "Pending", DepositCompleted: "Completed", DepositFailed: "Failed"}
+
+// depositData renders a deposit for its webhook. direct_id is "0" for the
+// master account and the master's id for a sub-account (as published).
+func (w *world) depositData(a *account, d Deposit) depositData {
+	out := depositData{
+		DirectID: "0", AccountID: a.ID, AccountName: a.Name, DepositID: d.ID, ShortReferenceID: d.ShortID,
+		DepositCurrency: d.Currency, DepositAmount: amountText(d.Amount), DepositFee: "0",
+		CreateTime: w.fmtTime(d.CreatedAt), UpdateTime: w.fmtTime(d.UpdatedAt), DepositStatus: depositStatusText[d.Status],
+		SenderName: d.SenderName,
+	}
+	if !a.Master {
+		out.DirectID = w.master.ID
+	}
+	if !d.CompletedAt.IsZero() {
+		t := w.fmtTime(d.CompletedAt)
+		out.CompleteTime = &t
+	}
+	return out
 }
 
 // Deliveries returns the default tenant's UQPay webhook deliveries, oldest

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ import (
 // checks each against its contract and the SDK's verifier.
 func TestEveryWebhook(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, uqpay.WithOrderDelay(time.Second))
+	f := newFixture(t, uqpay.WithOrderDelay(time.Second), uqpay.WithDepositDelay(time.Second))
 	h := f.holder("wh@example.com")
 	card := f.card(h, uqpay.ProductSingle, 20)
 	_, err := f.sdk.UpdateCard(f.ctx, card, &CardUpdateRequest{Metadata: map[string]string{"a": "b"}})
@@ -57,6 +58,13 @@ func TestEveryWebhook(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: failer.CardholderID, CardProductID: uqpay.ProductShare, CardCurrency: "USD"})
 	require.NoError(t, err)
+	_, err = f.sdk.SimulateDeposit(f.ctx, &CreateDepositRequest{Amount: 10, Currency: "USD", SenderSwiftCode: "WELGBE22"})
+	require.NoError(t, err) // deposit.pending, and deposit.completed a second later
+	rejected, err := f.sdk.SimulateDeposit(f.ctx, &CreateDepositRequest{Amount: 20, Currency: "USD", SenderSwiftCode: "WELGBE22"})
+	require.NoError(t, err)
+	require.NoError(t, f.s.DecideDeposit(rejected.DepositID, false)) // deposit.compliance.rejected
+	_, err = f.s.Clock.Advance(time.Second)
+	require.NoError(t, err)
 	phy, err := f.sdk.AssignCard(f.ctx, &AssignCardRequest{CardholderID: h, CardNumber: "4096360800133951", CardCurrency: "USD", CardMode: "SHARE"})
 	require.NoError(t, err)
 	c, _ := f.s.Card(phy.CardID)
@@ -67,7 +75,11 @@ func TestEveryWebhook(t *testing.T) {
 	for _, e := range f.events() {
 		seen[e.EventType] = true
 		assert.Equal(t, "V1.6.0", e.Version)
-		assert.Equal(t, "ISSUING", e.EventName)
+		wantName := "ISSUING"
+		if strings.HasPrefix(e.EventType, "deposit.") {
+			wantName = "DEPOSIT"
+		}
+		assert.Equal(t, wantName, e.EventName, e.EventType)
 		assert.Regexp(t, `^[0-9a-f-]{36}$`, e.EventID)
 	}
 	var got []string

@@ -46,6 +46,7 @@ type world struct {
 
 	transfers *core.Table[Transfer]
 	reports   *core.Table[Report]
+	deposits  *core.Table[Deposit] // simulated deposits of every account
 
 	// Money that entered or left the tenant's books. Every balance, card
 	// balance and hold of every account, plus spent minus refunded, always
@@ -109,6 +110,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credenti
 		accounts:     map[string]*account{},
 		transfers:    core.NewTable(func(t Transfer) time.Time { return t.CreatedAt }),
 		reports:      core.NewTable(func(r Report) time.Time { return r.CreatedAt }),
+		deposits:     core.NewTable(func(d Deposit) time.Time { return d.CreatedAt }),
 		funded:       map[string]core.Decimal{},
 		spent:        map[string]core.Decimal{},
 		refunded:     map[string]core.Decimal{},
@@ -120,7 +122,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credenti
 		amt := opts.initial[cur]
 		w.openBalanceLocked(w.master, cur)
 		if amt.Sign() > 0 {
-			w.depositLocked(w.master, cur, amt, "Opening balance")
+			w.depositLocked(w.master, cur, amt, "Opening balance", "")
 		}
 	}
 	return w
@@ -278,6 +280,8 @@ func (s *Server) settleLocked(w *world) {
 			}
 		case taskCardExpire:
 			w.expireMonthLocked(a, id)
+		case taskDepositReview:
+			w.decideDepositLocked(a, id, true, "")
 		case taskLimitRevert:
 			if c, ok := a.cards.Get(id); ok && c.BaseLimit != nil && c.live() {
 				c.Limit, c.BaseLimit, c.UpdatedAt = *c.BaseLimit, nil, w.now()
