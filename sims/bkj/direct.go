@@ -44,7 +44,9 @@ func (s *Server) Card(id string) (Card, bool) {
 }
 
 // Cards returns copies of every card, oldest first.
-func (s *Server) Cards() []Card { return core.Read(s.worlds, func(w *world) []Card { return w.cards.All() }) }
+func (s *Server) Cards() []Card {
+	return core.Read(s.worlds, func(w *world) []Card { return w.cards.All() })
+}
 
 // CardStatus returns a card's status as bkj spells it, or "".
 func (s *Server) CardStatus(id string) string {
@@ -115,4 +117,6 @@ func (s *Server) WalletTransactions(walletID string) []WalletTx {
 }
 
 // Ledger returns the default tenant's ledger and holdings.
-func (s *Server) Ledger() Money { return core.Read(s.worlds, func(w *world) Money { return w.moneyLocked() }) }
+func (s *Server) Ledger() Money {
+	return core.Read(s.worlds, func(w *world) Money { return w.moneyLocked() })
+}
