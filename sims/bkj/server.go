@@ -89,9 +89,9 @@ func (d Delays) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads delays as durations ("5s", "1d"); a step left out
-// keeps its value, an unknown one is refused.
+// (or null) keeps its value, an unknown one is refused.
 func (d *Delays) UnmarshalJSON(b []byte) error {
-	var m map[string]core.Duration
+	var m map[string]*core.Duration
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
@@ -101,7 +101,9 @@ func (d *Delays) UnmarshalJSON(b []byte) error {
 		if i < 0 {
 			return fmt.Errorf("json: unknown field %q", name)
 		}
-		*steps[i].d = time.Duration(v)
+		if v != nil {
+			*steps[i].d = time.Duration(*v)
+		}
 	}
 	return nil
 }

@@ -59,6 +59,10 @@ func TestSettingsJSON(t *testing.T) {
 	assert.Equal(t, time.Duration(0), st.Delays.Open)
 	assert.Equal(t, 24*time.Hour, st.Delays.KYCReview)
 	assert.Equal(t, 24*time.Hour, st.Delays.Ship, "a step left out keeps its value")
+	require.NoError(t, json.Unmarshal([]byte(`{"timestamp_window":null,"timezone":null,"delays":{"ship":null}}`), &st))
+	assert.Equal(t, bkj.DefaultSettings().TimestampWindow, st.TimestampWindow, "null keeps the value, as tenant options always allowed")
+	assert.Equal(t, "UTC", st.Timezone)
+	assert.Equal(t, 24*time.Hour, st.Delays.Ship)
 	assert.ErrorContains(t, json.Unmarshal([]byte(`{"delays":{"opn":"1s"}}`), &st), `unknown field "opn"`)
 }
 
