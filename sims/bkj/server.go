@@ -124,7 +124,7 @@ type Settings struct {
 	NonceTTL          core.Duration `json:"nonce_ttl"`           // how long a nonce stays used per API key
 	ShowStringToSign  bool          `json:"show_string_to_sign"` // signature errors and the debug endpoints show the server's signing
 	SignResponses     bool          `json:"sign_responses"`      // answers carry X-Timestamp, X-Nonce and X-Signature
-	Timezone          string        `json:"timezone"`            // times without a Timezone header: "UTC+8", "Asia/Shanghai"
+	Timezone          string        `json:"timezone"`            // times without a Timezone header: "UTC+8", "Asia/Shanghai"; "" is UTC
 	WebhookTimezone   string        `json:"webhook_timezone"`    // webhook payload times
 	IdempotencyTTL    core.Duration `json:"idempotency_ttl"`     // how long an X-Idempotency-Key remembers (business clock)
 	CardValidityYears int           `json:"card_validity_years"` // how many years a new card is valid
@@ -169,7 +169,7 @@ func (st Settings) check() error {
 		return fmt.Errorf("rate_limit %d: rate limit must not be negative", st.RateLimit)
 	}
 	for _, z := range []struct{ name, v string }{{"timezone", st.Timezone}, {"webhook_timezone", st.WebhookTimezone}} {
-		if _, err := core.ParseZone(z.v); err != nil {
+		if _, err := settingZone(z.v); err != nil {
 			return fmt.Errorf("%s %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", z.name, z.v)
 		}
 	}
@@ -183,16 +183,25 @@ func (st Settings) check() error {
 
 // zones returns the settings' time zones, which check has read.
 func (st Settings) zones() (api, webhook *time.Location) {
-	api, _ = core.ParseZone(st.Timezone)
-	webhook, _ = core.ParseZone(st.WebhookTimezone)
+	api, _ = settingZone(st.Timezone)
+	webhook, _ = settingZone(st.WebhookTimezone)
 	return api, webhook
 }
 
+// settingZone reads a timezone setting: as the Timezone header names a
+// zone, or "" for UTC.
+func settingZone(v string) (*time.Location, error) {
+	if v == "" {
+		return time.UTC, nil
+	}
+	return core.ParseZone(v)
+}
+
 // zoneName names loc as the timezone settings do: by its own name when
-// that reads back, else by its UTC offset ("UTC+08:00"). "" for nil.
+// that reads back, else by its UTC offset ("UTC+08:00"); nil is UTC.
 func zoneName(loc *time.Location) string {
 	if loc == nil {
-		return ""
+		return "UTC"
 	}
 	if _, err := core.ParseZone(loc.String()); err == nil {
 		return loc.String()
@@ -264,7 +273,7 @@ func WithStringToSign(show bool) Option {
 func WithResponseSigning(on bool) Option { return core.Set(func(s *Settings) { s.SignResponses = on }) }
 
 // WithTimezone sets the zone times render in when a request sends no
-// Timezone header (default UTC). The setting holds the zone's name (GET
+// Timezone header (default UTC; nil is UTC). The setting holds the zone's name (GET
 // /config shows it); a zone whose name the Timezone header could not
 // name, like time.FixedZone("CST", 8*3600), is kept as its UTC offset.
 func WithTimezone(loc *time.Location) Option {
@@ -272,7 +281,7 @@ func WithTimezone(loc *time.Location) Option {
 }
 
 // WithWebhookTimezone sets the zone webhook payload times render in
-// (default UTC).
+// (default UTC; nil is UTC).
 func WithWebhookTimezone(loc *time.Location) Option {
 	return core.Set(func(s *Settings) { s.WebhookTimezone = zoneName(loc) })
 }

@@ -17,6 +17,11 @@ import (
 // the setting's JSON field.
 func TestOptionsChecked(t *testing.T) {
 	t.Parallel()
+	with := func(f func(*bkj.Settings)) bkj.Option {
+		st := bkj.DefaultSettings()
+		f(&st)
+		return bkj.WithSettings(st)
+	}
 	for _, tt := range []struct {
 		name string
 		opt  bkj.Option
@@ -29,11 +34,11 @@ func TestOptionsChecked(t *testing.T) {
 		{"KYC link", bkj.WithKYCLink("", time.Minute), `bkj: kyc_link_base ""`},
 		{"paging", bkj.WithPaging(5, 4), "bkj: take_default 5, take_max 4"},
 		{"rate limit", bkj.WithRateLimit(-1), "bkj: rate_limit -1"},
-		{"timezone", bkj.WithTimezone(nil), `bkj: timezone ""`},
-		{"webhook timezone", bkj.WithWebhookTimezone(nil), `bkj: webhook_timezone ""`},
+		{"timezone", with(func(st *bkj.Settings) { st.Timezone = "Mars/Base" }), `bkj: timezone "Mars/Base"`},
+		{"webhook timezone", with(func(st *bkj.Settings) { st.WebhookTimezone = "UTC+15" }), `bkj: webhook_timezone "UTC+15"`},
 		{"delays", bkj.WithDelays(bkj.Delays{Ship: -time.Second}), "bkj: delays.ship -1s"},
 		{"freeze delay", bkj.WithFreezeDelay(-time.Second), "bkj: delays.freeze -1s"},
-		{"credentials", bkj.WithSettings(bkj.Settings{APIKey: "k"}), "bkj: give both api_key and api_secret"},
+		{"credentials", with(func(st *bkj.Settings) { st.APIKey = "k" }), "bkj: give both api_key and api_secret"},
 	} {
 		_, err := bkj.New(tt.opt)
 		assert.ErrorContains(t, err, tt.want, tt.name)
@@ -89,6 +94,13 @@ func TestWithSettings(t *testing.T) {
 		Header: http.Header{bkj.HeaderAPIKey: {c.APIKey}}}, &conf)
 	assert.Equal(t, "UTC+8", conf.Timezone, "the Server's setting")
 	assert.Equal(t, 4, conf.Paging.TakeDefault, "the tenant's own")
+
+	creds, err = core.ProviderOf(s.Host).AddTenant(&core.Tenant{ID: "utc", Seed: 3, Clock: s.Clock}, json.RawMessage(`{"timezone":""}`))
+	require.NoError(t, err, `"timezone":"" is UTC, as it always was`)
+	c = bkj.NewClient(s.URL(), creds.(bkj.Credentials).APIKey, creds.(bkj.Credentials).APISecret)
+	ok(t, c, "config.get", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/config", Unsigned: true,
+		Header: http.Header{bkj.HeaderAPIKey: {c.APIKey}}}, &conf)
+	assert.Equal(t, "UTC", conf.Timezone)
 }
 
 // RunT's zero delays give way to any delay option: with WithFreezeDelay
@@ -129,6 +141,7 @@ func TestWithTimezone(t *testing.T) {
 		{time.FixedZone("UTC+8", 8*3600), "UTC+8"},
 		{time.FixedZone("CST", 8*3600), "UTC+08:00"},
 		{time.FixedZone("", -(5*3600 + 30*60)), "UTC-05:30"},
+		{nil, "UTC"},
 	} {
 		s := bkj.RunT(t, bkj.WithTimezone(tt.loc))
 		var conf struct {
