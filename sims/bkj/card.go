@@ -299,14 +299,14 @@ var cardActions = map[string]struct {
 	"delete":   {StatusDeleted, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired, StatusPreDelete}, "deleted by platform"},
 }
 
-// CardActions lists the admin card actions.
-var CardActions = []string{"freeze", "unfreeze", "expire", "block", "cancel", "activate", "delete"}
+// actionNames lists the admin card actions, in the order errors name them.
+var actionNames = []string{"freeze", "unfreeze", "expire", "block", "cancel", "activate", "delete"}
 
 // actLocked applies an admin card action.
 func (s *Server) actLocked(w *world, id, action string) (Card, error) {
 	a, ok := cardActions[action]
 	if !ok {
-		return Card{}, core.Errorf(core.KindInvalid, "unknown card action %q: bkj knows %s", action, strings.Join(CardActions, ", "))
+		return Card{}, core.Errorf(core.KindInvalid, "unknown card action %q: bkj knows %s", action, strings.Join(actionNames, ", "))
 	}
 	c, err := w.cardLocked(id)
 	if err != nil {
