@@ -288,7 +288,7 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string,
 	}
 	_, norm := BodyHash(core.Body(r))
 	fp := core.Fingerprint(r.Method, r.URL.Path+"?"+r.URL.RawQuery, norm)
-	prev, err := w.idem.Begin(key, fp, w.Now())
+	prev, err := w.idem.Begin(key, fp, w.Tenant.Clock.Now()) // the world is not locked here
 	switch {
 	case errors.Is(err, core.ErrIdemMismatch):
 		s.writeError(rw, r, fail(codeIdemConflict, text{"X-Idempotency-Key %q was first used with a different request; the same key must carry the same body",
@@ -312,10 +312,11 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string,
 	s.writeBody(rw, r, http.StatusOK, body)
 }
 
-// nowOf returns the business time of the request's tenant.
+// nowOf returns the business time of the request's tenant. The world is
+// not locked: its tenant's clock is read directly.
 func (s *Server) nowOf(r *http.Request) time.Time {
 	if w := s.worldFor(r); w != nil {
-		return w.Now()
+		return w.Tenant.Clock.Now()
 	}
 	return s.Clock.Now()
 }
