@@ -311,18 +311,17 @@ func (s *Server) identify(r *http.Request) string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, err := s.verify(r)
-		if err == nil {
-			core.Bind(r, w)
-		}
-		if err == nil && w.limiter != nil {
-			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
-				err = fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",
-					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, w.set.RateLimit, retry.Round(time.Millisecond))
-			}
-		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
+		}
+		core.Bind(r, w) // from here every answer, a rate-limit refusal too, is signed with w's secret
+		if w.limiter != nil {
+			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
+				s.writeError(rw, r, fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",
+					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, w.set.RateLimit, retry.Round(time.Millisecond)))
+				return
+			}
 		}
 		next.ServeHTTP(rw, r)
 	})
