@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -42,9 +43,39 @@ func ParseZone(v string) (*time.Location, error) {
 		return time.FixedZone("UTC"+v[strings.IndexAny(v, "+-"):], off), nil
 	}
 	if v != "" {
-		if loc, err := time.LoadLocation(v); err == nil {
+		if loc, err := loadZone(v); err == nil {
 			return loc, nil
 		}
 	}
 	return nil, ErrZoneName
+}
+
+// maxZones bounds the cache of loaded IANA zones.
+const maxZones = 1024
+
+var (
+	zonesMu sync.RWMutex
+	zones   = map[string]*time.Location{} // IANA name → zone, as loaded
+)
+
+// loadZone is time.LoadLocation, which reads the zone database on every
+// call, remembering what it loaded: a provider parses a request's
+// Timezone header wherever it renders a time.
+func loadZone(name string) (*time.Location, error) {
+	zonesMu.RLock()
+	loc, ok := zones[name]
+	zonesMu.RUnlock()
+	if ok {
+		return loc, nil
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, err
+	}
+	zonesMu.Lock()
+	if len(zones) < maxZones {
+		zones[name] = loc
+	}
+	zonesMu.Unlock()
+	return loc, nil
 }

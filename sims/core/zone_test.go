@@ -46,3 +46,13 @@ func TestParseZone(t *testing.T) {
 		assert.ErrorIs(t, err, tt.want, tt.in)
 	}
 }
+
+// A loaded IANA zone is the same *time.Location the next time.
+func TestParseZoneCachesIANA(t *testing.T) {
+	t.Parallel()
+	a, err := ParseZone("America/New_York")
+	require.NoError(t, err)
+	b, err := ParseZone("America/New_York")
+	require.NoError(t, err)
+	assert.Same(t, a, b)
+}
