@@ -309,8 +309,16 @@ func (s *Server) identify(r *http.Request) string {
 
 // authenticate verifies the signing headers of every endpoint but /config.
 func (s *Server) authenticate(next http.Handler) http.Handler {
+	return s.authenticateSeen(func(*seen) http.Handler { return next })
+}
+
+// authenticateSeen is authenticate for a handler made from what the check
+// saw of the request (the debug endpoints echo it): it travels on the call
+// stack, not with the request. It is nil under lenient and off auth, which
+// check no signature.
+func (s *Server) authenticateSeen(serve func(sn *seen) http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		w, err := s.verify(r)
+		w, sn, err := s.verify(r)
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
@@ -323,7 +331,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 		}
-		next.ServeHTTP(rw, r)
+		serve(sn).ServeHTTP(rw, r)
 	})
 }
 
@@ -338,11 +346,11 @@ const maxNonce = 128
 // verify checks the four signing headers, in this order: present (40100),
 // known X-Api-Key (40101), X-Timestamp within the window of wall time
 // (40103), signature (40102, showing the string-to-sign), nonce unused
-// (40104), and returns the world they authenticate. The nonce is spent only
-// by a request whose signature verifies. Lenient auth wants the headers
-// and verifies nothing; off wants nothing; both serve the tenant of an
-// unknown X-Api-Key from the default world.
-func (s *Server) verify(r *http.Request) (*world, error) {
+// (40104), and returns the world they authenticate and what it saw of the
+// request. The nonce is spent only by a request whose signature verifies.
+// Lenient auth wants the headers and verifies nothing; off wants nothing;
+// both serve the tenant of an unknown X-Api-Key from the default world.
+func (s *Server) verify(r *http.Request) (*world, *seen, error) {
 	key := r.Header.Get(HeaderAPIKey)
 	w, known := s.worlds.ByKey(key)
 	if !known && s.Auth != core.AuthStrict {
@@ -350,35 +358,35 @@ func (s *Server) verify(r *http.Request) (*world, error) {
 	}
 	switch {
 	case s.Auth == core.AuthOff:
-		return w, nil
+		return w, nil, nil
 	case s.Auth == core.AuthLenient:
-		return w, missingHeaders(r)
+		return w, nil, missingHeaders(r)
 	}
 	if err := missingHeaders(r); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !known {
-		return nil, fail(codeUnknownKey, text{"X-Api-Key %q is not known to this server", "X-Api-Key %q 不存在"}, key)
+		return nil, nil, fail(codeUnknownKey, text{"X-Api-Key %q is not known to this server", "X-Api-Key %q 不存在"}, key)
 	}
 	if err := s.checkTimestamp(r.Header.Get(HeaderTimestamp), w.set.TimestampWindow.D()); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	nonce := r.Header.Get(HeaderNonce)
 	if len(nonce) > maxNonce || !utf8.ValidString(nonce) {
-		return nil, fail(codeAuthHeader, text{"X-Nonce must be at most %d characters", "X-Nonce 最长 %d 个字符"}, maxNonce)
+		return nil, nil, fail(codeAuthHeader, text{"X-Nonce must be at most %d characters", "X-Nonce 最长 %d 个字符"}, maxNonce)
 	}
 	sn := s.observe(r, w)
 	if sn.queryErr != nil {
-		return nil, invalid(text{"the query string does not decode: %v", "查询字符串无法解码：%v"}, sn.queryErr)
+		return nil, nil, invalid(text{"the query string does not decode: %v", "查询字符串无法解码：%v"}, sn.queryErr)
 	}
 	if !sn.Valid {
-		return nil, signatureError(sn, w.set.ShowStringToSign)
+		return nil, nil, signatureError(sn, w.set.ShowStringToSign)
 	}
 	if !w.nonces.Use(w.creds.APIKey+"\x00"+nonce, s.Clock.Wall()) {
-		return nil, fail(codeNonceReplay, text{"X-Nonce %q was already used with this X-Api-Key in the last %s; send a fresh one with every request",
+		return nil, nil, fail(codeNonceReplay, text{"X-Nonce %q was already used with this X-Api-Key in the last %s; send a fresh one with every request",
 			"X-Nonce %q 已在 %s 内被该 X-Api-Key 使用过，每次请求请使用新的 X-Nonce"}, nonce, w.set.NonceTTL.D())
 	}
-	return w, nil
+	return w, sn, nil
 }
 
 // observe computes the canonical pieces of a request and whether its

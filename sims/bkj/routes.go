@@ -19,6 +19,11 @@ func (s *Server) routes(r *mux.Router) {
 	private := func(method, path, name string, h apiFunc) {
 		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
 	}
+	// A debug endpoint's handler is made from what authentication saw.
+	debug := func(method, path, name string) {
+		r.Handle(BasePath+path, s.authenticateSeen(func(sn *seen) http.Handler { return s.api(s.handleDebug(sn)) })).
+			Methods(method).Name(name)
+	}
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 
 	// 公共服务: no signature needed.
@@ -66,8 +71,8 @@ func (s *Server) routes(r *mux.Router) {
 	private(get, "/wallet/transactions", "wallet_transaction.list", s.handleWalletTxList)
 	private(get, "/wallet/transactions/{id}", "wallet_transaction.detail", s.handleWalletTxDetail)
 	// 服务调试
-	private(get, "/debug/get", "debug.get", s.handleDebugGet)
-	private(post, "/debug/post", "debug.post", s.handleDebugPost)
+	debug(get, "/debug/get", "debug.get")
+	debug(post, "/debug/post", "debug.post")
 	// mocksrv extension: simulate card transactions.
 	private(post, "/sandbox/card/authorize", "sandbox.authorize", s.handleSandboxAuthorize)
 }
