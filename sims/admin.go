@@ -5,12 +5,14 @@ package sims
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +20,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/internal/console"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -49,7 +52,8 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/faults", h(f.handleFaultAdd)).Methods(http.MethodPost)
 	a.Handle("/faults", h(f.handleFaultClear)).Methods(http.MethodDelete)
 	a.Handle("/faults/{id}", h(f.handleFaultDelete)).Methods(http.MethodDelete)
-	a.Handle("/journal", h(f.handleJournal)).Methods(http.MethodGet)
+	a.Handle("/journal", http.HandlerFunc(f.handleJournal)).Methods(http.MethodGet) // streamed
+	a.Handle("/journal/{seq:[0-9]+}", h(f.handleJournalEntry)).Methods(http.MethodGet)
 	a.Handle("/journal", h(f.handleJournalClear)).Methods(http.MethodDelete)
 	a.Handle("/webhooks", h(f.handleWebhookList)).Methods(http.MethodGet)
 	a.Handle("/webhooks/{id}", h(f.handleWebhookGet)).Methods(http.MethodGet)
@@ -57,7 +61,16 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
 	a.Handle("/flush", h(f.handleFlush)).Methods(http.MethodPost)
 	a.Handle("/scenarios", h(f.handleScenarioLoad)).Methods(http.MethodPost)
-	return r
+	// The QA console (internal/console) at /_mocksrv/ui/ reads and acts
+	// only through the routes above, called in-process.
+	ui := console.New(r, console.Options{Prefix: "/_mocksrv/ui", AdminPrefix: "/_mocksrv"})
+	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		if req.URL.Path == "/_mocksrv/ui" || strings.HasPrefix(req.URL.Path, "/_mocksrv/ui/") {
+			ui.ServeHTTP(w, req)
+			return
+		}
+		r.ServeHTTP(w, req)
+	})
 }
 
 // prefixed registers routes under a path prefix on a flat router.
@@ -70,18 +83,37 @@ func (p *prefixed) Handle(path string, h http.Handler) *mux.Route {
 	return p.r.Handle(p.prefix+path, h)
 }
 
-// adminAuth enforces --admin-token when one is set.
+// adminAuth enforces --admin-token when one is set. /health stays open:
+// without the token it says only that the server is up.
 func (f *Fleet) adminAuth(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if tok := f.cfg.adminToken; tok != "" && r.URL.Path != "/_mocksrv/health" {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
-			if subtle.ConstantTimeCompare([]byte(got), []byte(tok)) != 1 {
-				writeAdminError(w, http.StatusUnauthorized, "unauthorized", "the admin API needs Authorization: Bearer <admin token>")
-				return
-			}
+		if r.URL.Path != "/_mocksrv/health" && !f.adminAuthorized(r) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="mocksrv admin"`)
+			writeAdminError(w, http.StatusUnauthorized, "unauthorized", "the admin API needs Authorization: Bearer <admin token>")
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// adminAuthorized reports whether r may use the admin API: no token is
+// set, or r carries "Authorization: Bearer <token>". The scheme is
+// case-insensitive (RFC 7235), nothing else is (a bare token, another
+// scheme, a token with anything around it), and the token is compared in
+// constant time: both sides are hashed first, so not even its length
+// leaks.
+func (f *Fleet) adminAuthorized(r *http.Request) bool {
+	tok := f.cfg.adminToken
+	if tok == "" {
+		return true
+	}
+	scheme, cred, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	cred = strings.TrimLeft(cred, " ")
+	got, want := sha256.Sum256([]byte(cred)), sha256.Sum256([]byte(tok))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
 func (f *Fleet) adminJSON(fn adminFunc) http.Handler {
@@ -101,7 +133,7 @@ func (f *Fleet) adminJSON(fn adminFunc) http.Handler {
 		if r.Method != http.MethodGet {
 			f.mutations.Add(1)
 		}
-		writeAdminJSON(w, status, body)
+		writeAdminJSON(w, status, body, r.URL.Query().Get("compact") == "")
 	})
 }
 
@@ -130,12 +162,16 @@ func adminStatus(err error) (int, string) {
 // megabytes; encoding it into the response, rather than marshalling,
 // indenting and copying it, holds one copy of it instead of three.
 // json.Encoder marshals the whole value before its first Write, so an
-// encoding error still becomes a clean 500.
-func writeAdminJSON(w http.ResponseWriter, status int, body any) {
+// encoding error still becomes a clean 500. Answers are indented for
+// people; ?compact=1 (what the console asks) skips that, two thirds of
+// the cost of a large state dump.
+func writeAdminJSON(w http.ResponseWriter, status int, body any, indent bool) {
 	w.Header().Set("Content-Type", "application/json")
 	out := &statusOnWrite{w: w, status: status}
 	enc := json.NewEncoder(out)
-	enc.SetIndent("", "  ")
+	if indent {
+		enc.SetIndent("", "  ")
+	}
 	if err := enc.Encode(body); err != nil && !out.sent {
 		writeAdminError(w, http.StatusInternalServerError, "internal", err.Error())
 	}
@@ -180,7 +216,13 @@ func readJSON(r *http.Request, v any) error {
 	return nil
 }
 
-func (f *Fleet) handleHealth(*http.Request) (int, any, error) {
+// handleHealth says the server is up; with the admin token (or on a
+// server without one) it also names the version, providers and tenant
+// count, which are nobody else's business on a shared server.
+func (f *Fleet) handleHealth(r *http.Request) (int, any, error) {
+	if !f.adminAuthorized(r) {
+		return http.StatusOK, map[string]any{"status": "ok"}, nil
+	}
 	names := make([]string, 0, len(f.providers))
 	for _, p := range f.providers {
 		names = append(names, p.Name())
@@ -411,9 +453,37 @@ func (f *Fleet) handleFaultDelete(r *http.Request) (int, any, error) {
 	return http.StatusOK, map[string]any{"deleted": id}, nil
 }
 
+// journalParams are the query parameters GET /_mocksrv/journal takes;
+// DELETE takes tenant only.
+var journalParams = []string{"tenant", "provider", "route", "status", "type", "since", "limit"}
+
+// unknownParams refuses query parameters outside known, naming them, so a
+// misspelt filter ("tennant") is an error rather than the whole journal.
+func unknownParams(what string, q map[string][]string, known ...string) error {
+	var bad []string
+	for k := range q {
+		if !contains(known, k) {
+			bad = append(bad, strconv.Quote(k))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	sort.Strings(bad)
+	noun := "parameter"
+	if len(bad) > 1 {
+		noun = "parameters"
+	}
+	return fmt.Errorf("%s: unknown filter %s %s (known: %s)", what, noun, strings.Join(bad, ", "), strings.Join(known, ", "))
+}
+
 // journalFilters reads tenant, provider, route, status, type and since
-// (a sequence number or an RFC 3339 time).
+// (a sequence number or an RFC 3339 time), refusing any other parameter
+// but limit.
 func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
+	if err := unknownParams("journal", q, journalParams...); err != nil {
+		return nil, err
+	}
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
 			return v[0]
@@ -452,28 +522,59 @@ func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
 	return fs, nil
 }
 
-func (f *Fleet) handleJournal(r *http.Request) (int, any, error) {
-	fs, err := journalFilters(r.URL.Query())
+// handleJournal handles GET /_mocksrv/journal: {"entries":[…],"count":n},
+// oldest first, the newest limit of them when limit is given. It streams:
+// each entry is encoded and written on its own, straight from the journal
+// a few at a time, so reading a full journal never builds it in memory.
+func (f *Fleet) handleJournal(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	fs, err := journalFilters(q)
 	if err != nil {
-		return 0, nil, err
+		writeAdminError(w, http.StatusBadRequest, "invalid", err.Error())
+		return
 	}
-	es := f.Journal.Entries(fs...)
-	if v := r.URL.Query().Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return 0, nil, fmt.Errorf("journal: limit %q is not a non-negative number", v)
-		}
-		if len(es) > n {
-			es = es[len(es)-n:]
+	limit := -1
+	if v := q.Get("limit"); v != "" {
+		if limit, err = strconv.Atoi(v); err != nil || limit < 0 {
+			writeAdminError(w, http.StatusBadRequest, "invalid", fmt.Sprintf("journal: limit %q is not a non-negative number", v))
+			return
 		}
 	}
-	if es == nil {
-		es = []core.Entry{}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.WriteString(w, "{\"entries\":[")
+	enc := json.NewEncoder(w)
+	sep := "\n"
+	n, err := f.Journal.Walk(limit, func(e core.Entry) error {
+		if _, err := io.WriteString(w, sep); err != nil {
+			return err
+		}
+		sep = ","
+		return enc.Encode(e) // one entry, then a newline
+	}, fs...)
+	if err != nil {
+		return // the client went away; the answer is cut off, as it must be
 	}
-	return http.StatusOK, map[string]any{"entries": es, "count": len(es)}, nil
+	_, _ = fmt.Fprintf(w, "],\"count\":%d}\n", n)
+}
+
+// handleJournalEntry answers one journal entry by its sequence number.
+func (f *Fleet) handleJournalEntry(r *http.Request) (int, any, error) {
+	seq, err := strconv.ParseUint(mux.Vars(r)["seq"], 10, 64)
+	if err != nil || seq == 0 {
+		return 0, nil, fmt.Errorf("journal: entry %q is not a sequence number", mux.Vars(r)["seq"])
+	}
+	es := f.Journal.Entries(core.SinceSeq(seq-1), func(e core.Entry) bool { return e.Seq == seq })
+	if len(es) == 0 {
+		return 0, nil, fmt.Errorf("%w: journal entry %d (gone, or never recorded)", errNotFound, seq)
+	}
+	return http.StatusOK, es[0], nil
 }
 
 func (f *Fleet) handleJournalClear(r *http.Request) (int, any, error) {
+	if err := unknownParams("journal", r.URL.Query(), "tenant"); err != nil {
+		return 0, nil, err
+	}
 	if t := r.URL.Query().Get("tenant"); t != "" {
 		f.Journal.ClearTenant(t)
 	} else {
@@ -531,9 +632,12 @@ func (f *Fleet) handleFlush(r *http.Request) (int, any, error) {
 			return 0, nil, fmt.Errorf("%w: tenant %q", errNotFound, id)
 		}
 		f.settle(id)
-	} else {
-		f.SettleAll()
+		// Only this tenant's deliveries: a neighbour's receiver that never
+		// answers must not hold up this tenant's flush.
+		n := f.Webhooks.FlushTenant(r.Context(), id)
+		return http.StatusOK, map[string]any{"attempts": n}, nil
 	}
+	f.SettleAll()
 	n := f.Webhooks.Flush(r.Context())
 	return http.StatusOK, map[string]any{"attempts": n}, nil
 }
@@ -553,7 +657,19 @@ func (f *Fleet) handleScenarioLoad(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	out, err := f.cfg.scenarios(r.Context(), f.Handler(), src, r.URL.Query().Get("tenant"))
+	// The loader calls the admin API in-process; those calls carry the
+	// caller's (already checked) Authorization, or --admin-token refuses them.
+	h := f.Handler()
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		inner := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.Header.Get("Authorization") == "" {
+				req.Header.Set("Authorization", auth)
+			}
+			inner.ServeHTTP(w, req)
+		})
+	}
+	out, err := f.cfg.scenarios(r.Context(), h, src, r.URL.Query().Get("tenant"))
 	if err != nil {
 		return 0, nil, err
 	}

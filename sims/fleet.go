@@ -45,7 +45,9 @@ func NewFleet(opts ...Option) (*Fleet, error) {
 		}
 	}
 	env := core.NewEnv(core.EnvConfig{Seed: cfg.seed, Clock: cfg.clock, Auth: cfg.auth, Allow: cfg.allow,
-		JournalSize: cfg.journalSize, Logger: cfg.logger})
+		JournalSize: cfg.journalSize, Logger: cfg.logger,
+		JournalBytes: cfg.limits.JournalBytes, JournalTotalBytes: cfg.limits.JournalTotalBytes,
+		WebhookTimeout: cfg.limits.WebhookTimeout, WebhookConcurrency: cfg.limits.WebhookConcurrency})
 	if cfg.validate {
 		env.CheckResponse = contracts.CheckResponse
 	}

@@ -16,6 +16,7 @@ type config struct {
 	providers   []string
 	logger      *slog.Logger
 	journalSize int
+	limits      core.EnvConfig // journal bytes, webhook timeout and concurrency
 	allow       core.AllowList
 	webhookURLs map[string]string
 	validate    bool

@@ -86,7 +86,7 @@ var providerTable = []providerEntry{
 		if enabled {
 			f.UQPay = s
 		}
-		return s, nil // TODO(host): core.ProviderOf(s.Host)
+		return core.ProviderOf(s.Host), nil
 	}},
 	{decard.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := decard.New(append([]decard.Option{decard.WithEnv(env)}, f.cfg.decard...)...)

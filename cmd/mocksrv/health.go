@@ -19,9 +19,10 @@ import (
 // --admin-token).
 const healthPath = "/_mocksrv/health"
 
-func healthFlags(stderr io.Writer) (fs *flag.FlagSet, wait, timeout *time.Duration) {
+func healthFlags(stderr io.Writer) (fs *flag.FlagSet, wait, timeout *time.Duration, token *string) {
 	fs = flag.NewFlagSet("health", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	token = fs.String("admin-token", "", "the server's admin token, if it has one: with it the answer names the server's version (without it, a guarded server says only that it is up)")
 	wait = fs.Duration("wait", 0, "keep trying (every 100ms) for up to this long before giving up, e.g. 30s; 0 = try once")
 	timeout = fs.Duration("timeout", 2*time.Second, "time limit of each try")
 	fs.Usage = usage(fs, "mocksrv health [--wait DURATION] [URL]",
@@ -29,14 +30,14 @@ func healthFlags(stderr io.Writer) (fs *flag.FlagSet, wait, timeout *time.Durati
 			"a usage error. URL is http://HOST:PORT or HOST:PORT; by default the address serve reads, MOCKSRV_ADDR\n"+
 			"(0.0.0.0 or [::] as loopback), else http://127.0.0.1:8080. It is the same static binary, so it works\n"+
 			"in the scratch image without curl: the image's HEALTHCHECK runs it.")
-	return fs, wait, timeout
+	return fs, wait, timeout, token
 }
 
 // health checks that a running mocksrv answers, waiting for it up to
 // --wait: what a CI job runs between starting serve in the background and
 // its first test, and the Docker image's HEALTHCHECK.
 func health(args []string, stdout, stderr io.Writer) int {
-	fs, wait, timeout := healthFlags(stderr)
+	fs, wait, timeout, token := healthFlags(stderr)
 	if code, ok := parseArgs(fs, args, stdout, stderr); !ok {
 		return code
 	}
@@ -50,12 +51,16 @@ func health(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return usageError(fs, stderr, "%v", err)
 	}
-	version, err := waitHealthy(context.Background(), target, *wait, *timeout)
+	version, err := waitHealthy(context.Background(), target, *token, *wait, *timeout)
 	if err != nil {
 		fmt.Fprintf(stderr, "mocksrv health: %v\n", err)
 		return 1
 	}
-	fmt.Fprintf(stdout, "mocksrv %s is up at %s\n", version, strings.TrimSuffix(target, healthPath))
+	name := "mocksrv"
+	if version != "" {
+		name += " " + version
+	}
+	fmt.Fprintf(stdout, "%s is up at %s\n", name, strings.TrimSuffix(target, healthPath))
 	return 0
 }
 
@@ -90,7 +95,7 @@ func healthURL(arg, addr string) (string, error) {
 // waitHealthy polls target until it answers as a healthy mocksrv, or wait
 // has passed (at least one try; each try ends by timeout and by the end of
 // the wait), and returns the server's version or why it is not healthy.
-func waitHealthy(ctx context.Context, target string, wait, timeout time.Duration) (string, error) {
+func waitHealthy(ctx context.Context, target, token string, wait, timeout time.Duration) (string, error) {
 	const every = 100 * time.Millisecond
 	deadline := time.Now().Add(wait)
 	for {
@@ -98,7 +103,7 @@ func waitHealthy(ctx context.Context, target string, wait, timeout time.Duration
 		if left := time.Until(deadline); wait > 0 && left < try {
 			try = max(left, every)
 		}
-		version, err := checkHealth(ctx, target, try)
+		version, err := checkHealth(ctx, target, token, try)
 		if err == nil {
 			return version, nil
 		}
@@ -118,12 +123,15 @@ func waitHealthy(ctx context.Context, target string, wait, timeout time.Duration
 }
 
 // checkHealth makes one try, of at most timeout.
-func checkHealth(ctx context.Context, target string, timeout time.Duration) (string, error) {
+func checkHealth(ctx context.Context, target, token string, timeout time.Duration) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return "", err
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	res, err := http.DefaultTransport.RoundTrip(req)
 	if err != nil {

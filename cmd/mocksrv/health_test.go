@@ -22,6 +22,9 @@ func TestHealth(t *testing.T) {
 		base := startServe(t, "--admin-token", "s3cret") // /health stays open
 		var out, errb bytes.Buffer
 		require.Equal(t, 0, run([]string{"health", base}, &out, &errb), errb.String())
+		assert.Equal(t, "mocksrv is up at "+base+"\n", out.String(), "without the token a guarded server says only that it is up")
+		out.Reset()
+		require.Equal(t, 0, run([]string{"health", "--admin-token", "s3cret", base}, &out, &errb), errb.String())
 		assert.Equal(t, "mocksrv "+sims.Version+" is up at "+base+"\n", out.String())
 		out.Reset()
 		require.Equal(t, 0, run([]string{"health", strings.TrimPrefix(base, "http://") + "/_mocksrv/health", "--wait", "1s"}, &out, &errb),
@@ -115,7 +118,7 @@ func TestHealthURL(t *testing.T) {
 		assert.Equal(t, tt.want, got, "%+v", tt)
 	}
 	var out bytes.Buffer
-	fs, _, _ := healthFlags(&out)
+	fs, _, _, _ := healthFlags(&out)
 	fs.Usage()
 	assert.Contains(t, out.String(), "--wait  [MOCKSRV_HEALTH_WAIT]")
 	assert.Contains(t, out.String(), "--timeout  [MOCKSRV_HEALTH_TIMEOUT] (default 2s)")

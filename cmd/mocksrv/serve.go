@@ -33,6 +33,9 @@ type serveConfig struct {
 	stateInterval, readHeaderTimeout, idleTimeout                                                            time.Duration
 	validate, freeze                                                                                         bool
 	journalSize                                                                                              int
+	journalBytes, journalTotalBytes                                                                          byteSize
+	webhookTimeout                                                                                           time.Duration
+	webhookConcurrency                                                                                       int
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -52,9 +55,14 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.StringVar(&c.start, "start", "", "business time at start, RFC 3339 (default: now)")
 	fs.StringVar(&c.allowIPs, "allow-ips", "loopback", "client addresses providers with an IP allow-list accept: loopback, any, IPs or CIDRs")
 	fs.IntVar(&c.journalSize, "journal-size", core.DefaultJournalSize, "journal entries kept per tenant")
+	c.journalBytes, c.journalTotalBytes = core.DefaultJournalTenantBytes, core.DefaultJournalTotalBytes
+	fs.Var(&c.journalBytes, "journal-bytes", "bytes of journal kept per tenant, oldest entries evicted first (header values, paths and queries are cut at 2KiB, bodies at 8KiB, with a marker)")
+	fs.Var(&c.journalTotalBytes, "journal-total-bytes", "bytes of journal kept in all; past it the tenant holding the most loses its oldest entries first")
+	fs.DurationVar(&c.webhookTimeout, "webhook-timeout", core.DefaultWebhookTimeout, "bound on one webhook delivery attempt; a receiver that has not answered by then fails it and it is retried")
+	fs.IntVar(&c.webhookConcurrency, "webhook-concurrency", core.DefaultWebhookConcurrency, "webhook deliveries in flight at once, across tenants (one at a time per tenant and provider, in event order)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
-	fs.StringVar(&c.adminToken, "admin-token", "", "token the admin API requires as Authorization: Bearer TOKEN (/health stays open; empty = no token)")
+	fs.StringVar(&c.adminToken, "admin-token", "", "token the admin API requires as Authorization: Bearer TOKEN (/health stays open, and says only that the server is up without it; empty = no token)")
 	fs.DurationVar(&c.readHeaderTimeout, "read-header-timeout", 10*time.Second, "drop clients that take longer than this to send request headers (slow-loris)")
 	fs.DurationVar(&c.idleTimeout, "idle-timeout", 2*time.Minute, "close idle keep-alive connections after this")
 	fs.StringVar(&c.tenantOptions, "tenant-options", "", `the default tenant's provider options as JSON, or @FILE: the provider objects of POST /_mocksrv/tenants, e.g. {"uqpay":{"revoke_tokens":true},"keysecure":{"token_ttl":"5m"}}`)
@@ -168,6 +176,8 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 		sims.WithSeed(c.seed), sims.WithClock(clock), sims.WithAuth(auth), sims.WithAllowList(allow),
 		sims.WithProviders(names...), sims.WithLogger(logger), sims.WithJournalSize(c.journalSize),
 		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader),
+		sims.WithJournalBytes(int64(c.journalBytes), int64(c.journalTotalBytes)),
+		sims.WithWebhookTimeout(c.webhookTimeout), sims.WithWebhookConcurrency(c.webhookConcurrency),
 	}
 	if c.tenantOptions != "" {
 		to, err := tenantOptions(c.tenantOptions)
@@ -460,4 +470,40 @@ func saveLoop(ctx context.Context, fleet *sims.Fleet, path string, every time.Du
 			logger.Debug("state saved", "file", path)
 		}
 	}
+}
+
+// byteSize is a flag of a size in bytes: a number, optionally with a
+// binary unit (512KiB, 4MiB, 1GiB; KB, MB and GB mean the same here).
+type byteSize int64
+
+func (b *byteSize) String() string {
+	switch v := int64(*b); {
+	case v >= 1<<30 && v%(1<<30) == 0:
+		return fmt.Sprintf("%dGiB", v>>30)
+	case v >= 1<<20 && v%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", v>>20)
+	case v >= 1<<10 && v%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB", v>>10)
+	default:
+		return strconv.FormatInt(v, 10)
+	}
+}
+
+func (b *byteSize) Set(s string) error {
+	num, shift := strings.TrimSpace(s), 0
+	for _, u := range []struct {
+		suffix string
+		shift  int
+	}{{"GiB", 30}, {"GB", 30}, {"G", 30}, {"MiB", 20}, {"MB", 20}, {"M", 20}, {"KiB", 10}, {"KB", 10}, {"K", 10}, {"B", 0}} {
+		if len(num) > len(u.suffix) && strings.EqualFold(num[len(num)-len(u.suffix):], u.suffix) {
+			num, shift = strings.TrimSpace(num[:len(num)-len(u.suffix)]), u.shift
+			break
+		}
+	}
+	v, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || v <= 0 || v > (1<<62)>>shift {
+		return fmt.Errorf("want a positive size in bytes, like 4MiB, 512KiB or 1048576, got %q", s)
+	}
+	*b = byteSize(v << shift)
+	return nil
 }

@@ -2,6 +2,7 @@ package harness
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
@@ -18,14 +19,19 @@ func init() { scripts["decard"] = decardScript }
 // decardScript walks DeCard's read endpoints for one user, provokes the
 // documented gateway (DAPI_*) and business errors, and with writes allowed
 // registers a user with an SMS code, applies for a virtual card, freezes
-// and unfreezes a card with a CARD_UNFROZEN code, simulates card
-// authorisations and moves money in and out of the wallet.
+// and unfreezes a card with a CARD_UNFROZEN code, provisions it to Apple
+// Pay and Google Pay, simulates card authorisations, moves money in and
+// out of the wallet, pays a QR order, and walks financial connection: a
+// user and their card, a payment, a transfer to spending and a withdrawal.
 //
 // The user is, in order: the credentials' external_user_id (a sandbox
 // user of the team's own), a user with a card and funds created through
 // the admin API when the server is a mocksrv, or — with writes allowed —
 // the user the conversation registers. Against a real sandbox without
-// either, only the steps that need no user run.
+// either, only the steps that need no user run. The financial-connection
+// steps that move money use the credentials' fc_external_user_id (a
+// funded financial-connection user), or on a mocksrv one the admin API
+// funds by bank transfer.
 func decardScript(ctx context.Context, c *conversation) error {
 	key, secret := c.opts.Credentials["api_key"], c.opts.Credentials["api_secret"]
 	if key == "" || secret == "" {
@@ -67,6 +73,7 @@ func decardScript(ctx context.Context, c *conversation) error {
 	stream := d.openStream()
 
 	user := c.opts.Credentials["external_user_id"]
+	d.fcUser = c.opts.Credentials["fc_external_user_id"]
 	var card decardCard
 	if user == "" && d.tenant != "" {
 		var err error
@@ -81,9 +88,15 @@ func decardScript(ctx context.Context, c *conversation) error {
 		c.skip("account.kyc_status", "no user: against a real sandbox pass external_user_id in the credentials, or --allow-writes to register one")
 	} else {
 		card = d.userReads(user, card)
+		d.qrReads(user)
 	}
+	d.fcReads()
 	if c.opts.AllowWrites && user != "" {
 		d.writes(user, card)
+		d.qrWrites(user)
+	}
+	if c.opts.AllowWrites {
+		d.fcWrites()
 	}
 	d.drain(stream)
 	return nil
@@ -101,6 +114,7 @@ type decardConv struct {
 	now     time.Time // the server's business time at the start
 	suffix  string    // makes this run's ids unique
 	newUser string    // the user the conversation registered
+	fcUser  string    // a financial-connection user with money in their USD account, when there is one
 }
 
 // decardCard is a card the conversation works with.
@@ -252,7 +266,17 @@ func (d *decardConv) seed() (string, decardCard, error) {
 		card.mantissa = pan[len(pan)-4:]
 	}
 	_, err = d.c.adminPost(d.ctx, base+"transactions", fmt.Sprintf(`{"externalUserId":%q,"cardId":%q,"amount":"12.34"}`, user, card.id))
-	return user, card, err
+	if err != nil {
+		return "", decardCard{}, err
+	}
+	if d.fcUser == "" {
+		fc, err := d.c.adminPost(d.ctx, base+"fc_users", `{"balances":{"USD":"100"}}`)
+		if err != nil {
+			return "", decardCard{}, err
+		}
+		d.fcUser = digString(fc, "externalUserId")
+	}
+	return user, card, nil
 }
 
 // register sends a REGISTER code to a fresh number and registers with it
@@ -456,6 +480,8 @@ func (d *decardConv) cardWrites(user string, card decardCard) {
 		return map[string]any{"externalUserId": user, "cardId": card.id, "authType": "EXPEND", "amount": amount, "currency": "USD"}
 	}
 	d.post("simulation.fund_auth_v2", "/simulation/v2/fund-auth", spend("1.00"), "success") // declined: the card is frozen
+	d.post("card.google_bind_wallet_v2", "/card/v2/google-bind-wallet",
+		map[string]any{"externalUserId": user, "cardId": card.id, "clientCustomerId": "ct-" + d.suffix, "deviceId": "ct-device"}, "error CARD_FROZEN_STATUS_UNSUPPORTED")
 	unfreeze := map[string]any{"externalUserId": user, "block": false, "cardId": card.id}
 	d.post("card.block_v2", "/card/v2/block", unfreeze, "error ACCOUNT_CAPTCHA_CODE_ERROR")
 	d.post("captcha.send_mobile_code", "/captcha/v1/send-mobile-code", map[string]any{"externalUserId": user, "behavioral": "CARD_UNFROZEN"}, "success")
@@ -467,6 +493,7 @@ func (d *decardConv) cardWrites(user string, card decardCard) {
 	unfreeze["smsCode"] = d.sms
 	d.post("card.block_v2", "/card/v2/block", unfreeze, "success")
 	d.post("card.block_v2", "/card/v2/block", unfreeze, "error CARD_FROZEN_STATUS_UNSUPPORTED")
+	d.walletWrites(user, card)
 
 	link := map[string]any{"action": "CREATE_PHYSICAL_CARD", "externalUserId": user, "cardId": card.id,
 		"successRedirectUrl": "https://example.com/ok", "errorRedirectUrl": "https://example.com/error"}
@@ -519,4 +546,133 @@ func (d *decardConv) moneyWrites(user string) {
 	d.post("crypto.withdraw_apply", "/crypto/v1/withdraw-apply", withdraw, "error ACCOUNT_CAPTCHA_CODE_ERROR")
 	d.post("simulation.deposit", "/simulation/v1/deposit", map[string]any{"chain": "TRON", "currency": "USDT", "amount": "2.5", "address": addr}, "success")
 	d.get("websocket.search", "/websocket/v1/search", decard.Q("version", "1"), "success")
+}
+
+// walletWrites provisions the card to Apple Pay and Google Pay, by
+// cardMantissa and by cardId.
+func (d *decardConv) walletWrites(user string, card decardCard) {
+	b64 := func(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+	apple := map[string]any{"externalUserId": user, "cardMantissa": card.mantissa, "applePublicCertificates": []string{b64("leaf"), b64("sub-ca")},
+		"appleNonce": b64("nonce-" + d.suffix), "appleNonceSignature": b64("signature")}
+	d.post("card.apple_bind_wallet", "/card/v1/apple-bind-wallet", apple, "success")
+	delete(apple, "cardMantissa")
+	apple["cardId"] = card.id
+	d.post("card.apple_bind_wallet_v2", "/card/v2/apple-bind-wallet", apple, "success")
+	apple["applePublicCertificates"] = []string{}
+	d.post("card.apple_bind_wallet_v2", "/card/v2/apple-bind-wallet", apple, "error ACCOUNT_INVALID_PARAMETER")
+	google := map[string]any{"externalUserId": user, "cardMantissa": card.mantissa, "clientCustomerId": "ct-" + d.suffix, "deviceId": "ct-device"}
+	d.post("card.google_bind_wallet", "/card/v1/google-bind-wallet", google, "success")
+	delete(google, "cardMantissa")
+	google["cardId"] = card.id
+	d.post("card.google_bind_wallet_v2", "/card/v2/google-bind-wallet", google, "success")
+	google["cardId"] = "1" + strings.Repeat("0", 18)
+	d.post("card.google_bind_wallet_v2", "/card/v2/google-bind-wallet", google, "error CARD_NOT_EXISTED")
+}
+
+// The QR codes of DeCard's Postman collection.
+const (
+	decardQRDecode = "https://payapp.wechatpay.cn/sjt/qr/AQlT4zA06WQ-YqkSq8jL1MGV"
+	decardQRCreate = "https://payapp.wechatpay.cn/qrpay/order/home2?key=sandbox_CHNDVI_EGzpUDNZIWMGbC0d6dkPCw--"
+)
+
+// qrReads covers the KYC detail and QR pay's reads (decode makes nothing).
+func (d *decardConv) qrReads(user string) {
+	q := func(kv ...string) []decard.Param { return decard.Q(append([]string{"externalUserId", user}, kv...)...) }
+	d.get("kyc.detail", "/kyc/v1/detail", q(), "success")
+	d.get("kyc.detail", "/kyc/v1/detail", nil, "error ACCOUNT_INVALID_PARAMETER")
+	d.post("qrpay.decode", "/qrpay/v1/decode", map[string]any{"externalUserId": user, "qrCodeValue": decardQRDecode, "clientIP": "127.0.0.1"}, "success")
+	d.post("qrpay.decode", "/qrpay/v1/decode", map[string]any{"externalUserId": user, "qrCodeValue": decardQRDecode}, "error ACCOUNT_INVALID_PARAMETER")
+	d.get("qrpay.order_list", "/qrpay/v1/order-list", q("limit", "10"), "success")
+	d.get("qrpay.order_list", "/qrpay/v1/order-list", q("limit", "0"), "error ACCOUNT_INVALID_PARAMETER")
+	d.get("qrpay.order_detail", "/qrpay/v1/order-detail", q("orderId", "1"+strings.Repeat("0", 18)), "error CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+}
+
+// qrWrites creates a QR order and pays it from the wallet.
+func (d *decardConv) qrWrites(user string) {
+	order := d.post("qrpay.create", "/qrpay/v1/create", map[string]any{"externalUserId": user, "qrCodeValue": decardQRCreate, "clientIP": "127.0.0.1",
+		"currency": "SGD", "amount": "12"}, "success")
+	d.post("qrpay.create", "/qrpay/v1/create", map[string]any{"externalUserId": user, "qrCodeValue": decardQRCreate, "clientIP": "127.0.0.1",
+		"currency": "SGD", "amount": "0.001"}, "error CARD_TRANSACTION_UNREASONABLE_AMOUNT")
+	id := digString(order, "data", "orderId")
+	if id == "" {
+		d.c.skip("qrpay.confirm", "no order to confirm")
+		return
+	}
+	confirm := map[string]any{"externalUserId": user, "orderId": id}
+	paid := d.post("qrpay.confirm", "/qrpay/v1/confirm", confirm, "success", "error CARD_WALLET_BALANCE_LOW")
+	if digString(paid, "code") == "SYS_SUCCESS" {
+		d.post("qrpay.confirm", "/qrpay/v1/confirm", confirm, "error CARD_TRANSACTION_REPEAT_REQUEST")
+	}
+	d.get("qrpay.order_detail", "/qrpay/v1/order-detail", decard.Q("externalUserId", user, "orderId", id), "success")
+	d.get("qrpay.order_list", "/qrpay/v1/order-list", decard.Q("externalUserId", user, "cursorOrderId", id, "limit", "5"), "success")
+}
+
+// fcReads covers financial connection's lookups: unknown ids anywhere,
+// and a user's details and statement when there is one.
+func (d *decardConv) fcReads() {
+	none := "ct-none-" + d.suffix
+	d.get("financial_connection.query_user_info", "/financial-connection/v1/query-user-info", decard.Q("userRef", none), "error ACCOUNT_USER_NOT_EXIST")
+	d.get("financial_connection.query_user_info", "/financial-connection/v1/query-user-info", nil, "error ACCOUNT_INVALID_PARAMETER")
+	d.get("financial_connection.query_payment_info", "/financial-connection/v1/query-payment-info", decard.Q("externalTranId", none),
+		"error CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+	d.get("financial_connection.query_transfer_info", "/financial-connection/v1/query-transfer-info", decard.Q("externalTranId", none),
+		"error CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+	d.get("financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", decard.Q("externalTranId", none),
+		"error CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+	if d.fcUser == "" {
+		d.c.skip("financial_connection.query_tran_list", "no financial-connection user: pass fc_external_user_id in the credentials")
+		return
+	}
+	info := d.get("financial_connection.query_user_info", "/financial-connection/v1/query-user-info", decard.Q("externalUserId", d.fcUser), "success")
+	va := digString(info, "data", "vaInfoList", 0, "vaNumber")
+	d.post("financial_connection.query_tran_list", "/financial-connection/v1/query-tran-list",
+		map[string]any{"externalUserId": d.fcUser, "vaNumber": va, "pageSize": 10, "cursor": ""}, "success")
+	d.post("financial_connection.query_tran_list", "/financial-connection/v1/query-tran-list",
+		map[string]any{"externalUserId": d.fcUser, "vaNumber": va, "pageSize": 101}, "error ACCOUNT_INVALID_PARAMETER")
+	d.get("financial_connection.virtual_detail", "/financial-connection/v1/virtual-card/detail",
+		decard.Q("externalUserId", d.fcUser, "applyRef", none), "error CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+}
+
+// fcWrites creates a financial-connection user and applies for their
+// card, then moves money out of the funded user's account: a payment, a
+// transfer to spending and a withdrawal, each looked up again.
+func (d *decardConv) fcWrites() {
+	ref := "ct-" + d.suffix
+	mobile := fmt.Sprintf("9%07d", core.WallNow().UnixNano()/1000%10_000_000)
+	create := map[string]any{"userRef": ref, "mobilePhone": mobile, "mobileAreaCode": "SG", "email": ref + "@example.com"}
+	u := d.post("financial_connection.create_user", "/financial-connection/v1/create-user", create, "success")
+	d.post("financial_connection.create_user", "/financial-connection/v1/create-user", create, "success")
+	create["email"] = "x" + ref + "@example.com"
+	d.post("financial_connection.create_user", "/financial-connection/v1/create-user", create, "error ACCOUNT_UNSUPPORTED_OPERATE")
+	if id := digString(u, "data", "externalUserId"); id != "" {
+		d.get("financial_connection.query_user_info", "/financial-connection/v1/query-user-info", decard.Q("userRef", ref, "externalUserId", id), "success")
+		applyRef := "fc-" + d.suffix
+		apply := map[string]any{"externalUserId": id, "categoryId": 30102001, "applyRef": applyRef, "kybInfo": map[string]any{"companyName": "mocksrv contract test"}}
+		d.post("financial_connection.virtual_apply", "/financial-connection/v1/virtual-card/apply", apply, "success")
+		apply["applyRef"], apply["categoryId"] = applyRef+"-cat", 10102000
+		d.post("financial_connection.virtual_apply", "/financial-connection/v1/virtual-card/apply", apply, "error CARD_UNSUPPORTED_CARD_TYPE")
+		d.get("financial_connection.virtual_detail", "/financial-connection/v1/virtual-card/detail", decard.Q("externalUserId", id, "applyRef", applyRef), "success")
+	}
+	if d.fcUser == "" {
+		d.c.skip("financial_connection.payment", "no financial-connection user with money: pass fc_external_user_id in the credentials")
+		return
+	}
+	money := func(ext, amount string) map[string]any {
+		return map[string]any{"externalTranId": ext, "externalUserId": d.fcUser, "amount": amount, "currency": "USD", "remark": "mocksrv contract test"}
+	}
+	d.post("financial_connection.payment", "/financial-connection/v1/payment", money("cp"+d.suffix, "1"), "success")
+	d.post("financial_connection.payment", "/financial-connection/v1/payment", money("cp"+d.suffix, "1"), "error CARD_TRANSACTION_REPEAT_REQUEST")
+	d.post("financial_connection.payment", "/financial-connection/v1/payment", money("cq"+d.suffix, "99999"), "error CARD_WALLET_BALANCE_LOW")
+	d.get("financial_connection.query_payment_info", "/financial-connection/v1/query-payment-info", decard.Q("externalTranId", "cp"+d.suffix), "success")
+	d.post("financial_connection.transfer_to_spending", "/financial-connection/v1/transfer-to-spending", money("ct"+d.suffix, "1"), "success")
+	d.get("financial_connection.query_transfer_info", "/financial-connection/v1/query-transfer-info", decard.Q("externalTranId", "ct"+d.suffix), "success")
+	wd := money("cw"+d.suffix, "2")
+	for k, v := range map[string]any{"payeeName": "MOCKSRV CONTRACT TEST", "payeeAddress": "1 Raffles Place", "payeeBankAccountNo": "0106561073",
+		"payeeBankSwiftBic": "SCBLSG22XXX", "payeeBankCountryCode": "SG", "purposeOfPayment": "OTHR"} {
+		wd[k] = v
+	}
+	d.post("financial_connection.withdraw", "/financial-connection/v1/withdraw", wd, "success")
+	d.get("financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", decard.Q("externalTranId", "cw"+d.suffix), "success")
+	wd["externalTranId"], wd["payeeBankSwiftBic"] = "cx"+d.suffix, "SCB"
+	d.post("financial_connection.withdraw", "/financial-connection/v1/withdraw", wd, "error ACCOUNT_INVALID_PARAMETER")
 }

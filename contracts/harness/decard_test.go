@@ -29,9 +29,9 @@ func TestDeCardConversationAgainstMocksrv(t *testing.T) {
 		wantTouched int
 		wantCodes   []string
 	}{
-		{name: "read only", wantTouched: 30, wantCodes: []string{"DAPI_SIGNATURE_ERROR", "DAPI_TIMESTAMP_EXPIRED", "DAPI_NONCE_ILLEGAL",
+		{name: "read only", wantTouched: 40, wantCodes: []string{"DAPI_SIGNATURE_ERROR", "DAPI_TIMESTAMP_EXPIRED", "DAPI_NONCE_ILLEGAL",
 			"DAPI_API_KEY_EMPTY", "DAPI_SECRET_KEY_EMPTY", "CARD_NOT_EXISTED", "ACCOUNT_INVALID_PARAMETER", "ACCOUNT_USER_NOT_EXIST"}},
-		{name: "with writes", writes: true, wantTouched: 49, wantCodes: []string{"MFA_SMS_FAILED", "ACCOUNT_CAPTCHA_CODE_ERROR",
+		{name: "with writes", writes: true, wantTouched: 70, wantCodes: []string{"MFA_SMS_FAILED", "ACCOUNT_CAPTCHA_CODE_ERROR", "CARD_NOT_EXISTED",
 			"CARD_FROZEN_STATUS_UNSUPPORTED", "CARD_TRANSACTION_REPEAT_REQUEST", "CARD_WALLET_BALANCE_LOW", "RISK_FAILED"}},
 	}
 	for _, tt := range tests {
@@ -46,12 +46,16 @@ func TestDeCardConversationAgainstMocksrv(t *testing.T) {
 			rep.WriteText(&text)
 			require.True(t, rep.OK(), "%s\n%s", text.String(), log.String())
 			assert.GreaterOrEqual(t, rep.Coverage.Touched, tt.wantTouched, text.String())
-			assert.Equal(t, 49, rep.Coverage.Total)
+			assert.Equal(t, 70, rep.Coverage.Total)
 			for _, code := range tt.wantCodes {
 				assert.Contains(t, rep.Coverage.ErrorCodesSeen, code)
 			}
 			assert.Contains(t, rep.Coverage.Webhooks, "BALANCE_CHANGE", "stream pushes are checked against their contracts")
+			assert.Contains(t, rep.Coverage.Webhooks, "BANK_TRANSFER_INFO", "the seeded financial-connection user's money arrived by bank transfer")
 			if tt.writes {
+				for _, event := range []string{"QR_ORDER_STATUS", "FC_PAYMENT_INFO", "FC_TRANSFER_INFO", "FC_WITHDRAW_INFO"} {
+					assert.Contains(t, rep.Coverage.Webhooks, event)
+				}
 				assert.Contains(t, rep.Coverage.Webhooks, "CARD_TRANSACTION")
 				assert.Contains(t, rep.Coverage.Webhooks, "KYC_STATUS")
 				assert.Contains(t, rep.Coverage.Webhooks, "CARD_STATUS", "webhooks from the outbox are checked too")

@@ -74,7 +74,9 @@ func TestWebhookCheckForEveryProvider(t *testing.T) {
 			require.NoError(t, f.KeySecure.FreezeCard(c.ID))
 		}},
 		{provider: "uqpay", freeze: func(t *testing.T, f *sims.Fleet) {
-			require.NoError(t, f.UQPay.FreezeCard(f.UQPay.AddCard(uqpay.Card{}).ID))
+			c, err := f.UQPay.AddCard(uqpay.Card{})
+			require.NoError(t, err)
+			require.NoError(t, f.UQPay.FreezeCard(c.ID))
 		}},
 		{provider: "decard", freeze: func(t *testing.T, f *sims.Fleet) {
 			u, err := f.DeCard.AddUser(decard.NewUser{})

@@ -342,7 +342,9 @@ func (t *decardTenant) verify(ctx context.Context, others []tenantState) []strin
 }
 
 // conserved checks, per asset, fund pool + wallets (free and frozen) +
-// USD spent net of refunds = the starting pool.
+// financial-connection accounts and payments in transit + USD spent net
+// of refunds = the starting pool, and that the simulator's own books
+// (the state's money) agree.
 func (t *decardTenant) conserved(ctx context.Context) []string {
 	var st struct {
 		Wallets []struct {
@@ -350,7 +352,16 @@ func (t *decardTenant) conserved(ctx context.Context) []string {
 			Free   json.Number `json:"free"`
 			Freeze json.Number `json:"freeze"`
 		} `json:"wallets"`
-		Pool map[string]json.Number `json:"fund_pool"`
+		Pool     map[string]json.Number `json:"fund_pool"`
+		Accounts []struct {
+			Currency string      `json:"currency"`
+			Free     json.Number `json:"free"`
+			Freeze   json.Number `json:"freeze"`
+		} `json:"fc_accounts"`
+		Money map[string]struct {
+			InTransit json.Number `json:"in_transit"`
+			Conserved bool        `json:"conserved"`
+		} `json:"money"`
 	}
 	if err := t.c.admin(ctx, http.MethodGet, "/_mocksrv/tenants/"+t.tenant+"/decard/state", nil, &st); err != nil {
 		return []string{err.Error()}
@@ -362,8 +373,19 @@ func (t *decardTenant) conserved(ctx context.Context) []string {
 	for _, x := range st.Wallets {
 		held[x.Asset] = append(held[x.Asset], x.Free, x.Freeze)
 	}
-	want, _ := decimal(decardPool)
+	for _, a := range st.Accounts {
+		held[a.Currency] = append(held[a.Currency], a.Free, a.Freeze)
+	}
 	var errs []string
+	for a, m := range st.Money {
+		if m.InTransit != "" {
+			held[a] = append(held[a], m.InTransit)
+		}
+		if !m.Conserved {
+			errs = append(errs, fmt.Sprintf("%s not conserved by the simulator's own books (state money)", a))
+		}
+	}
+	want, _ := decimal(decardPool)
 	for a, parts := range held {
 		sum, err := total(parts...)
 		if err != nil {

@@ -28,6 +28,9 @@ type Call struct {
 	// world is the authenticated tenant's provider world, set by Bind and
 	// read, typed, by WorldOf.
 	world any
+	// values is per-request provider state beyond the world, one value per
+	// type: set by BindValue, read by ValueOf (call_value.go).
+	values []any
 }
 
 type callKey struct{}

@@ -33,6 +33,12 @@ func ParseAuthMode(s string) (AuthMode, error) {
 // DefaultMaxBody is the largest request body a simulator reads (1 MiB).
 const DefaultMaxBody = 1 << 20
 
+// The webhook outbox's defaults.
+const (
+	DefaultWebhookTimeout     = 10 * time.Second // per delivery attempt
+	DefaultWebhookConcurrency = 64               // deliveries in flight at once
+)
+
 // Env is the machinery the simulators share: tenants and their clocks, the
 // journal, fault rules and the webhook outbox. One Env serves every provider
 // of a Fleet; a provider run on its own gets an Env of its own.
@@ -50,8 +56,20 @@ type Env struct {
 	// objects); deeper bodies get the provider's parameter error.
 	MaxJSONDepth int
 
-	// JournalBody is how many bytes of each body the journal keeps.
+	// JournalBody is how many bytes of each body the journal keeps; a
+	// longer body is cut and ends in a marker saying how long it was.
 	JournalBody int
+
+	// WebhookTimeout bounds one webhook delivery attempt: connecting,
+	// sending, and reading the receiver's answer. A receiver that does
+	// not answer in time fails the attempt, which is retried on the
+	// schedule. It never holds up another tenant's deliveries.
+	WebhookTimeout time.Duration
+
+	// WebhookConcurrency caps the webhook deliveries in flight at once,
+	// across tenants and providers (each tenant × provider has at most
+	// one in flight, which keeps its events in order).
+	WebhookConcurrency int
 
 	// CheckResponse, when set, validates every response a simulator gives
 	// against its contract and returns the violations. serve --validate
@@ -86,6 +104,17 @@ type EnvConfig struct {
 	Allow       AllowList // the default tenant's IP allow-list; zero value is loopback only
 	JournalSize int
 	Logger      *slog.Logger
+
+	// JournalBytes and JournalTotalBytes bound the journal in bytes, per
+	// tenant and in all (0: DefaultJournalTenantBytes,
+	// DefaultJournalTotalBytes).
+	JournalBytes      int64
+	JournalTotalBytes int64
+
+	// WebhookTimeout and WebhookConcurrency set the Env's fields of those
+	// names (0: DefaultWebhookTimeout, DefaultWebhookConcurrency).
+	WebhookTimeout     time.Duration
+	WebhookConcurrency int
 }
 
 // NewEnv returns an Env holding the default tenant.
@@ -102,16 +131,25 @@ func NewEnv(cfg EnvConfig) *Env {
 	if cfg.Seed == 0 {
 		cfg.Seed = 1
 	}
+	if cfg.WebhookTimeout <= 0 {
+		cfg.WebhookTimeout = DefaultWebhookTimeout
+	}
+	if cfg.WebhookConcurrency <= 0 {
+		cfg.WebhookConcurrency = DefaultWebhookConcurrency
+	}
 	e := &Env{
-		Clock:        cfg.Clock,
-		Tenants:      NewTenants(),
-		Journal:      NewJournal(cfg.JournalSize),
-		Faults:       NewFaults(),
-		Logger:       cfg.Logger,
-		Auth:         cfg.Auth,
-		MaxBody:      DefaultMaxBody,
-		MaxJSONDepth: DefaultMaxJSONDepth,
-		JournalBody:  DefaultJournalBody,
+		Clock:   cfg.Clock,
+		Tenants: NewTenants(),
+		Journal: NewBoundedJournal(JournalLimits{Entries: cfg.JournalSize,
+			TenantBytes: cfg.JournalBytes, TotalBytes: cfg.JournalTotalBytes}),
+		Faults:             NewFaults(),
+		Logger:             cfg.Logger,
+		Auth:               cfg.Auth,
+		MaxBody:            DefaultMaxBody,
+		MaxJSONDepth:       DefaultMaxJSONDepth,
+		JournalBody:        DefaultJournalBody,
+		WebhookTimeout:     cfg.WebhookTimeout,
+		WebhookConcurrency: cfg.WebhookConcurrency,
 	}
 	e.Webhooks = NewOutbox(e)
 	_ = e.Tenants.Add(&Tenant{ID: DefaultTenant, Seed: cfg.Seed, Clock: cfg.Clock, Allow: cfg.Allow})

@@ -43,8 +43,9 @@ type Hooks[W World] struct {
 	// Fresh returns an empty world for the same tenant, credentials and
 	// settings: a reset. old is locked.
 	Fresh func(old W) W
-	// Release frees what a dropped or replaced world holds outside itself
-	// (stream subscribers, token indexes). It may lock w; it is optional.
+	// Release frees what a dropped or replaced world — or a restored one
+	// that could not be placed — holds outside itself (stream subscribers,
+	// token indexes). It may lock w; it is optional.
 	Release func(w W)
 
 	// Dump returns the world's state for GET /_mocksrv/tenants/{id}/{p}/state.

@@ -376,3 +376,52 @@ func Fingerprint(method, path string, body []byte) string {
 	h.Write(bytes.TrimSpace(body))
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// Do answers r under key with the one idempotency rule: the first answer
+// again for the same request; an *IdemConflict or ErrIdemInFlight, for the
+// provider to render in its envelope, for a different request or one still
+// running; otherwise render's answer, kept for the key when render says so
+// (a provider keeps successes; UQPay also its 4xx answers). A key of ""
+// opts out: render runs and nothing is kept.
+func (s *IdemStore) Do(key string, r *http.Request, now time.Time, render func() (resp IdemResponse, keep bool)) (IdemResponse, error) {
+	if key == "" {
+		resp, _ := render()
+		return resp, nil
+	}
+	prev, err := s.Claim(key, IdemRequest{Method: r.Method, Path: r.URL.Path, Body: Body(r)}, now)
+	if err != nil {
+		return IdemResponse{}, err
+	}
+	if prev != nil {
+		return *prev, nil
+	}
+	finished := false
+	defer func() {
+		if !finished { // render panicked: free the key for a retry
+			s.Abort(key)
+		}
+	}()
+	resp, keep := render()
+	finished = true
+	if keep {
+		s.Finish(key, resp)
+	} else {
+		s.Abort(key)
+	}
+	return resp, nil
+}
+
+// BodyField returns a top-level string field of a JSON request body, or
+// "" when the body is not a JSON object or the field is not a string: the
+// business unique number a request is idempotent under.
+func BodyField(r *http.Request, name string) string {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(Body(r), &m) != nil {
+		return ""
+	}
+	var v string
+	if json.Unmarshal(m[name], &v) != nil {
+		return ""
+	}
+	return v
+}

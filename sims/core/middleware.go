@@ -62,7 +62,7 @@ func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http
 	if e.CheckResponse != nil {
 		capture = -1 // keep the whole body for the contract check
 	}
-	rec := &recorder{ResponseWriter: w, limit: capture, body: captures.Get().(*bytes.Buffer)}
+	rec := &recorder{ResponseWriter: w, call: call, limit: capture, body: captures.Get().(*bytes.Buffer)}
 	var reqBody []byte
 
 	defer func() {
@@ -177,58 +177,76 @@ func (e *Env) record(call *Call, r *http.Request, rec *recorder, reqBody []byte,
 		Wall:       wall.UTC(),
 		DurationMS: float64(wall.Sub(start).Microseconds()) / 1000,
 		Remote:     r.RemoteAddr,
-		Headers:    headerMap(r.Header),
 		Fault:      call.Fault,
 		Defect:     call.Defect,
 		Error:      call.Err,
 		Violations: call.Violations,
+		Outcomes:   call.Outcomes,
 	}
-	entry.Request, entry.Truncated = clip(reqBody, e.JournalBody)
-	var cut bool
-	entry.Response, cut = clip(rec.body.Bytes(), e.JournalBody)
-	entry.Truncated = entry.Truncated || cut || rec.dropped
-	e.Journal.Add(entry)
-}
-
-func clip(b []byte, n int) (string, bool) {
-	if n >= 0 && len(b) > n {
-		return string(b[:n]), true
-	}
-	return string(b), false
+	var cutHdr, cutReq, cutResp bool
+	entry.Headers, cutHdr = headerMap(r.Header, e.Journal.Limits().Value)
+	entry.Request, cutReq = ClipBytes(reqBody, e.JournalBody, len(reqBody))
+	entry.Response, cutResp = ClipBytes(rec.body.Bytes(), e.JournalBody, rec.total)
+	entry.Truncated = cutHdr || cutReq || cutResp
+	e.Journal.Add(entry) // cuts long header values, path and query with a marker
 }
 
 const maxJournalHeaders = 32
 
 // headerMap flattens headers for the journal, keeping at most
-// maxJournalHeaders of them.
-func headerMap(h http.Header) map[string]string {
+// maxJournalHeaders of them and at most limit bytes of each joined value
+// (longer ones end in Clip's marker; the journal cuts names to its limit
+// too), and reports whether it left anything out.
+func headerMap(h http.Header, limit int) (map[string]string, bool) {
 	if len(h) == 0 {
-		return nil
+		return nil, false
 	}
 	m := make(map[string]string, min(len(h), maxJournalHeaders))
+	cut := len(h) > maxJournalHeaders
 	for k, v := range h {
 		if len(m) == maxJournalHeaders {
 			break
 		}
+		var c bool
 		if len(v) == 1 {
-			m[k] = v[0]
+			m[k], c = Clip(v[0], limit)
 		} else {
-			m[k] = strings.Join(v, ", ")
+			m[k], c = Clip(joinClipped(v, limit), limit)
 		}
+		cut = cut || c
 	}
-	return m
+	return m, cut
+}
+
+// joinClipped joins a header's values with ", ", building no more than a
+// little past limit bytes however many or long the values are; Clip then
+// marks the cut (with the length it saw, which is a lower bound).
+func joinClipped(vs []string, limit int) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if room := limit + 1 - b.Len(); limit >= 0 && len(v) > room {
+			b.WriteString(v[:max(room, 0)])
+			break
+		}
+		b.WriteString(v)
+	}
+	return b.String()
 }
 
 // recorder remembers the status and (up to limit) the body a handler
 // writes, passing everything through.
 type recorder struct {
 	http.ResponseWriter
+	call     *Call // its Outcomes become OutcomeHeader
 	status   int
 	wrote    bool
 	hijacked bool
 	limit    int           // bytes of body to keep; negative keeps all
 	body     *bytes.Buffer // from captures; the journal copies it out
-	dropped  bool          // some body bytes were not kept
+	total    int           // bytes of body written, kept or not
 }
 
 // captures recycles the buffers that capture response bodies: every
@@ -251,6 +269,9 @@ func (rw *recorder) WriteHeader(status int) {
 		return
 	}
 	rw.status, rw.wrote = status, true
+	if rw.call != nil && len(rw.call.Outcomes) > 0 {
+		rw.Header().Set(OutcomeHeader, strings.Join(rw.call.Outcomes, ", "))
+	}
 	rw.ResponseWriter.WriteHeader(status)
 }
 
@@ -261,9 +282,10 @@ func (rw *recorder) Write(b []byte) (int, error) {
 	keep := b
 	if rw.limit >= 0 {
 		if room := rw.limit - rw.body.Len(); room < len(b) {
-			keep, rw.dropped = b[:max(room, 0)], true
+			keep = b[:max(room, 0)]
 		}
 	}
+	rw.total += len(b)
 	rw.body.Write(keep)
 	return rw.ResponseWriter.Write(b)
 }

@@ -286,3 +286,36 @@ func TestRateLimitFaultUsesTheProviderText(t *testing.T) {
 	assert.JSONEq(t, `{"err":"rate_limited","msg":""}`, rec.Body.String())
 	assert.Contains(t, env.Journal.Entries()[0].Fault, "rate limit", "the journal still says a fault fired")
 }
+
+// TestMiddlewareJournalCutsLargeRequests: a request with a huge header and
+// a large body, answered with a large body, is journaled with each cut to
+// its bound and a marker naming its full length.
+func TestMiddlewareJournalCutsLargeRequests(t *testing.T) {
+	t.Parallel()
+	env := NewEnv(EnvConfig{})
+	r := newTestRouter(env, func(w http.ResponseWriter, r *http.Request) {
+		for i := 0; i < 5; i++ { // 20 KiB in five writes
+			_, _ = w.Write(bytes.Repeat([]byte("r"), 4<<10))
+		}
+	})
+	req := httptest.NewRequest("POST", "/x?"+strings.Repeat("q", 10<<10), strings.NewReader(strings.Repeat("b", 20<<10)))
+	req.Header.Set("X-Junk", strings.Repeat("j", 60<<10))
+	req.Header["X-Many"] = []string{strings.Repeat("m", 3<<10), strings.Repeat("n", 3<<10)}
+	rec := httptest.NewRecorder()
+	r.ServeHTTP(rec, req)
+	assert.Equal(t, 20<<10, rec.Body.Len(), "the client gets the whole answer")
+
+	es := env.Journal.Entries()
+	require.Len(t, es, 1)
+	e := es[0]
+	assert.True(t, e.Truncated)
+	assert.Len(t, e.Headers["X-Junk"], DefaultJournalValue)
+	assert.True(t, strings.HasSuffix(e.Headers["X-Junk"], "…[truncated by mocksrv: 61440 bytes in all]"), e.Headers["X-Junk"][DefaultJournalValue-60:])
+	assert.Len(t, e.Headers["X-Many"], DefaultJournalValue, "several values are joined, then cut")
+	assert.Contains(t, e.Headers["X-Many"], "…[truncated by mocksrv: ")
+	assert.Len(t, e.Query, DefaultJournalValue)
+	assert.Len(t, e.Request, DefaultJournalBody)
+	assert.True(t, strings.HasSuffix(e.Request, "…[truncated by mocksrv: 20480 bytes in all]"))
+	assert.Len(t, e.Response, DefaultJournalBody)
+	assert.True(t, strings.HasSuffix(e.Response, "…[truncated by mocksrv: 20480 bytes in all]"), "the recorder counts what it did not keep")
+}

@@ -111,8 +111,12 @@ func (p hostProvider[W]) Restore(t *Tenant, state json.RawMessage) error {
 		return fmt.Errorf("%s: restore %s: %w", p.h.name, t.ID, err)
 	}
 	old, replaced, err := p.h.worlds.Restore(t.ID, p.h.hooks.Key(w), w)
+	if err != nil {
+		p.h.release(w) // never placed: free what restoring it registered
+		return err
+	}
 	if replaced {
 		p.h.release(old)
 	}
-	return err
+	return nil
 }

@@ -47,6 +47,8 @@ type Attempt struct {
 	Error      string            `json:"error,omitempty"`
 	Fault      string            `json:"fault,omitempty"`
 	DurationMS float64           `json:"duration_ms"`
+
+	cut bool // Response was cut to the Env's JournalBody
 }
 
 // Delivery is one webhook event on its way to a receiver.
@@ -71,12 +73,19 @@ type Delivery struct {
 
 // Outbox delivers provider events to the configured receivers at least
 // once, retrying with backoff on each tenant's business clock and
-// journaling every attempt. It is safe for concurrent use.
+// journaling every attempt. Deliveries queue per tenant × provider: one
+// attempt in flight per queue (receivers see a tenant's events in order),
+// queues independent of each other (a receiver that never answers delays
+// only its own queue, for at most the Env's WebhookTimeout per attempt),
+// and at most the Env's WebhookConcurrency attempts in flight in all. It
+// is safe for concurrent use.
 type Outbox struct {
-	env     *Env
+	env *Env
+	// Client sends the attempts. Each is bounded by the Env's
+	// WebhookTimeout, and by Client's own Timeout too if one is set.
 	Client  *http.Client
-	Backoff []time.Duration
-	Keep    int // deliveries kept per tenant; older finished ones go first
+	Backoff []time.Duration // the retry schedule (DefaultBackoff)
+	Keep    int             // deliveries kept per tenant; older finished ones go first
 
 	mu         sync.Mutex // guards the fields below
 	endpoints  map[string]Endpoint
@@ -86,6 +95,8 @@ type Outbox struct {
 	pending    map[string]*Delivery   // state pending: what a flush looks at
 	tenants    map[string][]*Delivery // per tenant, in creation order, for retention
 	seq        int
+	sending    map[queue]bool // queues with an attempt in flight
+	inflight   int            // attempts in flight
 	kick       chan struct{}
 	settled    chan struct{} // closed and replaced whenever an attempt finishes
 }
@@ -94,7 +105,7 @@ type Outbox struct {
 func NewOutbox(env *Env) *Outbox {
 	return &Outbox{
 		env:        env,
-		Client:     &http.Client{Timeout: 10 * time.Second},
+		Client:     &http.Client{}, // each attempt is bounded by the Env's WebhookTimeout
 		Backoff:    DefaultBackoff,
 		Keep:       1000,
 		endpoints:  map[string]Endpoint{},
@@ -103,6 +114,7 @@ func NewOutbox(env *Env) *Outbox {
 		byID:       map[string]*Delivery{},
 		pending:    map[string]*Delivery{},
 		tenants:    map[string][]*Delivery{},
+		sending:    map[queue]bool{},
 		kick:       make(chan struct{}, 1),
 		settled:    make(chan struct{}),
 	}
@@ -157,7 +169,14 @@ func (o *Outbox) urlLocked(tenant, provider string) string {
 // Enqueue queues an event for delivery now (in business time) and returns
 // its delivery ID.
 func (o *Outbox) Enqueue(tenant, provider, event string, body []byte) string {
-	now := o.env.ClockOf(tenant).Now()
+	return o.EnqueueAt(tenant, provider, event, o.env.ClockOf(tenant).Now(), body)
+}
+
+// EnqueueAt queues an event that happened at business time now — a
+// provider world's Now, which inside RunDue is the due time of the task
+// that made the event, so a clock jump queues its webhooks stamped and
+// ordered by when they were due — and returns its delivery ID.
+func (o *Outbox) EnqueueAt(tenant, provider, event string, now time.Time, body []byte) string {
 	o.mu.Lock()
 	o.seq++
 	d := &Delivery{
@@ -214,9 +233,13 @@ func (o *Outbox) Kick() {
 	}
 }
 
-// Run delivers due webhooks until ctx ends: at once when kicked, and on a
-// short wall-time tick so retries fire when a running business clock
-// reaches them.
+// Run starts due deliveries until ctx ends: at once when kicked (an event
+// enqueued, an attempt finished, a clock moved), and on a short wall-time
+// tick so retries fire when a running business clock reaches them. It
+// never waits for a receiver: each attempt runs on a goroutine of its own,
+// so a receiver that accepts and never answers holds up nothing but its
+// own tenant's queue for that provider, for at most the Env's
+// WebhookTimeout.
 func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
 	t := Ticker(tick)
 	defer t.Stop()
@@ -227,29 +250,52 @@ func (o *Outbox) Run(ctx context.Context, tick time.Duration) {
 		case <-t.C:
 		case <-o.kick:
 		}
-		o.Flush(ctx)
+		o.mu.Lock()
+		o.startDueLocked("")
+		o.mu.Unlock()
 	}
 }
 
-// Flush attempts every delivery that is due now and returns how many
-// attempts it made. Each tenant's deliveries for one provider go out one
-// at a time in the order the events happened (receivers see them in
-// order); different tenants and providers are delivered in parallel.
-// A receiver sees one tenant's deliveries of one provider in order even
-// when several flushes run at once (the background loop and a test's or
-// the admin API's flush): while one of them is in flight, the later ones
-// wait for it. Flush returns once every delivery that was due has its
-// attempt recorded, including those another flush was sending. Tests call
-// it to deliver deterministically.
-func (o *Outbox) Flush(ctx context.Context) int {
+// Flush starts every delivery that is due now and returns once each has
+// its attempt recorded, including those the background loop (Run) or
+// another Flush had in flight already; then it does the same for
+// deliveries that came due meanwhile (a retry with no backoff), for at
+// most maxFlushRounds rounds. It returns how many attempts it started
+// itself. Each tenant's deliveries of one provider go one at a time in
+// the order the events happened (receivers see them in order); different
+// tenants and providers go in parallel, at most the Env's
+// WebhookConcurrency at once. Tests call it to deliver deterministically.
+func (o *Outbox) Flush(ctx context.Context) int { return o.flush(ctx, "") }
+
+// FlushTenant is Flush for one tenant's deliveries: it neither starts nor
+// waits for another tenant's, so a neighbour's unresponsive receiver never
+// holds it up. The admin API's flush of one tenant uses it.
+func (o *Outbox) FlushTenant(ctx context.Context, tenant string) int {
+	if tenant == "" {
+		return 0
+	}
+	return o.flush(ctx, tenant)
+}
+
+// maxFlushRounds bounds Flush's rounds, so receivers that keep failing
+// with a zero backoff cannot hold it long.
+const maxFlushRounds = 16
+
+func (o *Outbox) flush(ctx context.Context, tenant string) int {
 	n := 0
 	for round := 0; round < maxFlushRounds; round++ {
-		due, busy := o.claimDue()
-		if len(due) == 0 && len(busy) == 0 {
+		o.mu.Lock()
+		watch := map[*Delivery]int{} // delivery → attempts it had when watched
+		for _, d := range o.pending {
+			if (tenant == "" || d.Tenant == tenant) && (d.inflight || o.timeDueLocked(d)) {
+				watch[d] = len(d.Attempts)
+			}
+		}
+		o.mu.Unlock()
+		if len(watch) == 0 {
 			break
 		}
-		n += o.sendQueues(ctx, due)
-		o.awaitSettled(ctx, busy)
+		n += o.await(ctx, tenant, watch)
 		if ctx.Err() != nil {
 			break
 		}
@@ -257,34 +303,58 @@ func (o *Outbox) Flush(ctx context.Context) int {
 	return n
 }
 
-// maxFlushRounds bounds Flush's claim-send-wait rounds, so receivers that
-// keep failing with a zero backoff cannot hold it forever.
-const maxFlushRounds = 16
-
-// sendQueues attempts the claimed deliveries: one queue per tenant and
-// provider, each in event order, the queues in parallel.
-func (o *Outbox) sendQueues(ctx context.Context, due []claim) int {
-	queues := map[string][]claim{}
-	var order []string
-	for _, c := range due {
-		k := c.d.Tenant + "/" + c.d.Provider
-		if _, ok := queues[k]; !ok {
-			order = append(order, k)
-		}
-		queues[k] = append(queues[k], c)
-	}
-	var wg sync.WaitGroup
-	for _, k := range order {
-		wg.Add(1)
-		go func(q []claim) {
-			defer wg.Done()
-			for _, c := range q {
-				o.attempt(ctx, c)
+// await starts what may start (again each time an attempt finishes) until
+// every delivery in watch, and every one it started, has a new attempt
+// recorded or is no longer due. It returns how many attempts it started.
+func (o *Outbox) await(ctx context.Context, tenant string, watch map[*Delivery]int) int {
+	n := 0
+	for {
+		o.mu.Lock()
+		for _, d := range o.startDueLocked(tenant) {
+			n++
+			if _, ok := watch[d]; !ok {
+				watch[d] = len(d.Attempts)
 			}
-		}(queues[k])
+		}
+		waiting := false
+		for d, before := range watch {
+			if d.inflight || (len(d.Attempts) == before && o.byID[d.ID] == d && d.State == DeliveryPending && o.dueLocked(d)) {
+				waiting = true
+				break
+			}
+		}
+		settled := o.settled
+		o.mu.Unlock()
+		if !waiting {
+			return n
+		}
+		select {
+		case <-settled:
+		case <-ctx.Done():
+			return n
+		}
 	}
-	wg.Wait()
-	return len(due)
+}
+
+// queue names a tenant's deliveries of one provider: they go one at a
+// time, in event order.
+type queue struct{ tenant, provider string }
+
+func queueOf(d *Delivery) queue { return queue{d.Tenant, d.Provider} }
+
+// dueLocked reports whether a pending delivery may be attempted now: its
+// tenant exists, its time has come on the tenant's clock, and it has a
+// receiver.
+func (o *Outbox) dueLocked(d *Delivery) bool {
+	t, ok := o.env.Tenants.Get(d.Tenant)
+	return ok && !t.Clock.Now().Before(d.NextAt) && o.urlLocked(d.Tenant, d.Provider) != ""
+}
+
+// timeDueLocked reports whether a pending delivery needs looking at now:
+// its time has come, or its tenant is gone (startDueLocked settles both).
+func (o *Outbox) timeDueLocked(d *Delivery) bool {
+	t, ok := o.env.Tenants.Get(d.Tenant)
+	return !ok || !t.Clock.Now().Before(d.NextAt)
 }
 
 type claim struct {
@@ -294,22 +364,21 @@ type claim struct {
 	n   int
 }
 
-// claimDue marks the deliveries due now as in flight and returns them,
-// with those that another flush has in flight already. A tenant's
-// deliveries of a provider that has one in flight are left for a later
-// round, so they cannot overtake it.
-func (o *Outbox) claimDue() (due []claim, busy []*Delivery) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	sending := map[string]bool{} // tenant/provider with a delivery in flight
-	for _, d := range o.pending {
-		if d.inflight {
-			busy = append(busy, d)
-			sending[d.Tenant+"/"+d.Provider] = true
-		}
+// startDueLocked starts an attempt, each on a goroutine of its own, at
+// every pending delivery (of tenant, or of all when tenant is "") that is
+// due now and may go: nothing of its queue is in flight (so a receiver
+// sees one tenant's events of one provider in order), and fewer than the
+// Env's WebhookConcurrency attempts are. Oldest events start first. It
+// returns the deliveries it started. On the way, deliveries whose tenant
+// is gone fail, and due ones without a receiver wait as no_endpoint.
+func (o *Outbox) startDueLocked(tenant string) []*Delivery {
+	limit := max(o.env.WebhookConcurrency, 1)
+	if o.inflight >= limit {
+		return nil
 	}
+	var due []*Delivery
 	for id, d := range o.pending {
-		if d.inflight || sending[d.Tenant+"/"+d.Provider] {
+		if d.inflight || (tenant != "" && d.Tenant != tenant) || o.sending[queueOf(d)] {
 			continue
 		}
 		t, ok := o.env.Tenants.Get(d.Tenant)
@@ -321,41 +390,33 @@ func (o *Outbox) claimDue() (due []claim, busy []*Delivery) {
 		if t.Clock.Now().Before(d.NextAt) {
 			continue
 		}
-		url := o.urlLocked(d.Tenant, d.Provider)
-		if url == "" {
+		if o.urlLocked(d.Tenant, d.Provider) == "" {
 			d.State = DeliveryNoEndpoint
 			delete(o.pending, id)
 			continue
 		}
-		d.inflight = true
-		due = append(due, claim{d: d, url: url, ep: o.endpoints[d.Provider], n: len(d.Attempts) + 1})
+		due = append(due, d)
 	}
-	sort.Slice(due, func(i, j int) bool { return due[i].d.Seq < due[j].d.Seq })
-	return due, busy
+	sort.Slice(due, func(i, j int) bool { return due[i].Seq < due[j].Seq })
+	var started []*Delivery
+	for _, d := range due {
+		q := queueOf(d)
+		if o.sending[q] {
+			continue // an older event of its queue just started
+		}
+		if o.inflight >= limit {
+			break
+		}
+		o.sending[q], d.inflight = true, true
+		o.inflight++
+		c := claim{d: d, url: o.urlLocked(d.Tenant, d.Provider), ep: o.endpoints[d.Provider], n: len(d.Attempts) + 1}
+		go o.attempt(c)
+		started = append(started, d)
+	}
+	return started
 }
 
-// awaitSettled waits until none of busy is in flight, or ctx ends.
-func (o *Outbox) awaitSettled(ctx context.Context, busy []*Delivery) {
-	for {
-		o.mu.Lock()
-		waiting := false
-		for _, d := range busy {
-			waiting = waiting || d.inflight
-		}
-		ch := o.settled
-		o.mu.Unlock()
-		if !waiting {
-			return
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return
-		}
-	}
-}
-
-func (o *Outbox) attempt(ctx context.Context, c claim) {
+func (o *Outbox) attempt(c claim) {
 	d := c.d
 	clock := o.env.ClockOf(d.Tenant)
 	start := WallNow()
@@ -363,7 +424,7 @@ func (o *Outbox) attempt(ctx context.Context, c claim) {
 	copies := 1
 	if f := o.env.Faults.Match(d.Tenant, d.Provider, d.Event, http.MethodPost, true); f != nil {
 		a.Fault = f.Describe()
-		Sleep(ctx, f.Delay.D())
+		Sleep(context.Background(), f.Delay.D())
 		switch {
 		case f.Drop:
 			a.Error = "dropped by fault rule"
@@ -376,15 +437,25 @@ func (o *Outbox) attempt(ctx context.Context, c claim) {
 	accepted := false
 	if a.Error == "" {
 		for i := 0; i < copies; i++ {
-			accepted = o.send(ctx, c, &a) || accepted
+			accepted = o.send(c, &a) || accepted
 		}
 	}
 	a.DurationMS = float64(WallNow().Sub(start).Microseconds()) / 1000
-	o.finish(d, a, accepted)
+	o.finish(c, a, accepted)
 }
 
-// send makes one HTTP POST and fills a with what happened.
-func (o *Outbox) send(ctx context.Context, c claim, a *Attempt) bool {
+// maxResponse is how much of a receiver's answer an attempt reads.
+const maxResponse = 64 << 10
+
+// send makes one HTTP POST, within the Env's WebhookTimeout, and fills a
+// with what happened.
+func (o *Outbox) send(c claim, a *Attempt) bool {
+	timeout := o.env.WebhookTimeout
+	if timeout <= 0 {
+		timeout = DefaultWebhookTimeout
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
 	body := []byte(c.d.Body)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
@@ -403,30 +474,37 @@ func (o *Outbox) send(ctx context.Context, c claim, a *Attempt) bool {
 			req.Header[k] = v
 		}
 	}
-	a.Headers = headerMap(req.Header)
+	a.Headers, _ = headerMap(req.Header, -1)
 	resp, err := o.Client.Do(req)
 	if err != nil {
 		a.Error = err.Error()
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			a.Error = fmt.Sprintf("the receiver did not answer within %s (the webhook timeout): %v", timeout, err)
+		}
 		return false
 	}
 	defer resp.Body.Close()
-	rb, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	a.Status, a.Response = resp.StatusCode, string(rb)
-	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	rb, err := io.ReadAll(io.LimitReader(resp.Body, maxResponse))
+	a.Status = resp.StatusCode
+	a.Response, a.cut = ClipBytes(rb, o.env.JournalBody, len(rb))
+	ok := resp.StatusCode >= 200 && resp.StatusCode < 300 && err == nil
 	if ok && c.ep.Accept != nil {
 		ok = c.ep.Accept(resp.StatusCode, rb)
 	}
-	if !ok && a.Error == "" {
+	switch {
+	case err != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+		a.Error = fmt.Sprintf("the receiver did not finish its answer within %s (the webhook timeout)", timeout)
+	case err != nil:
+		a.Error = "reading the receiver's answer: " + err.Error()
+	case !ok && a.Error == "":
 		a.Error = "receiver did not accept the delivery"
 	}
 	return ok
 }
 
-func (o *Outbox) finish(d *Delivery, a Attempt, accepted bool) {
+func (o *Outbox) finish(c claim, a Attempt, accepted bool) {
+	d := c.d
 	o.mu.Lock()
-	d.inflight = false
-	close(o.settled)
-	o.settled = make(chan struct{})
 	d.Attempts = append(d.Attempts, a)
 	switch {
 	case accepted:
@@ -438,16 +516,30 @@ func (o *Outbox) finish(d *Delivery, a Attempt, accepted bool) {
 	default:
 		d.NextAt = a.At.Add(o.Backoff[len(d.Attempts)-d.RoundStart])
 	}
+	if o.byID[d.ID] == d { // not dropped with its tenant while in flight
+		o.journal(d, a, accepted) // before the attempt counts as settled: a Flush that returns has it journaled
+	}
+	d.inflight = false
+	delete(o.sending, queueOf(d))
+	o.inflight--
+	close(o.settled)
+	o.settled = make(chan struct{})
 	o.mu.Unlock()
+	o.Kick() // its queue may send its next event now
+}
 
+// journal records an attempt. The journal never calls back into the
+// outbox, so it may be called with o.mu held.
+func (o *Outbox) journal(d *Delivery, a Attempt, accepted bool) {
 	if accepted {
 		a.Error = ""
 	}
+	req, cut := Clip(d.Body, o.env.JournalBody)
 	o.env.Journal.Add(Entry{
 		Type: "webhook", Tenant: d.Tenant, Provider: d.Provider, Route: d.Event,
 		Method: http.MethodPost, Path: a.URL, Status: a.Status, At: a.At, Wall: a.Wall,
-		DurationMS: a.DurationMS, Headers: a.Headers, Request: d.Body, Response: a.Response,
-		Fault: a.Fault, Error: a.Error,
+		DurationMS: a.DurationMS, Headers: a.Headers, Request: req, Response: a.Response,
+		Truncated: cut || a.cut, Fault: a.Fault, Error: a.Error,
 	})
 }
 

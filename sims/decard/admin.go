@@ -16,21 +16,26 @@ import (
 // StateDump is a tenant's DeCard state as GET
 // /_mocksrv/tenants/{id}/decard/state shows it.
 type StateDump struct {
-	Credentials  Credentials         `json:"credentials"`
-	Users        []User              `json:"users"`
-	Cards        []Card              `json:"cards"`
-	Applications []Apply             `json:"applications"`
-	Wallets      []WalletEntry       `json:"wallets"`
-	Pool         map[string]string   `json:"fund_pool"`
-	Transactions int                 `json:"card_transactions"`
-	Statements   int                 `json:"posted_statements"`
-	Ledger       int                 `json:"asset_transactions"`
-	Deposits     []Deposit           `json:"deposits"`
-	Channel      Channel             `json:"channel"`
-	Streams      int                 `json:"open_streams"`
-	Version      int64               `json:"last_version"`
-	SMS          map[string]smsState `json:"sms_codes"`
-	Pending      []core.Task         `json:"scheduled"`
+	Credentials  Credentials          `json:"credentials"`
+	Users        []User               `json:"users"`
+	Cards        []Card               `json:"cards"`
+	Applications []Apply              `json:"applications"`
+	Wallets      []WalletEntry        `json:"wallets"`
+	Pool         map[string]string    `json:"fund_pool"`
+	Transactions int                  `json:"card_transactions"`
+	Statements   int                  `json:"posted_statements"`
+	Ledger       int                  `json:"asset_transactions"`
+	Deposits     []Deposit            `json:"deposits"`
+	Channel      Channel              `json:"channel"`
+	Streams      int                  `json:"open_streams"`
+	Version      int64                `json:"last_version"`
+	SMS          map[string]smsState  `json:"sms_codes"`
+	Pending      []core.Task          `json:"scheduled"`
+	QROrders     []QROrder            `json:"qr_orders"`
+	FCAccounts   []FCAccount          `json:"fc_accounts"`
+	FCTxns       []FCTxn              `json:"fc_transactions"`
+	Verdicts     map[string][]Verdict `json:"outcomes"` // user + " " + route → how their next such operations end
+	Money        map[string]MoneyLine `json:"money"`    // each asset's books (see MoneyLine)
 }
 
 // WalletEntry is one asset of one user's wallet.
@@ -61,6 +66,10 @@ func (s *Server) State(id string) (any, error) {
 		Wallets: w.walletLocked(), Pool: map[string]string{}, Transactions: w.txns.Len(), Statements: w.statements.Len(),
 		Ledger: w.assetTxns.Len(), Deposits: w.deposits.All(), Channel: w.channel, Streams: len(w.subscribers),
 		Version: w.version, SMS: map[string]smsState{}, Pending: w.agenda.Tasks(),
+		QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(), Verdicts: map[string][]Verdict{}, Money: w.moneyLocked(),
+	}
+	for k, v := range w.verdicts { // a copy: the dump is encoded after the lock is released
+		d.Verdicts[k] = append([]Verdict(nil), v...)
 	}
 	for a, v := range w.pool {
 		d.Pool[a] = v.String()
@@ -141,7 +150,8 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 
 // Create adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/decard/{kind} and scenario "given"): kind is
-// users, cards, balances, transactions, kyc, deposits or user_status.
+// users, cards, balances, transactions, kyc, deposits, user_status,
+// fc_users, bank_transfers or outcomes (createKinds).
 func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
 	w, ok := s.worlds.Get(tenant)
 	if !ok {
@@ -232,8 +242,202 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		u.ForbidWithdraw, u.ForbidCardTransaction = st.ForbidWithdraw, st.ForbidCardTransaction
 		w.users.Put(u.ID, u)
 		return u, nil
+	case "fc_users":
+		var n NewFCUser
+		if err := strictJSON(body, &n); err != nil {
+			return nil, err
+		}
+		return w.addFCUserLocked(n)
+	case "bank_transfers":
+		var b NewBankTransfer
+		if err := strictJSON(body, &b); err != nil {
+			return nil, err
+		}
+		return w.addBankTransferLocked(b)
+	case "outcomes":
+		var o NewOutcome
+		if err := strictJSON(body, &o); err != nil {
+			return nil, err
+		}
+		return w.addOutcomeLocked(o)
 	}
-	return nil, core.Errorf(core.KindNotFound, "decard has no %q to create: use users, cards, balances, transactions, kyc, deposits or user_status", kind)
+	return nil, core.Errorf(core.KindNotFound, "decard has no %q to create: use %s", kind, strings.Join(createKinds, ", "))
+}
+
+// createKinds are the kinds Create knows.
+var createKinds = []string{"users", "cards", "balances", "transactions", "kyc", "deposits", "user_status", "fc_users", "bank_transfers", "outcomes"}
+
+// NewFCUser describes a financial-connection user to add directly. Zero
+// fields are filled: a userRef, a Singapore mobile and an e-mail address
+// from the faker. Balances are paid into their virtual accounts by bank
+// transfer (currency → amount: USD, SGD).
+type NewFCUser struct {
+	ID         string            `json:"externalUserId,omitempty"` // wanted externalUserId; a new UUID when empty
+	UserRef    string            `json:"userRef,omitempty"`
+	MobileCode string            `json:"mobileAreaCode,omitempty"`
+	Mobile     string            `json:"mobilePhone,omitempty"`
+	Email      string            `json:"email,omitempty"`
+	Balances   map[string]string `json:"balances,omitempty"`
+}
+
+func (w *world) addFCUserLocked(n NewFCUser) (User, error) {
+	if n.UserRef == "" {
+		n.UserRef = "ref-" + w.faker.HexID(6)
+	}
+	if n.MobileCode == "" {
+		n.MobileCode = "SG"
+	}
+	if n.Mobile == "" {
+		n.Mobile = "8" + w.faker.Digits(7)
+		for w.userByMobile[mobileKey(n.MobileCode, n.Mobile)] != "" {
+			n.Mobile = "8" + w.faker.Digits(7)
+		}
+	}
+	if n.Email == "" {
+		n.Email = n.UserRef + "@example.com"
+	}
+	if !countries[n.MobileCode] || !mobileDigits.MatchString(n.Mobile) {
+		return User{}, core.Errorf(core.KindInvalid, "fc_users need an ISO alpha-2 mobileAreaCode and a 4-15 digit mobilePhone")
+	}
+	for c := range n.Balances {
+		if _, ok := fcChannelOf(c); !ok {
+			return User{}, core.Errorf(core.KindInvalid, "balances: %q has no virtual account (USD, SGD)", c)
+		}
+	}
+	u, err := w.newFCUserLocked(n.ID, n.UserRef, n.MobileCode, n.Mobile, n.Email)
+	if err != nil {
+		return u, err
+	}
+	for _, c := range fcChannels { // in a fixed order, so the fake data stays reproducible
+		if amt, ok := n.Balances[c.currency]; ok {
+			if _, err := w.addBankTransferLocked(NewBankTransfer{UserID: u.ID, Currency: c.currency, Amount: amt}); err != nil {
+				return u, err
+			}
+		}
+	}
+	return u, nil
+}
+
+// NewBankTransfer is a transfer from a bank outside into a user's virtual
+// account (money coming in; BANK_TRANSFER_INFO): by vaNumber, or by user
+// and currency (USD when none is named).
+type NewBankTransfer struct {
+	UserID    string `json:"externalUserId,omitempty"`
+	VANumber  string `json:"vaNumber,omitempty"`
+	Currency  string `json:"currency,omitempty"`
+	Amount    string `json:"amount"`
+	PayerName string `json:"payerName,omitempty"`
+}
+
+func (w *world) addBankTransferLocked(n NewBankTransfer) (FCTxn, error) {
+	amount, err := core.ParseDecimal(n.Amount)
+	if err != nil || amount.Sign() <= 0 || amount.Places() > 2 {
+		return FCTxn{}, core.Errorf(core.KindInvalid, "bank_transfers need a positive amount with at most 2 decimals, got %q", n.Amount)
+	}
+	var a FCAccount
+	switch {
+	case n.VANumber != "":
+		var ok bool
+		if a, ok = w.fcAccounts.Get(n.VANumber); !ok {
+			return FCTxn{}, core.Errorf(core.KindNotFound, "no virtual account %s", n.VANumber)
+		}
+	default:
+		u, err := w.fcUserLocked(n.UserID)
+		if err != nil {
+			return FCTxn{}, err
+		}
+		if n.Currency == "" {
+			n.Currency = "USD"
+		}
+		if a, err = w.fcAccountLocked(u.ID, strings.ToUpper(n.Currency)); err != nil {
+			return FCTxn{}, err
+		}
+	}
+	if n.PayerName == "" {
+		n.PayerName = strings.ToUpper(w.faker.Company())
+	}
+	return w.bankTransferInLocked(a, amount, n.PayerName), nil
+}
+
+// NewOutcome steers how operations the provider decides end (POST
+// /_mocksrv/tenants/{id}/decard/outcomes): the next Count operations on
+// Route of the user fail with ErrorCode (each route's default when
+// empty) — or, with ID, the one QR order (orderId) or withdrawal
+// (externalTranId) still undecided. Routes: qrpay.confirm,
+// financial_connection.payment, financial_connection.transfer_to_spending,
+// financial_connection.withdraw.
+type NewOutcome struct {
+	UserID    string `json:"externalUserId"`
+	Route     string `json:"route"`
+	Status    string `json:"status,omitempty"` // FAILED, the only outcome that is not the default
+	ErrorCode string `json:"errorCode,omitempty"`
+	ErrorMsg  string `json:"errorMsg,omitempty"`
+	Count     int    `json:"count,omitempty"` // default 1
+	ID        string `json:"id,omitempty"`
+}
+
+func (w *world) addOutcomeLocked(n NewOutcome) (any, error) {
+	def, ok := verdictDefaults[n.Route]
+	if !ok {
+		return nil, core.Errorf(core.KindInvalid, "outcomes: route %q cannot be steered: use qrpay.confirm, financial_connection.payment, "+
+			"financial_connection.transfer_to_spending or financial_connection.withdraw", n.Route)
+	}
+	if n.Status == "" {
+		n.Status = "FAILED"
+	}
+	if n.Status != "FAILED" {
+		return nil, core.Errorf(core.KindInvalid, "outcomes: status must be FAILED (success is what happens unless steered), got %q", n.Status)
+	}
+	if n.ErrorCode == "" {
+		n.ErrorCode = def
+	}
+	if n.ErrorMsg == "" {
+		n.ErrorMsg = codeText[n.ErrorCode].en
+		if n.ErrorMsg == "" {
+			n.ErrorMsg = n.ErrorCode
+		}
+	}
+	v := Verdict{Status: n.Status, ErrorCode: n.ErrorCode, ErrorMsg: n.ErrorMsg}
+	if _, err := w.userLocked(n.UserID); err != nil {
+		return nil, err
+	}
+	if n.ID != "" {
+		return w.steerOneLocked(n, v)
+	}
+	if n.Count == 0 {
+		n.Count = 1
+	}
+	if n.Count < 0 || n.Count > 1000 {
+		return nil, core.Errorf(core.KindInvalid, "outcomes: count must be 1-1000, got %d", n.Count)
+	}
+	key := n.UserID + " " + n.Route
+	for i := 0; i < n.Count; i++ {
+		w.verdicts[key] = append(w.verdicts[key], v)
+	}
+	return map[string]any{"externalUserId": n.UserID, "route": n.Route, "pending": len(w.verdicts[key]), "outcome": v}, nil
+}
+
+// steerOneLocked sets how one undecided QR order or withdrawal ends.
+func (w *world) steerOneLocked(n NewOutcome, v Verdict) (any, error) {
+	switch n.Route {
+	case routeQRConfirm:
+		o, err := w.qrOrderLocked(n.UserID, n.ID)
+		if err != nil || o.Status != QRPending {
+			return nil, core.Errorf(core.KindConflict, "outcomes: user %s has no PENDING QR order %s", n.UserID, n.ID)
+		}
+		o.Verdict = &v
+		w.qrOrders.Put(o.ID, o)
+		return o, nil
+	case routeFCWithdraw:
+		x, ok := w.fcByExtLocked(FCWithdrawal, n.ID)
+		if !ok || x.UserID != n.UserID || x.Status != FCProcessing {
+			return nil, core.Errorf(core.KindConflict, "outcomes: user %s has no PROCESSING withdrawal %s", n.UserID, n.ID)
+		}
+		x.Verdict = &v
+		w.putFCTxnLocked(x)
+		return x, nil
+	}
+	return nil, core.Errorf(core.KindInvalid, "outcomes: %s ends at once; steer the user's next one (leave id out)", n.Route)
 }
 
 // strictJSON decodes an admin body, refusing unknown fields so a typo in a
@@ -375,7 +579,7 @@ func (w *world) addCardLocked(n NewCard) (Card, error) {
 	}
 	cat, ok := findCategory(n.CategoryID)
 	if !ok {
-		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs())
+		return Card{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs(false)+", "+categoryIDs(true))
 	}
 	if n.UserID == "" {
 		u, err := w.addUserLocked(NewUser{})
@@ -485,33 +689,39 @@ func (w *world) setKYCDirectLocked(user string, st KYCStatus) (User, error) {
 
 // snapshot is a tenant's DeCard world as --state saves it.
 type snapshot struct {
-	Creds       Credentials       `json:"credentials"`
-	Settings    TenantSettings    `json:"settings"`
-	Faker       []byte            `json:"faker"`
-	Users       []User            `json:"users"`
-	Cards       []Card            `json:"cards"`
-	Applies     []Apply           `json:"applications"`
-	Txns        []CardTxn         `json:"card_transactions"`
-	Statements  []Statement       `json:"statements"`
-	AssetTxns   []AssetTxn        `json:"asset_transactions"`
-	Transfers   []Transfer        `json:"transfers"`
-	Fiat        []FiatTxn         `json:"fiat"`
-	Deposits    []Deposit         `json:"deposits"`
-	Withdrawals map[string]string `json:"withdrawals"`
-	ApplyByRef  map[string]string `json:"apply_refs"`
-	UserByEmail map[string]string `json:"emails"`
-	Wallet      []WalletEntry     `json:"wallet"`
-	Pool        map[string]string `json:"pool"`
-	Addresses   []Address         `json:"addresses"`
-	UserAddress map[string]string `json:"user_addresses"`
-	SMS         []smsCode         `json:"sms"`
-	EDDRefs     map[string]string `json:"edd_refs"`
-	Links       []Link            `json:"links"`
-	Uploads     map[string]string `json:"uploads"`
-	Channel     Channel           `json:"channel"`
-	Messages    []Message         `json:"messages"`
-	Version     int64             `json:"version"`
-	Agenda      []core.Task       `json:"agenda"`
+	Creds       Credentials          `json:"credentials"`
+	Settings    TenantSettings       `json:"settings"`
+	Faker       []byte               `json:"faker"`
+	Users       []User               `json:"users"`
+	Cards       []Card               `json:"cards"`
+	Applies     []Apply              `json:"applications"`
+	Txns        []CardTxn            `json:"card_transactions"`
+	Statements  []Statement          `json:"statements"`
+	AssetTxns   []AssetTxn           `json:"asset_transactions"`
+	Transfers   []Transfer           `json:"transfers"`
+	Fiat        []FiatTxn            `json:"fiat"`
+	Deposits    []Deposit            `json:"deposits"`
+	Withdrawals map[string]string    `json:"withdrawals"`
+	ApplyByRef  map[string]string    `json:"apply_refs"`
+	UserByEmail map[string]string    `json:"emails"`
+	Wallet      []WalletEntry        `json:"wallet"`
+	Pool        map[string]string    `json:"pool"`
+	Addresses   []Address            `json:"addresses"`
+	UserAddress map[string]string    `json:"user_addresses"`
+	SMS         []smsCode            `json:"sms"`
+	EDDRefs     map[string]string    `json:"edd_refs"`
+	Links       []Link               `json:"links"`
+	Uploads     map[string]string    `json:"uploads"`
+	Channel     Channel              `json:"channel"`
+	Messages    []Message            `json:"messages"`
+	Version     int64                `json:"version"`
+	Agenda      []core.Task          `json:"agenda"`
+	Flows       map[string]string    `json:"flows"`
+	QROrders    []QROrder            `json:"qr_orders"`
+	FCAccounts  []FCAccount          `json:"fc_accounts"`
+	FCTxns      []FCTxn              `json:"fc_transactions"`
+	FCLedger    []FCEntry            `json:"fc_ledger"`
+	Verdicts    map[string][]Verdict `json:"outcomes"`
 }
 
 // Snapshot returns a tenant's world in its saved form.
@@ -529,6 +739,11 @@ func (s *Server) Snapshot(id string) (json.RawMessage, error) {
 		Deposits: w.deposits.All(), Withdrawals: w.withdrawals, ApplyByRef: w.applyByRef, UserByEmail: w.userByEmail,
 		Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: w.userAddress, EDDRefs: w.eddRefs,
 		Uploads: w.uploads, Channel: w.channel, Messages: w.messages, Version: w.version, Agenda: w.agenda.Tasks(),
+		Flows: map[string]string{}, QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(),
+		FCLedger: w.fcLedger.All(), Verdicts: w.verdicts,
+	}
+	for a, v := range w.flows {
+		snap.Flows[a] = v.String()
 	}
 	for k, b := range w.wallet {
 		snap.Wallet = append(snap.Wallet, WalletEntry{k.user, k.asset, b.Free, b.Freeze})
@@ -567,6 +782,9 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	for _, u := range snap.Users {
 		w.users.Put(u.ID, u)
 		w.userByMobile[mobileKey(u.MobileCode, u.Mobile)] = u.ID
+		if u.UserRef != "" {
+			w.userByRef[u.UserRef] = u.ID
+		}
 	}
 	for _, c := range snap.Cards {
 		w.cards.Put(c.ID, c)
@@ -604,6 +822,28 @@ func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
 	}
 	for _, a := range snap.Addresses {
 		w.addresses[a.Address] = a
+	}
+	for a, v := range snap.Flows {
+		d, err := core.ParseDecimal(v)
+		if err != nil {
+			return fmt.Errorf("decard: restore %s: flows %s: %w", t.ID, a, err)
+		}
+		w.flows[a] = d
+	}
+	for _, o := range snap.QROrders {
+		w.qrOrders.Put(o.ID, o)
+	}
+	for _, a := range snap.FCAccounts {
+		w.fcAccounts.Put(a.Number, a)
+	}
+	for _, x := range snap.FCTxns {
+		w.putFCTxnLocked(x)
+	}
+	for _, e := range snap.FCLedger {
+		w.fcLedger.Put(e.ID, e)
+	}
+	for k, v := range snap.Verdicts {
+		w.verdicts[k] = v
 	}
 	for _, c := range snap.SMS {
 		w.sms[smsKey(c.Behavioral, c.Target)] = c

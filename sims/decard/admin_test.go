@@ -134,6 +134,10 @@ func TestTenantSettings(t *testing.T) {
 		{`{"fund_pool":"lots"}`, "fund pool"},
 		{`{"posting_delay":"-1h"}`, "posting_delay must not be negative"},
 		{`{"kyc_review_delay":"soon"}`, "duration"},
+		{`{"qr_order_ttl":"0s"}`, "QR order lifetime must be positive"},
+		{`{"fc_settle_delay":"-1m"}`, "fc_settle_delay must not be negative"},
+		{`{"fc_withdraw_fee":"-1"}`, "withdrawal fee"},
+		{`{"strict_query_signature":"yes"}`, "strict_query_signature"},
 	} {
 		_, err := add(fmt.Sprintf("bad-%d", i), bad.opts)
 		assert.ErrorContains(t, err, bad.want, bad.opts)
@@ -204,6 +208,13 @@ func TestSnapshotRestore(t *testing.T) {
 	credit(t, c, user, "USD", "40", "snap-00001")
 	post(t, c, "simulation.fund_auth", "/simulation/v1/fund-auth", map[string]any{"externalUserId": user, "cardMantissa": card.mantissa(),
 		"authType": "EXPEND", "amount": "15", "currency": "USD"}, nil)
+	// A QR order waiting for its confirm, a financial-connection user with a
+	// withdrawal in flight and a steered outcome: all carry over.
+	order := qrCreate(t, c, user, wechatQR, "USD", "5")
+	fcu, err := s.AddFCUser(decard.NewFCUser{UserRef: "snap", Balances: map[string]string{"USD": "50"}})
+	require.NoError(t, err)
+	post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("snap-wd", fcu.ID, "20"), nil)
+	require.NoError(t, s.SetOutcome(decard.NewOutcome{UserID: fcu.ID, Route: "financial_connection.payment"}))
 	snap, err := s.Snapshot(core.DefaultTenant)
 	require.NoError(t, err)
 	before, err := s.State(core.DefaultTenant)
@@ -218,6 +229,16 @@ func TestSnapshotRestore(t *testing.T) {
 
 	rc := r.NewClient()
 	assert.Equal(t, "25", details(t, rc, user)[0].WalletBalance)
+	r.CheckMoney(t)
+	assert.Equal(t, "SUCCESS", qrConfirm(t, rc, user, order.OrderID).Status)
+	var p fcTxn
+	post(t, rc, "financial_connection.payment", "/financial-connection/v1/payment", money("snap-pay", fcu.ID, "1", "USD"), &p)
+	assert.Equal(t, "FAILED", p.PaymentStatus, "the steered outcome survived")
+	var tr fcUser
+	get(t, rc, "financial_connection.query_user_info", "/financial-connection/v1/query-user-info", &tr, decard.Q("userRef", "snap")...)
+	_, free, freeze := tr.va("USD")
+	assert.Equal(t, "30", free)
+	assert.Equal(t, "20", freeze)
 	stream, err := rc.Dial(ctx, ch)
 	require.NoError(t, err, "the channel survives the restore")
 	_ = stream.Close()
@@ -229,6 +250,60 @@ func TestSnapshotRestore(t *testing.T) {
 	assert.Equal(t, "15", list[2].PaymentAmountInUsd)
 	_, err = rc.Dial(ctx, ch)
 	require.Error(t, err, "the channel expired after 24 h of business time")
+	var wd fcTxn
+	get(t, rc, "financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", &wd, decard.Q("externalTranId", "snap-wd")...)
+	assert.Equal(t, "SUCCESS", wd.WithdrawStatus, "the withdrawal settled on the restored clock")
+	r.CheckMoney(t)
+}
+
+// TestAdminOutcomesAndFC: the admin kinds of the new resources refuse
+// what they cannot do, naming it.
+func TestAdminOutcomesAndFC(t *testing.T) {
+	t.Parallel()
+	s := decard.RunT(t)
+	u, err := s.AddUser(decard.NewUser{})
+	require.NoError(t, err)
+	fc, err := s.AddFCUser(decard.NewFCUser{ID: "fc-user-1", Balances: map[string]string{"SGD": "10"}})
+	require.NoError(t, err)
+	assert.Equal(t, "fc-user-1", fc.ID)
+	accounts := s.FCAccounts(fc.ID)
+	require.Len(t, accounts, 2)
+	assert.Equal(t, "10", accounts[1].Free.String(), "the SGD account")
+	_, err = s.Create(core.DefaultTenant, "bank_transfers", json.RawMessage(`{"vaNumber":"`+accounts[0].Number+`","amount":"7.5","payerName":"ACME"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "7.5", s.FCAccounts(fc.ID)[0].Free.String())
+	s.CheckMoney(t)
+	for _, tt := range []struct {
+		kind, body, msg string
+		want            core.Kind
+	}{
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"card.block"}`, "cannot be steered", core.KindInvalid},
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"qrpay.confirm","status":"SUCCESS"}`, "status must be FAILED", core.KindInvalid},
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"qrpay.confirm","count":-1}`, "count must be 1-1000", core.KindInvalid},
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"qrpay.confirm","id":"123"}`, "no PENDING QR order 123", core.KindConflict},
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"financial_connection.withdraw","id":"x"}`, "no PROCESSING withdrawal x", core.KindConflict},
+		{"outcomes", `{"externalUserId":"` + u.ID + `","route":"financial_connection.payment","id":"x"}`, "ends at once", core.KindInvalid},
+		{"outcomes", `{"externalUserId":"nobody","route":"qrpay.confirm"}`, "nobody", core.KindNotFound},
+		{"outcomes", `{"route":"qrpay.confirm","errorCod":"X"}`, "unknown field", core.KindInvalid},
+		{"bank_transfers", `{"externalUserId":"fc-user-1","amount":"-1"}`, "positive amount", core.KindInvalid},
+		{"bank_transfers", `{"externalUserId":"fc-user-1","amount":"1","currency":"EUR"}`, "USD and SGD", core.KindInvalid},
+		{"bank_transfers", `{"vaNumber":"1","amount":"1"}`, "no virtual account 1", core.KindNotFound},
+		{"bank_transfers", `{"externalUserId":"` + u.ID + `","amount":"1"}`, "not a financial-connection user", core.KindNotFound},
+		{"fc_users", `{"balances":{"EUR":"1"}}`, "EUR", core.KindInvalid},
+		{"fc_users", `{"externalUserId":"fc-user-1"}`, "already exists", core.KindConflict},
+		{"fc_users", `{"mobileAreaCode":"XX"}`, "mobileAreaCode", core.KindInvalid},
+	} {
+		_, err := s.Create(core.DefaultTenant, tt.kind, json.RawMessage(tt.body))
+		require.Error(t, err, tt.body)
+		assert.Contains(t, err.Error(), tt.msg, tt.body)
+		assert.Equal(t, tt.want, core.KindOf(err), tt.body)
+	}
+	out, err := s.Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+u.ID+`","route":"qrpay.confirm","count":3}`))
+	require.NoError(t, err)
+	assert.Contains(t, jsonOf(t, out), `"pending":3`)
+	st, err := s.State(core.DefaultTenant)
+	require.NoError(t, err)
+	assert.Len(t, st.(decard.StateDump).Verdicts[u.ID+" qrpay.confirm"], 3)
 }
 
 // TestUnroutedExamples checks the published examples no route owns: the
@@ -243,4 +318,32 @@ func TestUnroutedExamples(t *testing.T) {
 		require.NoError(t, err)
 		assert.False(t, json.Valid(raw), "%s is kept verbatim, invalid as published", f)
 	}
+}
+
+// TestNewResourceSettings: qr_order_ttl, fc_settle_delay and
+// fc_withdraw_fee as a tenant sets them.
+func TestNewResourceSettings(t *testing.T) {
+	t.Parallel()
+	s := decard.RunT(t)
+	tenant := &core.Tenant{ID: "quick", Seed: 5, Clock: s.Clock}
+	require.NoError(t, s.Tenants.Add(tenant))
+	raw, err := s.AddTenant(tenant, json.RawMessage(`{"qr_order_ttl":"1m","fc_settle_delay":"0s","fc_withdraw_fee":"2"}`))
+	require.NoError(t, err)
+	creds := raw.(decard.Credentials)
+	c := decard.NewClient(s.URL(), creds.APIKey, creds.APISecret)
+	c.HTTP = s.Client()
+	u, err := s.Create("quick", "users", json.RawMessage(`{}`))
+	require.NoError(t, err)
+	order := qrCreate(t, c, u.(decard.User).ID, wechatQR, "USD", "1")
+	advance(t, s, time.Minute)
+	var got qrOrder
+	get(t, c, "qrpay.order_detail", "/qrpay/v1/order-detail", &got, decard.Q("externalUserId", u.(decard.User).ID, "orderId", order.OrderID)...)
+	assert.Equal(t, "CLOSED", got.Status, "closed after the tenant's minute")
+	fcu, err := s.Create("quick", "fc_users", json.RawMessage(`{"balances":{"USD":"10"}}`))
+	require.NoError(t, err)
+	var wd fcTxn
+	post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("quick-wd", fcu.(decard.User).ID, "10"), &wd)
+	assert.Equal(t, "8", wd.SettleAmount, "the tenant's 2 USD fee")
+	get(t, c, "financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", &wd, decard.Q("externalTranId", "quick-wd")...)
+	assert.Equal(t, "SUCCESS", wd.WithdrawStatus, "settled with no delay")
 }

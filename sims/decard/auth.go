@@ -8,6 +8,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,7 +125,8 @@ func (s *Server) check(r *http.Request) (*world, error) {
 	if !ok {
 		return nil, fail("DAPI_SECRET_KEY_EMPTY", text{"no secret key is registered for API key %q", "API Key %q 没有对应的 Secret Key"}, key)
 	}
-	if err := verifySignature(r, w.creds, ts, nonce); err != nil {
+	decoded, err := verifySignature(r, w.creds, ts, nonce, o.strictGET)
+	if err != nil {
 		return nil, err
 	}
 	if !w.tenant.Allow.Allows(r) {
@@ -136,6 +138,14 @@ func (s *Server) check(r *http.Request) (*world, error) {
 	}
 	if !w.nonces.Use(replay, s.Env.Clock.Wall()) {
 		return nil, fail("DAPI_NONCE_ILLEGAL", text{"nonce %s was already used (a request is accepted once)", "nonce %s 已被使用（请求只能提交一次）"}, nonce)
+	}
+	if decoded != "" {
+		// The journal records the call's Err: a passing request signed the
+		// connector's way carries this note, so a client can see how it
+		// differs from the docs before a strict tenant refuses it.
+		core.CallOf(r).Err = fmt.Sprintf("warning: %s matches the decoded query %q, not the query as sent %q; DeCard's docs sign the query "+
+			"as sent (the Java connector signs it decoded). A tenant with strict_query_signature (WithStrictQuerySignature) refuses this.",
+			HeaderSign, decoded, r.URL.RawQuery)
 	}
 	return w, nil
 }
@@ -183,11 +193,13 @@ func checkNonce(nonce string, anyNonce bool) error {
 }
 
 // verifySignature compares X-DAPI-SIGN with the signature of each payload
-// a published client may have signed.
-func verifySignature(r *http.Request, c Credentials, ts, nonce string) error {
+// a published client may have signed. decoded is the payload that matched
+// when it was not the documented one (a GET's query decoded, as the Java
+// connector signs it); strict refuses that form.
+func verifySignature(r *http.Request, c Credentials, ts, nonce string, strict bool) (decoded string, err error) {
 	got := strings.ToLower(strings.TrimSpace(r.Header.Get(HeaderSign)))
 	if got == "" {
-		return fail("DAPI_SIGNATURE_ERROR", text{"send %s", "请传 %s"}, HeaderSign)
+		return "", fail("DAPI_SIGNATURE_ERROR", text{"send %s", "请传 %s"}, HeaderSign)
 	}
 	body := core.Body(r)
 	first := string(body)
@@ -195,15 +207,20 @@ func verifySignature(r *http.Request, c Credentials, ts, nonce string) error {
 		first = r.URL.RawQuery
 	}
 	if hmac.Equal([]byte(got), []byte(Sign(c.APIKey, c.APISecret, ts, nonce, first))) {
-		return nil // the documented payload: the common case, checked without building the others
+		return "", nil // the documented payload: the common case, checked without building the others
 	}
 	payloads := SignedPayloads(r.Method, r.URL.RawQuery, body)
 	for _, p := range payloads[1:] {
-		if hmac.Equal([]byte(got), []byte(Sign(c.APIKey, c.APISecret, ts, nonce, p))) {
-			return nil
+		if !hmac.Equal([]byte(got), []byte(Sign(c.APIKey, c.APISecret, ts, nonce, p))) {
+			continue
 		}
+		if strict {
+			return "", fail("DAPI_SIGNATURE_ERROR", text{"%s was computed over the decoded query %q; sign the query exactly as sent, %q (this tenant has strict_query_signature on)",
+				"%s 基于解码后的查询串 %q 计算；请对实际发送的查询串 %q 签名（该租户开启了 strict_query_signature）"}, HeaderSign, p, payloads[0])
+		}
+		return p, nil
 	}
-	return fail("DAPI_SIGNATURE_ERROR", text{"%s does not match HMAC-SHA256(secret, apiKey+timestamp+nonce+payload) with payload %q",
+	return "", fail("DAPI_SIGNATURE_ERROR", text{"%s does not match HMAC-SHA256(secret, apiKey+timestamp+nonce+payload) with payload %q",
 		"%s 与 HMAC-SHA256(secret, apiKey+timestamp+nonce+payload) 不符，payload 为 %q"}, HeaderSign, payloads[0])
 }
 
@@ -215,8 +232,10 @@ func verifySignature(r *http.Request, c Credentials, ts, nonce string) error {
 // connector signs its parameters joined unencoded ("k=v&k2=v2", insertion
 // order) while it sends them URL-encoded. So a GET also verifies against
 // the query decoded pair by pair, in the order received — form-style ('+'
-// is a space) and path-style — and parameters are never sorted. Any other
-// method signs the raw body bytes.
+// is a space) and path-style — and parameters are never sorted (check
+// journals a pass in the decoded form with a warning, and a tenant with
+// strict_query_signature refuses it). Any other method signs the raw body
+// bytes.
 func SignedPayloads(method, rawQuery string, body []byte) []string {
 	if method != http.MethodGet {
 		return []string{string(body)}

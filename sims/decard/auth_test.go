@@ -303,3 +303,84 @@ func TestSignRequest(t *testing.T) {
 	require.NoError(t, json.NewDecoder(res.Body).Decode(&env))
 	assert.Equal(t, "SYS_SUCCESS", env.Code)
 }
+
+// TestDecodedQuerySignature: a GET signed over its query decoded (the Java
+// connector's way) passes by default with a journaled warning that names
+// the difference; a tenant with strict_query_signature refuses it and
+// still takes the query signed as sent.
+func TestDecodedQuerySignature(t *testing.T) {
+	t.Parallel()
+	const ref = "ref 1/2"
+	warned := func(t *testing.T, s *decard.Server, c *decard.Client, user string) []core.Entry {
+		t.Helper()
+		s.Journal.Clear()
+		mustCode(t, c, "card.virtual_detail", http.MethodGet, "/card/v1/virtual-card/detail", decard.Q("externalUserId", user, "applyRef", ref), nil,
+			"CARD_TRANSACTION_NO_SUCH_TRANSACTION")
+		return s.Journal.Entries(core.ByRoute("card.virtual_detail"))
+	}
+	t.Run("by default the connector's form passes with a warning", func(t *testing.T) {
+		t.Parallel()
+		s := decard.RunT(t)
+		c := s.NewClient() // connector style
+		user := register(t, c, "86000101")
+		entries := warned(t, s, c, user)
+		require.Len(t, entries, 1)
+		assert.Contains(t, entries[0].Error, "warning: X-DAPI-SIGN matches the decoded query")
+		assert.Contains(t, entries[0].Error, `"externalUserId=`+user+`&applyRef=ref 1/2"`)
+		assert.Contains(t, entries[0].Error, `applyRef=ref+1%2F2`, "the query as sent")
+		assert.Contains(t, entries[0].Error, "strict_query_signature")
+		s.Journal.Clear()
+		resp := asSent(t, c, "/card/v1/virtual-card/detail", decard.Q("externalUserId", user, "applyRef", ref))
+		assert.Equal(t, "CARD_TRANSACTION_NO_SUCH_TRANSACTION", resp.Code)
+		entries = s.Journal.Entries(core.ByRoute("card.virtual_detail"))
+		require.Len(t, entries, 1)
+		assert.Empty(t, entries[0].Error, "the query signed as sent needs no warning")
+	})
+	for _, tt := range []struct {
+		name string
+		make func(t *testing.T) (*decard.Server, *decard.Client)
+	}{
+		{"the option", func(t *testing.T) (*decard.Server, *decard.Client) {
+			s := decard.RunT(t, decard.WithStrictQuerySignature(true))
+			return s, s.NewClient()
+		}},
+		{"the tenant setting", func(t *testing.T) (*decard.Server, *decard.Client) {
+			s := decard.RunT(t)
+			tenant := &core.Tenant{ID: "strict", Seed: 2, Clock: s.Clock}
+			require.NoError(t, s.Tenants.Add(tenant))
+			raw, err := s.AddTenant(tenant, json.RawMessage(`{"strict_query_signature":true}`))
+			require.NoError(t, err)
+			creds := raw.(decard.Credentials)
+			c := decard.NewClient(s.URL(), creds.APIKey, creds.APISecret)
+			c.HTTP = s.Client()
+			return s, c
+		}},
+	} {
+		t.Run("strict by "+tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, c := tt.make(t)
+			user := register(t, c, "86000102")
+			resp := mustCode(t, c, "card.virtual_detail", http.MethodGet, "/card/v1/virtual-card/detail", decard.Q("externalUserId", user, "applyRef", ref), nil,
+				"DAPI_SIGNATURE_ERROR")
+			assert.Contains(t, resp.Message, "was computed over the decoded query")
+			assert.Contains(t, resp.Message, "applyRef=ref+1%2F2", "names the query to sign")
+			// A query that needs no encoding signs the same either way.
+			get(t, c, "account.kyc_status", "/account/v1/kyc-status", nil, decard.Q("externalUserId", user)...)
+			resp = asSent(t, c, "/card/v1/virtual-card/detail", decard.Q("externalUserId", user, "applyRef", ref))
+			assert.Equal(t, "CARD_TRANSACTION_NO_SUCH_TRANSACTION", resp.Code, "the query signed as sent passes: %s", resp.Message)
+			assert.Empty(t, s.Journal.Entries(core.ByRoute("card.virtual_detail"))[1].Error)
+		})
+	}
+}
+
+// asSent sends a GET signed over its query exactly as it goes on the wire
+// (DeCard's documented rule), checking the answer against its contract.
+func asSent(t *testing.T, c *decard.Client, path string, params []decard.Param) *decard.Response {
+	t.Helper()
+	q, h := c.Sign(http.MethodGet, params, nil)
+	h.Set(decard.HeaderSign, decard.Sign(c.APIKey, c.APISecret, h.Get(decard.HeaderTimestamp), h.Get(decard.HeaderNonce), q))
+	resp, err := c.DoRaw(ctx, http.MethodGet, path+"?"+q, nil, h)
+	require.NoError(t, err)
+	require.Equal(t, http.StatusOK, resp.Status)
+	return resp
+}

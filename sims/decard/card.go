@@ -55,6 +55,7 @@ type Category struct {
 	Badge       string
 	Image       string
 	Tags        []string
+	FC          bool // applied for through /financial-connection/v1/virtual-card/apply only
 }
 
 // categories are the card categories every tenant may apply for.
@@ -65,6 +66,8 @@ var categories = []Category{
 		Image: "https://static.thedecard.com/card/apply/normal.webp", Tags: []string{"Tap to pay", "Auto-convert crypto at spend"}},
 	{ID: "20102000", Type: CardTypeVIP, Association: "MASTER_CARD", Scheme: "MASTERCARD", BIN: "544765", Name: "VIP card", Badge: "VIP",
 		Image: "https://static.thedecard.com/card/apply/vip.webp", Tags: []string{"Unlimited spending", "Auto-convert to U at spend", "Exclusive privileges"}},
+	{ID: "30102001", Type: CardTypeNormal, Association: "MASTER_CARD", Scheme: "MASTERCARD", BIN: "559666", Name: "Business card",
+		Image: "https://static.thedecard.com/card/apply/normal.webp", Tags: []string{"Spend from your business account"}, FC: true},
 }
 
 func findCategory(id string) (Category, bool) {
@@ -98,7 +101,8 @@ type Card struct {
 	PhysicalBefore PhysicalStatus `json:"physicalBeforeFreeze,omitempty"` // restored on unfreeze
 	Shipping       Shipping       `json:"shipping"`
 	Points         int            `json:"points"`
-	Reason         string         `json:"reason,omitempty"` // why the last status change happened
+	Tokens         []WalletToken  `json:"walletTokens,omitempty"` // digital-wallet provisionings; replaced whole, never changed in place
+	Reason         string         `json:"reason,omitempty"`       // why the last status change happened
 	CreatedAt      time.Time      `json:"createdAt"`
 	UpdatedAt      time.Time      `json:"updatedAt"`
 }

@@ -36,8 +36,13 @@ func (s *Server) handleCardList(*http.Request) (any, error) {
 	return out, nil
 }
 
+// cardCurrency is what every card bills in and shows its balances in:
+// authorisations convert to USD and the balances are USD values.
+const cardCurrency = "USD"
+
 // cardDetailJSON is one card of /card/v1/detail, fields as the seed lists
-// them.
+// them, plus billingCurrency and balanceCurrency (the Java connector's
+// CardDetailResponse).
 type cardDetailJSON struct {
 	Association        string         `json:"association"`
 	CardType           CardType       `json:"cardType"`
@@ -51,6 +56,8 @@ type cardDetailJSON struct {
 	CaBalance          string         `json:"caBalance"`
 	CardBalance        string         `json:"cardBalance"`
 	Points             int            `json:"points"`
+	BillingCurrency    string         `json:"billingCurrency"` // the Java connector's CardDetailResponse reads both
+	BalanceCurrency    string         `json:"balanceCurrency"`
 }
 
 // cardDetailV2JSON adds the cardId v2 endpoints select cards by.
@@ -68,6 +75,7 @@ func (w *world) cardDetailLocked(c Card) cardDetailJSON {
 		CardImage: strings.Replace(cat.Image, "/apply/", "/main/", 1), CardEmbossingName: c.EmbossingName,
 		CardStatus: c.Status, PhysicalCardStatus: c.Physical, WalletBalance: money(wallet),
 		CaBalance: money(ca), CardBalance: money(wallet.Add(ca)), Points: c.Points,
+		BillingCurrency: cardCurrency, BalanceCurrency: cardCurrency,
 	}
 }
 
@@ -365,8 +373,8 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	}
 	if id, ok := w.applyByRef[string(req.ApplyRef)]; ok {
 		a, _ := w.applies.Get(id)
-		if a.UserID != u.ID {
-			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another user's application", "applyRef %s 已用于其他用户的申请"}, req.ApplyRef)
+		if a.UserID != u.ID || a.KYB != nil {
+			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another application", "applyRef %s 已用于其他申请"}, req.ApplyRef)
 		}
 		return applyJSON(a), nil
 	}
@@ -374,38 +382,52 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 		return nil, err
 	}
 	cat, ok := findCategory(string(req.CategoryID))
-	if !ok {
-		return nil, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, req.CategoryID, categoryIDs())
+	if !ok || cat.FC {
+		return nil, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, req.CategoryID, categoryIDs(false))
 	}
 	if owner, ok := w.userByEmail[strings.ToLower(req.KYCInfo.Email)]; ok && req.KYCInfo.Email != "" && owner != u.ID {
 		return nil, fail("KYC_EMAIL_ALREADY_EXIST", text{"%s", "%s"}, req.KYCInfo.Email)
 	}
+	a, err := w.openApplyLocked(u, cat, Apply{Ref: string(req.ApplyRef), KYC: *req.KYCInfo})
+	if err != nil {
+		return nil, err
+	}
+	return applyJSON(a), nil
+}
+
+// openApplyLocked starts an application of category cat for u, unless
+// the user's KYC is under review, they hold a live card of the category
+// or an application for it is in progress.
+func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
 	switch u.KYC {
 	case KYCInit, KYCPending:
-		return nil, fail("KYC_WORKFLOW_PROCESSING", text{"user %s's KYC is %s", "用户 %s 的 KYC 当前为 %s"}, u.ID, u.KYC)
+		return a, fail("KYC_WORKFLOW_PROCESSING", text{"user %s's KYC is %s", "用户 %s 的 KYC 当前为 %s"}, u.ID, u.KYC)
 	}
 	for _, c := range w.userCardsLocked(u.ID) {
 		if c.CategoryID == cat.ID && c.Status != CardCancelled {
-			return nil, fail("CARD_EXISTED", text{"user %s already has card %s of category %s", "用户 %[1]s 已有类别 %[3]s 的卡 %[2]s"}, u.ID, c.Mantissa(), cat.ID)
+			return a, fail("CARD_EXISTED", text{"user %s already has card %s of category %s", "用户 %[1]s 已有类别 %[3]s 的卡 %[2]s"}, u.ID, c.Mantissa(), cat.ID)
 		}
 	}
 	busy := false
-	for _, a := range bucket(w.applies, "user", u.ID) {
-		busy = busy || (a.Status == ApplyPending && a.CategoryID == cat.ID)
+	for _, p := range bucket(w.applies, "user", u.ID) {
+		busy = busy || (p.Status == ApplyPending && p.CategoryID == cat.ID)
 	}
 	if busy {
-		return nil, fail("KYC_WORKFLOW_PROCESSING", text{"an application for category %s is in progress", "类别 %s 的申请正在处理中"}, cat.ID)
+		return a, fail("KYC_WORKFLOW_PROCESSING", text{"an application for category %s is in progress", "类别 %s 的申请正在处理中"}, cat.ID)
 	}
 	now := w.now()
-	a := Apply{ID: w.numID(19), UserID: u.ID, CategoryID: cat.ID, Ref: string(req.ApplyRef), Status: ApplyPending,
-		KYC: *req.KYCInfo, CreatedAt: now, UpdatedAt: now}
-	return applyJSON(w.submitApplyLocked(u, a)), nil
+	a.ID, a.UserID, a.CategoryID, a.Status, a.CreatedAt, a.UpdatedAt = w.numID(19), u.ID, cat.ID, ApplyPending, now, now
+	return w.submitApplyLocked(u, a), nil
 }
 
-func categoryIDs() string {
-	ids := make([]string, len(categories))
-	for i, c := range categories {
-		ids[i] = c.ID
+// categoryIDs lists the categories of the standard (fc false) or the
+// financial-connection application.
+func categoryIDs(fc bool) string {
+	var ids []string
+	for _, c := range categories {
+		if c.FC == fc {
+			ids = append(ids, c.ID)
+		}
 	}
 	return strings.Join(ids, ", ")
 }

@@ -45,3 +45,17 @@ func (s *Server) CheckBalance(t core.T, user, asset, want string) {
 		t.Errorf("decard: user %s holds %s %s, want %s", user, got, asset, w)
 	}
 }
+
+// CheckMoney fails t unless every asset of the default tenant is
+// conserved: fund pool + wallets + virtual accounts + payments in transit
+// equal the opening fund pool plus what came in from outside, net of what
+// left (MoneyLine).
+func (s *Server) CheckMoney(t core.T) {
+	t.Helper()
+	for asset, l := range s.Money() {
+		if !l.Conserved {
+			t.Errorf("decard: %s not conserved: fund pool %s + wallets %s + accounts %s + in transit %s != opening %s + net inflow %s",
+				asset, l.FundPool, l.Wallets, l.Accounts, l.InTransit, l.Opening, l.NetInflow)
+		}
+	}
+}

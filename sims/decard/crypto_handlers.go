@@ -276,6 +276,7 @@ func (w *world) withdrawDoneLocked(ext string, at time.Time) {
 	b := w.balanceLocked(x.UserID, x.Asset)
 	b.Freeze = b.Freeze.Sub(x.FreezeDelta)
 	w.setBalanceLocked(x.UserID, x.Asset, b)
+	w.flowLocked(x.Asset, x.FreezeDelta.Neg()) // amount and fee leave for the address and the network
 	w.pushLocked(eventBalanceChange, x.UserID, at, balanceChangeData{
 		Asset: x.Asset, Network: x.Network, FreeDelta: "0", FreezeDelta: x.FreezeDelta.Neg().String(), TranID: x.TranID,
 		ExternalTranID: ext, Free: b.Free.String(), Freeze: b.Freeze.String(), Type: TypeWithdraw,
@@ -353,6 +354,7 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 	if next == DepositSuccess {
 		x := w.moveLocked(AssetTxn{UserID: d.UserID, Type: TypeDeposit, Asset: d.Asset, Network: d.Network, FreeDelta: d.Amount,
 			ExternalID: d.TxHash, TxHash: d.TxHash, SendAddress: d.From}, at)
+		w.flowLocked(d.Asset, d.Amount)
 		d.TranID = x.TranID
 	}
 	w.deposits.Put(d.TxHash, d)

@@ -150,3 +150,51 @@ func (s *Server) SeedTransactions(cardID string, n int) error {
 		return nil
 	})
 }
+
+// AddFCUser adds a financial-connection user with a virtual account per
+// currency; zero fields are filled, and Balances arrive by bank transfer.
+func (s *Server) AddFCUser(u NewFCUser) (User, error) {
+	var out User
+	err := s.do(func(w *world) (err error) { out, err = w.addFCUserLocked(u); return err })
+	return out, err
+}
+
+// BankTransfer pays amount into a financial-connection user's virtual
+// account of currency from a bank outside (BANK_TRANSFER_INFO).
+func (s *Server) BankTransfer(user, currency, amount string) (FCTxn, error) {
+	var out FCTxn
+	err := s.do(func(w *world) (err error) {
+		out, err = w.addBankTransferLocked(NewBankTransfer{UserID: user, Currency: currency, Amount: amount})
+		return err
+	})
+	return out, err
+}
+
+// FCAccounts returns copies of a user's virtual accounts.
+func (s *Server) FCAccounts(user string) []FCAccount {
+	var out []FCAccount
+	_ = s.do(func(w *world) error { out = w.fcAccountsLocked(user); return nil })
+	return out
+}
+
+// QROrder returns a copy of a QR-pay order.
+func (s *Server) QROrder(id string) (QROrder, bool) {
+	var o QROrder
+	var ok bool
+	_ = s.do(func(w *world) error { o, ok = w.qrOrders.Get(id); return nil })
+	return o, ok
+}
+
+// SetOutcome steers how a user's next QR confirms, financial-connection
+// payments, transfers or withdrawals end (or one undecided order or
+// withdrawal), as POST /_mocksrv/tenants/{id}/decard/outcomes does.
+func (s *Server) SetOutcome(o NewOutcome) error {
+	return s.do(func(w *world) error { _, err := w.addOutcomeLocked(o); return err })
+}
+
+// Money returns the default tenant's books, per asset (see MoneyLine).
+func (s *Server) Money() map[string]MoneyLine {
+	var out map[string]MoneyLine
+	_ = s.do(func(w *world) error { out = w.moneyLocked(); return nil })
+	return out
+}

@@ -10,8 +10,10 @@
 //
 // DeCard serves every group from the host root (api.uatdcd.com in the
 // sandbox): /captcha/v1, /account/v1 and v2, /redirect/v1 and v2, /card/v1
-// and v2, /user-asset/v1, /crypto/v1 and v2, /websocket/v1, /simulation/v1
-// and v2. The WebSocket stream, wss://stream.uatdcd.com/ws/{channel} in
+// and v2, /kyc/v1, /user-asset/v1, /crypto/v1 and v2, /websocket/v1,
+// /qrpay/v1, /financial-connection/v1, /simulation/v1 and v2. Every one of
+// these prefixes is DeCard's on a shared listener (Prefixes), so an
+// unknown path under any of them answers in DeCard's envelope. The WebSocket stream, wss://stream.uatdcd.com/ws/{channel} in
 // real life, is served at /ws/{channel} on the same listener. Point a
 // client at http://127.0.0.1:8080 and keep the paths.
 //
@@ -25,8 +27,11 @@
 // A GET verifies against the query exactly as sent, and — because the Java
 // connector signs its parameters unencoded but sends them URL-encoded —
 // against the same query decoded pair by pair, in received order (see
-// SignedPayloads); parameters are never sorted. Failures, in the order they
-// are checked:
+// SignedPayloads); parameters are never sorted. A GET that passes only in
+// the decoded form is journaled with a warning (the entry's error field,
+// "warning: X-DAPI-SIGN matches the decoded query …") naming both forms; a
+// tenant with strict_query_signature (WithStrictQuerySignature) refuses it
+// with DAPI_SIGNATURE_ERROR. Failures, in the order they are checked:
 //
 //	DAPI_API_KEY_EMPTY           X-DAPI-API-KEY missing
 //	DAPI_TIMESTAMP_EMPTY         X-DAPI-TIMESTAMP missing
@@ -64,6 +69,12 @@
 //	user-asset/v1/transfer-query    GET  page, rows (100, 1–100) → bare array
 //	card/v1/transactions            POST page, size (100, 1–100) → {total, rows}
 //	user-asset/v1/transactions      POST page, size (100, 1–100) → bare array
+//	qrpay/v1/order-list             GET  cursorOrderId, limit (10, 1–100) → bare array
+//	financial-connection/v1/query-tran-list
+//	                                POST cursor, pageSize (10, 1–100) → {cursor, tranList}
+//
+// The two cursor lists take the last row's id (cursorOrderId: an orderId;
+// cursor: the one the previous page returned, "" when there are no more).
 //
 // Body page and size may be numbers or numeric strings. Lists are newest
 // first; the statement list puts the open cycle (type NOT_POSTED,
@@ -83,7 +94,14 @@
 // deposit-address (v1, v2), withdraw-apply, bank-address; websocket
 // get-channel and search; simulation fund-auth (v1 by cardMantissa, v2 by
 // cardId), deposit and generate-kyc-token (the last two from the Java
-// connector). v1 endpoints without cardMantissa use the user's first card.
+// connector); kyc detail; card apple-bind-wallet and google-bind-wallet
+// (v1 by cardMantissa, v2 by cardId); qrpay decode, create, confirm,
+// order-list and order-detail; financial-connection create-user,
+// query-user-info, virtual-card apply and detail, payment,
+// query-payment-info, transfer-to-spending, query-transfer-info, withdraw,
+// query-withdrawal-info and query-tran-list (the Postman collection's and
+// the Java connector's). v1 endpoints without cardMantissa use the user's
+// first card.
 //
 // # Lifecycles (business clock)
 //
@@ -139,6 +157,60 @@
 // ORDER_STATUS pushes, then credits the wallet. withdraw-apply freezes
 // amount + fee and completes after the network's arrival time.
 //
+// QR pay: decode reads an EMVCo merchant-presented payload (000201…, CRC
+// checked; PayNow and SGQR among them; EMVCoQR builds one) or a WeChat Pay
+// or Alipay https link (the merchant derived from the link, so the same
+// code is always the same merchant), with the currency and amount when
+// the code fixes them. create makes a PENDING order (currency and amount
+// the code's, or the payer's); confirm pays it from the wallet the way a
+// card spend does (USD first, then USDT, USDC and SGD converted) and
+// answers SUCCESS; a wallet too small is CARD_WALLET_BALANCE_LOW and the
+// order stays PENDING; an order nobody confirms is CLOSED after 15 min
+// (WithQROrderTTL). A QR_ORDER_STATUS webhook marks SUCCESS, FAILED and
+// CLOSED.
+//
+// Financial connection: create-user makes a user (userRef is the
+// partner's key: the same request again answers the same user) with a
+// virtual account in USD and one in SGD. Money comes in by bank transfer
+// (the admin API's bank_transfers or fc_users balances;
+// BANK_TRANSFER_INFO). payment takes it out of the account at once
+// (SUCCESS) and settles it into the partner's fund pool after 10 min
+// (settleStatus PENDING → SETTLED; WithFCSettleDelay); transfer-to-spending
+// moves it into the wallet asset of the same code at once; withdraw
+// freezes it (PROCESSING) and after the settle delay pays the payee the
+// amount less the fee (default 0, WithFCWithdrawFee; the fee goes to the
+// fund pool) — SUCCESS/SETTLED. Each is an FC_PAYMENT_INFO,
+// FC_TRANSFER_INFO or FC_WITHDRAW_INFO webhook when made and when it ends;
+// every movement is a row of query-tran-list. virtual-card/apply takes a
+// financial-connection category (30102001) and kybInfo.companyName, and
+// runs the user's review and the issuing as /card/v1/virtual-card/apply
+// does.
+//
+// Wallet binding: apple-bind-wallet and google-bind-wallet provision a
+// NORMAL card (FROZEN is CARD_FROZEN_STATUS_UNSUPPORTED, INACTIVE
+// CARD_CARD_INACTIVE, CANCELLED CARD_TXN_1122020016) and answer the
+// provisioning data with its vCardID; each binding is kept on the card
+// (Card.Tokens). Google Pay binds once per device, Apple Pay per request.
+//
+// KYC detail: the user's KYC status as kyc-status v2 reports it, the
+// masked mobile, the e-mail, and the kycInfo of their last application.
+//
+// Books: every tenant keeps, per asset, fund pool + wallets + virtual
+// accounts + payments in transit = opening fund pool + money in from
+// outside − money out (deposits, bank transfers and card refunds in; card
+// spends, QR payments and withdrawals out). StateDump.Money shows it and
+// CheckMoney asserts it; every money path above keeps it.
+//
+// Outcomes the real service decides (a QR confirm, a payment, a transfer,
+// a withdrawal) succeed unless the admin API steers them: POST
+// /_mocksrv/tenants/{id}/decard/outcomes {"externalUserId", "route"
+// (qrpay.confirm, financial_connection.payment,
+// financial_connection.transfer_to_spending, financial_connection.withdraw),
+// "errorCode", "errorMsg", "count"} fails the user's next ones (or, with
+// "id", one PENDING order or PROCESSING withdrawal); SetOutcome does the
+// same from Go. A failed confirm, payment or transfer moves nothing; a
+// failed withdrawal returns its amount to the account.
+//
 // # Push
 //
 // get-channel returns a channel (24 h of business time; a new one retires
@@ -147,8 +219,9 @@
 // {type, timestamp, version, externalUserId, data}, version counting up
 // per tenant; search?version=n returns one again (as a JSON string; null
 // when unknown). Every push, and CARD_APPLY, CARD_STATUS,
-// CARD_PHYSICAL_SHIPPING and CARD_TRANSACTION_SETTLEMENT, is also a
-// webhook: POST of {data, eventTimestamp, externalUserId,
+// CARD_PHYSICAL_SHIPPING, CARD_TRANSACTION_SETTLEMENT, QR_ORDER_STATUS,
+// BANK_TRANSFER_INFO, FC_PAYMENT_INFO, FC_TRANSFER_INFO and
+// FC_WITHDRAW_INFO, is also a webhook: POST of {data, eventTimestamp, externalUserId,
 // notificationTimestamp, type, webhookId} with keys sorted, X-Signature =
 // lower-case hex HMAC-SHA256(apiSecret, raw body) (see VerifyWebhook),
 // retried by the outbox until a 2xx.
@@ -177,7 +250,9 @@
 // categoryId a string though documented Long; crypto/v2 fxRate a number
 // though documented String; search returns its message as a JSON string
 // with ", " separators; webhook keys sorted and timestamps numbers while
-// the stream's are strings; a spend's assetMovements all typed CONVERSION.
+// the stream's are strings; a spend's assetMovements all typed CONVERSION;
+// vCardID (capital ID) in the wallet-binding answers; the QR order list
+// and the financial-connection statement page by cursor, each its own way.
 //
 // # Client
 //
@@ -199,8 +274,9 @@
 // any_nonce, nonce_only_replay, sms_code, sms_validity, sms_interval,
 // sms_attempts, kyc_submit_delay, kyc_review_delay, issue_delay,
 // posting_delay, statement_day, channel_ttl, message_log, lenient_kyc_info,
-// poa_max_age, fund_pool, link_base, deposit_delay and rates
-// ({"SGD":"1.35"}). Unknown or out-of-range fields are refused; a reset
+// poa_max_age, fund_pool, link_base, deposit_delay, rates
+// ({"SGD":"1.35"}), strict_query_signature, qr_order_ttl, fc_settle_delay
+// and fc_withdraw_fee. Unknown or out-of-range fields are refused; a reset
 // and a snapshot keep them.
 //
 // # Deviations
@@ -233,8 +309,13 @@
 //     host WithLinkBase.
 //   - kycInfo: every field required and dictionary-checked; a dated
 //     proof of address must be within 90 days (75 for FR; WithPOAMaxAge).
-//     WithLenientKYCInfo accepts what the Java connector sends (it lacks
-//     email, jobSeniority and sourceOfFundsCountry).
+//     WithLenientKYCInfo (lenient_kyc_info) accepts what the Java connector
+//     sends (it lacks email, jobSeniority and sourceOfFundsCountry); the
+//     refusal of those three fields names that switch.
+//   - GET signatures: DeCard's docs sign the query string as sent; the
+//     decoded form (the Java connector's, and the Postman collection's for
+//     a value it has to escape) is accepted with a journaled warning, and
+//     refused by WithStrictQuerySignature (strict_query_signature).
 //   - Rates (WithRate): USD 1, USDT 1, USDC 1, SGD 1.35, EUR 0.92, GBP
 //     0.79, HKD 7.8, CNY 7.2, JPY 150 units per USD; fund-auth takes those
 //     currencies with up to 2 decimals, amounts up to 1,000,000. Statement
@@ -253,4 +334,40 @@
 //     the statement row (DeCard publishes none of them).
 //   - Guidance links, deposit addresses and bank accounts point at
 //     mocksrv hosts or are made up; nothing is uploaded to the upload URLs.
+//   - QR pay, financial connection, wallet binding and KYC detail: DeCard
+//     publishes the requests (Postman collection) and, for financial
+//     connection and wallet binding, the Java connector's response models,
+//     nothing more. The QR decode and order shapes (qrType, paymentScheme,
+//     merchant fields, deductAmount in USD, deductions, createTime,
+//     expireTime, payTime), the KYC detail shape (the share token left
+//     out), all statuses (QR PENDING, SUCCESS, FAILED, CLOSED; payments
+//     SUCCESS or FAILED with settleStatus PENDING or SETTLED; withdrawals
+//     PROCESSING, SUCCESS, FAILED), the virtual accounts' bank (DBS, made
+//     up), their numbers (885 + 14 digits), the financial-connection
+//     category 30102001, the transTypes of query-tran-list (BANK_TRANSFER,
+//     PAYMENT, TRANSFER_TO_SPENDING, WITHDRAW, WITHDRAW_REFUND) and the
+//     webhook data of QR_ORDER_STATUS, BANK_TRANSFER_INFO and FC_*_INFO
+//     (the API answers; webhooks only, not on the stream) are mocksrv's.
+//   - QR orders take USD, SGD, EUR, GBP, HKD, CNY and JPY with up to 2
+//     decimals, at most 1,000,000; clientIP must be an IP address. A code's
+//     own currency and amount cannot be overridden.
+//   - Financial connection: USD and SGD accounts; amounts up to 1,000,000
+//     with 2 decimals; externalTranId 1–64 characters, unique per kind and
+//     tenant; the query-*-info lookups are tenant-wide (they take no
+//     externalUserId); a withdrawal's payeeBankSwiftBic must be a BIC, its
+//     payeeBankCountryCode (optional) the BIC's country, its
+//     purposeOfPayment (optional) an ISO 20022 code. Refusals before
+//     anything moves are error envelopes (CARD_WALLET_BALANCE_LOW,
+//     CARD_TRANSACTION_REPEAT_REQUEST, …); failures the admin API steers
+//     are records with status FAILED and errorCode (default
+//     CARD_TRANSACTION_DEDUCT_FUNDS_FAIL for a QR confirm or payment,
+//     CARD_TXN_SERVICE_ERROR for a transfer or withdrawal).
+//   - Wallet binding: Apple Pay needs applePublicCertificates, appleNonce
+//     and appleNonceSignature in Base64 (the connector's own checks);
+//     Google Pay needs clientCustomerId and deviceId (the connector checks
+//     only externalUserId). The provisioning data are random bytes of the
+//     right shape (Base64; the ephemeral key a 65-byte EC point), not
+//     anything a wallet could use; vCardIDs look like MDES token
+//     references (DAPLMC…, DWSPMC…).
+//   - billingCurrency and balanceCurrency of card detail are always USD.
 package decard

@@ -69,6 +69,7 @@ var codeText = map[string]text{
 	"ACCOUNT_CAPTCHA_CODE_ERROR":                      {"Verification code check failed", "验证码校验不通过。"},
 	"ACCOUNT_INVALID_PARAMETER":                       {"Invalid parameter", "系统异常,请稍后再试。"},
 	"ACCOUNT_USER_INVITATION_CODE_RELATIONSHIP_EXIST": {"The user already has a referral relationship", "用户已绑定关系，无法绑定其他关系。"},
+	"ACCOUNT_EMAIL_ALREADY_EXIST":                     {"The email is already used, please use another", "该邮箱已被占用，请更换其他邮箱。"},
 	// KYC.
 	"KYC_EMAIL_ALREADY_EXIST":   {"The email is already used, please use another", "该邮箱已被占用，请更换其他邮箱。"},
 	"KYC_KYC_ALREADY_PASSED":    {"KYC already passed", "KYC 已完成。"},
@@ -179,7 +180,8 @@ func defaultCode(e core.Error, route string) string {
 		switch {
 		case e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed:
 			return "DAPI_OPERATION_UNSUPPORTED"
-		case resource == "card" && strings.HasPrefix(action, "statement"), resource == "asset":
+		case resource == "card" && strings.HasPrefix(action, "statement"), resource == "asset", resource == "qrpay",
+			resource == "financial_connection" && strings.Contains(action, "_info") && action != "query_user_info":
 			return "CARD_TRANSACTION_NO_SUCH_TRANSACTION"
 		case resource == "card", resource == "simulation":
 			return "CARD_NOT_EXISTED"
@@ -189,7 +191,7 @@ func defaultCode(e core.Error, route string) string {
 		switch resource {
 		case "card":
 			return "CARD_FROZEN_STATUS_UNSUPPORTED"
-		case "asset", "simulation", "crypto":
+		case "asset", "simulation", "crypto", "qrpay", "financial_connection":
 			return "CARD_TRANSACTION_REPEAT_REQUEST"
 		}
 		return "ACCOUNT_UNSUPPORTED_OPERATE"

@@ -8,6 +8,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
@@ -182,7 +184,16 @@ func TestVirtualCardApplyValidation(t *testing.T) {
 	connector := map[string]any{"externalUserId": other, "categoryId": 10102000, "applyRef": "conn-1",
 		"kycInfo": kycInfo("email", nil, "jobSeniority", nil, "sourceOfFundsCountry", nil, "employmentJobIndustry", "INFORMATION")}
 	strict := map[string]any{"externalUserId": user, "categoryId": 10102000, "applyRef": "conn-1", "kycInfo": connector["kycInfo"]}
-	mustCode(t, c, "card.virtual_apply", http.MethodPost, path, nil, strict, "ACCOUNT_INVALID_PARAMETER")
+	resp := mustCode(t, c, "card.virtual_apply", http.MethodPost, path, nil, strict, "ACCOUNT_INVALID_PARAMETER")
+	assert.Contains(t, resp.Message, "kycInfo.email is required")
+	assert.Contains(t, resp.Message, `"lenient_kyc_info": true`, "the refusal names the tenant switch")
+	assert.Contains(t, resp.Message, "WithLenientKYCInfo(true)", "and the option")
+	for _, field := range []string{"jobSeniority", "sourceOfFundsCountry"} {
+		resp = mustCode(t, c, "card.virtual_apply", http.MethodPost, path, nil,
+			map[string]any{"externalUserId": user, "categoryId": 10102000, "applyRef": "conn-2", "kycInfo": kycInfo(field, nil)}, "ACCOUNT_INVALID_PARAMETER")
+		assert.Contains(t, resp.Message, "kycInfo."+field+" is required")
+		assert.Contains(t, resp.Message, "lenient_kyc_info")
+	}
 	mustOK(t, call(t, lc, "card.virtual_apply", http.MethodPost, path, nil, connector), "card.virtual_apply", &a)
 	assert.Equal(t, "PENDING", a.Status)
 }
@@ -498,6 +509,29 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	assert.Equal(t, http.StatusMethodNotAllowed, resp.Status)
 	assert.Equal(t, "DAPI_OPERATION_UNSUPPORTED", resp.Code)
 	assert.NotEmpty(t, s.Journal.Entries(core.ByStatus(http.StatusNotFound)), "unknown paths are journaled")
+
+	// Every prefix DeCard owns answers an unknown path in DeCard's
+	// envelope, alone and on the Fleet's shared listener (where a prefix
+	// DeCard did not own would get the admin API's {"error":"not_found"}).
+	f := sims.RunT(t)
+	fc := decard.NewClient(f.URL(), decard.DefaultAPIKey, decard.DefaultAPISecret)
+	for _, prefix := range s.Prefixes() {
+		for _, client := range []*decard.Client{c, fc} {
+			resp, err := client.Do(ctx, http.MethodGet, prefix+"v1/nope/nope", nil, nil)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusNotFound, resp.Status, prefix)
+			assert.Equal(t, "DAPI_OPERATION_UNSUPPORTED", resp.Code, "%s: %s", prefix, resp.Body)
+			assert.False(t, resp.Success)
+			assert.NotEmpty(t, resp.Message)
+			contracts.Validate(t, "decard/error.json", resp.Body)
+		}
+	}
+	for _, p := range []string{"/qrpay/", "/financial-connection/", "/kyc/"} {
+		assert.Contains(t, s.Prefixes(), p)
+	}
+	resp, err = fc.Do(ctx, http.MethodGet, "/qrpay/v1/nope", nil, nil)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"code":"DAPI_OPERATION_UNSUPPORTED","message":"operation not supported: no decard endpoint GET /qrpay/v1/nope","success":false}`, string(resp.Body))
 }
 
 // TestFaults: every Kind injected on a route renders as a DeCard failure
@@ -518,6 +552,12 @@ func TestFaults(t *testing.T) {
 		{core.KindRateLimited, "captcha.send_mobile_code", "RISK_FAILED"},
 		{core.KindUnavailable, "card.detail", "DAPI_SYSTEM_ERROR"},
 		{core.KindInternal, "card.detail", "DAPI_SYSTEM_ERROR"},
+		{core.KindNotFound, "qrpay.order_detail", "CARD_TRANSACTION_NO_SUCH_TRANSACTION"},
+		{core.KindConflict, "financial_connection.payment", "CARD_TRANSACTION_REPEAT_REQUEST"},
+		{core.KindNotFound, "financial_connection.query_payment_info", "CARD_TRANSACTION_NO_SUCH_TRANSACTION"},
+		{core.KindNotFound, "financial_connection.query_user_info", "ACCOUNT_USER_NOT_EXIST"},
+		{core.KindNotFound, "kyc.detail", "ACCOUNT_USER_NOT_EXIST"},
+		{core.KindNotFound, "card.apple_bind_wallet", "CARD_NOT_EXISTED"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.kind.String()+"/"+tt.route, func(t *testing.T) {
@@ -533,6 +573,18 @@ func TestFaults(t *testing.T) {
 				resp = call(t, c, tt.route, http.MethodGet, "/account/v1/kyc-status", decard.Q("externalUserId", "x"), nil)
 			case "card.block":
 				resp = call(t, c, tt.route, http.MethodPost, "/card/v1/block", nil, map[string]any{})
+			case "qrpay.order_detail":
+				resp = call(t, c, tt.route, http.MethodGet, "/qrpay/v1/order-detail", decard.Q("externalUserId", "x", "orderId", "1"), nil)
+			case "financial_connection.payment":
+				resp = call(t, c, tt.route, http.MethodPost, "/financial-connection/v1/payment", nil, map[string]any{})
+			case "financial_connection.query_payment_info":
+				resp = call(t, c, tt.route, http.MethodGet, "/financial-connection/v1/query-payment-info", decard.Q("externalTranId", "x"), nil)
+			case "financial_connection.query_user_info":
+				resp = call(t, c, tt.route, http.MethodGet, "/financial-connection/v1/query-user-info", decard.Q("userRef", "x"), nil)
+			case "kyc.detail":
+				resp = call(t, c, tt.route, http.MethodGet, "/kyc/v1/detail", decard.Q("externalUserId", "x"), nil)
+			case "card.apple_bind_wallet":
+				resp = call(t, c, tt.route, http.MethodPost, "/card/v1/apple-bind-wallet", nil, map[string]any{})
 			default:
 				resp = call(t, c, tt.route, http.MethodPost, "/captcha/v1/send-mobile-code", nil, send("81234567", "REGISTER"))
 			}

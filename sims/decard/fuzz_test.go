@@ -48,6 +48,11 @@ func FuzzRequestBodies(f *testing.F) {
 		`{"kycInfo":{"poaDocUrlList":null,"poaDocDate":"2025-02-30"}}`, `{"ids":[1,"2",null,{}]}`, "{\"applyRef\":\"\xff\xfe\"}",
 		`{"categoryId":1.5,"applyRef":true}`, `{"externalTranId":12345678901,"asset":"USD","amount":"0.00000001"}`,
 		`{"eddSowSalary":{"docUrls":[{}]}}`, `{"authType":"EXPEND","amount":"99999999999.99","currency":"usd"}`,
+		`{"externalUserId":"u","qrCodeValue":"000201010212","clientIP":"127.0.0.1","amount":1}`, `{"qrCodeValue":"https://","clientIP":"::"}`,
+		`{"externalUserId":"u","applePublicCertificates":[null,1],"appleNonce":"=","cardMantissa":"1234"}`,
+		`{"externalUserId":"u","clientCustomerId":"c","deviceId":"d","cardId":1}`, `{"userRef":"r","mobilePhone":"1","mobileAreaCode":"CN","email":"a@b"}`,
+		`{"externalTranId":"t","externalUserId":"u","amount":0.2,"currency":"USD","payeeBankSwiftBic":"AAAAAA"}`,
+		`{"externalUserId":"u","pageSize":"x","vaNumber":"1","cursor":7}`, `{"kybInfo":"acme","categoryId":[]}`,
 	} {
 		f.Add(0, []byte(seed))
 	}
@@ -68,7 +73,10 @@ func FuzzRequestBodies(f *testing.F) {
 		"/card/v1/transactions", "/card/v1/transaction/id/resolve", "/card/v1/virtual-card/apply", "/user-asset/v1/transactions",
 		"/user-asset/v1/transaction-detail", "/user-asset/v1/credit", "/user-asset/v1/debit", "/crypto/v1/withdraw-apply",
 		"/crypto/v1/bank-address", "/simulation/v1/fund-auth", "/simulation/v2/fund-auth", "/simulation/v1/deposit",
-		"/simulation/v1/generate-kyc-token"}
+		"/simulation/v1/generate-kyc-token", "/card/v1/apple-bind-wallet", "/card/v2/apple-bind-wallet", "/card/v1/google-bind-wallet",
+		"/card/v2/google-bind-wallet", "/qrpay/v1/decode", "/qrpay/v1/create", "/qrpay/v1/confirm",
+		"/financial-connection/v1/create-user", "/financial-connection/v1/virtual-card/apply", "/financial-connection/v1/payment",
+		"/financial-connection/v1/transfer-to-spending", "/financial-connection/v1/withdraw", "/financial-connection/v1/query-tran-list"}
 	var calls atomic.Int64
 	f.Fuzz(func(t *testing.T, pick int, body []byte) {
 		if calls.Add(1)%512 == 0 {
@@ -142,8 +150,9 @@ func FuzzQueryDecoding(f *testing.F) {
 		"externalUserId=u&startTime=2026-02-30&endTime=1999-01-01", "externalUserId=u&startTime=%zz", "externalUserId=u&externalUserId=v",
 		"externalTranIds=a,b,,c&page=0", "version=-1", "version=99999999999999999999", "chain=TRON&currency=USDT&externalUserId=u",
 		"externalUserId=u&applyRef=%00", "externalUserId=u&cardId=1e9", "externalUserId=%E4%B8%AD",
+		"externalUserId=u&cursorOrderId=x&limit=0", "userRef=&externalUserId=u", "externalTranId=a&internalTranId=b", "orderId=%ff",
 	} {
-		for pick := 0; pick < 24; pick += 5 { // each seed on several endpoints
+		for pick := 0; pick < 32; pick += 5 { // each seed on several endpoints
 			f.Add(pick+len(seed)%2, seed)
 		}
 	}
@@ -163,7 +172,9 @@ func FuzzQueryDecoding(f *testing.F) {
 		"/card/v1/statements/detail", "/card/v2/statements/detail", "/card/v1/fiat/transactions", "/card/v1/virtual-card/detail",
 		"/card/v1/apply-list", "/card/v1/physical-shipping-info", "/card/v2/physical-shipping-info", "/user-asset/v1/balance",
 		"/user-asset/v1/transfer-query", "/crypto/v1/network-coin", "/crypto/v1/deposit-address", "/crypto/v2/deposit-address",
-		"/websocket/v1/get-channel", "/websocket/v1/search"}
+		"/websocket/v1/get-channel", "/websocket/v1/search", "/kyc/v1/detail", "/qrpay/v1/order-list", "/qrpay/v1/order-detail",
+		"/financial-connection/v1/query-user-info", "/financial-connection/v1/virtual-card/detail", "/financial-connection/v1/query-payment-info",
+		"/financial-connection/v1/query-transfer-info", "/financial-connection/v1/query-withdrawal-info"}
 	f.Fuzz(func(t *testing.T, pick int, query string) {
 		if pick%2 == 0 { // half the time, name the real user so handlers get past the lookup
 			query = strings.ReplaceAll(query, "=u", "="+u.ID)

@@ -3,7 +3,11 @@ package decard_test
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -187,4 +191,53 @@ func jsonOf(t *testing.T, v any) string {
 	b, err := json.Marshal(v)
 	require.NoError(t, err)
 	return string(b)
+}
+
+// hookSink receives a test server's webhooks.
+type hookSink struct {
+	mu     sync.Mutex
+	bodies [][]byte
+	sigs   []string
+}
+
+// sinkWebhooks points the default tenant's webhooks at a new receiver.
+func sinkWebhooks(t *testing.T, s *decard.Server) *hookSink {
+	t.Helper()
+	h := &hookSink{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		h.mu.Lock()
+		h.bodies, h.sigs = append(h.bodies, b), append(h.sigs, r.Header.Get(decard.HeaderWebhookSignature))
+		h.mu.Unlock()
+	}))
+	t.Cleanup(srv.Close)
+	s.Webhooks.SetURL("", decard.Name, srv.URL)
+	return h
+}
+
+// webhook is a delivered webhook's envelope.
+type webhook struct {
+	Type string          `json:"type"`
+	Data json.RawMessage `json:"data"`
+}
+
+// of flushes the outbox and returns the delivered webhooks of the given
+// type, each checked against its contract and its signature.
+func (h *hookSink) of(t *testing.T, s *decard.Server, event string) []webhook {
+	t.Helper()
+	s.FlushWebhooks(ctx)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	var out []webhook
+	for i, b := range h.bodies {
+		var w webhook
+		require.NoError(t, json.Unmarshal(b, &w))
+		if w.Type != event {
+			continue
+		}
+		assert.True(t, decard.VerifyWebhook(s.Secret(), b, h.sigs[i]), "X-Signature verifies")
+		contracts.Validate(t, "decard/webhooks/"+strings.ToLower(event)+".json", b)
+		out = append(out, w)
+	}
+	return out
 }

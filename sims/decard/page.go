@@ -181,3 +181,35 @@ type cardTxnPage struct {
 	Total int           `json:"total"`
 	Rows  []cardTxnJSON `json:"rows"`
 }
+
+// cursorRule is a cursor-paged list's page-size parameter.
+type cursorRule struct {
+	size string // its name
+	def  int    // its default
+	max  int    // its maximum
+}
+
+// Quirk: the lists DeCard added with QR pay and financial connection page
+// by cursor, not page number, and each its own way:
+var (
+	// qrpay/v1/order-list: GET cursorOrderId (the last orderId of the
+	// previous page; none starts at the newest order) and limit (default
+	// 10, 1–100); data is a bare array, newest first.
+	pageQROrders = cursorRule{"limit", 10, 100}
+	// financial-connection/v1/query-tran-list: POST body cursor ("" or
+	// absent starts at the newest row) and pageSize (default 10, 1–100);
+	// data is {cursor, tranList}, cursor "" after the last page.
+	pageFCTrans = cursorRule{"pageSize", 10, 100}
+)
+
+// limit checks a page size, answering ACCOUNT_INVALID_PARAMETER out of
+// range.
+func (p cursorRule) limit(n *int) (int, error) {
+	if n == nil {
+		return p.def, nil
+	}
+	if *n < 1 || *n > p.max {
+		return 0, invalid("%s must be between 1 and %d, got %d", p.size, p.max, *n)
+	}
+	return *n, nil
+}

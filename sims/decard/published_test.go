@@ -42,6 +42,22 @@ func TestPublishedRequests(t *testing.T) {
 		"user-asset-v1-transactions.request.postman.json": {},
 		// A transaction of DeCard's own sandbox, unknown here.
 		"user-asset-v1-transaction-detail.request.postman.json": {code: "CARD_TRANSACTION_NO_SUCH_TRANSACTION"},
+		"qrpay-v1-decode.request.postman.json":                  {},
+		"qrpay-v1-create.request.postman.json":                  {},
+		// An order of DeCard's own sandbox.
+		"qrpay-v1-confirm.request.postman.json":                             {code: "CARD_TRANSACTION_NO_SUCH_TRANSACTION", message: "has no QR order 4840307532074132225"},
+		"financial-connection-v1-create-user.request.postman.json":          {},
+		"financial-connection-v1-virtual-card-apply.request.postman.json":   {},
+		"financial-connection-v1-payment.request.postman.json":              {},
+		"financial-connection-v1-transfer-to-spending.request.postman.json": {},
+		"financial-connection-v1-withdraw.request.postman.json":             {},
+		// A virtual account of DeCard's own sandbox (vaNumbers are issued, not chosen).
+		"financial-connection-v1-query-tran-list.request.postman.json": {code: "ACCOUNT_INVALID_PARAMETER", message: "vaNumber 88516299000003137 is not a virtual account"},
+		// The samples leave the wallet's provisioning fields empty.
+		"card-v1-apple-bind-wallet.request.postman.json":  {code: "ACCOUNT_INVALID_PARAMETER", message: "applePublicCertificates"},
+		"card-v2-apple-bind-wallet.request.postman.json":  {code: "ACCOUNT_INVALID_PARAMETER", message: "applePublicCertificates"},
+		"card-v1-google-bind-wallet.request.postman.json": {code: "ACCOUNT_INVALID_PARAMETER", message: "clientCustomerId must be 1-128 characters"},
+		"card-v2-google-bind-wallet.request.postman.json": {code: "ACCOUNT_INVALID_PARAMETER", message: "clientCustomerId must be 1-128 characters"},
 	}
 	examples, err := contracts.Examples(decard.Name)
 	require.NoError(t, err)
@@ -76,6 +92,13 @@ func TestPublishedRequests(t *testing.T) {
 				_, err := srv.AddCard(c)
 				require.NoError(t, err, "%s %+v", u.id, c)
 			}
+		}
+		// The QR-pay user and the financial-connection users of the collection.
+		_, err := srv.AddUser(decard.NewUser{ID: "b6fd22de-c7d5-44fa-b692-b9b575ed2ffb", Balances: map[string]string{"USD": "100"}})
+		require.NoError(t, err)
+		for _, id := range []string{"0eba0454-2c38-429f-ac48-10352b66a9c6", "3be6b937-7fe6-4051-be34-976a75e7b3b2"} {
+			_, err := srv.AddFCUser(decard.NewFCUser{ID: id, Balances: map[string]string{"USD": "100"}})
+			require.NoError(t, err)
 		}
 	}
 
@@ -122,4 +145,5 @@ func TestPublishedRequests(t *testing.T) {
 	mustOK(t, call(t, c, "card.virtual_apply", http.MethodPost, "/card/v1/virtual-card/apply", nil, body), "card.virtual_apply", &a)
 	assert.Equal(t, "PENDING", a.Status)
 	assert.Equal(t, "1759218057131", a.ApplyRef)
+	s.CheckMoney(t)
 }

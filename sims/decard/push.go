@@ -22,6 +22,11 @@ const (
 	eventCardStatus      = "CARD_STATUS"
 	eventShipping        = "CARD_PHYSICAL_SHIPPING"
 	eventSettlement      = "CARD_TRANSACTION_SETTLEMENT"
+	eventQROrderStatus   = "QR_ORDER_STATUS"
+	eventBankTransfer    = "BANK_TRANSFER_INFO"
+	eventFCPayment       = "FC_PAYMENT_INFO"
+	eventFCTransfer      = "FC_TRANSFER_INFO"
+	eventFCWithdraw      = "FC_WITHDRAW_INFO"
 )
 
 // Message is one pushed WebSocket message, kept for search.

@@ -9,7 +9,8 @@ import (
 )
 
 // routes registers every DeCard endpoint, in the order of DeCard's API
-// reference (captcha, account, redirect, card, asset, wallet, websocket,
+// reference (captcha, account, redirect, card, kyc, asset, wallet,
+// websocket, then the collection's qrpay, financial-connection and
 // simulation), each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it). v1 and v2 of an endpoint are distinct
 // routes: card.detail and card.detail_v2.
@@ -65,6 +66,12 @@ func (s *Server) routes(r *mux.Router) {
 	get("/card/v1/apply-list", "card.apply_list", s.handleApplyList)
 	get("/card/v1/physical-shipping-info", "card.physical_shipping_info", s.handleShippingInfo)
 	get("/card/v2/physical-shipping-info", "card.physical_shipping_info_v2", s.handleShippingInfoV2)
+	post("/card/v1/apple-bind-wallet", "card.apple_bind_wallet", s.handleAppleBindWallet)
+	post("/card/v2/apple-bind-wallet", "card.apple_bind_wallet_v2", s.handleAppleBindWalletV2)
+	post("/card/v1/google-bind-wallet", "card.google_bind_wallet", s.handleGoogleBindWallet)
+	post("/card/v2/google-bind-wallet", "card.google_bind_wallet_v2", s.handleGoogleBindWalletV2)
+
+	get("/kyc/v1/detail", "kyc.detail", s.handleKYCDetail)
 
 	get("/user-asset/v1/balance", "asset.balance", s.handleBalance)
 	post("/user-asset/v1/transactions", "asset.transactions", s.handleAssetTransactions)
@@ -81,6 +88,25 @@ func (s *Server) routes(r *mux.Router) {
 
 	get("/websocket/v1/get-channel", "websocket.get_channel", s.handleGetChannel)
 	get("/websocket/v1/search", "websocket.search", s.handleSearch)
+
+	post("/qrpay/v1/decode", "qrpay.decode", s.handleQRDecode)
+	post("/qrpay/v1/create", "qrpay.create", s.handleQRCreate)
+	post("/qrpay/v1/confirm", "qrpay.confirm", s.handleQRConfirm)
+	get("/qrpay/v1/order-list", "qrpay.order_list", s.handleQROrderList)
+	get("/qrpay/v1/order-detail", "qrpay.order_detail", s.handleQROrderDetail)
+
+	fc := "/financial-connection/v1"
+	post(fc+"/create-user", "financial_connection.create_user", s.handleFCCreateUser)
+	get(fc+"/query-user-info", "financial_connection.query_user_info", s.handleFCQueryUser)
+	post(fc+"/virtual-card/apply", "financial_connection.virtual_apply", s.handleFCVirtualApply)
+	get(fc+"/virtual-card/detail", "financial_connection.virtual_detail", s.handleFCVirtualDetail)
+	post(fc+"/payment", "financial_connection.payment", s.handleFCPayment)
+	get(fc+"/query-payment-info", "financial_connection.query_payment_info", s.handleFCPaymentInfo)
+	post(fc+"/transfer-to-spending", "financial_connection.transfer_to_spending", s.handleFCTransfer)
+	get(fc+"/query-transfer-info", "financial_connection.query_transfer_info", s.handleFCTransferInfo)
+	post(fc+"/withdraw", "financial_connection.withdraw", s.handleFCWithdraw)
+	get(fc+"/query-withdrawal-info", "financial_connection.query_withdrawal_info", s.handleFCWithdrawalInfo)
+	post(fc+"/query-tran-list", "financial_connection.query_tran_list", s.handleFCTranList)
 
 	post("/simulation/v1/fund-auth", "simulation.fund_auth", s.handleFundAuth)
 	post("/simulation/v2/fund-auth", "simulation.fund_auth_v2", s.handleFundAuthV2)

@@ -226,6 +226,52 @@ func TestEveryRoute(t *testing.T) {
 		get(t, c, "websocket.search", "/websocket/v1/search", nil, decard.Q("version", "1")...)
 	})
 
+	t.Run("kyc and wallets", func(t *testing.T) {
+		var d []struct{ BillingCurrency, BalanceCurrency string }
+		get(t, c, "card.detail_v2", "/card/v2/detail", &d, decard.Q("externalUserId", user, "cardId", cardID)...)
+		require.Len(t, d, 1)
+		assert.Equal(t, "USD", d[0].BillingCurrency, "the connector's CardDetailResponse reads it")
+		assert.Equal(t, "USD", d[0].BalanceCurrency)
+		var k struct{ Status string }
+		get(t, c, "kyc.detail", "/kyc/v1/detail", &k, decard.Q("externalUserId", user)...)
+		assert.Equal(t, "PASS", k.Status)
+		post(t, c, "card.apple_bind_wallet", "/card/v1/apple-bind-wallet", appleBody(user, "cardMantissa", mant), nil)
+		post(t, c, "card.apple_bind_wallet_v2", "/card/v2/apple-bind-wallet", appleBody(user, "cardId", cardID), nil)
+		post(t, c, "card.google_bind_wallet", "/card/v1/google-bind-wallet", googleBody(user, "cardMantissa", mant, "d1"), nil)
+		post(t, c, "card.google_bind_wallet_v2", "/card/v2/google-bind-wallet", googleBody(user, "cardId", cardID, "d2"), nil)
+	})
+
+	t.Run("qr pay", func(t *testing.T) {
+		qr := decard.EMVCoQR("KOPI CORNER", "SINGAPORE", "SGD", "")
+		post(t, c, "qrpay.decode", "/qrpay/v1/decode", map[string]any{"externalUserId": user, "qrCodeValue": qr, "clientIP": "127.0.0.1"}, nil)
+		o := qrCreate(t, c, user, qr, "SGD", "1.35")
+		assert.Equal(t, "SUCCESS", qrConfirm(t, c, user, o.OrderID).Status)
+		get(t, c, "qrpay.order_list", "/qrpay/v1/order-list", nil, decard.Q("externalUserId", user)...)
+		get(t, c, "qrpay.order_detail", "/qrpay/v1/order-detail", nil, decard.Q("externalUserId", user, "orderId", o.OrderID)...)
+	})
+
+	t.Run("financial connection", func(t *testing.T) {
+		var u fcUser
+		post(t, c, "financial_connection.create_user", "/financial-connection/v1/create-user",
+			map[string]any{"userRef": "every-route", "mobilePhone": "89990009", "mobileAreaCode": "SG", "email": "every@example.com"}, &u)
+		get(t, c, "financial_connection.query_user_info", "/financial-connection/v1/query-user-info", nil, decard.Q("userRef", "every-route")...)
+		fc := u.ExternalUserID
+		_, err := s.BankTransfer(fc, "USD", "100")
+		require.NoError(t, err)
+		post(t, c, "financial_connection.virtual_apply", "/financial-connection/v1/virtual-card/apply",
+			map[string]any{"externalUserId": fc, "categoryId": "30102001", "applyRef": "every-fc", "kybInfo": map[string]any{"companyName": "Acme"}}, nil)
+		get(t, c, "financial_connection.virtual_detail", "/financial-connection/v1/virtual-card/detail", nil, decard.Q("externalUserId", fc, "applyRef", "every-fc")...)
+		post(t, c, "financial_connection.payment", "/financial-connection/v1/payment", money("every-pay", fc, "1", "USD"), nil)
+		get(t, c, "financial_connection.query_payment_info", "/financial-connection/v1/query-payment-info", nil, decard.Q("externalTranId", "every-pay")...)
+		post(t, c, "financial_connection.transfer_to_spending", "/financial-connection/v1/transfer-to-spending", money("every-spend", fc, "1", "USD"), nil)
+		get(t, c, "financial_connection.query_transfer_info", "/financial-connection/v1/query-transfer-info", nil, decard.Q("externalTranId", "every-spend")...)
+		post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("every-wd", fc, "1"), nil)
+		get(t, c, "financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", nil, decard.Q("externalTranId", "every-wd")...)
+		va, _, _ := u.va("USD")
+		post(t, c, "financial_connection.query_tran_list", "/financial-connection/v1/query-tran-list", map[string]any{"externalUserId": fc, "vaNumber": va}, nil)
+		s.CheckMoney(t)
+	})
+
 	// Every route but the stream (TestPushes) answered SYS_SUCCESS at least once.
 	ok := map[string]bool{}
 	for _, e := range s.Journal.Entries(core.ByProvider(decard.Name)) {

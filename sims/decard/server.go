@@ -20,7 +20,8 @@ const Name = "decard"
 // prefixes are the path prefixes DeCard owns on a shared listener: every
 // API group of the host root, and /ws/ for the WebSocket stream (which the
 // real service serves on its own stream host).
-var prefixes = []string{"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/", "/ws/"}
+var prefixes = []string{"/card/", "/account/", "/captcha/", "/user-asset/", "/crypto/", "/redirect/", "/websocket/", "/simulation/",
+	"/qrpay/", "/financial-connection/", "/kyc/", "/ws/"}
 
 // Default credentials of the default tenant. The secret is the Base64 of
 // 32 bytes, as DeCard's are: HMAC signing uses its UTF-8 text, and the
@@ -63,6 +64,10 @@ type options struct {
 	linkBase   string
 	depDelay   time.Duration
 	rates      map[string]core.Decimal
+	strictGET  bool
+	qrTTL      time.Duration
+	fcSettle   time.Duration
+	fcFee      core.Decimal
 }
 
 // Option configures a Server.
@@ -252,6 +257,47 @@ func WithRate(code, unitsPerUSD string) Option {
 	}
 }
 
+// WithStrictQuerySignature refuses a GET whose X-DAPI-SIGN covers the query
+// decoded (what the Java connector signs) rather than the query exactly as
+// sent (what DeCard's docs and Postman collection sign). By default both
+// pass and the decoded form is journaled with a warning.
+func WithStrictQuerySignature(on bool) Option {
+	return func(o *options) error { o.strictGET = on; return nil }
+}
+
+// WithQROrderTTL sets how long a created QR-pay order waits for its
+// confirm before it is CLOSED (business time, default 15 minutes).
+func WithQROrderTTL(d time.Duration) Option {
+	return func(o *options) error {
+		if d <= 0 {
+			return errors.New("decard: the QR order lifetime must be positive")
+		}
+		o.qrTTL = d
+		return nil
+	}
+}
+
+// WithFCSettleDelay sets how long a financial-connection payment takes to
+// settle into the partner's fund pool and a withdrawal to reach the payee's
+// bank (business time, default 10 minutes).
+func WithFCSettleDelay(d time.Duration) Option {
+	return func(o *options) error { o.fcSettle = d; return nil }
+}
+
+// WithFCWithdrawFee sets the flat fee a financial-connection withdrawal
+// pays, in the withdrawal's currency, into the partner's fund pool
+// (default 0: settleAmount equals amount).
+func WithFCWithdrawFee(amount string) Option {
+	return func(o *options) error {
+		d, err := core.ParseDecimal(amount)
+		if err != nil || d.Sign() < 0 {
+			return fmt.Errorf("decard: withdrawal fee %q: want a non-negative decimal", amount)
+		}
+		o.fcFee = d
+		return nil
+	}
+}
+
 // Server simulates DeCard for every tenant of its Env.
 type Server struct {
 	*core.Env
@@ -274,6 +320,7 @@ func New(opts ...Option) (*Server, error) {
 		issueDelay: time.Minute, postDelay: 24 * time.Hour, stmtDay: 1, channelTTL: 24 * time.Hour,
 		msgLog: 10_000, poaMaxAge: 90 * 24 * time.Hour, pool: core.MustDecimal("1000000"),
 		linkBase: "https://h5.decard.mocksrv.local", depDelay: time.Minute, rates: defaultRates(),
+		qrTTL: 15 * time.Minute, fcSettle: 10 * time.Minute,
 	}
 	for _, opt := range opts {
 		if err := opt(&o); err != nil {

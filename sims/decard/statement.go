@@ -251,6 +251,7 @@ func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decima
 		x.Movements = []Movement{{Asset: "USD", Amount: usd, At: at, Type: MovementRefund}}
 		w.moveLocked(AssetTxn{UserID: u.ID, Type: TypeConversion, Asset: "USD", FreeDelta: usd, ExternalID: x.ExternalTranID,
 			BaseAsset: "USD", QuoteAsset: "USD", Price: "1"}, at)
+		w.flowLocked("USD", usd)
 	} else {
 		x.Movements = w.spendLocked(u.ID, x, at)
 	}
@@ -274,6 +275,7 @@ func (w *world) spendLocked(user string, x CardTxn, at time.Time) []Movement {
 		r, _ := w.rate(d.asset)
 		w.moveLocked(AssetTxn{UserID: user, Type: TypeConversion, Asset: d.asset, FreeDelta: d.units.Neg(),
 			ExternalID: x.ExternalTranID, BaseAsset: d.asset, QuoteAsset: "USD", Price: priceOf(r)}, at)
+		w.flowLocked(d.asset, d.units.Neg())
 		if d.asset != "USD" {
 			mv = append(mv, Movement{Asset: d.asset, Amount: d.units.Neg(), At: tick(), Type: MovementConversion})
 			mv = append(mv, Movement{Asset: "USD", Amount: d.usd, At: tick(), Type: MovementConversion})

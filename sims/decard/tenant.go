@@ -25,26 +25,30 @@ type TenantOptions struct {
 // option named beside it, checked the same way. A field left out keeps the
 // Server's setting (its option, or the default).
 type TenantSettings struct {
-	TimestampWindow *core.Duration    `json:"timestamp_window,omitempty"`  // WithTimestampWindow
-	AnyNonce        *bool             `json:"any_nonce,omitempty"`         // WithAnyNonce
-	NonceOnlyReplay *bool             `json:"nonce_only_replay,omitempty"` // WithNonceOnlyReplay
-	SMSCode         *string           `json:"sms_code,omitempty"`          // WithSMSCode
-	SMSValidity     *core.Duration    `json:"sms_validity,omitempty"`      // WithSMSValidity
-	SMSInterval     *core.Duration    `json:"sms_interval,omitempty"`      // WithSMSInterval
-	SMSAttempts     *int              `json:"sms_attempts,omitempty"`      // WithSMSAttempts
-	KYCSubmitDelay  *core.Duration    `json:"kyc_submit_delay,omitempty"`  // WithKYCDelays (INIT → PENDING)
-	KYCReviewDelay  *core.Duration    `json:"kyc_review_delay,omitempty"`  // WithKYCDelays (PENDING → PASS/REFUSE)
-	IssueDelay      *core.Duration    `json:"issue_delay,omitempty"`       // WithIssueDelay
-	PostingDelay    *core.Duration    `json:"posting_delay,omitempty"`     // WithPostingDelay
-	StatementDay    *int              `json:"statement_day,omitempty"`     // WithStatementDay
-	ChannelTTL      *core.Duration    `json:"channel_ttl,omitempty"`       // WithChannelTTL
-	MessageLog      *int              `json:"message_log,omitempty"`       // WithMessageLog
-	LenientKYCInfo  *bool             `json:"lenient_kyc_info,omitempty"`  // WithLenientKYCInfo
-	POAMaxAge       *core.Duration    `json:"poa_max_age,omitempty"`       // WithPOAMaxAge
-	FundPool        *string           `json:"fund_pool,omitempty"`         // WithFundPool
-	LinkBase        *string           `json:"link_base,omitempty"`         // WithLinkBase
-	DepositDelay    *core.Duration    `json:"deposit_delay,omitempty"`     // WithDepositDelay
-	Rates           map[string]string `json:"rates,omitempty"`             // WithRate, units per USD by code
+	TimestampWindow *core.Duration    `json:"timestamp_window,omitempty"`       // WithTimestampWindow
+	AnyNonce        *bool             `json:"any_nonce,omitempty"`              // WithAnyNonce
+	NonceOnlyReplay *bool             `json:"nonce_only_replay,omitempty"`      // WithNonceOnlyReplay
+	SMSCode         *string           `json:"sms_code,omitempty"`               // WithSMSCode
+	SMSValidity     *core.Duration    `json:"sms_validity,omitempty"`           // WithSMSValidity
+	SMSInterval     *core.Duration    `json:"sms_interval,omitempty"`           // WithSMSInterval
+	SMSAttempts     *int              `json:"sms_attempts,omitempty"`           // WithSMSAttempts
+	KYCSubmitDelay  *core.Duration    `json:"kyc_submit_delay,omitempty"`       // WithKYCDelays (INIT → PENDING)
+	KYCReviewDelay  *core.Duration    `json:"kyc_review_delay,omitempty"`       // WithKYCDelays (PENDING → PASS/REFUSE)
+	IssueDelay      *core.Duration    `json:"issue_delay,omitempty"`            // WithIssueDelay
+	PostingDelay    *core.Duration    `json:"posting_delay,omitempty"`          // WithPostingDelay
+	StatementDay    *int              `json:"statement_day,omitempty"`          // WithStatementDay
+	ChannelTTL      *core.Duration    `json:"channel_ttl,omitempty"`            // WithChannelTTL
+	MessageLog      *int              `json:"message_log,omitempty"`            // WithMessageLog
+	LenientKYCInfo  *bool             `json:"lenient_kyc_info,omitempty"`       // WithLenientKYCInfo
+	POAMaxAge       *core.Duration    `json:"poa_max_age,omitempty"`            // WithPOAMaxAge
+	FundPool        *string           `json:"fund_pool,omitempty"`              // WithFundPool
+	LinkBase        *string           `json:"link_base,omitempty"`              // WithLinkBase
+	DepositDelay    *core.Duration    `json:"deposit_delay,omitempty"`          // WithDepositDelay
+	Rates           map[string]string `json:"rates,omitempty"`                  // WithRate, units per USD by code
+	StrictQuerySign *bool             `json:"strict_query_signature,omitempty"` // WithStrictQuerySignature
+	QROrderTTL      *core.Duration    `json:"qr_order_ttl,omitempty"`           // WithQROrderTTL
+	FCSettleDelay   *core.Duration    `json:"fc_settle_delay,omitempty"`        // WithFCSettleDelay
+	FCWithdrawFee   *string           `json:"fc_withdraw_fee,omitempty"`        // WithFCWithdrawFee
 }
 
 // apply returns base with the settings that are set, each checked by its
@@ -86,6 +90,10 @@ func (ts TenantSettings) apply(base options) (options, error) {
 	add(ts.FundPool != nil, func() Option { return WithFundPool(*ts.FundPool) })
 	add(ts.LinkBase != nil, func() Option { return WithLinkBase(*ts.LinkBase) })
 	add(ts.DepositDelay != nil, func() Option { return WithDepositDelay(dur(ts.DepositDelay)) })
+	add(ts.StrictQuerySign != nil, func() Option { return WithStrictQuerySignature(*ts.StrictQuerySign) })
+	add(ts.QROrderTTL != nil, func() Option { return WithQROrderTTL(dur(ts.QROrderTTL)) })
+	add(ts.FCSettleDelay != nil, func() Option { return WithFCSettleDelay(dur(ts.FCSettleDelay)) })
+	add(ts.FCWithdrawFee != nil, func() Option { return WithFCWithdrawFee(*ts.FCWithdrawFee) })
 	for code, rate := range ts.Rates {
 		opts = append(opts, WithRate(code, rate))
 	}
@@ -95,7 +103,8 @@ func (ts TenantSettings) apply(base options) (options, error) {
 		}
 	}
 	for name, d := range map[string]time.Duration{"sms_validity": o.smsTTL, "sms_interval": o.smsGap, "issue_delay": o.issueDelay,
-		"posting_delay": o.postDelay, "channel_ttl": o.channelTTL, "poa_max_age": o.poaMaxAge, "deposit_delay": o.depDelay} {
+		"posting_delay": o.postDelay, "channel_ttl": o.channelTTL, "poa_max_age": o.poaMaxAge, "deposit_delay": o.depDelay,
+		"fc_settle_delay": o.fcSettle} {
 		if d < 0 {
 			return base, fmt.Errorf("decard options: %s must not be negative, got %s", name, d)
 		}

@@ -36,6 +36,8 @@ type User struct {
 	ForbidWithdraw        bool        `json:"forbidWithdraw"`
 	ForbidCardTransaction bool        `json:"forbidCardTransaction"`
 	TravelRule            *TravelRule `json:"travelRule,omitempty"` // replaced whole, never changed in place
+	KYCInfo               *KYCInfo    `json:"kycInfo,omitempty"`    // the last application's kycInfo; replaced whole
+	UserRef               string      `json:"userRef,omitempty"`    // the partner's key of a financial-connection user
 	CreatedAt             time.Time   `json:"createdAt"`
 }
 

@@ -40,12 +40,21 @@ type world struct {
 	applyByRef   map[string]string      // applyRef → applyId
 	wallet       map[walletKey]Balance  // (user, asset) → balance
 	pool         map[string]core.Decimal
-	addresses    map[string]Address // deposit address → owner
-	userAddress  map[string]string  // user + "/" + network → deposit address
-	sms          map[string]smsCode // behavioral + " " + target → the code last sent
-	eddRefs      map[string]string  // upload-edd-file requestRef → applyId
-	links        map[string]Link    // one-time guidance-link secret → link
-	uploads      map[string]string  // objectKey → file name
+	addresses    map[string]Address      // deposit address → owner
+	userAddress  map[string]string       // user + "/" + network → deposit address
+	sms          map[string]smsCode      // behavioral + " " + target → the code last sent
+	eddRefs      map[string]string       // upload-edd-file requestRef → applyId
+	links        map[string]Link         // one-time guidance-link secret → link
+	uploads      map[string]string       // objectKey → file name
+	flows        map[string]core.Decimal // asset → money in from outside minus money out (the books' other side)
+
+	qrOrders   *core.Table[QROrder]   // QR-pay orders by orderId; index user
+	fcAccounts *core.Table[FCAccount] // financial-connection virtual accounts by vaNumber; index user
+	fcTxns     *core.Table[FCTxn]     // financial-connection payments, transfers, withdrawals, bank transfers by internalTranId
+	fcLedger   *core.Table[FCEntry]   // virtual-account statement rows; index va
+	fcByExt    map[string]string      // kind + " " + externalTranId → internalTranId
+	userByRef  map[string]string      // financial-connection userRef → externalUserId
+	verdicts   map[string][]Verdict   // user + " " + route → how the user's next such operations end (admin API)
 
 	channel     Channel
 	subscribers map[*subscriber]struct{}
@@ -88,7 +97,18 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options
 		links:        map[string]Link{},
 		uploads:      map[string]string{},
 		subscribers:  map[*subscriber]struct{}{},
+		flows:        map[string]core.Decimal{},
+		qrOrders:     core.NewTable(func(o QROrder) time.Time { return o.CreatedAt }),
+		fcAccounts:   core.NewTable(func(a FCAccount) time.Time { return a.CreatedAt }),
+		fcTxns:       core.NewTable(func(x FCTxn) time.Time { return x.CreatedAt }),
+		fcLedger:     core.NewTable(func(e FCEntry) time.Time { return e.At }),
+		fcByExt:      map[string]string{},
+		userByRef:    map[string]string{},
+		verdicts:     map[string][]Verdict{},
 	}
+	w.qrOrders.AddIndex("user", func(o QROrder) string { return o.UserID })
+	w.fcAccounts.AddIndex("user", func(a FCAccount) string { return a.UserID })
+	w.fcLedger.AddIndex("va", func(e FCEntry) string { return e.VA })
 	w.cards.AddIndex("user", func(c Card) string { return c.UserID })
 	w.applies.AddIndex("user", func(a Apply) string { return a.UserID })
 	w.txns.AddIndex("card", func(x CardTxn) string { return x.CardID })
@@ -280,5 +300,9 @@ func (w *world) applyTaskLocked(t core.Task) {
 		w.withdrawDoneLocked(t.Key, t.At)
 	case taskShippingStep:
 		w.shippingStepLocked(t.Key, t.At)
+	case taskQRExpire:
+		w.expireQROrderLocked(t.Key, t.At)
+	case taskFCSettle:
+		w.settleFCLocked(t.Key, t.At)
 	}
 }

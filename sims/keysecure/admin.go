@@ -95,17 +95,9 @@ func (w *world) actLocked(cardNo, action string) (Card, error) {
 func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "cardholders":
-		var h Cardholder
-		if err := core.DecodeStrict(body, &h); err != nil {
-			return nil, err
-		}
-		return w.addCardholderLocked(h)
+		return core.DecodeThen(body, w.addCardholderLocked)
 	case "cards":
-		var c Card
-		if err := core.DecodeStrict(body, &c); err != nil {
-			return nil, err
-		}
-		return w.addCardLocked(c)
+		return core.DecodeThen(body, w.addCardLocked)
 	case "consumptions":
 		var req sandboxConsumeRequest
 		if err := core.DecodeStrict(body, &req); err != nil {
@@ -156,19 +148,16 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	case "kyc":
 		var req struct {
 			CardholderNo string `json:"cardholder_no"`
-			Decision     string `json:"decision"` // approve or reject
-			Reason       string `json:"reason"`
+			core.Decision
 		}
 		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		if req.Decision != "approve" && req.Decision != "reject" {
-			return nil, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
+		approve, reason, err := req.Verdict("kyc", "Rejected by platform")
+		if err != nil {
+			return nil, err
 		}
-		if req.Reason == "" {
-			req.Reason = "Rejected by platform"
-		}
-		h, ok := w.decideLocked(req.CardholderNo, req.Decision == "approve", req.Reason)
+		h, ok := w.decideLocked(req.CardholderNo, approve, reason)
 		if !ok {
 			return nil, core.Errorf(core.KindConflict, "cardholder %q does not exist or was already decided", req.CardholderNo)
 		}
@@ -200,6 +189,12 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 	if h.ShareToken == "" {
 		h.ShareToken = "sandbox-" + w.Faker.HexID(8)
 	}
+	if m, ok := magic.Find("sumsub_share_token", h.ShareToken); ok && h.Outcome == "" {
+		h.Outcome = m.Rule
+	}
+	if err := checkOutcome("outcome", h.Outcome, ruleKYCReject, ruleKYCHold); err != nil {
+		return h, err
+	}
 	if h.FirstName == "" {
 		h.FirstName, h.LastName = w.Faker.FirstName(), w.Faker.LastName()
 	}
@@ -227,6 +222,9 @@ func (w *world) addCardholderLocked(h Cardholder) (Cardholder, error) {
 // addCardLocked inserts a card in any status (default Activated), making an
 // approved cardholder when none is named.
 func (w *world) addCardLocked(c Card) (Card, error) {
+	if err := checkOutcome("outcome", c.Outcome, ruleCardFail); err != nil {
+		return c, err
+	}
 	if c.CardholderNo == "" {
 		h, err := w.addCardholderLocked(Cardholder{})
 		if err != nil {
@@ -277,6 +275,7 @@ func (w *world) addCardLocked(c Card) (Card, error) {
 	if !c.CreatedAt.IsZero() {
 		made.CreatedAt = c.CreatedAt
 	}
+	made.Outcome = c.Outcome
 	made.Status, made.Reason = StatusActivated, "Created by admin"
 	if c.Status != "" {
 		made.Status = c.Status

@@ -26,13 +26,7 @@ func isMillis(s string) bool {
 // identify guesses the request's tenant from its Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.worlds.ByKey(r.Header.Get("Api-Key")); ok {
-		return w.Tenant.ID
-	}
-	if s.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
+	return s.worlds.Identify(r.Header.Get("Api-Key"), s.Auth)
 }
 
 // authenticate checks the headers every call but Get Token carries:

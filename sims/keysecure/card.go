@@ -4,7 +4,6 @@ package keysecure
 // (docs-payment-merchant.keysecure.io/en/API/api-list/card).
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -61,7 +60,8 @@ type Card struct {
 	ExpMonth     int        `json:"exp_month"`
 	ExpYear      int        `json:"exp_year"`
 	Status       CardStatus `json:"status"`
-	Reason       string     `json:"reason,omitempty"` // why the last status change happened
+	Reason       string     `json:"reason,omitempty"`  // why the last status change happened
+	Outcome      string     `json:"outcome,omitempty"` // a steered outcome: card.fail (magic.go)
 	Address      *Address   `json:"address_info,omitempty"`
 	PIN          string     `json:"pin,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
@@ -86,9 +86,6 @@ const (
 	taskCardIssue  = "card.issue"
 	taskCardExpire = "card.expire"
 )
-
-// magicFail: a card_unique_no starting with it makes the application fail.
-const magicFail = "fail"
 
 // errStatus is the 4002 error for a transition the card's status refuses.
 func errStatus(c Card, to CardStatus) *core.Error {
@@ -162,8 +159,8 @@ func (w *world) issueLocked(no string) {
 		return
 	}
 	switch {
-	case len(c.UniqueNo) >= len(magicFail) && isMagic(c.UniqueNo[:len(magicFail)], magicFail):
-		w.moveLocked(c, StatusFail, fmt.Sprintf("Card application failed (sandbox: card_unique_no starts with %q)", magicFail))
+	case c.Outcome == ruleCardFail:
+		w.moveLocked(c, StatusFail, "Card application failed (sandbox rule "+ruleCardFail+")")
 	case c.Type == Physical:
 		w.moveLocked(c, StatusToActivate, "Card made; awaiting activation")
 	default:
@@ -182,9 +179,10 @@ func (w *world) expireLocked(no string) {
 }
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock. Every handler calls it after taking the lock.
+// business clock, each at its own due time (core.WorldBase.RunDue).
+// Worlds.Enter and Worlds.Do call it after taking the lock.
 func (s *Server) settleLocked(w *world) {
-	for _, t := range w.Agenda.Due(w.Now()) {
+	w.RunDue(func(t core.Task) {
 		switch t.Kind {
 		case taskKYCStart:
 			if h, ok := w.cardholders.Get(t.Key); ok && h.Status == CardholderPending {
@@ -193,13 +191,12 @@ func (s *Server) settleLocked(w *world) {
 			}
 		case taskKYCDecide:
 			if h, ok := w.cardholders.Get(t.Key); ok {
-				reject := isMagic(h.ShareToken, magicReject)
-				w.decideLocked(t.Key, !reject, "Identity document rejected (sandbox: share token contains \"reject\")")
+				w.decideLocked(t.Key, h.Outcome != ruleKYCReject, "Identity document rejected (sandbox rule "+ruleKYCReject+")")
 			}
 		case taskCardIssue:
 			w.issueLocked(t.Key)
 		case taskCardExpire:
 			w.expireLocked(t.Key)
 		}
-	}
+	})
 }

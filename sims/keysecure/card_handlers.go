@@ -149,6 +149,11 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 		return nil, err
 	}
 	c := w.newCardLocked(h, req.CardUniqueNo, req.CardType, pkg, req.AddressInfo, w.set.IssueDelay.D(), w.set.CardValidity)
+	if m, ok := magic.Find("card_unique_no", req.CardUniqueNo); ok {
+		c.Outcome = m.Rule
+		w.cards.Put(c.ID, c)
+		core.Announce(r, m)
+	}
 	return cardRef{c.ID, c.UniqueNo}, nil
 }
 

@@ -144,7 +144,7 @@ func TestApplyValidationAndOutcomes(t *testing.T) {
 	mustCode(t, c, "card.apply", http.MethodPost, "/open-api/v1/card/apply", m, 4003)
 
 	m = base()
-	m["card_unique_no"] = "fail-please"
+	m["card_unique_no"] = "mocksrv:card-fail:please"
 	var ref struct {
 		CardNo string `json:"card_no"`
 	}
@@ -165,7 +165,7 @@ func TestKYCOutcomes(t *testing.T) {
 			map[string]any{"cardholder_unique_no": unique, "sumsub_share_token": token}, &ref)
 		return ref.CardholderNo
 	}
-	ok, rejected, held := apply("a", "tok"), apply("b", "please-REJECT-me"), apply("c", "hold-on")
+	ok, rejected, held := apply("a", "tok"), apply("b", "mocksrv:kyc-reject"), apply("c", "mocksrv:kyc-hold")
 	mustCode(t, c, "cardholder.apply", http.MethodPost, "/open-api/v1/cardholder/apply",
 		map[string]any{"cardholder_unique_no": "a", "sumsub_share_token": "t"}, 2001)
 	_, _ = ks.Clock.Advance(30 * time.Second)
@@ -295,7 +295,7 @@ func TestConsumptionsMoveMoneyAndDecline(t *testing.T) {
 	big := consume(map[string]any{"card_no": card.ID, "amount": 500})
 	assert.Equal(t, "Fail", big["status"])
 	assert.Equal(t, "Insufficient balance", big["remark"])
-	declined := consume(map[string]any{"card_no": card.ID, "amount": "1", "merchant_name": "DECLINE shop"})
+	declined := consume(map[string]any{"card_no": card.ID, "amount": "1", "merchant_name": "mocksrv:decline"})
 	assert.Equal(t, "Fail", declined["status"])
 	refund := consume(map[string]any{"card_no": card.ID, "amount": "4", "type": "Refund", "consume_relate_no": buy["consume_no"]})
 	assert.Equal(t, "Success", refund["status"])

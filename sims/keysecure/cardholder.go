@@ -4,6 +4,7 @@ package keysecure
 // 8.8 (docs-payment-merchant.keysecure.io/en/API/api-list/cardholder).
 
 import (
+	"net/http"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -30,7 +31,8 @@ type Cardholder struct {
 	LastName   string           `json:"last_name"`
 	Status     CardholderStatus `json:"status"`
 	FailReason string           `json:"fail_reason"`
-	Balance    core.Decimal     `json:"balance"` // TUSDT
+	Outcome    string           `json:"outcome,omitempty"` // a steered KYC outcome: kyc.reject or kyc.hold (magic.go)
+	Balance    core.Decimal     `json:"balance"`           // TUSDT
 	CreatedAt  time.Time        `json:"created_at"`
 	UpdatedAt  time.Time        `json:"updated_at"`
 }
@@ -39,13 +41,6 @@ type Cardholder struct {
 const (
 	taskKYCStart  = "kyc.start"
 	taskKYCDecide = "kyc.decide"
-)
-
-// Magic values of the Sumsub share token steer the KYC outcome (README,
-// "Outcomes you can steer").
-const (
-	magicReject = "reject" // token contains it: the review ends Rejected
-	magicHold   = "hold"   // token contains it: the review never ends (decide through the admin API)
 )
 
 var (
@@ -59,12 +54,22 @@ func (w *world) submitLocked(h *Cardholder, start, decide time.Duration) {
 	now := w.Now()
 	h.Status, h.FailReason, h.UpdatedAt = CardholderPending, "", now
 	w.Agenda.Schedule(now.Add(start), taskKYCStart, h.ID)
-	if !isMagic(h.ShareToken, magicHold) {
+	if h.Outcome != ruleKYCHold {
 		w.Agenda.Schedule(now.Add(decide), taskKYCDecide, h.ID)
 	}
 }
 
-// decideLocked ends a KYC review as the share token asks.
+// steerKYC sets the KYC outcome a share token's magic value asks for (none
+// for an ordinary token), announcing it on r.
+func steerKYC(r *http.Request, h *Cardholder) {
+	h.Outcome = ""
+	if m, ok := magic.Find("sumsub_share_token", h.ShareToken); ok {
+		h.Outcome = m.Rule
+		core.Announce(r, m)
+	}
+}
+
+// decideLocked ends a KYC review.
 func (w *world) decideLocked(no string, approve bool, reason string) (Cardholder, bool) {
 	h, ok := w.cardholders.Get(no)
 	if !ok || h.Status == CardholderApproved || h.Status == CardholderRejected {

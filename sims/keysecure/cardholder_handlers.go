@@ -48,6 +48,7 @@ func (s *Server) handleCardholderApply(r *http.Request) (any, error) {
 			FirstName: w.Faker.FirstName(), LastName: w.Faker.LastName(), CreatedAt: now,
 		}
 		h.Email = w.Faker.Email()
+		steerKYC(r, &h)
 		w.submitLocked(&h, w.set.KYCStart.D(), w.set.KYCDecide.D())
 		w.cardholders.Put(h.ID, h)
 		w.holderByUnique[h.UniqueNo] = h.ID
@@ -66,6 +67,7 @@ func (s *Server) handleCardholderApply(r *http.Request) (any, error) {
 		return nil, fail(2004, text{"cardholder %s is %s", "持卡人 %s 当前为 %s"}, h.ID, h.Status)
 	}
 	h.ShareToken = req.SumsubShareToken
+	steerKYC(r, &h)
 	w.submitLocked(&h, w.set.KYCStart.D(), w.set.KYCDecide.D())
 	w.cardholders.Put(h.ID, h)
 	return cardholderRef{h.ID, h.UniqueNo}, nil

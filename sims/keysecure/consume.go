@@ -60,6 +60,7 @@ type Consumption struct {
 	Fees          []Fee        `json:"fees"`
 	Merchant      Merchant     `json:"merchant_info"`
 	Status        Status       `json:"status"`
+	Outcome       string       `json:"outcome,omitempty"` // a steered outcome: consume.decline (magic.go)
 	Remark        string       `json:"remark"`
 	CreatedAt     time.Time    `json:"created_at"`
 }
@@ -72,9 +73,6 @@ func (c Consumption) Fee() core.Decimal {
 	}
 	return sum
 }
-
-// magicDecline: a merchant name containing it makes the issuer decline.
-const magicDecline = "decline"
 
 // consumeLocked records a consumption on a card and moves money: a debit
 // (Consumption, Atm) takes amount plus fees from the cardholder's balance
@@ -112,8 +110,8 @@ func (w *world) consumeLocked(c Consumption, pkgFees FeeDetail) (Consumption, er
 	switch {
 	case !credit && card.Status != StatusActivated:
 		c.Status, c.Remark, c.Fees = Failed, "Card is "+string(card.Status), nil
-	case !credit && isMagic(c.Merchant.Name, magicDecline):
-		c.Status, c.Remark, c.Fees = Failed, "Declined by issuer (sandbox: merchant name contains \"decline\")", nil
+	case !credit && c.Outcome == ruleConsumeDecline:
+		c.Status, c.Remark, c.Fees = Failed, "Declined by issuer (sandbox rule "+ruleConsumeDecline+")", nil
 	case !credit && holder.Balance.LessThan(total):
 		c.Status, c.Remark, c.Fees = Failed, "Insufficient balance", nil
 	case credit:

@@ -134,6 +134,7 @@ type sandboxConsumeRequest struct {
 	MerchantMCC     string          `json:"merchant_mcc"`
 	City            string          `json:"city"`
 	Country         string          `json:"country"`
+	Outcome         string          `json:"outcome,omitempty"` // mocksrv: consume.decline steers a decline
 }
 
 // parseAmount reads a positive amount of at most two decimals given as a
@@ -181,6 +182,13 @@ func (s *Server) handleSandboxConsume(r *http.Request) (any, error) {
 	default:
 		return nil, invalid(text{"type must be Consumption, Atm, Refund or Reversal, got %q", "type 必须为 Consumption、Atm、Refund 或 Reversal，实际为 %q"}, req.Type)
 	}
+	if m, ok := magic.Find("merchant_name", req.MerchantName); ok {
+		req.Outcome = m.Rule
+		core.Announce(r, m)
+	}
+	if err := checkOutcome("outcome", req.Outcome, ruleConsumeDecline); err != nil {
+		return nil, invalid(text{"%s", "%s"}, core.AsError(err).Message)
+	}
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	c, err := s.consumeRequestLocked(w, req, amount, local)
@@ -206,6 +214,6 @@ func (s *Server) consumeRequestLocked(w *world, req sandboxConsumeRequest, amoun
 		m.City, m.Country = "Singapore", "SG"
 	}
 	c := Consumption{CardNo: card.ID, RelateNo: req.ConsumeRelateNo, Type: req.Type, Amount: amount,
-		LocalAmount: local, LocalCurrency: req.LocalCurrency, Merchant: m}
+		LocalAmount: local, LocalCurrency: req.LocalCurrency, Merchant: m, Outcome: req.Outcome}
 	return w.consumeLocked(c, productOf(card).Fees)
 }

@@ -48,16 +48,43 @@
 //
 // # Lifecycles (business clock)
 //
-// A cardholder goes Pending → In_progress (30 s) → Approved or Rejected
-// (2 min); a share token containing "reject" is rejected, one containing
-// "hold" is never decided (use the admin API's kyc action). A card is
-// Pending for 1 min, then Activated (virtual) or ToActivate (physical, until
-// /card/active with the encrypted CVV); a card_unique_no starting with
-// "fail" makes the application Fail. Merchants move Activated ↔ Frozen and
+// A cardholder goes Pending → In_progress (30 s) → Approved (2 min), or
+// as a magic value or the admin API steers it (below). A card is Pending
+// for 1 min, then Activated (virtual) or ToActivate (physical, until
+// /card/active with the encrypted CVV). Merchants move Activated ↔ Frozen and
 // Activated/Frozen/ToActivate → Delete (terminal); anything else is 4002.
 // Cards expire at the end of their expiry month (3 years) and are then
 // deleted with reason "Card expired". Every status change sends a
 // Card_update callback.
+//
+// Every scheduled transition happens at its own due time: moving the
+// clock a month in one jump or in many small steps ends in the same state
+// and the same callbacks, each stamped with the time it was due.
+//
+// # Magic values
+//
+// Where KeySecure decides, these reserved values pick the outcome (the
+// scheme is in package core: reserved values no real input carries; a
+// ":suffix" keeps unique fields unique). The request that carries one
+// answers with the header X-Mocksrv-Outcome naming the rule, and its
+// journal entry lists it under outcomes. The admin API reaches the same
+// outcomes without a magic value: a record's "outcome" set to the rule.
+//
+//	rule             field                value               outcome
+//	kyc.reject       sumsub_share_token   mocksrv:kyc-reject  the KYC review ends Rejected at its decision time
+//	kyc.hold         sumsub_share_token   mocksrv:kyc-hold    the review never ends by itself; decide it with the admin API's kyc
+//	card.fail        card_unique_no       mocksrv:card-fail   the card application ends Fail when issuing is due
+//	consume.decline  merchant_name        mocksrv:decline     the issuer declines the purchase (status Fail, remark says why)
+//
+// # Idempotency
+//
+// cardholder_unique_no (creating a cardholder), card_unique_no and
+// transfer_unique_no are idempotent, as every mocksrv idempotency key is:
+// the same request again — compared as JSON values, so key order and
+// whitespace do not matter — answers the first answer byte for byte and
+// changes nothing; a different request under the same number is 2001, 4003
+// or 3002 with a message naming the number and the first field that
+// differs. Numbers stay bound for the tenant's life.
 //
 // # Money
 //

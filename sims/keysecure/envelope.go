@@ -1,6 +1,7 @@
 package keysecure
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -156,11 +157,57 @@ func (s *Server) api(h apiFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		msg := codeText[0].en
-		if lang(r) == "zh" {
-			msg = codeText[0].zh
+		out.Write(w, http.StatusOK, success(r, data))
+	})
+}
+
+// success is the envelope of a successful answer.
+func success(r *http.Request, data any) envelope {
+	msg := codeText[0].en
+	if lang(r) == "zh" {
+		msg = codeText[0].zh
+	}
+	return envelope{Code: 0, Msg: msg, Data: data}
+}
+
+// unique adapts a handler whose request carries a business unique number
+// (the field key names; conflict is the code for its reuse): the same
+// request again gets the first answer byte for byte, a different request
+// under the same number gets conflict naming the number and the first
+// field that differs. Only successes are kept. A request without the
+// number, or one that names an existing record to update (update), is
+// answered as api answers it.
+func (s *Server) unique(key, update string, conflict int, h apiFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := core.WorldOf[*world](r)
+		no := core.BodyField(r, key)
+		if no == "" || (update != "" && core.BodyField(r, update) != "") {
+			s.api(h).ServeHTTP(rw, r)
+			return
 		}
-		out.Write(w, http.StatusOK, envelope{Code: 0, Msg: msg, Data: data})
+		var failed error // the handler's own error: answered, never kept
+		resp, err := w.uniques.Do(key+":"+no, r, w.Tenant.Clock.Now(), func() (core.IdemResponse, bool) {
+			data, err := h(r)
+			if err != nil {
+				failed = err
+				return core.IdemResponse{}, false
+			}
+			body, err := core.Marshal(success(r, data))
+			failed = err
+			return core.IdemResponse{Status: http.StatusOK, Body: body}, err == nil
+		})
+		var c *core.IdemConflict
+		switch {
+		case errors.As(err, &c):
+			s.writeError(rw, r, fail(conflict, text{"%s %s was first used with a different request (%s differs)",
+				"%s %s 已用于另一个请求（%s 不同）"}, key, no, c.Field))
+		case err != nil: // still in flight
+			s.writeError(rw, r, fail(1009, text{"%s %s: %v", "%s %s：%v"}, key, no, err))
+		case failed != nil:
+			s.writeError(rw, r, failed)
+		default:
+			out.WriteBytes(rw, resp.Status, resp.Body)
+		}
 	})
 }
 

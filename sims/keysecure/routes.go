@@ -4,25 +4,27 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every KeySecure endpoint, in the order of the provider's
 // API list, each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it).
 func (s *Server) routes(r *mux.Router) {
-	public := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
-	}
-	private := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
+	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
+	// once routes a call idempotent under a business unique number (issue
+	// 13): the same request again is the first answer; a different one is
+	// the conflict code.
+	once := func(method, path, name, key, update string, conflict int, h apiFunc) {
+		r.Handle(BasePath+path, s.authenticate(s.unique(key, update, conflict, h))).Methods(method).Name(name)
 	}
 	get, post := http.MethodGet, http.MethodPost
 
 	public(get, "/merchant/token", "token.get", s.handleTokenGet)
-	private(post, "/cardholder/apply", "cardholder.apply", s.handleCardholderApply)
+	once(post, "/cardholder/apply", "cardholder.apply", "cardholder_unique_no", "cardholder_no", 2001, s.handleCardholderApply)
 	private(post, "/cardholder/list", "cardholder.list", s.handleCardholderList)
 	private(get, "/cardholder/{cardholder_no}/info", "cardholder.info", s.handleCardholderInfo)
-	private(post, "/card/apply", "card.apply", s.handleCardApply)
+	once(post, "/card/apply", "card.apply", "card_unique_no", "", 4003, s.handleCardApply)
 	private(post, "/card/list", "card.list", s.handleCardList)
 	private(get, "/card/{card_no}/detail", "card.detail", s.handleCardDetail)
 	private(get, "/card/{card_no}/private/info", "card.private_info", s.handleCardPrivateInfo)
@@ -33,7 +35,7 @@ func (s *Server) routes(r *mux.Router) {
 	private(post, "/card/consume/list", "consume.list", s.handleConsumeList)
 	private(get, "/merchant/client/{card_no}/token", "client_token.get", s.handleClientTokenGet)
 	// Credit-extension mode.
-	private(post, "/account/transfer", "account.transfer", s.handleAccountTransfer)
+	once(post, "/account/transfer", "account.transfer", "transfer_unique_no", "", 3002, s.handleAccountTransfer)
 	private(get, "/account/{cardholder_no}/info", "account.info", s.handleAccountInfo)
 	private(post, "/account/transfer/list", "account.transfer_list", s.handleAccountTransferList)
 	private(post, "/card/package/list", "card_package.list", s.handleCardPackageList)

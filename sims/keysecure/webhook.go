@@ -15,6 +15,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // Callback actions (constants 8.6).
@@ -107,21 +109,11 @@ func consumptionData(c Consumption) consumptionPush {
 // the tenant's KeySecure webhook URL, retrying until the merchant answers
 // {"code":0}.
 func (w *world) emitLocked(action string, data any) {
-	body, err := marshalNoEscape(callback{ID: w.Faker.UUID(), Action: action, Data: data})
+	body, err := core.Marshal(callback{ID: w.Faker.UUID(), Action: action, Data: data})
 	if err != nil {
 		return // the payload types above always marshal
 	}
-	w.outbox.Enqueue(w.Tenant.ID, Name, action, body)
-}
-
-func marshalNoEscape(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	w.outbox.EnqueueAt(w.Tenant.ID, Name, action, w.Now(), body)
 }
 
 // signCallback signs a callback as KeySecure's SignUtils does: HMAC-SHA256
@@ -197,7 +189,7 @@ func signValue(raw json.RawMessage) (*string, error) {
 	case string:
 		return &t, nil
 	}
-	out, err := marshalNoEscape(v)
+	out, err := core.Marshal(v)
 	if err != nil {
 		return nil, err
 	}

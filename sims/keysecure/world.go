@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -20,6 +19,7 @@ type world struct {
 	creds        Credentials
 	set          Settings          // the tenant's settings
 	tokenLimiter *core.RateLimiter // Access-Tokens minted per Api-Key and minute
+	uniques      *core.IdemStore   // first request and answer per business unique number
 	seq          int               // order-number sequence
 	tokSeq       int               // access-token sequence
 
@@ -49,6 +49,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settin
 		WorldBase: core.NewWorldBase(t, Name),
 		outbox:    outbox, creds: creds, set: set,
 		tokenLimiter:     core.NewRateLimiter(set.TokenRateLimit, time.Minute),
+		uniques:          core.NewIdemStore(uniqueNoLife),
 		cardholders:      core.NewTable(func(c Cardholder) time.Time { return c.CreatedAt }),
 		cards:            core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
 		consumes:         core.NewTable(func(c Consumption) time.Time { return c.CreatedAt }),
@@ -84,6 +85,12 @@ func (w *world) nextNoLocked(prefix string) string {
 	}
 }
 
+// uniqueNoLife is how long a business unique number (card_unique_no,
+// cardholder_unique_no, transfer_unique_no) answers its first request: for
+// the tenant's life, as KeySecure documents them as unique, not as keys
+// that expire.
+const uniqueNoLife = 100 * 365 * 24 * time.Hour
+
 // zoneCN is KeySecure's home zone, UTC+8.
 var zoneCN = time.FixedZone("UTC+8", 8*3600)
 
@@ -104,6 +111,3 @@ func (w *world) conservedLocked() core.Decimal {
 	w.cardholders.Each(func(c Cardholder) bool { total = total.Add(c.Balance); return true })
 	return total
 }
-
-// isMagic reports whether s contains the magic word, case-insensitively.
-func isMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }

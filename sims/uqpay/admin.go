@@ -4,10 +4,7 @@ package uqpay
 // tenant's UQPay state.
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -47,12 +44,8 @@ type StateDump struct {
 	Pending     []core.Task   `json:"scheduled"`
 }
 
-// State returns a tenant's UQPay state.
-func (s *Server) State(id string) (any, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("uqpay: no tenant %q", id)
-	}
+// dumpLocked returns a tenant's UQPay state as the admin API shows it.
+func (s *Server) dumpLocked(w *world) any {
 	live := 0
 	s.tokMu.RLock()
 	for _, t := range w.tokenOrder {
@@ -61,11 +54,8 @@ func (s *Server) State(id string) (any, error) {
 		}
 	}
 	s.tokMu.RUnlock()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
 	d := StateDump{Credentials: w.creds, Transfers: w.transfers.All(), Reports: w.reports.All(),
-		Deposits: w.deposits.All(), Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.agenda.Tasks()}
+		Deposits: w.deposits.All(), Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.Agenda.Tasks()}
 	for _, a := range w.allAccounts() {
 		ad := AccountDump{ID: a.ID, Name: a.Name, Master: a.Master, Cardholders: a.cardholders.All(),
 			Cards: a.cards.All(), Orders: a.orders.All(), Transactions: a.txns.All(), BalanceTransactions: a.balTxns.All()}
@@ -74,101 +64,56 @@ func (s *Server) State(id string) (any, error) {
 		}
 		d.Accounts = append(d.Accounts, ad)
 	}
-	return d, nil
+	return d
 }
 
-// CardAction drives a card in UQPay's vocabulary: freeze, unfreeze, block,
-// unblock, cancel (to PRE_CANCEL), expire (to CANCELLED now), activate,
-// fail, lost or stolen.
-func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return w.actLocked(cardID, action)
-}
-
-// Create adds state directly (the admin API's POST
+// createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/uqpay/{kind} and scenario "given"): kind is
 // sub_accounts, cardholders, cards, deposits, deposit_decisions,
 // transactions or kyc. Every body may name an account_id (default: the
 // master account).
-func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("uqpay: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	var target struct {
 		AccountID string `json:"account_id"`
 	}
 	_ = json.Unmarshal(body, &target)
 	a := w.master
 	if target.AccountID != "" && kind != "sub_accounts" {
+		var ok bool
 		if a, ok = w.account(strings.ToLower(target.AccountID)); !ok {
-			return nil, core.Errorf(core.KindNotFound, "uqpay: no account %q in tenant %s", target.AccountID, tenant)
+			return nil, core.Errorf(core.KindNotFound, "uqpay: no account %q in tenant %s", target.AccountID, w.Tenant.ID)
 		}
 	}
 	switch kind {
 	case "sub_accounts":
-		var req SubAccount
-		if err := strictJSON(body, &req); err != nil {
-			return nil, err
-		}
-		return w.addSubAccountLocked(req)
+		return core.DecodeThen(body, w.addSubAccountLocked)
 	case "cardholders":
-		var h Cardholder
-		if err := strictJSON(body, &h); err != nil {
-			return nil, err
-		}
-		return w.addCardholderLocked(a, h)
+		return core.DecodeThen(body, func(h Cardholder) (Cardholder, error) { return w.addCardholderLocked(a, h) })
 	case "cards":
-		var c Card
-		if err := strictJSON(body, &c); err != nil {
-			return nil, err
-		}
-		return w.addCardLocked(a, c)
+		return core.DecodeThen(body, func(c Card) (Card, error) { return w.addCardLocked(a, c) })
 	case "deposits":
-		var req struct {
-			AccountID string       `json:"account_id"`
-			Currency  string       `json:"currency"`
-			Amount    core.Decimal `json:"amount"`
-		}
-		if err := strictJSON(body, &req); err != nil {
-			return nil, err
-		}
-		return w.adminDepositLocked(a, req.Currency, req.Amount)
+		return core.DecodeThen(body, func(req adminDeposit) (BalanceTransaction, error) {
+			return w.adminDepositLocked(a, req.Currency, req.Amount)
+		})
 	case "transactions":
-		var req AdminTransaction
-		if err := strictJSON(body, &req); err != nil {
-			return nil, err
-		}
-		return w.adminTransactionLocked(a, req)
+		return core.DecodeThen(body, func(req AdminTransaction) (Transaction, error) { return w.adminTransactionLocked(a, req) })
 	case "deposit_decisions":
 		var req struct {
 			AccountID string `json:"account_id"`
 			DepositID string `json:"deposit_id"`
-			Decision  string `json:"decision"` // approve or reject
-			Reason    string `json:"reason"`
+			core.Decision
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		if req.Decision != "approve" && req.Decision != "reject" {
-			return nil, core.Errorf(core.KindInvalid, `deposit decision must be "approve" or "reject"`)
-		}
-		if req.Reason == "" {
-			req.Reason = "Rejected by compliance"
+		approve, reason, err := req.Verdict("deposit", "Rejected by compliance")
+		if err != nil {
+			return nil, err
 		}
 		if d, ok := w.deposits.Get(req.DepositID); ok && target.AccountID == "" {
 			a, _ = w.account(d.AccountID) // the deposit names its account
 		}
-		d, ok := w.decideDepositLocked(a, req.DepositID, req.Decision == "approve", req.Reason)
+		d, ok := w.decideDepositLocked(a, req.DepositID, approve, reason)
 		if !ok {
 			return nil, core.Errorf(core.KindConflict, "deposit %q does not exist or is not PENDING", req.DepositID)
 		}
@@ -177,19 +122,16 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		var req struct {
 			AccountID    string `json:"account_id"`
 			CardholderID string `json:"cardholder_id"`
-			Decision     string `json:"decision"` // approve or reject
-			Reason       string `json:"reason"`
+			core.Decision
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		if req.Decision != "approve" && req.Decision != "reject" {
-			return nil, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
+		approve, reason, err := req.Verdict("kyc", "Rejected by UQPAY")
+		if err != nil {
+			return nil, err
 		}
-		if req.Reason == "" {
-			req.Reason = "Rejected by UQPAY"
-		}
-		h, ok := w.decideLocked(a, req.CardholderID, req.Decision == "approve", req.Reason)
+		h, ok := w.decideLocked(a, req.CardholderID, approve, reason)
 		if !ok {
 			return nil, core.Errorf(core.KindConflict, "cardholder %q does not exist or is not PENDING", req.CardholderID)
 		}
@@ -199,25 +141,11 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, deposit_decisions, transactions or kyc", kind)
 }
 
-// strictJSON decodes an admin body, refusing unknown fields so a typo in a
-// scenario file is caught.
-func strictJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return core.Errorf(core.KindInvalid, "%v", err)
-	}
-	return nil
-}
-
 // addSubAccountLocked connects a sub-account with empty balances.
 func (w *world) addSubAccountLocked(req SubAccount) (SubAccount, error) {
 	id := strings.ToLower(req.ID)
 	if id == "" {
-		id = w.faker.UUID()
+		id = w.Faker.UUID()
 	}
 	if !uuidPattern.MatchString(id) {
 		return req, core.Errorf(core.KindInvalid, "account_id %q must be a UUID", req.ID)
@@ -226,9 +154,9 @@ func (w *world) addSubAccountLocked(req SubAccount) (SubAccount, error) {
 		return req, core.Errorf(core.KindConflict, "account %s already exists", id)
 	}
 	if req.Name == "" {
-		req.Name = w.faker.Company()
+		req.Name = w.Faker.Company()
 	}
-	a := newAccount(id, req.Name, false, w.now())
+	a := newAccount(id, req.Name, false, w.Now())
 	for _, cur := range currencies {
 		w.openBalanceLocked(a, cur)
 	}
@@ -250,25 +178,25 @@ func (w *world) subAccountsLocked() []SubAccount {
 // addCardholderLocked inserts a cardholder in any status (default
 // SUCCESS), filling blanks from the faker.
 func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error) {
-	now := w.now()
+	now := w.Now()
 	if h.ID == "" {
-		h.ID = w.faker.UUID()
+		h.ID = w.Faker.UUID()
 	}
 	if a.cardholders.Has(h.ID) {
 		return h, core.Errorf(core.KindConflict, "cardholder %s already exists", h.ID)
 	}
 	if h.FirstName == "" {
-		h.FirstName, h.LastName = w.faker.FirstName(), w.faker.LastName()
+		h.FirstName, h.LastName = w.Faker.FirstName(), w.Faker.LastName()
 	}
 	if h.LastName == "" {
-		h.LastName = w.faker.LastName()
+		h.LastName = w.Faker.LastName()
 	}
 	if h.Email == "" {
-		h.Email = strings.ToLower(h.FirstName+"."+h.LastName) + "." + w.faker.Digits(4) + "@example.com"
+		h.Email = strings.ToLower(h.FirstName+"."+h.LastName) + "." + w.Faker.Digits(4) + "@example.com"
 		h.Email = strings.ReplaceAll(h.Email, " ", "")
 	}
 	if h.PhoneNumber == "" {
-		h.PhoneNumber = "8" + w.faker.Digits(7)
+		h.PhoneNumber = "8" + w.Faker.Digits(7)
 	}
 	if h.CountryCode == "" {
 		h.CountryCode = "SG"
@@ -281,7 +209,7 @@ func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error
 	}
 	if h.Status == CardholderPending {
 		h.IDVStatus, h.IDVURL, h.IDVExpiresAt = IDVPending, "https://idv.mocksrv.local/verify/"+h.ID, now.Add(idvTTL)
-		w.agenda.Schedule(now.Add(w.opts.kycDelay), taskKYCDecide, a.ID+"/"+h.ID)
+		w.Agenda.Schedule(now.Add(w.set.KYCDelay.D()), taskKYCDecide, a.ID+"/"+h.ID)
 	}
 	h.AccountID = a.ID
 	if h.CreatedAt.IsZero() {
@@ -354,14 +282,14 @@ func (w *world) addCardLocked(a *account, c Card) (Card, error) {
 		w.scheduleExpiryLocked(a, made)
 	}
 	if made.Status == StatusPending && made.FormFactor == Physical && made.ActivationCode == "" {
-		made.ActivationCode = w.faker.Digits(8)
+		made.ActivationCode = w.Faker.Digits(8)
 	}
 	// A card made by UQPAY gets a creation order only when one is needed:
 	// it is still being issued, or money moved onto it.
 	if made.Status == StatusPending && made.FormFactor == Virtual {
 		o := w.newOrderLocked(a, made, OrderCreate, "", core.Zero, OrderProcessing)
 		made.OrderID = o.ID
-		w.agenda.Schedule(w.now().Add(w.opts.issueDelay), taskCardIssue, a.ID+"/"+made.ID)
+		w.Agenda.Schedule(w.Now().Add(w.set.IssueDelay.D()), taskCardIssue, a.ID+"/"+made.ID)
 	}
 	if balance.Sign() > 0 {
 		o := w.newOrderLocked(a, made, OrderRecharge, "", balance, OrderSuccess)
@@ -374,9 +302,16 @@ func (w *world) addCardLocked(a *account, c Card) (Card, error) {
 	}
 	a.cards.Put(made.ID, made)
 	if made.Status == StatusPreCancel {
-		w.agenda.Schedule(w.now().Add(w.opts.cancelWait), taskCardCancel, a.ID+"/"+made.ID)
+		w.Agenda.Schedule(w.Now().Add(w.set.CancelWait.D()), taskCardCancel, a.ID+"/"+made.ID)
 	}
 	return made, nil
+}
+
+// adminDeposit is the body of an admin deposit.
+type adminDeposit struct {
+	AccountID string       `json:"account_id"`
+	Currency  string       `json:"currency"`
+	Amount    core.Decimal `json:"amount"`
 }
 
 // adminDepositLocked credits a sandbox deposit ("sandbox deposits need
@@ -439,162 +374,4 @@ func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transa
 		return w.refundLocked(a, c, orig, req.Amount, req.Merchant, req.Unsolicited), nil
 	}
 	return Transaction{}, core.Errorf(core.KindInvalid, "transaction_type must be AUTHORIZATION or REFUND")
-}
-
-// snapshot is a tenant's UQPay world as --state saves it.
-type snapshot struct {
-	Creds     Credentials             `json:"credentials"`
-	Faker     []byte                  `json:"faker"`
-	TokSeq    int                     `json:"token_seq"`
-	Master    string                  `json:"master"`
-	Accounts  []accountSnapshot       `json:"accounts"`
-	Transfers []Transfer              `json:"transfers"`
-	Reports   []Report                `json:"reports"`
-	Deposits  []Deposit               `json:"deposits,omitempty"`
-	PanTokens map[string]panToken     `json:"pan_tokens"`
-	Tokens    map[string]tokenRec     `json:"tokens"`
-	Agenda    []core.Task             `json:"agenda"`
-	Funded    map[string]core.Decimal `json:"funded"`
-	Spent     map[string]core.Decimal `json:"spent"`
-	Refunded  map[string]core.Decimal `json:"refunded"`
-	Settings  TenantSettings          `json:"settings"`
-}
-
-type accountSnapshot struct {
-	ID          string               `json:"account_id"`
-	Name        string               `json:"name"`
-	Master      bool                 `json:"master"`
-	CreatedAt   time.Time            `json:"create_time"`
-	Cardholders []Cardholder         `json:"cardholders"`
-	Cards       []Card               `json:"cards"`
-	Orders      []CardOrder          `json:"orders"`
-	Txns        []Transaction        `json:"transactions"`
-	BalTxns     []BalanceTransaction `json:"balance_transactions"`
-	Balances    map[string]Balance   `json:"balances"`
-	DefaultArt  map[string]string    `json:"default_art"`
-	Issued      map[string]int       `json:"issued"`
-}
-
-// Snapshot returns a tenant's world in its saved form.
-func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("uqpay: no tenant %q", id)
-	}
-	tokens := map[string]tokenRec{}
-	s.tokMu.RLock()
-	for _, t := range w.tokenOrder {
-		tokens[t] = s.tokenRecs[t]
-	}
-	s.tokMu.RUnlock()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fk, _ := w.faker.MarshalBinary()
-	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
-		Reports: w.reports.All(), Deposits: w.deposits.All(), PanTokens: w.panTokens, Tokens: tokens, Agenda: w.agenda.Tasks(),
-		Funded: w.funded, Spent: w.spent, Refunded: w.refunded, Settings: w.settings}
-	for _, a := range w.allAccounts() {
-		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
-			CreatedAt: a.CreatedAt, Cardholders: a.cardholders.All(), Cards: a.cards.All(), Orders: a.orders.All(),
-			Txns: a.txns.All(), BalTxns: a.balTxns.All(), Balances: a.balances, DefaultArt: a.defaultArt, Issued: a.issued})
-	}
-	return json.Marshal(snap)
-}
-
-// Restore replaces a tenant's world with a saved one (registering the
-// tenant if it is new to this server).
-func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
-	var snap snapshot
-	if err := json.Unmarshal(state, &snap); err != nil {
-		return fmt.Errorf("uqpay: restore %s: %w", t.ID, err)
-	}
-	wopts, err := snap.Settings.apply(s.opts)
-	if err != nil {
-		return fmt.Errorf("uqpay: restore %s: %w", t.ID, err)
-	}
-	w := newWorld(t, s.Webhooks, &wopts, snap.Creds)
-	w.settings = snap.Settings
-	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
-		return fmt.Errorf("uqpay: restore %s: faker: %w", t.ID, err)
-	}
-	w.tokSeq, w.accounts, w.subs = snap.TokSeq, map[string]*account{}, nil
-	for _, as := range snap.Accounts {
-		a := newAccount(as.ID, as.Name, as.Master, as.CreatedAt)
-		for _, h := range as.Cardholders {
-			w.putCardholderLocked(a, h)
-		}
-		for _, c := range as.Cards {
-			a.cards.Put(c.ID, c)
-			a.cardByPAN[c.PAN] = c.ID
-		}
-		for _, o := range as.Orders {
-			a.orders.Put(o.ID, o)
-		}
-		for _, x := range as.Txns {
-			a.txns.Put(x.ID, x)
-		}
-		for _, b := range as.BalTxns {
-			a.balTxns.Put(b.ID, b)
-		}
-		if as.Balances != nil {
-			a.balances = as.Balances
-		}
-		if as.DefaultArt != nil {
-			a.defaultArt = as.DefaultArt
-		}
-		if as.Issued != nil {
-			a.issued = as.Issued
-		}
-		for _, c := range as.Cards {
-			a.expiryMonths[c.ExpiresAt().Format("2006-01")] = true // their tasks come back with the agenda
-		}
-		w.accounts[a.ID] = a
-		if a.Master {
-			w.master = a
-		} else {
-			w.subs = append(w.subs, a.ID)
-		}
-	}
-	if _, ok := w.accounts[snap.Master]; !ok {
-		return fmt.Errorf("uqpay: restore %s: master account %s missing", t.ID, snap.Master)
-	}
-	for _, x := range snap.Transfers {
-		w.transfers.Put(x.ID, x)
-	}
-	for _, r := range snap.Reports {
-		w.reports.Put(r.ID, r)
-	}
-	for _, d := range snap.Deposits {
-		w.deposits.Put(d.ID, d)
-	}
-	for tok, pt := range snap.PanTokens {
-		w.addPANTokenLocked(tok, pt, time.Time{})
-	}
-	w.funded, w.spent, w.refunded = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded)
-	w.agenda.Restore(snap.Agenda)
-	old, replaced, err := s.worlds.Restore(t.ID, w.creds.ClientID, w)
-	if err != nil {
-		return err
-	}
-	s.tokMu.Lock()
-	defer s.tokMu.Unlock()
-	if replaced {
-		s.dropTokensLocked(old)
-	}
-	for tok, rec := range snap.Tokens {
-		rec.world = w
-		s.tokenRecs[tok] = rec
-		w.tokenOrder = append(w.tokenOrder, tok)
-	}
-	sort.Slice(w.tokenOrder, func(i, j int) bool {
-		return s.tokenRecs[w.tokenOrder[i]].Exp.Before(s.tokenRecs[w.tokenOrder[j]].Exp)
-	})
-	return nil
-}
-
-func orEmpty(m map[string]core.Decimal) map[string]core.Decimal {
-	if m == nil {
-		return map[string]core.Decimal{}
-	}
-	return m
 }

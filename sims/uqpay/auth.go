@@ -6,7 +6,6 @@ package uqpay
 // "x-auth-token: Bearer <token>"; x-on-behalf-of picks a sub-account.
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -146,37 +145,19 @@ func parseBearer(v string) (string, error) {
 	return "", fail("unauthorized_error", msgTokenBare)
 }
 
-type worldKey struct{}
-type accountKey struct{}
-
-// worldOf returns the world authenticate attached to the request.
-func worldOf(r *http.Request) *world {
-	w, _ := r.Context().Value(worldKey{}).(*world)
-	return w
-}
-
 // accountOf returns the account (master or sub-account) the request acts
-// for.
-func accountOf(r *http.Request) *account {
-	a, _ := r.Context().Value(accountKey{}).(*account)
-	return a
-}
+// for, which authenticate bound to it.
+func accountOf(r *http.Request) *account { return core.ValueOf[*account](r) }
 
 // identify guesses the request's tenant, unverified, so fault rules can
 // match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
 	if v := r.Header.Get("x-auth-token"); strings.HasPrefix(v, "Bearer ") {
 		if w, ok := s.byToken(v[len("Bearer "):]); ok {
-			return w.tenant.ID
+			return w.Tenant.ID
 		}
 	}
-	if w, ok := s.worlds.ByKey(r.Header.Get("x-client-id")); ok {
-		return w.tenant.ID
-	}
-	if s.opts.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
+	return s.worlds.Identify(r.Header.Get("x-client-id"), s.Auth)
 }
 
 // authenticate checks x-auth-token and resolves x-on-behalf-of on every
@@ -192,22 +173,22 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(rw, r, err)
 			return
 		}
-		core.CallOf(r).Tenant = w.tenant.ID
-		ctx := context.WithValue(context.WithValue(r.Context(), worldKey{}, w), accountKey{}, a)
-		next.ServeHTTP(rw, r.WithContext(ctx))
+		core.Bind(r, w)
+		core.BindValue(r, a)
+		next.ServeHTTP(rw, r)
 	})
 }
 
 // checkToken returns the world an x-auth-token belongs to.
 func (s *Server) checkToken(r *http.Request) (*world, error) {
-	switch s.opts.Auth {
+	switch s.Auth {
 	case core.AuthOff:
 		if v := r.Header.Get("x-auth-token"); strings.HasPrefix(v, "Bearer ") {
 			if w, ok := s.byToken(v[len("Bearer "):]); ok {
 				return w, nil
 			}
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	case core.AuthLenient:
 		v := r.Header.Get("x-auth-token")
 		if v == "" {
@@ -216,7 +197,7 @@ func (s *Server) checkToken(r *http.Request) (*world, error) {
 		if w, ok := s.byToken(strings.TrimPrefix(v, "Bearer ")); ok {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	}
 	tok, err := bearer(r)
 	if err != nil {
@@ -232,7 +213,7 @@ func (s *Server) checkToken(r *http.Request) (*world, error) {
 	case rec.Revoked:
 		return nil, fail("unauthorized_error", msgTokenRevoked)
 	case !now.Before(rec.Exp):
-		return nil, fail("unauthorized_error", msgTokenExpired, rec.Exp.In(s.opts.zone).Format(layoutTime), rec.world.opts.tokenTTL)
+		return nil, fail("unauthorized_error", msgTokenExpired, rec.Exp.In(rec.world.zone).Format(layoutTime), rec.world.set.TokenTTL.D())
 	}
 	return rec.world, nil
 }
@@ -251,15 +232,16 @@ func (s *Server) diagnoseToken(tok string) error {
 		return fail("unauthorized_error", msgTokenBadSignature)
 	}
 	if exp := time.Unix(c.Exp, 0); !w.tokenNow().Before(exp) {
-		return fail("unauthorized_error", msgTokenExpired, exp.In(s.opts.zone).Format(layoutTime), w.opts.tokenTTL)
+		return fail("unauthorized_error", msgTokenExpired, exp.In(w.zone).Format(layoutTime), w.set.TokenTTL.D())
 	}
 	return fail("unauthorized_error", msgTokenUnknown)
 }
 
-// tokenNow is the clock tokens expire on: wall time by default.
+// tokenNow is the clock tokens expire on: wall time by default. It reads
+// the tenant's clock, not Now, because token checks hold no world lock.
 func (w *world) tokenNow() time.Time {
-	if w.opts.businessTokens {
-		return w.now()
+	if w.set.TokenBusinessExpiry {
+		return w.Tenant.Clock.Now()
 	}
 	return w.wall()
 }
@@ -275,8 +257,8 @@ func onBehalfOf(r *http.Request, w *world) (*account, error) {
 	if !uuidPattern.MatchString(id) {
 		return nil, fail("sub_account_not_found", msgOnBehalfMalformed, id)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w.Lock()
+	defer w.Unlock()
 	a, ok := w.account(strings.ToLower(id))
 	if !ok {
 		return nil, fail("sub_account_not_found", msgOnBehalfUnknown, id)
@@ -300,13 +282,13 @@ func (s *Server) handleTokenCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	core.CallOf(r).Tenant = w.tenant.ID
+	core.CallOf(r).Tenant = w.Tenant.ID
 	if ok, retry := w.tokenLimiter.Allow(w.creds.ClientID, w.wall()); !ok {
-		return nil, fail("velocity_limit_exceeded", msgTokenRateLimited, w.opts.tokenLimit, w.creds.ClientID, retry.Round(time.Second))
+		return nil, fail("velocity_limit_exceeded", msgTokenRateLimited, w.set.TokenRateLimit, w.creds.ClientID, retry.Round(time.Second))
 	}
-	w.mu.Lock()
+	w.Lock()
 	tok, exp, wallExp := w.mintTokenLocked(clientIP(r))
-	w.mu.Unlock()
+	w.Unlock()
 	s.tokMu.Lock()
 	s.addTokenLocked(w, tok, exp)
 	s.tokMu.Unlock()
@@ -326,7 +308,7 @@ func (s *Server) addTokenLocked(w *world, tok string, exp time.Time) {
 		delete(s.tokenRecs, w.tokenOrder[0])
 		w.tokenOrder = w.tokenOrder[1:]
 	}
-	if w.opts.revokeTokens {
+	if w.set.RevokeTokens {
 		for _, t := range w.tokenOrder {
 			if rec, ok := s.tokenRecs[t]; ok {
 				rec.Revoked = true
@@ -342,12 +324,12 @@ func (s *Server) addTokenLocked(w *world, tok string, exp time.Time) {
 func (s *Server) checkClient(r *http.Request) (*world, error) {
 	id, key := r.Header.Get("x-client-id"), r.Header.Get("x-api-key")
 	w, known := s.worlds.ByKey(id)
-	switch s.opts.Auth {
+	switch s.Auth {
 	case core.AuthOff:
 		if known {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	case core.AuthLenient:
 		if id == "" {
 			return nil, invalid(msgClientMissing)
@@ -355,7 +337,7 @@ func (s *Server) checkClient(r *http.Request) (*world, error) {
 		if known {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	}
 	switch {
 	case id == "":
@@ -366,7 +348,7 @@ func (s *Server) checkClient(r *http.Request) (*world, error) {
 		return nil, fail("unauthorized_error", msgAPIKeyMissing)
 	case !hmac.Equal([]byte(key), []byte(w.creds.APIKey)):
 		return nil, fail("unauthorized_error", msgAPIKeyWrong, id)
-	case !w.tenant.Allow.Allows(r):
+	case !w.Tenant.Allow.Allows(r):
 		return nil, fail("unauthorized_error", msgIPNotAllowed, clientIP(r))
 	}
 	return w, nil
@@ -377,7 +359,7 @@ func (s *Server) checkClient(r *http.Request) (*world, error) {
 // which is what clients compare their own clocks with.
 func (w *world) mintTokenLocked(ip string) (string, time.Time, time.Time) {
 	now, wall := w.tokenNow(), w.wall()
-	exp := now.Add(w.opts.tokenTTL)
+	exp := now.Add(w.set.TokenTTL.D())
 	wallExp := wall.Add(exp.Sub(now))
 	c := jwtClaims{
 		MasterID: "0", CustomerID: w.master.ID, AccountID: w.master.ID, APIVersion: "V1.0",

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/contracts"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/uqpay"
 )
@@ -270,7 +271,8 @@ func TestAuthModes(t *testing.T) {
 func TestOnBehalfOf(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	sub := f.s.AddSubAccount("Team Beta")
+	sub, err := f.s.AddSubAccount("Team Beta")
+	require.NoError(t, err)
 	tests := []struct {
 		name       string
 		value      string
@@ -358,6 +360,37 @@ func TestIdempotency(t *testing.T) {
 		assert.Equal(t, "idempotency_error", e.Type)
 		assert.Equal(t, "idempotency_key_reused", e.Code)
 	})
+	t.Run("the same JSON re-formatted is the same request", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		sub, err := f.s.AddSubAccount("Team Idem")
+		require.NoError(t, err)
+		h := f.authed()
+		key := h.Get("x-idempotency-key")
+		first := `{"source_account_id":"` + f.s.MasterAccountID() + `","destination_account_id":"` + sub.ID +
+			`","currency":"USD","amount":25.5}`
+		reformatted := "{\n  \"amount\": 25.50,\n  \"currency\": \"USD\",\n  \"destination_account_id\": \"" + sub.ID +
+			"\",\n  \"source_account_id\": \"" + f.s.MasterAccountID() + "\"\n}\n"
+		s1, b1 := f.raw(http.MethodPost, "/api/v1/issuing/transfers", first, h)
+		require.Equal(t, http.StatusOK, s1, "%s", b1)
+		s2, b2 := f.raw(http.MethodPost, "/api/v1/issuing/transfers", reformatted, h)
+		assert.Equal(t, s1, s2, "%s", b2)
+		assert.Equal(t, string(b1), string(b2), "the first answer, byte for byte")
+		f.s.CheckBalance(t, "USD", "99974.50") // the money moved once
+		b, err := f.s.BalanceOf(sub.ID, "USD")
+		require.NoError(t, err)
+		assert.Equal(t, "25.50", b.Available.StringFixed(2))
+
+		other := strings.Replace(first, `"amount":25.5`, `"amount":26`, 1)
+		status, body := f.raw(http.MethodPost, "/api/v1/issuing/transfers", other, h)
+		require.Equal(t, http.StatusBadRequest, status, "%s", body)
+		e := errBody(t, body)
+		assert.Equal(t, "idempotency_error", e.Type)
+		assert.Equal(t, "idempotency_key_reused", e.Code)
+		assert.Contains(t, e.Message, "(amount differs)")
+		assert.Contains(t, e.Message, key)
+		contracts.Validate(t, "uqpay/error.json", body)
+	})
 	t.Run("the key expires after 24 hours of business time", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
@@ -384,7 +417,8 @@ func TestIdempotency(t *testing.T) {
 	t.Run("keys belong to one account", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		sub := f.s.AddSubAccount("Team Gamma")
+		sub, err := f.s.AddSubAccount("Team Gamma")
+		require.NoError(t, err)
 		h := f.authed()
 		status, _ := f.raw(http.MethodPost, "/api/v1/issuing/cardholders", body, h)
 		require.Equal(t, http.StatusOK, status)

@@ -89,8 +89,8 @@ func (w *world) openBalanceLocked(a *account, cur string) Balance {
 	if b, ok := a.balances[cur]; ok {
 		return b
 	}
-	now := w.now()
-	b := Balance{ID: w.faker.UUID(), Currency: cur, Status: "ACTIVE", CreatedAt: now, LastTradeTime: now}
+	now := w.Now()
+	b := Balance{ID: w.Faker.UUID(), Currency: cur, Status: "ACTIVE", CreatedAt: now, LastTradeTime: now}
 	a.balances[cur] = b
 	return b
 }
@@ -100,7 +100,7 @@ func (w *world) openBalanceLocked(a *account, cur string) Balance {
 // status. It returns the transaction (zero when typ is empty).
 func (w *world) moveBalanceLocked(a *account, cur string, dAvail, dFrozen core.Decimal, typ, status, desc, ref string, amount core.Decimal) BalanceTransaction {
 	b := w.openBalanceLocked(a, cur)
-	now := w.now()
+	now := w.Now()
 	b.Available = b.Available.Add(dAvail)
 	b.Frozen = b.Frozen.Add(dFrozen)
 	b.LastTradeTime = now
@@ -109,7 +109,7 @@ func (w *world) moveBalanceLocked(a *account, cur string, dAvail, dFrozen core.D
 		return BalanceTransaction{}
 	}
 	t := BalanceTransaction{
-		ID: w.faker.UUID(), ShortID: w.shortIDLocked("B"), AccountID: a.ID, BalanceID: b.ID, Type: typ,
+		ID: w.Faker.UUID(), ShortID: w.shortIDLocked("B"), AccountID: a.ID, BalanceID: b.ID, Type: typ,
 		Currency: cur, Amount: amount, Ending: b.Available, Status: status, Description: desc, Ref: ref,
 		CreatedAt: now,
 	}
@@ -124,7 +124,7 @@ func (w *world) moveBalanceLocked(a *account, cur string, dAvail, dFrozen core.D
 // completed (or failed).
 func (w *world) completeBalTxnLocked(a *account, id, status string) {
 	a.balTxns.Update(id, func(t *BalanceTransaction) {
-		t.Status, t.CompletedAt = status, w.now()
+		t.Status, t.CompletedAt = status, w.Now()
 	})
 }
 

@@ -50,10 +50,8 @@ func (s *Server) handleBalanceRetrieve(r *http.Request) (any, error) {
 	if !knownCurrency(req.Currency) {
 		return nil, invalid("currency %q has no issuing balance (use %s)", req.Currency, strings.Join(currencies, " or "))
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	return w.balanceJSON(w.openBalanceLocked(a, req.Currency)), nil
 }
 
@@ -63,10 +61,8 @@ func (s *Server) handleBalanceList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	var all []balanceJSON
 	for _, cur := range sortedKeys(a.balances) {
 		all = append(all, w.balanceJSON(a.balances[cur]))
@@ -119,10 +115,8 @@ func (s *Server) handleBalanceTransactionList(r *http.Request) (any, error) {
 		}
 		keep = func(t BalanceTransaction) bool { return t.Type == typ }
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	res := queryTable(a.balTxns, p, "", "", from, to, keep)
 	out := make([]balanceTxnJSON, 0, len(res.Items))
 	for _, t := range res.Items {
@@ -177,10 +171,8 @@ func (s *Server) handleTransferCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, caller := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, caller := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	src, ok := w.account(strings.ToLower(req.SourceAccountID))
 	if !ok {
 		return nil, fail("account_not_found", "source_account_id %s is not this account or one of its sub-accounts", req.SourceAccountID)
@@ -198,8 +190,8 @@ func (s *Server) handleTransferCreate(r *http.Request) (any, error) {
 		return nil, fail("insufficient_balance", "the source %s balance (%s) is less than %s",
 			req.Currency, money(src.available(req.Currency)), money(amt))
 	}
-	now := w.now()
-	t := Transfer{ID: w.faker.UUID(), ReferenceID: w.shortIDLocked("T"), SourceID: src.ID, DestinationID: dst.ID,
+	now := w.Now()
+	t := Transfer{ID: w.Faker.UUID(), ReferenceID: w.shortIDLocked("T"), SourceID: src.ID, DestinationID: dst.ID,
 		Currency: req.Currency, Amount: amt, Status: TransferCompleted, Remark: req.Remark, CreatorID: caller.ID,
 		CreatedAt: now, CompletedAt: now}
 	w.moveBalanceLocked(src, req.Currency, amt.Neg(), core.Zero, BalTransferOut, BalCompleted, "Transfer to "+dst.Name, t.ID, amt.Neg())
@@ -226,10 +218,8 @@ type transferJSON struct {
 // handleTransferRetrieve handles "GET /api/v1/issuing/transfers/{id}",
 // visible to both accounts and the master.
 func (s *Server) handleTransferRetrieve(r *http.Request) (any, error) {
-	w, caller := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, caller := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	id := mux.Vars(r)["id"]
 	t, ok := w.transfers.Get(id)
 	if !ok || (!caller.Master && caller.ID != t.SourceID && caller.ID != t.DestinationID) {

@@ -80,7 +80,10 @@ func TestTransfers(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	master := f.s.MasterAccountID()
-	a, b := f.s.AddSubAccount("Alpha"), f.s.AddSubAccount("Beta")
+	a, err := f.s.AddSubAccount("Alpha")
+	require.NoError(t, err)
+	b, err := f.s.AddSubAccount("Beta")
+	require.NoError(t, err)
 	tr := func(src, dst string, amount float64, onBehalf string) (*CreateTransferResponse, error) {
 		var o []*RequestOptions
 		if onBehalf != "" {
@@ -88,7 +91,7 @@ func TestTransfers(t *testing.T) {
 		}
 		return f.sdk.CreateTransfer(f.ctx, &CreateTransferRequest{SourceAccountID: src, DestinationAccountID: dst, Currency: "USD", Amount: amount}, o...)
 	}
-	_, err := tr(master, a.ID, 300.5, "")
+	_, err = tr(master, a.ID, 300.5, "")
 	require.NoError(t, err)
 	back, err := tr(a.ID, master, 0.5, a.ID)
 	require.NoError(t, err, "a sub-account may send to the master")
@@ -136,7 +139,8 @@ func TestTransfers(t *testing.T) {
 func TestSubAccountsIssueOnTheirOwn(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	sub := f.s.AddSubAccount("Gamma")
+	sub, err := f.s.AddSubAccount("Gamma")
+	require.NoError(t, err)
 	o := &RequestOptions{OnBehalfOf: sub.ID}
 	h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "g@example.com", PhoneNumber: "80000000", FirstName: "G",
 		LastName: "M", CountryCode: "SG"}, o)

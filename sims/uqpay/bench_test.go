@@ -37,10 +37,15 @@ func newBench(b *testing.B, cards int) (*benchServer, uqpay.Card) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	holder := s.AddCardholder(uqpay.Cardholder{})
+	holder, err := s.AddCardholder(uqpay.Cardholder{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	var last uqpay.Card
 	for i := 0; i < cards; i++ {
-		last = s.AddCard(uqpay.Card{CardholderID: holder.ID, ProductID: uqpay.ProductShare})
+		if last, err = s.AddCard(uqpay.Card{CardholderID: holder.ID, ProductID: uqpay.ProductShare}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	ts := httptest.NewServer(s.Handler())
 	b.Cleanup(ts.Close)

@@ -137,6 +137,9 @@ func (c Card) ExpiresAt() time.Time {
 // live reports whether a card can still change (not terminal).
 func (c Card) live() bool { return c.Status != StatusCancelled && c.Status != StatusFailed }
 
+// cardValidity is how many years a new card is valid.
+const cardValidity = 3
+
 // Task kinds of the card lifecycle.
 const (
 	taskCardIssue   = "card.issue"   // PENDING → ACTIVE or FAILED
@@ -160,11 +163,9 @@ var (
 // opening of every handler that acts on one card. The caller must call
 // unlock, also when err is set.
 func (s *Server) lockCard(r *http.Request) (w *world, a *account, c Card, unlock func(), err error) {
-	w, a = worldOf(r), accountOf(r)
-	w.mu.Lock()
-	s.settleLocked(w)
+	w, a = s.worlds.Enter(r), accountOf(r)
 	c, err = a.cardLocked(mux.Vars(r)["id"])
-	return w, a, c, w.mu.Unlock, err
+	return w, a, c, w.Unlock, err
 }
 
 // cardLocked returns a card of the account or card_not_found.
@@ -263,11 +264,11 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 // (source_id: orderID, or a fresh id for UQPAY's own changes). PRE_CANCEL
 // schedules the cancellation; CANCELLED refunds a SINGLE card's balance.
 func (w *world) moveCardLocked(a *account, c Card, to CardStatus, reason, orderID string) Card {
-	now := w.now()
+	now := w.Now()
 	c.Status, c.UpdateReason, c.UpdatedAt = to, reason, now
 	switch to {
 	case StatusPreCancel:
-		w.agenda.Schedule(now.Add(w.opts.cancelWait), taskCardCancel, a.ID+"/"+c.ID)
+		w.Agenda.Schedule(now.Add(w.set.CancelWait.D()), taskCardCancel, a.ID+"/"+c.ID)
 	case StatusCancelled:
 		c = w.refundCardLocked(a, c, "Refund of cancelled card")
 	case StatusActive:
@@ -277,7 +278,7 @@ func (w *world) moveCardLocked(a *account, c Card, to CardStatus, reason, orderI
 	}
 	a.cards.Put(c.ID, c)
 	if orderID == "" {
-		orderID = w.faker.UUID()
+		orderID = w.Faker.UUID()
 	}
 	w.emitLocked(eventStatusSucceeded, orderID, w.statusData(c))
 	return c
@@ -314,7 +315,7 @@ func (w *world) issueLocked(a *account, id string) {
 			fmt.Sprintf("cardholder %s is %s: %s", h.ID, h.Status, h.Reason))
 		return
 	}
-	if w.opts.cardQuota > 0 && a.issued[c.ProductID] >= w.opts.cardQuota {
+	if w.set.CardQuota > 0 && a.issued[c.ProductID] >= w.set.CardQuota {
 		w.finishCreateLocked(a, c, false, "insufficient_sub_bin",
 			fmt.Sprintf("the card pool of BIN %s is exhausted (%d cards issued)", c.BIN, a.issued[c.ProductID]))
 		return
@@ -325,7 +326,7 @@ func (w *world) issueLocked(a *account, id string) {
 // finishCreateLocked completes a card's creation order either way and
 // sends card.create.succeeded or card.create.failed.
 func (w *world) finishCreateLocked(a *account, c Card, ok bool, failureCode, reason string) {
-	now := w.now()
+	now := w.Now()
 	c.AwaitingKYC, c.UpdatedAt = false, now
 	o, _ := a.orders.Get(c.OrderID)
 	if ok {
@@ -351,7 +352,7 @@ func (w *world) finishCreateLocked(a *account, c Card, ok bool, failureCode, rea
 	if ok {
 		w.emitLocked(eventCreateSucceeded, o.ID, w.createdData(a, c, ""))
 		if c.Usage == UsageOneTime && c.ExpiryAt != nil {
-			w.agenda.Schedule(*c.ExpiryAt, taskCardExpiry, a.ID+"/"+c.ID)
+			w.Agenda.Schedule(*c.ExpiryAt, taskCardExpiry, a.ID+"/"+c.ID)
 		}
 		return
 	}
@@ -367,7 +368,7 @@ func (w *world) scheduleExpiryLocked(a *account, c Card) {
 		return
 	}
 	a.expiryMonths[month] = true
-	w.agenda.Schedule(c.ExpiresAt(), taskCardExpire, a.ID+"/"+month)
+	w.Agenda.Schedule(c.ExpiresAt(), taskCardExpire, a.ID+"/"+month)
 }
 
 // expireMonthLocked cancels every live card of the account whose expiry
@@ -376,7 +377,7 @@ func (w *world) expireMonthLocked(a *account, month string) {
 	delete(a.expiryMonths, month)
 	var due []Card
 	a.cards.Each(func(c Card) bool {
-		if c.live() && c.ExpiresAt().Format("2006-01") == month && !w.now().Before(c.ExpiresAt()) {
+		if c.live() && c.ExpiresAt().Format("2006-01") == month && !w.Now().Before(c.ExpiresAt()) {
 			due = append(due, c)
 		}
 		return true

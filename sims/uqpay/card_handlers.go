@@ -153,14 +153,13 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
+	w, a := core.WorldOf[*world](r), accountOf(r)
 	c, err := s.validateCardCreate(w, req)
 	if err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 
 	p, _ := findProduct(req.CardProductID)
 	h, created, err := w.holderForCardLocked(a, req.CardholderID, req.RequiredFields, p)
@@ -182,7 +181,7 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 		a.orders.Put(o.ID, o)
 	}
 	a.cards.Put(c.ID, c)
-	w.agenda.Schedule(w.now().Add(w.opts.issueDelay), taskCardIssue, a.ID+"/"+c.ID)
+	w.Agenda.Schedule(w.Now().Add(w.set.IssueDelay.D()), taskCardIssue, a.ID+"/"+c.ID)
 
 	out := cardCreateResponse{CardID: c.ID, CardOrderID: o.ID, CardStatus: c.Status, OrderStatus: o.Status,
 		CreateTime: w.fmtTime(c.CreatedAt)}
@@ -272,7 +271,7 @@ func (s *Server) validateCardCreate(w *world, req cardCreateRequest) (Card, erro
 		if err != nil {
 			return c, invalid("expiry_at %q must be a date-time with a zone offset, like 2026-03-19T18:46:43+08:00", *req.ExpiryAt)
 		}
-		if !t.After(w.now()) {
+		if !t.After(w.Tenant.Clock.Now()) { // unlocked: the clock, not Now
 			return c, invalid("expiry_at %s is not in the future", *req.ExpiryAt)
 		}
 		c.ExpiryAt = &t
@@ -282,11 +281,11 @@ func (s *Server) validateCardCreate(w *world, req cardCreateRequest) (Card, erro
 
 // newCardLocked fills a new PENDING virtual card's numbers from the faker.
 func (w *world) newCardLocked(a *account, c Card, p Product) Card {
-	now := w.now()
-	c.ID, c.BIN, c.Scheme, c.Mode = w.faker.UUID(), p.BIN, p.Scheme, p.Mode
+	now := w.Now()
+	c.ID, c.BIN, c.Scheme, c.Mode = w.Faker.UUID(), p.BIN, p.Scheme, p.Mode
 	c.PAN = w.uniquePANLocked(a, p.BIN)
-	c.CVV = w.faker.Digits(3)
-	exp := now.In(w.opts.zone).AddDate(w.opts.cardValidity, 0, 0)
+	c.CVV = w.Faker.Digits(3)
+	exp := now.In(w.zone).AddDate(cardValidity, 0, 0)
 	c.ExpMonth, c.ExpYear = int(exp.Month()), exp.Year()
 	if c.FormFactor == "" {
 		c.FormFactor = Virtual
@@ -313,7 +312,7 @@ func (w *world) newCardLocked(a *account, c Card, p Product) Card {
 // account has.
 func (w *world) uniquePANLocked(a *account, bin string) string {
 	for {
-		pan := w.faker.PAN(bin, 16)
+		pan := w.Faker.PAN(bin, 16)
 		if _, taken := a.cardByPAN[pan]; !taken {
 			return pan
 		}
@@ -415,7 +414,7 @@ func (w *world) cardListJSON(a *account, c Card) cardListJSON {
 		CardID: c.ID, CardBin: c.BIN, CardScheme: c.Scheme, CardNumber: c.Masked(), FormFactor: c.FormFactor,
 		ModeType: c.Mode, CardLimit: number(c.Limit), AvailableBalance: money(a.cardAvailable(c)),
 		Cardholder: cardholderShortJSON{CardholderID: h.ID, CardholderStatus: h.Status,
-			CreateTime: h.CreatedAt.In(w.opts.zone).Format(layoutSpaced), Email: h.Email, FirstName: h.FirstName, LastName: h.LastName},
+			CreateTime: h.CreatedAt.In(w.zone).Format(layoutSpaced), Email: h.Email, FirstName: h.FirstName, LastName: h.LastName},
 		CardStatus: c.Status, CardCurrency: c.Currency, CardProductID: c.ProductID, RiskControls: riskJSON(c.Risk),
 		Metadata: metadataOf(c), UpdateReason: c.UpdateReason, ConsumedAmount: money(c.Consumed),
 	}
@@ -443,10 +442,8 @@ func (s *Server) handleCardList(r *http.Request) (any, error) {
 			return nil, invalid("card_status must be one of %v, got %q", cardStatuses, status)
 		}
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	var keeps []func(Card) bool
 	if status != "" {
 		keeps = append(keeps, func(c Card) bool { return c.Status == status })
@@ -576,7 +573,7 @@ func (s *Server) handleCardUpdate(r *http.Request) (any, error) {
 	if req.NameOnCard != nil {
 		c.NameOnCard = *req.NameOnCard
 	}
-	c.UpdatedAt = w.now()
+	c.UpdatedAt = w.Now()
 	a.cards.Put(c.ID, c)
 	o := w.newOrderLocked(a, c, OrderUpdate, "", core.Zero, OrderSuccess)
 	w.emitLocked(eventUpdateSucceeded, o.ID, w.updatedData(a, c, o.ID))

@@ -74,7 +74,7 @@ func TestCardActions(t *testing.T) {
 			t.Parallel()
 			s, err := New(WithSeed(3), WithClock(core.NewFrozenClock(productsCreated)))
 			require.NoError(t, err)
-			c, err := s.CreateCard(Card{Status: tt.from})
+			c, err := s.AddCard(Card{Status: tt.from})
 			require.NoError(t, err)
 			err = s.act(c.ID, tt.action)
 			if tt.wantKind != core.KindInternal {

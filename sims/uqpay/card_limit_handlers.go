@@ -60,9 +60,9 @@ func (s *Server) handleCardElevateLimit(r *http.Request) (any, error) {
 		base := c.Limit
 		c.BaseLimit = &base
 	}
-	c.Limit, c.UpdatedAt = limit, w.now()
+	c.Limit, c.UpdatedAt = limit, w.Now()
 	a.cards.Put(c.ID, c)
-	w.agenda.Schedule(w.now().Add(time.Duration(days)*24*time.Hour), taskLimitRevert, a.ID+"/"+c.ID)
+	w.Agenda.Schedule(w.Now().Add(time.Duration(days)*24*time.Hour), taskLimitRevert, a.ID+"/"+c.ID)
 	o := w.newOrderLocked(a, c, OrderUpdate, "", limit, OrderSuccess)
 	return elevateResponse{CardID: c.ID, CardOrderID: o.ID, OrderStatus: o.Status}, nil
 }
@@ -116,7 +116,7 @@ func (s *Server) handleCardEnrollNetworkProtection(r *http.Request) (any, error)
 		return nil, fail("card_status_invalid", "card %s is %s", c.ID, c.Status)
 	}
 	c.Protection = &NetworkProtection{RiskControl: req.RiskControl, ActionCode: req.ActionCode, Enabled: true,
-		Status: "ENROLLED", UpdatedAt: w.now()}
+		Status: "ENROLLED", UpdatedAt: w.Now()}
 	a.cards.Put(c.ID, c)
 	return w.protectionJSON(c), nil
 }
@@ -140,7 +140,7 @@ func (s *Server) handleCardRemoveNetworkProtection(r *http.Request) (any, error)
 		return nil, fail("card_status_invalid", "card %s is not enrolled in %s", c.ID, req.RiskControl)
 	}
 	p := *c.Protection
-	p.Enabled, p.Status, p.UpdatedAt = false, "REMOVED", w.now()
+	p.Enabled, p.Status, p.UpdatedAt = false, "REMOVED", w.Now()
 	c.Protection = &p
 	a.cards.Put(c.ID, c)
 	return w.protectionJSON(c), nil

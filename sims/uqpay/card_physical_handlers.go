@@ -63,10 +63,8 @@ func (s *Server) handleCardActivate(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	c, err := a.cardLocked(req.CardID)
 	if err != nil {
 		return nil, err
@@ -79,7 +77,7 @@ func (s *Server) handleCardActivate(r *http.Request) (any, error) {
 	case c.ActivationCode != req.ActivationCode:
 		return nil, fail("invalid_activation_code", "activation_code does not match the code sent for card %s", c.ID)
 	}
-	c.PIN, c.ActivationCode, c.Status, c.UpdatedAt = req.PIN, "", StatusActive, w.now()
+	c.PIN, c.ActivationCode, c.Status, c.UpdatedAt = req.PIN, "", StatusActive, w.Now()
 	if req.NoPinPaymentAmount.set {
 		c.NoPIN = noPIN
 	}
@@ -131,10 +129,8 @@ func (s *Server) handleCardResetPIN(r *http.Request) (any, error) {
 	if err := validPIN("pin", req.PIN); err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	c, err := pinCardLocked(a, req.CardID)
 	if err != nil {
 		return nil, err
@@ -142,7 +138,7 @@ func (s *Server) handleCardResetPIN(r *http.Request) (any, error) {
 	if err := c.changePIN(req.Type, req.PIN, req.OldPIN); err != nil {
 		return nil, err
 	}
-	c.UpdatedAt = w.now()
+	c.UpdatedAt = w.Now()
 	a.cards.Put(c.ID, c)
 	o := w.newOrderLocked(a, c, OrderPIN, "", core.Zero, OrderSuccess)
 	return resetPINResponse{RequestStatus: "SUCCESS", CardID: c.ID, CardOrderID: o.ID, OrderStatus: o.Status,
@@ -190,10 +186,8 @@ func (s *Server) handleCardManagePIN(r *http.Request) (any, error) {
 	if err := validPIN("pin", req.PIN); err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	c, err := pinCardLocked(a, req.CardID)
 	if err != nil {
 		return nil, err
@@ -201,7 +195,7 @@ func (s *Server) handleCardManagePIN(r *http.Request) (any, error) {
 	if err := c.changePIN(req.Type, req.PIN, req.OldPIN); err != nil {
 		return nil, err
 	}
-	c.UpdatedAt = w.now()
+	c.UpdatedAt = w.Now()
 	a.cards.Put(c.ID, c)
 	o := w.newOrderLocked(a, c, OrderPIN, "", core.Zero, OrderSuccess)
 	return managePINResponse{CardID: c.ID, CardOrderID: o.ID, CreateTime: w.fmtTime(o.CreatedAt)}, nil
@@ -247,10 +241,8 @@ func (s *Server) handleCardAssign(r *http.Request) (any, error) {
 	if !p.supports(req.CardCurrency) {
 		return nil, invalid("card_currency %q is not offered for this card (it offers %v)", req.CardCurrency, p.Currencies)
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	h, err := a.cardholderLocked(req.CardholderID)
 	if err != nil {
 		return nil, err
@@ -275,7 +267,7 @@ func (s *Server) handleCardAssign(r *http.Request) (any, error) {
 	o := w.newOrderLocked(a, c, OrderCreate, "", core.Zero, OrderSuccess)
 	c.OrderID = o.ID
 	if c.FormFactor == Physical {
-		c.ActivationCode = w.faker.Digits(8)
+		c.ActivationCode = w.Faker.Digits(8)
 		w.emitLocked(eventActivationCode, c.ID, activationCodeData{ActivationCode: c.ActivationCode, CardID: c.ID, CardNumber: c.maskedWebhook()})
 	}
 	a.cards.Put(c.ID, c)

@@ -95,7 +95,7 @@ func hasMagic(s, word string) bool { return strings.Contains(strings.ToLower(s),
 // magic values and the verification method, scheduling the decision when
 // it is asynchronous.
 func (w *world) admitLocked(a *account, h *Cardholder) {
-	now := w.now()
+	now := w.Now()
 	h.Reason, h.IDVURL, h.IDVStatus, h.IDVExpiresAt = "", "", "", time.Time{}
 	pending := func() {
 		h.Status = CardholderPending
@@ -103,7 +103,7 @@ func (w *world) admitLocked(a *account, h *Cardholder) {
 		h.IDVURL = "https://idv.mocksrv.local/verify/" + h.ID
 		h.IDVExpiresAt = now.Add(idvTTL)
 		if !hasMagic(h.Email, magicKYCHold) {
-			w.agenda.Schedule(now.Add(w.opts.kycDelay), taskKYCDecide, a.ID+"/"+h.ID)
+			w.Agenda.Schedule(now.Add(w.set.KYCDelay.D()), taskKYCDecide, a.ID+"/"+h.ID)
 		}
 	}
 	switch {
@@ -128,7 +128,7 @@ func (w *world) decideLocked(a *account, id string, approve bool, reason string)
 	if !ok || h.Status != CardholderPending {
 		return h, false
 	}
-	h.UpdatedAt = w.now()
+	h.UpdatedAt = w.Now()
 	if approve {
 		h.Status, h.IDVStatus, h.Reason = CardholderSuccess, IDVPassed, ""
 	} else {

@@ -102,7 +102,7 @@ type cardholderJSON struct {
 func (w *world) holderJSON(a *account, h Cardholder) cardholderJSON {
 	out := cardholderJSON{
 		CardholderID: h.ID, Email: h.Email, NumberOfCards: a.numberOfCards(h.ID), FirstName: h.FirstName,
-		LastName: h.LastName, CreateTime: h.CreatedAt.In(w.opts.zone).Format(layoutSpaced),
+		LastName: h.LastName, CreateTime: h.CreatedAt.In(w.zone).Format(layoutSpaced),
 		CardholderStatus: h.Status, DateOfBirth: h.DateOfBirth, CountryCode: h.CountryCode,
 		PhoneNumber: h.PhoneNumber, Gender: h.Gender, Nationality: h.Nationality, ResidentialAddress: addressJSON(h.Address),
 		ReviewStatus: string(h.Status), IdvStatus: h.IDVStatus, IdvVerificationURL: h.IDVURL,
@@ -345,9 +345,9 @@ func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) 
 	if err := a.uniqueLocked("", req.Email, req.PhoneNumber); err != nil {
 		return Cardholder{}, err
 	}
-	now := w.now()
+	now := w.Now()
 	h := Cardholder{
-		ID: w.faker.UUID(), AccountID: a.ID, Email: req.Email, PhoneNumber: req.PhoneNumber,
+		ID: w.Faker.UUID(), AccountID: a.ID, Email: req.Email, PhoneNumber: req.PhoneNumber,
 		FirstName: req.FirstName, LastName: req.LastName, CountryCode: req.CountryCode,
 		CreatedAt: now, UpdatedAt: now,
 	}
@@ -379,7 +379,7 @@ func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p
 		return Cardholder{}, false, invalid("cardholder_id is required (or cardholder_required_fields for one-step issuance)")
 	}
 	if rf != nil {
-		if err := rf.cardholderFields.validate(w.now()); err != nil {
+		if err := rf.cardholderFields.validate(w.Now()); err != nil {
 			return Cardholder{}, false, invalid("cardholder_required_fields: %s", core.AsError(err).Message)
 		}
 	}
@@ -397,7 +397,7 @@ func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p
 	} else {
 		ch := cardholderCreateRequest{Email: rf.Email, PhoneNumber: rf.PhoneNumber, FirstName: rf.FirstName,
 			LastName: rf.LastName, CountryCode: rf.CountryCode, cardholderFields: rf.cardholderFields}
-		if err := ch.validate(w.now()); err != nil {
+		if err := ch.validate(w.Now()); err != nil {
 			return h, false, invalid("cardholder_required_fields: %s", core.AsError(err).Message)
 		}
 		h = Cardholder{Email: ch.Email, PhoneNumber: ch.PhoneNumber, FirstName: ch.FirstName, LastName: ch.LastName,
@@ -413,7 +413,7 @@ func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p
 		return h, false, err
 	}
 	if rf != nil {
-		h.UpdatedAt = w.now()
+		h.UpdatedAt = w.Now()
 		if rf.KycVerification != nil && h.Status != CardholderPending {
 			w.admitLocked(a, &h) // a verification method given now starts the cardholder's verification
 		}
@@ -471,13 +471,12 @@ func (s *Server) handleCardholderCreate(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	if err := req.validate(w.now()); err != nil {
+	w, a := core.WorldOf[*world](r), accountOf(r)
+	if err := req.validate(w.Tenant.Clock.Now()); err != nil { // unlocked: the clock, not Now
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	h, err := w.createCardholderLocked(a, req)
 	if err != nil {
 		return nil, err
@@ -501,10 +500,8 @@ func (s *Server) handleCardholderList(r *http.Request) (any, error) {
 		}
 		keep = func(h Cardholder) bool { return string(h.Status) == st }
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	res := queryTable(a.cardholders, p, "", "", time.Time{}, time.Time{}, keep)
 	out := make([]cardholderJSON, 0, len(res.Items))
 	for _, h := range res.Items {
@@ -515,10 +512,8 @@ func (s *Server) handleCardholderList(r *http.Request) (any, error) {
 
 // handleCardholderRetrieve handles "GET /api/v1/issuing/cardholders/{id}".
 func (s *Server) handleCardholderRetrieve(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	h, err := a.cardholderLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -534,7 +529,7 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
+	w, a := core.WorldOf[*world](r), accountOf(r)
 	if req.Email != nil {
 		if err := validEmail(*req.Email); err != nil {
 			return nil, err
@@ -550,12 +545,11 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	if err := req.cardholderFields.validate(w.now()); err != nil {
+	if err := req.cardholderFields.validate(w.Tenant.Clock.Now()); err != nil { // unlocked: the clock, not Now
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	h, err := a.cardholderLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -576,7 +570,7 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	if err := a.uniqueLocked(h.ID, email, phone); err != nil {
 		return nil, err
 	}
-	h.Email, h.PhoneNumber, h.UpdatedAt = email, phone, w.now()
+	h.Email, h.PhoneNumber, h.UpdatedAt = email, phone, w.Now()
 	if req.CountryCode != nil {
 		h.CountryCode = *req.CountryCode
 	}

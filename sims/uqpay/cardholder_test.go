@@ -202,7 +202,8 @@ func TestCardholderList(t *testing.T) {
 func TestDirectHelpersForCardholders(t *testing.T) {
 	t.Parallel()
 	s := uqpay.RunT(t)
-	h := s.AddCardholder(uqpay.Cardholder{Status: uqpay.CardholderPending})
+	h, err := s.AddCardholder(uqpay.Cardholder{Status: uqpay.CardholderPending})
+	require.NoError(t, err)
 	s.CheckCardholderStatus(t, h.ID, uqpay.CardholderPending)
 	require.NoError(t, s.DecideKYC(h.ID, false))
 	s.CheckCardholderStatus(t, h.ID, uqpay.CardholderFailed)

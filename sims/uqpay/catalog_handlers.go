@@ -40,11 +40,11 @@ func (s *Server) handleProductList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	out := make([]productJSON, 0, len(products))
 	for _, pr := range core.Paginate(products, p.window()) {
 		j := productJSON{
-			ProductID: pr.ID, ModeType: pr.Mode, CardBin: pr.BIN, CardForm: pr.Forms, MaxCardQuota: w.opts.cardQuota,
+			ProductID: pr.ID, ModeType: pr.Mode, CardBin: pr.BIN, CardForm: pr.Forms, MaxCardQuota: w.set.CardQuota,
 			CardScheme: pr.Scheme, CardCurrency: pr.Currencies, ProductStatus: pr.Status,
 			CreateTime: w.fmtTime(productsCreated), UpdateTime: w.fmtTime(productsCreated),
 			KYCLevel: pr.KYCLevel, RequiredFields: pr.RequiredFields(),
@@ -95,9 +95,8 @@ func (s *Server) handleCardArtList(r *http.Request) (any, error) {
 			ids = append(ids, p.ID)
 		}
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	out := cardArtListResponse{CardArts: []cardArtJSON{}}
 	if pid != "" {
 		out.DefaultCardArtID = a.defaultArtLocked(pid)
@@ -132,11 +131,10 @@ func (s *Server) handleCardArtSetDefault(r *http.Request) (any, error) {
 	if !ok {
 		return nil, fail("card_art_not_found", "card_art_id %s is not a card art of this account", req.CardArtID)
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	a.defaultArt[art.ProductID] = art.ID
-	return setDefaultArtResponse{DefaultCardArtID: art.ID, UpdatedAt: w.fmtTime(w.now())}, nil
+	return setDefaultArtResponse{DefaultCardArtID: art.ID, UpdatedAt: w.fmtTime(w.Now())}, nil
 }
 
 // handleMerchantBrandList handles "GET /api/v1/issuing/merchant_brands",

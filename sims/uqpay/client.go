@@ -255,15 +255,11 @@ func (c *Client) exchange(ctx context.Context, method, path string, body any, h 
 func Spec() core.ClientSpec {
 	return core.ClientSpec{
 		Name: Name, Prefixes: []string{"/api/"},
-		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
-			v, err := core.Need(Name, creds, "client_id", "api_key")
-			if err != nil {
-				return nil, err
-			}
-			c := NewClient(baseURL, v[0], v[1])
+		Connect: core.Connect(Name, "client_id", "api_key", func(baseURL, id, key string, hc *http.Client) core.Caller {
+			c := NewClient(baseURL, id, key)
 			c.HTTP = hc
-			return c, nil
-		},
+			return c
+		}),
 		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
 			_, err := VerifyWebhook(creds["webhook_secret"], body, h.Get("x-wk-signature"), h.Get("x-wk-timestamp"),
 				core.WallNow(), webhookTolerance)

@@ -58,16 +58,16 @@ func receivingAccountNumber(accountID string) string {
 // deposit.pending and schedules its review (unless the tenant reviews
 // deposits by hand through the admin API).
 func (w *world) createDepositLocked(a *account, d Deposit) Deposit {
-	now := w.now()
-	d.ID, d.ShortID, d.AccountID, d.Status = w.faker.UUID(), w.shortIDLocked("P"), a.ID, DepositPending
+	now := w.Now()
+	d.ID, d.ShortID, d.AccountID, d.Status = w.Faker.UUID(), w.shortIDLocked("P"), a.ID, DepositPending
 	if d.ReceiverAccount == "" {
 		d.ReceiverAccount = receivingAccountNumber(a.ID)
 	}
 	d.CreatedAt, d.UpdatedAt = now, now
 	w.deposits.Put(d.ID, d)
 	w.emitNamedLocked(eventNameDeposit, eventDepositPending, d.ID, w.depositData(a, d))
-	if !w.opts.depositReview {
-		w.agenda.Schedule(now.Add(w.opts.depositDelay), taskDepositReview, a.ID+"/"+d.ID)
+	if !w.set.DepositReview {
+		w.Agenda.Schedule(now.Add(w.set.DepositDelay.D()), taskDepositReview, a.ID+"/"+d.ID)
 	}
 	return d
 }
@@ -82,7 +82,7 @@ func (w *world) decideDepositLocked(a *account, id string, approve bool, reason 
 	if !ok || d.AccountID != a.ID || d.Status != DepositPending {
 		return d, false
 	}
-	now := w.now()
+	now := w.Now()
 	d.UpdatedAt = now
 	if approve {
 		from := d.SenderName

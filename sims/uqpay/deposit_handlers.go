@@ -107,9 +107,7 @@ func (s *Server) handleSimulationDeposit(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	return w.depositJSON(w.createDepositLocked(a, d)), nil
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/sims"
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/uqpay"
 )
 
@@ -108,7 +109,8 @@ func TestSimulateDepositIsIdempotent(t *testing.T) {
 func TestSimulateDepositToSubAccount(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	sub := f.s.AddSubAccount("Team B")
+	sub, err := f.s.AddSubAccount("Team B")
+	require.NoError(t, err)
 	master := f.s.Balance("USD").Available
 	d, err := f.sdk.SimulateDeposit(f.ctx, &CreateDepositRequest{Amount: 40, Currency: "USD", SenderSwiftCode: "TESTSGSG",
 		ReceiverAccountNumber: "SG123456789012345678"}, &RequestOptions{OnBehalfOf: sub.ID})
@@ -208,16 +210,16 @@ func TestDepositReview(t *testing.T) {
 	d, _ := f.s.SimulatedDeposit(rejected.DepositID)
 	require.Equal(t, uqpay.DepositPending, d.Status, "under review until someone decides")
 
-	out, err := f.s.Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+rejected.DepositID+`","decision":"reject","reason":"Sender not verified"}`))
+	out, err := core.ProviderOf(f.s.Host).Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+rejected.DepositID+`","decision":"reject","reason":"Sender not verified"}`))
 	require.NoError(t, err)
 	assert.Equal(t, uqpay.DepositFailed, out.(uqpay.Deposit).Status)
 	assert.Equal(t, "Sender not verified", out.(uqpay.Deposit).Reason)
 	require.NoError(t, f.s.DecideDeposit(approved.DepositID, true))
 	f.s.CheckBalance(t, "USD", before.Add(mustDec("30")).StringFixed(2))
 
-	_, err = f.s.Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+rejected.DepositID+`","decision":"approve"}`))
+	_, err = core.ProviderOf(f.s.Host).Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+rejected.DepositID+`","decision":"approve"}`))
 	assert.ErrorContains(t, err, "is not PENDING")
-	_, err = f.s.Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+approved.DepositID+`","decision":"maybe"}`))
+	_, err = core.ProviderOf(f.s.Host).Create("default", "deposit_decisions", json.RawMessage(`{"deposit_id":"`+approved.DepositID+`","decision":"maybe"}`))
 	assert.ErrorContains(t, err, `"approve" or "reject"`)
 	assert.Error(t, f.s.DecideDeposit("nope", true))
 

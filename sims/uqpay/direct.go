@@ -13,14 +13,8 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
+// do runs f on the default tenant's world, locked and settled.
+func (s *Server) do(f func(w *world) error) error { return s.worlds.Do(core.DefaultTenant, f) }
 
 // accountOrMasterLocked returns the account id names, or the master for "".
 func (w *world) accountOrMasterLocked(id string) (*account, error) {
@@ -43,10 +37,10 @@ func (s *Server) MasterAccountID() string {
 
 // AddSubAccount connects a sub-account (empty balances) and returns it;
 // use its ID as x-on-behalf-of.
-func (s *Server) AddSubAccount(name string) SubAccount {
+func (s *Server) AddSubAccount(name string) (SubAccount, error) {
 	var out SubAccount
-	_ = s.do(func(w *world) (err error) { out, err = w.addSubAccountLocked(SubAccount{Name: name}); return err })
-	return out
+	err := s.do(func(w *world) (err error) { out, err = w.addSubAccountLocked(SubAccount{Name: name}); return err })
+	return out, err
 }
 
 // SubAccounts lists the connected sub-accounts.
@@ -58,9 +52,9 @@ func (s *Server) SubAccounts() []SubAccount {
 
 // AddCardholder adds a cardholder; zero fields are filled from the seeded
 // faker and the status defaults to SUCCESS.
-func (s *Server) AddCardholder(h Cardholder) Cardholder {
+func (s *Server) AddCardholder(h Cardholder) (Cardholder, error) {
 	var out Cardholder
-	_ = s.do(func(w *world) error {
+	err := s.do(func(w *world) error {
 		a, err := w.accountOrMasterLocked(h.AccountID)
 		if err != nil {
 			return err
@@ -68,7 +62,7 @@ func (s *Server) AddCardholder(h Cardholder) Cardholder {
 		out, err = w.addCardholderLocked(a, h)
 		return err
 	})
-	return out
+	return out, err
 }
 
 // Cardholder returns a copy of a cardholder of any account.
@@ -89,15 +83,9 @@ func (s *Server) Cardholder(id string) (Cardholder, bool) {
 // AddCard adds a card; zero fields are filled (an approved cardholder is
 // made when CardholderID is empty, the product defaults to ProductSingle)
 // and the status defaults to ACTIVE. A SINGLE card's Balance is moved from
-// the issuing balance. It returns the zero Card when the card cannot be
-// made (an unknown product or cardholder, too little money).
-func (s *Server) AddCard(c Card) Card {
-	out, _ := s.CreateCard(c)
-	return out
-}
-
-// CreateCard is AddCard that reports why a card cannot be made.
-func (s *Server) CreateCard(c Card) (Card, error) {
+// the issuing balance. The error says why a card cannot be made (an
+// unknown product or cardholder, too little money).
+func (s *Server) AddCard(c Card) (Card, error) {
 	var out Card
 	err := s.do(func(w *world) error {
 		a, err := w.accountOrMasterLocked(c.AccountID)

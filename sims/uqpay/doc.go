@@ -13,7 +13,7 @@
 //
 // /api/v1 on the host (api-sandbox.uqpaytech.com in real life). The SDK's
 // Environment.BaseURL ends in /api and its paths start with /v1, so point it
-// at http://127.0.0.1:8080/api (Server.BaseURL for a RunT server).
+// at http://127.0.0.1:8080/api (Server.URL()+"/api" for a RunT server).
 //
 // # Auth
 //
@@ -44,9 +44,10 @@
 // x-idempotency-key, a UUID, is required on every POST but the token's
 // (400 idempotency_error idempotency_key_missing or idempotency_key_invalid
 // otherwise). The first answer for a key is kept 24 hours of business time
-// and replayed byte for byte for the same method, path and body, creating
-// nothing; the same key with a different request is 400 idempotency_error
-// idempotency_key_reused, and while the first request is still running
+// and replayed byte for byte for the same method, path and body (compared
+// as JSON values), creating nothing; the same key with a different request
+// is 400 idempotency_error idempotency_key_reused, naming the first field
+// that differs, and while the first request is still running
 // idempotency_key_in_use. GETs may send a key (the SDK always does); it is
 // ignored.
 //
@@ -191,10 +192,12 @@
 //
 // # Configuration
 //
-// Every choice listed under Deviations has a With… option for New and
-// RunT and, for a tenant of the binary, a field of TenantSettings in the
-// tenant's "uqpay" object (POST /_mocksrv/tenants {"uqpay":{"card_quota":1,
-// "revoke_tokens":true}}); unknown or out-of-range fields are refused.
+// Every choice listed under Deviations is a field of Settings. New and RunT
+// take them one With… option at a time or whole (WithSettings); a tenant of
+// the binary sets any of them in its "uqpay" object (POST /_mocksrv/tenants
+// {"uqpay":{"card_quota":1,"revoke_tokens":true}}, or serve
+// --tenant-options), a field left out keeping the Server's. Unknown or
+// out-of-range fields are refused, naming the field.
 //
 // # Deviations
 //
@@ -226,8 +229,11 @@
 //     answers never are. Keys must be UUIDs (WithLenientIdempotencyKeys /
 //     lenient_idempotency_keys accepts any key up to 64 characters); they
 //     are scoped per account; the token endpoint takes none; what a key
-//     remembers lives 24 hours of business time (WithIdempotencyTTL) and is
-//     not kept in --state snapshots.
+//     remembers lives 24 hours of business time (WithIdempotencyTTL /
+//     idempotency_ttl) and is not kept in --state snapshots. Requests are
+//     compared as JSON values: the same body re-indented, with its keys
+//     reordered or a number spelt otherwise (1.5, 1.50) is the same
+//     request; idempotency_key_reused names the first field that differs.
 //   - Delays on the business clock: card issuing 5 s (WithIssueDelay /
 //     issue_delay), status, recharge and withdraw orders 2 s (WithOrderDelay
 //     / order_delay), KYC decisions 2 minutes (WithKYCDelay / kyc_delay),
@@ -278,7 +284,8 @@
 //     margin_balance is 0; transfers have no fee and complete at once.
 //   - Reports are ready after the report delay and download as CSV;
 //     --validate reports the CSV as a contract violation (not JSON).
-//   - Times render in UTC+8, UQPay's zone (WithZone).
+//   - Times render in UTC+8, UQPay's zone (WithZone / zone: "UTC-5",
+//     "UTC+5:30" or an IANA name).
 //   - Simulated deposits land in the account's issuing balance: mocksrv
 //     keeps no Global Account (Banking) balance, where the real simulator
 //     puts them, and serves no GET /v1/deposit. USD and SGD only. They

@@ -182,7 +182,8 @@ func TestSDKIssuingFlow(t *testing.T) {
 	assert.Equal(t, 6, btx.TotalItems, "opening deposits (USD, SGD), card load, recharge, withdraw, the simulated deposit")
 
 	// Transfers to a sub-account, which then issues on its own.
-	sub := s.AddSubAccount("Team Alpha")
+	sub, err := s.AddSubAccount("Team Alpha")
+	require.NoError(t, err)
 	tr, err := c.CreateTransfer(ctx, &CreateTransferRequest{SourceAccountID: s.MasterAccountID(), DestinationAccountID: sub.ID,
 		Currency: currency, Amount: 1000, Remark: "seed the team"})
 	require.NoError(t, err)

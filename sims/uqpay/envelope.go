@@ -6,13 +6,11 @@ package uqpay
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -251,42 +249,31 @@ func statusOf(typ, code string) int {
 type apiFunc func(r *http.Request) (any, error)
 
 // api adapts a handler to HTTP. On POST it applies x-idempotency-key (see
-// idempotency.go) around the handler; other answers are encoded into a
-// pooled buffer and written straight from it.
+// idempotency.go) around the handler; other answers are written straight
+// from the encoder's pooled buffer.
 func (s *Server) api(h apiFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && worldOf(r) != nil {
+		if r.Method == http.MethodPost && core.WorldOf[*world](r) != nil {
 			s.idempotent(w, r, h)
 			return
 		}
 		v, err := h(r)
-		if raw, ok := v.(rawBody); ok || err != nil {
-			if ok {
-				writeResponse(w, core.IdemResponse{Status: http.StatusOK, Header: http.Header{"Content-Type": {raw.contentType}}, Body: raw.body})
-				return
-			}
+		switch raw, ok := v.(rawBody); {
+		case err != nil:
 			writeResponse(w, s.errorResponse(r, err))
-			return
+		case ok:
+			writeResponse(w, raw.response())
+		default:
+			out.Write(w, http.StatusOK, v)
 		}
-		buf := bufPool.Get().(*bytes.Buffer)
-		defer putBuf(buf)
-		if err := encode(buf, v); err != nil {
-			writeResponse(w, s.errorResponse(r, err))
-			return
-		}
-		writeResponse(w, core.IdemResponse{Status: http.StatusOK, Body: buf.Bytes()})
 	})
 }
 
-// bufPool holds encoding buffers, so a large answer does not regrow one
-// from scratch on every request.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-func putBuf(b *bytes.Buffer) {
-	if b.Cap() <= 1<<20 { // do not keep the buffers of huge answers
-		b.Reset()
-		bufPool.Put(b)
-	}
+// out writes UQPay's JSON answers. An answer that cannot be encoded (a bug)
+// is the api_error a failed handler gets.
+var out = core.JSONWriter{
+	ContentType: "application/json",
+	Fallback:    `{"type":"api_error","code":"api_error","message":"internal error, please try again later"}`,
 }
 
 // render runs h and returns the answer it makes.
@@ -296,9 +283,9 @@ func (s *Server) render(r *http.Request, h apiFunc) core.IdemResponse {
 		return s.errorResponse(r, err)
 	}
 	if raw, ok := v.(rawBody); ok {
-		return core.IdemResponse{Status: http.StatusOK, Header: http.Header{"Content-Type": {raw.contentType}}, Body: raw.body}
+		return raw.response()
 	}
-	b, err := marshal(v)
+	b, err := core.Marshal(v)
 	if err != nil {
 		return s.errorResponse(r, err)
 	}
@@ -309,6 +296,10 @@ func (s *Server) render(r *http.Request, h apiFunc) core.IdemResponse {
 type rawBody struct {
 	contentType string
 	body        []byte
+}
+
+func (b rawBody) response() core.IdemResponse {
+	return core.IdemResponse{Status: http.StatusOK, Header: http.Header{"Content-Type": {b.contentType}}, Body: b.body}
 }
 
 // writeError renders err as UQPay's error envelope.
@@ -353,41 +344,19 @@ func (s *Server) errorResponse(r *http.Request, err error) core.IdemResponse {
 	if errors.As(err, &mf) {
 		body.MissingFields = mf.fields
 	}
-	b, _ := marshal(body)
+	b, _ := core.Marshal(body)
 	return core.IdemResponse{Status: status, Body: b}
-}
-
-// marshal encodes v without HTML escaping and without a trailing newline.
-func marshal(v any) ([]byte, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer putBuf(buf)
-	if err := encode(buf, v); err != nil {
-		return nil, err
-	}
-	return append([]byte(nil), buf.Bytes()...), nil
-}
-
-// encode writes v into buf without HTML escaping and without the encoder's
-// trailing newline.
-func encode(buf *bytes.Buffer, v any) error {
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	buf.Truncate(buf.Len() - 1)
-	return nil
 }
 
 // writeResponse writes an answer: JSON unless its header says otherwise.
 func writeResponse(w http.ResponseWriter, resp core.IdemResponse) {
-	ct := "application/json"
-	if v := resp.Header.Get("Content-Type"); v != "" {
-		ct = v
+	if ct := resp.Header.Get("Content-Type"); ct != "" {
+		w.Header().Set("Content-Type", ct)
+		w.WriteHeader(resp.Status)
+		_, _ = w.Write(resp.Body)
+		return
 	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(resp.Status)
-	_, _ = w.Write(resp.Body)
+	out.WriteBytes(w, resp.Status, resp.Body)
 }
 
 // decode reads the JSON body into v: 400 invalid_request_error for a

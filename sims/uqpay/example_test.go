@@ -59,7 +59,11 @@ func Example() {
 // Direct helpers set up state without HTTP; Check helpers assert on it.
 func ExampleServer_AddCard() {
 	s, _ := uqpay.New(uqpay.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-	card := s.AddCard(uqpay.Card{Balance: core.MustDecimal("50")})
+	card, err := s.AddCard(uqpay.Card{Balance: core.MustDecimal("50")})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	t, _ := s.Authorize(card.ID, "20", "Coffee decline_funds")
 	fmt.Println(t.Status, t.Description)
 	t, _ = s.Authorize(card.ID, "20", "Coffee")

@@ -65,7 +65,10 @@ func FuzzRequestBodies(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	card := s.AddCard(uqpay.Card{Balance: core.MustDecimal("100")})
+	card, err := s.AddCard(uqpay.Card{Balance: core.MustDecimal("100")})
+	if err != nil {
+		f.Fatal(err)
+	}
 	holder := card.CardholderID
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		path := strings.NewReplacer("{id}", card.ID, "{holder}", holder).Replace(postPaths[int(which)%len(postPaths)])
@@ -118,7 +121,9 @@ func FuzzListQuery(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	s.AddCard(uqpay.Card{})
+	if _, err := s.AddCard(uqpay.Card{}); err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, which uint8, query string) {
 		req := httptest.NewRequest(http.MethodGet, uqpay.BasePath+lists[int(which)%len(lists)], nil)
 		req.URL.RawQuery = query

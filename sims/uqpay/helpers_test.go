@@ -152,7 +152,7 @@ func newFixture(t *testing.T, opts ...uqpay.Option) *fixture {
 	rc := newReceiver(t)
 	s.SetWebhookURL(rc.srv.URL)
 	hc := &http.Client{Transport: contractTransport{t: t, base: s.Client().Transport}}
-	return &fixture{t: t, s: s, sdk: newSDK(s.BaseURL(), s.ClientID(), s.APIKey(), hc), rc: rc, ctx: context.Background()}
+	return &fixture{t: t, s: s, sdk: newSDK(s.URL()+"/api", s.ClientID(), s.APIKey(), hc), rc: rc, ctx: context.Background()}
 }
 
 // flush settles the tenant and delivers the webhooks due now.

@@ -58,8 +58,8 @@ type CardOrder struct {
 
 // newOrderLocked stores an order for card c.
 func (w *world) newOrderLocked(a *account, c Card, typ, action string, amount core.Decimal, status OrderStatus) CardOrder {
-	now := w.now()
-	o := CardOrder{ID: w.faker.UUID(), CardID: c.ID, Type: typ, Action: action, Amount: amount, Currency: c.Currency,
+	now := w.Now()
+	o := CardOrder{ID: w.Faker.UUID(), CardID: c.ID, Type: typ, Action: action, Amount: amount, Currency: c.Currency,
 		Status: status, CreatedAt: now, UpdatedAt: now}
 	if status == OrderSuccess || status == OrderFailed {
 		o.CompletedAt = now
@@ -70,7 +70,7 @@ func (w *world) newOrderLocked(a *account, c Card, typ, action string, amount co
 
 // scheduleOrderLocked makes an order complete after the order delay.
 func (w *world) scheduleOrderLocked(a *account, o CardOrder) {
-	w.agenda.Schedule(w.now().Add(w.opts.orderDelay), taskOrder, a.ID+"/"+o.ID)
+	w.Agenda.Schedule(w.Now().Add(w.set.OrderDelay.D()), taskOrder, a.ID+"/"+o.ID)
 }
 
 // finishOrderLocked completes a due status, recharge or withdraw order.
@@ -83,7 +83,7 @@ func (w *world) finishOrderLocked(a *account, id string) {
 	if !ok {
 		return
 	}
-	now := w.now()
+	now := w.Now()
 	o.UpdatedAt, o.CompletedAt = now, now
 	switch o.Action {
 	case actionStatus:

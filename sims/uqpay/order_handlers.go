@@ -43,10 +43,8 @@ func (s *Server) handleCardRecharge(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	c, err := moneyCardLocked(a, mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -76,10 +74,8 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	c, err := moneyCardLocked(a, mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -87,7 +83,7 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 	if c.Balance.LessThan(amt) {
 		return nil, fail("insufficient_balance", "card %s holds %s %s, less than %s", c.ID, money(c.Balance), c.Currency, money(amt))
 	}
-	c.Balance, c.UpdatedAt = c.Balance.Sub(amt), w.now()
+	c.Balance, c.UpdatedAt = c.Balance.Sub(amt), w.Now()
 	a.cards.Put(c.ID, c)
 	o := w.newOrderLocked(a, c, OrderWithdraw, actionWithdraw, amt, OrderPending)
 	bt := w.moveBalanceLocked(a, c.Currency, core.Zero, amt, BalCardWithdraw, BalPending,
@@ -101,10 +97,8 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 // handleCardOrderRetrieve handles "GET /api/v1/issuing/cards/{order_id}/order".
 // Quirk: the path variable is the card_order_id, not a card id.
 func (s *Server) handleCardOrderRetrieve(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	id := mux.Vars(r)["order_id"]
 	o, ok := a.orders.Get(id)
 	if !ok {

@@ -32,10 +32,7 @@ const (
 func (s *Server) pageOf(r *http.Request) (page, error) {
 	q := r.URL.Query()
 	p := page{Number: 1, Size: defaultPageSize}
-	strict := s.opts.strictPaging
-	if w := worldOf(r); w != nil {
-		strict = w.opts.strictPaging
-	}
+	strict := s.settingsOf(r).StrictPaging
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
@@ -99,11 +96,11 @@ const maxWindow = 90 * 24 * time.Hour
 // interval when both are given.
 func (s *Server) timeWindow(r *http.Request, limit time.Duration) (from, to time.Time, err error) {
 	q := r.URL.Query()
-	if from, _, err = s.parseQueryTime("start_time", q.Get("start_time")); err != nil {
+	if from, _, err = s.parseQueryTime(r, "start_time", q.Get("start_time")); err != nil {
 		return
 	}
 	var dateOnly bool
-	if to, dateOnly, err = s.parseQueryTime("end_time", q.Get("end_time")); err != nil {
+	if to, dateOnly, err = s.parseQueryTime(r, "end_time", q.Get("end_time")); err != nil {
 		return
 	}
 	if dateOnly {
@@ -119,7 +116,9 @@ func (s *Server) timeWindow(r *http.Request, limit time.Duration) (from, to time
 	return
 }
 
-func (s *Server) parseQueryTime(field, v string) (time.Time, bool, error) {
+// parseQueryTime reads a time of r's query or body in the zone of the
+// request's tenant, and says whether it was a bare date.
+func (s *Server) parseQueryTime(r *http.Request, field, v string) (time.Time, bool, error) {
 	if v == "" {
 		return time.Time{}, false, nil
 	}
@@ -127,12 +126,30 @@ func (s *Server) parseQueryTime(field, v string) (time.Time, bool, error) {
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
 		return t, false, nil
 	}
-	raw := strings.Replace(v, "+", " ", 1)
-	if t, err := time.ParseInLocation(layoutSpaced, raw, s.opts.zone); err == nil {
+	raw, zone := strings.Replace(v, "+", " ", 1), s.zoneOf(r)
+	if t, err := time.ParseInLocation(layoutSpaced, raw, zone); err == nil {
 		return t, false, nil
 	}
-	if t, err := time.ParseInLocation(layoutDate, raw, s.opts.zone); err == nil {
+	if t, err := time.ParseInLocation(layoutDate, raw, zone); err == nil {
 		return t, true, nil
 	}
 	return time.Time{}, false, invalid("%s %q is not a time: use RFC 3339 like 2024-03-21T17:17:32+08:00", field, v)
+}
+
+// settingsOf returns the settings of the request's tenant: its world's on
+// a private route, else the Server's.
+func (s *Server) settingsOf(r *http.Request) Settings {
+	if w := core.WorldOf[*world](r); w != nil {
+		return w.set
+	}
+	return s.set
+}
+
+// zoneOf returns the zone the request's tenant reads and renders times in.
+func (s *Server) zoneOf(r *http.Request) *time.Location {
+	if w := core.WorldOf[*world](r); w != nil {
+		return w.zone
+	}
+	zone, _ := parseZone(s.set.Zone) // checked by New
+	return zone
 }

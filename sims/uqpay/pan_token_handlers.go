@@ -28,6 +28,9 @@ type panToken struct {
 // maxPANTokens bounds the unused PAN tokens a tenant keeps.
 const maxPANTokens = 10000
 
+// panTokenTTL is how long a PAN token works (published: 60 s).
+const panTokenTTL = 60 * time.Second
+
 // addPANTokenLocked stores a token and forgets the oldest ones that expired
 // (or overflow the bound): tokens are issued in expiry order, so this costs
 // O(1) amortized however many a client makes.
@@ -67,12 +70,12 @@ func (s *Server) handleCardCreatePANToken(r *http.Request) (any, error) {
 		return nil, fail("card_status_invalid", "card %s is %s: it has no card details to show", c.ID, c.Status)
 	}
 	now, wall := w.tokenNow(), w.wall()
-	exp := now.Add(s.opts.panTokenTTL)
-	wallExp := wall.Add(s.opts.panTokenTTL)
+	exp := now.Add(panTokenTTL)
+	wallExp := wall.Add(panTokenTTL)
 	tok := "pan_" + signJWT(w.creds.APIKey, panClaims{CardID: c.ID, AccountID: a.ID, ClientID: w.creds.ClientID,
 		Exp: wallExp.Unix(), Iss: "uqpay", JTI: w.newSecretLocked("pan-token")[:16]})
 	w.addPANTokenLocked(tok, panToken{CardID: c.ID, AccountID: a.ID, Exp: exp}, now)
-	return panTokenResponse{Token: tok, ExpiresIn: int(s.opts.panTokenTTL / time.Second),
+	return panTokenResponse{Token: tok, ExpiresIn: int(panTokenTTL / time.Second),
 		ExpiresAt: wallExp.UTC().Format(layoutUTC)}, nil
 }
 
@@ -100,16 +103,16 @@ func (s *Server) handlePANTokenRedeem(r *http.Request) (any, error) {
 	if !ok {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)
 	}
-	core.CallOf(r).Tenant = w.tenant.ID
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	core.CallOf(r).Tenant = w.Tenant.ID
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	pt, ok := w.panTokens[tok]
 	if !ok {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)
 	}
 	delete(w.panTokens, tok)
 	if !w.tokenNow().Before(pt.Exp) {
-		return nil, fail("unauthorized_error", msgPanTokenExpiredFmt, w.fmtTime(pt.Exp), s.opts.panTokenTTL)
+		return nil, fail("unauthorized_error", msgPanTokenExpiredFmt, w.fmtTime(pt.Exp), panTokenTTL)
 	}
 	a, ok := w.account(pt.AccountID)
 	if !ok {

@@ -60,7 +60,8 @@ func TestQuirks(t *testing.T) {
 		assert.Equal(t, http.StatusUnauthorized, status)
 	})
 	t.Run("transfer status is lowercase", func(t *testing.T) {
-		sub := f.s.AddSubAccount("Quirk")
+		sub, err := f.s.AddSubAccount("Quirk")
+		require.NoError(t, err)
 		tr, err := f.sdk.CreateTransfer(f.ctx, &CreateTransferRequest{SourceAccountID: f.s.MasterAccountID(), DestinationAccountID: sub.ID,
 			Currency: "USD", Amount: 1})
 		require.NoError(t, err)

@@ -32,11 +32,11 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 	if req.StartTime == "" || req.EndTime == "" {
 		return nil, invalid("start_time and end_time are required")
 	}
-	from, _, err := s.parseQueryTime("start_time", req.StartTime)
+	from, _, err := s.parseQueryTime(r, "start_time", req.StartTime)
 	if err != nil {
 		return nil, err
 	}
-	to, dateOnly, err := s.parseQueryTime("end_time", req.EndTime)
+	to, dateOnly, err := s.parseQueryTime(r, "end_time", req.EndTime)
 	if err != nil {
 		return nil, err
 	}
@@ -49,13 +49,11 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 	case to.Sub(from) > maxWindow:
 		return nil, invalid("start_time %s to end_time %s is more than 90 days", req.StartTime, req.EndTime)
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	now := w.now()
-	rep := Report{ID: w.faker.UUID(), AccountID: a.ID, Type: req.ReportType, From: from, To: to,
-		ReadyAt: now.Add(w.opts.reportDelay), CreatedAt: now}
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
+	now := w.Now()
+	rep := Report{ID: w.Faker.UUID(), AccountID: a.ID, Type: req.ReportType, From: from, To: to,
+		ReadyAt: now.Add(w.set.ReportDelay.D()), CreatedAt: now}
 	w.reports.Put(rep.ID, rep)
 	return reportCreateResponse{ReportID: rep.ID}, nil
 }
@@ -63,16 +61,14 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 // handleReportDownload handles "GET /api/v1/issuing/reports/{id}": the CSV
 // once ready; report_not_ready before.
 func (s *Server) handleReportDownload(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	id := mux.Vars(r)["id"]
 	rep, ok := w.reports.Get(id)
 	if !ok || rep.AccountID != a.ID {
 		return nil, fail("report_not_found", "report %s not found", id)
 	}
-	if w.now().Before(rep.ReadyAt) {
+	if w.Now().Before(rep.ReadyAt) {
 		return nil, fail("report_not_ready", "report %s is being generated; retry after %s", id, w.fmtTime(rep.ReadyAt))
 	}
 	return rawBody{contentType: "text/csv; charset=utf-8", body: w.csvLocked(a, rep)}, nil

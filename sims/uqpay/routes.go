@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -13,22 +12,7 @@ import (
 // OpenAPI operationId all use it). Fixed paths under /issuing/cards come
 // before /issuing/cards/{id} so they are not read as card ids.
 func (s *Server) routes(r *mux.Router) {
-	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
-	// No path cleaning: mux would answer "/cards/.." with a bodiless 301,
-	// not in UQPay's envelope; uncleaned, it is an unknown card or path.
-	r.SkipClean(true)
-	r.NotFoundHandler = s.Env.NotFound(wire)
-	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
-
-	r.Use(s.Env.Middleware(wire))
-	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
-	// subrouters, so auth wraps each private route instead.
-	public := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
-	}
-	private := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
-	}
+	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	get, post, del := http.MethodGet, http.MethodPost, http.MethodDelete
 
 	public(post, "/connect/token", "token.create", s.handleTokenCreate)
@@ -79,19 +63,3 @@ func (s *Server) routes(r *mux.Router) {
 	private(post, "/simulation/issuing/reversal", "simulation.reversal", s.handleSimulationReversal)
 	private(post, "/simulation/deposit", "simulation.deposit", s.handleSimulationDeposit)
 }
-
-// RouteNames returns the name of every route, for fault-rule validation
-// and the contract surface check.
-func (s *Server) RouteNames() []string {
-	var names []string
-	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if n := rt.GetName(); n != "" {
-			names = append(names, n)
-		}
-		return nil
-	})
-	return names
-}
-
-// Router returns the mux router, for the contract surface check.
-func (s *Server) Router() *mux.Router { return s.router }

@@ -1,14 +1,11 @@
 package uqpay
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"net/http"
+	"maps"
 	"sync"
 	"time"
-
-	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -34,267 +31,305 @@ type Credentials struct {
 	WebhookSecret string `json:"webhook_secret"`
 }
 
-type options struct {
-	core.EnvOptions
+// Settings are every choice a UQPay tenant is simulated with, where the
+// docs are silent or disagree, or a test wants another value (doc.go,
+// "Deviations"). The Server's come from New's options over
+// DefaultSettings; a tenant's "uqpay" object of POST /_mocksrv/tenants (or
+// serve --tenant-options) sets any of them for that tenant, a field left
+// out keeping the Server's.
+type Settings struct {
+	// ClientID and APIKey fix a tenant's credentials (both or neither),
+	// WebhookSecret its webhook signing secret. The default tenant has
+	// the documented DefaultClientID, DefaultAPIKey and
+	// DefaultWebhookSecret; others random ones.
+	ClientID      string `json:"client_id,omitempty"`
+	APIKey        string `json:"api_key,omitempty"`
+	WebhookSecret string `json:"webhook_secret,omitempty"`
 
-	tokenTTL         time.Duration
-	tokenLimit       int
-	revokeTokens     bool
-	businessTokens   bool
-	issueDelay       time.Duration
-	orderDelay       time.Duration
-	cancelWait       time.Duration
-	kycDelay         time.Duration
-	settleDelay      time.Duration
-	reportDelay      time.Duration
-	depositDelay     time.Duration
-	depositReview    bool
-	panTokenTTL      time.Duration
-	cardQuota        int
-	cardValidity     int // years
-	initial          map[string]core.Decimal
-	idemTTL          time.Duration
-	lenientIdemKeys  bool
-	idemErrors       bool
-	strictPaging     bool
-	webhookMillis    bool
-	stringSimAmounts bool
-	zone             *time.Location
+	TokenTTL            core.Duration `json:"token_ttl"`             // auth_token lifetime
+	TokenRateLimit      int           `json:"token_rate_limit"`      // tokens per client id per wall minute before 429; 0 is off
+	RevokeTokens        bool          `json:"revoke_tokens"`         // a new auth_token revokes the client's older ones
+	TokenBusinessExpiry bool          `json:"token_business_expiry"` // auth_tokens expire on the business clock, not the wall clock
+	IssueDelay          core.Duration `json:"issue_delay"`           // a new card's PENDING time
+	OrderDelay          core.Duration `json:"order_delay"`           // a status, recharge, withdraw or update order's PENDING time
+	CancelWait          core.Duration `json:"cancel_wait"`           // PRE_CANCEL → CANCELLED
+	KYCDelay            core.Duration `json:"kyc_delay"`             // a PENDING cardholder's wait for its KYC decision
+	SettlementDelay     core.Duration `json:"settlement_delay"`      // an approved authorization's wait to settle
+	ReportDelay         core.Duration `json:"report_delay"`          // until a report is downloadable
+	DepositDelay        core.Duration `json:"deposit_delay"`         // a simulated deposit's PENDING time
+	DepositReview       bool          `json:"deposit_review"`        // simulated deposits wait for the admin API's decision
+	CardQuota           int           `json:"card_quota"`            // max_card_quota: cards per account and product; 0 is no limit
+
+	// InitialBalances are the master account's opening issuing balances:
+	// currency → decimal amount ({"USD":"500"}). A tenant's map is laid
+	// over the Server's, currency by currency.
+	InitialBalances map[string]string `json:"initial_balances"`
+
+	IdempotencyTTL         core.Duration `json:"idempotency_ttl"`          // how long an x-idempotency-key is remembered (business clock)
+	LenientIdempotencyKeys bool          `json:"lenient_idempotency_keys"` // any key up to 64 characters, not only a UUID
+	IdempotentErrors       bool          `json:"idempotent_errors"`        // 4xx answers are replayed for a repeated key, like 2xx
+	StrictPaging           bool          `json:"strict_paging"`            // page_size=0 and page_number=0 are refused
+	WebhookMillis          bool          `json:"webhook_millis"`           // x-wk-timestamp in Unix milliseconds
+	StringSimulatorAmounts bool          `json:"string_simulator_amounts"` // simulators' amounts as strings (SDK v3)
+
+	// Zone is the zone times render in: "UTC+8" (UQPay's, the default),
+	// another fixed offset ("UTC-5", "UTC+5:30") or an IANA name
+	// ("Asia/Singapore").
+	Zone string `json:"zone"`
+}
+
+// DefaultSettings returns the settings a Server has when no option changes
+// them.
+func DefaultSettings() Settings {
+	return Settings{
+		TokenTTL: core.Duration(30 * time.Minute), TokenRateLimit: 50,
+		IssueDelay: core.Duration(5 * time.Second), OrderDelay: core.Duration(2 * time.Second),
+		CancelWait: core.Duration(30 * 24 * time.Hour), KYCDelay: core.Duration(2 * time.Minute),
+		SettlementDelay: core.Duration(24 * time.Hour), ReportDelay: core.Duration(10 * time.Second),
+		DepositDelay: core.Duration(time.Minute), CardQuota: 1000,
+		InitialBalances: map[string]string{"USD": "100000", "SGD": "100000"},
+		IdempotencyTTL:  core.Duration(24 * time.Hour), IdempotentErrors: true,
+		Zone: zoneSG.String(),
+	}
+}
+
+// check reports the first setting that is out of range, naming it.
+func (st Settings) check() error {
+	switch {
+	case (st.ClientID == "") != (st.APIKey == ""):
+		return errors.New("give both client_id and api_key, or neither")
+	case st.TokenTTL <= 0:
+		return fmt.Errorf("token_ttl must be a positive duration, got %s", st.TokenTTL.D())
+	case st.TokenRateLimit < 0:
+		return fmt.Errorf("token_rate_limit must be 0 (off) or more, got %d", st.TokenRateLimit)
+	case st.CardQuota < 0:
+		return fmt.Errorf("card_quota must be 0 (no limit) or more, got %d", st.CardQuota)
+	case st.IdempotencyTTL < 0:
+		return fmt.Errorf("idempotency_ttl must not be negative, got %s", st.IdempotencyTTL.D())
+	}
+	for _, d := range []struct {
+		name string
+		v    core.Duration
+	}{
+		{"issue_delay", st.IssueDelay}, {"order_delay", st.OrderDelay}, {"cancel_wait", st.CancelWait},
+		{"kyc_delay", st.KYCDelay}, {"settlement_delay", st.SettlementDelay}, {"report_delay", st.ReportDelay},
+		{"deposit_delay", st.DepositDelay},
+	} {
+		if d.v < 0 {
+			return fmt.Errorf("%s must not be negative, got %s", d.name, d.v.D())
+		}
+	}
+	for _, cur := range sortedKeys(st.InitialBalances) {
+		amt := st.InitialBalances[cur]
+		if !knownCurrency(cur) {
+			return fmt.Errorf("initial_balances: currency %q: want one of %v", cur, currencies)
+		}
+		if d, err := core.ParseDecimal(amt); err != nil || d.Sign() < 0 {
+			return fmt.Errorf("initial_balances: %s %q: want a non-negative decimal", cur, amt)
+		}
+	}
+	if _, err := parseZone(st.Zone); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Option configures a Server.
-type Option func(*options) error
+type Option = core.Option[Settings]
 
-// WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
-// other providers; the Fleet does this. It conflicts with WithSeed and
-// WithClock, which configure an Env of the Server's own.
-func WithEnv(e *core.Env) Option { return func(o *options) error { o.Env = e; return nil } }
+// The options every provider has.
+var (
+	// WithEnv shares an Env (clock, tenants, journal, faults, outbox) with
+	// other providers; the Fleet does this. It conflicts with WithSeed and
+	// WithClock, which configure an Env of the Server's own.
+	WithEnv = core.WithEnv[Settings]
+	// WithSeed seeds the fake data of a Server with its own Env. RunT
+	// rejects 0.
+	WithSeed = core.WithSeed[Settings]
+	// WithClock gives a Server with its own Env this default-tenant clock.
+	WithClock = core.WithClock[Settings]
+	// WithAuth sets how strictly credentials are checked (default strict).
+	WithAuth = core.WithAuth[Settings]
+)
 
-// WithSeed seeds the fake data of a Server with its own Env. RunT rejects 0.
-func WithSeed(seed uint64) Option { return func(o *options) error { o.Seed = seed; return nil } }
-
-// WithClock gives a Server with its own Env this default-tenant clock.
-func WithClock(c *core.Clock) Option { return func(o *options) error { o.Clock = c; return nil } }
-
-// WithAuth sets how strictly credentials are checked (default strict).
-func WithAuth(m core.AuthMode) Option { return func(o *options) error { o.Auth = m; return nil } }
+// WithSettings replaces the Server's settings: every tenant's, unless its
+// options say otherwise.
+func WithSettings(st Settings) Option { return core.Set(func(s *Settings) { *s = st }) }
 
 // WithTokenTTL sets the lifetime of an auth_token (default 30 minutes, as
 // published).
 func WithTokenTTL(d time.Duration) Option {
-	return func(o *options) error {
-		if d <= 0 {
-			return errors.New("uqpay: token TTL must be positive")
-		}
-		o.tokenTTL = d
-		return nil
-	}
+	return core.Set(func(s *Settings) { s.TokenTTL = core.Duration(d) })
 }
 
 // WithTokenRateLimit sets how many tokens one client id may fetch per
 // minute of wall time before 429 (default 50, as published; 0 turns the
 // limit off).
-func WithTokenRateLimit(n int) Option { return func(o *options) error { o.tokenLimit = n; return nil } }
+func WithTokenRateLimit(n int) Option { return core.Set(func(s *Settings) { s.TokenRateLimit = n }) }
 
 // WithTokenRevocation makes a new auth_token revoke the client's older
 // ones. The docs disagree (the Card Issuance FAQ says one token at a time,
 // the Access Token reference says Card Issuance tokens coexist); by default
 // tokens coexist.
-func WithTokenRevocation(on bool) Option {
-	return func(o *options) error { o.revokeTokens = on; return nil }
-}
+func WithTokenRevocation(on bool) Option { return core.Set(func(s *Settings) { s.RevokeTokens = on }) }
 
 // WithTokenBusinessExpiry makes auth_tokens expire on the tenant's business
 // clock instead of the wall clock. Off by default: the official SDK decides
 // when to refresh from its own wall clock and never retries a 401, so
 // moving business time would otherwise lock it out.
 func WithTokenBusinessExpiry(on bool) Option {
-	return func(o *options) error { o.businessTokens = on; return nil }
+	return core.Set(func(s *Settings) { s.TokenBusinessExpiry = on })
 }
 
 // WithIssueDelay sets how long, on the business clock, a new card stays
 // PENDING before it turns ACTIVE or FAILED (default 5 s; RunT 0, so the
-// next request sees the outcome).
+// next request sees the outcome). A negative delay is 0.
 func WithIssueDelay(d time.Duration) Option {
-	return func(o *options) error { o.issueDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.IssueDelay = core.Duration(max(d, 0)) })
 }
 
 // WithOrderDelay sets how long status, recharge, withdraw and update
-// orders stay PENDING before they complete (default 2 s; RunT 0).
+// orders stay PENDING before they complete (default 2 s; RunT 0). A
+// negative delay is 0.
 func WithOrderDelay(d time.Duration) Option {
-	return func(o *options) error { o.orderDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.OrderDelay = core.Duration(max(d, 0)) })
 }
 
 // WithCancelWait sets how long a cancelled card stays PRE_CANCEL before it
-// becomes CANCELLED and its balance is refunded (default 30 days).
+// becomes CANCELLED and its balance is refunded (default 30 days). A
+// negative wait is 0.
 func WithCancelWait(d time.Duration) Option {
-	return func(o *options) error { o.cancelWait = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.CancelWait = core.Duration(max(d, 0)) })
 }
 
 // WithKYCDelay sets how long a PENDING cardholder waits for its KYC
-// decision (default 2 minutes).
+// decision (default 2 minutes). A negative delay is 0.
 func WithKYCDelay(d time.Duration) Option {
-	return func(o *options) error { o.kycDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.KYCDelay = core.Duration(max(d, 0)) })
 }
 
 // WithSettlementDelay sets how long an approved authorization waits before
-// it settles (default 24 hours).
+// it settles (default 24 hours). A negative delay is 0.
 func WithSettlementDelay(d time.Duration) Option {
-	return func(o *options) error { o.settleDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.SettlementDelay = core.Duration(max(d, 0)) })
 }
 
 // WithReportDelay sets how long a report takes to become downloadable
-// (default 10 s; RunT 0).
+// (default 10 s; RunT 0). A negative delay is 0.
 func WithReportDelay(d time.Duration) Option {
-	return func(o *options) error { o.reportDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.ReportDelay = core.Duration(max(d, 0)) })
 }
 
 // WithDepositDelay sets how long a simulated deposit stays PENDING before
 // it is approved and credited (default 1 minute; RunT 0, so the next
-// request sees it COMPLETED).
+// request sees it COMPLETED). A negative delay is 0.
 func WithDepositDelay(d time.Duration) Option {
-	return func(o *options) error { o.depositDelay = max(d, 0); return nil }
+	return core.Set(func(s *Settings) { s.DepositDelay = core.Duration(max(d, 0)) })
 }
 
 // WithDepositReview leaves simulated deposits PENDING until the admin API
 // decides them (POST …/uqpay/deposit_decisions), as the real sandbox's
 // manual approval does. Off by default: they complete after the deposit
 // delay.
-func WithDepositReview(on bool) Option {
-	return func(o *options) error { o.depositReview = on; return nil }
-}
+func WithDepositReview(on bool) Option { return core.Set(func(s *Settings) { s.DepositReview = on }) }
 
 // WithCardQuota sets max_card_quota: how many cards each account may issue
 // per product before new cards fail with insufficient_sub_bin (default
 // 1000).
-func WithCardQuota(n int) Option {
-	return func(o *options) error {
-		if n < 0 {
-			return errors.New("uqpay: card quota must not be negative")
-		}
-		o.cardQuota = n
-		return nil
-	}
-}
+func WithCardQuota(n int) Option { return core.Set(func(s *Settings) { s.CardQuota = n }) }
 
 // WithInitialBalance sets the master account's opening issuing balance in a
 // currency (defaults: 100000 USD and 100000 SGD).
 func WithInitialBalance(currency, amount string) Option {
-	return func(o *options) error {
-		d, err := core.ParseDecimal(amount)
-		if err != nil || d.Sign() < 0 {
-			return fmt.Errorf("uqpay: initial balance %q: want a non-negative decimal", amount)
+	return core.Set(func(s *Settings) {
+		m := maps.Clone(s.InitialBalances) // never write a map another Settings shares
+		if m == nil {
+			m = map[string]string{}
 		}
-		if !knownCurrency(currency) {
-			return fmt.Errorf("uqpay: currency %q: want one of %v", currency, currencies)
-		}
-		o.initial[currency] = d
-		return nil
-	}
+		m[currency] = amount
+		s.InitialBalances = m
+	})
 }
 
 // WithIdempotencyTTL sets how long an x-idempotency-key is remembered on
 // the business clock (default 24 hours, as published).
 func WithIdempotencyTTL(d time.Duration) Option {
-	return func(o *options) error { o.idemTTL = d; return nil }
+	return core.Set(func(s *Settings) { s.IdempotencyTTL = core.Duration(d) })
 }
 
 // WithLenientIdempotencyKeys accepts any x-idempotency-key up to 64
 // characters instead of requiring a UUID.
 func WithLenientIdempotencyKeys(on bool) Option {
-	return func(o *options) error { o.lenientIdemKeys = on; return nil }
+	return core.Set(func(s *Settings) { s.LenientIdempotencyKeys = on })
 }
 
 // WithIdempotentErrors says whether a 4xx answer is replayed for a repeated
 // key like a success is (default true); off, only 2xx answers are kept.
 func WithIdempotentErrors(on bool) Option {
-	return func(o *options) error { o.idemErrors = on; return nil }
+	return core.Set(func(s *Settings) { s.IdempotentErrors = on })
 }
 
 // WithStrictPaging refuses page_size=0 and page_number=0. By default they
 // mean "use the default", because the official SDK always sends both
 // parameters and sends 0 when the caller left them unset.
-func WithStrictPaging(on bool) Option {
-	return func(o *options) error { o.strictPaging = on; return nil }
-}
+func WithStrictPaging(on bool) Option { return core.Set(func(s *Settings) { s.StrictPaging = on }) }
 
 // WithWebhookMillis sends x-wk-timestamp in Unix milliseconds (as the
 // Webhook Hub now does) instead of seconds (the default, which every SDK
 // verifier accepts).
-func WithWebhookMillis(on bool) Option {
-	return func(o *options) error { o.webhookMillis = on; return nil }
-}
+func WithWebhookMillis(on bool) Option { return core.Set(func(s *Settings) { s.WebhookMillis = on }) }
 
 // WithStringSimulatorAmounts renders the simulation endpoints' amounts as
 // decimal strings (SDK v3) instead of numbers (SDK v2, the default).
 func WithStringSimulatorAmounts(on bool) Option {
-	return func(o *options) error { o.stringSimAmounts = on; return nil }
+	return core.Set(func(s *Settings) { s.StringSimulatorAmounts = on })
 }
 
 // WithZone sets the zone times are rendered in (default UTC+8, UQPay's).
+// A zone neither fixed nor named in the IANA database is kept as its
+// offset.
 func WithZone(loc *time.Location) Option {
-	return func(o *options) error {
-		if loc == nil {
-			return errors.New("uqpay: nil zone")
-		}
-		o.zone = loc
-		return nil
-	}
+	return core.Set(func(s *Settings) { s.Zone = zoneName(loc) })
 }
 
 // Server simulates UQPay Card Issuance for every tenant of its Env.
 type Server struct {
-	*core.Env
-	opts    options
-	handler http.Handler
-	router  *mux.Router
-	ts      core.TestServer
-	worlds  *core.Worlds[*world] // by tenant and by client id
+	*core.Host[*world] // Handler, URL, Client, Close, Reset, FlushWebhooks; Clock, Journal, Faults
 
-	// tokMu guards tokenRecs and every world's tokenOrder. It is never
-	// held together with the registry's lock or a world's: under it only
-	// the token maps and the tenants' clocks are read.
+	worlds *core.Worlds[*world] // by tenant and by client id
+	set    Settings             // the Server's settings, every tenant's starting point
+
+	// tokMu guards tokenRecs and every world's tokenOrder. It may be taken
+	// while a world's lock is held, never the other way round, and never
+	// with the registry's lock: under it only the token maps and the
+	// tenants' clocks and settings are read.
 	tokMu     sync.RWMutex
 	tokenRecs map[string]tokenRec // minted auth_tokens, until they expire
-}
-
-func defaultOptions() options {
-	return options{
-		EnvOptions: core.EnvOptions{Auth: core.AuthStrict}, tokenTTL: 30 * time.Minute, tokenLimit: 50,
-		issueDelay: 5 * time.Second, orderDelay: 2 * time.Second, cancelWait: 30 * 24 * time.Hour,
-		kycDelay: 2 * time.Minute, settleDelay: 24 * time.Hour, reportDelay: 10 * time.Second, depositDelay: time.Minute,
-		panTokenTTL: 60 * time.Second, cardQuota: 1000, cardValidity: 3,
-		initial: map[string]core.Decimal{"USD": core.MustDecimal("100000"), "SGD": core.MustDecimal("100000")},
-		idemTTL: 24 * time.Hour, idemErrors: true,
-		zone: zoneSG,
-	}
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
 // Handler, or RunT for a test server.
 func New(opts ...Option) (*Server, error) {
-	o := defaultOptions()
-	for _, opt := range opts {
-		if err := opt(&o); err != nil {
-			return nil, err
-		}
-	}
-	env, err := o.ResolveEnv(Name)
+	o, env, err := core.ReadOptions(Name, DefaultSettings(), opts)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{
-		Env: env, opts: o,
-		worlds: core.NewWorlds[*world](Name, "client_id", nil), tokenRecs: map[string]tokenRec{},
+	if err := o.Settings.check(); err != nil {
+		return nil, fmt.Errorf("uqpay: %w", err)
 	}
-	s.router = mux.NewRouter()
-	s.routes(s.router)
-	s.handler = s.router
-	s.Webhooks.Register(Name, core.Endpoint{Sign: s.signWebhook})
-	if _, err := s.AddTenant(s.Env.Default(), nil); err != nil {
+	o.Settings.InitialBalances = maps.Clone(o.Settings.InitialBalances) // the caller's map stays the caller's
+	s := &Server{set: o.Settings, tokenRecs: map[string]tokenRec{}}
+	s.worlds = core.NewWorlds(Name, "client_id", s.settleLocked)
+	s.Host = core.NewHost(env, core.HostConfig[*world]{
+		Name: Name, Prefixes: Spec().Prefixes, Worlds: s.worlds, Routes: s.routes,
+		Wire:    core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError},
+		Webhook: core.Endpoint{Sign: s.signWebhook},
+		Hooks:   s.hooks(),
+	})
+	if err := core.AddDefaultTenant(s.Host); err != nil {
 		return nil, err
 	}
-	return s, nil
+	return s, o.RunSetup(s)
 }
 
 // RunT starts a test server on loopback with a frozen clock
@@ -303,39 +338,8 @@ func New(opts ...Option) (*Server, error) {
 // defaults.
 func RunT(t core.T, opts ...Option) *Server {
 	t.Helper()
-	o := options{initial: map[string]core.Decimal{}}
-	for _, opt := range opts {
-		_ = opt(&o)
-	}
-	base := append([]Option{WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0), WithDepositDelay(0)},
-		core.RunTDefaults(o.EnvOptions, WithSeed, WithClock)...)
-	s, err := New(append(base, opts...)...)
-	if err != nil {
-		t.Fatalf("uqpay.RunT: %v", err)
-		return nil
-	}
-	s.ts.Start(s.Handler())
-	t.Cleanup(s.Close)
-	return s
+	return core.RunT(t, Name, New, opts, WithIssueDelay(0), WithOrderDelay(0), WithReportDelay(0), WithDepositDelay(0))
 }
-
-// Handler returns the HTTP handler serving UQPay's paths.
-func (s *Server) Handler() http.Handler { return s.handler }
-
-// URL returns the base URL of a RunT server ("http://127.0.0.1:port"); the
-// API paths start with /api/v1, so the SDK's BaseURL is URL()+"/api". It is
-// "" for a Server from New.
-func (s *Server) URL() string { return s.ts.URL() }
-
-// BaseURL returns what the official SDK's Environment.BaseURL should be
-// for a RunT server: URL() + "/api".
-func (s *Server) BaseURL() string { return s.URL() + "/api" }
-
-// Client returns an HTTP client for the RunT server.
-func (s *Server) Client() *http.Client { return s.ts.Client() }
-
-// Close stops a RunT server.
-func (s *Server) Close() { s.ts.Close() }
 
 // ClientID returns the default tenant's x-client-id.
 func (s *Server) ClientID() string { return s.creds(core.DefaultTenant).ClientID }
@@ -347,29 +351,14 @@ func (s *Server) APIKey() string { return s.creds(core.DefaultTenant).APIKey }
 func (s *Server) WebhookSecret() string { return s.creds(core.DefaultTenant).WebhookSecret }
 
 func (s *Server) creds(tenant string) Credentials {
-	c, _ := s.Credentials(tenant)
-	cr, _ := c.(Credentials)
-	return cr
+	if w, ok := s.worlds.Get(tenant); ok {
+		return w.creds
+	}
+	return Credentials{}
 }
 
 // SetWebhookURL sends the default tenant's UQPay webhooks to url.
 func (s *Server) SetWebhookURL(url string) { s.Webhooks.SetURL(core.DefaultTenant, Name, url) }
-
-// Reset clears the default tenant's UQPay state, this provider's journal
-// entries, fault rules and webhook deliveries.
-func (s *Server) Reset() {
-	_ = s.ResetTenant(core.DefaultTenant)
-	s.ClearProvider(Name)
-}
-
-// FlushWebhooks settles every tenant and delivers the webhooks that are
-// due now, synchronously. Tests call it instead of waiting.
-func (s *Server) FlushWebhooks(ctx context.Context) int {
-	for _, id := range s.worlds.IDs() {
-		s.Settle(id)
-	}
-	return s.Webhooks.Flush(ctx)
-}
 
 // byToken returns the world that minted a live auth_token.
 func (s *Server) byToken(tok string) (*world, bool) {
@@ -378,12 +367,3 @@ func (s *Server) byToken(tok string) (*world, bool) {
 	rec, ok := s.tokenRecs[tok]
 	return rec.world, ok
 }
-
-// defaultWorld returns the default tenant's world.
-func (s *Server) defaultWorld() *world { return s.worlds.Default() }
-
-// Name returns the provider's name.
-func (s *Server) Name() string { return Name }
-
-// Prefixes returns the path prefixes UQPay owns on a shared listener.
-func (s *Server) Prefixes() []string { return []string{"/api/"} }

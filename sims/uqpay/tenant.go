@@ -3,134 +3,49 @@ package uqpay
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"sort"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// TenantOptions are the UQPay settings a tenant can be created with (the
-// "uqpay" object of POST /_mocksrv/tenants): fixed credentials and the
-// switches of TenantSettings.
-type TenantOptions struct {
-	ClientID      string `json:"client_id,omitempty"`
-	APIKey        string `json:"api_key,omitempty"`
-	WebhookSecret string `json:"webhook_secret,omitempty"`
-	TenantSettings
+// hooks tells the Host how UQPay's tenant worlds are made, reset, shown,
+// driven, saved and restored, and how a dropped world's auth_tokens leave
+// the Server's token index.
+func (s *Server) hooks() core.Hooks[*world] {
+	return core.Hooks[*world]{
+		NewWorld:    s.newTenantWorld,
+		Key:         func(w *world) string { return w.creds.ClientID },
+		Credentials: func(w *world) any { return w.creds },
+		Fresh:       s.freshWorld,
+		Release:     s.dropTokens,
+		Dump:        s.dumpLocked,
+		Act:         func(w *world, card, action string) (any, error) { return w.actLocked(card, action) },
+		Create:      s.createLocked,
+		Snapshot:    s.snapshotLocked,
+		Restore:     s.restoreWorld,
+	}
 }
 
-// TenantSettings are the choices mocksrv makes where UQPay's docs are
-// silent or disagree (doc.go, "Deviations"), set per tenant. A field left
-// out keeps the Server's setting (its With… option, or the default).
-type TenantSettings struct {
-	RevokeTokens           *bool             `json:"revoke_tokens,omitempty"`            // WithTokenRevocation
-	TokenTTL               *core.Duration    `json:"token_ttl,omitempty"`                // WithTokenTTL
-	TokenRateLimit         *int              `json:"token_rate_limit,omitempty"`         // WithTokenRateLimit
-	TokenBusinessExpiry    *bool             `json:"token_business_expiry,omitempty"`    // WithTokenBusinessExpiry
-	IssueDelay             *core.Duration    `json:"issue_delay,omitempty"`              // WithIssueDelay
-	OrderDelay             *core.Duration    `json:"order_delay,omitempty"`              // WithOrderDelay
-	CancelWait             *core.Duration    `json:"cancel_wait,omitempty"`              // WithCancelWait
-	KYCDelay               *core.Duration    `json:"kyc_delay,omitempty"`                // WithKYCDelay
-	SettlementDelay        *core.Duration    `json:"settlement_delay,omitempty"`         // WithSettlementDelay
-	ReportDelay            *core.Duration    `json:"report_delay,omitempty"`             // WithReportDelay
-	DepositDelay           *core.Duration    `json:"deposit_delay,omitempty"`            // WithDepositDelay
-	DepositReview          *bool             `json:"deposit_review,omitempty"`           // WithDepositReview
-	CardQuota              *int              `json:"card_quota,omitempty"`               // WithCardQuota
-	InitialBalances        map[string]string `json:"initial_balances,omitempty"`         // WithInitialBalance
-	StrictPaging           *bool             `json:"strict_paging,omitempty"`            // WithStrictPaging
-	IdempotentErrors       *bool             `json:"idempotent_errors,omitempty"`        // WithIdempotentErrors
-	LenientIdempotencyKeys *bool             `json:"lenient_idempotency_keys,omitempty"` // WithLenientIdempotencyKeys
-	WebhookMillis          *bool             `json:"webhook_millis,omitempty"`           // WithWebhookMillis
-	StringSimulatorAmounts *bool             `json:"string_simulator_amounts,omitempty"` // WithStringSimulatorAmounts
-}
-
-// apply returns base with the settings that are set.
-func (ts TenantSettings) apply(base options) (options, error) {
-	o := base
-	setBool := func(dst *bool, v *bool) {
-		if v != nil {
-			*dst = *v
-		}
+// newTenantWorld makes a tenant's world: the Server's settings with the
+// tenant's options over them. The default tenant gets the documented fixed
+// credentials (or the Server's client_id and api_key settings); others
+// random ones unless their options name them.
+func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, error) {
+	set := s.set
+	set.InitialBalances = maps.Clone(s.set.InitialBalances) // the tenant's map is laid over a copy
+	if t.ID != core.DefaultTenant {
+		set.ClientID, set.APIKey, set.WebhookSecret = "", "", ""
 	}
-	setDur := func(name string, dst *time.Duration, v *core.Duration, positive bool) error {
-		if v == nil {
-			return nil
-		}
-		d := time.Duration(*v)
-		if d < 0 || (positive && d == 0) {
-			return fmt.Errorf("uqpay options: %s must be a positive duration, got %s", name, d)
-		}
-		*dst = d
-		return nil
-	}
-	setBool(&o.revokeTokens, ts.RevokeTokens)
-	setBool(&o.businessTokens, ts.TokenBusinessExpiry)
-	setBool(&o.strictPaging, ts.StrictPaging)
-	setBool(&o.idemErrors, ts.IdempotentErrors)
-	setBool(&o.lenientIdemKeys, ts.LenientIdempotencyKeys)
-	setBool(&o.webhookMillis, ts.WebhookMillis)
-	setBool(&o.stringSimAmounts, ts.StringSimulatorAmounts)
-	setBool(&o.depositReview, ts.DepositReview)
-	for _, d := range []struct {
-		name     string
-		dst      *time.Duration
-		v        *core.Duration
-		positive bool
-	}{
-		{"token_ttl", &o.tokenTTL, ts.TokenTTL, true},
-		{"issue_delay", &o.issueDelay, ts.IssueDelay, false},
-		{"order_delay", &o.orderDelay, ts.OrderDelay, false},
-		{"cancel_wait", &o.cancelWait, ts.CancelWait, false},
-		{"kyc_delay", &o.kycDelay, ts.KYCDelay, false},
-		{"settlement_delay", &o.settleDelay, ts.SettlementDelay, false},
-		{"report_delay", &o.reportDelay, ts.ReportDelay, false},
-		{"deposit_delay", &o.depositDelay, ts.DepositDelay, false},
-	} {
-		if err := setDur(d.name, d.dst, d.v, d.positive); err != nil {
-			return base, err
-		}
-	}
-	if ts.TokenRateLimit != nil {
-		if *ts.TokenRateLimit < 0 {
-			return base, fmt.Errorf("uqpay options: token_rate_limit must be 0 (off) or more, got %d", *ts.TokenRateLimit)
-		}
-		o.tokenLimit = *ts.TokenRateLimit
-	}
-	if ts.CardQuota != nil {
-		if *ts.CardQuota < 0 {
-			return base, fmt.Errorf("uqpay options: card_quota must be 0 (no limit) or more, got %d", *ts.CardQuota)
-		}
-		o.cardQuota = *ts.CardQuota
-	}
-	if len(ts.InitialBalances) > 0 {
-		o.initial = map[string]core.Decimal{}
-		for cur, amt := range base.initial {
-			o.initial[cur] = amt
-		}
-		for cur, amt := range ts.InitialBalances {
-			if err := WithInitialBalance(cur, amt)(&o); err != nil {
-				return base, fmt.Errorf("uqpay options: initial_balances: %w", err)
-			}
-		}
-	}
-	return o, nil
-}
-
-// AddTenant gives a tenant its UQPay world and returns its credentials.
-// The default tenant gets the documented fixed credentials; others get
-// random ones unless opts name them. opts may also carry TenantSettings.
-func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	var o TenantOptions
-	if err := core.DecodeTenantOptions(opts, &o); err != nil {
-		return nil, fmt.Errorf("uqpay options: %w", err)
-	}
-	wopts, err := o.TenantSettings.apply(s.opts)
-	if err != nil {
+	if err := core.DecodeSettings(Name, opts, &set); err != nil {
 		return nil, err
 	}
-	creds := Credentials{ClientID: o.ClientID, APIKey: o.APIKey, WebhookSecret: o.WebhookSecret}
+	if err := set.check(); err != nil {
+		return nil, fmt.Errorf("uqpay options: %w", err)
+	}
+	creds := Credentials{ClientID: set.ClientID, APIKey: set.APIKey, WebhookSecret: set.WebhookSecret}
 	switch {
-	case (creds.ClientID == "") != (creds.APIKey == ""):
-		return nil, fmt.Errorf("uqpay options: give both client_id and api_key, or neither")
 	case creds.ClientID == "" && t.ID == core.DefaultTenant:
 		creds.ClientID, creds.APIKey = DefaultClientID, DefaultAPIKey
 	case creds.ClientID == "":
@@ -142,66 +57,209 @@ func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
 			creds.WebhookSecret = core.RandomHex(16)
 		}
 	}
-	w := newWorld(t, s.Webhooks, &wopts, creds)
-	w.settings = o.TenantSettings
-	if err := s.worlds.Add(t.ID, creds.ClientID, w); err != nil {
-		return nil, err
-	}
-	return creds, nil
+	set.ClientID, set.APIKey, set.WebhookSecret = creds.ClientID, creds.APIKey, creds.WebhookSecret
+	return newWorld(t, s.Webhooks, creds, set), nil
 }
 
-// RemoveTenant drops a tenant's world and its tokens.
-func (s *Server) RemoveTenant(id string) {
-	if w, ok := s.worlds.Remove(id); ok {
-		s.tokMu.Lock()
-		defer s.tokMu.Unlock()
-		s.dropTokensLocked(w)
-	}
+// freshWorld empties a tenant's world, keeping its credentials and
+// settings. Its tokens die with the old world (dropTokens).
+func (s *Server) freshWorld(old *world) *world {
+	return newWorld(old.Tenant, s.Webhooks, old.creds, old.set)
 }
 
-// dropTokensLocked forgets a world's auth_tokens. s.tokMu must be held.
-func (s *Server) dropTokensLocked(w *world) {
+// dropTokens forgets a world's auth_tokens: the Host calls it for a world
+// that was removed, reset or replaced by a restore. A token a newer world
+// took over (a snapshot restored over the tenant that minted it) stays.
+func (s *Server) dropTokens(w *world) {
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
 	for _, t := range w.tokenOrder {
-		delete(s.tokenRecs, t)
+		if rec, ok := s.tokenRecs[t]; ok && rec.world == w {
+			delete(s.tokenRecs, t)
+		}
 	}
 	w.tokenOrder = nil
 }
 
-// ResetTenant empties a tenant's world, keeping its credentials. Its
-// tokens die with the old world.
-func (s *Server) ResetTenant(id string) error {
-	old, err := s.worlds.Reset(id, func(old *world) *world {
-		old.mu.Lock()
-		defer old.mu.Unlock()
-		fresh := newWorld(old.tenant, s.Webhooks, old.opts, old.creds)
-		fresh.settings = old.settings
-		return fresh
-	})
-	if err != nil {
-		return err
+// snapshot is a tenant's UQPay world as --state saves it.
+type snapshot struct {
+	Creds     Credentials             `json:"credentials"`
+	Faker     []byte                  `json:"faker"`
+	TokSeq    int                     `json:"token_seq"`
+	Master    string                  `json:"master"`
+	Accounts  []accountSnapshot       `json:"accounts"`
+	Transfers []Transfer              `json:"transfers"`
+	Reports   []Report                `json:"reports"`
+	Deposits  []Deposit               `json:"deposits,omitempty"`
+	PanTokens map[string]panToken     `json:"pan_tokens"`
+	Tokens    map[string]tokenRec     `json:"tokens"`
+	Agenda    []core.Task             `json:"agenda"`
+	Funded    map[string]core.Decimal `json:"funded"`
+	Spent     map[string]core.Decimal `json:"spent"`
+	Refunded  map[string]core.Decimal `json:"refunded"`
+
+	// Settings are the tenant's, whole. The first snapshot format saved
+	// only what the tenant's options set, over the Server's settings; it
+	// has no zone (restoreWorld tells them apart by it).
+	Settings json.RawMessage `json:"settings"`
+}
+
+type accountSnapshot struct {
+	ID          string               `json:"account_id"`
+	Name        string               `json:"name"`
+	Master      bool                 `json:"master"`
+	CreatedAt   time.Time            `json:"create_time"`
+	Cardholders []Cardholder         `json:"cardholders"`
+	Cards       []Card               `json:"cards"`
+	Orders      []CardOrder          `json:"orders"`
+	Txns        []Transaction        `json:"transactions"`
+	BalTxns     []BalanceTransaction `json:"balance_transactions"`
+	Balances    map[string]Balance   `json:"balances"`
+	DefaultArt  map[string]string    `json:"default_art"`
+	Issued      map[string]int       `json:"issued"`
+}
+
+// snapshotLocked copies the world into its saved form: nothing in it
+// shares memory with the world, because the Host encodes it unlocked.
+func (s *Server) snapshotLocked(w *world) any {
+	tokens := map[string]tokenRec{}
+	s.tokMu.RLock()
+	for _, t := range w.tokenOrder {
+		tokens[t] = s.tokenRecs[t]
 	}
+	s.tokMu.RUnlock()
+	fk, _ := w.Faker.MarshalBinary()
+	set, _ := json.Marshal(w.set)
+	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
+		Reports: w.reports.All(), Deposits: w.deposits.All(), PanTokens: maps.Clone(w.panTokens), Tokens: tokens,
+		Agenda: w.Agenda.Tasks(), Funded: maps.Clone(w.funded), Spent: maps.Clone(w.spent),
+		Refunded: maps.Clone(w.refunded), Settings: set}
+	for _, a := range w.allAccounts() {
+		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
+			CreatedAt: a.CreatedAt, Cardholders: a.cardholders.All(), Cards: a.cards.All(), Orders: a.orders.All(),
+			Txns: a.txns.All(), BalTxns: a.balTxns.All(), Balances: maps.Clone(a.balances),
+			DefaultArt: maps.Clone(a.defaultArt), Issued: maps.Clone(a.issued)})
+	}
+	return snap
+}
+
+// restoreWorld rebuilds a tenant's world from its saved form, and puts its
+// auth_tokens back in the Server's token index, taking over those of the
+// world it replaces. If the Host cannot place it, dropTokens takes them
+// out again.
+func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, error) {
+	var snap snapshot
+	if err := json.Unmarshal(state, &snap); err != nil {
+		return nil, err
+	}
+	set, err := s.savedSettings(snap.Settings)
+	if err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
+	}
+	set.ClientID, set.APIKey, set.WebhookSecret = snap.Creds.ClientID, snap.Creds.APIKey, snap.Creds.WebhookSecret
+	w := newWorld(t, s.Webhooks, snap.Creds, set)
+	if err := w.Faker.UnmarshalBinary(snap.Faker); err != nil {
+		return nil, fmt.Errorf("faker: %w", err)
+	}
+	w.tokSeq, w.accounts, w.subs = snap.TokSeq, map[string]*account{}, nil
+	for _, as := range snap.Accounts {
+		a := newAccount(as.ID, as.Name, as.Master, as.CreatedAt)
+		for _, h := range as.Cardholders {
+			w.putCardholderLocked(a, h)
+		}
+		for _, c := range as.Cards {
+			a.cards.Put(c.ID, c)
+			a.cardByPAN[c.PAN] = c.ID
+		}
+		for _, o := range as.Orders {
+			a.orders.Put(o.ID, o)
+		}
+		for _, x := range as.Txns {
+			a.txns.Put(x.ID, x)
+		}
+		for _, b := range as.BalTxns {
+			a.balTxns.Put(b.ID, b)
+		}
+		if as.Balances != nil {
+			a.balances = as.Balances
+		}
+		if as.DefaultArt != nil {
+			a.defaultArt = as.DefaultArt
+		}
+		if as.Issued != nil {
+			a.issued = as.Issued
+		}
+		for _, c := range as.Cards {
+			a.expiryMonths[c.ExpiresAt().Format("2006-01")] = true // their tasks come back with the agenda
+		}
+		w.accounts[a.ID] = a
+		if a.Master {
+			w.master = a
+		} else {
+			w.subs = append(w.subs, a.ID)
+		}
+	}
+	if _, ok := w.accounts[snap.Master]; !ok {
+		return nil, fmt.Errorf("master account %s missing", snap.Master)
+	}
+	for _, x := range snap.Transfers {
+		w.transfers.Put(x.ID, x)
+	}
+	for _, r := range snap.Reports {
+		w.reports.Put(r.ID, r)
+	}
+	for _, d := range snap.Deposits {
+		w.deposits.Put(d.ID, d)
+	}
+	for tok, pt := range snap.PanTokens {
+		w.addPANTokenLocked(tok, pt, time.Time{})
+	}
+	w.funded, w.spent, w.refunded = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded)
+	w.Agenda.Restore(snap.Agenda)
+
 	s.tokMu.Lock()
 	defer s.tokMu.Unlock()
-	s.dropTokensLocked(old)
-	return nil
+	for tok, rec := range snap.Tokens {
+		if cur, ok := s.tokenRecs[tok]; ok && cur.world.Tenant.ID != t.ID {
+			continue // another tenant's client minted it: this restore will fail on the client id
+		}
+		rec.world = w
+		s.tokenRecs[tok] = rec
+		w.tokenOrder = append(w.tokenOrder, tok)
+	}
+	sort.Slice(w.tokenOrder, func(i, j int) bool {
+		return s.tokenRecs[w.tokenOrder[i]].Exp.Before(s.tokenRecs[w.tokenOrder[j]].Exp)
+	})
+	return w, nil
 }
 
-// Credentials returns a tenant's UQPay credentials.
-func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, false
+// savedSettings reads a snapshot's settings: whole in the current format;
+// in the first, only what the tenant's options set, over the Server's.
+func (s *Server) savedSettings(raw json.RawMessage) (Settings, error) {
+	var set Settings
+	if err := json.Unmarshal(orNull(raw), &set); err != nil {
+		return set, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.creds, true
+	if set.Zone == "" { // the first format
+		set = s.set
+		set.InitialBalances = maps.Clone(s.set.InitialBalances)
+		if err := json.Unmarshal(orNull(raw), &set); err != nil {
+			return set, err
+		}
+	}
+	return set, set.check()
 }
 
-// Settle applies a tenant's due transitions (and queues their webhooks).
-func (s *Server) Settle(id string) {
-	if w, ok := s.worlds.Get(id); ok {
-		w.mu.Lock()
-		s.settleLocked(w)
-		w.mu.Unlock()
+func orNull(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("null")
 	}
+	return raw
+}
+
+func orEmpty(m map[string]core.Decimal) map[string]core.Decimal {
+	if m == nil {
+		return map[string]core.Decimal{}
+	}
+	return m
 }

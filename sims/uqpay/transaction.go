@@ -122,11 +122,11 @@ func (w *world) authorizeAnyLocked(a *account, req authRequest) (Transaction, er
 	if !ok {
 		return Transaction{}, invalid("transaction_currency %q is not supported (use USD, SGD, EUR, GBP, HKD, CNY, JPY or AUD)", req.Currency)
 	}
-	now := w.now()
+	now := w.Now()
 	t := Transaction{
-		ID: w.faker.UUID(), ShortID: w.shortIDLocked("T"), CardID: c.ID, CardholderID: c.CardholderID,
+		ID: w.Faker.UUID(), ShortID: w.shortIDLocked("T"), CardID: c.ID, CardholderID: c.CardholderID,
 		Type: TxnAuthorization, Amount: req.Amount, Currency: req.Currency, Billing: billing,
-		BillingCurrency: c.Currency, AuthCode: w.faker.Digits(6), CreatedAt: now,
+		BillingCurrency: c.Currency, AuthCode: w.Faker.Digits(6), CreatedAt: now,
 		Merchant: Merchant{Name: req.Merchant, CategoryCode: req.MCC, City: "Singapore", Country: "SG"},
 	}
 	if desc := w.declineLocked(a, c, req, billing); desc != "" {
@@ -146,7 +146,7 @@ func (w *world) authorizeAnyLocked(a *account, req authRequest) (Transaction, er
 	a.cards.Put(c.ID, c)
 	t.Status, t.Description, t.CardAvailable = TxnApproved, descApproved, a.cardAvailable(c)
 	a.txns.Put(t.ID, t)
-	w.agenda.Schedule(now.Add(w.opts.settleDelay), taskSettle, a.ID+"/"+t.ID)
+	w.Agenda.Schedule(now.Add(w.set.SettlementDelay.D()), taskSettle, a.ID+"/"+t.ID)
 	w.emitLocked(eventTxnAuthorization, t.ID, w.txnData(c, t))
 	if c.Usage == UsageOneTime && c.AutoCancel == OnAuth {
 		w.cancelNowLocked(a, c, "One-time card used (auto_cancel_trigger ON_AUTH)")
@@ -164,7 +164,7 @@ func (w *world) declineLocked(a *account, c Card, req authRequest, billing core.
 	switch {
 	case c.Status != StatusActive:
 		return descNotActive
-	case !w.now().Before(c.ExpiresAt()):
+	case !w.Now().Before(c.ExpiresAt()):
 		return descExpired
 	}
 	for _, mcc := range c.Risk.BlockedMCC {
@@ -198,18 +198,18 @@ func (w *world) spentSinceLocked(a *account, c Card, interval string) core.Decim
 	if interval == "PER_TRANSACTION" {
 		return core.Zero
 	}
-	now := w.now().In(w.opts.zone)
+	now := w.Now().In(w.zone)
 	y, m, d := now.Date()
 	var from time.Time
 	switch interval {
 	case "DAILY":
-		from = time.Date(y, m, d, 0, 0, 0, 0, w.opts.zone)
+		from = time.Date(y, m, d, 0, 0, 0, 0, w.zone)
 	case "WEEKLY":
-		from = time.Date(y, m, d-(int(now.Weekday())+6)%7, 0, 0, 0, 0, w.opts.zone)
+		from = time.Date(y, m, d-(int(now.Weekday())+6)%7, 0, 0, 0, 0, w.zone)
 	case "MONTHLY":
-		from = time.Date(y, m, 1, 0, 0, 0, 0, w.opts.zone)
+		from = time.Date(y, m, 1, 0, 0, 0, 0, w.zone)
 	case "YEARLY":
-		from = time.Date(y, 1, 1, 0, 0, 0, 0, w.opts.zone)
+		from = time.Date(y, 1, 1, 0, 0, 0, 0, w.zone)
 	}
 	sum := core.Zero
 	res := a.txns.Query(core.Query[Transaction]{Index: "card", Value: c.ID, From: from, Window: core.Window{Limit: 1 << 30},
@@ -239,9 +239,9 @@ func (w *world) reverseLocked(a *account, id string) (Transaction, error) {
 	if !ok {
 		return Transaction{}, errCardDoesNotExist
 	}
-	now := w.now()
+	now := w.Now()
 	t := orig
-	t.ID, t.ShortID, t.Type, t.OriginalID, t.Description = w.faker.UUID(), w.shortIDLocked("T"), TxnReversal, orig.ID, descReversal
+	t.ID, t.ShortID, t.Type, t.OriginalID, t.Description = w.Faker.UUID(), w.shortIDLocked("T"), TxnReversal, orig.ID, descReversal
 	t.CreatedAt, t.BalTxnID, t.Settled, t.SettledAt = now, "", true, now
 	w.releaseLocked(a, &c, orig.Billing, BalReversal, "Reversal of "+orig.ShortID, t.ID)
 	if c.Mode == ModeShare {
@@ -280,7 +280,7 @@ func (w *world) settleTxnLocked(a *account, id string) {
 		return
 	}
 	c, _ := a.cards.Get(t.CardID)
-	now := w.now()
+	now := w.Now()
 	if c.Mode == ModeSingle {
 		c.Held = c.Held.Sub(t.Billing)
 	} else {
@@ -299,10 +299,10 @@ func (w *world) settleTxnLocked(a *account, id string) {
 // refundLocked credits a refund from a merchant: APPROVED at once, or
 // PENDING until claimed when unsolicited (no original transaction).
 func (w *world) refundLocked(a *account, c Card, orig *Transaction, amt core.Decimal, merchant string, unsolicited bool) Transaction {
-	now := w.now()
+	now := w.Now()
 	t := Transaction{
-		ID: w.faker.UUID(), ShortID: w.shortIDLocked("T"), CardID: c.ID, CardholderID: c.CardholderID, Type: TxnRefund,
-		Amount: amt, Currency: c.Currency, Billing: amt, BillingCurrency: c.Currency, AuthCode: w.faker.Digits(6),
+		ID: w.Faker.UUID(), ShortID: w.shortIDLocked("T"), CardID: c.ID, CardholderID: c.CardholderID, Type: TxnRefund,
+		Amount: amt, Currency: c.Currency, Billing: amt, BillingCurrency: c.Currency, AuthCode: w.Faker.Digits(6),
 		Description: descRefund, CreatedAt: now, Unsolicited: unsolicited,
 		Merchant: Merchant{Name: merchant, CategoryCode: simulationMCC, City: "Singapore", Country: "SG"},
 	}
@@ -326,7 +326,7 @@ func (w *world) refundLocked(a *account, c Card, orig *Transaction, amt core.Dec
 // creditRefundLocked puts a refund's money on the card or the issuing
 // balance and counts it as refunded.
 func (w *world) creditRefundLocked(a *account, c *Card, t *Transaction) {
-	now := w.now()
+	now := w.Now()
 	if c.Mode == ModeSingle && c.live() {
 		c.Balance = c.Balance.Add(t.Billing)
 	} else {

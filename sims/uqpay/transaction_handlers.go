@@ -79,10 +79,8 @@ func (s *Server) handleTransactionList(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	index, value := "", ""
 	if id := r.URL.Query().Get("card_id"); id != "" {
 		index, value = "card", id
@@ -97,10 +95,8 @@ func (s *Server) handleTransactionList(r *http.Request) (any, error) {
 
 // handleTransactionRetrieve handles "GET /api/v1/issuing/transactions/{id}".
 func (s *Server) handleTransactionRetrieve(r *http.Request) (any, error) {
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	id := mux.Vars(r)["id"]
 	t, ok := a.txns.Get(id)
 	if !ok {
@@ -128,10 +124,8 @@ func (s *Server) handleTransactionReleaseUnsolicitedRefund(r *http.Request) (any
 	if len(req.Remark) > 256 {
 		return nil, invalid("remark is longer than 256 characters")
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	if err := w.releaseRefundLocked(a, req.RelatedTransactionID); err != nil {
 		return nil, err
 	}
@@ -172,7 +166,7 @@ type simResponse struct {
 func (s *Server) simJSON(w *world, a *account, t Transaction) simResponse {
 	c, _ := a.cards.Get(t.CardID)
 	amt := func(d core.Decimal) any {
-		if w.opts.stringSimAmounts {
+		if w.set.StringSimulatorAmounts {
 			return money(d)
 		}
 		return number(d)
@@ -228,10 +222,8 @@ func (s *Server) handleSimulationAuthorization(r *http.Request) (any, error) {
 	case len(req.MerchantCategoryCode) == 0 || string(req.MerchantCategoryCode) == "null":
 		return nil, invalid("merchant_category_code is required (only %s is accepted in the sandbox)", simulationMCC)
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	t, err := w.authorizeLocked(a, authRequest{CardID: req.CardID, Amount: amt, Currency: req.TransactionCurrency,
 		Merchant: req.MerchantName, MCC: mccText(req.MerchantCategoryCode)})
 	if err != nil {
@@ -253,10 +245,8 @@ func (s *Server) handleSimulationReversal(r *http.Request) (any, error) {
 	if req.TransactionID == "" {
 		return nil, invalid("transaction_id is required")
 	}
-	w, a := worldOf(r), accountOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w, a := s.worlds.Enter(r), accountOf(r)
+	defer w.Unlock()
 	t, err := w.reverseLocked(a, req.TransactionID)
 	if err != nil {
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/uqpay"
 )
 
@@ -265,7 +266,7 @@ func TestUnsolicitedRefund(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	card := f.card(f.holder("ur@example.com"), uqpay.ProductSingle, 10)
-	raw, err := f.s.Create("default", "transactions", json.RawMessage(`{"card_id":"`+card+`","transaction_type":"REFUND","amount":"7.5","unsolicited":true}`))
+	raw, err := core.ProviderOf(f.s.Host).Create("default", "transactions", json.RawMessage(`{"card_id":"`+card+`","transaction_type":"REFUND","amount":"7.5","unsolicited":true}`))
 	require.NoError(t, err)
 	refund := raw.(uqpay.Transaction)
 	assert.Equal(t, "PENDING", refund.Status)

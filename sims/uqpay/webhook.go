@@ -76,16 +76,16 @@ func (w *world) emitLocked(eventType, sourceID string, data any) {
 
 // emitNamedLocked queues a webhook of any event_name.
 func (w *world) emitNamedLocked(eventName, eventType, sourceID string, data any) {
-	raw, err := marshal(data)
+	raw, err := core.Marshal(data)
 	if err != nil {
 		return // the data types below always marshal
 	}
-	body, err := marshal(Event{Version: "V1.6.0", EventName: eventName, EventType: eventType,
-		EventID: w.faker.UUID(), SourceID: sourceID, Data: raw})
+	body, err := core.Marshal(Event{Version: "V1.6.0", EventName: eventName, EventType: eventType,
+		EventID: w.Faker.UUID(), SourceID: sourceID, Data: raw})
 	if err != nil {
 		return
 	}
-	w.outbox.Enqueue(w.tenant.ID, Name, eventType, body)
+	w.outbox.Enqueue(w.Tenant.ID, Name, eventType, body)
 }
 
 // signWebhook signs a body the way UQPay does and the SDK verifies:
@@ -98,11 +98,9 @@ func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.H
 	if !ok {
 		return nil, errors.New("uqpay: tenant " + tenant + " is gone")
 	}
-	w.mu.Lock()
-	secret := w.creds.WebhookSecret
-	w.mu.Unlock()
+	secret := w.creds.WebhookSecret // credentials never change: no lock
 	ts := strconv.FormatInt(wall.Unix(), 10)
-	if w.opts.webhookMillis {
+	if w.set.WebhookMillis {
 		ts = strconv.FormatInt(wall.UnixMilli(), 10)
 	}
 	h := http.Header{}
@@ -366,7 +364,7 @@ func (w *world) txnData(c Card, t Transaction) txnData {
 		CardAvailableBalance: amountText(t.CardAvailable), CardID: c.ID, CardNumber: c.maskedWebhook(),
 		CardholderID: t.CardholderID, Description: t.Description, FeePassThrough: "N",
 		MerchantData:          []webhookMerchant{{CategoryCode: m.CategoryCode, City: m.City, Country: m.Country, Name: m.Name}},
-		OriginalTransactionID: t.OriginalID, PostedTime: t.CreatedAt.In(w.opts.zone).Format(layoutMillis),
+		OriginalTransactionID: t.OriginalID, PostedTime: t.CreatedAt.In(w.zone).Format(layoutMillis),
 		ShortTransactionID: t.ShortID, TransactionAmount: amountText(t.Amount), TransactionCurrency: t.Currency,
 		TransactionFee: amountText(t.Fee), TransactionFeeCurr: t.BillingCurrency, TransactionID: t.ID,
 		TransactionStatus: t.Status, TransactionTime: w.fmtTime(t.CreatedAt), TransactionType: t.Type,

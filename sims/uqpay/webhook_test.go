@@ -35,7 +35,7 @@ func TestEveryWebhook(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.sdk.SimulateReversal(f.ctx, &ReversalRequest{TransactionID: a.TransactionID})
 	require.NoError(t, err)
-	refund, err := f.s.Create("default", "transactions", json.RawMessage(`{"card_id":"`+card+`","transaction_type":"REFUND","amount":"1"}`))
+	refund, err := core.ProviderOf(f.s.Host).Create("default", "transactions", json.RawMessage(`{"card_id":"`+card+`","transaction_type":"REFUND","amount":"1"}`))
 	require.NoError(t, err)
 	require.Equal(t, "APPROVED", refund.(uqpay.Transaction).Status)
 

@@ -4,10 +4,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -15,21 +17,17 @@ import (
 
 // world is one tenant's UQPay state: its master account, the connected
 // sub-accounts (each with state of its own), PAN tokens, transfers and
-// reports. Its auth_tokens live in the Server's token index.
+// reports. Its auth_tokens live in the Server's token index. WorldBase's
+// mutex guards every field and every account's tables.
 type world struct {
-	core.WorldBase // TODO(host): interim; the conversion to core.Host replaces mu, tenant, faker and agenda with it
+	core.WorldBase
 
-	mu sync.Mutex // guards every field below and every account's tables
-
-	tenant   *core.Tenant
-	outbox   *core.Outbox
-	opts     *options       // the Server's options with this tenant's settings applied; read-only
-	settings TenantSettings // what the tenant asked for, kept for snapshots
-	creds    Credentials
-	faker    *core.Faker
-	agenda   core.Agenda
-	idem     *core.IdemStore
-	tokSeq   int
+	outbox *core.Outbox
+	set    Settings       // the tenant's settings; never change
+	zone   *time.Location // set.Zone, read
+	creds  Credentials
+	idem   *core.IdemStore
+	tokSeq int
 
 	tokenLimiter *core.RateLimiter // token requests per client id per minute of wall time; safe for concurrent use
 
@@ -100,12 +98,13 @@ func newAccount(id, name string, master bool, at time.Time) *account {
 	return a
 }
 
-func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credentials) *world {
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settings) *world {
+	zone, _ := parseZone(set.Zone) // set passed check
 	w := &world{
-		tenant: t, outbox: outbox, opts: opts, creds: creds,
-		faker:        core.NewFaker(t.SubSeed(Name)),
-		idem:         core.NewIdemStore(opts.idemTTL),
-		tokenLimiter: core.NewRateLimiter(opts.tokenLimit, time.Minute),
+		WorldBase: core.NewWorldBase(t, Name),
+		outbox:    outbox, set: set, zone: zone, creds: creds,
+		idem:         core.NewIdemStore(set.IdempotencyTTL.D()),
+		tokenLimiter: core.NewRateLimiter(set.TokenRateLimit, time.Minute),
 		panTokens:    map[string]panToken{},
 		accounts:     map[string]*account{},
 		transfers:    core.NewTable(func(t Transfer) time.Time { return t.CreatedAt }),
@@ -115,11 +114,11 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credenti
 		spent:        map[string]core.Decimal{},
 		refunded:     map[string]core.Decimal{},
 	}
-	now := w.now()
-	w.master = newAccount(w.faker.UUID(), "Master account", true, now)
+	now := w.Now()
+	w.master = newAccount(w.Faker.UUID(), "Master account", true, now)
 	w.accounts[w.master.ID] = w.master
 	for _, cur := range currencies {
-		amt := opts.initial[cur]
+		amt, _ := core.ParseDecimal(set.InitialBalances[cur]) // checked; absent is zero
 		w.openBalanceLocked(w.master, cur)
 		if amt.Sign() > 0 {
 			w.depositLocked(w.master, cur, amt, "Opening balance", "")
@@ -128,11 +127,8 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, opts *options, creds Credenti
 	return w
 }
 
-// now returns the tenant's business time.
-func (w *world) now() time.Time { return w.tenant.Clock.Now() }
-
 // wall returns real time, for token and PAN-token freshness.
-func (w *world) wall() time.Time { return w.tenant.Clock.Wall() }
+func (w *world) wall() time.Time { return w.Tenant.Clock.Wall() }
 
 // account returns the account with the given id.
 func (w *world) account(id string) (*account, bool) {
@@ -166,7 +162,7 @@ func (w *world) findCardLocked(id string) (*account, Card, bool) {
 func (w *world) newSecretLocked(label string) string {
 	w.tokSeq++
 	m := hmac.New(sha256.New, []byte(w.creds.APIKey))
-	fmt.Fprintf(m, "%s/%s/%d", label, w.tenant.ID, w.tokSeq)
+	fmt.Fprintf(m, "%s/%s/%d", label, w.Tenant.ID, w.tokSeq)
 	return hex.EncodeToString(m.Sum(nil))
 }
 
@@ -176,16 +172,70 @@ func (w *world) shortIDLocked(prefix string) string {
 	const alphabet = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 	var b strings.Builder
 	b.WriteString(prefix)
-	b.WriteString(w.now().In(w.opts.zone).Format("060102"))
+	b.WriteString(w.Now().In(w.zone).Format("060102"))
 	b.WriteByte('-')
 	for i := 0; i < 12; i++ {
-		b.WriteByte(alphabet[w.faker.IntN(len(alphabet))])
+		b.WriteByte(alphabet[w.Faker.IntN(len(alphabet))])
 	}
 	return b.String()
 }
 
 // zoneSG is UQPay's home zone (Singapore, UTC+8); times render in it.
 var zoneSG = time.FixedZone("UTC+8", 8*3600)
+
+// fixedZone matches the fixed-offset zone names Settings.Zone takes:
+// "UTC+8", "UTC-5", "UTC+5:30".
+var fixedZone = regexp.MustCompile(`^UTC([+-])(\d{1,2})(?::(\d{2}))?$`)
+
+// parseZone returns the zone a Settings.Zone names: a fixed offset
+// ("UTC+8") or a name time.LoadLocation knows ("UTC", "Asia/Singapore").
+func parseZone(name string) (*time.Location, error) {
+	if m := fixedZone.FindStringSubmatch(name); m != nil {
+		h, _ := strconv.Atoi(m[2])
+		min := 0
+		if m[3] != "" {
+			min, _ = strconv.Atoi(m[3])
+		}
+		if h > 14 || min > 59 {
+			return nil, fmt.Errorf("zone %q: the offset must be at most 14 hours", name)
+		}
+		off := h*3600 + min*60
+		if m[1] == "-" {
+			off = -off
+		}
+		return time.FixedZone(name, off), nil
+	}
+	if name == "" {
+		return nil, errors.New(`zone is empty: want a fixed offset like "UTC+8" or an IANA name like "Asia/Singapore"`)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf(`zone %q: want a fixed offset like "UTC+8" or an IANA name like "Asia/Singapore"`, name)
+	}
+	return loc, nil
+}
+
+// zoneName returns the Settings.Zone of loc: its name when parseZone reads
+// it back, else its offset on 2026-01-01 as "UTC±h[:mm]"; "" for nil, which
+// check refuses.
+func zoneName(loc *time.Location) string {
+	if loc == nil {
+		return ""
+	}
+	if _, err := parseZone(loc.String()); err == nil {
+		return loc.String()
+	}
+	_, off := core.TestEpoch.In(loc).Zone()
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	name := fmt.Sprintf("UTC%s%d", sign, off/3600)
+	if m := off % 3600 / 60; m != 0 {
+		name += fmt.Sprintf(":%02d", m)
+	}
+	return name
+}
 
 // Time layouts on the wire.
 const (
@@ -201,7 +251,7 @@ func (w *world) fmtTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(w.opts.zone).Format(layoutTime)
+	return t.In(w.zone).Format(layoutTime)
 }
 
 // currencies are the issuing balance and card currencies mocksrv keeps.
@@ -252,10 +302,10 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock. Every handler and direct helper calls it after taking
-// the lock.
+// business clock. Worlds.Enter and Worlds.Do call it after taking the
+// lock.
 func (s *Server) settleLocked(w *world) {
-	for _, t := range w.agenda.Due(w.now()) {
+	for _, t := range w.Agenda.Due(w.Now()) {
 		accountID, id, _ := strings.Cut(t.Key, "/")
 		a, ok := w.account(accountID)
 		if !ok {
@@ -284,7 +334,7 @@ func (s *Server) settleLocked(w *world) {
 			w.decideDepositLocked(a, id, true, "")
 		case taskLimitRevert:
 			if c, ok := a.cards.Get(id); ok && c.BaseLimit != nil && c.live() {
-				c.Limit, c.BaseLimit, c.UpdatedAt = *c.BaseLimit, nil, w.now()
+				c.Limit, c.BaseLimit, c.UpdatedAt = *c.BaseLimit, nil, w.Now()
 				a.cards.Put(c.ID, c)
 			}
 		}
