@@ -79,33 +79,24 @@ var createKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "dep
 func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
-		var u User
-		if err := core.DecodeStrict(body, &u); err != nil {
-			return nil, err
-		}
-		return s.addUserLocked(w, u)
+		return core.DecodeThen(body, func(u User) (User, error) { return s.addUserLocked(w, u) })
 	case "kyc":
 		var req struct {
-			UserID   string `json:"user_id"`
-			Decision string `json:"decision"`
-			Reason   string `json:"reason"`
+			UserID string `json:"user_id"`
+			core.Decision
 		}
 		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		return s.decideLocked(w, req.UserID, req.Decision, req.Reason)
+		approve, reason, err := req.Verdict("kyc", rejectedByPlatform)
+		if err != nil {
+			return nil, err
+		}
+		return s.decideLocked(w, req.UserID, approve, reason)
 	case "cards":
-		var c Card
-		if err := core.DecodeStrict(body, &c); err != nil {
-			return nil, err
-		}
-		return s.addCardLocked(w, c)
+		return core.DecodeThen(body, func(c Card) (Card, error) { return s.addCardLocked(w, c) })
 	case "addresses":
-		var a MailingAddress
-		if err := core.DecodeStrict(body, &a); err != nil {
-			return nil, err
-		}
-		return w.addMailingLocked(a)
+		return core.DecodeThen(body, w.addMailingLocked)
 	case "wallets":
 		var req struct {
 			AccountID string       `json:"account_id"`
@@ -125,17 +116,9 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 		}
 		return x, nil
 	case "deposits", "balances":
-		var req depositRequest
-		if err := core.DecodeStrict(body, &req); err != nil {
-			return nil, err
-		}
-		return s.depositRequestLocked(w, req)
+		return core.DecodeThen(body, func(req depositRequest) (WalletTx, error) { return s.depositRequestLocked(w, req) })
 	case "payees":
-		var p Payee
-		if err := core.DecodeStrict(body, &p); err != nil {
-			return nil, err
-		}
-		return w.addPayeeLocked(p)
+		return core.DecodeThen(body, w.addPayeeLocked)
 	case "transactions", "card_transactions":
 		var a Authorization
 		if err := core.DecodeStrict(body, &a); err != nil {
@@ -169,21 +152,20 @@ func (s *Server) addUserLocked(w *world, u User) (User, error) {
 	return s.registerLocked(w, u)
 }
 
-func (s *Server) decideLocked(w *world, id, decision, reason string) (User, error) {
-	if decision != "approve" && decision != "reject" {
-		return User{}, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
-	}
+// rejectedByPlatform is the reason of a KYC rejection that gives none.
+const rejectedByPlatform = "rejected by platform"
+
+// decideLocked ends a user's KYC review now, as the admin API's kyc and
+// DecideKYC do.
+func (s *Server) decideLocked(w *world, id string, approve bool, reason string) (User, error) {
 	u, err := w.userLocked(id)
 	if err != nil {
 		return u, err
 	}
-	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && decision == "reject") {
+	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && !approve) {
 		return u, core.Errorf(core.KindConflict, "user %s is already %s", id, u.KYCStatus)
 	}
-	if reason == "" {
-		reason = "rejected by platform"
-	}
-	return s.decideKYCLocked(w, u, decision == "approve", reason, w.Now()), nil
+	return s.decideKYCLocked(w, u, approve, reason, w.Now()), nil
 }
 
 // addCardLocked inserts a card in any status (default active), making an

@@ -298,13 +298,7 @@ type seen struct {
 // identify guesses the request's tenant from X-Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
-		return w.Tenant.ID
-	}
-	if s.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
+	return s.worlds.Identify(r.Header.Get(HeaderAPIKey), s.Auth)
 }
 
 // authenticate verifies the signing headers of every endpoint but /config.

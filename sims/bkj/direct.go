@@ -23,11 +23,7 @@ func (s *Server) User(id string) (User, bool) {
 
 // DecideKYC approves or rejects a user's KYC now.
 func (s *Server) DecideKYC(userID string, approve bool) error {
-	decision := "reject"
-	if approve {
-		decision = "approve"
-	}
-	_, err := core.Change(s.worlds, func(w *world) (User, error) { return s.decideLocked(w, userID, decision, "") })
+	_, err := core.Change(s.worlds, func(w *world) (User, error) { return s.decideLocked(w, userID, approve, rejectedByPlatform) })
 	return err
 }
 

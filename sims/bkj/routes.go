@@ -4,21 +4,15 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every bkj endpoint, in the order of the docs' menu, each
 // under its route name (the journal, fault rules and the OpenAPI
 // operationId all use it).
 func (s *Server) routes(r *mux.Router) {
-	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
-	// subrouters, so auth wraps each private route instead. Core mounts its
-	// middleware, NotFound and MethodNotAllowed.
-	public := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
-	}
-	private := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
-	}
+	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	// A debug endpoint's handler is made from what authentication saw.
 	debug := func(method, path, name string) {
 		r.Handle(BasePath+path, s.authenticateSeen(func(sn *seen) http.Handler { return s.api(s.handleDebug(sn)) })).
