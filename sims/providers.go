@@ -66,7 +66,7 @@ var providerTable = []providerEntry{
 		if enabled {
 			f.BKJ = s
 		}
-		return s, nil // TODO(host): core.ProviderOf(s.Host)
+		return core.ProviderOf(s.Host), nil
 	}},
 	{keysecure.Spec, func(f *Fleet, env *core.Env, enabled bool) (core.Provider, error) {
 		s, err := keysecure.New(append([]keysecure.Option{keysecure.WithEnv(env)}, f.cfg.keysecure...)...)

@@ -57,13 +57,14 @@ func TestBKJConversationAgainstMocksrv(t *testing.T) {
 	for _, ev := range []string{"card.status", "card.transaction", "wallet.transaction", "user.kyc"} {
 		assert.Contains(t, rep.Coverage.Webhooks, ev, "webhooks the run caused are checked against their contracts")
 	}
-	f.BKJ.CheckMoney(t)
+	f.BKJ.CheckLedger(t)
 }
 
 func TestBKJConversationReadOnly(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)
-	f.BKJ.AddCard(bkj.Card{})
+	_, err := f.BKJ.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	var log bytes.Buffer
 	rep, err := harness.Test(context.Background(), harness.TestOptions{Provider: "bkj", BaseURL: f.URL(),
 		Credentials: map[string]string{"api_key": bkj.DefaultAPIKey, "api_secret": bkj.DefaultAPISecret}, Log: &log})

@@ -62,7 +62,9 @@ func TestWebhookCheckForEveryProvider(t *testing.T) {
 		freeze   func(t *testing.T, f *sims.Fleet)
 	}{
 		{provider: "bkj", freeze: func(t *testing.T, f *sims.Fleet) {
-			require.NoError(t, f.BKJ.FreezeCard(f.BKJ.AddCard(bkj.Card{}).ID))
+			c, err := f.BKJ.AddCard(bkj.Card{})
+			require.NoError(t, err)
+			require.NoError(t, f.BKJ.FreezeCard(c.ID))
 		}},
 		{provider: "keysecure", freeze: func(t *testing.T, f *sims.Fleet) {
 			h, err := f.KeySecure.AddCardholder(keysecure.Cardholder{})

@@ -35,9 +35,9 @@ func (w *world) addMailingLocked(a MailingAddress) (MailingAddress, error) {
 	if _, err := w.userLocked(a.AccountID); err != nil {
 		return a, err
 	}
-	now := w.now()
+	now := w.Now()
 	if a.ID == "" {
-		a.ID = w.faker.UUID()
+		a.ID = w.Faker.UUID()
 	}
 	if w.mailing.Has(a.ID) {
 		return a, fail(codeConflict, text{"address %s already exists", "地址 %s 已存在"}, a.ID)
@@ -121,12 +121,10 @@ func (s *Server) handleAddressList(r *http.Request) (any, error) {
 	if account != "" {
 		index = "account"
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.mailing, p, index, account, nil)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(a MailingAddress) mailingJSON { return mailingOut(v, a) }), nil
 }
 
@@ -139,16 +137,14 @@ func (s *Server) handleAddressCreate(r *http.Request) (any, error) {
 	if err := req.validate(true); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	a, err := w.addMailingLocked(MailingAddress{AccountID: req.AccountID, FirstName: req.FirstName, LastName: req.LastName,
 		Phone: req.Phone, Address: req.address()})
 	if err != nil {
 		return nil, err
 	}
-	return mailingOut(viewOf(r), a), nil
+	return mailingOut(s.viewOf(r), a), nil
 }
 
 // handleAddressUpdate handles "PUT /openapi/v1/card/addresses/{id}": the
@@ -162,10 +158,8 @@ func (s *Server) handleAddressUpdate(r *http.Request) (any, error) {
 	if err := req.validate(false); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	a, err := w.mailingLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -173,17 +167,15 @@ func (s *Server) handleAddressUpdate(r *http.Request) (any, error) {
 	if req.AccountID != "" && req.AccountID != a.AccountID {
 		return nil, invalid(text{"account_id cannot change (address %s belongs to %s)", "account_id 不可修改（地址 %s 属于 %s）"}, a.ID, a.AccountID)
 	}
-	a.FirstName, a.LastName, a.Phone, a.Address, a.UpdatedAt = req.FirstName, req.LastName, req.Phone, req.address(), w.now()
+	a.FirstName, a.LastName, a.Phone, a.Address, a.UpdatedAt = req.FirstName, req.LastName, req.Phone, req.address(), w.Now()
 	w.mailing.Put(a.ID, a)
-	return mailingOut(viewOf(r), a), nil
+	return mailingOut(s.viewOf(r), a), nil
 }
 
 // handleAddressDelete handles "DELETE /openapi/v1/card/addresses/{id}".
 func (s *Server) handleAddressDelete(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	a, err := w.mailingLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err

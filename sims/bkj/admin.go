@@ -4,9 +4,6 @@ package bkj
 // tenant's bkj state.
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -43,42 +40,28 @@ func (w *world) moneyLocked() Money {
 	return m
 }
 
-// State returns a tenant's bkj state.
-func (s *Server) State(id string) (any, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("bkj: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+// dumpLocked returns the world as the admin API shows it.
+func (w *world) dumpLocked() StateDump {
 	return StateDump{Credentials: w.creds, Money: w.moneyLocked(), Users: w.users.All(), Addresses: w.mailing.All(),
 		Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(), Payees: w.payees.All(),
-		WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Pending: w.agenda.Tasks()}, nil
+		WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Pending: w.Agenda.Tasks()}
 }
 
-// CardAction drives a card in bkj's vocabulary: freeze, unfreeze, expire,
-// block, cancel (pre_delete, then deleted), activate, delete. It answers
-// the card object.
-func (s *Server) CardAction(tenant, id, action string) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+// actHook drives a card in bkj's vocabulary for the admin API: freeze,
+// unfreeze, expire, block, cancel (pre_delete, then deleted), activate,
+// delete. It answers the card object.
+func (s *Server) actHook(w *world, id, action string) (any, error) {
 	c, err := s.actLocked(w, id, action)
 	if err != nil {
 		return nil, err
 	}
-	return cardOut(view{lang: "en", loc: w.opts.zone}, c), nil
+	return cardOut(view{lang: "en", loc: w.zone}, c), nil
 }
 
-// CreateKinds are the kinds Create accepts.
-var CreateKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "deposits", "payees", "transactions", "withdrawals"}
+// createKinds are the kinds createLocked accepts.
+var createKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "deposits", "payees", "transactions", "withdrawals"}
 
-// Create adds state directly (the admin API's POST
+// createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/bkj/{kind} and scenario "given"). Kinds:
 //
 //	users         a User; KYC approved unless kyc_status says otherwise
@@ -93,50 +76,34 @@ var CreateKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "dep
 //	payees        a Payee
 //	transactions  an Authorization (purchase, refund, reversal)
 //	withdrawals   {"id", "decision": "success"|"failed"}: end a pending withdrawal now
-func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("bkj: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
-		var u User
-		if err := strictJSON(body, &u); err != nil {
-			return nil, err
-		}
-		return s.addUserLocked(w, u)
+		return core.DecodeThen(body, func(u User) (User, error) { return s.addUserLocked(w, u) })
 	case "kyc":
 		var req struct {
-			UserID   string `json:"user_id"`
-			Decision string `json:"decision"`
-			Reason   string `json:"reason"`
+			UserID string `json:"user_id"`
+			core.Decision
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		return s.decideLocked(w, req.UserID, req.Decision, req.Reason)
+		approve, reason, err := req.Verdict("kyc", rejectedByPlatform)
+		if err != nil {
+			return nil, err
+		}
+		return s.decideLocked(w, req.UserID, approve, reason)
 	case "cards":
-		var c Card
-		if err := strictJSON(body, &c); err != nil {
-			return nil, err
-		}
-		return s.addCardLocked(w, c)
+		return core.DecodeThen(body, func(c Card) (Card, error) { return s.addCardLocked(w, c) })
 	case "addresses":
-		var a MailingAddress
-		if err := strictJSON(body, &a); err != nil {
-			return nil, err
-		}
-		return w.addMailingLocked(a)
+		return core.DecodeThen(body, w.addMailingLocked)
 	case "wallets":
 		var req struct {
 			AccountID string       `json:"account_id"`
 			Currency  string       `json:"currency"`
 			Balance   core.Decimal `json:"balance"`
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
 		x, err := w.walletFor(req.AccountID, req.Currency)
@@ -149,20 +116,12 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		}
 		return x, nil
 	case "deposits", "balances":
-		var req depositRequest
-		if err := strictJSON(body, &req); err != nil {
-			return nil, err
-		}
-		return s.depositRequestLocked(w, req)
+		return core.DecodeThen(body, func(req depositRequest) (WalletTx, error) { return s.depositRequestLocked(w, req) })
 	case "payees":
-		var p Payee
-		if err := strictJSON(body, &p); err != nil {
-			return nil, err
-		}
-		return w.addPayeeLocked(p)
+		return core.DecodeThen(body, w.addPayeeLocked)
 	case "transactions", "card_transactions":
 		var a Authorization
-		if err := strictJSON(body, &a); err != nil {
+		if err := core.DecodeStrict(body, &a); err != nil {
 			return nil, err
 		}
 		if a.Type != CardReversal && a.Amount.Sign() <= 0 {
@@ -174,26 +133,12 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			ID       string `json:"id"`
 			Decision string `json:"decision"`
 		}
-		if err := strictJSON(body, &req); err != nil {
+		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
 		return s.decideWithdrawalLocked(w, req.ID, req.Decision)
 	}
-	return nil, core.Errorf(core.KindNotFound, "bkj has no %q to create: use %s", kind, strings.Join(CreateKinds, ", "))
-}
-
-// strictJSON decodes an admin body, refusing unknown fields so a typo in a
-// scenario file is caught.
-func strictJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return core.Errorf(core.KindInvalid, "%v", err)
-	}
-	return nil
+	return nil, core.Errorf(core.KindNotFound, "bkj has no %q to create: use %s", kind, strings.Join(createKinds, ", "))
 }
 
 // addUserLocked inserts a user in any KYC status (default approved).
@@ -207,21 +152,20 @@ func (s *Server) addUserLocked(w *world, u User) (User, error) {
 	return s.registerLocked(w, u)
 }
 
-func (s *Server) decideLocked(w *world, id, decision, reason string) (User, error) {
-	if decision != "approve" && decision != "reject" {
-		return User{}, core.Errorf(core.KindInvalid, `kyc decision must be "approve" or "reject"`)
-	}
+// rejectedByPlatform is the reason of a KYC rejection that gives none.
+const rejectedByPlatform = "rejected by platform"
+
+// decideLocked ends a user's KYC review now, as the admin API's kyc and
+// DecideKYC do.
+func (s *Server) decideLocked(w *world, id string, approve bool, reason string) (User, error) {
 	u, err := w.userLocked(id)
 	if err != nil {
 		return u, err
 	}
-	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && decision == "reject") {
+	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && !approve) {
 		return u, core.Errorf(core.KindConflict, "user %s is already %s", id, u.KYCStatus)
 	}
-	if reason == "" {
-		reason = "rejected by platform"
-	}
-	return s.decideKYCLocked(w, u, decision == "approve", reason, w.now()), nil
+	return s.decideKYCLocked(w, u, approve, reason, w.Now()), nil
 }
 
 // addCardLocked inserts a card in any status (default active), making an
@@ -268,18 +212,6 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 	}
 	w.ledger.Deposited = w.ledger.Deposited.Add(made.Balance)
 	return made, nil
-}
-
-// addCard adds a card to a tenant (WithCards).
-func (s *Server) addCard(tenant string, c Card) (Card, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return c, fmt.Errorf("bkj: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return s.addCardLocked(w, c)
 }
 
 type depositRequest struct {
@@ -330,94 +262,5 @@ func (s *Server) decideWithdrawalLocked(w *world, id, decision string) (WalletTx
 	if t.Action != ActionWithdraw || t.Status != TxPending {
 		return t, core.Errorf(core.KindConflict, "transaction %s is a %s %s, not a pending withdrawal", id, t.Status, t.BusinessType)
 	}
-	return s.finishWithdrawalLocked(w, t, decision == "success", w.now()), nil
-}
-
-// snapshot is a tenant's bkj world as --state saves it.
-type snapshot struct {
-	Creds     Credentials      `json:"credentials"`
-	Settings  TenantSettings   `json:"settings"`
-	Faker     []byte           `json:"faker"`
-	Seq       uint64           `json:"seq"`
-	TxSeq     int              `json:"tx_seq"`
-	Users     []User           `json:"users"`
-	Addresses []MailingAddress `json:"card_addresses"`
-	Cards     []Card           `json:"cards"`
-	Wallets   []Wallet         `json:"wallets"`
-	Deposits  []DepositAddress `json:"deposit_addresses"`
-	Payees    []Payee          `json:"payees"`
-	WalletTxs []WalletTx       `json:"wallet_transactions"`
-	CardTxs   []CardTx         `json:"card_transactions"`
-	Agenda    []core.Task      `json:"agenda"`
-	Ledger    Ledger           `json:"ledger"`
-}
-
-// Snapshot returns a tenant's world in its saved form.
-func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("bkj: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fk, _ := w.faker.MarshalBinary()
-	return json.Marshal(snapshot{Creds: w.creds, Settings: w.settings, Faker: fk, Seq: w.seq, TxSeq: w.txSeq, Users: w.users.All(),
-		Addresses: w.mailing.All(), Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(),
-		Payees: w.payees.All(), WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Agenda: w.agenda.Tasks(), Ledger: w.ledger})
-}
-
-// Restore replaces a tenant's world with a saved one (registering the
-// tenant if it is new to this server).
-func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
-	var snap snapshot
-	if err := json.Unmarshal(state, &snap); err != nil {
-		return fmt.Errorf("bkj: restore %s: %w", t.ID, err)
-	}
-	if snap.Creds.APIKey == "" {
-		snap.Creds = newCredentials(t.ID)
-	}
-	wopts, err := snap.Settings.apply(s.opts)
-	if err != nil {
-		return fmt.Errorf("bkj: restore %s: %w", t.ID, err)
-	}
-	w := newWorld(t, s.Webhooks, snap.Creds, &wopts)
-	w.settings = snap.Settings
-	if len(snap.Faker) > 0 {
-		if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
-			return fmt.Errorf("bkj: restore %s: faker: %w", t.ID, err)
-		}
-	}
-	w.seq, w.txSeq, w.ledger = snap.Seq, snap.TxSeq, snap.Ledger
-	for _, u := range snap.Users {
-		w.users.Put(u.ID, u)
-		w.userByEmail[strings.ToLower(u.Email)] = u.ID
-		if u.ExternalID != "" {
-			w.userByExternal[u.ExternalID] = u.ID
-		}
-	}
-	for _, a := range snap.Addresses {
-		w.mailing.Put(a.ID, a)
-	}
-	for _, c := range snap.Cards {
-		w.cards.Put(c.ID, c)
-	}
-	for _, x := range snap.Wallets {
-		w.wallets.Put(x.ID, x)
-		w.walletOf[x.AccountID+"/"+x.Currency] = x.ID
-	}
-	for _, a := range snap.Deposits {
-		w.deposits.Put(a.ID, a)
-	}
-	for _, p := range snap.Payees {
-		w.payees.Put(p.ID, p)
-	}
-	for _, x := range snap.WalletTxs {
-		w.walletTxs.Put(x.ID, x)
-	}
-	for _, x := range snap.CardTxs {
-		w.cardTxs.Put(x.ID, x)
-	}
-	w.agenda.Restore(snap.Agenda)
-	_, _, err = s.worlds.Restore(t.ID, w.creds.APIKey, w)
-	return err
+	return s.finishWithdrawalLocked(w, t, decision == "success", w.Now()), nil
 }

@@ -21,7 +21,7 @@ import (
 func TestCreateKinds(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
-	out, err := s.Create("default", "users", []byte(`{"email":"seed@example.com","first_name":"Seed","last_name":"User"}`))
+	out, err := core.ProviderOf(s.Host).Create("default", "users", []byte(`{"email":"seed@example.com","first_name":"Seed","last_name":"User"}`))
 	require.NoError(t, err)
 	u := out.(bkj.User)
 	assert.Equal(t, bkj.KYCApproved, u.KYCStatus, "admin users are approved unless told otherwise")
@@ -31,25 +31,26 @@ func TestCreateKinds(t *testing.T) {
 		if st == bkj.StatusProducing || st == bkj.StatusShipping || st == bkj.StatusActivateReviewing || st == bkj.StatusPreProducing {
 			body = `{"account_id":"` + u.ID + `","status":"` + string(st) + `","channel_id":"visa-physical-usd"}`
 		}
-		out, err := s.Create("default", "cards", []byte(body))
+		out, err := core.ProviderOf(s.Host).Create("default", "cards", []byte(body))
 		require.NoError(t, err, st)
 		assert.Equal(t, st, out.(bkj.Card).Status, "a card can be created in status %s", st)
 	}
-	_, err = s.Create("default", "wallets", []byte(`{"account_id":"`+u.ID+`","currency":"USDC","balance":"12.5"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "wallets", []byte(`{"account_id":"`+u.ID+`","currency":"USDC","balance":"12.5"}`))
 	require.NoError(t, err)
 	s.CheckWalletBalance(t, u.ID, "USDC", "12.5")
-	_, err = s.Create("default", "deposits", []byte(`{"account_id":"`+u.ID+`","amount":"3"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "deposits", []byte(`{"account_id":"`+u.ID+`","amount":"3"}`))
 	require.NoError(t, err)
 	s.CheckWalletBalance(t, u.ID, "USDT", "3")
-	_, err = s.Create("default", "addresses", []byte(`{"account_id":"`+u.ID+`","first_name":"A","last_name":"B","address":{"line1":"x","city":"y","state":"z","postCode":"1","country":"US"}}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "addresses", []byte(`{"account_id":"`+u.ID+`","first_name":"A","last_name":"B","address":{"line1":"x","city":"y","state":"z","postCode":"1","country":"US"}}`))
 	require.NoError(t, err)
-	_, err = s.Create("default", "payees", []byte(`{"account_id":"`+u.ID+`","name":"P","chain":"TRON","currency":"USDT","address":"`+tronAddr+`"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "payees", []byte(`{"account_id":"`+u.ID+`","name":"P","chain":"TRON","currency":"USDT","address":"`+tronAddr+`"}`))
 	require.NoError(t, err)
-	card := s.AddCard(bkj.Card{AccountID: u.ID, Balance: core.MustDecimal("9")})
-	_, err = s.Create("default", "transactions", []byte(`{"card_id":"`+card.ID+`","amount":"4"}`))
+	card, err := s.AddCard(bkj.Card{AccountID: u.ID, Balance: core.MustDecimal("9")})
+	require.NoError(t, err)
+	_, err = core.ProviderOf(s.Host).Create("default", "transactions", []byte(`{"card_id":"`+card.ID+`","amount":"4"}`))
 	require.NoError(t, err)
 	s.CheckCardBalance(t, card.ID, "5")
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 
 	for _, bad := range []struct{ kind, body, want string }{
 		{"cards", `{"status":"melted"}`, "not a bkj card status"},
@@ -61,7 +62,7 @@ func TestCreateKinds(t *testing.T) {
 		{"withdrawals", `{"id":"nope","decision":"success"}`, "does not exist"},
 		{"spaceships", `{}`, "bkj has no \"spaceships\""},
 	} {
-		_, err := s.Create("default", bad.kind, []byte(bad.body))
+		_, err := core.ProviderOf(s.Host).Create("default", bad.kind, []byte(bad.body))
 		assert.ErrorContains(t, err, bad.want, bad.kind)
 	}
 }
@@ -77,9 +78,9 @@ func TestStateSnapshotRestore(t *testing.T) {
 	_, err := s.Deposit(acct, "USDT", "42")
 	require.NoError(t, err)
 
-	raw, err := s.Snapshot("default")
+	raw, err := core.ProviderOf(s.Host).Snapshot("default")
 	require.NoError(t, err)
-	st, err := s.State("default")
+	st, err := core.ProviderOf(s.Host).State("default")
 	require.NoError(t, err)
 	dump := st.(bkj.StateDump)
 	assert.Len(t, dump.Cards, 1)
@@ -88,8 +89,8 @@ func TestStateSnapshotRestore(t *testing.T) {
 
 	fresh, err := bkj.New(bkj.WithClock(core.NewFrozenClock(s.Clock.Now())), bkj.WithSeed(1))
 	require.NoError(t, err)
-	require.NoError(t, fresh.Restore(fresh.Env.Default(), raw))
-	again, err := fresh.Snapshot("default")
+	require.NoError(t, core.ProviderOf(fresh.Host).Restore(fresh.Env.Default(), raw))
+	again, err := core.ProviderOf(fresh.Host).Snapshot("default")
 	require.NoError(t, err)
 	assert.JSONEq(t, string(raw), string(again), "a restored world saves the same")
 	fresh.CheckCardStatus(t, card.ID, bkj.StatusProcessingFrozen)
@@ -97,10 +98,10 @@ func TestStateSnapshotRestore(t *testing.T) {
 	fresh.CheckCardStatus(t, card.ID, bkj.StatusFrozen) // the agenda survived
 	fresh.CheckWalletBalance(t, acct, "USDT", "42")
 
-	require.NoError(t, s.ResetTenant("default"))
+	require.NoError(t, core.ProviderOf(s.Host).ResetTenant("default"))
 	_, ok := s.Card(card.ID)
 	assert.False(t, ok, "reset empties the world")
-	creds, _ := s.Credentials("default")
+	creds, _ := core.ProviderOf(s.Host).Credentials("default")
 	assert.Equal(t, bkj.Credentials{APIKey: bkj.DefaultAPIKey, APISecret: bkj.DefaultAPISecret}, creds)
 }
 
@@ -108,7 +109,8 @@ func TestStateSnapshotRestore(t *testing.T) {
 func TestFleetAdminAPI(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)
-	card := f.BKJ.AddCard(bkj.Card{})
+	card, err := f.BKJ.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	adminPost := func(path, body string) (int, string) {
 		res, err := http.Post(f.URL()+path, "application/json", strings.NewReader(body))
 		require.NoError(t, err)
@@ -150,7 +152,7 @@ func TestTenantSettings(t *testing.T) {
 	add := func(id, opts string) (bkj.Credentials, error) {
 		tenant := &core.Tenant{ID: id, Seed: 5, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 		require.NoError(t, env.Tenants.Add(tenant))
-		raw, err := s.AddTenant(tenant, json.RawMessage(opts))
+		raw, err := core.ProviderOf(s.Host).AddTenant(tenant, json.RawMessage(opts))
 		if err != nil {
 			return bkj.Credentials{}, err
 		}
@@ -215,16 +217,16 @@ func TestTenantSettings(t *testing.T) {
 	assert.Equal(t, 1800, conf.Signature.TimestampWindowSeconds)
 
 	// A reset and a snapshot keep the settings.
-	require.NoError(t, s.ResetTenant("ci-fast"))
+	require.NoError(t, core.ProviderOf(s.Host).ResetTenant("ci-fast"))
 	ok(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
-	snap, err := s.Snapshot("ci-fast")
+	snap, err := core.ProviderOf(s.Host).Snapshot("ci-fast")
 	require.NoError(t, err)
 	assert.Contains(t, string(snap), `"timestamp_window":"30m0s"`)
 	fresh, err := bkj.New(bkj.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))), bkj.WithSeed(1))
 	require.NoError(t, err)
 	restored := &core.Tenant{ID: "ci-fast", Seed: 5, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	require.NoError(t, fresh.Tenants.Add(restored))
-	require.NoError(t, fresh.Restore(restored, snap))
+	require.NoError(t, core.ProviderOf(fresh.Host).Restore(restored, snap))
 	rc := bkj.NewClient(serveHTTP(t, fresh), creds.APIKey, creds.APISecret)
 	ok(t, rc, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: stale}, nil)
 }
@@ -242,13 +244,13 @@ func TestCredentialGettersFollowTheDefaultTenant(t *testing.T) {
 	require.NoError(t, err)
 	job := &core.Tenant{ID: "job-1", Seed: 2, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	require.NoError(t, env.Tenants.Add(job))
-	_, err = other.AddTenant(job, json.RawMessage(`{"api_key":"k-restored","api_secret":"s-restored"}`))
+	_, err = core.ProviderOf(other.Host).AddTenant(job, json.RawMessage(`{"api_key":"k-restored","api_secret":"s-restored"}`))
 	require.NoError(t, err)
-	snap, err := other.Snapshot("job-1")
+	snap, err := core.ProviderOf(other.Host).Snapshot("job-1")
 	require.NoError(t, err)
 
 	r := bkj.RunT(t)
-	require.NoError(t, r.Restore(r.Env.Default(), snap))
+	require.NoError(t, core.ProviderOf(r.Host).Restore(r.Env.Default(), snap))
 	assert.Equal(t, "k-restored", r.APIKey())
 	assert.Equal(t, "s-restored", r.Secret())
 	ok(t, r.NewClient(), "card.list", get("/openapi/v1/card/list", nil), nil)

@@ -295,69 +295,37 @@ type seen struct {
 	queryErr       error // the query string does not decode
 }
 
-// reqState is bkj's per-request state, riding in core.Call (no second
-// request context): the authenticated world, what the signature check saw,
-// and how to render the answer.
-type reqState struct {
-	world   *world
-	seen    *seen
-	view    view
-	viewSet bool
-}
-
-// stateOf returns the request's state, creating it on first use.
-func stateOf(r *http.Request) *reqState {
-	call := core.CallOf(r)
-	if st, ok := call.Value.(*reqState); ok {
-		return st
-	}
-	st := &reqState{}
-	call.Value = st
-	return st
-}
-
-func worldOf(r *http.Request) *world { return stateOf(r).world }
-
-func seenOf(r *http.Request) *seen { return stateOf(r).seen }
-
 // identify guesses the request's tenant from X-Api-Key, unverified, so
 // fault rules can match by tenant before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
-		return w.tenant.ID
-	}
-	if s.opts.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
-}
-
-// attach records the request's world (when known), so every later answer
-// — errors included — is signed with that tenant's secret.
-func attach(r *http.Request, w *world, sn *seen) {
-	st := stateOf(r)
-	st.world, st.seen = w, sn
-	if w != nil {
-		core.CallOf(r).Tenant = w.tenant.ID
-	}
+	return s.worlds.Identify(r.Header.Get(HeaderAPIKey), s.Auth)
 }
 
 // authenticate verifies the signing headers of every endpoint but /config.
 func (s *Server) authenticate(next http.Handler) http.Handler {
+	return s.authenticateSeen(func(*seen) http.Handler { return next })
+}
+
+// authenticateSeen is authenticate for a handler made from what the check
+// saw of the request (the debug endpoints echo it): it travels on the call
+// stack, not with the request. It is nil under lenient and off auth, which
+// check no signature.
+func (s *Server) authenticateSeen(serve func(sn *seen) http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, sn, err := s.verify(r)
-		attach(r, w, sn)
-		if err == nil && w != nil && w.limiter != nil {
-			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Env.Clock.Wall()); !ok {
-				err = fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",
-					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, w.opts.rateLimit, retry.Round(time.Millisecond))
-			}
-		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		next.ServeHTTP(rw, r)
+		core.Bind(r, w) // from here every answer, a rate-limit refusal too, is signed with w's secret
+		if w.limiter != nil {
+			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
+				s.writeError(rw, r, fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",
+					"每个 X-Api-Key 每秒最多 %d 次请求，请 %s 后重试"}, w.set.RateLimit, retry.Round(time.Millisecond)))
+				return
+			}
+		}
+		serve(sn).ServeHTTP(rw, r)
 	})
 }
 
@@ -372,51 +340,45 @@ const maxNonce = 128
 // verify checks the four signing headers, in this order: present (40100),
 // known X-Api-Key (40101), X-Timestamp within the window of wall time
 // (40103), signature (40102, showing the string-to-sign), nonce unused
-// (40104). The nonce is spent only by a request whose signature verifies.
+// (40104), and returns the world they authenticate and what it saw of the
+// request. The nonce is spent only by a request whose signature verifies.
+// Lenient auth wants the headers and verifies nothing; off wants nothing;
+// both serve the tenant of an unknown X-Api-Key from the default world.
 func (s *Server) verify(r *http.Request) (*world, *seen, error) {
 	key := r.Header.Get(HeaderAPIKey)
 	w, known := s.worlds.ByKey(key)
-	switch s.opts.Auth {
-	case core.AuthOff:
-		if !known {
-			w = s.defaultWorld()
-		}
-		return w, s.observe(r, w), nil
-	case core.AuthLenient:
-		if err := missingHeaders(r); err != nil {
-			return nil, nil, err
-		}
-		if !known {
-			w = s.defaultWorld()
-		}
-		return w, s.observe(r, w), nil
+	if !known && s.Auth != core.AuthStrict {
+		w = s.worlds.Default()
+	}
+	switch {
+	case s.Auth == core.AuthOff:
+		return w, nil, nil
+	case s.Auth == core.AuthLenient:
+		return w, nil, missingHeaders(r)
 	}
 	if err := missingHeaders(r); err != nil {
-		if known {
-			return w, nil, err
-		}
 		return nil, nil, err
 	}
 	if !known {
 		return nil, nil, fail(codeUnknownKey, text{"X-Api-Key %q is not known to this server", "X-Api-Key %q 不存在"}, key)
 	}
-	if err := s.checkTimestamp(r.Header.Get(HeaderTimestamp), w.opts.tsWindow); err != nil {
-		return w, nil, err
+	if err := s.checkTimestamp(r.Header.Get(HeaderTimestamp), w.set.TimestampWindow.D()); err != nil {
+		return nil, nil, err
 	}
 	nonce := r.Header.Get(HeaderNonce)
 	if len(nonce) > maxNonce || !utf8.ValidString(nonce) {
-		return w, nil, fail(codeAuthHeader, text{"X-Nonce must be at most %d characters", "X-Nonce 最长 %d 个字符"}, maxNonce)
+		return nil, nil, fail(codeAuthHeader, text{"X-Nonce must be at most %d characters", "X-Nonce 最长 %d 个字符"}, maxNonce)
 	}
 	sn := s.observe(r, w)
 	if sn.queryErr != nil {
-		return w, nil, invalid(text{"the query string does not decode: %v", "查询字符串无法解码：%v"}, sn.queryErr)
+		return nil, nil, invalid(text{"the query string does not decode: %v", "查询字符串无法解码：%v"}, sn.queryErr)
 	}
 	if !sn.Valid {
-		return w, sn, signatureError(sn, w.opts.showSTS)
+		return nil, nil, signatureError(sn, w.set.ShowStringToSign)
 	}
-	if !w.nonces.Use(w.creds.APIKey+"\x00"+nonce, s.Env.Clock.Wall()) {
-		return w, sn, fail(codeNonceReplay, text{"X-Nonce %q was already used with this X-Api-Key in the last %s; send a fresh one with every request",
-			"X-Nonce %q 已在 %s 内被该 X-Api-Key 使用过，每次请求请使用新的 X-Nonce"}, nonce, w.opts.nonceTTL)
+	if !w.nonces.Use(w.creds.APIKey+"\x00"+nonce, s.Clock.Wall()) {
+		return nil, nil, fail(codeNonceReplay, text{"X-Nonce %q was already used with this X-Api-Key in the last %s; send a fresh one with every request",
+			"X-Nonce %q 已在 %s 内被该 X-Api-Key 使用过，每次请求请使用新的 X-Nonce"}, nonce, w.set.NonceTTL.D())
 	}
 	return w, sn, nil
 }
@@ -465,7 +427,7 @@ func (s *Server) checkTimestamp(raw string, window time.Duration) error {
 		return fail(codeTimestamp, text{"X-Timestamp must be Unix seconds (digits only), got %q", "X-Timestamp 必须为 Unix 秒级时间戳（纯数字），实际为 %q"}, raw)
 	}
 	sec, _ := strconv.ParseInt(raw, 10, 64)
-	ts, now := time.Unix(sec, 0), s.Env.Clock.Wall()
+	ts, now := time.Unix(sec, 0), s.Clock.Wall()
 	switch d := ts.Sub(now); {
 	case d > window:
 		return fail(codeTimestamp, text{"X-Timestamp %s is %s ahead of server time %d (limit ±%s)", "X-Timestamp %[1]s 比服务器时间 %[3]d 快 %[2]s（允许 ±%[4]s）"},

@@ -99,7 +99,7 @@ func TestNonceIsSingleUsePerKey(t *testing.T) {
 	require.NoError(t, err)
 	other := &core.Tenant{ID: "other", Seed: 2, Clock: env.Clock}
 	require.NoError(t, env.Tenants.Add(other))
-	creds, err := s.AddTenant(other, json.RawMessage(`{"api_key":"other-key","api_secret":"other-secret"}`))
+	creds, err := core.ProviderOf(s.Host).AddTenant(other, json.RawMessage(`{"api_key":"other-key","api_secret":"other-secret"}`))
 	require.NoError(t, err)
 	assert.Equal(t, bkj.Credentials{APIKey: "other-key", APISecret: "other-secret"}, creds)
 	srv := serveHTTP(t, s)
@@ -129,7 +129,7 @@ func TestTenantsAreIsolated(t *testing.T) {
 	require.NoError(t, err)
 	job := &core.Tenant{ID: "job-42", Seed: 7, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	require.NoError(t, env.Tenants.Add(job))
-	raw, err := s.AddTenant(job, nil)
+	raw, err := core.ProviderOf(s.Host).AddTenant(job, nil)
 	require.NoError(t, err)
 	creds := raw.(bkj.Credentials)
 	assert.True(t, strings.HasPrefix(creds.APIKey, "bkj-"))

@@ -23,10 +23,15 @@ func benchServer(b *testing.B, n int) (*bkj.Server, bkj.Card) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	u := s.AddUser(bkj.User{})
+	u, err := s.AddUser(bkj.User{})
+	if err != nil {
+		b.Fatal(err)
+	}
 	var last bkj.Card
 	for i := 0; i < n; i++ {
-		last = s.AddCard(bkj.Card{AccountID: u.ID})
+		if last, err = s.AddCard(bkj.Card{AccountID: u.ID}); err != nil {
+			b.Fatal(err)
+		}
 	}
 	return s, last
 }

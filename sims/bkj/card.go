@@ -107,7 +107,7 @@ const magicFail = "fail"
 // steps are bkj's asynchronous card steps: from a status, where the card
 // goes next and which delay leads there.
 func (s *Server) nextStep(w *world, c Card) (CardStatus, time.Duration, bool) {
-	d := w.opts.delays
+	d := w.set.Delays
 	switch c.Status {
 	case StatusOpening:
 		return StatusActive, d.Open, true
@@ -133,7 +133,7 @@ func (s *Server) nextStep(w *world, c Card) (CardStatus, time.Duration, bool) {
 // schedules the next asynchronous step, and queues the card.status
 // webhook. The caller has checked the transition.
 func (s *Server) moveLocked(w *world, c Card, to CardStatus, remark string) Card {
-	return s.moveAtLocked(w, c, to, remark, w.now())
+	return s.moveAtLocked(w, c, to, remark, w.Now())
 }
 
 // moveAtLocked is moveLocked for a transition that happened at business
@@ -158,7 +158,7 @@ func (s *Server) moveAtLocked(w *world, c Card, to CardStatus, remark string, at
 func (s *Server) scheduleStepLocked(w *world, c *Card) {
 	c.Step++
 	if _, d, ok := s.nextStep(w, *c); ok {
-		w.agenda.Schedule(c.UpdatedAt.Add(d), taskCardStep, c.ID+"/"+strconv.Itoa(c.Step))
+		w.Agenda.Schedule(c.UpdatedAt.Add(d), taskCardStep, c.ID+"/"+strconv.Itoa(c.Step))
 	}
 }
 
@@ -183,7 +183,7 @@ func (s *Server) stepCardLocked(w *world, key string, at time.Time) {
 // expireCardLocked expires a card whose expiry has passed.
 func (s *Server) expireCardLocked(w *world, id string, at time.Time) {
 	c, ok := w.cards.Get(id)
-	if !ok || w.now().Before(c.ExpiresAt) || c.Status == StatusDeleted || c.Status == StatusPreDelete || c.Status == StatusExpired {
+	if !ok || w.Now().Before(c.ExpiresAt) || c.Status == StatusDeleted || c.Status == StatusPreDelete || c.Status == StatusExpired {
 		return
 	}
 	s.moveAtLocked(w, c, StatusExpired, "card expired", at)
@@ -211,7 +211,7 @@ func errStatus(c Card, action string, want ...CardStatus) *core.Error {
 // newCardLocked builds and stores a card applied for under a channel,
 // starting its lifecycle (opening, or pre_producing for physical cards).
 func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
-	now := w.now()
+	now := w.Now()
 	ch, ok := findChannel(c.ChannelID)
 	if !ok {
 		ch = channelOfCard(c)
@@ -221,7 +221,7 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 		c.Type = ch.Type
 	}
 	if c.ID == "" {
-		c.ID = w.faker.UUID()
+		c.ID = w.Faker.UUID()
 	}
 	if w.cards.Has(c.ID) {
 		return c, fail(codeConflict, text{"card %s already exists", "卡片 %s 已存在"}, c.ID)
@@ -236,13 +236,13 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 		c.Currency = ch.Currency
 	}
 	if c.PAN == "" {
-		c.PAN = w.faker.PAN(ch.BIN, 16)
+		c.PAN = w.Faker.PAN(ch.BIN, 16)
 	}
 	if c.CVV == "" {
-		c.CVV = w.faker.Digits(3)
+		c.CVV = w.Faker.Digits(3)
 	}
 	if c.ExpiresAt.IsZero() {
-		c.ExpiresAt = expiryAfter(c.CreatedAt, w.opts.cardYears)
+		c.ExpiresAt = expiryAfter(c.CreatedAt, w.set.CardValidityYears)
 	}
 	if c.VelocityWindow == "" {
 		c.VelocityWindow = "na"
@@ -250,7 +250,7 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 	if c.HolderTag == "" {
 		tag := make([]byte, 4)
 		for i := range tag {
-			tag[i] = byte('A' + w.faker.IntN(26))
+			tag[i] = byte('A' + w.Faker.IntN(26))
 		}
 		c.HolderTag = "****" + string(tag)
 	}
@@ -278,7 +278,7 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 	c.Step = 0
 	s.scheduleStepLocked(w, &c)
 	w.cards.Put(c.ID, c)
-	w.agenda.Schedule(c.ExpiresAt, taskCardExpire, c.ID)
+	w.Agenda.Schedule(c.ExpiresAt, taskCardExpire, c.ID)
 	return c, nil
 }
 
@@ -299,14 +299,14 @@ var cardActions = map[string]struct {
 	"delete":   {StatusDeleted, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired, StatusPreDelete}, "deleted by platform"},
 }
 
-// CardActions lists the admin card actions.
-var CardActions = []string{"freeze", "unfreeze", "expire", "block", "cancel", "activate", "delete"}
+// actionNames lists the admin card actions, in the order errors name them.
+var actionNames = []string{"freeze", "unfreeze", "expire", "block", "cancel", "activate", "delete"}
 
 // actLocked applies an admin card action.
 func (s *Server) actLocked(w *world, id, action string) (Card, error) {
 	a, ok := cardActions[action]
 	if !ok {
-		return Card{}, core.Errorf(core.KindInvalid, "unknown card action %q: bkj knows %s", action, strings.Join(CardActions, ", "))
+		return Card{}, core.Errorf(core.KindInvalid, "unknown card action %q: bkj knows %s", action, strings.Join(actionNames, ", "))
 	}
 	c, err := w.cardLocked(id)
 	if err != nil {
@@ -319,7 +319,7 @@ func (s *Server) actLocked(w *world, id, action string) (Card, error) {
 		return c, fail(codeConflict, text{"card %s is %s and cannot %s", "卡片 %s 当前为 %s，不能执行 %s"}, c.ID, c.Status, action)
 	}
 	if action == "expire" {
-		c.ExpiresAt = w.now()
+		c.ExpiresAt = w.Now()
 	}
 	return s.moveLocked(w, c, a.to, a.remark), nil
 }

@@ -145,10 +145,8 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.approvedLocked(req.AccountID)
 	if err != nil {
 		return nil, err
@@ -178,7 +176,7 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cardOut(viewOf(r), c), nil
+	return cardOut(s.viewOf(r), c), nil
 }
 
 // cardFilter is the card list's query, exactly as the seed's curl sends it.
@@ -218,12 +216,10 @@ func (s *Server) handleCardList(r *http.Request) (any, error) {
 	if f.AccountID != "" {
 		index = "account"
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.cards, p, index, f.AccountID, f.keep())
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(c Card) cardJSON { return cardOut(v, c) }), nil
 }
 
@@ -250,15 +246,13 @@ func (s *Server) handleCardDetail(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(id)
 	if err != nil {
 		return nil, err
 	}
-	return cardOut(viewOf(r), c), nil
+	return cardOut(s.viewOf(r), c), nil
 }
 
 type cvvJSON struct {
@@ -276,10 +270,8 @@ func (s *Server) handleCardCVV(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(id)
 	if err != nil {
 		return nil, err
@@ -303,10 +295,8 @@ func (s *Server) changeStatus(r *http.Request, action string, from, to CardStatu
 	if err := requireString("id", req.ID, 64); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.ID)
 	if err != nil {
 		return nil, err
@@ -317,7 +307,7 @@ func (s *Server) changeStatus(r *http.Request, action string, from, to CardStatu
 		}
 		return nil, errStatus(c, action, from)
 	}
-	return cardOut(viewOf(r), s.moveLocked(w, c, to, "")), nil
+	return cardOut(s.viewOf(r), s.moveLocked(w, c, to, "")), nil
 }
 
 // handleCardFreeze handles "POST /openapi/v1/card/freeze": active →
@@ -348,10 +338,8 @@ func (s *Server) handleCardActivate(r *http.Request) (any, error) {
 	if err := requireString("id", req.ID, 64); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.ID)
 	if err != nil {
 		return nil, err
@@ -364,7 +352,7 @@ func (s *Server) handleCardActivate(r *http.Request) (any, error) {
 	case req.Last != "" && req.Last != c.Last4():
 		return nil, invalid(text{"last4 %q does not match card %s", "last4 %q 与卡片 %s 不匹配"}, req.Last, c.ID)
 	}
-	return cardOut(viewOf(r), s.moveLocked(w, c, StatusActivateReviewing, "")), nil
+	return cardOut(s.viewOf(r), s.moveLocked(w, c, StatusActivateReviewing, "")), nil
 }
 
 type noPinRequest struct {
@@ -401,10 +389,8 @@ func (s *Server) handleCardNoPinAmount(r *http.Request) (any, error) {
 	if amt.Cmp(maxNoPin) > 0 {
 		return nil, invalid(text{"amount must be from 0 to %s, got %s", "amount 必须在 0 到 %s 之间，实际为 %s"}, maxNoPin, amt)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.ID)
 	if err != nil {
 		return nil, err
@@ -412,7 +398,7 @@ func (s *Server) handleCardNoPinAmount(r *http.Request) (any, error) {
 	if c.Status != StatusActive {
 		return nil, errStatus(c, "no-pin-amount", StatusActive)
 	}
-	c.NoPinAmount, c.UpdatedAt = amt, w.now()
+	c.NoPinAmount, c.UpdatedAt = amt, w.Now()
 	w.cards.Put(c.ID, c)
 	return noPinJSON{ID: c.ID, NoPinAmount: amt.String(), Currency: c.Currency}, nil
 }
@@ -451,10 +437,8 @@ func (s *Server) handleCardPIN(r *http.Request) (any, error) {
 	if len(req.PIN) != 6 || !digitsPattern.MatchString(req.PIN) || weakPIN(req.PIN) {
 		return nil, invalid(text{"pin must be 6 digits without 3 identical or consecutive digits in a row", "pin 必须为 6 位数字，且不能有 3 位相同或连续的数字"})
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := w.cardLocked(req.ID)
 	if err != nil {
 		return nil, err
@@ -465,7 +449,7 @@ func (s *Server) handleCardPIN(r *http.Request) (any, error) {
 	case c.Status != StatusActive:
 		return nil, errStatus(c, "pin", StatusActive)
 	}
-	c.PIN, c.UpdatedAt = req.PIN, w.now()
+	c.PIN, c.UpdatedAt = req.PIN, w.Now()
 	w.cards.Put(c.ID, c)
 	return resultJSON{ID: c.ID, Result: true}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/sims/bkj"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // TestCardActions is the table of admin transitions: from each status,
@@ -44,8 +45,9 @@ func TestCardActions(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			s := bkj.RunT(t, bkj.WithDelays(bkj.DefaultDelays()))
-			c := s.AddCard(bkj.Card{Status: tt.from})
-			_, err := s.CardAction("default", c.ID, tt.action)
+			c, err := s.AddCard(bkj.Card{Status: tt.from})
+			require.NoError(t, err)
+			_, err = core.ProviderOf(s.Host).CardAction("default", c.ID, tt.action)
 			if tt.wantErr {
 				assert.Error(t, err)
 				s.CheckCardStatus(t, c.ID, tt.from)
@@ -182,8 +184,10 @@ func TestCardExpiresOnTheBusinessClock(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
 	now := s.Clock.Now()
-	card := s.AddCard(bkj.Card{ExpiresAt: now.AddDate(0, 1, 0)})
-	dflt := s.AddCard(bkj.Card{})
+	card, err := s.AddCard(bkj.Card{ExpiresAt: now.AddDate(0, 1, 0)})
+	require.NoError(t, err)
+	dflt, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	assert.Equal(t, time.Date(2029, 2, 1, 0, 0, 0, 0, time.UTC), dflt.ExpiresAt, "3 years, to the end of the month")
 	_, _ = s.Clock.Advance(29 * 24 * time.Hour)
 	s.CheckCardStatus(t, card.ID, bkj.StatusActive)
@@ -197,12 +201,15 @@ func TestCardExpiresOnTheBusinessClock(t *testing.T) {
 func TestCancelGoesThroughPreDelete(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t, bkj.WithDelays(bkj.Delays{Delete: time.Hour}))
-	card := s.AddCard(bkj.Card{})
+	card, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	require.NoError(t, s.CancelCard(card.ID))
 	s.CheckCardStatus(t, card.ID, bkj.StatusPreDelete)
 	_, _ = s.Clock.Advance(time.Hour)
 	s.CheckCardStatus(t, card.ID, bkj.StatusDeleted)
-	require.NoError(t, s.BlockCard(s.AddCard(bkj.Card{}).ID))
+	other, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
+	require.NoError(t, s.BlockCard(other.ID))
 }
 
 // Every one of the fourteen statuses is reachable through the API, the
@@ -245,8 +252,9 @@ func TestAllFourteenStatusesReachable(t *testing.T) {
 	step(p.ID) // activate_reviewing
 
 	for _, verb := range []string{"block", "expire", "cancel"} {
-		x := s.AddCard(bkj.Card{AccountID: acct})
-		_, err := s.CardAction("default", x.ID, verb)
+		x, err := s.AddCard(bkj.Card{AccountID: acct})
+		require.NoError(t, err)
+		_, err = core.ProviderOf(s.Host).CardAction("default", x.ID, verb)
 		require.NoError(t, err)
 		step(x.ID)
 		if verb == "cancel" {
@@ -264,7 +272,8 @@ func TestNoPinAmount(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
 	c := s.NewClient()
-	card := s.AddCard(bkj.Card{})
+	card, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	var out struct {
 		NoPinAmount string `json:"no_pin_amount"`
 	}
@@ -285,7 +294,8 @@ func TestLongClockJumpPlaysTheChain(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t, bkj.WithDelays(bkj.DefaultDelays()))
 	c := s.NewClient()
-	u := s.AddUser(bkj.User{})
+	u, err := s.AddUser(bkj.User{})
+	require.NoError(t, err)
 	var addr idOnly
 	ok(t, c, "card_address.create", post("/openapi/v1/card/addresses", map[string]any{"account_id": u.ID, "first_name": "John", "last_name": "Doe",
 		"phone": "15125550100", "line1": "1 Main St", "city": "Austin", "state": "TX", "postCode": "78731", "country": "US"}), &addr)

@@ -62,11 +62,11 @@ const magicDecline = "decline"
 
 // newCardTxLocked stores a card transaction and queues its webhook.
 func (s *Server) newCardTxLocked(w *world, t CardTx) CardTx {
-	now := w.now()
-	t.ID, t.CreatedAt, t.UpdatedAt = w.faker.UUID(), now, now
+	now := w.Now()
+	t.ID, t.CreatedAt, t.UpdatedAt = w.Faker.UUID(), now, now
 	t.IDNo = w.idNoLocked(now)
 	if t.Status != CardTxDeclined {
-		t.AuthCode = w.faker.Digits(6)
+		t.AuthCode = w.Faker.Digits(6)
 	}
 	w.cardTxs.Put(t.ID, t)
 	s.emitCardTxLocked(w, t, "")
@@ -117,7 +117,7 @@ func (s *Server) authorizeLocked(w *world, a Authorization) (CardTx, error) {
 		MerchantAmount: a.MerchantAmount, MerchantCurrency: a.MerchantCurrency, MerchantName: a.MerchantName,
 		MCC: a.MCC, City: a.City, Country: a.Country, RelatedID: a.RelatedID}
 	if t.MerchantName == "" {
-		t.MerchantName = w.faker.Company()
+		t.MerchantName = w.Faker.Company()
 	}
 	if t.MCC == "" {
 		t.MCC = "5734"
@@ -144,14 +144,14 @@ func (s *Server) purchaseLocked(w *world, c Card, t CardTx) CardTx {
 		t.Status, t.DeclineReason = CardTxDeclined, "insufficient balance"
 	default:
 		t.Status = CardTxPending
-		c.Balance, c.UpdatedAt = c.Balance.Sub(t.Amount), w.now()
+		c.Balance, c.UpdatedAt = c.Balance.Sub(t.Amount), w.Now()
 		w.cards.Put(c.ID, c)
 		w.ledger.Spent = w.ledger.Spent.Add(t.Amount)
 	}
 	t.BalanceAfter = c.Balance
 	t = s.newCardTxLocked(w, t)
 	if t.Status == CardTxPending {
-		w.agenda.Schedule(t.CreatedAt.Add(w.opts.delays.Clearing), taskClearing, t.ID)
+		w.Agenda.Schedule(t.CreatedAt.Add(w.set.Delays.Clearing), taskClearing, t.ID)
 	}
 	return t
 }
@@ -175,7 +175,7 @@ func (s *Server) returnLocked(w *world, c Card, t CardTx) (CardTx, error) {
 			return t, invalid(text{"a reversal returns the whole purchase (%s), got amount %s", "冲正金额必须为原消费全额 %s，实际为 %s"}, orig.Amount, t.Amount)
 		}
 		t.Amount, t.MerchantAmount = orig.Amount, orig.MerchantAmount
-		orig.Status, orig.UpdatedAt = CardTxReversed, w.now()
+		orig.Status, orig.UpdatedAt = CardTxReversed, w.Now()
 		w.cardTxs.Put(orig.ID, orig)
 		s.emitCardTxLocked(w, orig, CardTxPending)
 	} else if left := orig.Amount.Sub(w.refundedLocked(orig.ID)); left.LessThan(t.Amount) {
@@ -184,7 +184,7 @@ func (s *Server) returnLocked(w *world, c Card, t CardTx) (CardTx, error) {
 	if t.MerchantName == "" || t.MerchantName != orig.MerchantName {
 		t.MerchantName, t.MCC, t.City, t.Country = orig.MerchantName, orig.MCC, orig.City, orig.Country
 	}
-	c.Balance, c.UpdatedAt = c.Balance.Add(t.Amount), w.now()
+	c.Balance, c.UpdatedAt = c.Balance.Add(t.Amount), w.Now()
 	w.cards.Put(c.ID, c)
 	w.ledger.Spent = w.ledger.Spent.Sub(t.Amount)
 	t.Status, t.BalanceAfter = CardTxSuccess, c.Balance

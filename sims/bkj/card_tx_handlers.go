@@ -78,26 +78,22 @@ func (s *Server) handleCardTxList(r *http.Request) (any, error) {
 			return (typ == "" || t.Type == typ) && (st == "" || t.Status == st) && (account == "" || t.AccountID == account)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.cardTxs, p, index, value, keep)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(t CardTx) cardTxJSON { return cardTxOut(v, t) }), nil
 }
 
 // handleCardTxDetail handles "GET /openapi/v1/card/transactions/{id}".
 func (s *Server) handleCardTxDetail(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	t, err := w.cardTxLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
 	}
-	return cardTxOut(viewOf(r), t), nil
+	return cardTxOut(s.viewOf(r), t), nil
 }
 
 type authorizeRequest struct {
@@ -165,13 +161,11 @@ func (s *Server) handleSandboxAuthorize(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	t, err := s.authorizeLocked(w, a)
 	if err != nil {
 		return nil, err
 	}
-	return cardTxOut(viewOf(r), t), nil
+	return cardTxOut(s.viewOf(r), t), nil
 }

@@ -36,7 +36,8 @@ func TestCardTransactions(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t, bkj.WithDelays(bkj.Delays{Clearing: 24 * time.Hour}))
 	c := s.NewClient()
-	card := s.AddCard(bkj.Card{Balance: core.MustDecimal("100")})
+	card, err := s.AddCard(bkj.Card{Balance: core.MustDecimal("100")})
+	require.NoError(t, err)
 
 	buy := authorize(t, c, map[string]any{"card_id": card.ID, "amount": "12.34", "merchant_name": "Coffee Lab", "mcc": "5814", "country": "SG"})
 	assert.Equal(t, "purchase", buy.Type)
@@ -112,8 +113,8 @@ func TestCardTransactions(t *testing.T) {
 			code(t, c, "sandbox.authorize", post("/openapi/v1/sandbox/card/authorize", tt.body), tt.code, tt.want)
 		})
 	}
-	s.CheckMoney(t)
-	m := s.Money()
+	s.CheckLedger(t)
+	m := s.Ledger()
 	assert.Equal(t, "25", m.Spent.String())
 	assert.Equal(t, "100", m.Deposited.String())
 }
@@ -121,8 +122,9 @@ func TestCardTransactions(t *testing.T) {
 func TestAdminCardTransactions(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
-	card := s.AddCard(bkj.Card{Balance: core.MustDecimal("10")})
-	out, err := s.Create("default", "transactions", []byte(`{"card_id":"`+card.ID+`","amount":"2.5","merchant_name":"Admin"}`))
+	card, err := s.AddCard(bkj.Card{Balance: core.MustDecimal("10")})
+	require.NoError(t, err)
+	out, err := core.ProviderOf(s.Host).Create("default", "transactions", []byte(`{"card_id":"`+card.ID+`","amount":"2.5","merchant_name":"Admin"}`))
 	require.NoError(t, err)
 	assert.Equal(t, bkj.CardTxPending, out.(bkj.CardTx).Status)
 	tx, err := s.Authorize(bkj.Authorization{CardID: card.ID, Amount: core.MustDecimal("1")})
@@ -130,5 +132,5 @@ func TestAdminCardTransactions(t *testing.T) {
 	assert.Equal(t, "6.5", tx.BalanceAfter.String())
 	assert.Len(t, s.CardTransactions(card.ID), 2)
 	s.CheckCardBalance(t, card.ID, "6.5")
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 }

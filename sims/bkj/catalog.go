@@ -123,7 +123,7 @@ func (w *world) newAddressLocked(c Chain) string {
 	b58 := func(n int) string {
 		out := make([]byte, n)
 		for i := range out {
-			out[i] = base58Alphabet[w.faker.IntN(len(base58Alphabet))]
+			out[i] = base58Alphabet[w.Faker.IntN(len(base58Alphabet))]
 		}
 		return string(out)
 	}
@@ -133,5 +133,5 @@ func (w *world) newAddressLocked(c Chain) string {
 	case "SOLANA":
 		return b58(44)
 	}
-	return "0x" + w.faker.HexID(20)
+	return "0x" + w.Faker.HexID(20)
 }

@@ -101,17 +101,17 @@ type signatureJSON struct {
 // needs no signature. With an X-Api-Key it describes that tenant's
 // settings.
 func (s *Server) handleConfigGet(r *http.Request) (any, error) {
-	v := viewOf(r)
+	v := s.viewOf(r)
 	now := s.nowOf(r)
-	o := s.optsFor(r)
+	o := s.settingsOf(r)
 	return configJSON{
 		ServerTime: now.UnixMilli(), Timezone: v.loc.String(), Languages: []string{"en-US", "zh-CN"},
 		CardCurrencies: []string{"USD"}, WalletCurrencies: walletCurrencies, Chains: chainNames(), CardStatuses: AllStatuses,
-		Paging: pagingJSON{PageBase: 1, TakeDefault: o.pageDefault, TakeMax: o.pageMax},
+		Paging: pagingJSON{PageBase: 1, TakeDefault: o.TakeDefault, TakeMax: o.TakeMax},
 		Signature: signatureJSON{
 			Algorithm: "HMAC-SHA256", Headers: []string{HeaderAPIKey, HeaderTimestamp, HeaderNonce, HeaderSignature},
 			StringToSign:     `METHOD\nPATH\nQUERY\nX-Timestamp\nX-Nonce\nBODY_HASH`,
-			TimestampWindowS: int(o.tsWindow.Seconds()), NonceTTLS: int(o.nonceTTL.Seconds()),
+			TimestampWindowS: int(o.TimestampWindow.D().Seconds()), NonceTTLS: int(o.NonceTTL.D().Seconds()),
 		},
 	}, nil
 }

@@ -64,11 +64,11 @@ func (s *Server) CheckWalletBalance(t core.T, accountID, currency, want string) 
 	}
 }
 
-// CheckMoney fails t unless the default tenant's money is conserved:
+// CheckLedger fails t unless the default tenant's money is conserved:
 // deposited = withdrawn + fees + spent + held.
-func (s *Server) CheckMoney(t core.T) {
+func (s *Server) CheckLedger(t core.T) {
 	t.Helper()
-	if m := s.Money(); !m.Balanced {
+	if m := s.Ledger(); !m.Balanced {
 		t.Errorf("bkj: money not conserved: deposited %s, withdrawn %s, fees %s, spent %s, held %s",
 			m.Deposited, m.Withdrawn, m.Fees, m.Spent, m.Held)
 	}

@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -150,7 +149,7 @@ func (c *Client) nonce() string {
 
 // Send makes one call as req describes.
 func (c *Client) Send(ctx context.Context, r Request) (*Response, error) {
-	body, err := bodyBytes(r.Body)
+	body, err := core.RequestBody(r.Body)
 	if err != nil {
 		return nil, err
 	}
@@ -162,61 +161,44 @@ func (c *Client) Send(ctx context.Context, r Request) (*Response, error) {
 		}
 		target += sep + r.Query.Encode()
 	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, r.Method, target, rd)
-	if err != nil {
-		return nil, err
-	}
+	h := http.Header{}
 	for k, v := range r.Header {
-		req.Header[k] = v
+		h[k] = v
 	}
-	if body != nil && req.Header.Get("Content-Type") == "" {
-		req.Header.Set("Content-Type", "application/json")
+	if body != nil && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", "application/json")
 	}
-	if c.Language != "" && req.Header.Get("Accept-Language") == "" {
-		req.Header.Set("Accept-Language", c.Language)
+	if c.Language != "" && h.Get("Accept-Language") == "" {
+		h.Set("Accept-Language", c.Language)
 	}
-	if c.Timezone != "" && req.Header.Get("Timezone") == "" {
-		req.Header.Set("Timezone", c.Timezone)
+	if c.Timezone != "" && h.Get("Timezone") == "" {
+		h.Set("Timezone", c.Timezone)
 	}
 	if r.IdempotencyKey != "" {
-		req.Header.Set("X-Idempotency-Key", r.IdempotencyKey)
+		h.Set("X-Idempotency-Key", r.IdempotencyKey)
 	}
+	var sign func(*http.Request, []byte) error
 	if !r.Unsigned {
-		if err := c.signWith(req, body, r); err != nil {
-			return nil, err
-		}
+		sign = func(req *http.Request, body []byte) error { return c.signWith(req, body, r) }
 	}
-	hc := c.HTTP
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	res, err := hc.Do(req)
+	x, err := core.Send(ctx, c.HTTP, r.Method, target, body, h, sign)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
-	if err != nil {
-		return nil, err
-	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
+	out := &Response{Status: x.Status, Header: x.Header, Body: x.Body}
 	var env struct {
 		Code      int             `json:"code"`
 		Message   string          `json:"message"`
 		Data      json.RawMessage `json:"data"`
 		Timestamp int64           `json:"timestamp"`
 	}
-	if json.Unmarshal(raw, &env) == nil {
+	if json.Unmarshal(x.Body, &env) == nil {
 		out.Code, out.Message, out.Data, out.Timestamp = env.Code, env.Message, env.Data, env.Timestamp
 	}
-	if res.Header.Get(HeaderSignature) != "" {
+	if x.Header.Get(HeaderSignature) != "" {
 		out.Signed = true
 		if !r.NoVerify {
-			if err := VerifyResponse(c.APISecret, res.Header, raw); err != nil {
+			if err := VerifyResponse(c.APISecret, x.Header, x.Body); err != nil {
 				return out, fmt.Errorf("%s %s: %w", r.Method, r.Path, err)
 			}
 		}
@@ -247,20 +229,6 @@ func (c *Client) signWith(req *http.Request, body []byte, r Request) error {
 	return nil
 }
 
-func bodyBytes(v any) ([]byte, error) {
-	switch b := v.(type) {
-	case nil:
-		return nil, nil
-	case []byte:
-		return b, nil
-	case json.RawMessage:
-		return b, nil
-	case string:
-		return []byte(b), nil
-	}
-	return json.Marshal(v)
-}
-
 // Authorize signs a request built elsewhere (by the scenario runner or a
 // proxy) at wall time now, with a fresh nonce: body must be what r sends.
 func (c *Client) Authorize(_ context.Context, r *http.Request, body []byte, now time.Time) error {
@@ -279,15 +247,11 @@ func (c *Client) Expired(int, []byte) (string, bool) { return "", false }
 func Spec() core.ClientSpec {
 	return core.ClientSpec{
 		Name: Name, Prefixes: []string{"/openapi/"},
-		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
-			v, err := core.Need(Name, creds, "api_key", "api_secret")
-			if err != nil {
-				return nil, err
-			}
-			c := NewClient(baseURL, v[0], v[1])
+		Connect: core.Connect(Name, "api_key", "api_secret", func(baseURL, key, secret string, hc *http.Client) core.Caller {
+			c := NewClient(baseURL, key, secret)
 			c.HTTP = hc
-			return c, nil
-		},
+			return c
+		}),
 		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
 			if got := h.Get(HeaderAPIKey); got != creds["api_key"] {
 				return fmt.Errorf("%s %q is not the tenant's", HeaderAPIKey, got)

@@ -27,27 +27,24 @@ type debugJSON struct {
 	ServerTime        int64  `json:"server_time"`
 }
 
-// debugEcho renders what the server made of the request.
-func (s *Server) debugEcho(r *http.Request) (any, error) {
-	sn := seenOf(r)
-	if sn == nil {
-		sn = s.observe(r, s.worldFor(r))
+// handleDebug handles "GET /openapi/v1/debug/get" and "POST
+// /openapi/v1/debug/post" (any JSON body, or none): it echoes what
+// authentication saw of the request, sn.
+func (s *Server) handleDebug(sn *seen) apiFunc {
+	return func(r *http.Request) (any, error) {
+		sn := sn
+		if sn == nil { // lenient or off auth checked no signature: see it now
+			sn = s.observe(r, s.worldFor(r))
+		}
+		out := debugJSON{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, CanonicalQuery: sn.CanonicalQuery, APIKey: sn.APIKey,
+			Timestamp: sn.Timestamp, Nonce: sn.Nonce, Signature: sn.Signature, Body: string(core.Body(r)),
+			NormalizedBody: string(sn.Normalized), BodyHash: sn.BodyHash, StringToSign: sn.StringToSign,
+			SignatureValid: sn.Valid, ServerTime: s.Clock.Wall().Unix(),
+		}
+		if s.settingsOf(r).ShowStringToSign {
+			out.ExpectedSignature = sn.Expected
+		}
+		return out, nil
 	}
-	out := debugJSON{
-		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, CanonicalQuery: sn.CanonicalQuery, APIKey: sn.APIKey,
-		Timestamp: sn.Timestamp, Nonce: sn.Nonce, Signature: sn.Signature, Body: string(core.Body(r)),
-		NormalizedBody: string(sn.Normalized), BodyHash: sn.BodyHash, StringToSign: sn.StringToSign,
-		SignatureValid: sn.Valid, ServerTime: s.Env.Clock.Wall().Unix(),
-	}
-	if s.optsFor(r).showSTS {
-		out.ExpectedSignature = sn.Expected
-	}
-	return out, nil
 }
-
-// handleDebugGet handles "GET /openapi/v1/debug/get".
-func (s *Server) handleDebugGet(r *http.Request) (any, error) { return s.debugEcho(r) }
-
-// handleDebugPost handles "POST /openapi/v1/debug/post". Any JSON body is
-// accepted (or none).
-func (s *Server) handleDebugPost(r *http.Request) (any, error) { return s.debugEcho(r) }

@@ -3,69 +3,45 @@ package bkj
 // Direct state helpers for users' tests: set up and inspect the default
 // tenant's bkj state without going through HTTP (miniredis's direct.go).
 // Every helper takes the world's lock and settles the clock first, exactly
-// as a request would.
+// as a request would (core.Read, core.Find, core.Change).
 
 import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
-
 // AddUser adds a user; zero fields are filled from the seeded faker and
 // the KYC status defaults to approved. The user gets its USDT and USDC
 // wallets.
-func (s *Server) AddUser(u User) User {
-	var out User
-	_ = s.do(func(w *world) (err error) { out, err = s.addUserLocked(w, u); return err })
-	return out
+func (s *Server) AddUser(u User) (User, error) {
+	return core.Change(s.worlds, func(w *world) (User, error) { return s.addUserLocked(w, u) })
 }
 
 // User returns a copy of a user.
 func (s *Server) User(id string) (User, bool) {
-	var u User
-	var ok bool
-	_ = s.do(func(w *world) error { u, ok = w.users.Get(id); return nil })
-	return u, ok
+	return core.Find(s.worlds, func(w *world) (User, bool) { return w.users.Get(id) })
 }
 
 // DecideKYC approves or rejects a user's KYC now.
 func (s *Server) DecideKYC(userID string, approve bool) error {
-	decision := "reject"
-	if approve {
-		decision = "approve"
-	}
-	return s.do(func(w *world) error { _, err := s.decideLocked(w, userID, decision, ""); return err })
+	_, err := core.Change(s.worlds, func(w *world) (User, error) { return s.decideLocked(w, userID, approve, rejectedByPlatform) })
+	return err
 }
 
 // AddCard adds a card; zero fields are filled (an approved user is made
 // when AccountID is empty), the status defaults to active, and a Balance
 // is funded from outside.
-func (s *Server) AddCard(c Card) Card {
-	var out Card
-	_ = s.do(func(w *world) (err error) { out, err = s.addCardLocked(w, c); return err })
-	return out
+func (s *Server) AddCard(c Card) (Card, error) {
+	return core.Change(s.worlds, func(w *world) (Card, error) { return s.addCardLocked(w, c) })
 }
 
 // Card returns a copy of a card.
 func (s *Server) Card(id string) (Card, bool) {
-	var c Card
-	var ok bool
-	_ = s.do(func(w *world) error { c, ok = w.cards.Get(id); return nil })
-	return c, ok
+	return core.Find(s.worlds, func(w *world) (Card, bool) { return w.cards.Get(id) })
 }
 
 // Cards returns copies of every card, oldest first.
 func (s *Server) Cards() []Card {
-	var cs []Card
-	_ = s.do(func(w *world) error { cs = w.cards.All(); return nil })
-	return cs
+	return core.Read(s.worlds, func(w *world) []Card { return w.cards.All() })
 }
 
 // CardStatus returns a card's status as bkj spells it, or "".
@@ -74,8 +50,10 @@ func (s *Server) CardStatus(id string) string {
 	return string(c.Status)
 }
 
+// act drives a card as the admin API's card actions do.
 func (s *Server) act(id, action string) error {
-	return s.do(func(w *world) error { _, err := s.actLocked(w, id, action); return err })
+	_, err := core.Change(s.worlds, func(w *world) (Card, error) { return s.actLocked(w, id, action) })
+	return err
 }
 
 // FreezeCard freezes an active card at once (no processing_frozen step).
@@ -99,8 +77,7 @@ func (s *Server) ActivateCard(id string) error { return s.act(id, "activate") }
 
 // Wallet returns an account's wallet of a currency (USDT or USDC).
 func (s *Server) Wallet(accountID, currency string) (Wallet, bool) {
-	var x Wallet
-	err := s.do(func(w *world) (err error) { x, err = w.walletFor(accountID, currency); return err })
+	x, err := core.Change(s.worlds, func(w *world) (Wallet, error) { return w.walletFor(accountID, currency) })
 	return x, err == nil
 }
 
@@ -110,45 +87,32 @@ func (s *Server) Deposit(accountID, currency, amount string) (WalletTx, error) {
 	if err != nil {
 		return WalletTx{}, err
 	}
-	var t WalletTx
-	err = s.do(func(w *world) (err error) {
-		t, err = s.depositRequestLocked(w, depositRequest{AccountID: accountID, Currency: currency, Amount: d})
-		return err
+	return core.Change(s.worlds, func(w *world) (WalletTx, error) {
+		return s.depositRequestLocked(w, depositRequest{AccountID: accountID, Currency: currency, Amount: d})
 	})
-	return t, err
 }
 
 // Authorize simulates a card transaction, as POST
 // /openapi/v1/sandbox/card/authorize does.
 func (s *Server) Authorize(a Authorization) (CardTx, error) {
-	var t CardTx
-	err := s.do(func(w *world) (err error) { t, err = s.authorizeLocked(w, a); return err })
-	return t, err
+	return core.Change(s.worlds, func(w *world) (CardTx, error) { return s.authorizeLocked(w, a) })
 }
 
 // CardTransactions returns a card's transactions, oldest first.
 func (s *Server) CardTransactions(cardID string) []CardTx {
-	var out []CardTx
-	_ = s.do(func(w *world) error {
-		out = w.cardTxs.Query(core.Query[CardTx]{Index: "card", Value: cardID, Window: core.Window{Limit: 1 << 30}}).Items
-		return nil
+	return core.Read(s.worlds, func(w *world) []CardTx {
+		return w.cardTxs.Query(core.Query[CardTx]{Index: "card", Value: cardID, Window: core.Window{Limit: 1 << 30}}).Items
 	})
-	return out
 }
 
 // WalletTransactions returns a wallet's transactions, oldest first.
 func (s *Server) WalletTransactions(walletID string) []WalletTx {
-	var out []WalletTx
-	_ = s.do(func(w *world) error {
-		out = w.walletTxs.Query(core.Query[WalletTx]{Index: "wallet", Value: walletID, Window: core.Window{Limit: 1 << 30}}).Items
-		return nil
+	return core.Read(s.worlds, func(w *world) []WalletTx {
+		return w.walletTxs.Query(core.Query[WalletTx]{Index: "wallet", Value: walletID, Window: core.Window{Limit: 1 << 30}}).Items
 	})
-	return out
 }
 
-// Money returns the default tenant's ledger and holdings.
-func (s *Server) Money() Money {
-	var m Money
-	_ = s.do(func(w *world) error { m = w.moneyLocked(); return nil })
-	return m
+// Ledger returns the default tenant's ledger and holdings.
+func (s *Server) Ledger() Money {
+	return core.Read(s.worlds, func(w *world) Money { return w.moneyLocked() })
 }

@@ -16,7 +16,7 @@
 // the paths. The default tenant's credentials are DefaultAPIKey and
 // DefaultAPISecret. Every tenant starts empty; the API, WithCards, the
 // direct helpers (AddUser, AddCard, Deposit, Authorize…) and the admin API
-// (Create, CardAction) add state.
+// (POST /_mocksrv/tenants/{id}/bkj/{kind}, card actions) add state.
 //
 // # Signing
 //
@@ -115,7 +115,7 @@
 // settles after 10 min; it can be cancelled while pending. A purchase
 // debits the card at once (pending) and clears after 24 h; a pending one
 // can be reversed, a cleared one refunded. Balances never go below zero
-// (40901), and the tenant's money is conserved (Money, CheckMoney).
+// (40901), and the tenant's money is conserved (Ledger, CheckLedger).
 // Every card status change, card transaction, wallet transaction and KYC
 // change is a webhook (card.status, card.transaction, wallet.transaction,
 // user.kyc), signed like a response and delivered by the core outbox.
@@ -131,10 +131,11 @@
 //
 // # Configuration
 //
-// Every choice listed under Deviations has a With… option for New and RunT
-// and, for a tenant of the binary, a field of TenantSettings in the
-// tenant's "bkj" object (POST /_mocksrv/tenants {"bkj":{"timezone":"UTC+8",
-// "delays":{"open":"0s"}}}): timestamp_window, nonce_ttl,
+// Every choice listed under Deviations is a field of Settings: a With…
+// option (or WithSettings) sets it for New and RunT, and, for a tenant of
+// the binary, the field's JSON name in the tenant's "bkj" object (POST
+// /_mocksrv/tenants {"bkj":{"timezone":"UTC+8","delays":{"open":"0s"}}}),
+// a field left out keeping the Server's: timestamp_window, nonce_ttl,
 // show_string_to_sign, sign_responses, timezone, webhook_timezone,
 // idempotency_ttl, card_validity_years, kyc_link_base, kyc_link_ttl,
 // take_default, take_max, rate_limit and delays (open, produce, ship,

@@ -5,15 +5,11 @@ package bkj
 // (idempotency). This file is the only code that writes response bodies.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -173,13 +169,15 @@ type view struct {
 	loc  *time.Location
 }
 
-// viewOf returns the request's view (set by api); outside it, English and
-// UTC.
-func viewOf(r *http.Request) view {
-	if st := stateOf(r); st.viewSet {
-		return st.view
+// viewOf returns how the request wants its answer rendered: the language
+// of Accept-Language, and the zone of the Timezone header or else its
+// tenant's (api has refused a Timezone header that does not parse).
+func (s *Server) viewOf(r *http.Request) view {
+	loc, err := s.zoneOf(r)
+	if err != nil {
+		loc = time.UTC
 	}
-	return view{lang: "en", loc: time.UTC}
+	return view{lang: langOf(r), loc: loc}
 }
 
 // layoutTime is how bkj renders times: "2026-01-14 10:00:00".
@@ -201,63 +199,44 @@ func (v view) rfc3339(t time.Time) string {
 	return t.In(v.loc).Format(time.RFC3339)
 }
 
-var utcOffset = regexp.MustCompile(`^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$`)
-
 // zoneOf reads the Timezone header: "UTC+8", "UTC-05:30", "GMT+8",
 // "+08:00", "UTC", or an IANA name like "Asia/Shanghai"; absent, the
-// server's default (UTC).
+// tenant's timezone setting (default UTC).
 func (s *Server) zoneOf(r *http.Request) (*time.Location, error) {
-	v := strings.TrimSpace(r.Header.Get("Timezone"))
-	if v == "" {
-		return s.optsFor(r).zone, nil
+	if v := strings.TrimSpace(r.Header.Get("Timezone")); v != "" {
+		return parseZone(v)
 	}
-	return parseZone(v)
+	if w := s.worldFor(r); w != nil {
+		return w.zone, nil
+	}
+	return s.zone, nil
 }
 
 // parseZone reads a zone as the Timezone header names it.
 func parseZone(v string) (*time.Location, error) {
-	switch strings.ToUpper(v) {
-	case "UTC", "GMT", "Z":
-		return time.UTC, nil
+	loc, err := core.ParseZone(v)
+	switch {
+	case errors.Is(err, core.ErrZoneOffset):
+		return nil, invalid(text{"Timezone %q: offset out of range", "Timezone %q：时区偏移超出范围"}, v)
+	case err != nil:
+		return nil, invalid(text{"Timezone %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", "Timezone %q：应为 UTC+8、UTC-05:30 或 IANA 时区名（如 Asia/Shanghai）"}, v)
 	}
-	if m := utcOffset.FindStringSubmatch(strings.ToUpper(v)); m != nil {
-		h, _ := strconv.Atoi(m[2])
-		mins := 0
-		if m[3] != "" {
-			mins, _ = strconv.Atoi(m[3])
-		}
-		if h > 14 || mins > 59 {
-			return nil, invalid(text{"Timezone %q: offset out of range", "Timezone %q：时区偏移超出范围"}, v)
-		}
-		off := h*3600 + mins*60
-		if m[1] == "-" {
-			off = -off
-		}
-		return time.FixedZone("UTC"+v[strings.IndexAny(v, "+-"):], off), nil
-	}
-	if !strings.Contains(v, "..") && !strings.HasPrefix(v, "/") {
-		if loc, err := time.LoadLocation(v); err == nil {
-			return loc, nil
-		}
-	}
-	return nil, invalid(text{"Timezone %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", "Timezone %q：应为 UTC+8、UTC-05:30 或 IANA 时区名（如 Asia/Shanghai）"}, v)
+	return loc, nil
 }
 
 // apiFunc returns the value for the envelope's data field, or an error that
 // writeError renders as bkj's error envelope.
 type apiFunc func(r *http.Request) (any, error)
 
-// api adapts a handler to HTTP: it fixes the request's language and zone,
-// applies X-Idempotency-Key to POSTs, and writes the signed envelope.
+// api adapts a handler to HTTP: it refuses a Timezone header that does not
+// parse, applies X-Idempotency-Key to POSTs, and writes the signed
+// envelope.
 func (s *Server) api(h apiFunc) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		loc, err := s.zoneOf(r)
-		if err != nil {
+		if _, err := s.zoneOf(r); err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		st := stateOf(r)
-		st.view, st.viewSet = view{lang: langOf(r), loc: loc}, true
 		if key := idempotencyKey(r); key != "" && r.Method == http.MethodPost && core.RouteName(r) != "debug.post" {
 			s.idempotent(rw, r, key, h)
 			return
@@ -277,7 +256,7 @@ func (s *Server) run(r *http.Request, h apiFunc) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return marshal(envelope{Code: codeOK, Data: data, Message: codeText[codeOK].en, Timestamp: s.nowOf(r).UnixMilli()})
+	return core.Marshal(envelope{Code: codeOK, Data: data, Message: codeText[codeOK].en, Timestamp: s.nowOf(r).UnixMilli()})
 }
 
 // idempotencyKey returns X-Idempotency-Key, or the published
@@ -299,9 +278,9 @@ const maxIdemKey = 255
 // failed first request keeps nothing, so a corrected retry may reuse the
 // key.
 func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string, h apiFunc) {
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	if w == nil {
-		w = s.defaultWorld()
+		w = s.worlds.Default()
 	}
 	if len(key) > maxIdemKey {
 		s.writeError(rw, r, invalid(text{"X-Idempotency-Key is longer than %d characters", "X-Idempotency-Key 超过 %d 个字符"}, maxIdemKey))
@@ -309,7 +288,7 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string,
 	}
 	_, norm := BodyHash(core.Body(r))
 	fp := core.Fingerprint(r.Method, r.URL.Path+"?"+r.URL.RawQuery, norm)
-	prev, err := w.idem.Begin(key, fp, w.now())
+	prev, err := w.idem.Begin(key, fp, w.Tenant.Clock.Now()) // the world is not locked here
 	switch {
 	case errors.Is(err, core.ErrIdemMismatch):
 		s.writeError(rw, r, fail(codeIdemConflict, text{"X-Idempotency-Key %q was first used with a different request; the same key must carry the same body",
@@ -333,27 +312,29 @@ func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string,
 	s.writeBody(rw, r, http.StatusOK, body)
 }
 
-// nowOf returns the business time of the request's tenant.
+// nowOf returns the business time of the request's tenant. The world is
+// not locked: its tenant's clock is read directly.
 func (s *Server) nowOf(r *http.Request) time.Time {
 	if w := s.worldFor(r); w != nil {
-		return w.now()
+		return w.Tenant.Clock.Now()
 	}
-	return s.Env.Clock.Now()
+	return s.Clock.Now()
 }
 
-// optsFor returns the options of the request's tenant (its settings
-// applied), or the Server's when no tenant is known.
-func (s *Server) optsFor(r *http.Request) *options {
+// settingsOf returns the settings of the request's tenant, or the
+// Server's when no tenant is known.
+func (s *Server) settingsOf(r *http.Request) *Settings {
 	if w := s.worldFor(r); w != nil {
-		return w.opts
+		return &w.set
 	}
-	return &s.opts
+	return &s.set
 }
 
 // worldFor returns the world the request was authenticated for, or the
-// one its X-Api-Key names (unverified: an injected fault, /config).
+// one its X-Api-Key names (unverified: an injected fault, an auth error,
+// /config).
 func (s *Server) worldFor(r *http.Request) *world {
-	if w := worldOf(r); w != nil {
+	if w := core.WorldOf[*world](r); w != nil {
 		return w
 	}
 	w, _ := s.worlds.ByKey(r.Header.Get(HeaderAPIKey))
@@ -397,39 +378,26 @@ func (s *Server) writeError(rw http.ResponseWriter, r *http.Request, err error) 
 	if e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed {
 		status = e.Status
 	}
-	body, merr := marshal(envelope{Code: code, Message: msg, Timestamp: s.nowOf(r).UnixMilli()})
+	body, merr := core.Marshal(envelope{Code: code, Message: msg, Timestamp: s.nowOf(r).UnixMilli()})
 	if merr != nil {
-		body = []byte(`{"code":50000,"data":null,"message":"System error","timestamp":0}`)
+		body = []byte(out.Fallback)
 	}
 	s.writeBody(rw, r, status, body)
+}
+
+// out writes bkj's answers.
+var out = core.JSONWriter{
+	ContentType: "application/json; charset=utf-8",
+	Fallback:    `{"code":50000,"data":null,"message":"System error","timestamp":0}`,
 }
 
 // writeBody writes an envelope, signed with the tenant's secret whenever
 // the request names a known X-Api-Key.
 func (s *Server) writeBody(rw http.ResponseWriter, r *http.Request, status int, body []byte) {
-	h := rw.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	if w := s.worldFor(r); w != nil && w.opts.signReplies {
-		setSignature(h, w.creds.APISecret, body, s.Env.Clock.Wall())
+	if w := s.worldFor(r); w != nil && w.set.SignResponses {
+		setSignature(rw.Header(), w.creds.APISecret, body, s.Clock.Wall())
 	}
-	rw.WriteHeader(status)
-	_, _ = rw.Write(body)
-}
-
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// marshal renders v as compact JSON without HTML escaping and without the
-// encoder's trailing newline.
-func marshal(v any) ([]byte, error) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.Clone(bytes.TrimSuffix(buf.Bytes(), []byte("\n"))), nil
+	out.WriteBytes(rw, status, body)
 }
 
 // decode reads the JSON body into v, answering 40000 for a wrong

@@ -54,7 +54,7 @@ func ExampleClient() {
 // Direct helpers set up state and drive cards without HTTP.
 func ExampleServer_AddCard() {
 	s, _ := bkj.New(bkj.WithSeed(1), bkj.WithDelays(bkj.Delays{}), bkj.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-	card := s.AddCard(bkj.Card{Balance: core.MustDecimal("25")})
+	card, _ := s.AddCard(bkj.Card{Balance: core.MustDecimal("25")})
 	fmt.Println(card.Status, card.Type, card.Balance, card.PAN[:6])
 
 	_ = s.FreezeCard(card.ID)
@@ -72,7 +72,7 @@ func ExampleServer_AddCard() {
 func ExampleWithDelays() {
 	s, _ := bkj.New(bkj.WithSeed(1), bkj.WithDelays(bkj.Delays{Delete: time.Hour}),
 		bkj.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))))
-	card := s.AddCard(bkj.Card{})
+	card, _ := s.AddCard(bkj.Card{})
 	_ = s.CancelCard(card.ID)
 	fmt.Println(s.CardStatus(card.ID))
 	_, _ = s.Clock.Advance(time.Hour)

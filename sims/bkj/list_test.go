@@ -23,7 +23,9 @@ func TestCardListPaging(t *testing.T) {
 	s := bkj.RunT(t)
 	var ids []string
 	for i := 0; i < 25; i++ {
-		ids = append(ids, s.AddCard(bkj.Card{}).ID)
+		card, err := s.AddCard(bkj.Card{})
+		require.NoError(t, err)
+		ids = append(ids, card.ID)
 		_, _ = s.Clock.Advance(time.Second)
 	}
 	c := s.NewClient()
@@ -95,11 +97,16 @@ func TestPageBounds(t *testing.T) {
 func TestCardListFilters(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
-	john := s.AddUser(bkj.User{FirstName: "John", LastName: "Mock-Doe"})
-	jane := s.AddUser(bkj.User{FirstName: "Jane", LastName: "Roe"})
-	a := s.AddCard(bkj.Card{AccountID: john.ID})
-	b := s.AddCard(bkj.Card{AccountID: john.ID, Status: bkj.StatusFrozen})
-	p := s.AddCard(bkj.Card{AccountID: jane.ID, ChannelID: "visa-physical-usd"})
+	john, err := s.AddUser(bkj.User{FirstName: "John", LastName: "Mock-Doe"})
+	require.NoError(t, err)
+	jane, err := s.AddUser(bkj.User{FirstName: "Jane", LastName: "Roe"})
+	require.NoError(t, err)
+	a, err := s.AddCard(bkj.Card{AccountID: john.ID})
+	require.NoError(t, err)
+	b, err := s.AddCard(bkj.Card{AccountID: john.ID, Status: bkj.StatusFrozen})
+	require.NoError(t, err)
+	p, err := s.AddCard(bkj.Card{AccountID: jane.ID, ChannelID: "visa-physical-usd"})
+	require.NoError(t, err)
 	c := s.NewClient()
 	tests := []struct {
 		name string

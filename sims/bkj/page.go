@@ -20,8 +20,8 @@ type page struct{ Page, Take int }
 // Quirk: bkj pages are 1-based and come in the query string as page and
 // take (default 10, at most 100); the answer carries them back with the
 // total (seed card list: {"page":1,"take":2,"total":18,"list":[…]}).
-func pageOf(o *options, q url.Values) (page, error) {
-	p := page{Page: 1, Take: o.pageDefault}
+func pageOf(st *Settings, q url.Values) (page, error) {
+	p := page{Page: 1, Take: st.TakeDefault}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > maxPage {
@@ -31,8 +31,8 @@ func pageOf(o *options, q url.Values) (page, error) {
 	}
 	if v := q.Get("take"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > o.pageMax {
-			return p, invalid(text{"take must be an integer from 1 to %d, got %q", "take 必须为 1 到 %d 的整数，实际为 %q"}, o.pageMax, v)
+		if err != nil || n < 1 || n > st.TakeMax {
+			return p, invalid(text{"take must be an integer from 1 to %d, got %q", "take 必须为 1 到 %d 的整数，实际为 %q"}, st.TakeMax, v)
 		}
 		p.Take = n
 	}
@@ -67,6 +67,6 @@ func listOf[T, J any](p page, rows []T, total int, render func(T) J) listData[J]
 // pageRequest reads page and take from a request's query.
 func (s *Server) pageRequest(r *http.Request) (url.Values, page, error) {
 	q := r.URL.Query()
-	p, err := pageOf(s.optsFor(r), q)
+	p, err := pageOf(s.settingsOf(r), q)
 	return q, p, err
 }

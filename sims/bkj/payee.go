@@ -51,9 +51,9 @@ func (w *world) addPayeeLocked(p Payee) (Payee, error) {
 	if _, err := checkDestination(p.Chain, p.Currency, p.Address); err != nil {
 		return p, err
 	}
-	now := w.now()
+	now := w.Now()
 	if p.ID == "" {
-		p.ID = w.faker.UUID()
+		p.ID = w.Faker.UUID()
 	}
 	if w.payees.Has(p.ID) {
 		return p, fail(codeConflict, text{"payee %s already exists", "收款人 %s 已存在"}, p.ID)

@@ -72,26 +72,22 @@ func (s *Server) handlePayeeList(r *http.Request) (any, error) {
 	if chain != "" || cur != "" {
 		keep = func(x Payee) bool { return (chain == "" || x.Chain == chain) && (cur == "" || x.Currency == cur) }
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.payees, p, index, account, keep)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(x Payee) payeeJSON { return payeeOut(v, x) }), nil
 }
 
 // handlePayeeDetail handles "GET /openapi/v1/wallet/payees/{id}".
 func (s *Server) handlePayeeDetail(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	p, err := w.payeeLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
 	}
-	return payeeOut(viewOf(r), p), nil
+	return payeeOut(s.viewOf(r), p), nil
 }
 
 // handlePayeeCreate handles "POST /openapi/v1/wallet/payees".
@@ -103,16 +99,14 @@ func (s *Server) handlePayeeCreate(r *http.Request) (any, error) {
 	if err := req.validate(true); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	p, err := w.addPayeeLocked(Payee{AccountID: req.AccountID, Name: req.Name, Chain: req.Chain, Currency: req.Currency,
 		Address: req.Address, Memo: req.Memo})
 	if err != nil {
 		return nil, err
 	}
-	return payeeOut(viewOf(r), p), nil
+	return payeeOut(s.viewOf(r), p), nil
 }
 
 // handlePayeeUpdate handles "PUT /openapi/v1/wallet/payees/{id}": the whole
@@ -125,10 +119,8 @@ func (s *Server) handlePayeeUpdate(r *http.Request) (any, error) {
 	if err := req.validate(false); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	p, err := w.payeeLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
@@ -136,17 +128,15 @@ func (s *Server) handlePayeeUpdate(r *http.Request) (any, error) {
 	if req.AccountID != "" && req.AccountID != p.AccountID {
 		return nil, invalid(text{"account_id cannot change (payee %s belongs to %s)", "account_id 不可修改（收款人 %s 属于 %s）"}, p.ID, p.AccountID)
 	}
-	p.Name, p.Chain, p.Currency, p.Address, p.Memo, p.UpdatedAt = req.Name, req.Chain, req.Currency, req.Address, req.Memo, w.now()
+	p.Name, p.Chain, p.Currency, p.Address, p.Memo, p.UpdatedAt = req.Name, req.Chain, req.Currency, req.Address, req.Memo, w.Now()
 	w.payees.Put(p.ID, p)
-	return payeeOut(viewOf(r), p), nil
+	return payeeOut(s.viewOf(r), p), nil
 }
 
 // handlePayeeDelete handles "DELETE /openapi/v1/wallet/payees/{id}".
 func (s *Server) handlePayeeDelete(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	p, err := w.payeeLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err

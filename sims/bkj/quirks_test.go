@@ -82,10 +82,14 @@ func TestQuirks(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t, bkj.WithDelays(bkj.Delays{Freeze: time.Second, Withdrawal: time.Minute}))
 	c := s.NewClient()
-	user := s.AddUser(bkj.User{FirstName: "John", LastName: "Mock-Doe"})
-	virtual := s.AddCard(bkj.Card{AccountID: user.ID, Balance: core.MustDecimal("1670.60")})
-	physical := s.AddCard(bkj.Card{AccountID: user.ID, ChannelID: "visa-physical-usd"})
-	master := s.AddCard(bkj.Card{AccountID: user.ID, ChannelID: "mastercard-virtual-usd"})
+	user, err := s.AddUser(bkj.User{FirstName: "John", LastName: "Mock-Doe"})
+	require.NoError(t, err)
+	virtual, err := s.AddCard(bkj.Card{AccountID: user.ID, Balance: core.MustDecimal("1670.60")})
+	require.NoError(t, err)
+	physical, err := s.AddCard(bkj.Card{AccountID: user.ID, ChannelID: "visa-physical-usd"})
+	require.NoError(t, err)
+	master, err := s.AddCard(bkj.Card{AccountID: user.ID, ChannelID: "mastercard-virtual-usd"})
+	require.NoError(t, err)
 	detail := func(id string) (map[string]any, []byte) {
 		resp := ok(t, c, "card.detail", get("/openapi/v1/card/detail", url.Values{"id": {id}}), nil)
 		return decodeNumbers(t, resp.Body)["data"].(map[string]any), resp.Body
@@ -179,7 +183,7 @@ func TestQuirks(t *testing.T) {
 		assert.Equal(t, "frozen", cardDetail(t, c, virtual.ID).Status)
 	})
 
-	_, err := s.Deposit(user.ID, "USDT", "150")
+	_, err = s.Deposit(user.ID, "USDT", "150")
 	require.NoError(t, err)
 	w := walletOf(t, c, user.ID, "USDT")
 	resp := ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": w.ID, "chain": "TRON",

@@ -12,21 +12,11 @@ import (
 // under its route name (the journal, fault rules and the OpenAPI
 // operationId all use it).
 func (s *Server) routes(r *mux.Router) {
-	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
-	// No path cleaning: mux would answer "/card/..%2F../detail" with a
-	// bodiless 301, not in the provider's envelope (sims/hostile_test.go).
-	r.SkipClean(true)
-	r.NotFoundHandler = s.Env.NotFound(wire)
-	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
-
-	r.Use(s.Env.Middleware(wire))
-	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
-	// subrouters, so auth wraps each private route instead.
-	public := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.api(h)).Methods(method).Name(name)
-	}
-	private := func(method, path, name string, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.api(h))).Methods(method).Name(name)
+	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
+	// A debug endpoint's handler is made from what authentication saw.
+	debug := func(method, path, name string) {
+		r.Handle(BasePath+path, s.authenticateSeen(func(sn *seen) http.Handler { return s.api(s.handleDebug(sn)) })).
+			Methods(method).Name(name)
 	}
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 
@@ -75,24 +65,8 @@ func (s *Server) routes(r *mux.Router) {
 	private(get, "/wallet/transactions", "wallet_transaction.list", s.handleWalletTxList)
 	private(get, "/wallet/transactions/{id}", "wallet_transaction.detail", s.handleWalletTxDetail)
 	// 服务调试
-	private(get, "/debug/get", "debug.get", s.handleDebugGet)
-	private(post, "/debug/post", "debug.post", s.handleDebugPost)
+	debug(get, "/debug/get", "debug.get")
+	debug(post, "/debug/post", "debug.post")
 	// mocksrv extension: simulate card transactions.
 	private(post, "/sandbox/card/authorize", "sandbox.authorize", s.handleSandboxAuthorize)
 }
-
-// RouteNames returns the name of every route, for fault-rule validation
-// and the contract surface check.
-func (s *Server) RouteNames() []string {
-	var names []string
-	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if n := rt.GetName(); n != "" {
-			names = append(names, n)
-		}
-		return nil
-	})
-	return names
-}
-
-// Router returns the mux router, for the contract surface check.
-func (s *Server) Router() *mux.Router { return s.router }

@@ -3,202 +3,135 @@ package bkj
 import (
 	"encoding/json"
 	"fmt"
-	"time"
+	"strings"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// TenantOptions are the bkj settings a tenant can be created with (the
-// "bkj" object of POST /_mocksrv/tenants): fixed credentials and any of
-// TenantSettings.
-type TenantOptions struct {
-	APIKey    string `json:"api_key,omitempty"`
-	APISecret string `json:"api_secret,omitempty"`
-	TenantSettings
+// hooks tells the Host how bkj's tenant worlds are made, reset, shown,
+// driven, saved and restored.
+func (s *Server) hooks() core.Hooks[*world] {
+	return core.Hooks[*world]{
+		NewWorld:    s.newTenantWorld,
+		Restore:     s.restoreWorld,
+		Fresh:       s.freshWorld,
+		Key:         func(w *world) string { return w.creds.APIKey },
+		Credentials: func(w *world) any { return w.creds },
+		Snapshot:    func(w *world) any { return w.snapshotLocked() },
+		Dump:        func(w *world) any { return w.dumpLocked() },
+		Act:         s.actHook,
+		Create:      s.createLocked,
+	}
 }
 
-// TenantSettings are the choices mocksrv makes where bkj's docs are silent
-// (doc.go, "Deviations"), set per tenant: each field is the With… option
-// named beside it, checked the same way. A field left out keeps the
-// Server's setting (its option, or the default).
-type TenantSettings struct {
-	TimestampWindow   *core.Duration `json:"timestamp_window,omitempty"`    // WithTimestampWindow
-	NonceTTL          *core.Duration `json:"nonce_ttl,omitempty"`           // WithNonceTTL
-	ShowStringToSign  *bool          `json:"show_string_to_sign,omitempty"` // WithStringToSign
-	SignResponses     *bool          `json:"sign_responses,omitempty"`      // WithResponseSigning
-	Timezone          *string        `json:"timezone,omitempty"`            // WithTimezone: "UTC+8", "Asia/Shanghai"
-	WebhookTimezone   *string        `json:"webhook_timezone,omitempty"`    // WithWebhookTimezone
-	IdempotencyTTL    *core.Duration `json:"idempotency_ttl,omitempty"`     // WithIdempotencyTTL
-	CardValidityYears *int           `json:"card_validity_years,omitempty"` // WithCardValidity
-	KYCLinkBase       *string        `json:"kyc_link_base,omitempty"`       // WithKYCLink (base URL)
-	KYCLinkTTL        *core.Duration `json:"kyc_link_ttl,omitempty"`        // WithKYCLink (token and link lifetime)
-	TakeDefault       *int           `json:"take_default,omitempty"`        // WithPaging (default take)
-	TakeMax           *int           `json:"take_max,omitempty"`            // WithPaging (largest take)
-	RateLimit         *int           `json:"rate_limit,omitempty"`          // WithRateLimit (requests per second; 0 is none)
-	Delays            *DelaySettings `json:"delays,omitempty"`              // WithDelays, step by step
-}
-
-// DelaySettings are the business-clock delays of Delays a tenant sets; a
-// step left out keeps the Server's.
-type DelaySettings struct {
-	Open             *core.Duration `json:"open,omitempty"`
-	Produce          *core.Duration `json:"produce,omitempty"`
-	Ship             *core.Duration `json:"ship,omitempty"`
-	Deliver          *core.Duration `json:"deliver,omitempty"`
-	ActivationReview *core.Duration `json:"activation_review,omitempty"`
-	Freeze           *core.Duration `json:"freeze,omitempty"`
-	Unfreeze         *core.Duration `json:"unfreeze,omitempty"`
-	Delete           *core.Duration `json:"delete,omitempty"`
-	KYCReview        *core.Duration `json:"kyc_review,omitempty"`
-	Withdrawal       *core.Duration `json:"withdrawal,omitempty"`
-	Clearing         *core.Duration `json:"clearing,omitempty"`
-}
-
-// apply returns base with the settings that are set, each checked by its
-// With… option.
-func (ts TenantSettings) apply(base options) (options, error) {
-	o := base
-	dur := func(d *core.Duration) time.Duration { return time.Duration(*d) }
-	var opts []Option
-	if ts.TimestampWindow != nil {
-		opts = append(opts, WithTimestampWindow(dur(ts.TimestampWindow)))
+// newTenantWorld makes a tenant's world: the Server's settings with the
+// tenant's options over them. The default tenant gets the documented fixed
+// credentials; others random ones unless their options name them.
+func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, error) {
+	set := s.set
+	if t.ID != core.DefaultTenant {
+		set.APIKey, set.APISecret = "", ""
 	}
-	if ts.NonceTTL != nil {
-		opts = append(opts, WithNonceTTL(dur(ts.NonceTTL)))
+	if err := core.DecodeSettings(Name, opts, &set); err != nil {
+		return nil, err
 	}
-	if ts.ShowStringToSign != nil {
-		opts = append(opts, WithStringToSign(*ts.ShowStringToSign))
+	if set.APIKey == "" && set.APISecret == "" {
+		c := newCredentials(t.ID)
+		set.APIKey, set.APISecret = c.APIKey, c.APISecret
 	}
-	if ts.SignResponses != nil {
-		opts = append(opts, WithResponseSigning(*ts.SignResponses))
-	}
-	for _, z := range []struct {
-		name string
-		v    *string
-		opt  func(*time.Location) Option
-	}{{"timezone", ts.Timezone, WithTimezone}, {"webhook_timezone", ts.WebhookTimezone, WithWebhookTimezone}} {
-		if z.v == nil {
-			continue
-		}
-		loc, err := parseZone(*z.v)
-		if err != nil {
-			return base, fmt.Errorf("bkj options: %s %q: want UTC+8, UTC-05:30 or an IANA name like Asia/Shanghai", z.name, *z.v)
-		}
-		opts = append(opts, z.opt(loc))
-	}
-	if ts.IdempotencyTTL != nil {
-		opts = append(opts, WithIdempotencyTTL(dur(ts.IdempotencyTTL)))
-	}
-	if ts.CardValidityYears != nil {
-		opts = append(opts, WithCardValidity(*ts.CardValidityYears))
-	}
-	if ts.KYCLinkBase != nil || ts.KYCLinkTTL != nil {
-		link, ttl := base.kycLinkBase, base.kycTokenTTL
-		if ts.KYCLinkBase != nil {
-			link = *ts.KYCLinkBase
-		}
-		if ts.KYCLinkTTL != nil {
-			ttl = dur(ts.KYCLinkTTL)
-		}
-		opts = append(opts, WithKYCLink(link, ttl))
-	}
-	if ts.TakeDefault != nil || ts.TakeMax != nil {
-		def, max := base.pageDefault, base.pageMax
-		if ts.TakeDefault != nil {
-			def = *ts.TakeDefault
-		}
-		if ts.TakeMax != nil {
-			max = *ts.TakeMax
-		}
-		opts = append(opts, WithPaging(def, max))
-	}
-	if ts.RateLimit != nil {
-		opts = append(opts, WithRateLimit(*ts.RateLimit))
-	}
-	if d := ts.Delays; d != nil {
-		delays := base.delays
-		for _, step := range []struct {
-			dst *time.Duration
-			v   *core.Duration
-		}{
-			{&delays.Open, d.Open}, {&delays.Produce, d.Produce}, {&delays.Ship, d.Ship}, {&delays.Deliver, d.Deliver},
-			{&delays.ActivationReview, d.ActivationReview}, {&delays.Freeze, d.Freeze}, {&delays.Unfreeze, d.Unfreeze},
-			{&delays.Delete, d.Delete}, {&delays.KYCReview, d.KYCReview}, {&delays.Withdrawal, d.Withdrawal},
-			{&delays.Clearing, d.Clearing},
-		} {
-			if step.v != nil {
-				*step.dst = dur(step.v)
-			}
-		}
-		opts = append(opts, WithDelays(delays))
-	}
-	for _, opt := range opts {
-		if err := opt(&o); err != nil {
-			return base, fmt.Errorf("bkj options: %w", err)
-		}
-	}
-	return o, nil
-}
-
-// AddTenant gives a tenant its bkj world and returns its credentials. The
-// default tenant gets the documented fixed credentials; others get random
-// ones unless opts name them.
-func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	var o TenantOptions
-	if err := core.DecodeTenantOptions(opts, &o); err != nil {
+	if err := set.check(); err != nil {
 		return nil, fmt.Errorf("bkj options: %w", err)
 	}
-	wopts, err := o.TenantSettings.apply(s.opts)
-	if err != nil {
+	return newWorld(t, s.Webhooks, set), nil
+}
+
+// freshWorld empties a tenant's world, keeping its credentials, settings,
+// spent nonces and rate window.
+func (s *Server) freshWorld(old *world) *world {
+	fresh := newWorld(old.Tenant, s.Webhooks, old.set)
+	fresh.nonces, fresh.limiter = old.nonces, old.limiter
+	return fresh
+}
+
+// snapshot is a tenant's bkj world as --state saves it. Settings were
+// once only the tenant's own options (the same names, fewer of them);
+// restoreWorld reads those over the Server's settings.
+type snapshot struct {
+	Creds     Credentials      `json:"credentials"`
+	Settings  Settings         `json:"settings"`
+	Faker     []byte           `json:"faker"`
+	Seq       uint64           `json:"seq"`
+	TxSeq     int              `json:"tx_seq"`
+	Users     []User           `json:"users"`
+	Addresses []MailingAddress `json:"card_addresses"`
+	Cards     []Card           `json:"cards"`
+	Wallets   []Wallet         `json:"wallets"`
+	Deposits  []DepositAddress `json:"deposit_addresses"`
+	Payees    []Payee          `json:"payees"`
+	WalletTxs []WalletTx       `json:"wallet_transactions"`
+	CardTxs   []CardTx         `json:"card_transactions"`
+	Agenda    []core.Task      `json:"agenda"`
+	Ledger    Ledger           `json:"ledger"`
+}
+
+// snapshotLocked copies the world into its saved form.
+func (w *world) snapshotLocked() snapshot {
+	fk, _ := w.Faker.MarshalBinary()
+	return snapshot{Creds: w.creds, Settings: w.set, Faker: fk, Seq: w.seq, TxSeq: w.txSeq, Users: w.users.All(),
+		Addresses: w.mailing.All(), Cards: w.cards.All(), Wallets: w.wallets.All(), Deposits: w.deposits.All(),
+		Payees: w.payees.All(), WalletTxs: w.walletTxs.All(), CardTxs: w.cardTxs.All(), Agenda: w.Agenda.Tasks(), Ledger: w.ledger}
+}
+
+// restoreWorld rebuilds a tenant's world from its saved form.
+func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, error) {
+	snap := snapshot{Settings: s.set} // what the saved settings leave out is the Server's
+	if err := json.Unmarshal(state, &snap); err != nil {
 		return nil, err
 	}
-	creds := Credentials{APIKey: o.APIKey, APISecret: o.APISecret}
-	switch {
-	case (creds.APIKey == "") != (creds.APISecret == ""):
-		return nil, fmt.Errorf("bkj options: give both api_key and api_secret, or neither")
-	case creds.APIKey == "":
-		creds = newCredentials(t.ID)
+	if snap.Creds.APIKey == "" {
+		snap.Creds = newCredentials(t.ID)
 	}
-	w := newWorld(t, s.Webhooks, creds, &wopts)
-	w.settings = o.TenantSettings
-	if err := s.worlds.Add(t.ID, creds.APIKey, w); err != nil {
+	set := snap.Settings
+	set.APIKey, set.APISecret = snap.Creds.APIKey, snap.Creds.APISecret
+	if err := set.check(); err != nil {
 		return nil, err
 	}
-	return creds, nil
-}
-
-// RemoveTenant drops a tenant's world.
-func (s *Server) RemoveTenant(id string) { s.worlds.Remove(id) }
-
-// ResetTenant empties a tenant's world, keeping its credentials.
-func (s *Server) ResetTenant(id string) error {
-	_, err := s.worlds.Reset(id, func(old *world) *world {
-		old.mu.Lock()
-		defer old.mu.Unlock()
-		fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
-		// A reset keeps the tenant's settings, spent nonces and rate window.
-		fresh.settings, fresh.nonces, fresh.limiter = old.settings, old.nonces, old.limiter
-		return fresh
-	})
-	return err
-}
-
-// Credentials returns a tenant's bkj credentials.
-func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, false
+	w := newWorld(t, s.Webhooks, set)
+	if len(snap.Faker) > 0 {
+		if err := w.Faker.UnmarshalBinary(snap.Faker); err != nil {
+			return nil, fmt.Errorf("faker: %w", err)
+		}
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.creds, true
-}
-
-// Settle applies a tenant's due transitions (and queues their webhooks).
-func (s *Server) Settle(id string) {
-	if w, ok := s.worlds.Get(id); ok {
-		w.mu.Lock()
-		s.settleLocked(w)
-		w.mu.Unlock()
+	w.seq, w.txSeq, w.ledger = snap.Seq, snap.TxSeq, snap.Ledger
+	for _, u := range snap.Users {
+		w.users.Put(u.ID, u)
+		w.userByEmail[strings.ToLower(u.Email)] = u.ID
+		if u.ExternalID != "" {
+			w.userByExternal[u.ExternalID] = u.ID
+		}
 	}
+	for _, a := range snap.Addresses {
+		w.mailing.Put(a.ID, a)
+	}
+	for _, c := range snap.Cards {
+		w.cards.Put(c.ID, c)
+	}
+	for _, x := range snap.Wallets {
+		w.wallets.Put(x.ID, x)
+		w.walletOf[x.AccountID+"/"+x.Currency] = x.ID
+	}
+	for _, a := range snap.Deposits {
+		w.deposits.Put(a.ID, a)
+	}
+	for _, p := range snap.Payees {
+		w.payees.Put(p.ID, p)
+	}
+	for _, x := range snap.WalletTxs {
+		w.walletTxs.Put(x.ID, x)
+	}
+	for _, x := range snap.CardTxs {
+		w.cardTxs.Put(x.ID, x)
+	}
+	w.Agenda.Restore(snap.Agenda)
+	return w, nil
 }

@@ -90,9 +90,9 @@ func (w *world) approvedLocked(id string) (User, error) {
 // registerLocked stores a new user, filling blanks from the faker, and
 // gives it one wallet per currency.
 func (s *Server) registerLocked(w *world, u User) (User, error) {
-	now := w.now()
+	now := w.Now()
 	if u.Email == "" {
-		u.Email = strings.ToLower(w.faker.Email())
+		u.Email = strings.ToLower(w.Faker.Email())
 	}
 	if id, dup := w.userByEmail[strings.ToLower(u.Email)]; dup {
 		return u, fail(codeConflict, text{"email %s is already registered to user %s", "邮箱 %s 已被用户 %s 注册"}, u.Email, id)
@@ -103,7 +103,7 @@ func (s *Server) registerLocked(w *world, u User) (User, error) {
 		}
 	}
 	if u.ID == "" {
-		u.ID = w.faker.UUID()
+		u.ID = w.Faker.UUID()
 	}
 	if w.users.Has(u.ID) {
 		return u, fail(codeConflict, text{"user %s already exists", "用户 %s 已存在"}, u.ID)
@@ -115,16 +115,16 @@ func (s *Server) registerLocked(w *world, u User) (User, error) {
 		u.IDNo = w.idNoLocked(u.CreatedAt)
 	}
 	if u.FirstName == "" {
-		u.FirstName, u.LastName = w.faker.FirstName(), w.faker.LastName()
+		u.FirstName, u.LastName = w.Faker.FirstName(), w.Faker.LastName()
 	}
 	if u.Country == "" {
 		u.Country = "US"
 	}
 	if u.Phone == "" {
-		u.Phone = "1" + w.faker.Digits(10)
+		u.Phone = "1" + w.Faker.Digits(10)
 	}
 	if u.Address.Line1 == "" {
-		a := w.faker.Address()
+		a := w.Faker.Address()
 		u.Address = Address{Line1: a.Street, City: a.City, State: a.State, PostCode: a.Zip, Country: u.Country}
 	}
 	if u.KYCStatus == "" {
@@ -156,9 +156,9 @@ func (s *Server) issueKYCLocked(w *world, id string) (User, error) {
 	if u.KYCStatus == KYCApproved {
 		return u, fail(codeConflict, text{"user %s already passed KYC", "用户 %s 已通过 KYC"}, id)
 	}
-	now := w.now()
-	u.KYCToken = "kyc_sbx_" + w.faker.HexID(16)
-	u.KYCTokenExpires = now.Add(w.opts.kycTokenTTL)
+	now := w.Now()
+	u.KYCToken = "kyc_sbx_" + w.Faker.HexID(16)
+	u.KYCTokenExpires = now.Add(w.set.KYCLinkTTL.D())
 	if u.KYCStatus != KYCPending {
 		before := u.KYCStatus
 		s.startKYCLocked(w, &u)
@@ -177,7 +177,7 @@ func (s *Server) startKYCLocked(w *world, u *User) {
 	u.KYCStatus, u.KYCReason = KYCPending, ""
 	u.KYCRound++
 	if !isMagic(u.Email, magicHold) {
-		w.agenda.Schedule(w.now().Add(w.opts.delays.KYCReview), taskKYC, u.ID+"/"+strconv.Itoa(u.KYCRound))
+		w.Agenda.Schedule(w.Now().Add(w.set.Delays.KYCReview), taskKYC, u.ID+"/"+strconv.Itoa(u.KYCRound))
 	}
 }
 

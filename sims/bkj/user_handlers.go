@@ -90,15 +90,13 @@ func (s *Server) handleUserRegister(r *http.Request) (any, error) {
 			u.Country = req.Address.Country
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := s.registerLocked(w, u)
 	if err != nil {
 		return nil, err
 	}
-	return userOut(viewOf(r), u), nil
+	return userOut(s.viewOf(r), u), nil
 }
 
 var kycStatuses = []KYCStatus{KYCUnverified, KYCPending, KYCApproved, KYCRejected}
@@ -121,26 +119,22 @@ func (s *Server) handleUserList(r *http.Request) (any, error) {
 			return (st == "" || u.KYCStatus == st) && (email == "" || strings.ToLower(u.Email) == email) && (ext == "" || u.ExternalID == ext)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.users, p, "", "", keep)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(u User) userJSON { return userOut(v, u) }), nil
 }
 
 // handleUserDetail handles "GET /openapi/v1/users/{id}".
 func (s *Server) handleUserDetail(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
 	}
-	return userOut(viewOf(r), u), nil
+	return userOut(s.viewOf(r), u), nil
 }
 
 type kycTokenJSON struct {
@@ -153,15 +147,13 @@ type kycTokenJSON struct {
 // handleUserKYCToken handles "GET /openapi/v1/users/{id}/kyc-token": a
 // token for the KYC SDK. Issuing it starts the review.
 func (s *Server) handleUserKYCToken(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := s.issueKYCLocked(w, mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
 	}
-	return kycTokenJSON{UserID: u.ID, Token: u.KYCToken, ExpiresAt: viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
+	return kycTokenJSON{UserID: u.ID, Token: u.KYCToken, ExpiresAt: s.viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
 }
 
 type kycLinkJSON struct {
@@ -174,16 +166,14 @@ type kycLinkJSON struct {
 // handleUserKYCLink handles "GET /openapi/v1/users/{id}/kyc-link": an H5
 // page link for the KYC. Issuing it starts the review.
 func (s *Server) handleUserKYCLink(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := s.issueKYCLocked(w, mux.Vars(r)["id"])
 	if err != nil {
 		return nil, err
 	}
-	link := s.optsFor(r).kycLinkBase + "?token=" + url.QueryEscape(u.KYCToken) + "&lang=" + langTag(viewOf(r).lang)
-	return kycLinkJSON{UserID: u.ID, URL: link, ExpiresAt: viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
+	link := s.settingsOf(r).KYCLinkBase + "?token=" + url.QueryEscape(u.KYCToken) + "&lang=" + langTag(s.viewOf(r).lang)
+	return kycLinkJSON{UserID: u.ID, URL: link, ExpiresAt: s.viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
 }
 
 func langTag(lang string) string {

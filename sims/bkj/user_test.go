@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/sims/bkj"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type userOut struct {
@@ -118,7 +119,7 @@ func TestKYCMagicValues(t *testing.T) {
 	// A rejected user may try again; the admin approves this time.
 	ok(t, c, "user.kyc_token", get("/openapi/v1/users/"+rejected+"/kyc-token", nil), &u)
 	assert.Equal(t, "pending", u.KYCStatus)
-	_, err := s.Create("default", "kyc", []byte(`{"user_id":"`+rejected+`","decision":"approve"}`))
+	_, err := core.ProviderOf(s.Host).Create("default", "kyc", []byte(`{"user_id":"`+rejected+`","decision":"approve"}`))
 	require.NoError(t, err)
 	s.CheckKYCStatus(t, rejected, bkj.KYCApproved)
 	_, _ = s.Clock.Advance(time.Hour)

@@ -99,7 +99,7 @@ const magicMemoReject, magicMemoHold = "reject", "hold"
 
 // newWalletLocked creates an account's wallet for a currency.
 func (w *world) newWalletLocked(account, currency string, at time.Time) Wallet {
-	x := Wallet{ID: w.faker.UUID(), AccountID: account, Currency: currency, CreatedAt: at, UpdatedAt: at}
+	x := Wallet{ID: w.Faker.UUID(), AccountID: account, Currency: currency, CreatedAt: at, UpdatedAt: at}
 	w.wallets.Put(x.ID, x)
 	w.walletOf[account+"/"+currency] = x.ID
 	return x
@@ -127,8 +127,8 @@ func (w *world) walletFor(account, currency string) (Wallet, error) {
 
 // newTxLocked fills a transaction's ids and times.
 func (w *world) newTxLocked(t WalletTx) WalletTx {
-	now := w.now()
-	t.ID, t.IDNo, t.CreatedAt, t.UpdatedAt = w.faker.UUID(), w.txNoLocked(), now, now
+	now := w.Now()
+	t.ID, t.IDNo, t.CreatedAt, t.UpdatedAt = w.Faker.UUID(), w.txNoLocked(), now, now
 	if t.OriginAmount.IsZero() {
 		t.OriginAmount = t.Amount
 	}
@@ -156,7 +156,7 @@ func (s *Server) putTxLocked(w *world, t WalletTx, before TxStatus) {
 // helpers stand in for an on-chain deposit).
 func (s *Server) depositLocked(w *world, x Wallet, amount core.Decimal, chain, from string) WalletTx {
 	u, _ := w.users.Get(x.AccountID)
-	x.Balance, x.UpdatedAt = x.Balance.Add(amount), w.now()
+	x.Balance, x.UpdatedAt = x.Balance.Add(amount), w.Now()
 	w.wallets.Put(x.ID, x)
 	w.ledger.Deposited = w.ledger.Deposited.Add(amount)
 	t := w.newTxLocked(WalletTx{WalletID: x.ID, AccountID: x.AccountID, Action: ActionDeposit, BusinessType: BusinessDeposit,
@@ -191,7 +191,7 @@ func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 			"钱包 %s 余额 %s %s，本次提现需要 %s（%s 加手续费 %s）"}, x.ID, x.Balance, x.Currency, total, req.amount, c.Fee)
 	}
 	u, _ := w.users.Get(x.AccountID)
-	x.Balance, x.Frozen, x.UpdatedAt = x.Balance.Sub(total), x.Frozen.Add(total), w.now()
+	x.Balance, x.Frozen, x.UpdatedAt = x.Balance.Sub(total), x.Frozen.Add(total), w.Now()
 	w.wallets.Put(x.ID, x)
 	t := WalletTx{WalletID: x.ID, AccountID: x.AccountID, Action: ActionWithdraw, BusinessType: BusinessWithdrawal,
 		Currency: x.Currency, Chain: c.Chain, Address: req.address, Amount: req.amount, Fee: c.Fee, Status: TxPending,
@@ -202,7 +202,7 @@ func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 	}
 	t = w.newTxLocked(t)
 	if !isMagic(req.memo, magicMemoHold) {
-		w.agenda.Schedule(t.CreatedAt.Add(w.opts.delays.Withdrawal), taskWithdrawal, t.ID)
+		w.Agenda.Schedule(t.CreatedAt.Add(w.set.Delays.Withdrawal), taskWithdrawal, t.ID)
 	}
 	s.putTxLocked(w, t, "")
 	return t, nil
@@ -251,9 +251,9 @@ func (s *Server) cancelWithdrawalLocked(w *world, id string) (WalletTx, error) {
 	}
 	x, _ := w.wallets.Get(t.WalletID)
 	total := t.debit()
-	x.Frozen, x.Balance, x.UpdatedAt = x.Frozen.Sub(total), x.Balance.Add(total), w.now()
+	x.Frozen, x.Balance, x.UpdatedAt = x.Frozen.Sub(total), x.Balance.Add(total), w.Now()
 	w.wallets.Put(x.ID, x)
-	t.Status, t.UpdatedAt, t.ClosedAt = TxCancelled, w.now(), w.now()
+	t.Status, t.UpdatedAt, t.ClosedAt = TxCancelled, w.Now(), w.Now()
 	s.putTxLocked(w, t, TxPending)
 	return t, nil
 }
@@ -270,7 +270,7 @@ func (s *Server) transferLocked(w *world, from, to Wallet, amount core.Decimal, 
 	case from.Balance.LessThan(amount):
 		return WalletTx{}, fail(codeInsufficient, text{"wallet %s holds %s %s, less than %s", "钱包 %s 余额 %s %s，不足 %s"}, from.ID, from.Balance, from.Currency, amount)
 	}
-	now := w.now()
+	now := w.Now()
 	sender, _ := w.users.Get(from.AccountID)
 	receiver, _ := w.users.Get(to.AccountID)
 	from.Balance, from.UpdatedAt = from.Balance.Sub(amount), now
@@ -301,7 +301,7 @@ func (s *Server) topUpCardLocked(w *world, x Wallet, c Card, amount core.Decimal
 	case x.Balance.LessThan(amount):
 		return WalletTx{}, fail(codeInsufficient, text{"wallet %s holds %s %s, less than %s", "钱包 %s 余额 %s %s，不足 %s"}, x.ID, x.Balance, x.Currency, amount)
 	}
-	now := w.now()
+	now := w.Now()
 	u, _ := w.users.Get(x.AccountID)
 	x.Balance, x.UpdatedAt = x.Balance.Sub(amount), now
 	w.wallets.Put(x.ID, x)

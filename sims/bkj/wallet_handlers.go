@@ -59,12 +59,10 @@ func (s *Server) handleWalletList(r *http.Request) (any, error) {
 	if cur != "" {
 		keep = func(x Wallet) bool { return x.Currency == cur }
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.wallets, p, index, account, keep)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(x Wallet) walletJSON { return w.walletOutLocked(v, x) }), nil
 }
 
@@ -74,15 +72,13 @@ func (s *Server) handleWalletDetail(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := w.walletLocked(id)
 	if err != nil {
 		return nil, err
 	}
-	return w.walletOutLocked(viewOf(r), x), nil
+	return w.walletOutLocked(s.viewOf(r), x), nil
 }
 
 type walletAddressRequest struct {
@@ -107,10 +103,8 @@ func (s *Server) handleWalletAddressCreate(r *http.Request) (any, error) {
 	if !ok {
 		return nil, invalid(text{"chain %q is not supported (chains: TRON, ETH, BSC, SOLANA)", "不支持链 %q（支持 TRON、ETH、BSC、SOLANA）"}, req.Chain)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := w.walletLocked(req.WalletID)
 	if err != nil {
 		return nil, err
@@ -118,12 +112,12 @@ func (s *Server) handleWalletAddressCreate(r *http.Request) (any, error) {
 	if !c.carries(x.Currency) {
 		return nil, invalid(text{"%s does not carry %s", "%s 链不支持 %s"}, c.Chain, x.Currency)
 	}
-	v := viewOf(r)
+	v := s.viewOf(r)
 	if a, ok := w.deposits.First(func(a DepositAddress) bool { return a.WalletID == x.ID && a.Chain == c.Chain }); ok {
 		return walletAddressOut(v, a), nil
 	}
-	a := DepositAddress{ID: w.faker.UUID(), WalletID: x.ID, AccountID: x.AccountID, Chain: c.Chain, Currency: x.Currency,
-		Address: w.newAddressLocked(c), CreatedAt: w.now()}
+	a := DepositAddress{ID: w.Faker.UUID(), WalletID: x.ID, AccountID: x.AccountID, Chain: c.Chain, Currency: x.Currency,
+		Address: w.newAddressLocked(c), CreatedAt: w.Now()}
 	w.deposits.Put(a.ID, a)
 	return walletAddressOut(v, a), nil
 }
@@ -224,10 +218,8 @@ func (s *Server) handleWithdrawalCreate(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := w.walletLocked(req.WalletID)
 	if err != nil {
 		return nil, err
@@ -258,7 +250,7 @@ func (s *Server) handleWithdrawalCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return walletTxOut(viewOf(r), t), nil
+	return walletTxOut(s.viewOf(r), t), nil
 }
 
 type txIDRequest struct {
@@ -275,15 +267,13 @@ func (s *Server) handleWithdrawalCancel(r *http.Request) (any, error) {
 	if err := requireString("id", req.ID, 64); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	t, err := s.cancelWithdrawalLocked(w, req.ID)
 	if err != nil {
 		return nil, err
 	}
-	return walletTxOut(viewOf(r), t), nil
+	return walletTxOut(s.viewOf(r), t), nil
 }
 
 type transferRequest struct {
@@ -314,10 +304,8 @@ func (s *Server) handleWalletTransfer(r *http.Request) (any, error) {
 	if err := maxLen("memo", req.Memo, 128); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	from, err := w.walletLocked(req.FromWalletID)
 	if err != nil {
 		return nil, err
@@ -330,7 +318,7 @@ func (s *Server) handleWalletTransfer(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return walletTxOut(viewOf(r), t), nil
+	return walletTxOut(s.viewOf(r), t), nil
 }
 
 type topUpRequest struct {
@@ -356,10 +344,8 @@ func (s *Server) handleWalletTransferToCard(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := w.walletLocked(req.WalletID)
 	if err != nil {
 		return nil, err
@@ -372,7 +358,7 @@ func (s *Server) handleWalletTransferToCard(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return walletTxOut(viewOf(r), t), nil
+	return walletTxOut(s.viewOf(r), t), nil
 }
 
 var (
@@ -413,25 +399,21 @@ func (s *Server) handleWalletTxList(r *http.Request) (any, error) {
 				(cur == "" || t.Currency == cur) && (account == "" || t.AccountID == account)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	rows, total := query(w.walletTxs, p, index, value, keep)
-	v := viewOf(r)
+	v := s.viewOf(r)
 	return listOf(p, rows, total, func(t WalletTx) walletTxJSON { return walletTxOut(v, t) }), nil
 }
 
 // handleWalletTxDetail handles "GET /openapi/v1/wallet/transactions/{id}".
 func (s *Server) handleWalletTxDetail(r *http.Request) (any, error) {
 	id := mux.Vars(r)["id"]
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	t, ok := w.walletTxs.Get(id)
 	if !ok {
 		return nil, notFound("wallet transaction", id)
 	}
-	return walletTxOut(viewOf(r), t), nil
+	return walletTxOut(s.viewOf(r), t), nil
 }

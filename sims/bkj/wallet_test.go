@@ -123,10 +123,10 @@ func TestWithdrawalLifecycle(t *testing.T) {
 	_, _ = s.Clock.Advance(48 * time.Hour)
 	ok(t, c, "wallet_transaction.detail", get("/openapi/v1/wallet/transactions/"+wd.ID, nil), &done)
 	assert.Equal(t, "pending", done.Status)
-	_, err = s.Create("default", "withdrawals", []byte(`{"id":"`+wd.ID+`","decision":"success"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "withdrawals", []byte(`{"id":"`+wd.ID+`","decision":"success"}`))
 	require.NoError(t, err)
 	s.CheckWalletBalance(t, acct, "USDT", "388")
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 }
 
 // bkj publishes the withdrawal at POST /wallet/create-withdrawal, with its
@@ -329,5 +329,5 @@ func TestTransfersMoveMoneyExactly(t *testing.T) {
 	require.Equal(t, 1, ctx.Total)
 	assert.Equal(t, "topup", ctx.List[0].Type)
 	assert.Equal(t, "70.05", ctx.List[0].BalanceAfter)
-	s.CheckMoney(t)
+	s.CheckLedger(t)
 }

@@ -9,6 +9,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // Webhook event types.
@@ -49,17 +51,17 @@ type kycData struct {
 }
 
 // webhookView renders webhook payloads: English, in the webhook zone.
-func webhookView(w *world) view { return view{lang: "en", loc: w.opts.webhookZone} }
+func webhookView(w *world) view { return view{lang: "en", loc: w.hookZone} }
 
 // emitLocked queues an event for the tenant; the outbox signs and delivers
 // it to the tenant's bkj webhook URL, retrying until a 2xx.
 func (s *Server) emitLocked(w *world, event string, data any) {
-	now := w.now()
-	body, err := marshal(webhookBody{ID: w.faker.UUID(), Event: event, CreatedAt: webhookView(w).time(now), Timestamp: now.UnixMilli(), Data: data})
+	now := w.Now()
+	body, err := core.Marshal(webhookBody{ID: w.Faker.UUID(), Event: event, CreatedAt: webhookView(w).time(now), Timestamp: now.UnixMilli(), Data: data})
 	if err != nil {
 		return // the payload types above always marshal
 	}
-	w.outbox.Enqueue(w.tenant.ID, Name, event, body)
+	w.outbox.Enqueue(w.Tenant.ID, Name, event, body)
 }
 
 func (s *Server) emitCardStatusLocked(w *world, c Card, before CardStatus) {
@@ -86,9 +88,7 @@ func (s *Server) signWebhook(tenant string, body []byte, wall time.Time) (http.H
 	if !ok {
 		return nil, errors.New("bkj: tenant " + tenant + " is gone")
 	}
-	w.mu.Lock()
-	creds := w.creds
-	w.mu.Unlock()
+	creds := w.creds // fixed for the world's life
 	h := signatureHeaders(creds.APISecret, body, wall)
 	h.Set(HeaderAPIKey, creds.APIKey)
 	var ev struct {

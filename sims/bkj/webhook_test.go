@@ -63,7 +63,8 @@ func TestWebhooks(t *testing.T) {
 	ok(t, c, "user.kyc_token", get("/openapi/v1/users/"+user+"/kyc-token", nil), nil) // user.kyc: unverified → pending, then approved
 	_, err := s.Deposit(user, "USDT", "20")                                           // wallet.transaction
 	require.NoError(t, err)
-	card := s.AddCard(bkj.Card{AccountID: user, Balance: core.MustDecimal("5")})
+	card, err := s.AddCard(bkj.Card{AccountID: user, Balance: core.MustDecimal("5")})
+	require.NoError(t, err)
 	ok(t, c, "card.freeze", post("/openapi/v1/card/freeze", map[string]string{"id": card.ID}), nil) // card.status active → processing_frozen
 	_, _ = s.Clock.Advance(5 * time.Second)                                                         // → frozen
 	_, err = s.Authorize(bkj.Authorization{CardID: card.ID, Amount: core.MustDecimal("1")})         // card.transaction (declined: frozen)
@@ -107,7 +108,8 @@ func TestWebhookRetriesOnTheBusinessClock(t *testing.T) {
 	s := bkj.RunT(t)
 	rv, url := newReceiver(t, http.StatusInternalServerError)
 	s.SetWebhookURL(url)
-	card := s.AddCard(bkj.Card{})
+	card, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
 	require.NoError(t, s.FreezeCard(card.ID))
 	ctx := context.Background()
 	assert.Equal(t, 1, s.FlushWebhooks(ctx))

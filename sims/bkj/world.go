@@ -4,30 +4,26 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// world is one tenant's bkj state.
+// world is one tenant's bkj state. WorldBase's mutex guards every field
+// but those that say otherwise.
 type world struct {
-	core.WorldBase // TODO(host): interim; the conversion to core.Host replaces mu, tenant, faker and agenda with it
+	core.WorldBase
 
-	mu sync.Mutex // guards every field below
-
-	tenant   *core.Tenant
 	outbox   *core.Outbox
 	creds    Credentials
-	opts     *options          // the Server's options with this tenant's settings applied; read-only
-	settings TenantSettings    // what the tenant asked for, kept for resets and snapshots
+	set      Settings          // the tenant's settings; never change
+	zone     *time.Location    // set.Timezone
+	hookZone *time.Location    // set.WebhookTimezone
 	nonces   *core.ReplayGuard // has its own lock; spent X-Nonces of this tenant's key
 	limiter  *core.RateLimiter // has its own lock; nil without a rate limit
-	faker    *core.Faker
-	agenda   core.Agenda
-	idem     *core.IdemStore // has its own lock; keyed by X-Idempotency-Key
-	seq      uint64          // snowflake sequence (id_no)
-	txSeq    int             // wallet-transaction id_no sequence
+	idem     *core.IdemStore   // has its own lock; keyed by X-Idempotency-Key
+	seq      uint64            // snowflake sequence (id_no)
+	txSeq    int               // wallet-transaction id_no sequence
 
 	users     *core.Table[User]
 	mailing   *core.Table[MailingAddress]
@@ -55,12 +51,14 @@ type Ledger struct {
 	Spent     core.Decimal `json:"spent"`     // card purchases net of refunds and reversals
 }
 
-func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options) *world {
+// newWorld returns an empty world for tenant t with settings set, which
+// check has passed and which name its credentials.
+func newWorld(t *core.Tenant, outbox *core.Outbox, set Settings) *world {
 	w := &world{
-		tenant: t, outbox: outbox, creds: creds, opts: o,
-		nonces:         core.NewReplayGuard(o.nonceTTL, 1<<20),
-		faker:          core.NewFaker(t.SubSeed(Name)),
-		idem:           core.NewIdemStore(o.idemTTL),
+		WorldBase: core.NewWorldBase(t, Name),
+		outbox:    outbox, creds: Credentials{set.APIKey, set.APISecret}, set: set,
+		nonces:         core.NewReplayGuard(set.NonceTTL.D(), 1<<20),
+		idem:           core.NewIdemStore(set.IdempotencyTTL.D()),
 		users:          core.NewTable(func(u User) time.Time { return u.CreatedAt }),
 		mailing:        core.NewTable(func(a MailingAddress) time.Time { return a.CreatedAt }),
 		cards:          core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
@@ -73,6 +71,7 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options
 		userByExternal: map[string]string{},
 		walletOf:       map[string]string{},
 	}
+	w.zone, w.hookZone = set.zones()
 	w.mailing.AddIndex("account", func(a MailingAddress) string { return a.AccountID })
 	w.cards.AddIndex("account", func(c Card) string { return c.AccountID })
 	w.wallets.AddIndex("account", func(x Wallet) string { return x.AccountID })
@@ -82,14 +81,11 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options
 	w.walletTxs.AddIndex("account", func(t WalletTx) string { return t.AccountID })
 	w.cardTxs.AddIndex("card", func(t CardTx) string { return t.CardID })
 	w.cardTxs.AddIndex("account", func(t CardTx) string { return t.AccountID })
-	if o.rateLimit > 0 {
-		w.limiter = core.NewRateLimiter(o.rateLimit, time.Second)
+	if set.RateLimit > 0 {
+		w.limiter = core.NewRateLimiter(set.RateLimit, time.Second)
 	}
 	return w
 }
-
-// now returns the tenant's business time.
-func (w *world) now() time.Time { return w.tenant.Clock.Now() }
 
 // snowflakeEpoch is Twitter's snowflake epoch (ms), which makes 2026 ids
 // nineteen digits long like the seed's id_no 2011377754139471874.
@@ -110,7 +106,7 @@ var zoneCN = time.FixedZone("UTC+8", 8*3600)
 // UTC+8 and a sequence, like the published "202603270001".
 func (w *world) txNoLocked() string {
 	w.txSeq++
-	return fmt.Sprintf("%s%04d", w.now().In(zoneCN).Format("20060102"), w.txSeq)
+	return fmt.Sprintf("%s%04d", w.Now().In(zoneCN).Format("20060102"), w.txSeq)
 }
 
 // isMagic reports whether s contains the magic word, case-insensitively.
@@ -129,10 +125,10 @@ const (
 // settleLocked applies every scheduled transition that is due on the
 // business clock, each at the time it was due (so a long jump of the clock
 // plays a chain of steps through), including those the applied ones
-// schedule. Every handler and direct helper calls it after taking the lock.
+// schedule. Worlds calls it whenever it locks a world.
 func (s *Server) settleLocked(w *world) {
 	for {
-		due := w.agenda.Due(w.now())
+		due := w.Agenda.Due(w.Now())
 		if len(due) == 0 {
 			return
 		}
