@@ -317,7 +317,12 @@ func (s *Server) authenticateSeen(serve func(sn *seen) http.Handler) http.Handle
 			s.writeError(rw, r, err)
 			return
 		}
-		core.Bind(r, w) // from here every answer, a rate-limit refusal too, is signed with w's secret
+		// From here every answer, a rate-limit refusal or an injected fault
+		// too, is signed with w's secret.
+		if err := core.Bind(r, w); err != nil {
+			s.writeError(rw, r, err)
+			return
+		}
 		if w.limiter != nil {
 			if ok, retry := w.limiter.Allow(w.creds.APIKey, s.Clock.Wall()); !ok {
 				s.writeError(rw, r, fail(codeRateLimited, text{"at most %d requests per second per X-Api-Key; retry in %s",

@@ -33,7 +33,11 @@ type Tenant struct {
 
 // Touch records that the tenant's state may have changed: a snapshot must
 // encode it again.
-func (t *Tenant) Touch() { t.changes.Add(1) }
+func (t *Tenant) Touch() {
+	if t != nil {
+		t.changes.Add(1)
+	}
+}
 
 // Changes returns a counter that moves whenever the tenant's state may
 // have changed (Touch); a snapshot reuses what it encoded while it stands
