@@ -145,6 +145,8 @@ func adminStatus(err error) (int, string) {
 		return http.StatusNotFound, "not_found"
 	case errors.Is(err, errConflict):
 		return http.StatusConflict, "conflict"
+	case errors.Is(err, errTooMany):
+		return http.StatusTooManyRequests, "limit"
 	case errors.As(err, &ce):
 		switch ce.Kind {
 		case core.KindNotFound:
@@ -264,6 +266,7 @@ func (f *Fleet) tenantOf(r *http.Request) (*core.Tenant, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w: tenant %q does not exist", errNotFound, id)
 	}
+	t.Use() // an admin call keeps an idle tenant alive (--tenant-ttl)
 	return t, nil
 }
 

@@ -168,6 +168,7 @@ func (f *Fleet) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			f.expireIdle(core.WallNow())
 			f.SettleAll()
 			f.Webhooks.Kick()
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -17,6 +18,8 @@ type config struct {
 	logger      *slog.Logger
 	journalSize int
 	limits      core.EnvConfig // journal bytes, webhook timeout and concurrency
+	maxTenants  int            // 0: DefaultMaxTenants
+	tenantTTL   time.Duration  // 0: tenants never expire
 	allow       core.AllowList
 	webhookURLs map[string]string
 	validate    bool

@@ -83,6 +83,10 @@ func (f *Fleet) CreateTenant(req TenantRequest) (TenantInfo, error) {
 	if _, exists := f.Tenants.Get(req.ID); exists {
 		return TenantInfo{}, fmt.Errorf("%w: tenant %q already exists", errConflict, req.ID)
 	}
+	if max := f.maxTenants(); f.Tenants.Len() >= max {
+		return TenantInfo{}, fmt.Errorf("%w: this mocksrv holds its limit of %d tenants (--max-tenants, MOCKSRV_MAX_TENANTS); delete tenants you are done with (DELETE /_mocksrv/tenants/{id}), let idle ones expire (--tenant-ttl), or raise the limit",
+			errTooMany, max)
+	}
 	for name := range req.Options {
 		if _, on := f.byName[name]; !on {
 			return TenantInfo{}, fmt.Errorf("options for provider %q, which is not enabled", name)
@@ -151,7 +155,16 @@ func (f *Fleet) TenantInfo(id string) (TenantInfo, bool) {
 var (
 	errNotFound = errors.New("not found")
 	errConflict = errors.New("conflict")
+	errTooMany  = errors.New("too many")
 )
+
+// maxTenants returns the tenant cap.
+func (f *Fleet) maxTenants() int {
+	if f.cfg.maxTenants > 0 {
+		return f.cfg.maxTenants
+	}
+	return DefaultMaxTenants
+}
 
 // DeleteTenant drops a tenant and everything it owns. The default tenant
 // can be reset but not deleted.

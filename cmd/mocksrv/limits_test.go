@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -69,4 +71,16 @@ func TestServeLimitFlags(t *testing.T) {
 	opts, _ = fleetOptions(c, slog.New(slog.DiscardHandler))
 	_, err = sims.NewFleet(opts...)
 	assert.ErrorContains(t, err, "webhook concurrency")
+}
+
+func TestServeRefusesAStatePathItCannotWrite(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	dir := t.TempDir()
+	code := run([]string{"serve", "--addr", "127.0.0.1:0", "--state", filepath.Join(dir, "no-such-dir", "state.json")}, &out, &errb)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errb.String(), "--state "+filepath.Join(dir, "no-such-dir", "state.json")+": the server could not save it")
+	code = run([]string{"serve", "--addr", "127.0.0.1:0", "--state", dir}, &out, &errb)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errb.String(), "is a directory")
 }

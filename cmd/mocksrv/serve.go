@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -35,7 +36,8 @@ type serveConfig struct {
 	journalSize                                                                                              int
 	journalBytes, journalTotalBytes                                                                          byteSize
 	webhookTimeout                                                                                           time.Duration
-	webhookConcurrency                                                                                       int
+	webhookConcurrency, maxTenants                                                                           int
+	tenantTTL                                                                                                time.Duration
 }
 
 func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
@@ -59,6 +61,8 @@ func serveFlags(stderr io.Writer) (*flag.FlagSet, *serveConfig) {
 	fs.Var(&c.journalBytes, "journal-bytes", "bytes of journal kept per tenant, oldest entries evicted first (header values, paths and queries are cut at 2KiB, bodies at 8KiB, with a marker)")
 	fs.Var(&c.journalTotalBytes, "journal-total-bytes", "bytes of journal kept in all; past it the tenant holding the most loses its oldest entries first")
 	fs.DurationVar(&c.webhookTimeout, "webhook-timeout", core.DefaultWebhookTimeout, "bound on one webhook delivery attempt; a receiver that has not answered by then fails it and it is retried")
+	fs.IntVar(&c.maxTenants, "max-tenants", sims.DefaultMaxTenants, "tenants this mocksrv holds at most, the default tenant included; creating one more is refused (HTTP 429) until one is deleted or expires")
+	fs.DurationVar(&c.tenantTTL, "tenant-ttl", 0, "delete a tenant (never the default one) after this long with no request or admin call, e.g. 2h for CI jobs that do not clean up; 0 keeps tenants until deleted")
 	fs.IntVar(&c.webhookConcurrency, "webhook-concurrency", core.DefaultWebhookConcurrency, "webhook deliveries in flight at once, across tenants (one at a time per tenant and provider, in event order)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format: text or json")
@@ -94,6 +98,14 @@ func serve(args []string, stdout, stderr io.Writer) int {
 	fleet, err := sims.NewFleet(opts...)
 	if err != nil {
 		return usageError(fs, stderr, "%v", err)
+	}
+	if c.state != "" {
+		if err := checkStateWritable(c.state); err != nil {
+			return usageError(fs, stderr, "%v", err)
+		}
+		if err := loadState(fleet, c.state); err != nil {
+			return usageError(fs, stderr, "%v", err)
+		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -178,6 +190,7 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader),
 		sims.WithJournalBytes(int64(c.journalBytes), int64(c.journalTotalBytes)),
 		sims.WithWebhookTimeout(c.webhookTimeout), sims.WithWebhookConcurrency(c.webhookConcurrency),
+		sims.WithMaxTenants(c.maxTenants), sims.WithTenantTTL(c.tenantTTL),
 	}
 	if c.tenantOptions != "" {
 		to, err := tenantOptions(c.tenantOptions)
@@ -253,11 +266,6 @@ func tenantOptions(v string) (map[string]json.RawMessage, error) {
 
 // runServe serves fleet as c says until ctx ends.
 func runServe(ctx context.Context, c *serveConfig, fleet *sims.Fleet, logger *slog.Logger, stdout io.Writer) error {
-	if c.state != "" {
-		if err := loadState(fleet, c.state); err != nil {
-			return err
-		}
-	}
 	listeners, err := listen(fleet, c)
 	if err != nil {
 		return err
@@ -443,12 +451,27 @@ func loadState(fleet *sims.Fleet, path string) error {
 	return nil
 }
 
-func saveState(fleet *sims.Fleet, path string) error {
-	b, err := fleet.MarshalState()
-	if err != nil {
-		return err
+// checkStateWritable finds at start, not at the first save, a --state
+// path the server could never write: its directory must take a new file
+// (saves write a temporary file beside it and rename it over the old one).
+func checkStateWritable(path string) error {
+	dir := filepath.Dir(path)
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("--state %s is a directory; give a file path", path)
 	}
-	return core.WriteFileAtomic(path, b)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".check-*")
+	if err != nil {
+		return fmt.Errorf("--state %s: the server could not save it: %w", path, err)
+	}
+	name := f.Name()
+	_ = f.Close()
+	return os.Remove(name)
+}
+
+// saveState writes the --state file atomically, streaming it from the
+// Fleet a tenant at a time.
+func saveState(fleet *sims.Fleet, path string) error {
+	return core.WriteFileAtomicFunc(path, fleet.WriteState)
 }
 
 func saveLoop(ctx context.Context, fleet *sims.Fleet, path string, every time.Duration, logger *slog.Logger) {

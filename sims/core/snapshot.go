@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -10,7 +11,16 @@ import (
 // killed halfway) sees either the old file or the new one, never a torn
 // one: write a temporary file in the same directory, fsync it, rename it
 // over path, then fsync the directory.
-func WriteFileAtomic(path string, data []byte) (err error) {
+func WriteFileAtomic(path string, data []byte) error {
+	return WriteFileAtomicFunc(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteFileAtomicFunc is WriteFileAtomic for a file that write streams, so
+// a large file never needs to be whole in memory.
+func WriteFileAtomicFunc(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
@@ -22,7 +32,7 @@ func WriteFileAtomic(path string, data []byte) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err = f.Write(data); err != nil {
+	if err = write(f); err != nil {
 		_ = f.Close()
 		return fmt.Errorf("snapshot: write %s: %w", tmp, err)
 	}

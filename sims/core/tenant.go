@@ -12,6 +12,7 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // DefaultTenant is the ID of the tenant that exists from the start, with
@@ -28,8 +29,23 @@ type Tenant struct {
 	Clock *Clock
 	Allow AllowList // source addresses that providers with an IP allow-list accept
 
-	changes atomic.Uint64 // moves whenever a provider world of the tenant may have changed
+	changes  atomic.Uint64 // moves whenever a provider world of the tenant may have changed
+	lastUsed atomic.Int64  // wall time of its last verified request or admin call, Unix ns
 }
+
+// Use records that the tenant was just used (a verified request, an admin
+// call): an idle tenant's expiry counts from it.
+func (t *Tenant) Use() { t.UseAt(WallNow()) }
+
+// UseAt records that the tenant was used at wall time at.
+func (t *Tenant) UseAt(at time.Time) {
+	if t != nil {
+		t.lastUsed.Store(at.UnixNano())
+	}
+}
+
+// LastUsed returns when the tenant was last used, or when it was made.
+func (t *Tenant) LastUsed() time.Time { return time.Unix(0, t.lastUsed.Load()) }
 
 // Touch records that the tenant's state may have changed: a snapshot must
 // encode it again.
@@ -84,8 +100,16 @@ func (ts *Tenants) Add(t *Tenant) error {
 	if _, ok := ts.byID[t.ID]; ok {
 		return fmt.Errorf("tenant %q already exists", t.ID)
 	}
+	t.Use()
 	ts.byID[t.ID] = t
 	return nil
+}
+
+// Len returns how many tenants there are.
+func (ts *Tenants) Len() int {
+	ts.mu.RLock()
+	defer ts.mu.RUnlock()
+	return len(ts.byID)
 }
 
 // Get returns the tenant with the given ID.

@@ -89,6 +89,7 @@ type World interface {
 func Bind[W World](r *http.Request, w W) error {
 	call := CallOf(r)
 	call.Tenant, call.world = w.base().Tenant.ID, w
+	w.base().Tenant.Use()
 	if call.env == nil {
 		return nil // outside the middleware chain (a handler called directly)
 	}
