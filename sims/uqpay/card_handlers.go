@@ -162,7 +162,7 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 	defer w.Unlock()
 
 	p, _ := findProduct(req.CardProductID)
-	h, created, err := w.holderForCardLocked(a, req.CardholderID, req.RequiredFields, p)
+	h, created, err := w.holderForCardLocked(r, a, req.CardholderID, req.RequiredFields, p)
 	if err != nil {
 		return nil, err
 	}
@@ -640,17 +640,9 @@ func (s *Server) handleCardUpdateStatus(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.PendingOrder != "" {
-		return nil, fail("card_order_in_progress", "card %s has a status change in progress (order %s)", c.ID, c.PendingOrder)
-	}
-	if _, err := requestStatus(c.Status, req.CardStatus); err != nil {
+	o, err := w.requestStatusLocked(a, c, req.CardStatus, reason)
+	if err != nil {
 		return nil, err
 	}
-	o := w.newOrderLocked(a, c, OrderUpdate, actionStatus, core.Zero, OrderPending)
-	o.Target, o.UpdateReason = req.CardStatus, reason
-	a.orders.Put(o.ID, o)
-	c.PendingOrder = o.ID
-	a.cards.Put(c.ID, c)
-	w.scheduleOrderLocked(a, o)
 	return statusResponse{CardID: c.ID, CardOrderID: o.ID, OrderStatus: o.Status, UpdateReason: reason}, nil
 }

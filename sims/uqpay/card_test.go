@@ -127,7 +127,7 @@ func TestCardCreateFailures(t *testing.T) {
 	t.Run("cardholder failed kyc", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, uqpay.WithIssueDelay(time.Second))
-		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_fail@example.com", PhoneNumber: "80000001",
+		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.fail+x@mocksrv.test", PhoneNumber: "80000001",
 			FirstName: "Kyc", LastName: "Fail", CountryCode: "SG"})
 		require.NoError(t, err)
 		r, err := f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: h.CardholderID, CardProductID: uqpay.ProductSingle,
@@ -150,13 +150,13 @@ func TestCardCreateFailures(t *testing.T) {
 		d, err := evs[0].ParseCardData()
 		require.NoError(t, err)
 		assert.Equal(t, "FAILED", d.CardStatus)
-		assert.Contains(t, d.Cardholder.Reason, "kyc_fail")
+		assert.Contains(t, d.Cardholder.Reason, "kyc.fail")
 		f.s.CheckLedger(t)
 	})
 	t.Run("card waits for a pending kyc", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_pending@example.com", PhoneNumber: "80000001",
+		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.pending+x@mocksrv.test", PhoneNumber: "80000001",
 			FirstName: "Kyc", LastName: "Wait", CountryCode: "SG"})
 		require.NoError(t, err)
 		r, err := f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: h.CardholderID, CardProductID: uqpay.ProductShare, CardCurrency: "USD"})

@@ -340,8 +340,9 @@ func (a *account) uniqueLocked(selfID, email, phone string) error {
 }
 
 // createCardholderLocked stores a new cardholder after the uniqueness
-// checks and runs its KYC admission.
-func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) (Cardholder, error) {
+// checks and runs its KYC admission, steered by a magic email (announced
+// on r).
+func (w *world) createCardholderLocked(r *http.Request, a *account, req cardholderCreateRequest) (Cardholder, error) {
 	if err := a.uniqueLocked("", req.Email, req.PhoneNumber); err != nil {
 		return Cardholder{}, err
 	}
@@ -352,6 +353,7 @@ func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) 
 		CreatedAt: now, UpdatedAt: now,
 	}
 	req.cardholderFields.apply(&h)
+	steerKYC(r, &h)
 	w.admitLocked(a, &h)
 	w.putCardholderLocked(a, h)
 	return h, nil
@@ -374,7 +376,7 @@ func (w *world) putCardholderLocked(a *account, h Cardholder) {
 // issuance). Either way the cardholder must end up with every field the
 // product's KYC level requires: otherwise the answer is cardholder_error
 // kyc_insufficient with the missing ones, and nothing is stored.
-func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p Product) (Cardholder, bool, error) {
+func (w *world) holderForCardLocked(r *http.Request, a *account, id string, rf *requiredFields, p Product) (Cardholder, bool, error) {
 	if id == "" && rf == nil {
 		return Cardholder{}, false, invalid("cardholder_id is required (or cardholder_required_fields for one-step issuance)")
 	}
@@ -406,7 +408,7 @@ func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p
 		if err := p.kycCheck(h, "the new cardholder"); err != nil {
 			return h, false, err
 		}
-		h, err := w.createCardholderLocked(a, ch)
+		h, err := w.createCardholderLocked(r, a, ch)
 		return h, err == nil, err
 	}
 	if err := p.kycCheck(h, "cardholder "+h.ID); err != nil {
@@ -477,7 +479,7 @@ func (s *Server) handleCardholderCreate(r *http.Request) (any, error) {
 	}
 	s.worlds.Lock(w)
 	defer w.Unlock()
-	h, err := w.createCardholderLocked(a, req)
+	h, err := w.createCardholderLocked(r, a, req)
 	if err != nil {
 		return nil, err
 	}
@@ -570,14 +572,21 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	if err := a.uniqueLocked(h.ID, email, phone); err != nil {
 		return nil, err
 	}
+	changed := !strings.EqualFold(email, h.Email)
 	h.Email, h.PhoneNumber, h.UpdatedAt = email, phone, w.Now()
+	if changed {
+		steerKYC(nil, &h) // a new email brings its own outcome, applied when the cardholder is resubmitted
+	}
 	if req.CountryCode != nil {
 		h.CountryCode = *req.CountryCode
 	}
 	req.cardholderFields.apply(&h)
 	if h.Status == CardholderIncomplete || h.Status == CardholderFailed {
+		if m, ok := magic.Find(fieldEmail, h.Email); ok && m.Rule == h.Outcome {
+			core.Announce(r, m)
+		}
 		w.admitLocked(a, &h)
-		if h.Status == CardholderIncomplete { // the magic stays in the email: resubmission completes it
+		if h.Status == CardholderIncomplete { // the outcome stays on the cardholder: resubmission completes it
 			h.Status, h.Reason = CardholderSuccess, ""
 		}
 	}

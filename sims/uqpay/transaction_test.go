@@ -87,11 +87,11 @@ func TestAuthorizationDeclines(t *testing.T) {
 			}, amount: 5.01, wantDesc: "1121 - Exceeds Spending Limit"},
 		{name: "blocked mcc", card: &CreateCardRequest{RiskControls: &RiskControls{BlockedMCC: []string{"5734"}}}, amount: 1, wantDesc: "1124 - Transaction Not Permitted"},
 		{name: "mcc not allowed", card: &CreateCardRequest{RiskControls: &RiskControls{AllowedMCC: []string{"5411"}}}, amount: 1, wantDesc: "1124 - Transaction Not Permitted"},
-		{name: "magic cvv", amount: 1, merchant: "Shop decline_cvv", wantDesc: "1107 - Invalid CVV2"},
-		{name: "magic funds", amount: 1, merchant: "decline_funds", wantDesc: "1116 - Insufficient Funds"},
-		{name: "magic fraud", amount: 1, merchant: "DECLINE_FRAUD", wantDesc: "1159 - Suspected Fraud"},
-		{name: "magic expired", amount: 1, merchant: "decline_expired", wantDesc: "1154 - Expired Card"},
-		{name: "magic limit", amount: 1, merchant: "decline_limit", wantDesc: "1121 - Exceeds Spending Limit"},
+		{name: "magic cvv", amount: 1, merchant: "mocksrv:decline-cvv", wantDesc: "1107 - Invalid CVV2"},
+		{name: "magic funds", amount: 1, merchant: "mocksrv:decline-funds:order-7", wantDesc: "1116 - Insufficient Funds"},
+		{name: "magic fraud", amount: 1, merchant: "mocksrv:decline-fraud", wantDesc: "1159 - Suspected Fraud"},
+		{name: "magic expired", amount: 1, merchant: "mocksrv:decline-expired", wantDesc: "1154 - Expired Card"},
+		{name: "magic limit", amount: 1, merchant: "mocksrv:decline-limit", wantDesc: "1121 - Exceeds Spending Limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
