@@ -17,16 +17,16 @@ import (
 
 // The rules, by name.
 const (
-	ruleKYCFail         = "kyc.fail"
-	ruleKYCIncomplete   = "kyc.incomplete"
-	ruleKYCPending      = "kyc.pending"
-	ruleKYCReject       = "kyc.reject"
-	ruleKYCHold         = "kyc.hold"
-	ruleDeclineCVV      = "auth.decline.cvv"
-	ruleDeclineFunds    = "auth.decline.insufficient_funds"
-	ruleDeclineFraud    = "auth.decline.fraud"
-	ruleDeclineExpired  = "auth.decline.expired"
-	ruleDeclineLimit    = "auth.decline.limit"
+	ruleKYCFail        = "kyc.fail"
+	ruleKYCIncomplete  = "kyc.incomplete"
+	ruleKYCPending     = "kyc.pending"
+	ruleKYCReject      = "kyc.reject"
+	ruleKYCHold        = "kyc.hold"
+	ruleDeclineCVV     = "auth.decline.cvv"
+	ruleDeclineFunds   = "auth.decline.insufficient_funds"
+	ruleDeclineFraud   = "auth.decline.fraud"
+	ruleDeclineExpired = "auth.decline.expired"
+	ruleDeclineLimit   = "auth.decline.limit"
 )
 
 // The fields UQPay reads magic values from.
