@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -531,7 +532,7 @@ func (s *Server) handleCardUpdate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.NameOnCard != nil && (len(*req.NameOnCard) == 0 || len(*req.NameOnCard) > 26) {
+	if req.NameOnCard != nil && (*req.NameOnCard == "" || utf8.RuneCountInString(*req.NameOnCard) > 26) {
 		return nil, invalid("name_on_card must be 1 to 26 characters")
 	}
 	w, a, c, unlock, err := s.lockCard(r)

@@ -58,6 +58,48 @@ func TestCardholderCreateValidation(t *testing.T) {
 	}
 }
 
+// TestCardholderNamesOfEveryScript: UQPay's published rule is 1–40
+// alphabetic characters and spaces (the API reference), hyphens too (the
+// cardholders guide). Letters of any script are alphabetic: issue 13 found
+// Seán, Zoë and 张伟 refused. What the rule lists nothing for (an
+// apostrophe, a period, a digit) stays refused (Quirk in validName).
+func TestCardholderNamesOfEveryScript(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	accepted := []struct{ first, last string }{
+		{"Seán", "Ó Briain"}, {"Zoë", "Saldaña"}, {"张伟", "李"}, {"Nguyễn", "Văn An"}, {"Анна", "Иванова"},
+		{"Αλέξανδρος", "Παπαδόπουλος"}, {"Min-jun", "Kim"}, {"Sea\u0301n", "Mu\u0308ller"}, // decomposed accents
+		{"Björn", "Østergaard"}, {"محمد", "الفارسي"}, {strings.Repeat("名", 40), "Li"}, {"Jean-Luc", "Picard"},
+	}
+	for i, n := range accepted {
+		body := validHolder()
+		body["email"], body["phone_number"] = "names"+string(rune('a'+i))+"@example.com", "8668330"+string(rune('0'+i%10))
+		if i >= 10 {
+			body["phone_number"] = "8778330" + string(rune('0'+i%10))
+		}
+		body["first_name"], body["last_name"] = n.first, n.last
+		status, b := f.post("/api/v1/issuing/cardholders", body)
+		require.Equal(t, http.StatusOK, status, "%s %s: %s", n.first, n.last, b)
+		id := decodeJSON[map[string]any](t, b)["cardholder_id"].(string)
+		h, err := f.sdk.GetCardholder(f.ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, n.first, h.FirstName, "kept as sent")
+	}
+	refused := []struct{ field, value string }{
+		{"last_name", "O'Brien"}, // Quirk: no apostrophe in either published list
+		{"first_name", "J. R."}, {"first_name", "R2D2"}, {"last_name", "Smith 😀"}, {"first_name", "Anna_Lee"},
+		{"first_name", strings.Repeat("名", 41)}, {"last_name", "-Lee"}, {"last_name", "Lee-"}, {"first_name", "\u0301Ann"},
+	}
+	for _, n := range refused {
+		body := validHolder()
+		body[n.field] = n.value
+		status, b := f.post("/api/v1/issuing/cardholders", body)
+		wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error",
+			n.field+" ")
+		assert.Contains(t, errBody(t, b).Message, "letters, spaces or hyphens", n.value)
+	}
+}
+
 func TestCardholderUniqueness(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)

@@ -354,6 +354,21 @@ func (s *Server) BalanceOf(accountID, currency string) (Balance, error) {
 	return b, err
 }
 
+// BalanceTransactions returns an account's balance transactions ("" is
+// the master), oldest first.
+func (s *Server) BalanceTransactions(accountID string) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
+	err := s.do(func(w *world) error {
+		a, err := w.accountOrMasterLocked(accountID)
+		if err != nil {
+			return err
+		}
+		out = a.balTxns.All()
+		return nil
+	})
+	return out, err
+}
+
 // Authorize simulates an authorization of amount (in the card's currency)
 // on a card of the master account, with the simulator's rules but without
 // its BIN and MCC limits. A decline is a transaction, not an error.

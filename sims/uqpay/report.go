@@ -28,8 +28,10 @@ type Report struct {
 }
 
 // createReportLocked requests a report of the account over [from, to],
-// ready after the report delay.
+// compared at the displayed second (displayWindow), ready after the report
+// delay.
 func (w *world) createReportLocked(a *account, typ string, from, to time.Time) Report {
+	from, to = displayWindow(from, to)
 	now := w.Now()
 	rep := Report{ID: w.Faker.UUID(), AccountID: a.ID, Type: typ, From: from, To: to,
 		ReadyAt: now.Add(w.set.ReportDelay.D()), CreatedAt: now}

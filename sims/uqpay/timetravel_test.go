@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/mocksrv/mocksrv/internal/timetravel"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -150,4 +153,59 @@ func uqpayFlow(f *sims.Fleet, rng *rand.Rand) error {
 		}
 	}
 	return nil
+}
+
+// TestCancelThenJumpAMonth is the case, through the SDK mirror:
+// cancelling a card is a status order (2 s), then PRE_CANCEL, then
+// CANCELLED 30 days later. One jump of 31 days ends CANCELLED, with every
+// time stamped when it was due — the order's complete_time, both status
+// webhooks' update_time, the refund's balance row — and the webhooks
+// queued in that order at those times.
+func TestCancelThenJumpAMonth(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, uqpay.WithOrderDelay(2*time.Second))
+	card := f.card(f.holder("jump@example.com"), uqpay.ProductSingle, 100)
+	f.events() // card.create.succeeded
+	start := f.s.Clock.Now()
+	at := func(d time.Duration) string { return start.Add(d).In(time.FixedZone("UTC+8", 8*3600)).Format(time.RFC3339) }
+	r, err := f.sdk.UpdateCardStatus(f.ctx, card, &UpdateCardStatusRequest{CardStatus: "CANCELLED"})
+	require.NoError(t, err)
+	assert.Equal(t, "PENDING", r.OrderStatus)
+
+	_, err = f.s.Clock.Advance(31 * 24 * time.Hour)
+	require.NoError(t, err)
+	f.s.CheckCardStatus(t, card, uqpay.StatusCancelled)
+	o, err := f.sdk.GetOrder(f.ctx, r.CardOrderID)
+	require.NoError(t, err)
+	assert.Equal(t, "SUCCESS", o.OrderStatus)
+	assert.Equal(t, at(2*time.Second), o.CompleteTime, "the order completed when it was due, not at the end of the jump")
+	assert.Equal(t, at(2*time.Second), o.UpdateTime)
+
+	evs := byType(f.events(), "card.status.update.succeeded")
+	require.Len(t, evs, 2)
+	var stamps []string
+	for _, e := range evs {
+		d, err := e.ParseCardStatusUpdateData()
+		require.NoError(t, err)
+		stamps = append(stamps, d.CardStatus+" "+d.UpdateTime)
+	}
+	cancelledAt := 2*time.Second + 30*24*time.Hour
+	assert.Equal(t, []string{"PRE_CANCEL " + at(2*time.Second), "CANCELLED " + at(cancelledAt)}, stamps)
+	var created []time.Time
+	for _, d := range f.s.Deliveries() {
+		if d.Event == "card.status.update.succeeded" {
+			created = append(created, d.Created)
+		}
+	}
+	assert.Equal(t, []time.Time{start.Add(2 * time.Second), start.Add(cancelledAt)}, created, "queued at their due times, in order")
+
+	rows, err := f.sdk.ListBalanceTransactions(f.ctx, 10, 1, "", "")
+	require.NoError(t, err)
+	require.NotEmpty(t, rows.Data)
+	refund := rows.Data[0]
+	assert.Equal(t, "CARD_WITHDRAW", refund.TransactionType, "newest first: the refund of the cancelled card")
+	assert.Equal(t, at(cancelledAt), refund.CreateTime)
+	assert.Equal(t, at(cancelledAt), refund.CompleteTime)
+	f.s.CheckBalance(t, "USD", "100000")
+	f.s.CheckLedger(t)
 }
