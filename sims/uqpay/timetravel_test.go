@@ -167,7 +167,9 @@ func TestCancelThenJumpAMonth(t *testing.T) {
 	card := f.card(f.holder("jump@example.com"), uqpay.ProductSingle, 100)
 	f.events() // card.create.succeeded
 	start := f.s.Clock.Now()
-	at := func(d time.Duration) string { return start.Add(d).In(time.FixedZone("UTC+8", 8*3600)).Format(time.RFC3339) }
+	at := func(d time.Duration) string {
+		return start.Add(d).In(time.FixedZone("UTC+8", 8*3600)).Format(time.RFC3339)
+	}
 	r, err := f.sdk.UpdateCardStatus(f.ctx, card, &UpdateCardStatusRequest{CardStatus: "CANCELLED"})
 	require.NoError(t, err)
 	assert.Equal(t, "PENDING", r.OrderStatus)
