@@ -582,21 +582,17 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	if err := a.uniqueLocked(h.ID, email, phone); err != nil {
 		return nil, err
 	}
-	changed := !strings.EqualFold(email, h.Email)
 	h.Email, h.PhoneNumber, h.UpdatedAt = email, phone, w.Now()
-	if changed {
-		steerKYC(nil, &h) // a new email brings its own outcome, applied when the cardholder is resubmitted
-	}
 	if req.CountryCode != nil {
 		h.CountryCode = *req.CountryCode
 	}
 	req.cardholderFields.apply(&h)
 	if h.Status == CardholderIncomplete || h.Status == CardholderFailed {
-		if m, ok := magic.Find(fieldEmail, h.Email); ok && m.Rule == h.Outcome {
-			core.Announce(r, m)
-		}
+		// A resubmission is decided afresh, from the email it carries.
+		wasIncomplete := h.Status == CardholderIncomplete
+		steerKYC(r, &h)
 		w.admitLocked(a, &h)
-		if h.Status == CardholderIncomplete { // the outcome stays on the cardholder: resubmission completes it
+		if wasIncomplete && h.Status == CardholderIncomplete { // the evidence asked for is in: complete
 			h.Status, h.Reason = CardholderSuccess, ""
 		}
 	}
