@@ -282,3 +282,27 @@ func TestResubmissionIsDecidedAfresh(t *testing.T) {
 	held, _ := f.s.Cardholder(id)
 	assert.Empty(t, held.Outcome)
 }
+
+// TestOutcomesSurviveASnapshot: a decision stored on a record is in the
+// snapshot, so a restored world applies it when it falls due, with no
+// magic value read again.
+func TestOutcomesSurviveASnapshot(t *testing.T) {
+	t.Parallel()
+	s := uqpay.RunT(t, uqpay.WithKYCDelay(2*time.Minute))
+	rejected, err := s.AddCardholder(uqpay.Cardholder{Email: "kyc.reject+snap@mocksrv.test"})
+	require.NoError(t, err)
+	held, err := s.AddCardholder(uqpay.Cardholder{Outcome: "kyc.hold"})
+	require.NoError(t, err)
+	p := core.ProviderOf(s.Host)
+	snap, err := p.Snapshot(core.DefaultTenant)
+	require.NoError(t, err)
+	require.NoError(t, p.ResetTenant(core.DefaultTenant))
+	tn, _ := s.Tenants.Get(core.DefaultTenant)
+	require.NoError(t, p.Restore(tn, snap))
+	_, err = s.Clock.Advance(2 * time.Minute)
+	require.NoError(t, err)
+	s.CheckCardholderStatus(t, rejected.ID, uqpay.CardholderFailed)
+	s.CheckCardholderStatus(t, held.ID, uqpay.CardholderPending)
+	h, _ := s.Cardholder(held.ID)
+	assert.Equal(t, "kyc.hold", h.Outcome)
+}
