@@ -169,7 +169,10 @@
 // the issuing balance directly, capped by card_limit (0: no card cap).
 // Authorizations hold money until they settle or are reversed; declines
 // move nothing. Balances, card balances, holds, spent and refunded money
-// always add up to what was funded (Ledger, CheckLedger).
+// always add up to what was funded (Ledger, CheckLedger). A balance
+// transaction's ending_balance is the available balance right after its
+// money moved: a recharge's when it is ordered, a withdrawal's (and a
+// failed recharge's, whose money comes back) when the order completes.
 //
 // # Amounts
 //
