@@ -175,8 +175,10 @@ func (w *world) subAccountsLocked() []SubAccount {
 	return out
 }
 
-// addCardholderLocked inserts a cardholder in any status (default
-// SUCCESS), filling blanks from the faker.
+// addCardholderLocked inserts a cardholder in any status, filling blanks
+// from the faker. Its outcome (a kyc.* rule, or the rule of a magic email)
+// steers its KYC as a magic email would; without a status it starts where
+// the outcome starts (SUCCESS for none).
 func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error) {
 	now := w.Now()
 	if h.ID == "" {
@@ -204,12 +206,19 @@ func (w *world) addCardholderLocked(a *account, h Cardholder) (Cardholder, error
 	if err := a.uniqueLocked(h.ID, h.Email, h.PhoneNumber); err != nil {
 		return h, err
 	}
-	if h.Status == "" {
-		h.Status = CardholderSuccess
+	if m, ok := magic.Find(fieldEmail, h.Email); ok && h.Outcome == "" {
+		h.Outcome = m.Rule
 	}
-	if h.Status == CardholderPending {
-		h.IDVStatus, h.IDVURL, h.IDVExpiresAt = IDVPending, "https://idv.mocksrv.local/verify/"+h.ID, now.Add(idvTTL)
-		w.Agenda.Schedule(now.Add(w.set.KYCDelay.D()), taskKYCDecide, a.ID+"/"+h.ID)
+	if err := checkOutcome("outcome", h.Outcome, kycRules...); err != nil {
+		return h, err
+	}
+	switch {
+	case h.Status == "" && h.Outcome != "":
+		w.admitLocked(a, &h) // the status the outcome starts with
+	case h.Status == "":
+		h.Status = CardholderSuccess
+	case h.Status == CardholderPending:
+		w.pendLocked(a, &h)
 	}
 	h.AccountID = a.ID
 	if h.CreatedAt.IsZero() {
@@ -339,6 +348,7 @@ type AdminTransaction struct {
 	MCC         string       `json:"merchant_category_code,omitempty"`
 	OriginalID  string       `json:"original_transaction_id,omitempty"`
 	Unsolicited bool         `json:"unsolicited,omitempty"`
+	Outcome     string       `json:"outcome,omitempty"` // an auth.decline.* rule: the authorization is declined so (magic.go)
 }
 
 func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transaction, error) {
@@ -360,9 +370,18 @@ func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transa
 	}
 	switch req.Type {
 	case "", TxnAuthorization:
+		if req.Outcome == "" {
+			req.Outcome = steerAuthorization(nil, req.Merchant)
+		}
+		if err := checkOutcome("outcome", req.Outcome, declineRuleNames()...); err != nil {
+			return Transaction{}, err
+		}
 		return w.authorizeAnyLocked(a, authRequest{CardID: c.ID, Amount: req.Amount, Currency: req.Currency,
-			Merchant: req.Merchant, MCC: req.MCC})
+			Merchant: req.Merchant, MCC: req.MCC, Outcome: req.Outcome})
 	case TxnRefund:
+		if req.Outcome != "" {
+			return Transaction{}, core.Errorf(core.KindInvalid, "outcome %q steers an AUTHORIZATION, not a REFUND", req.Outcome)
+		}
 		var orig *Transaction
 		if req.OriginalID != "" {
 			t, ok := a.txns.Get(req.OriginalID)

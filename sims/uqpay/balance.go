@@ -84,6 +84,29 @@ type Transfer struct {
 // Issuing Transfer example shows, unlike every other UQPay enum.
 const TransferCompleted = "completed"
 
+// transferLocked moves money at once between the master account and one of
+// its sub-accounts (never between two sub-accounts), in either direction,
+// for caller: one of the two accounts or the master.
+func (w *world) transferLocked(caller, src, dst *account, cur string, amt core.Decimal, remark string) (Transfer, error) {
+	switch {
+	case !src.Master && !dst.Master:
+		return Transfer{}, fail("transfer_not_allowed", "transfers go between the master account and a sub-account, not between two sub-accounts")
+	case !caller.Master && caller != src && caller != dst:
+		return Transfer{}, fail("transfer_not_allowed", "sub-account %s can only transfer to or from itself", caller.ID)
+	case src.available(cur).LessThan(amt):
+		return Transfer{}, fail("insufficient_balance", "the source %s balance (%s) is less than %s",
+			cur, money(src.available(cur)), money(amt))
+	}
+	now := w.Now()
+	t := Transfer{ID: w.Faker.UUID(), ReferenceID: w.shortIDLocked("T"), SourceID: src.ID, DestinationID: dst.ID,
+		Currency: cur, Amount: amt, Status: TransferCompleted, Remark: remark, CreatorID: caller.ID,
+		CreatedAt: now, CompletedAt: now}
+	w.moveBalanceLocked(src, cur, amt.Neg(), core.Zero, BalTransferOut, BalCompleted, "Transfer to "+dst.Name, t.ID, amt.Neg())
+	w.moveBalanceLocked(dst, cur, amt, core.Zero, BalTransferIn, BalCompleted, "Transfer from "+src.Name, t.ID, amt)
+	w.transfers.Put(t.ID, t)
+	return t, nil
+}
+
 // openBalanceLocked makes sure a currency balance exists.
 func (w *world) openBalanceLocked(a *account, cur string) Balance {
 	if b, ok := a.balances[cur]; ok {
@@ -120,11 +143,17 @@ func (w *world) moveBalanceLocked(a *account, cur string, dAvail, dFrozen core.D
 	return t
 }
 
-// completeBalTxnLocked marks the pending balance transaction behind ref
-// completed (or failed).
-func (w *world) completeBalTxnLocked(a *account, id, status string) {
+// completeBalTxnLocked marks a pending balance transaction completed (or
+// failed). landed says its money reached the available balance only now (a
+// withdrawal arriving, a failed recharge's money coming back): its
+// ending_balance becomes the available balance after that, as every row's
+// ending_balance is the available balance right after its money moved.
+func (w *world) completeBalTxnLocked(a *account, id, status string, landed bool) {
 	a.balTxns.Update(id, func(t *BalanceTransaction) {
 		t.Status, t.CompletedAt = status, w.Now()
+		if landed {
+			t.Ending = a.available(t.Currency)
+		}
 	})
 }
 

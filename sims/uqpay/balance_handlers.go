@@ -181,22 +181,10 @@ func (s *Server) handleTransferCreate(r *http.Request) (any, error) {
 	if !ok {
 		return nil, fail("account_not_found", "destination_account_id %s is not this account or one of its sub-accounts", req.DestinationAccountID)
 	}
-	switch {
-	case !src.Master && !dst.Master:
-		return nil, fail("transfer_not_allowed", "transfers go between the master account and a sub-account, not between two sub-accounts")
-	case !caller.Master && caller != src && caller != dst:
-		return nil, fail("transfer_not_allowed", "sub-account %s can only transfer to or from itself", caller.ID)
-	case src.available(req.Currency).LessThan(amt):
-		return nil, fail("insufficient_balance", "the source %s balance (%s) is less than %s",
-			req.Currency, money(src.available(req.Currency)), money(amt))
+	t, err := w.transferLocked(caller, src, dst, req.Currency, amt, req.Remark)
+	if err != nil {
+		return nil, err
 	}
-	now := w.Now()
-	t := Transfer{ID: w.Faker.UUID(), ReferenceID: w.shortIDLocked("T"), SourceID: src.ID, DestinationID: dst.ID,
-		Currency: req.Currency, Amount: amt, Status: TransferCompleted, Remark: req.Remark, CreatorID: caller.ID,
-		CreatedAt: now, CompletedAt: now}
-	w.moveBalanceLocked(src, req.Currency, amt.Neg(), core.Zero, BalTransferOut, BalCompleted, "Transfer to "+dst.Name, t.ID, amt.Neg())
-	w.moveBalanceLocked(dst, req.Currency, amt, core.Zero, BalTransferIn, BalCompleted, "Transfer from "+src.Name, t.ID, amt)
-	w.transfers.Put(t.ID, t)
 	return transferCreateResponse{TransferID: t.ID}, nil
 }
 

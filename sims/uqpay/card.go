@@ -334,14 +334,14 @@ func (w *world) finishCreateLocked(a *account, c Card, ok bool, failureCode, rea
 		if c.Mode == ModeSingle && c.Limit.Sign() > 0 { // the opening load moves from frozen into the card
 			w.moveBalanceLocked(a, c.Currency, core.Zero, c.Limit.Neg(), "", "", "", "", core.Zero)
 			c.Balance = c.Balance.Add(c.Limit)
-			w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted)
+			w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted, false)
 		}
 		c.Status = StatusActive
 		o.Status = OrderSuccess
 	} else {
 		if c.Mode == ModeSingle && c.Limit.Sign() > 0 { // release the opening load
 			w.moveBalanceLocked(a, c.Currency, c.Limit, c.Limit.Neg(), "", "", "", "", core.Zero)
-			w.completeBalTxnLocked(a, o.BalTxnID, BalFailed)
+			w.completeBalTxnLocked(a, o.BalTxnID, BalFailed, true)
 		}
 		c.Status, c.FailureCode, c.UpdateReason = StatusFailed, failureCode, reason
 		o.Status, o.FailureCode = OrderFailed, failureCode

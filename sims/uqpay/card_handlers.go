@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -162,7 +163,7 @@ func (s *Server) handleCardCreate(r *http.Request) (any, error) {
 	defer w.Unlock()
 
 	p, _ := findProduct(req.CardProductID)
-	h, created, err := w.holderForCardLocked(a, req.CardholderID, req.RequiredFields, p)
+	h, created, err := w.holderForCardLocked(r, a, req.CardholderID, req.RequiredFields, p)
 	if err != nil {
 		return nil, err
 	}
@@ -531,7 +532,7 @@ func (s *Server) handleCardUpdate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.NameOnCard != nil && (len(*req.NameOnCard) == 0 || len(*req.NameOnCard) > 26) {
+	if req.NameOnCard != nil && (*req.NameOnCard == "" || utf8.RuneCountInString(*req.NameOnCard) > 26) {
 		return nil, invalid("name_on_card must be 1 to 26 characters")
 	}
 	w, a, c, unlock, err := s.lockCard(r)
@@ -640,17 +641,9 @@ func (s *Server) handleCardUpdateStatus(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if c.PendingOrder != "" {
-		return nil, fail("card_order_in_progress", "card %s has a status change in progress (order %s)", c.ID, c.PendingOrder)
-	}
-	if _, err := requestStatus(c.Status, req.CardStatus); err != nil {
+	o, err := w.requestStatusLocked(a, c, req.CardStatus, reason)
+	if err != nil {
 		return nil, err
 	}
-	o := w.newOrderLocked(a, c, OrderUpdate, actionStatus, core.Zero, OrderPending)
-	o.Target, o.UpdateReason = req.CardStatus, reason
-	a.orders.Put(o.ID, o)
-	c.PendingOrder = o.ID
-	a.cards.Put(c.ID, c)
-	w.scheduleOrderLocked(a, o)
 	return statusResponse{CardID: c.ID, CardOrderID: o.ID, OrderStatus: o.Status, UpdateReason: reason}, nil
 }

@@ -127,7 +127,7 @@ func TestCardCreateFailures(t *testing.T) {
 	t.Run("cardholder failed kyc", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t, uqpay.WithIssueDelay(time.Second))
-		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_fail@example.com", PhoneNumber: "80000001",
+		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.fail+x@mocksrv.test", PhoneNumber: "80000001",
 			FirstName: "Kyc", LastName: "Fail", CountryCode: "SG"})
 		require.NoError(t, err)
 		r, err := f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: h.CardholderID, CardProductID: uqpay.ProductSingle,
@@ -150,13 +150,13 @@ func TestCardCreateFailures(t *testing.T) {
 		d, err := evs[0].ParseCardData()
 		require.NoError(t, err)
 		assert.Equal(t, "FAILED", d.CardStatus)
-		assert.Contains(t, d.Cardholder.Reason, "kyc_fail")
+		assert.Contains(t, d.Cardholder.Reason, "kyc.fail")
 		f.s.CheckLedger(t)
 	})
 	t.Run("card waits for a pending kyc", func(t *testing.T) {
 		t.Parallel()
 		f := newFixture(t)
-		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_pending@example.com", PhoneNumber: "80000001",
+		h, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.pending+x@mocksrv.test", PhoneNumber: "80000001",
 			FirstName: "Kyc", LastName: "Wait", CountryCode: "SG"})
 		require.NoError(t, err)
 		r, err := f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: h.CardholderID, CardProductID: uqpay.ProductShare, CardCurrency: "USD"})
@@ -591,6 +591,53 @@ func TestCardListAndPaging(t *testing.T) {
 			wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error", tt.wantMsg)
 		})
 	}
+}
+
+// TestPageNumbersPastTheEnd: issue 13's paging rule on every list. A
+// page_number past the last page, however large — past the end of an int
+// too — is an empty page with the list's totals (core.PageWindow once
+// wrapped 1000000000000000000 around to page 1); a negative one is the
+// range error naming page_number; 0 is the default page (the SDK's unset
+// parameter).
+func TestPageNumbersPastTheEnd(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	h := f.holder("pages@example.com")
+	card := f.card(h, uqpay.ProductShare, 0)
+	_, err := f.sdk.SimulateAuthorization(f.ctx, auth(card, 3, "Shop"))
+	require.NoError(t, err)
+	type page struct {
+		TotalPages int               `json:"total_pages"`
+		TotalItems int               `json:"total_items"`
+		Data       []json.RawMessage `json:"data"`
+	}
+	lists := []string{"/api/v1/issuing/cards", "/api/v1/issuing/cardholders", "/api/v1/issuing/transactions",
+		"/api/v1/issuing/balances", "/api/v1/issuing/balances/transactions", "/api/v1/issuing/products",
+		"/api/v1/issuing/merchant_brands"}
+	for _, list := range lists {
+		status, b := f.get(list + "?page_size=100&page_number=1")
+		require.Equal(t, http.StatusOK, status, "%s: %s", list, b)
+		first := decodeJSON[page](t, b)
+		require.NotEmpty(t, first.Data, list)
+		for _, n := range []string{"2", "1000000000000000000", "9223372036854775807", "9223372036854775808",
+			"99999999999999999999999999999999"} {
+			status, b := f.get(list + "?page_size=100&page_number=" + n)
+			require.Equal(t, http.StatusOK, status, "%s page %s: %s", list, n, b)
+			got := decodeJSON[page](t, b)
+			assert.Empty(t, got.Data, "%s page %s is past the end", list, n)
+			assert.Equal(t, first.TotalItems, got.TotalItems, "%s page %s", list, n)
+			assert.Equal(t, first.TotalPages, got.TotalPages, "%s page %s", list, n)
+		}
+		for _, n := range []string{"-1", "-9223372036854775808", "-99999999999999999999999999999999"} {
+			status, b := f.get(list + "?page_size=100&page_number=" + n)
+			wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error", "page_number must be 1 or more")
+		}
+		status, b = f.get(list + "?page_size=100&page_number=0")
+		require.Equal(t, http.StatusOK, status, "%s: %s", list, b)
+		assert.Equal(t, len(first.Data), len(decodeJSON[page](t, b).Data), "%s: page 0 is the default page 1", list)
+	}
+	status, b := f.get("/api/v1/issuing/cards?page_size=99999999999999999999999")
+	wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error", "page_size must be between 10 and 100")
 }
 
 func TestStrictPaging(t *testing.T) {

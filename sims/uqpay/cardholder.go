@@ -4,8 +4,6 @@ package uqpay
 // "Retrieve Cardholder" and the "Create and manage cardholders" guide.
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -66,7 +64,8 @@ type Cardholder struct {
 	Identity     *Identity        `json:"identity,omitempty"`
 	KYCMethod    string           `json:"kyc_method,omitempty"`
 	Status       CardholderStatus `json:"cardholder_status"`
-	Reason       string           `json:"reason,omitempty"` // why KYC failed or is incomplete
+	Reason       string           `json:"reason,omitempty"`  // why KYC failed or is incomplete
+	Outcome      string           `json:"outcome,omitempty"` // a steered KYC outcome: kyc.fail, kyc.incomplete, kyc.pending, kyc.reject or kyc.hold (magic.go)
 	IDVStatus    string           `json:"idv_status,omitempty"`
 	IDVURL       string           `json:"idv_verification_url,omitempty"`
 	IDVExpiresAt time.Time        `json:"idv_url_expires_at,omitempty"`
@@ -77,47 +76,39 @@ type Cardholder struct {
 // Task kind of the cardholder lifecycle.
 const taskKYCDecide = "kyc.decide"
 
-// Magic values in a cardholder's email steer KYC (doc.go, "Magic values").
-const (
-	magicKYCFail       = "kyc_fail"       // FAILED at once
-	magicKYCIncomplete = "kyc_incomplete" // INCOMPLETE at once; an update resubmits
-	magicKYCPending    = "kyc_pending"    // PENDING, SUCCESS after the KYC delay
-	magicKYCReject     = "kyc_reject"     // PENDING, FAILED after the KYC delay
-	magicKYCHold       = "kyc_hold"       // PENDING until the admin API decides
-)
-
 // idvTTL is how long an identity-verification link stays valid.
 const idvTTL = 24 * time.Hour
 
-func hasMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
-
-// admitLocked sets a new or resubmitted cardholder's KYC status from the
-// magic values and the verification method, scheduling the decision when
-// it is asynchronous.
+// admitLocked sets a new or resubmitted cardholder's KYC status from its
+// steered outcome (decided when its email arrived, or by the admin API)
+// and the verification method, scheduling the decision when it is
+// asynchronous.
 func (w *world) admitLocked(a *account, h *Cardholder) {
-	now := w.Now()
 	h.Reason, h.IDVURL, h.IDVStatus, h.IDVExpiresAt = "", "", "", time.Time{}
-	pending := func() {
-		h.Status = CardholderPending
-		h.IDVStatus = IDVPending
-		h.IDVURL = "https://idv.mocksrv.local/verify/" + h.ID
-		h.IDVExpiresAt = now.Add(idvTTL)
-		if !hasMagic(h.Email, magicKYCHold) {
-			w.Agenda.Schedule(now.Add(w.set.KYCDelay.D()), taskKYCDecide, a.ID+"/"+h.ID)
-		}
-	}
 	switch {
-	case hasMagic(h.Email, magicKYCFail):
-		h.Status, h.Reason = CardholderFailed, fmt.Sprintf("identity verification failed (sandbox: email contains %q)", magicKYCFail)
-	case hasMagic(h.Email, magicKYCIncomplete):
-		h.Status, h.Reason = CardholderIncomplete, fmt.Sprintf("more evidence required (sandbox: email contains %q)", magicKYCIncomplete)
-	case hasMagic(h.Email, magicKYCPending), hasMagic(h.Email, magicKYCReject), hasMagic(h.Email, magicKYCHold),
-		h.KYCMethod == "SUMSUB_REDIRECT":
-		pending()
+	case h.Outcome == ruleKYCFail:
+		h.Status, h.Reason = CardholderFailed, "identity verification failed (sandbox rule "+ruleKYCFail+")"
+	case h.Outcome == ruleKYCIncomplete:
+		h.Status, h.Reason = CardholderIncomplete, "more evidence required (sandbox rule "+ruleKYCIncomplete+")"
+	case h.Outcome == ruleKYCPending, h.Outcome == ruleKYCReject, h.Outcome == ruleKYCHold, h.KYCMethod == "SUMSUB_REDIRECT":
+		w.pendLocked(a, h)
 	case h.KYCMethod == "THIRD_PARTY": // verified by the merchant's own provider: passed at once
 		h.Status, h.IDVStatus = CardholderSuccess, IDVPassed
 	default:
 		h.Status = CardholderSuccess
+	}
+}
+
+// pendLocked makes a cardholder PENDING with an identity-verification link
+// and, unless its outcome holds it for the admin API, schedules the KYC
+// decision after the KYC delay.
+func (w *world) pendLocked(a *account, h *Cardholder) {
+	now := w.Now()
+	h.Status, h.IDVStatus = CardholderPending, IDVPending
+	h.IDVURL = "https://idv.mocksrv.local/verify/" + h.ID
+	h.IDVExpiresAt = now.Add(idvTTL)
+	if h.Outcome != ruleKYCHold {
+		w.Agenda.Schedule(now.Add(w.set.KYCDelay.D()), taskKYCDecide, a.ID+"/"+h.ID)
 	}
 }
 
@@ -149,8 +140,7 @@ func (w *world) kycDecisionLocked(a *account, id string) {
 	if !ok {
 		return
 	}
-	reject := hasMagic(h.Email, magicKYCReject)
-	w.decideLocked(a, id, !reject, fmt.Sprintf("identity verification rejected (sandbox: email contains %q)", magicKYCReject))
+	w.decideLocked(a, id, h.Outcome != ruleKYCReject, "identity verification rejected (sandbox rule "+ruleKYCReject+")")
 }
 
 // hasField says whether the cardholder has given a field a product's

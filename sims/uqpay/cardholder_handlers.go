@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -141,7 +142,7 @@ func (w *world) holderWriteJSON(h Cardholder) cardholderWriteResponse {
 var (
 	emailPattern   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
 	phonePattern   = regexp.MustCompile(`^\+?[0-9]{4,20}$`)
-	namePattern    = regexp.MustCompile(`^[A-Za-z](?:[A-Za-z \-]{0,38}[A-Za-z])?$`)
+	namePattern    = regexp.MustCompile(`^\p{L}\p{M}*(?:[\p{L}\p{M} \-]*\p{L}\p{M}*)?$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 )
 
@@ -165,15 +166,24 @@ func validPhone(v string) error {
 	return nil
 }
 
+// maxNameLength is the most characters a first or last name has.
+const maxNameLength = 40
+
 // validName checks a cardholder's first or last name. The API reference
-// allows 1–40 letters and spaces, not at either end; the cardholders guide
-// also allows hyphens, so mocksrv does (Deviations).
+// allows 1–40 "alphabetic characters and spaces", not at either end; the
+// cardholders guide also allows hyphens, so mocksrv does (Deviations).
+// Letters are letters of any script, with their accents: Seán, Zoë,
+// Nguyễn, 张伟 and Анна are names, counted in characters, not bytes.
+//
+// Quirk: anything else is refused as published — an apostrophe (O'Brien),
+// a period (J. R.), a digit or an emoji — since both documents list what a
+// name may hold and none of them is on either list.
 func validName(field, v string) error {
 	switch {
 	case v == "":
 		return invalid("%s is required", field)
-	case !namePattern.MatchString(v):
-		return invalid("%s %q must be 1 to 40 letters, spaces or hyphens, starting and ending with a letter", field, v)
+	case utf8.RuneCountInString(v) > maxNameLength || !namePattern.MatchString(v):
+		return invalid("%s %q must be 1 to %d letters, spaces or hyphens, starting and ending with a letter", field, clip(v), maxNameLength)
 	}
 	return nil
 }
@@ -340,8 +350,9 @@ func (a *account) uniqueLocked(selfID, email, phone string) error {
 }
 
 // createCardholderLocked stores a new cardholder after the uniqueness
-// checks and runs its KYC admission.
-func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) (Cardholder, error) {
+// checks and runs its KYC admission, steered by a magic email (announced
+// on r).
+func (w *world) createCardholderLocked(r *http.Request, a *account, req cardholderCreateRequest) (Cardholder, error) {
 	if err := a.uniqueLocked("", req.Email, req.PhoneNumber); err != nil {
 		return Cardholder{}, err
 	}
@@ -352,6 +363,7 @@ func (w *world) createCardholderLocked(a *account, req cardholderCreateRequest) 
 		CreatedAt: now, UpdatedAt: now,
 	}
 	req.cardholderFields.apply(&h)
+	steerKYC(r, &h)
 	w.admitLocked(a, &h)
 	w.putCardholderLocked(a, h)
 	return h, nil
@@ -374,7 +386,7 @@ func (w *world) putCardholderLocked(a *account, h Cardholder) {
 // issuance). Either way the cardholder must end up with every field the
 // product's KYC level requires: otherwise the answer is cardholder_error
 // kyc_insufficient with the missing ones, and nothing is stored.
-func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p Product) (Cardholder, bool, error) {
+func (w *world) holderForCardLocked(r *http.Request, a *account, id string, rf *requiredFields, p Product) (Cardholder, bool, error) {
 	if id == "" && rf == nil {
 		return Cardholder{}, false, invalid("cardholder_id is required (or cardholder_required_fields for one-step issuance)")
 	}
@@ -406,7 +418,7 @@ func (w *world) holderForCardLocked(a *account, id string, rf *requiredFields, p
 		if err := p.kycCheck(h, "the new cardholder"); err != nil {
 			return h, false, err
 		}
-		h, err := w.createCardholderLocked(a, ch)
+		h, err := w.createCardholderLocked(r, a, ch)
 		return h, err == nil, err
 	}
 	if err := p.kycCheck(h, "cardholder "+h.ID); err != nil {
@@ -477,7 +489,7 @@ func (s *Server) handleCardholderCreate(r *http.Request) (any, error) {
 	}
 	s.worlds.Lock(w)
 	defer w.Unlock()
-	h, err := w.createCardholderLocked(a, req)
+	h, err := w.createCardholderLocked(r, a, req)
 	if err != nil {
 		return nil, err
 	}
@@ -576,8 +588,11 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	}
 	req.cardholderFields.apply(&h)
 	if h.Status == CardholderIncomplete || h.Status == CardholderFailed {
+		// A resubmission is decided afresh, from the email it carries.
+		wasIncomplete := h.Status == CardholderIncomplete
+		steerKYC(r, &h)
 		w.admitLocked(a, &h)
-		if h.Status == CardholderIncomplete { // the magic stays in the email: resubmission completes it
+		if wasIncomplete && h.Status == CardholderIncomplete { // the evidence asked for is in: complete
 			h.Status, h.Reason = CardholderSuccess, ""
 		}
 	}

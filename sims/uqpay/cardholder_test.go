@@ -58,6 +58,48 @@ func TestCardholderCreateValidation(t *testing.T) {
 	}
 }
 
+// TestCardholderNamesOfEveryScript: UQPay's published rule is 1–40
+// alphabetic characters and spaces (the API reference), hyphens too (the
+// cardholders guide). Letters of any script are alphabetic: issue 13 found
+// Seán, Zoë and 张伟 refused. What the rule lists nothing for (an
+// apostrophe, a period, a digit) stays refused (Quirk in validName).
+func TestCardholderNamesOfEveryScript(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	accepted := []struct{ first, last string }{
+		{"Seán", "Ó Briain"}, {"Zoë", "Saldaña"}, {"张伟", "李"}, {"Nguyễn", "Văn An"}, {"Анна", "Иванова"},
+		{"Αλέξανδρος", "Παπαδόπουλος"}, {"Min-jun", "Kim"}, {"Sea\u0301n", "Mu\u0308ller"}, // decomposed accents
+		{"Björn", "Østergaard"}, {"محمد", "الفارسي"}, {strings.Repeat("名", 40), "Li"}, {"Jean-Luc", "Picard"},
+	}
+	for i, n := range accepted {
+		body := validHolder()
+		body["email"], body["phone_number"] = "names"+string(rune('a'+i))+"@example.com", "8668330"+string(rune('0'+i%10))
+		if i >= 10 {
+			body["phone_number"] = "8778330" + string(rune('0'+i%10))
+		}
+		body["first_name"], body["last_name"] = n.first, n.last
+		status, b := f.post("/api/v1/issuing/cardholders", body)
+		require.Equal(t, http.StatusOK, status, "%s %s: %s", n.first, n.last, b)
+		id := decodeJSON[map[string]any](t, b)["cardholder_id"].(string)
+		h, err := f.sdk.GetCardholder(f.ctx, id)
+		require.NoError(t, err)
+		assert.Equal(t, n.first, h.FirstName, "kept as sent")
+	}
+	refused := []struct{ field, value string }{
+		{"last_name", "O'Brien"}, // Quirk: no apostrophe in either published list
+		{"first_name", "J. R."}, {"first_name", "R2D2"}, {"last_name", "Smith 😀"}, {"first_name", "Anna_Lee"},
+		{"first_name", strings.Repeat("名", 41)}, {"last_name", "-Lee"}, {"last_name", "Lee-"}, {"first_name", "\u0301Ann"},
+	}
+	for _, n := range refused {
+		body := validHolder()
+		body[n.field] = n.value
+		status, b := f.post("/api/v1/issuing/cardholders", body)
+		wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error",
+			n.field+" ")
+		assert.Contains(t, errBody(t, b).Message, "letters, spaces or hyphens", n.value)
+	}
+}
+
 func TestCardholderUniqueness(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -120,13 +162,13 @@ func TestCardholderKYC(t *testing.T) {
 		idvLater   string
 	}{
 		{name: "plain email succeeds at once", email: "a@example.com", wantNow: "SUCCESS", wantLater: "SUCCESS"},
-		{name: "kyc_fail", email: "a+kyc_fail@example.com", wantNow: "FAILED", wantLater: "FAILED"},
-		{name: "kyc_incomplete", email: "a+kyc_incomplete@example.com", wantNow: "INCOMPLETE", wantLater: "INCOMPLETE"},
-		{name: "kyc_pending", email: "a+kyc_pending@example.com", wantNow: "PENDING", wantLater: "SUCCESS", wantIDVURL: true,
+		{name: "kyc.fail", email: "kyc.fail@mocksrv.test", wantNow: "FAILED", wantLater: "FAILED"},
+		{name: "kyc.incomplete", email: "kyc.incomplete@mocksrv.test", wantNow: "INCOMPLETE", wantLater: "INCOMPLETE"},
+		{name: "kyc.pending", email: "kyc.pending+a@mocksrv.test", wantNow: "PENDING", wantLater: "SUCCESS", wantIDVURL: true,
 			idvNow: "PENDING", idvLater: "PASSED"},
-		{name: "kyc_reject", email: "a+kyc_reject@example.com", wantNow: "PENDING", wantLater: "FAILED", wantIDVURL: true,
+		{name: "kyc.reject", email: "KYC.Reject@mocksrv.test", wantNow: "PENDING", wantLater: "FAILED", wantIDVURL: true,
 			idvNow: "PENDING", idvLater: "FAILED"},
-		{name: "kyc_hold", email: "a+kyc_hold@example.com", wantNow: "PENDING", wantLater: "PENDING", wantIDVURL: true,
+		{name: "kyc.hold", email: "kyc.hold+1@mocksrv.test", wantNow: "PENDING", wantLater: "PENDING", wantIDVURL: true,
 			idvNow: "PENDING", idvLater: "PENDING"},
 		{name: "sumsub redirect", email: "b@example.com", method: "SUMSUB_REDIRECT", wantNow: "PENDING", wantLater: "SUCCESS",
 			wantIDVURL: true, idvNow: "PENDING", idvLater: "PASSED"},
@@ -166,7 +208,7 @@ func TestCardholderKYC(t *testing.T) {
 func TestCardholderIncompleteResubmits(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	r, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_incomplete@example.com", PhoneNumber: "86683306",
+	r, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.incomplete+x@mocksrv.test", PhoneNumber: "86683306",
 		FirstName: "In", LastName: "Complete", CountryCode: "SG"})
 	require.NoError(t, err)
 	require.Equal(t, "INCOMPLETE", r.CardholderStatus)
@@ -179,7 +221,7 @@ func TestCardholderIncompleteResubmits(t *testing.T) {
 func TestCardholderList(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	for i, email := range []string{"a@example.com", "b+kyc_fail@example.com", "c@example.com"} {
+	for i, email := range []string{"a@example.com", "kyc.fail+b@mocksrv.test", "c@example.com"} {
 		_, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: email, PhoneNumber: "8000000" + string(rune('0'+i)),
 			FirstName: "A", LastName: "B", CountryCode: "SG"})
 		require.NoError(t, err)
@@ -194,7 +236,7 @@ func TestCardholderList(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	failed := decodeJSON[ListCardholdersResponse](t, b)
 	require.Equal(t, 1, failed.TotalItems)
-	assert.Equal(t, "b+kyc_fail@example.com", failed.Data[0].Email)
+	assert.Equal(t, "kyc.fail+b@mocksrv.test", failed.Data[0].Email)
 	status, b = f.get("/api/v1/issuing/cardholders?cardholder_status=APPROVED")
 	wantError(t, status, b, http.StatusBadRequest, "invalid_request_error", "invalid_request_error", "cardholder_status")
 }

@@ -9,6 +9,7 @@ package uqpay
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -159,6 +160,158 @@ func (s *Server) ExpireCard(id string) error { return s.act(id, "expire") }
 // KYC) at once.
 func (s *Server) ActivateCard(id string) error { return s.act(id, "activate") }
 
+// ChangeCardStatus asks for a card's status change as the merchant's POST
+// /v1/issuing/cards/{id}/status does: ACTIVE, FROZEN or CANCELLED, as an
+// order that completes after the order delay (CANCELLED goes to
+// PRE_CANCEL, and to CANCELLED after the cancel wait).
+func (s *Server) ChangeCardStatus(cardID string, to CardStatus, reason string) (CardOrder, error) {
+	var o CardOrder
+	err := s.do(func(w *world) (err error) {
+		a, c, ok := w.findCardLocked(cardID)
+		if !ok {
+			return errCardNotFound.With("card %s not found", cardID)
+		}
+		o, err = w.requestStatusLocked(a, c, to, reason)
+		return err
+	})
+	return o, err
+}
+
+// RechargeCard recharges a SINGLE card as POST
+// /v1/issuing/cards/{id}/recharge does: the amount leaves the issuing
+// balance now and reaches the card when the order completes.
+func (s *Server) RechargeCard(cardID, amount string) (CardOrder, error) {
+	return s.cardOrder(cardID, amount, (*world).rechargeLocked)
+}
+
+// WithdrawCard withdraws from a SINGLE card as POST
+// /v1/issuing/cards/{id}/withdraw does: the amount leaves the card now and
+// reaches the issuing balance when the order completes.
+func (s *Server) WithdrawCard(cardID, amount string) (CardOrder, error) {
+	return s.cardOrder(cardID, amount, (*world).withdrawLocked)
+}
+
+func (s *Server) cardOrder(cardID, amount string, start func(*world, *account, string, core.Decimal) (CardOrder, error)) (CardOrder, error) {
+	d, err := core.ParseDecimal(amount)
+	if err != nil {
+		return CardOrder{}, err
+	}
+	if d.Sign() <= 0 {
+		return CardOrder{}, fmt.Errorf("uqpay: amount must be positive, got %s", amount)
+	}
+	var o CardOrder
+	err = s.do(func(w *world) (err error) {
+		a, c, ok := w.findCardLocked(cardID)
+		if !ok {
+			return errCardNotFound.With("card %s not found", cardID)
+		}
+		o, err = start(w, a, c.ID, d)
+		return err
+	})
+	return o, err
+}
+
+// CardOrder returns a card order of any account.
+func (s *Server) CardOrder(id string) (CardOrder, bool) {
+	var o CardOrder
+	var ok bool
+	_ = s.do(func(w *world) error {
+		for _, a := range w.allAccounts() {
+			if o, ok = a.orders.Get(id); ok {
+				return nil
+			}
+		}
+		return nil
+	})
+	return o, ok
+}
+
+// Reverse reverses an approved, unsettled authorization as POST
+// /v1/simulation/issuing/reversal does, and returns the reversal.
+func (s *Server) Reverse(transactionID string) (Transaction, error) {
+	var t Transaction
+	err := s.do(func(w *world) (err error) {
+		for _, a := range w.allAccounts() {
+			if a.txns.Has(transactionID) {
+				t, err = w.reverseLocked(a, transactionID)
+				return err
+			}
+		}
+		return fail("transaction_not_found", "transaction %s not found", transactionID)
+	})
+	return t, err
+}
+
+// SimulateDeposit makes a deposit into an account ("" is the master) as
+// POST /v1/simulation/deposit does: PENDING, then COMPLETED and credited
+// after the deposit delay (or as the admin API decides, under review).
+func (s *Server) SimulateDeposit(accountID, currency, amount string) (Deposit, error) {
+	d, err := core.ParseDecimal(amount)
+	if err != nil {
+		return Deposit{}, err
+	}
+	if d.Sign() <= 0 || !knownCurrency(currency) {
+		return Deposit{}, fmt.Errorf("uqpay: a deposit needs a positive amount in %v, got %s %s", currencies, amount, currency)
+	}
+	var out Deposit
+	err = s.do(func(w *world) error {
+		a, err := w.accountOrMasterLocked(accountID)
+		if err != nil {
+			return err
+		}
+		out = w.createDepositLocked(a, Deposit{Currency: currency, Amount: d, SenderName: "mocksrv", SenderSwift: "MOCKSGS0"})
+		return nil
+	})
+	return out, err
+}
+
+// Transfer moves money between the master account and a sub-account ("" is
+// the master) as POST /v1/issuing/transfers does, asked by the master.
+func (s *Server) Transfer(sourceID, destinationID, currency, amount string) (Transfer, error) {
+	d, err := core.ParseDecimal(amount)
+	if err != nil {
+		return Transfer{}, err
+	}
+	if d.Sign() <= 0 || !knownCurrency(currency) {
+		return Transfer{}, fmt.Errorf("uqpay: a transfer needs a positive amount in %v, got %s %s", currencies, amount, currency)
+	}
+	var t Transfer
+	err = s.do(func(w *world) error {
+		src, err := w.accountOrMasterLocked(sourceID)
+		if err != nil {
+			return err
+		}
+		dst, err := w.accountOrMasterLocked(destinationID)
+		if err != nil {
+			return err
+		}
+		if src == dst {
+			return fmt.Errorf("uqpay: a transfer needs two accounts")
+		}
+		t, err = w.transferLocked(w.master, src, dst, currency, d, "")
+		return err
+	})
+	return t, err
+}
+
+// CreateReport asks for a SETTLEMENT or LEDGER report of an account ("" is
+// the master) over [from, to], as POST /v1/issuing/reports does.
+func (s *Server) CreateReport(accountID, reportType string, from, to time.Time) (Report, error) {
+	if reportType != ReportSettlement && reportType != ReportLedger {
+		return Report{}, fmt.Errorf("uqpay: report type must be SETTLEMENT or LEDGER, got %q", reportType)
+	}
+	var rep Report
+	err := s.do(func(w *world) error {
+		a, err := w.accountOrMasterLocked(accountID)
+		if err != nil {
+			return err
+		}
+		rep = w.createReportLocked(a, reportType, from, to)
+		return nil
+	})
+	return rep, err
+}
+
 // Deposit credits the master account's issuing balance (a sandbox deposit,
 // approved).
 func (s *Server) Deposit(currency, amount string) error {
@@ -199,6 +352,21 @@ func (s *Server) BalanceOf(accountID, currency string) (Balance, error) {
 		return nil
 	})
 	return b, err
+}
+
+// BalanceTransactions returns an account's balance transactions ("" is
+// the master), oldest first.
+func (s *Server) BalanceTransactions(accountID string) ([]BalanceTransaction, error) {
+	var out []BalanceTransaction
+	err := s.do(func(w *world) error {
+		a, err := w.accountOrMasterLocked(accountID)
+		if err != nil {
+			return err
+		}
+		out = a.balTxns.All()
+		return nil
+	})
+	return out, err
 }
 
 // Authorize simulates an authorization of amount (in the card's currency)

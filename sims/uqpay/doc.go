@@ -43,13 +43,21 @@
 //
 // x-idempotency-key, a UUID, is required on every POST but the token's
 // (400 idempotency_error idempotency_key_missing or idempotency_key_invalid
-// otherwise). The first answer for a key is kept 24 hours of business time
-// and replayed byte for byte for the same method, path and body (compared
-// as JSON values), creating nothing; the same key with a different request
-// is 400 idempotency_error idempotency_key_reused, naming the first field
-// that differs, and while the first request is still running
-// idempotency_key_in_use. GETs may send a key (the SDK always does); it is
-// ignored.
+// otherwise); see Idempotency below.
+//
+// # Idempotency
+//
+// x-idempotency-key follows the rule every mocksrv idempotency key does:
+// the same request again under the same key — the same method, path and
+// body, the body compared as a JSON value, so re-indenting it, reordering
+// its keys or spelling a number otherwise (1.5, 1.50, 15e-1) does not make
+// it another request — answers the first answer byte for byte and creates
+// nothing; a different request under the key is 400 idempotency_error
+// idempotency_key_reused, its message naming the key and the first field
+// that differs ("… for a different request (amount differs) …"); while
+// the first request is still running the key is idempotency_key_in_use.
+// A key answers for 24 hours of business time, per account. GETs may send
+// a key (the SDK always does); it is ignored.
 //
 // # Envelope
 //
@@ -67,13 +75,18 @@
 //
 // Lists take page_number (1-based, default 1) and page_size (10–100,
 // default 10) in the query and answer {total_pages, total_items, data},
-// newest first; out of range is 400 naming the parameter and the range.
+// newest first; out of range is 400 naming the parameter and the range. A
+// page_number past the last page, however large (beyond an int too), is an
+// empty page with the list's totals; a negative one is 400.
 // Filters: cards by card_number (the full PAN), card_status and
 // cardholder_id; cardholders by cardholder_status; transactions by card_id
 // and start_time/end_time; balance transactions by start_time/end_time (at
 // most 90 days apart, as documented); merchant brands by display_name and
 // merchant_code. Times are RFC 3339 ("2024-03-21T17:17:32+08:00"),
-// "yyyy-MM-dd HH:mm:ss" or a date, read in UTC+8.
+// "yyyy-MM-dd HH:mm:ss" or a date, read in UTC+8. Windows compare at the
+// second, as times are shown: an end_time equal to a record's displayed
+// time includes it, though the record keeps the clock's sub-seconds (a
+// date as end_time includes that whole day).
 //
 // # Endpoints
 //
@@ -94,6 +107,16 @@
 //
 // # Lifecycles (business clock)
 //
+// Every scheduled transition happens at its own due time. While one is
+// applied, the world's Now is its due time: what it stamps (an order's
+// update and complete times, a card's update_time, transaction and
+// balance-transaction times, webhook payload times) is that time, and what
+// it schedules counts from it. Moving the clock a month in one jump or in
+// many small steps ends in the same state with the same webhooks, queued in
+// due-time order: a card cancelled through its 2 s status order and
+// followed by one jump of 31 days is CANCELLED, its order completed 2 s
+// after the request and the CANCELLED webhook stamped 30 days after that.
+//
 // A new card is PENDING with its CARD_CREATE order PROCESSING; after the
 // issue delay (5 s; RunT 0) it turns ACTIVE (card.create.succeeded) or
 // FAILED (card.create.failed): its cardholder failed KYC, or its product's
@@ -112,7 +135,12 @@
 // (deposit.pending) until the deposit delay (1 minute; RunT 0) passes,
 // then COMPLETED (deposit.completed) with its amount in the issuing
 // balance; with deposit_review it waits for the admin API's decision, and
-// a rejection (deposit.compliance.rejected) moves nothing.
+// a rejection (deposit.compliance.rejected) moves nothing. A recharge order
+// whose card is no longer ACTIVE or FROZEN when it completes (blocked,
+// lost, stolen, cancelled meanwhile) fails as a refused recharge
+// (card_status_invalid, card.recharge.failed) and its money returns to the
+// issuing balance. A reversed authorization reads REVERSED and never
+// settles (settlement_status NOT_APPLICABLE).
 //
 // # KYC
 //
@@ -141,7 +169,10 @@
 // the issuing balance directly, capped by card_limit (0: no card cap).
 // Authorizations hold money until they settle or are reversed; declines
 // move nothing. Balances, card balances, holds, spent and refunded money
-// always add up to what was funded (Ledger, CheckLedger).
+// always add up to what was funded (Ledger, CheckLedger). A balance
+// transaction's ending_balance is the available balance right after its
+// money moved: a recharge's when it is ordered, a withdrawal's (and a
+// failed recharge's, whose money comes back) when the order completes.
 //
 // # Amounts
 //
@@ -171,15 +202,39 @@
 //
 // # Magic values
 //
-// A cardholder email containing kyc_fail is FAILED, kyc_incomplete
-// INCOMPLETE (an update completes it), kyc_pending PENDING then SUCCESS
-// after the KYC delay (2 min), kyc_reject PENDING then FAILED, kyc_hold
-// PENDING until the admin API decides (POST …/uqpay/kyc); a
-// kyc_verification.method of SUMSUB_REDIRECT is PENDING then SUCCESS, with
-// an idv_verification_url. A simulated authorization whose merchant_name
-// contains decline_cvv, decline_funds, decline_fraud, decline_expired or
-// decline_limit is declined with that reason. card_quota (WithCardQuota)
-// makes the BIN pool run out.
+// Where UQPay decides, these reserved values pick the outcome (the scheme
+// is in package core: exact matches of values no real person, merchant or
+// generated token carries; a +tag keeps an email unique, a ":suffix" a
+// text). The outcome is decided when the value arrives, stored on the
+// record as its outcome (the rule's name) and applied when due; the request
+// that carried the value answers with the header X-Mocksrv-Outcome naming
+// the rule, and its journal entry lists it under outcomes. The admin API
+// reaches the same outcomes without a magic value: a cardholder's or an
+// authorization's "outcome" set to the rule (POST
+// /_mocksrv/tenants/{id}/uqpay/cardholders {"outcome":"kyc.reject"}).
+//
+//	rule                             field          value                        outcome
+//	kyc.fail                         email          kyc.fail@mocksrv.test        FAILED at once; its cards end FAILED
+//	kyc.incomplete                   email          kyc.incomplete@mocksrv.test  INCOMPLETE; an update resubmits it: SUCCESS
+//	kyc.pending                      email          kyc.pending@mocksrv.test     PENDING, SUCCESS after the KYC delay (2 min)
+//	kyc.reject                       email          kyc.reject@mocksrv.test      PENDING, FAILED after the KYC delay
+//	kyc.hold                         email          kyc.hold@mocksrv.test        PENDING until the admin API's kyc decides
+//	auth.decline.cvv                 merchant_name  mocksrv:decline-cvv          DECLINED, 1107 - Invalid CVV2
+//	auth.decline.insufficient_funds  merchant_name  mocksrv:decline-funds        DECLINED, 1116 - Insufficient Funds
+//	auth.decline.fraud               merchant_name  mocksrv:decline-fraud        DECLINED, 1159 - Suspected Fraud
+//	auth.decline.expired             merchant_name  mocksrv:decline-expired      DECLINED, 1154 - Expired Card
+//	auth.decline.limit               merchant_name  mocksrv:decline-limit        DECLINED, 1121 - Exceeds Spending Limit
+//
+// Emails are matched without case and +tag (kyc.reject+7@mocksrv.test),
+// merchant names exactly (mocksrv:decline-cvv or mocksrv:decline-cvv:…)
+// on the authorization simulator, the admin API's transactions and
+// Authorize. A cardholder's KYC is decided at each submission — creation
+// (also one-step, in cardholder_required_fields) and the resubmission an
+// update of an INCOMPLETE or FAILED one is — from the email it carries then.
+// Outcomes that need no magic value: a kyc_verification.method of
+// SUMSUB_REDIRECT is PENDING then SUCCESS, with an idv_verification_url;
+// card_quota (WithCardQuota) makes the BIN pool run out; the admin card
+// action fail ends a PENDING card FAILED.
 //
 // # Catalogue
 //
@@ -254,9 +309,11 @@
 //     PENDING is card_order_in_progress. Status and update orders have
 //     order_type CARD_UPDATE (the docs' example says CREATE_CARD for a
 //     recharge), PIN changes PIN_MANAGEMENT.
-//   - Cardholder names: the API reference allows letters and spaces, the
-//     cardholders guide also hyphens; mocksrv takes both, 1–40 characters,
-//     a letter at either end. Phone numbers are 4–20 digits in any country
+//   - Cardholder names: the API reference allows "alphabetic characters
+//     and spaces", the cardholders guide also hyphens; mocksrv takes both,
+//     letters of any script (Seán, Zoë, 张伟), 1–40 characters, a letter
+//     at either end. An apostrophe (O'Brien) is on neither list and is
+//     refused. Phone numbers are 4–20 digits in any country
 //     (UQPay validates lengths per country). Email and phone number are
 //     unique per account (sub-accounts have their own).
 //   - Cards expire at the end of their expiry month (3 years after issue)

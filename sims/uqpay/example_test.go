@@ -64,7 +64,7 @@ func ExampleServer_AddCard() {
 		fmt.Println(err)
 		return
 	}
-	t, _ := s.Authorize(card.ID, "20", "Coffee decline_funds")
+	t, _ := s.Authorize(card.ID, "20", "mocksrv:decline-funds")
 	fmt.Println(t.Status, t.Description)
 	t, _ = s.Authorize(card.ID, "20", "Coffee")
 	fmt.Println(t.Status, t.Description)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -60,11 +61,16 @@ func (a amount) parse(field string, places int, positive bool) (core.Decimal, er
 	return d, nil
 }
 
+// clip shortens a value quoted in an error message.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:37] + "..."
+	if len(s) <= 40 {
+		return s
 	}
-	return s
+	cut := 37
+	for cut > 0 && !utf8.RuneStart(s[cut]) { // never split a character
+		cut--
+	}
+	return s[:cut] + "..."
 }
 
 // jsonNumber is an exact decimal rendered as a JSON number.

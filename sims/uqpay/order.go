@@ -68,6 +68,83 @@ func (w *world) newOrderLocked(a *account, c Card, typ, action string, amount co
 	return o
 }
 
+// moneyCardLocked returns a card that can take a recharge or withdrawal.
+func moneyCardLocked(a *account, id string) (Card, error) {
+	c, err := a.cardLocked(id)
+	switch {
+	case err != nil:
+		return c, err
+	case c.Mode != ModeSingle:
+		return c, errNotSingle
+	case c.Usage == UsageOneTime:
+		return c, errOneTimeLock
+	case c.Status != StatusActive && c.Status != StatusFrozen:
+		return c, fail("card_status_invalid", "card %s is %s; only ACTIVE or FROZEN cards can be recharged or withdrawn", c.ID, c.Status)
+	}
+	return c, nil
+}
+
+// rechargeLocked starts a recharge of a SINGLE card: the amount leaves
+// the issuing balance now (frozen while the order is PENDING) and reaches
+// the card when the order completes.
+func (w *world) rechargeLocked(a *account, cardID string, amt core.Decimal) (CardOrder, error) {
+	c, err := moneyCardLocked(a, cardID)
+	if err != nil {
+		return CardOrder{}, err
+	}
+	if a.available(c.Currency).LessThan(amt) {
+		return CardOrder{}, fail("insufficient_balance", "the %s issuing balance (%s) is less than %s",
+			c.Currency, money(a.available(c.Currency)), money(amt))
+	}
+	o := w.newOrderLocked(a, c, OrderRecharge, actionRecharge, amt, OrderPending)
+	bt := w.moveBalanceLocked(a, c.Currency, amt.Neg(), amt, BalCardRecharge, BalPending,
+		"Recharge card "+last4(c.PAN), o.ID, amt.Neg())
+	o.BalTxnID = bt.ID
+	a.orders.Put(o.ID, o)
+	w.scheduleOrderLocked(a, o)
+	return o, nil
+}
+
+// withdrawLocked starts a withdrawal from a SINGLE card: the amount leaves
+// the card now and reaches the issuing balance when the order completes.
+func (w *world) withdrawLocked(a *account, cardID string, amt core.Decimal) (CardOrder, error) {
+	c, err := moneyCardLocked(a, cardID)
+	if err != nil {
+		return CardOrder{}, err
+	}
+	if c.Balance.LessThan(amt) {
+		return CardOrder{}, fail("insufficient_balance", "card %s holds %s %s, less than %s", c.ID, money(c.Balance), c.Currency, money(amt))
+	}
+	c.Balance, c.UpdatedAt = c.Balance.Sub(amt), w.Now()
+	a.cards.Put(c.ID, c)
+	o := w.newOrderLocked(a, c, OrderWithdraw, actionWithdraw, amt, OrderPending)
+	bt := w.moveBalanceLocked(a, c.Currency, core.Zero, amt, BalCardWithdraw, BalPending,
+		"Withdraw from card "+last4(c.PAN), o.ID, amt)
+	o.BalTxnID = bt.ID
+	a.orders.Put(o.ID, o)
+	w.scheduleOrderLocked(a, o)
+	return o, nil
+}
+
+// requestStatusLocked starts the merchant's status change of a card (POST
+// /cards/{id}/status): an order, PENDING until it completes; CANCELLED
+// goes to PRE_CANCEL first.
+func (w *world) requestStatusLocked(a *account, c Card, to CardStatus, reason string) (CardOrder, error) {
+	if c.PendingOrder != "" {
+		return CardOrder{}, fail("card_order_in_progress", "card %s has a status change in progress (order %s)", c.ID, c.PendingOrder)
+	}
+	if _, err := requestStatus(c.Status, to); err != nil {
+		return CardOrder{}, err
+	}
+	o := w.newOrderLocked(a, c, OrderUpdate, actionStatus, core.Zero, OrderPending)
+	o.Target, o.UpdateReason = to, reason
+	a.orders.Put(o.ID, o)
+	c.PendingOrder = o.ID
+	a.cards.Put(c.ID, c)
+	w.scheduleOrderLocked(a, o)
+	return o, nil
+}
+
 // scheduleOrderLocked makes an order complete after the order delay.
 func (w *world) scheduleOrderLocked(a *account, o CardOrder) {
 	w.Agenda.Schedule(w.Now().Add(w.set.OrderDelay.D()), taskOrder, a.ID+"/"+o.ID)
@@ -100,16 +177,21 @@ func (w *world) finishOrderLocked(a *account, id string) {
 		a.orders.Put(o.ID, o)
 		w.moveCardLocked(a, c, next, o.UpdateReason, o.ID)
 	case actionRecharge:
-		if !c.live() || c.Status == StatusPreCancel { // the money goes back
+		if c.Status != StatusActive && c.Status != StatusFrozen {
+			// The card was blocked, reported lost or stolen, or cancelled
+			// while the order ran: UQPay recharges only ACTIVE or FROZEN
+			// cards, so the order fails as a refused recharge would
+			// (card_status_invalid, card.recharge.failed) and the money goes
+			// back to the issuing balance.
 			w.moveBalanceLocked(a, c.Currency, o.Amount, o.Amount.Neg(), "", "", "", "", core.Zero)
-			w.completeBalTxnLocked(a, o.BalTxnID, BalFailed)
+			w.completeBalTxnLocked(a, o.BalTxnID, BalFailed, true)
 			o.Status, o.FailureCode = OrderFailed, "card_status_invalid"
 			a.orders.Put(o.ID, o)
 			w.emitLocked(eventRechargeFailed, o.ID, w.rechargeData(a, c, o))
 			return
 		}
 		w.moveBalanceLocked(a, c.Currency, core.Zero, o.Amount.Neg(), "", "", "", "", core.Zero)
-		w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted)
+		w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted, false)
 		c.Balance, c.UpdatedAt = c.Balance.Add(o.Amount), now
 		a.cards.Put(c.ID, c)
 		o.Status = OrderSuccess
@@ -117,7 +199,7 @@ func (w *world) finishOrderLocked(a *account, id string) {
 		w.emitLocked(eventRechargeSucceeded, o.ID, w.rechargeData(a, c, o))
 	case actionWithdraw:
 		w.moveBalanceLocked(a, c.Currency, o.Amount, o.Amount.Neg(), "", "", "", "", core.Zero)
-		w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted)
+		w.completeBalTxnLocked(a, o.BalTxnID, BalCompleted, true)
 		o.Status = OrderSuccess
 		a.orders.Put(o.ID, o)
 		w.emitLocked(eventWithdrawSucceeded, o.ID, w.rechargeData(a, c, o))

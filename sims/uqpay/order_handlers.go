@@ -7,28 +7,10 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-
-	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type orderRequest struct {
 	Amount amount `json:"amount"`
-}
-
-// moneyCardLocked returns a card that can take a recharge or withdrawal.
-func moneyCardLocked(a *account, id string) (Card, error) {
-	c, err := a.cardLocked(id)
-	switch {
-	case err != nil:
-		return c, err
-	case c.Mode != ModeSingle:
-		return c, errNotSingle
-	case c.Usage == UsageOneTime:
-		return c, errOneTimeLock
-	case c.Status != StatusActive && c.Status != StatusFrozen:
-		return c, fail("card_status_invalid", "card %s is %s; only ACTIVE or FROZEN cards can be recharged or withdrawn", c.ID, c.Status)
-	}
-	return c, nil
 }
 
 // handleCardRecharge handles "POST /api/v1/issuing/cards/{id}/recharge":
@@ -45,20 +27,10 @@ func (s *Server) handleCardRecharge(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	c, err := moneyCardLocked(a, mux.Vars(r)["id"])
+	o, err := w.rechargeLocked(a, mux.Vars(r)["id"], amt)
 	if err != nil {
 		return nil, err
 	}
-	if a.available(c.Currency).LessThan(amt) {
-		return nil, fail("insufficient_balance", "the %s issuing balance (%s) is less than %s",
-			c.Currency, money(a.available(c.Currency)), money(amt))
-	}
-	o := w.newOrderLocked(a, c, OrderRecharge, actionRecharge, amt, OrderPending)
-	bt := w.moveBalanceLocked(a, c.Currency, amt.Neg(), amt, BalCardRecharge, BalPending,
-		"Recharge card "+last4(c.PAN), o.ID, amt.Neg())
-	o.BalTxnID = bt.ID
-	a.orders.Put(o.ID, o)
-	w.scheduleOrderLocked(a, o)
 	return w.orderJSON(o), nil
 }
 
@@ -76,21 +48,10 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	c, err := moneyCardLocked(a, mux.Vars(r)["id"])
+	o, err := w.withdrawLocked(a, mux.Vars(r)["id"], amt)
 	if err != nil {
 		return nil, err
 	}
-	if c.Balance.LessThan(amt) {
-		return nil, fail("insufficient_balance", "card %s holds %s %s, less than %s", c.ID, money(c.Balance), c.Currency, money(amt))
-	}
-	c.Balance, c.UpdatedAt = c.Balance.Sub(amt), w.Now()
-	a.cards.Put(c.ID, c)
-	o := w.newOrderLocked(a, c, OrderWithdraw, actionWithdraw, amt, OrderPending)
-	bt := w.moveBalanceLocked(a, c.Currency, core.Zero, amt, BalCardWithdraw, BalPending,
-		"Withdraw from card "+last4(c.PAN), o.ID, amt)
-	o.BalTxnID = bt.ID
-	a.orders.Put(o.ID, o)
-	w.scheduleOrderLocked(a, o)
 	return w.orderJSON(o), nil
 }
 

@@ -5,6 +5,8 @@ package uqpay
 // transactions, merchant brands).
 
 import (
+	"errors"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,7 +30,11 @@ const (
 //
 // Quirk: pages are 1-based and page_size must be 10–100. The official SDK
 // always sends both parameters and sends 0 for the ones its caller left
-// unset, so 0 means "the default" unless WithStrictPaging is on.
+// unset, so 0 means "the default" unless WithStrictPaging is on. A
+// page_number past the last page, however large (1000000000000000000,
+// 9223372036854775807 or more digits than an int holds), is an empty page
+// with the list's totals, never a wrapped-around one; a negative one is
+// the range error.
 func (s *Server) pageOf(r *http.Request) (page, error) {
 	q := r.URL.Query()
 	p := page{Number: 1, Size: defaultPageSize}
@@ -36,8 +42,10 @@ func (s *Server) pageOf(r *http.Request) (page, error) {
 	if v := q.Get("page_size"); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
+		case errors.Is(err, strconv.ErrRange):
+			return p, invalid("page_size must be between %d and %d, got %s", minPageSize, maxPageSize, clip(v))
 		case err != nil:
-			return p, invalid("page_size must be an integer between %d and %d, got %q", minPageSize, maxPageSize, v)
+			return p, invalid("page_size must be an integer between %d and %d, got %q", minPageSize, maxPageSize, clip(v))
 		case n == 0 && !strict:
 		case n < minPageSize || n > maxPageSize:
 			return p, invalid("page_size must be between %d and %d, got %d", minPageSize, maxPageSize, n)
@@ -48,8 +56,12 @@ func (s *Server) pageOf(r *http.Request) (page, error) {
 	if v := q.Get("page_number"); v != "" {
 		n, err := strconv.Atoi(v)
 		switch {
+		case errors.Is(err, strconv.ErrRange) && !strings.HasPrefix(v, "-"):
+			p.Number = math.MaxInt // past any last page: empty
+		case errors.Is(err, strconv.ErrRange):
+			return p, invalid("page_number must be 1 or more (pages are 1-based), got %s", clip(v))
 		case err != nil:
-			return p, invalid("page_number must be an integer of 1 or more, got %q", v)
+			return p, invalid("page_number must be an integer of 1 or more, got %q", clip(v))
 		case n == 0 && !strict:
 		case n < 1:
 			return p, invalid("page_number must be 1 or more (pages are 1-based), got %d", n)
@@ -113,7 +125,45 @@ func (s *Server) timeWindow(r *http.Request, limit time.Duration) (from, to time
 		err = invalid("start_time %s to end_time %s is more than %d days; the maximum interval is %d days",
 			q.Get("start_time"), q.Get("end_time"), int(limit/(24*time.Hour)), int(limit/(24*time.Hour)))
 	}
+	from, to = displayWindow(from, to)
 	return
+}
+
+// Times the tables can compare (they index by Unix nanoseconds, which hold
+// the years 1678 to 2261).
+var (
+	earliestTime = time.Unix(0, math.MinInt64)
+	latestTime   = time.Unix(0, math.MaxInt64)
+)
+
+// displayWindow turns a start_time/end_time window into the stored times
+// it covers. Records show their times to the second while they keep the
+// clock's sub-seconds, so a window compares at the second: an end_time
+// equal to a record's displayed time includes it (the whole second is in),
+// and a start_time inside a second starts at the next whole one. A zero
+// bound stays open; bounds beyond what the tables compare are clamped.
+func displayWindow(from, to time.Time) (time.Time, time.Time) {
+	if !from.IsZero() {
+		if t := from.Truncate(time.Second); !t.Equal(from) {
+			from = t.Add(time.Second)
+		}
+		from = clampTime(from)
+	}
+	if !to.IsZero() {
+		to = to.Truncate(time.Second).Add(time.Second - time.Nanosecond)
+		to = clampTime(to)
+	}
+	return from, to
+}
+
+func clampTime(t time.Time) time.Time {
+	switch {
+	case t.Before(earliestTime):
+		return earliestTime
+	case t.After(latestTime):
+		return latestTime
+	}
+	return t
 }
 
 // parseQueryTime reads a time of r's query or body in the zone of the

@@ -27,6 +27,18 @@ type Report struct {
 	CreatedAt time.Time `json:"create_time"`
 }
 
+// createReportLocked requests a report of the account over [from, to],
+// compared at the displayed second (displayWindow), ready after the report
+// delay.
+func (w *world) createReportLocked(a *account, typ string, from, to time.Time) Report {
+	from, to = displayWindow(from, to)
+	now := w.Now()
+	rep := Report{ID: w.Faker.UUID(), AccountID: a.ID, Type: typ, From: from, To: to,
+		ReadyAt: now.Add(w.set.ReportDelay.D()), CreatedAt: now}
+	w.reports.Put(rep.ID, rep)
+	return rep
+}
+
 // csvLocked renders a report: settled card transactions (SETTLEMENT) or
 // balance transactions (LEDGER) created in its window, oldest first.
 func (w *world) csvLocked(a *account, rep Report) []byte {

@@ -51,11 +51,7 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	now := w.Now()
-	rep := Report{ID: w.Faker.UUID(), AccountID: a.ID, Type: req.ReportType, From: from, To: to,
-		ReadyAt: now.Add(w.set.ReportDelay.D()), CreatedAt: now}
-	w.reports.Put(rep.ID, rep)
-	return reportCreateResponse{ReportID: rep.ID}, nil
+	return reportCreateResponse{ReportID: w.createReportLocked(a, req.ReportType, from, to).ID}, nil
 }
 
 // handleReportDownload handles "GET /api/v1/issuing/reports/{id}": the CSV

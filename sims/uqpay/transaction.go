@@ -19,6 +19,7 @@ const (
 	TxnApproved = "APPROVED"
 	TxnDeclined = "DECLINED"
 	TxnPending  = "PENDING"
+	TxnReversed = "REVERSED" // an authorization that was reversed (the SDK's TransactionStatusReversed)
 )
 
 // Merchant is where a card was used.
@@ -52,6 +53,7 @@ type Transaction struct {
 	Reversed        bool         `json:"reversed,omitempty"`
 	Settled         bool         `json:"settled,omitempty"`
 	Unsolicited     bool         `json:"unsolicited,omitempty"`
+	Outcome         string       `json:"outcome,omitempty"` // a steered decline: an auth.decline.* rule (magic.go)
 	CreatedAt       time.Time    `json:"transaction_time"`
 	SettledAt       time.Time    `json:"settled_at,omitempty"`
 }
@@ -71,16 +73,6 @@ const (
 	descRefund        = "Refund"
 )
 
-// Magic merchant names steer the simulated authorization (doc.go, "Magic
-// values").
-var declineMagic = []struct{ word, desc string }{
-	{"decline_cvv", descCVV},
-	{"decline_funds", descInsufficient},
-	{"decline_fraud", descFraud},
-	{"decline_expired", descExpired},
-	{"decline_limit", descSpendingLimit},
-}
-
 // simulationMCC is the only merchant category the sandbox simulators take.
 const simulationMCC = "5734"
 
@@ -96,6 +88,7 @@ type authRequest struct {
 	Currency string
 	Merchant string
 	MCC      string
+	Outcome  string // a steered decline: an auth.decline.* rule (magic.go)
 }
 
 // authorizeLocked runs a simulated authorization on a card: declines are
@@ -126,7 +119,7 @@ func (w *world) authorizeAnyLocked(a *account, req authRequest) (Transaction, er
 	t := Transaction{
 		ID: w.Faker.UUID(), ShortID: w.shortIDLocked("T"), CardID: c.ID, CardholderID: c.CardholderID,
 		Type: TxnAuthorization, Amount: req.Amount, Currency: req.Currency, Billing: billing,
-		BillingCurrency: c.Currency, AuthCode: w.Faker.Digits(6), CreatedAt: now,
+		BillingCurrency: c.Currency, AuthCode: w.Faker.Digits(6), CreatedAt: now, Outcome: req.Outcome,
 		Merchant: Merchant{Name: req.Merchant, CategoryCode: req.MCC, City: "Singapore", Country: "SG"},
 	}
 	if desc := w.declineLocked(a, c, req, billing); desc != "" {
@@ -156,10 +149,8 @@ func (w *world) authorizeAnyLocked(a *account, req authRequest) (Transaction, er
 
 // declineLocked returns why an authorization is declined, or "".
 func (w *world) declineLocked(a *account, c Card, req authRequest, billing core.Decimal) string {
-	for _, m := range declineMagic {
-		if hasMagic(req.Merchant, m.word) {
-			return m.desc
-		}
+	if desc, ok := declineRules[req.Outcome]; ok {
+		return desc
 	}
 	switch {
 	case c.Status != StatusActive:
@@ -222,16 +213,18 @@ func (w *world) spentSinceLocked(a *account, c Card, interval string) core.Decim
 	return sum
 }
 
-// reverseLocked reverses an approved, unsettled authorization.
+// reverseLocked reverses an approved, unsettled authorization: the money
+// held for it is released, a REVERSAL transaction records it and the
+// authorization turns REVERSED.
 func (w *world) reverseLocked(a *account, id string) (Transaction, error) {
 	orig, ok := a.txns.Get(id)
 	switch {
 	case !ok:
 		return Transaction{}, fail("transaction_not_found", "transaction %s not found", id)
-	case orig.Type != TxnAuthorization || orig.Status != TxnApproved:
-		return Transaction{}, fail("transaction_not_reversible", "transaction %s is a %s %s; only approved authorizations can be reversed", id, orig.Status, orig.Type)
 	case orig.Reversed:
 		return Transaction{}, fail("transaction_not_reversible", "transaction %s was already reversed", id)
+	case orig.Type != TxnAuthorization || orig.Status != TxnApproved:
+		return Transaction{}, fail("transaction_not_reversible", "transaction %s is a %s %s; only approved authorizations can be reversed", id, orig.Status, orig.Type)
 	case orig.Settled:
 		return Transaction{}, fail("transaction_not_reversible", "transaction %s has settled; it can be refunded, not reversed", id)
 	}
@@ -249,7 +242,11 @@ func (w *world) reverseLocked(a *account, id string) (Transaction, error) {
 	}
 	c.Consumed, c.UpdatedAt = c.Consumed.Sub(orig.Billing), now
 	a.cards.Put(c.ID, c)
-	orig.Reversed = true
+	// Quirk: the reversed authorization itself reads REVERSED from now on
+	// (the SDK's TransactionStatusReversed; the REST contract's enum), so it
+	// never settles and its settlement_status is NOT_APPLICABLE; the
+	// REVERSAL row that undoes it is APPROVED.
+	orig.Reversed, orig.Status = true, TxnReversed
 	a.txns.Put(orig.ID, orig)
 	t.CardAvailable = a.cardAvailable(c)
 	a.txns.Put(t.ID, t)
@@ -285,7 +282,7 @@ func (w *world) settleTxnLocked(a *account, id string) {
 		c.Held = c.Held.Sub(t.Billing)
 	} else {
 		w.moveBalanceLocked(a, c.Currency, core.Zero, t.Billing.Neg(), "", "", "", "", core.Zero)
-		w.completeBalTxnLocked(a, t.BalTxnID, BalCompleted)
+		w.completeBalTxnLocked(a, t.BalTxnID, BalCompleted, false)
 	}
 	add(w.spent, c.Currency, t.Billing)
 	a.cards.Put(c.ID, c)

@@ -222,10 +222,11 @@ func (s *Server) handleSimulationAuthorization(r *http.Request) (any, error) {
 	case len(req.MerchantCategoryCode) == 0 || string(req.MerchantCategoryCode) == "null":
 		return nil, invalid("merchant_category_code is required (only %s is accepted in the sandbox)", simulationMCC)
 	}
+	outcome := steerAuthorization(r, req.MerchantName)
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
 	t, err := w.authorizeLocked(a, authRequest{CardID: req.CardID, Amount: amt, Currency: req.TransactionCurrency,
-		Merchant: req.MerchantName, MCC: mccText(req.MerchantCategoryCode)})
+		Merchant: req.MerchantName, MCC: mccText(req.MerchantCategoryCode), Outcome: outcome})
 	if err != nil {
 		return nil, err
 	}

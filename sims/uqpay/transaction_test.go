@@ -87,11 +87,11 @@ func TestAuthorizationDeclines(t *testing.T) {
 			}, amount: 5.01, wantDesc: "1121 - Exceeds Spending Limit"},
 		{name: "blocked mcc", card: &CreateCardRequest{RiskControls: &RiskControls{BlockedMCC: []string{"5734"}}}, amount: 1, wantDesc: "1124 - Transaction Not Permitted"},
 		{name: "mcc not allowed", card: &CreateCardRequest{RiskControls: &RiskControls{AllowedMCC: []string{"5411"}}}, amount: 1, wantDesc: "1124 - Transaction Not Permitted"},
-		{name: "magic cvv", amount: 1, merchant: "Shop decline_cvv", wantDesc: "1107 - Invalid CVV2"},
-		{name: "magic funds", amount: 1, merchant: "decline_funds", wantDesc: "1116 - Insufficient Funds"},
-		{name: "magic fraud", amount: 1, merchant: "DECLINE_FRAUD", wantDesc: "1159 - Suspected Fraud"},
-		{name: "magic expired", amount: 1, merchant: "decline_expired", wantDesc: "1154 - Expired Card"},
-		{name: "magic limit", amount: 1, merchant: "decline_limit", wantDesc: "1121 - Exceeds Spending Limit"},
+		{name: "magic cvv", amount: 1, merchant: "mocksrv:decline-cvv", wantDesc: "1107 - Invalid CVV2"},
+		{name: "magic funds", amount: 1, merchant: "mocksrv:decline-funds:order-7", wantDesc: "1116 - Insufficient Funds"},
+		{name: "magic fraud", amount: 1, merchant: "mocksrv:decline-fraud", wantDesc: "1159 - Suspected Fraud"},
+		{name: "magic expired", amount: 1, merchant: "mocksrv:decline-expired", wantDesc: "1154 - Expired Card"},
+		{name: "magic limit", amount: 1, merchant: "mocksrv:decline-limit", wantDesc: "1121 - Exceeds Spending Limit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,4 +319,101 @@ func TestForeignCurrencyAuthorization(t *testing.T) {
 	assert.InDelta(t, 13.5, r.BillingAmount, 0)
 	assert.InDelta(t, 10, r.TransactionAmount, 0)
 	assert.Equal(t, "USD", r.TransactionCurrency)
+}
+
+// TestReversedAuthorizationReadsReversed pins issue 13's third UQPay bug:
+// a reversed authorization still read APPROVED and UNSETTLED a month
+// later. It reads REVERSED (the SDK's TransactionStatusReversed), never
+// settles, and its settlement_status is NOT_APPLICABLE; the REVERSAL that
+// undid it is APPROVED.
+func TestReversedAuthorizationReadsReversed(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, uqpay.WithSettlementDelay(24*time.Hour))
+	card := f.card(f.holder("reversed@example.com"), uqpay.ProductShare, 0)
+	a, err := f.sdk.SimulateAuthorization(f.ctx, auth(card, 30, "Coffee Lab"))
+	require.NoError(t, err)
+	require.Equal(t, "APPROVED", a.TransactionStatus)
+	rev, err := f.sdk.SimulateReversal(f.ctx, &ReversalRequest{TransactionID: a.TransactionID})
+	require.NoError(t, err)
+	_, err = f.s.Clock.Advance(30 * 24 * time.Hour)
+	require.NoError(t, err)
+
+	status, b := f.get("/api/v1/issuing/transactions/" + a.TransactionID)
+	require.Equal(t, http.StatusOK, status, "%s", b)
+	var got struct {
+		Status     string `json:"transaction_status"`
+		Settlement string `json:"settlement_status"`
+	}
+	require.NoError(t, json.Unmarshal(b, &got))
+	assert.Equal(t, "REVERSED", got.Status)
+	assert.Equal(t, "NOT_APPLICABLE", got.Settlement)
+	r, err := f.sdk.GetTransaction(f.ctx, rev.TransactionID)
+	require.NoError(t, err)
+	assert.Equal(t, "REVERSAL", r.TransactionType)
+	assert.Equal(t, "APPROVED", r.TransactionStatus)
+	list, err := f.sdk.ListTransactions(f.ctx, &ListTransactionsRequest{PageSize: 10, PageNumber: 1, CardID: card})
+	require.NoError(t, err)
+	require.Len(t, list.Data, 2)
+	assert.Equal(t, "REVERSED", list.Data[1].TransactionStatus, "the list says so too")
+	_, err = f.sdk.SimulateReversal(f.ctx, &ReversalRequest{TransactionID: a.TransactionID})
+	assert.Contains(t, apiErr(t, err).Message, "was already reversed")
+	f.s.CheckBalance(t, "USD", "100000")
+	f.s.CheckLedger(t)
+}
+
+// TestTimeWindowsCompareAtTheDisplayedSecond: records keep the clock's
+// sub-seconds while every answer shows their times to the second, so a
+// start_time or end_time equal to a record's displayed time includes it
+// (issue 13), and a window a second before it does not.
+func TestTimeWindowsCompareAtTheDisplayedSecond(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	card := f.card(f.holder("window@example.com"), uqpay.ProductShare, 0)
+	_, err := f.s.Clock.Advance(90*time.Minute + 1500*time.Millisecond) // a time with half a second
+	require.NoError(t, err)
+	a, err := f.sdk.SimulateAuthorization(f.ctx, auth(card, 7, "Coffee Lab"))
+	require.NoError(t, err)
+	shown := a.TransactionTime // "2026-01-01T09:30:01+08:00"
+	at, err := time.Parse(time.RFC3339, shown)
+	require.NoError(t, err)
+	require.Equal(t, 0, at.Nanosecond())
+	before := at.Add(-time.Second).Format(time.RFC3339)
+
+	tests := []struct {
+		name       string
+		start, end string
+		want       int
+	}{
+		{name: "end_time equal to the displayed time", end: shown, want: 1},
+		{name: "start_time and end_time both equal to it", start: shown, end: shown, want: 1},
+		{name: "start_time equal to it", start: shown, want: 1},
+		{name: "in the spaced layout", start: at.In(time.FixedZone("", 8*3600)).Format("2006-01-02 15:04:05"), end: shown, want: 1},
+		{name: "end_time a second earlier", end: before, want: 0},
+		{name: "start_time a second later", start: at.Add(time.Second).Format(time.RFC3339), want: 0},
+		{name: "an end_time centuries away", end: "2999-12-31T23:59:59+08:00", want: 1},
+	}
+	for _, tt := range tests {
+		list, err := f.sdk.ListTransactions(f.ctx, &ListTransactionsRequest{PageSize: 10, PageNumber: 1, CardID: card,
+			StartTime: tt.start, EndTime: tt.end})
+		require.NoError(t, err, tt.name)
+		assert.Len(t, list.Data, tt.want, "transactions: %s", tt.name)
+		rows, err := f.sdk.ListBalanceTransactions(f.ctx, 10, 1, tt.start, tt.end)
+		require.NoError(t, err, tt.name)
+		holds := 0
+		for _, r := range rows.Data {
+			if r.TransactionType == "ISSUING_AUTHORIZATION" {
+				holds++
+			}
+		}
+		assert.Equal(t, tt.want, holds, "balance transactions: %s", tt.name)
+	}
+	_, err = f.s.Clock.Advance(25 * time.Hour) // settled
+	require.NoError(t, err)
+	rep, err := f.s.CreateReport("", uqpay.ReportSettlement, at, at)
+	require.NoError(t, err)
+	_, err = f.s.Clock.Advance(time.Minute)
+	require.NoError(t, err)
+	csv, err := f.sdk.DownloadReport(f.ctx, rep.ID)
+	require.NoError(t, err)
+	assert.Contains(t, string(csv), a.TransactionID, "a report whose window is the displayed second holds it")
 }

@@ -74,7 +74,8 @@ func (w *world) emitLocked(eventType, sourceID string, data any) {
 	w.emitNamedLocked(eventNameIssuing, eventType, sourceID, data)
 }
 
-// emitNamedLocked queues a webhook of any event_name.
+// emitNamedLocked queues a webhook of any event_name, stamped with the
+// world's Now: inside settle, the due time of the task that made it.
 func (w *world) emitNamedLocked(eventName, eventType, sourceID string, data any) {
 	raw, err := core.Marshal(data)
 	if err != nil {
@@ -85,7 +86,7 @@ func (w *world) emitNamedLocked(eventName, eventType, sourceID string, data any)
 	if err != nil {
 		return
 	}
-	w.outbox.Enqueue(w.Tenant.ID, Name, eventType, body)
+	w.outbox.EnqueueAt(w.Tenant.ID, Name, eventType, w.Now(), body)
 }
 
 // signWebhook signs a body the way UQPay does and the SDK verifies:

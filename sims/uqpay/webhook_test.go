@@ -53,7 +53,7 @@ func TestEveryWebhook(t *testing.T) {
 	_, err = f.s.Clock.Advance(time.Second)
 	require.NoError(t, err)
 
-	failer, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "x+kyc_fail@example.com", PhoneNumber: "80000009",
+	failer, err := f.sdk.CreateCardholder(f.ctx, &CreateCardholderRequest{Email: "kyc.fail+x@mocksrv.test", PhoneNumber: "80000009",
 		FirstName: "No", LastName: "Go", CountryCode: "SG"})
 	require.NoError(t, err)
 	_, err = f.sdk.CreateCard(f.ctx, &CreateCardRequest{CardholderID: failer.CardholderID, CardProductID: uqpay.ProductShare, CardCurrency: "USD"})

@@ -302,14 +302,17 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock. Worlds.Enter and Worlds.Do call it after taking the
-// lock.
+// business clock, each at its own due time (core.WorldBase.RunDue): while a
+// task runs, w.Now() is its due time, so what it stamps (order, card,
+// transaction and balance times, webhook payloads) and what it schedules
+// starts from when it was due, and one jump of the clock ends where many
+// small steps do. Worlds.Enter and Worlds.Do call it after taking the lock.
 func (s *Server) settleLocked(w *world) {
-	for _, t := range w.Agenda.Due(w.Now()) {
+	w.RunDue(func(t core.Task) {
 		accountID, id, _ := strings.Cut(t.Key, "/")
 		a, ok := w.account(accountID)
 		if !ok {
-			continue
+			return
 		}
 		switch t.Kind {
 		case taskKYCDecide:
@@ -338,5 +341,5 @@ func (s *Server) settleLocked(w *world) {
 				a.cards.Put(c.ID, c)
 			}
 		}
-	}
+	})
 }
