@@ -11,14 +11,8 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
+// do runs f on the default tenant's world, locked and settled.
+func (s *Server) do(f func(w *world) error) error { return s.worlds.Do(core.DefaultTenant, f) }
 
 // AddUser adds a user; zero fields are filled (a Singapore mobile from the
 // seeded faker, KYC PASS). Balances are funded from the fund pool.
@@ -134,14 +128,14 @@ func (s *Server) SeedTransactions(cardID string, n int) error {
 		if !ok {
 			return fail("CARD_NOT_EXISTED", text{"cardId %s", "cardId %s"}, cardID)
 		}
-		now := w.now()
+		now := w.Now()
 		start := w.cycleStart(now)
 		step := now.Sub(start) / time.Duration(n+1)
 		sgd, _ := w.rate("SGD")
 		for i := 0; i < n; i++ {
 			at := start.Add(step * time.Duration(i+1))
 			amt := core.DecimalFromCents(int64(100 + i%9900))
-			x := CardTxn{ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.faker.Digits(6),
+			x := CardTxn{ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.Faker.Digits(6),
 				CardID: c.ID, UserID: c.UserID, DC: Debit, Amount: amt, Currency: "USD", USD: amt, SGD: amt.Mul(sgd).Round(2),
 				Merchant: "MOCKSRV LOAD TEST", MerchantNo: "0000000000000", At: at, Cycle: start,
 				Movements: []Movement{{Asset: "USD", Amount: amt.Neg(), At: at, Type: MovementConversion}}}
@@ -192,8 +186,8 @@ func (s *Server) SetOutcome(o NewOutcome) error {
 	return s.do(func(w *world) error { _, err := w.addOutcomeLocked(o); return err })
 }
 
-// Money returns the default tenant's books, per asset (see MoneyLine).
-func (s *Server) Money() map[string]MoneyLine {
+// Ledger returns the default tenant's books, per asset (see MoneyLine).
+func (s *Server) Ledger() map[string]MoneyLine {
 	var out map[string]MoneyLine
 	_ = s.do(func(w *world) error { out = w.moneyLocked(); return nil })
 	return out

@@ -4,13 +4,10 @@ package decard
 // every endpoint of the seed (shared/seeds/decard-card-api.md) repeats.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -220,7 +217,7 @@ func (s *Server) api(h apiFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, envelope{Code: codeSuccess, Data: data, Success: true})
+		out.Write(w, http.StatusOK, envelope{Code: codeSuccess, Data: data, Success: true})
 	})
 }
 
@@ -261,38 +258,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed {
 		status = e.Status
 	}
-	writeJSON(w, status, errorEnvelope{Code: code, Message: msg, Success: false})
+	out.Write(w, status, errorEnvelope{Code: code, Message: msg, Success: false})
 }
 
-// bufPool holds the buffers answers are encoded into.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the response body, compact, HTML characters as
-// they are (DeCard's server is Jackson-based).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, `{"code":"DAPI_SYSTEM_ERROR","message":"System error","success":false}`, http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-}
-
-// marshal renders v as compact JSON without HTML escaping.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+// out writes DeCard's answers: compact, HTML characters as they are
+// (DeCard's server is Jackson-based).
+var out = core.JSONWriter{
+	ContentType: "application/json",
+	Fallback:    `{"code":"DAPI_SYSTEM_ERROR","message":"System error","success":false}`,
 }
 
 // decode reads the JSON body into v, answering ACCOUNT_INVALID_PARAMETER

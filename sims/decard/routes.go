@@ -4,8 +4,6 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
-
-	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every DeCard endpoint, in the order of DeCard's API
@@ -15,22 +13,16 @@ import (
 // OpenAPI operationId all use it). v1 and v2 of an endpoint are distinct
 // routes: card.detail and card.detail_v2.
 func (s *Server) routes(r *mux.Router) {
-	wire := core.Wire{Provider: Name, Identify: s.identify, WriteError: s.writeError}
-	// No path cleaning: mux would answer "/card/v1/../x" with a bodiless
-	// 301, not in DeCard's envelope (sims/hostile_test.go).
-	r.SkipClean(true)
-	r.NotFoundHandler = s.Env.NotFound(wire)
-	r.MethodNotAllowedHandler = s.Env.MethodNotAllowed(wire)
-
-	all := r.NewRoute().Subrouter()
-	all.Use(s.Env.Middleware(wire))
 	// The stream authenticates by its secret channel id, not X-DAPI headers.
-	all.HandleFunc("/ws/{channel}", s.handleStream).Methods(http.MethodGet).Name("stream.connect")
-
-	p := all.NewRoute().Subrouter()
-	p.Use(s.authenticate)
-	get := func(path, name string, h apiFunc) { p.Handle(path, s.api(h)).Methods(http.MethodGet).Name(name) }
-	post := func(path, name string, h apiFunc) { p.Handle(path, s.api(h)).Methods(http.MethodPost).Name(name) }
+	r.HandleFunc("/ws/{channel}", s.handleStream).Methods(http.MethodGet).Name("stream.connect")
+	// Routes are flat (no subrouters): gorilla/mux loses 405 answers through
+	// subrouters, so auth wraps each API route instead.
+	get := func(path, name string, h apiFunc) {
+		r.Handle(path, s.authenticate(s.api(h))).Methods(http.MethodGet).Name(name)
+	}
+	post := func(path, name string, h apiFunc) {
+		r.Handle(path, s.authenticate(s.api(h))).Methods(http.MethodPost).Name(name)
+	}
 
 	post("/captcha/v1/send-mobile-code", "captcha.send_mobile_code", s.handleCaptchaSend)
 
@@ -113,25 +105,3 @@ func (s *Server) routes(r *mux.Router) {
 	post("/simulation/v1/deposit", "simulation.deposit", s.handleSimDeposit)
 	post("/simulation/v1/generate-kyc-token", "simulation.generate_kyc_token", s.handleKYCToken)
 }
-
-// RouteNames returns the name of every route, for fault-rule validation
-// and the contract surface check.
-func (s *Server) RouteNames() []string {
-	var names []string
-	_ = s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if n := rt.GetName(); n != "" {
-			names = append(names, n)
-		}
-		return nil
-	})
-	return names
-}
-
-// Router returns the mux router, for the contract surface check.
-func (s *Server) Router() *mux.Router { return s.router }
-
-// Name returns the provider's name.
-func (s *Server) Name() string { return Name }
-
-// Prefixes returns the path prefixes DeCard owns on a shared listener.
-func (s *Server) Prefixes() []string { return append([]string(nil), prefixes...) }
