@@ -53,11 +53,10 @@ func (s *Server) fundAuth(r *http.Request, v2 bool) (any, error) {
 			"amount 必须大于 0、不超过 1000000 且最多 2 位小数，实际为 %s"}, req.Amount.String())
 	}
 	currency := strings.ToUpper(req.Currency)
-	w := core.WorldOf[*world](r)
 	if _, ok := currencyNumeric[currency]; !ok {
 		return nil, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"currency %q (supported: USD, SGD, EUR, GBP, HKD, CNY, JPY)", "currency %q（支持 USD、SGD、EUR、GBP、HKD、CNY、JPY）"}, req.Currency)
 	}
-	s.worlds.Lock(w)
+	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	if _, ok := w.rate(currency); !ok {
 		return nil, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"currency %q has no rate", "currency %q 无汇率"}, currency)
