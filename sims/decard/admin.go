@@ -131,17 +131,9 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 func (w *world) createLocked(kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
-		var u NewUser
-		if err := core.DecodeStrict(body, &u); err != nil {
-			return nil, err
-		}
-		return w.addUserLocked(u)
+		return core.DecodeThen(body, w.addUserLocked)
 	case "cards":
-		var c NewCard
-		if err := core.DecodeStrict(body, &c); err != nil {
-			return nil, err
-		}
-		return w.addCardLocked(c)
+		return core.DecodeThen(body, w.addCardLocked)
 	case "balances":
 		var b struct {
 			UserID string       `json:"externalUserId"`
@@ -153,11 +145,7 @@ func (w *world) createLocked(kind string, body []byte) (any, error) {
 		}
 		return w.creditLocked(b.UserID, b.Asset, b.Amount)
 	case "transactions":
-		var t NewTransaction
-		if err := core.DecodeStrict(body, &t); err != nil {
-			return nil, err
-		}
-		return w.addTransactionLocked(t)
+		return core.DecodeThen(body, w.addTransactionLocked)
 	case "kyc":
 		var k struct {
 			UserID string    `json:"externalUserId"`
@@ -212,23 +200,11 @@ func (w *world) createLocked(kind string, body []byte) (any, error) {
 		w.users.Put(u.ID, u)
 		return u, nil
 	case "fc_users":
-		var n NewFCUser
-		if err := core.DecodeStrict(body, &n); err != nil {
-			return nil, err
-		}
-		return w.addFCUserLocked(n)
+		return core.DecodeThen(body, w.addFCUserLocked)
 	case "bank_transfers":
-		var b NewBankTransfer
-		if err := core.DecodeStrict(body, &b); err != nil {
-			return nil, err
-		}
-		return w.addBankTransferLocked(b)
+		return core.DecodeThen(body, w.addBankTransferLocked)
 	case "outcomes":
-		var o NewOutcome
-		if err := core.DecodeStrict(body, &o); err != nil {
-			return nil, err
-		}
-		return w.addOutcomeLocked(o)
+		return core.DecodeThen(body, w.addOutcomeLocked)
 	}
 	return nil, core.Errorf(core.KindNotFound, "decard has no %q to create: use %s", kind, strings.Join(createKinds, ", "))
 }

@@ -44,18 +44,15 @@ func Sign(apiKey, apiSecret, timestamp, nonce, payload string) string {
 // stream, its channel), unverified, so fault rules can match by tenant
 // before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
-		return w.Tenant.ID
-	}
+	key := r.Header.Get(HeaderAPIKey)
 	if ch, ok := strings.CutPrefix(r.URL.Path, "/ws/"); ok {
-		if w, ok := s.byChannel(ch); ok {
-			return w.Tenant.ID
+		if _, known := s.worlds.ByKey(key); !known {
+			if w, ok := s.byChannel(ch); ok {
+				return w.Tenant.ID
+			}
 		}
 	}
-	if s.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
+	return s.worlds.Identify(key, s.Auth)
 }
 
 // authenticate checks the X-DAPI headers of every API call and the

@@ -206,19 +206,15 @@ func lang(r *http.Request) string {
 
 // apiFunc returns the value for the envelope's data field, or an error that
 // writeError renders as DeCard's failure envelope.
-type apiFunc func(r *http.Request) (any, error)
+type apiFunc = core.APIFunc
 
 // api adapts a handler to HTTP. It is the only code that writes success
 // bodies.
-func (s *Server) api(h apiFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, err := h(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		out.Write(w, http.StatusOK, envelope{Code: codeSuccess, Data: data, Success: true})
-	})
+func (s *Server) api(h apiFunc) http.Handler { return core.Adapt(h, out, success, s.writeError) }
+
+// success is DeCard's success envelope around data.
+func success(_ *http.Request, data any) any {
+	return envelope{Code: codeSuccess, Data: data, Success: true}
 }
 
 // writeError renders err as DeCard's failure envelope.

@@ -392,17 +392,10 @@ func (s *Server) Close() {
 }
 
 // APIKey returns the default tenant's API key.
-func (s *Server) APIKey() string { return s.creds().APIKey }
+func (s *Server) APIKey() string { return s.worlds.Default().creds.APIKey }
 
 // Secret returns the default tenant's API secret.
-func (s *Server) Secret() string { return s.creds().APISecret }
-
-func (s *Server) creds() Credentials {
-	if w, ok := s.worlds.Get(core.DefaultTenant); ok {
-		return w.creds
-	}
-	return Credentials{}
-}
+func (s *Server) Secret() string { return s.worlds.Default().creds.APISecret }
 
 // byChannel returns the world a WebSocket channel streams, while that
 // world is still its tenant's.
