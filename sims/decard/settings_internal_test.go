@@ -28,4 +28,13 @@ func TestTenantRatesCanon(t *testing.T) {
 	assert.Equal(t, core.MustDecimal("0.0005"), w.rates["XAU"])
 	assert.Equal(t, "1.35", s.set.Rates["SGD"], "the Server's rates are not the tenant's")
 	assert.Equal(t, "https://links.example", w.set.LinkBase)
+
+	other := &core.Tenant{ID: "null", Seed: 3, Clock: s.Clock}
+	require.NoError(t, s.Tenants.Add(other))
+	_, err = core.ProviderOf(s.Host).AddTenant(other, json.RawMessage(`{"rates":null,"fund_pool":null}`))
+	require.NoError(t, err)
+	w, ok = s.worlds.Get("null")
+	require.True(t, ok)
+	assert.Equal(t, s.set.Rates, w.set.Rates, "null keeps the Server's rates")
+	assert.Equal(t, "1000000", w.set.FundPool)
 }

@@ -67,6 +67,9 @@ func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, e
 	if err := core.DecodeSettings(Name, opts, &set); err != nil {
 		return nil, err
 	}
+	if set.Rates == nil { // "rates":null, like every null, keeps the Server's
+		set.Rates = s.set.Rates
+	}
 	set = set.canon()
 	if err := set.check(); err != nil {
 		return nil, fmt.Errorf("decard options: %w", err)
