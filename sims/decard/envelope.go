@@ -223,28 +223,14 @@ func success(_ *http.Request, data any) any {
 // success:false (its Java connector throws on any non-2xx before reading
 // the body). mocksrv uses 404/405 only for paths DeCard does not have.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := core.AsError(err)
-	route := core.RouteName(r)
-	if e.Kind == core.KindInternal && e.Code == "" {
-		s.Logger.ErrorContext(r.Context(), "decard internal error", "route", route, "err", err)
-		e.Message = ""
-	}
+	e := s.ErrorOf(r, Name, err)
 	code := e.Code
 	if code == "" {
-		code = defaultCode(e, route)
+		code = defaultCode(e, core.RouteName(r))
 	}
-	msg := e.MessageIn(lang(r))
-	if t, ok := codeText[code]; ok {
-		def := t.en
-		if lang(r) == "zh" {
-			def = t.zh
-		}
-		switch {
-		case msg == "":
-			msg = def
-		case e.Code == "": // a core message: prefix the code's own text
-			msg = def + ": " + msg
-		}
+	t, ok := codeText[code]
+	msg := core.EnvelopeMessage(e, lang(r), t.en, t.zh)
+	if ok {
 		msg = strings.ReplaceAll(msg, "{{times}}", "0")
 	}
 	if msg == "" {
