@@ -10,7 +10,9 @@ import (
 )
 
 // world is one tenant's DeCard state. WorldBase's mutex guards every
-// field but nonces, which has its own lock.
+// field but nonces, which has its own lock, and those fixed when the world
+// is made (outbox, creds, set and the amounts parsed from it), which are
+// read without it.
 type world struct {
 	core.WorldBase
 
