@@ -96,7 +96,7 @@ var providerTable = []providerEntry{
 		if enabled {
 			f.DeCard = s
 		}
-		return s, nil // TODO(host): core.ProviderOf(s.Host)
+		return core.ProviderOf(s.Host), nil
 	}},
 }
 

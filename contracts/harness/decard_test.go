@@ -14,6 +14,7 @@ import (
 
 	"github.com/mocksrv/mocksrv/contracts/harness"
 	"github.com/mocksrv/mocksrv/sims"
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
 
@@ -90,7 +91,7 @@ func TestDeCardConversationWithoutAUserOrTheAdminAPI(t *testing.T) {
 	}
 	assert.Contains(t, skipped["account.kyc_status"], "no user")
 	assert.Contains(t, skipped["websocket.get_channel"], "retires")
-	st, err := f.DeCard.State("default")
+	st, err := core.ProviderOf(f.DeCard.Host).State("default")
 	require.NoError(t, err)
 	assert.Empty(t, st.(decard.StateDump).Users, "a read-only run creates nothing")
 }

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 var (
@@ -54,7 +56,7 @@ func (s *Server) handleCaptchaSend(r *http.Request) (any, error) {
 	if b != BehavioralRegister && b != BehavioralCardUnfrozen {
 		return nil, fail("MFA_UNSUPPORTED_FAILED", text{"behavioral must be REGISTER or CARD_UNFROZEN, got %q", "behavioral 只能为 REGISTER 或 CARD_UNFROZEN，实际为 %q"}, req.Behavioral)
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	var plain string
 	if req.ExternalUserID == "" {
 		if req.MobileCode == "" || req.Mobile == "" {
@@ -65,9 +67,8 @@ func (s *Server) handleCaptchaSend(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 
 	target := mobileKey(req.MobileCode, plain)
 	if req.ExternalUserID != "" { // externalUserId wins over mobile
@@ -108,14 +109,13 @@ func (s *Server) handleAccountRegister(r *http.Request) (any, error) {
 			return nil, invalid("%s is required", f.name)
 		}
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	plain, err := s.phone(w, req.MobileCode, req.Mobile)
 	if err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	target := mobileKey(req.MobileCode, plain)
 	if _, used := w.userByMobile[target]; used {
 		return nil, fail("ACCOUNT_USER_MOBILE_ALREADY_USED", text{"%s is registered", "%s 已注册"}, target)
@@ -142,10 +142,8 @@ func (s *Server) withUser(r *http.Request, f func(w *world, u User) (any, error)
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(id)
 	if err != nil {
 		return nil, err
@@ -199,10 +197,8 @@ func (s *Server) handleBindInvite(r *http.Request) (any, error) {
 	if req.ExternalInviterUserID == "" {
 		return nil, invalid("externalInviterUserId is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -285,10 +281,8 @@ func (s *Server) handleUpdateTravelRule(r *http.Request) (any, error) {
 	if _, err := time.Parse("2006-01-02", t.DateOfBirth); err != nil || !birthDate.MatchString(t.DateOfBirth) {
 		return nil, invalid("dateOfBirth %q is not yyyy-MM-dd", t.DateOfBirth)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -325,14 +319,12 @@ func (s *Server) handleUploadPrepare(r *http.Request) (any, error) {
 			return nil, fail("KYC_UNSUPPORTED_FILE_TYPE", text{"%q: upload pdf, jpg, jpeg or png", "%q：仅支持 pdf、jpg、jpeg、png"}, n)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	out := make([]uploadPrepareJSON, 0, len(req.FileNames))
-	day := w.now().Format("20060102")
+	day := w.Now().Format("20060102")
 	for _, n := range req.FileNames {
-		key := "uploads/" + day + "/" + w.faker.HexID(6) + "-" + path.Base(n)
+		key := "uploads/" + day + "/" + w.Faker.HexID(6) + "-" + path.Base(n)
 		w.uploads[key] = n
 		out = append(out, uploadPrepareJSON{FileName: n, URL: "https://s3.decard.mocksrv.local/edd/" + key + "?X-Amz-Expires=900", ObjectKey: key})
 	}
@@ -391,10 +383,8 @@ func (s *Server) handleUploadEDD(r *http.Request) (any, error) {
 	if n == 0 {
 		return nil, invalid("at least one eddSow* section is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -413,10 +403,10 @@ func (s *Server) handleUploadEDD(r *http.Request) (any, error) {
 		return nil, fail("ACCOUNT_UNSUPPORTED_OPERATE", text{"application %s does not need EDD documents", "申请 %s 无需 EDD 文件"}, a.ID)
 	}
 	w.eddRefs[req.RequestRef] = a.ID
-	a.NeedEDD, a.Remark, a.UpdatedAt = false, "EDD documents received", w.now()
+	a.NeedEDD, a.Remark, a.UpdatedAt = false, "EDD documents received", w.Now()
 	w.applies.Put(a.ID, a)
 	if u.KYC == KYCPending {
-		w.scheduleDecisionLocked(u, w.now())
+		w.scheduleDecisionLocked(u, w.Now())
 	}
 	return nil, nil
 }
@@ -437,10 +427,8 @@ func (s *Server) handleUpdateExtraInfo(r *http.Request) (any, error) {
 	if name == "" || len(name) > 26 {
 		return nil, invalid("virtualCardFullName must be 1-26 characters")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err

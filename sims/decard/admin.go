@@ -4,9 +4,6 @@ package decard
 // tenant's DeCard state.
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"strings"
 	"time"
 
@@ -52,20 +49,14 @@ type smsState struct {
 	Used      bool      `json:"used"`
 }
 
-// State returns a tenant's DeCard state.
-func (s *Server) State(id string) (any, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("decard: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+// dumpLocked returns the world's state for the admin API. It shares no
+// mutable memory with the world: it is encoded after the lock is released.
+func (w *world) dumpLocked() StateDump {
 	d := StateDump{
 		Credentials: w.creds, Users: w.users.All(), Cards: w.cards.All(), Applications: w.applies.All(),
 		Wallets: w.walletLocked(), Pool: map[string]string{}, Transactions: w.txns.Len(), Statements: w.statements.Len(),
 		Ledger: w.assetTxns.Len(), Deposits: w.deposits.All(), Channel: w.channel, Streams: len(w.subscribers),
-		Version: w.version, SMS: map[string]smsState{}, Pending: w.agenda.Tasks(),
+		Version: w.version, SMS: map[string]smsState{}, Pending: w.Agenda.Tasks(),
 		QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(), Verdicts: map[string][]Verdict{}, Money: w.moneyLocked(),
 	}
 	for k, v := range w.verdicts { // a copy: the dump is encoded after the lock is released
@@ -77,7 +68,7 @@ func (s *Server) State(id string) (any, error) {
 	for k, c := range w.sms {
 		d.SMS[k] = smsState{c.ExpiresAt, c.Tries, c.Used}
 	}
-	return d, nil
+	return d
 }
 
 func (w *world) walletLocked() []WalletEntry {
@@ -93,25 +84,10 @@ func (w *world) walletLocked() []WalletEntry {
 	return out
 }
 
-// CardAction drives a card (by cardId) in DeCard's vocabulary: freeze and
+// actLocked drives a card (by cardId) in DeCard's vocabulary: freeze and
 // block (DeCard's /card/v1/block freezes), unfreeze (no SMS needed here),
 // activate (INACTIVE → NORMAL), cancel, and expire (DeCard has no expired
 // status: the card is CANCELLED).
-func (s *Server) CardAction(tenant, cardID, action string) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("decard: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	c, err := w.actLocked(cardID, action)
-	if err != nil {
-		return nil, err
-	}
-	return cardDetailV2JSON{c.ID, w.cardDetailLocked(c)}, nil
-}
-
 func (w *world) actLocked(cardID, action string) (Card, error) {
 	c, ok := w.cards.Get(cardID)
 	if !ok {
@@ -130,7 +106,7 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 		if physical == PhysicalInactive {
 			physical = PhysicalActive
 		}
-		return w.moveCardLocked(c, CardNormal, physical, "activated by platform", w.now()), nil
+		return w.moveCardLocked(c, CardNormal, physical, "activated by platform", w.Now()), nil
 	case "cancel", "expire":
 		if c.Status == CardCancelled {
 			return c, errCardState(c, "")
@@ -143,58 +119,39 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 		if action == "expire" {
 			reason = "expired"
 		}
-		return w.moveCardLocked(c, CardCancelled, physical, reason, w.now()), nil
+		return w.moveCardLocked(c, CardCancelled, physical, reason, w.Now()), nil
 	}
 	return c, core.Errorf(core.KindInvalid, "unknown card action %q: decard knows freeze, block, unfreeze, activate, cancel, expire", action)
 }
 
-// Create adds state directly (the admin API's POST
+// createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/decard/{kind} and scenario "given"): kind is
 // users, cards, balances, transactions, kyc, deposits, user_status,
 // fc_users, bank_transfers or outcomes (createKinds).
-func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) {
-	w, ok := s.worlds.Get(tenant)
-	if !ok {
-		return nil, fmt.Errorf("decard: no tenant %q", tenant)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+func (w *world) createLocked(kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
-		var u NewUser
-		if err := strictJSON(body, &u); err != nil {
-			return nil, err
-		}
-		return w.addUserLocked(u)
+		return core.DecodeThen(body, w.addUserLocked)
 	case "cards":
-		var c NewCard
-		if err := strictJSON(body, &c); err != nil {
-			return nil, err
-		}
-		return w.addCardLocked(c)
+		return core.DecodeThen(body, w.addCardLocked)
 	case "balances":
 		var b struct {
 			UserID string       `json:"externalUserId"`
 			Asset  string       `json:"asset"`
 			Amount core.Decimal `json:"amount"`
 		}
-		if err := strictJSON(body, &b); err != nil {
+		if err := core.DecodeStrict(body, &b); err != nil {
 			return nil, err
 		}
 		return w.creditLocked(b.UserID, b.Asset, b.Amount)
 	case "transactions":
-		var t NewTransaction
-		if err := strictJSON(body, &t); err != nil {
-			return nil, err
-		}
-		return w.addTransactionLocked(t)
+		return core.DecodeThen(body, w.addTransactionLocked)
 	case "kyc":
 		var k struct {
 			UserID string    `json:"externalUserId"`
 			Status KYCStatus `json:"status"`
 		}
-		if err := strictJSON(body, &k); err != nil {
+		if err := core.DecodeStrict(body, &k); err != nil {
 			return nil, err
 		}
 		return w.setKYCDirectLocked(k.UserID, k.Status)
@@ -205,7 +162,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			Asset   string       `json:"asset"`
 			Amount  core.Decimal `json:"amount"`
 		}
-		if err := strictJSON(body, &d); err != nil {
+		if err := core.DecodeStrict(body, &d); err != nil {
 			return nil, err
 		}
 		if d.Network == "" {
@@ -232,7 +189,7 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 			ForbidWithdraw        bool   `json:"forbidWithdraw"`
 			ForbidCardTransaction bool   `json:"forbidCardTransaction"`
 		}
-		if err := strictJSON(body, &st); err != nil {
+		if err := core.DecodeStrict(body, &st); err != nil {
 			return nil, err
 		}
 		u, err := w.userLocked(st.UserID)
@@ -243,28 +200,16 @@ func (s *Server) Create(tenant, kind string, body json.RawMessage) (any, error) 
 		w.users.Put(u.ID, u)
 		return u, nil
 	case "fc_users":
-		var n NewFCUser
-		if err := strictJSON(body, &n); err != nil {
-			return nil, err
-		}
-		return w.addFCUserLocked(n)
+		return core.DecodeThen(body, w.addFCUserLocked)
 	case "bank_transfers":
-		var b NewBankTransfer
-		if err := strictJSON(body, &b); err != nil {
-			return nil, err
-		}
-		return w.addBankTransferLocked(b)
+		return core.DecodeThen(body, w.addBankTransferLocked)
 	case "outcomes":
-		var o NewOutcome
-		if err := strictJSON(body, &o); err != nil {
-			return nil, err
-		}
-		return w.addOutcomeLocked(o)
+		return core.DecodeThen(body, w.addOutcomeLocked)
 	}
 	return nil, core.Errorf(core.KindNotFound, "decard has no %q to create: use %s", kind, strings.Join(createKinds, ", "))
 }
 
-// createKinds are the kinds Create knows.
+// createKinds are the kinds createLocked knows.
 var createKinds = []string{"users", "cards", "balances", "transactions", "kyc", "deposits", "user_status", "fc_users", "bank_transfers", "outcomes"}
 
 // NewFCUser describes a financial-connection user to add directly. Zero
@@ -282,15 +227,15 @@ type NewFCUser struct {
 
 func (w *world) addFCUserLocked(n NewFCUser) (User, error) {
 	if n.UserRef == "" {
-		n.UserRef = "ref-" + w.faker.HexID(6)
+		n.UserRef = "ref-" + w.Faker.HexID(6)
 	}
 	if n.MobileCode == "" {
 		n.MobileCode = "SG"
 	}
 	if n.Mobile == "" {
-		n.Mobile = "8" + w.faker.Digits(7)
+		n.Mobile = "8" + w.Faker.Digits(7)
 		for w.userByMobile[mobileKey(n.MobileCode, n.Mobile)] != "" {
-			n.Mobile = "8" + w.faker.Digits(7)
+			n.Mobile = "8" + w.Faker.Digits(7)
 		}
 	}
 	if n.Email == "" {
@@ -354,7 +299,7 @@ func (w *world) addBankTransferLocked(n NewBankTransfer) (FCTxn, error) {
 		}
 	}
 	if n.PayerName == "" {
-		n.PayerName = strings.ToUpper(w.faker.Company())
+		n.PayerName = strings.ToUpper(w.Faker.Company())
 	}
 	return w.bankTransferInLocked(a, amount, n.PayerName), nil
 }
@@ -440,20 +385,6 @@ func (w *world) steerOneLocked(n NewOutcome, v Verdict) (any, error) {
 	return nil, core.Errorf(core.KindInvalid, "outcomes: %s ends at once; steer the user's next one (leave id out)", n.Route)
 }
 
-// strictJSON decodes an admin body, refusing unknown fields so a typo in a
-// scenario file is caught.
-func strictJSON(body []byte, v any) error {
-	if len(bytes.TrimSpace(body)) == 0 {
-		body = []byte("{}")
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return core.Errorf(core.KindInvalid, "%v", err)
-	}
-	return nil
-}
-
 // NewUser describes a user to add directly. Zero fields are filled: a
 // Singapore mobile from the faker, KYC PASS.
 type NewUser struct {
@@ -473,9 +404,9 @@ func (w *world) addUserLocked(n NewUser) (User, error) {
 		n.MobileCode = "SG"
 	}
 	if n.Mobile == "" {
-		n.Mobile = "8" + w.faker.Digits(7)
+		n.Mobile = "8" + w.Faker.Digits(7)
 		for w.userByMobile[mobileKey(n.MobileCode, n.Mobile)] != "" {
-			n.Mobile = "8" + w.faker.Digits(7)
+			n.Mobile = "8" + w.Faker.Digits(7)
 		}
 	}
 	if !countries[n.MobileCode] || !mobileDigits.MatchString(n.Mobile) {
@@ -540,7 +471,7 @@ func (w *world) creditLocked(user, asset string, amount core.Decimal) (WalletEnt
 	if err := w.fundPoolLocked(asset, amount); err != nil {
 		return WalletEntry{}, err
 	}
-	w.moveLocked(AssetTxn{UserID: user, Type: TypeDeposit, Asset: asset, FreeDelta: amount, ExternalID: w.numID(19)}, w.now())
+	w.moveLocked(AssetTxn{UserID: user, Type: TypeDeposit, Asset: asset, FreeDelta: amount, ExternalID: w.numID(19)}, w.Now())
 	b := w.balanceLocked(user, asset)
 	return WalletEntry{user, asset, b.Free, b.Freeze}, nil
 }
@@ -597,7 +528,7 @@ func (w *world) addCardLocked(n NewCard) (Card, error) {
 			return Card{}, core.Errorf(core.KindConflict, "user %s already has a card ending in %s", u.ID, n.Mantissa)
 		}
 	}
-	at := w.now()
+	at := w.Now()
 	if !n.CreatedAt.IsZero() {
 		at = n.CreatedAt.UTC()
 	}
@@ -665,7 +596,7 @@ func (w *world) addTransactionLocked(n NewTransaction) (Outcome, error) {
 		return Outcome{}, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"%s", "%s"}, n.Currency)
 	}
 	if n.MerchantName == "" {
-		n.MerchantName = merchantName(w.faker.Company(), w.faker.City(), "SG")
+		n.MerchantName = merchantName(w.Faker.Company(), w.Faker.City(), "SG")
 	}
 	res := w.authorizeLocked(u, c, n.AuthType, amount, n.Currency, n.MerchantName)
 	return Outcome{res.Approved, res.ErrorCode, res.Txn}, nil
@@ -680,196 +611,9 @@ func (w *world) setKYCDirectLocked(user string, st KYCStatus) (User, error) {
 	}
 	switch st {
 	case KYCPass, KYCRefuse:
-		return w.decideKYCLocked(u, st == KYCPass, w.now()), nil
+		return w.decideKYCLocked(u, st == KYCPass, w.Now()), nil
 	case KYCUndo, KYCInit, KYCPending:
-		return w.setKYCLocked(u, st, "set by platform", w.now()), nil
+		return w.setKYCLocked(u, st, "set by platform", w.Now()), nil
 	}
 	return u, core.Errorf(core.KindInvalid, "kyc status must be UNDO, INIT, PENDING, PASS or REFUSE, got %q", st)
-}
-
-// snapshot is a tenant's DeCard world as --state saves it.
-type snapshot struct {
-	Creds       Credentials          `json:"credentials"`
-	Settings    TenantSettings       `json:"settings"`
-	Faker       []byte               `json:"faker"`
-	Users       []User               `json:"users"`
-	Cards       []Card               `json:"cards"`
-	Applies     []Apply              `json:"applications"`
-	Txns        []CardTxn            `json:"card_transactions"`
-	Statements  []Statement          `json:"statements"`
-	AssetTxns   []AssetTxn           `json:"asset_transactions"`
-	Transfers   []Transfer           `json:"transfers"`
-	Fiat        []FiatTxn            `json:"fiat"`
-	Deposits    []Deposit            `json:"deposits"`
-	Withdrawals map[string]string    `json:"withdrawals"`
-	ApplyByRef  map[string]string    `json:"apply_refs"`
-	UserByEmail map[string]string    `json:"emails"`
-	Wallet      []WalletEntry        `json:"wallet"`
-	Pool        map[string]string    `json:"pool"`
-	Addresses   []Address            `json:"addresses"`
-	UserAddress map[string]string    `json:"user_addresses"`
-	SMS         []smsCode            `json:"sms"`
-	EDDRefs     map[string]string    `json:"edd_refs"`
-	Links       []Link               `json:"links"`
-	Uploads     map[string]string    `json:"uploads"`
-	Channel     Channel              `json:"channel"`
-	Messages    []Message            `json:"messages"`
-	Version     int64                `json:"version"`
-	Agenda      []core.Task          `json:"agenda"`
-	Flows       map[string]string    `json:"flows"`
-	QROrders    []QROrder            `json:"qr_orders"`
-	FCAccounts  []FCAccount          `json:"fc_accounts"`
-	FCTxns      []FCTxn              `json:"fc_transactions"`
-	FCLedger    []FCEntry            `json:"fc_ledger"`
-	Verdicts    map[string][]Verdict `json:"outcomes"`
-}
-
-// Snapshot returns a tenant's world in its saved form.
-func (s *Server) Snapshot(id string) (json.RawMessage, error) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, fmt.Errorf("decard: no tenant %q", id)
-	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	fk, _ := w.faker.MarshalBinary()
-	snap := snapshot{
-		Creds: w.creds, Settings: w.settings, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
-		Statements: w.statements.All(), AssetTxns: w.assetTxns.All(), Transfers: w.transfers.All(), Fiat: w.fiat.All(),
-		Deposits: w.deposits.All(), Withdrawals: w.withdrawals, ApplyByRef: w.applyByRef, UserByEmail: w.userByEmail,
-		Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: w.userAddress, EDDRefs: w.eddRefs,
-		Uploads: w.uploads, Channel: w.channel, Messages: w.messages, Version: w.version, Agenda: w.agenda.Tasks(),
-		Flows: map[string]string{}, QROrders: w.qrOrders.All(), FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(),
-		FCLedger: w.fcLedger.All(), Verdicts: w.verdicts,
-	}
-	for a, v := range w.flows {
-		snap.Flows[a] = v.String()
-	}
-	for k, b := range w.wallet {
-		snap.Wallet = append(snap.Wallet, WalletEntry{k.user, k.asset, b.Free, b.Freeze})
-	}
-	for a, v := range w.pool {
-		snap.Pool[a] = v.String()
-	}
-	for _, a := range w.addresses {
-		snap.Addresses = append(snap.Addresses, a)
-	}
-	for _, c := range w.sms {
-		snap.SMS = append(snap.SMS, c)
-	}
-	for _, l := range w.links {
-		snap.Links = append(snap.Links, l)
-	}
-	return json.Marshal(snap)
-}
-
-// Restore replaces a tenant's world with a saved one (registering the
-// tenant if it is new to this server).
-func (s *Server) Restore(t *core.Tenant, state json.RawMessage) error {
-	var snap snapshot
-	if err := json.Unmarshal(state, &snap); err != nil {
-		return fmt.Errorf("decard: restore %s: %w", t.ID, err)
-	}
-	wopts, err := snap.Settings.apply(s.opts)
-	if err != nil {
-		return fmt.Errorf("decard: restore %s: %w", t.ID, err)
-	}
-	w := newWorld(t, s.Webhooks, snap.Creds, &wopts)
-	w.settings = snap.Settings
-	if err := w.faker.UnmarshalBinary(snap.Faker); err != nil {
-		return fmt.Errorf("decard: restore %s: faker: %w", t.ID, err)
-	}
-	for _, u := range snap.Users {
-		w.users.Put(u.ID, u)
-		w.userByMobile[mobileKey(u.MobileCode, u.Mobile)] = u.ID
-		if u.UserRef != "" {
-			w.userByRef[u.UserRef] = u.ID
-		}
-	}
-	for _, c := range snap.Cards {
-		w.cards.Put(c.ID, c)
-	}
-	for _, a := range snap.Applies {
-		w.applies.Put(a.ID, a)
-	}
-	for _, x := range snap.Txns {
-		w.txns.Put(x.ID, x)
-	}
-	for _, st := range snap.Statements {
-		w.statements.Put(st.CardID+"/"+itoa(st.Start.Unix()), st)
-	}
-	for _, x := range snap.AssetTxns {
-		w.assetTxns.Put(x.TranID, x)
-	}
-	for _, x := range snap.Transfers {
-		w.transfers.Put(x.ExternalTranID, x)
-	}
-	for _, x := range snap.Fiat {
-		w.fiat.Put(x.ID, x)
-	}
-	for _, d := range snap.Deposits {
-		w.deposits.Put(d.TxHash, d)
-	}
-	for _, e := range snap.Wallet {
-		w.wallet[walletKey{e.UserID, e.Asset}] = Balance{e.Free, e.Freeze}
-	}
-	for a, v := range snap.Pool {
-		d, err := core.ParseDecimal(v)
-		if err != nil {
-			return fmt.Errorf("decard: restore %s: pool %s: %w", t.ID, a, err)
-		}
-		w.pool[a] = d
-	}
-	for _, a := range snap.Addresses {
-		w.addresses[a.Address] = a
-	}
-	for a, v := range snap.Flows {
-		d, err := core.ParseDecimal(v)
-		if err != nil {
-			return fmt.Errorf("decard: restore %s: flows %s: %w", t.ID, a, err)
-		}
-		w.flows[a] = d
-	}
-	for _, o := range snap.QROrders {
-		w.qrOrders.Put(o.ID, o)
-	}
-	for _, a := range snap.FCAccounts {
-		w.fcAccounts.Put(a.Number, a)
-	}
-	for _, x := range snap.FCTxns {
-		w.putFCTxnLocked(x)
-	}
-	for _, e := range snap.FCLedger {
-		w.fcLedger.Put(e.ID, e)
-	}
-	for k, v := range snap.Verdicts {
-		w.verdicts[k] = v
-	}
-	for _, c := range snap.SMS {
-		w.sms[smsKey(c.Behavioral, c.Target)] = c
-	}
-	for _, l := range snap.Links {
-		w.links[l.Secret] = l
-	}
-	copyMap(w.withdrawals, snap.Withdrawals)
-	copyMap(w.applyByRef, snap.ApplyByRef)
-	copyMap(w.userByEmail, snap.UserByEmail)
-	copyMap(w.userAddress, snap.UserAddress)
-	copyMap(w.eddRefs, snap.EDDRefs)
-	copyMap(w.uploads, snap.Uploads)
-	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
-	w.agenda.Restore(snap.Agenda)
-	if _, _, err := s.worlds.Restore(t.ID, w.creds.APIKey, w); err != nil {
-		return err
-	}
-	if w.channel.ID != "" {
-		s.registerChannel(w.channel.ID, t.ID, "")
-	}
-	return nil
-}
-
-func copyMap(dst, src map[string]string) {
-	for k, v := range src {
-		dst[k] = v
-	}
 }

@@ -21,7 +21,7 @@ func TestAdmin(t *testing.T) {
 	s := decard.RunT(t)
 	create := func(kind, body string) any {
 		t.Helper()
-		out, err := s.Create(core.DefaultTenant, kind, json.RawMessage(body))
+		out, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, kind, json.RawMessage(body))
 		require.NoError(t, err, "%s %s", kind, body)
 		return out
 	}
@@ -40,41 +40,41 @@ func TestAdmin(t *testing.T) {
 	create("deposits", `{"externalUserId":"`+u.ID+`","amount":"3"}`)
 	create("user_status", `{"externalUserId":"`+u.ID+`","forbidCardTransaction":true}`)
 
-	_, err := s.Create(core.DefaultTenant, "cards", json.RawMessage(`{"cardMantisa":"1"}`))
+	_, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, "cards", json.RawMessage(`{"cardMantisa":"1"}`))
 	assert.Error(t, err, "unknown fields are refused")
 	chosen := create("cards", `{"externalUserId":"`+u.ID+`","cardId":"4963470291345054209","categoryId":"40102000"}`).(decard.Card)
 	assert.Equal(t, "4963470291345054209", chosen.ID, "a card can get the cardId a test names")
 	for _, bad := range []string{`{"cardId":"4963470291345054209"}`, `{"cardId":"card-1"}`, `{"cardStatus":"FROZN"}`,
 		`{"physicalCardStatus":"SHIPPED"}`, `{"cardMantissa":"12"}`, `{"categoryId":"999"}`} {
-		_, err = s.Create(core.DefaultTenant, "cards", json.RawMessage(bad))
+		_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "cards", json.RawMessage(bad))
 		assert.Equal(t, core.KindInvalid, core.KindOf(err), bad)
 	}
-	_, err = s.Create(core.DefaultTenant, "pets", nil)
+	_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "pets", nil)
 	assert.Equal(t, core.KindNotFound, core.KindOf(err))
 
 	for _, step := range []struct{ action, want string }{
 		{"freeze", "FROZEN"}, {"unfreeze", "NORMAL"}, {"block", "FROZEN"}, {"expire", "CANCELLED"},
 	} {
-		res, err := s.CardAction(core.DefaultTenant, card.ID, step.action)
+		res, err := core.ProviderOf(s.Host).CardAction(core.DefaultTenant, card.ID, step.action)
 		require.NoError(t, err, step.action)
 		assert.Contains(t, jsonOf(t, res), `"cardStatus":"`+step.want+`"`)
 	}
-	_, err = s.CardAction(core.DefaultTenant, card.ID, "unfreeze")
+	_, err = core.ProviderOf(s.Host).CardAction(core.DefaultTenant, card.ID, "unfreeze")
 	assert.Error(t, err, "CANCELLED is terminal")
-	_, err = s.CardAction(core.DefaultTenant, card.ID, "shred")
+	_, err = core.ProviderOf(s.Host).CardAction(core.DefaultTenant, card.ID, "shred")
 	assert.Equal(t, core.KindInvalid, core.KindOf(err))
 	fresh := create("cards", `{"externalUserId":"`+u.ID+`","cardStatus":"INACTIVE"}`).(decard.Card)
-	_, err = s.CardAction(core.DefaultTenant, fresh.ID, "activate")
+	_, err = core.ProviderOf(s.Host).CardAction(core.DefaultTenant, fresh.ID, "activate")
 	require.NoError(t, err)
 	s.CheckCardStatus(t, fresh.ID, decard.CardNormal)
 
-	st, err := s.State(core.DefaultTenant)
+	st, err := core.ProviderOf(s.Host).State(core.DefaultTenant)
 	require.NoError(t, err)
 	dump := st.(decard.StateDump)
 	assert.Len(t, dump.Users, 1)
 	assert.Len(t, dump.Cards, 3)
 	assert.Equal(t, 1, dump.Transactions)
-	_, err = s.State("nobody")
+	_, err = core.ProviderOf(s.Host).State("nobody")
 	assert.Error(t, err)
 }
 
@@ -85,12 +85,12 @@ func TestTenants(t *testing.T) {
 	s := decard.RunT(t)
 	tenant := &core.Tenant{ID: "ci-7", Seed: 7, Clock: core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))}
 	require.NoError(t, s.Tenants.Add(tenant))
-	raw, err := s.AddTenant(tenant, json.RawMessage(`{"api_key":"ci-key","api_secret":"`+decard.DefaultAPISecret+`"}`))
+	raw, err := core.ProviderOf(s.Host).AddTenant(tenant, json.RawMessage(`{"api_key":"ci-key","api_secret":"`+decard.DefaultAPISecret+`"}`))
 	require.NoError(t, err)
 	assert.Equal(t, decard.Credentials{APIKey: "ci-key", APISecret: decard.DefaultAPISecret}, raw)
-	_, err = s.AddTenant(&core.Tenant{ID: "dup", Clock: tenant.Clock}, json.RawMessage(`{"api_key":"ci-key","api_secret":"x"}`))
+	_, err = core.ProviderOf(s.Host).AddTenant(&core.Tenant{ID: "dup", Clock: tenant.Clock}, json.RawMessage(`{"api_key":"ci-key","api_secret":"x"}`))
 	assert.Error(t, err, "api keys are unique")
-	_, err = s.AddTenant(&core.Tenant{ID: "half", Clock: tenant.Clock}, json.RawMessage(`{"api_key":"only"}`))
+	_, err = core.ProviderOf(s.Host).AddTenant(&core.Tenant{ID: "half", Clock: tenant.Clock}, json.RawMessage(`{"api_key":"only"}`))
 	assert.Error(t, err)
 
 	c := decard.NewClient(s.URL(), "ci-key", decard.DefaultAPISecret)
@@ -100,12 +100,12 @@ func TestTenants(t *testing.T) {
 	assert.False(t, seen, "the default tenant does not see ci-7's user")
 	mustCode(t, s.NewClient(), "account.kyc_status", "GET", "/account/v1/kyc-status", decard.Q("externalUserId", user), nil, "ACCOUNT_USER_NOT_EXIST")
 
-	require.NoError(t, s.ResetTenant("ci-7"))
+	require.NoError(t, core.ProviderOf(s.Host).ResetTenant("ci-7"))
 	mustCode(t, c, "account.kyc_status", "GET", "/account/v1/kyc-status", decard.Q("externalUserId", user), nil, "ACCOUNT_USER_NOT_EXIST")
-	creds, ok := s.Credentials("ci-7")
+	creds, ok := core.ProviderOf(s.Host).Credentials("ci-7")
 	require.True(t, ok)
 	assert.Equal(t, "ci-key", creds.(decard.Credentials).APIKey)
-	s.RemoveTenant("ci-7")
+	core.ProviderOf(s.Host).RemoveTenant("ci-7")
 	mustCode(t, c, "card.list", "GET", "/card/v1/list", nil, nil, "DAPI_SECRET_KEY_EMPTY")
 }
 
@@ -119,7 +119,7 @@ func TestTenantSettings(t *testing.T) {
 	add := func(id, opts string) (decard.Credentials, error) {
 		tenant := &core.Tenant{ID: id, Seed: 3, Clock: clock}
 		require.NoError(t, s.Tenants.Add(tenant))
-		creds, err := s.AddTenant(tenant, json.RawMessage(opts))
+		creds, err := core.ProviderOf(s.Host).AddTenant(tenant, json.RawMessage(opts))
 		if err != nil {
 			return decard.Credentials{}, err
 		}
@@ -180,16 +180,16 @@ func TestTenantSettings(t *testing.T) {
 	assert.Equal(t, "3", rows[0].PostingAmountInSgd, "1 USD = 1.5 SGD for this tenant")
 
 	// A reset and a snapshot keep the settings.
-	require.NoError(t, s.ResetTenant("ci-slow"))
+	require.NoError(t, core.ProviderOf(s.Host).ResetTenant("ci-slow"))
 	stale(c)
 	get(t, c, "card.list", "/card/v1/list", nil)
-	snap, err := s.Snapshot("ci-slow")
+	snap, err := core.ProviderOf(s.Host).Snapshot("ci-slow")
 	require.NoError(t, err)
 	assert.Contains(t, string(snap), `"timestamp_window":"1m0s"`)
 	r := decard.RunT(t)
 	restored := &core.Tenant{ID: "ci-slow", Seed: 3, Clock: clock}
 	require.NoError(t, r.Tenants.Add(restored))
-	require.NoError(t, r.Restore(restored, snap))
+	require.NoError(t, core.ProviderOf(r.Host).Restore(restored, snap))
 	rc := decard.NewClient(r.URL(), creds.APIKey, creds.APISecret)
 	rc.HTTP = r.Client()
 	stale(rc)
@@ -215,15 +215,15 @@ func TestSnapshotRestore(t *testing.T) {
 	require.NoError(t, err)
 	post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("snap-wd", fcu.ID, "20"), nil)
 	require.NoError(t, s.SetOutcome(decard.NewOutcome{UserID: fcu.ID, Route: "financial_connection.payment"}))
-	snap, err := s.Snapshot(core.DefaultTenant)
+	snap, err := core.ProviderOf(s.Host).Snapshot(core.DefaultTenant)
 	require.NoError(t, err)
-	before, err := s.State(core.DefaultTenant)
+	before, err := core.ProviderOf(s.Host).State(core.DefaultTenant)
 	require.NoError(t, err)
 
 	clock := core.NewFrozenClock(s.Clock.Now())
 	r := decard.RunT(t, decard.WithClock(clock), decard.WithSeed(99))
-	require.NoError(t, r.Restore(r.Env.Default(), snap))
-	after, err := r.State(core.DefaultTenant)
+	require.NoError(t, core.ProviderOf(r.Host).Restore(r.Env.Default(), snap))
+	after, err := core.ProviderOf(r.Host).State(core.DefaultTenant)
 	require.NoError(t, err)
 	assert.JSONEq(t, jsonOf(t, before), jsonOf(t, after))
 
@@ -269,7 +269,7 @@ func TestAdminOutcomesAndFC(t *testing.T) {
 	accounts := s.FCAccounts(fc.ID)
 	require.Len(t, accounts, 2)
 	assert.Equal(t, "10", accounts[1].Free.String(), "the SGD account")
-	_, err = s.Create(core.DefaultTenant, "bank_transfers", json.RawMessage(`{"vaNumber":"`+accounts[0].Number+`","amount":"7.5","payerName":"ACME"}`))
+	_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "bank_transfers", json.RawMessage(`{"vaNumber":"`+accounts[0].Number+`","amount":"7.5","payerName":"ACME"}`))
 	require.NoError(t, err)
 	assert.Equal(t, "7.5", s.FCAccounts(fc.ID)[0].Free.String())
 	s.CheckMoney(t)
@@ -293,15 +293,15 @@ func TestAdminOutcomesAndFC(t *testing.T) {
 		{"fc_users", `{"externalUserId":"fc-user-1"}`, "already exists", core.KindConflict},
 		{"fc_users", `{"mobileAreaCode":"XX"}`, "mobileAreaCode", core.KindInvalid},
 	} {
-		_, err := s.Create(core.DefaultTenant, tt.kind, json.RawMessage(tt.body))
+		_, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, tt.kind, json.RawMessage(tt.body))
 		require.Error(t, err, tt.body)
 		assert.Contains(t, err.Error(), tt.msg, tt.body)
 		assert.Equal(t, tt.want, core.KindOf(err), tt.body)
 	}
-	out, err := s.Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+u.ID+`","route":"qrpay.confirm","count":3}`))
+	out, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+u.ID+`","route":"qrpay.confirm","count":3}`))
 	require.NoError(t, err)
 	assert.Contains(t, jsonOf(t, out), `"pending":3`)
-	st, err := s.State(core.DefaultTenant)
+	st, err := core.ProviderOf(s.Host).State(core.DefaultTenant)
 	require.NoError(t, err)
 	assert.Len(t, st.(decard.StateDump).Verdicts[u.ID+" qrpay.confirm"], 3)
 }
@@ -327,19 +327,19 @@ func TestNewResourceSettings(t *testing.T) {
 	s := decard.RunT(t)
 	tenant := &core.Tenant{ID: "quick", Seed: 5, Clock: s.Clock}
 	require.NoError(t, s.Tenants.Add(tenant))
-	raw, err := s.AddTenant(tenant, json.RawMessage(`{"qr_order_ttl":"1m","fc_settle_delay":"0s","fc_withdraw_fee":"2"}`))
+	raw, err := core.ProviderOf(s.Host).AddTenant(tenant, json.RawMessage(`{"qr_order_ttl":"1m","fc_settle_delay":"0s","fc_withdraw_fee":"2"}`))
 	require.NoError(t, err)
 	creds := raw.(decard.Credentials)
 	c := decard.NewClient(s.URL(), creds.APIKey, creds.APISecret)
 	c.HTTP = s.Client()
-	u, err := s.Create("quick", "users", json.RawMessage(`{}`))
+	u, err := core.ProviderOf(s.Host).Create("quick", "users", json.RawMessage(`{}`))
 	require.NoError(t, err)
 	order := qrCreate(t, c, u.(decard.User).ID, wechatQR, "USD", "1")
 	advance(t, s, time.Minute)
 	var got qrOrder
 	get(t, c, "qrpay.order_detail", "/qrpay/v1/order-detail", &got, decard.Q("externalUserId", u.(decard.User).ID, "orderId", order.OrderID)...)
 	assert.Equal(t, "CLOSED", got.Status, "closed after the tenant's minute")
-	fcu, err := s.Create("quick", "fc_users", json.RawMessage(`{"balances":{"USD":"10"}}`))
+	fcu, err := core.ProviderOf(s.Host).Create("quick", "fc_users", json.RawMessage(`{"balances":{"USD":"10"}}`))
 	require.NoError(t, err)
 	var wd fcTxn
 	post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("quick-wd", fcu.(decard.User).ID, "10"), &wd)

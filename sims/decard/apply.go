@@ -199,7 +199,7 @@ func (w *world) awaitingEDDLocked(user string) bool {
 // submitApplyLocked starts an application: the KYC review when the user
 // has not passed it yet, else straight to issuing.
 func (w *world) submitApplyLocked(u User, a Apply) Apply {
-	now := w.now()
+	now := w.Now()
 	if strings.Contains(strings.ToLower(localPart(a.KYC.Email)), magicEDD) {
 		a.NeedEDD, a.Remark = true, "EDD documents required: upload them with /account/v1/upload-edd-file"
 	}
@@ -215,7 +215,7 @@ func (w *world) submitApplyLocked(u User, a Apply) Apply {
 	}
 	w.users.Put(u.ID, u)
 	if u.KYC == KYCPass {
-		w.agenda.Schedule(now.Add(w.opts.issueDelay), taskApplyIssue, a.ID)
+		w.Agenda.Schedule(now.Add(w.set.IssueDelay.D()), taskApplyIssue, a.ID)
 		return a
 	}
 	w.startKYCLocked(u, outcomeOfToken(a.KYC.SumsubShareToken))
@@ -239,7 +239,7 @@ func (w *world) afterKYCLocked(u User, at time.Time) {
 		}
 		switch u.KYC {
 		case KYCPass:
-			w.agenda.Schedule(at.Add(w.opts.issueDelay), taskApplyIssue, a.ID)
+			w.Agenda.Schedule(at.Add(w.set.IssueDelay.D()), taskApplyIssue, a.ID)
 		case KYCRefuse:
 			w.finishApplyLocked(a, ApplyFailed, "DAPI_CARD_ORDER_KYC_VERIFY_FAILED", "kyc verify failed", at)
 		}

@@ -249,7 +249,7 @@ type MoneyLine struct {
 func (w *world) moneyLocked() map[string]MoneyLine {
 	out := map[string]MoneyLine{}
 	for _, a := range assets {
-		out[a.Code] = MoneyLine{FundPool: w.pool[a.Code], Opening: w.opts.pool, NetInflow: w.flows[a.Code]}
+		out[a.Code] = MoneyLine{FundPool: w.pool[a.Code], Opening: w.opening, NetInflow: w.flows[a.Code]}
 	}
 	add := func(asset string, f func(l *MoneyLine)) {
 		l := out[asset]

@@ -77,10 +77,8 @@ func (s *Server) handleAssetTransactions(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -140,10 +138,8 @@ func (s *Server) handleAssetDetail(r *http.Request) (any, error) {
 	if !assetTypes[req.Type] {
 		return nil, invalid("type must be one of %s, got %q", keys(assetTypes), req.Type)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -217,10 +213,8 @@ func (s *Server) transfer(r *http.Request, direction string) (any, error) {
 		return nil, fail("CARD_TRANSACTION_UNREASONABLE_AMOUNT", text{"amount must be positive with at most 10 integer digits and 8 decimals, got %s",
 			"amount 必须为正数，最多 10 位整数、8 位小数，实际为 %s"}, req.Amount.String())
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -245,7 +239,7 @@ func (s *Server) transfer(r *http.Request, direction string) (any, error) {
 	if direction == "DEBIT" {
 		typ = TypeWithdraw
 	}
-	now := w.now()
+	now := w.Now()
 	x := w.moveLocked(AssetTxn{UserID: u.ID, Type: typ, Asset: req.Asset, FreeDelta: delta, ExternalID: ext}, now)
 	t := Transfer{ExternalTranID: ext, TranID: x.TranID, UserID: u.ID, Asset: req.Asset, Amount: req.Amount,
 		Direction: direction, Remark: req.Remark, Status: StatusSuccess, At: now}
@@ -292,10 +286,8 @@ func (s *Server) handleTransferQuery(r *http.Request) (any, error) {
 	if len(ids) == 0 {
 		return nil, invalid("externalTranIds is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	var found []transferDataJSON
 	for _, id := range ids {
 		if t, ok := w.transfers.Get(id); ok {

@@ -44,24 +44,15 @@ func Sign(apiKey, apiSecret, timestamp, nonce, payload string) string {
 // stream, its channel), unverified, so fault rules can match by tenant
 // before authentication runs.
 func (s *Server) identify(r *http.Request) string {
-	if w, ok := s.worlds.ByKey(r.Header.Get(HeaderAPIKey)); ok {
-		return w.tenant.ID
-	}
+	key := r.Header.Get(HeaderAPIKey)
 	if ch, ok := strings.CutPrefix(r.URL.Path, "/ws/"); ok {
-		if w, ok := s.byChannel(ch); ok {
-			return w.tenant.ID
+		if _, known := s.worlds.ByKey(key); !known {
+			if w, ok := s.byChannel(ch); ok {
+				return w.Tenant.ID
+			}
 		}
 	}
-	if s.opts.Auth != core.AuthStrict {
-		return core.DefaultTenant
-	}
-	return ""
-}
-
-// worldOf returns the world authenticate attached to the request's call.
-func worldOf(r *http.Request) *world {
-	w, _ := core.CallOf(r).Value.(*world)
-	return w
+	return s.worlds.Identify(key, s.Auth)
 }
 
 // authenticate checks the X-DAPI headers of every API call and the
@@ -73,8 +64,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			s.writeError(rw, r, err)
 			return
 		}
-		call := core.CallOf(r)
-		call.Tenant, call.Value = w.tenant.ID, w
+		core.Bind(r, w)
 		next.ServeHTTP(rw, r)
 	})
 }
@@ -84,12 +74,12 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 // nonce well formed, API key known, signature, allow-list, nonce unused.
 func (s *Server) check(r *http.Request) (*world, error) {
 	key := r.Header.Get(HeaderAPIKey)
-	switch s.opts.Auth {
+	switch s.Auth {
 	case core.AuthOff:
 		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	case core.AuthLenient:
 		for _, h := range []struct{ name, code string }{
 			{HeaderAPIKey, "DAPI_API_KEY_EMPTY"}, {HeaderTimestamp, "DAPI_TIMESTAMP_EMPTY"},
@@ -102,7 +92,7 @@ func (s *Server) check(r *http.Request) (*world, error) {
 		if w, ok := s.worlds.ByKey(key); ok {
 			return w, nil
 		}
-		return s.defaultWorld(), nil
+		return s.worlds.Default(), nil
 	}
 	if strings.TrimSpace(key) == "" {
 		return nil, fail("DAPI_API_KEY_EMPTY", text{"send the %s header", "请传 %s 请求头"}, HeaderAPIKey)
@@ -110,33 +100,33 @@ func (s *Server) check(r *http.Request) (*world, error) {
 	// The tenant's own settings (window, nonce rules) apply as soon as its
 	// key is recognised; an unknown key is refused after the format checks.
 	w, ok := s.worlds.ByKey(key)
-	o := &s.opts
+	set := &s.set
 	if ok {
-		o = w.opts
+		set = &w.set
 	}
-	ts, err := checkTimestamp(r.Header.Get(HeaderTimestamp), s.Env.Clock.Wall(), o.tsWindow)
+	ts, err := checkTimestamp(r.Header.Get(HeaderTimestamp), s.Clock.Wall(), set.TimestampWindow.D())
 	if err != nil {
 		return nil, err
 	}
 	nonce := r.Header.Get(HeaderNonce)
-	if err := checkNonce(nonce, o.anyNonce); err != nil {
+	if err := checkNonce(nonce, set.AnyNonce); err != nil {
 		return nil, err
 	}
 	if !ok {
 		return nil, fail("DAPI_SECRET_KEY_EMPTY", text{"no secret key is registered for API key %q", "API Key %q 没有对应的 Secret Key"}, key)
 	}
-	decoded, err := verifySignature(r, w.creds, ts, nonce, o.strictGET)
+	decoded, err := verifySignature(r, w.creds, ts, nonce, set.StrictQuerySignature)
 	if err != nil {
 		return nil, err
 	}
-	if !w.tenant.Allow.Allows(r) {
+	if !w.Tenant.Allow.Allows(r) {
 		return nil, fail("DAPI_PERMISSION_DENIED", text{"%s is not on the IP allow-list of this API key", "%s 不在该 API Key 的 IP 白名单内"}, r.RemoteAddr)
 	}
 	replay := key + "\x00" + nonce
-	if !o.nonceOnly {
+	if !set.NonceOnlyReplay {
 		replay += "\x00" + ts
 	}
-	if !w.nonces.Use(replay, s.Env.Clock.Wall()) {
+	if !w.nonces.Use(replay, s.Clock.Wall()) {
 		return nil, fail("DAPI_NONCE_ILLEGAL", text{"nonce %s was already used (a request is accepted once)", "nonce %s 已被使用（请求只能提交一次）"}, nonce)
 	}
 	if decoded != "" {

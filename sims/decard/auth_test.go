@@ -250,7 +250,7 @@ func TestAllowList(t *testing.T) {
 	require.NoError(t, err)
 	tenant := &core.Tenant{ID: "fenced", Seed: 2, Clock: s.Clock, Allow: allow}
 	require.NoError(t, s.Tenants.Add(tenant))
-	raw, err := s.AddTenant(tenant, nil)
+	raw, err := core.ProviderOf(s.Host).AddTenant(tenant, nil)
 	require.NoError(t, err)
 	creds := raw.(decard.Credentials)
 	assert.Regexp(t, `^[A-Za-z0-9+/]{43}=$`, creds.APISecret, "secrets are Base64 of 32 bytes")
@@ -348,7 +348,7 @@ func TestDecodedQuerySignature(t *testing.T) {
 			s := decard.RunT(t)
 			tenant := &core.Tenant{ID: "strict", Seed: 2, Clock: s.Clock}
 			require.NoError(t, s.Tenants.Add(tenant))
-			raw, err := s.AddTenant(tenant, json.RawMessage(`{"strict_query_signature":true}`))
+			raw, err := core.ProviderOf(s.Host).AddTenant(tenant, json.RawMessage(`{"strict_query_signature":true}`))
 			require.NoError(t, err)
 			creds := raw.(decard.Credentials)
 			c := decard.NewClient(s.URL(), creds.APIKey, creds.APISecret)

@@ -32,13 +32,13 @@ func smsKey(b Behavioral, target string) string { return string(b) + " " + targe
 // sendSMSLocked "sends" the sandbox code, refusing a send within the
 // minimum interval with RISK_FAILED.
 func (w *world) sendSMSLocked(b Behavioral, target string) error {
-	now := w.now()
+	now := w.Now()
 	key := smsKey(b, target)
-	if prev, ok := w.sms[key]; ok && w.opts.smsGap > 0 && now.Sub(prev.SentAt) < w.opts.smsGap {
+	if prev, ok := w.sms[key]; ok && w.set.SMSInterval.D() > 0 && now.Sub(prev.SentAt) < w.set.SMSInterval.D() {
 		return fail("RISK_FAILED", text{"a %s code was sent to this number %s ago; wait %s between codes",
-			"%s 验证码 %s 前已发送，两次发送需间隔 %s"}, b, now.Sub(prev.SentAt), w.opts.smsGap)
+			"%s 验证码 %s 前已发送，两次发送需间隔 %s"}, b, now.Sub(prev.SentAt), w.set.SMSInterval.D())
 	}
-	w.sms[key] = smsCode{Code: w.opts.smsCode, Behavioral: b, Target: target, SentAt: now, ExpiresAt: now.Add(w.opts.smsTTL)}
+	w.sms[key] = smsCode{Code: w.set.SMSCode, Behavioral: b, Target: target, SentAt: now, ExpiresAt: now.Add(w.set.SMSValidity.D())}
 	return nil
 }
 
@@ -51,7 +51,7 @@ func (w *world) verifySMSLocked(b Behavioral, target, code string) error {
 		return fail("ACCOUNT_CAPTCHA_CODE_ERROR", text{"smsCode is required (send one with /captcha/v1/send-mobile-code behavioral %s)",
 			"smsCode 不能为空（请先调用 /captcha/v1/send-mobile-code，behavioral 为 %s）"}, b)
 	}
-	now := w.now()
+	now := w.Now()
 	key := smsKey(b, target)
 	c, ok := w.sms[key]
 	if !ok {
@@ -63,7 +63,7 @@ func (w *world) verifySMSLocked(b Behavioral, target, code string) error {
 		return fail("ACCOUNT_CAPTCHA_CODE_ERROR", text{"no %s code was sent to this number", "未向该号码发送 %s 验证码"}, b)
 	}
 	switch {
-	case c.Tries >= w.opts.smsTries:
+	case c.Tries >= w.set.SMSAttempts:
 		return fail("MFA_FAILED_FREEZE", text{"%d wrong codes; request a new code", "已输错 %d 次，请重新获取验证码"}, c.Tries)
 	case c.Used:
 		return fail("ACCOUNT_CAPTCHA_CODE_ERROR", text{"the code was already used", "验证码已使用"})
@@ -72,7 +72,7 @@ func (w *world) verifySMSLocked(b Behavioral, target, code string) error {
 	case code != c.Code:
 		c.Tries++
 		w.sms[key] = c
-		left := w.opts.smsTries - c.Tries
+		left := w.set.SMSAttempts - c.Tries
 		if left <= 0 {
 			return fail("MFA_FAILED_FREEZE", text{"%d wrong codes; request a new code", "已输错 %d 次，请重新获取验证码"}, c.Tries)
 		}

@@ -211,9 +211,9 @@ func (w *world) buildCardLocked(u User, cat Category, at time.Time) Card {
 	for _, c := range w.userCardsLocked(u.ID) {
 		taken[c.Mantissa()] = true
 	}
-	pan := w.faker.PAN(cat.BIN, 16)
+	pan := w.Faker.PAN(cat.BIN, 16)
 	for taken[pan[12:]] {
-		pan = w.faker.PAN(cat.BIN, 16)
+		pan = w.Faker.PAN(cat.BIN, 16)
 	}
 	emboss := u.EmbossingName
 	if emboss == "" {
@@ -229,7 +229,7 @@ func (w *world) buildCardLocked(u User, cat Category, at time.Time) Card {
 // storeCardLocked stores a new card and schedules its first statement.
 func (w *world) storeCardLocked(c Card) {
 	w.cards.Put(c.ID, c)
-	w.agenda.Schedule(w.cycleEnd(w.cycleStart(c.CreatedAt)), taskStatementClose, c.ID)
+	w.Agenda.Schedule(w.cycleEnd(w.cycleStart(c.CreatedAt)), taskStatementClose, c.ID)
 }
 
 // moveCardLocked changes a card's status and physical status and sends
@@ -266,7 +266,7 @@ func (w *world) freezeLocked(c Card, reason string) (Card, error) {
 	if physical == PhysicalActive || physical == PhysicalInactive {
 		physical = PhysicalFrozen
 	}
-	return w.moveCardLocked(c, CardFrozen, physical, reason, w.now()), nil
+	return w.moveCardLocked(c, CardFrozen, physical, reason, w.Now()), nil
 }
 
 // unfreezeLocked is block:false: only a FROZEN card unfreezes, back to
@@ -283,7 +283,7 @@ func (w *world) unfreezeLocked(c Card, reason string) (Card, error) {
 		}
 	}
 	c.PhysicalBefore = ""
-	return w.moveCardLocked(c, CardNormal, physical, reason, w.now()), nil
+	return w.moveCardLocked(c, CardNormal, physical, reason, w.Now()), nil
 }
 
 func isDigits(s string, n int) bool {

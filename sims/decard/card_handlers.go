@@ -147,10 +147,8 @@ func (s *Server) block(r *http.Request, v2 bool) (any, error) {
 	if v2 && req.CardID == "" {
 		return nil, invalid("cardId is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -229,10 +227,8 @@ func (s *Server) handleCardTransactions(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -305,10 +301,8 @@ func (s *Server) handleTransactionIDResolve(r *http.Request) (any, error) {
 	if len(req.IDs) == 0 || len(req.IDs) > 100 {
 		return nil, invalid("ids needs 1 to 100 ids, got %d", len(req.IDs))
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	out := []resolveJSON{}
 	for _, raw := range req.IDs {
 		id := string(raw)
@@ -363,10 +357,8 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	case req.KYCInfo == nil:
 		return nil, invalid("kycInfo is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -378,7 +370,7 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 		}
 		return applyJSON(a), nil
 	}
-	if err := req.KYCInfo.validate(w.opts.lenientKYC, w.opts.poaMaxAge, w.now()); err != nil {
+	if err := req.KYCInfo.validate(w.set.LenientKYCInfo, w.set.POAMaxAge.D(), w.Now()); err != nil {
 		return nil, err
 	}
 	cat, ok := findCategory(string(req.CategoryID))
@@ -415,7 +407,7 @@ func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
 	if busy {
 		return a, fail("KYC_WORKFLOW_PROCESSING", text{"an application for category %s is in progress", "类别 %s 的申请正在处理中"}, cat.ID)
 	}
-	now := w.now()
+	now := w.Now()
 	a.ID, a.UserID, a.CategoryID, a.Status, a.CreatedAt, a.UpdatedAt = w.numID(19), u.ID, cat.ID, ApplyPending, now, now
 	return w.submitApplyLocked(u, a), nil
 }

@@ -77,7 +77,7 @@ func TestStatementCycles(t *testing.T) {
 	t.Parallel()
 	s, err := New(WithSeed(1))
 	require.NoError(t, err)
-	w := s.defaultWorld()
+	w := s.worlds.Default()
 	d := func(y int, m time.Month, day, h int) time.Time { return time.Date(y, m, day, h, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		at, wantStart, wantDate time.Time
@@ -101,9 +101,8 @@ func TestSpendPlan(t *testing.T) {
 	require.NoError(t, err)
 	u, err := s.AddUser(NewUser{Balances: map[string]string{"USD": "1", "USDC": "2", "SGD": "13.5"}})
 	require.NoError(t, err)
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
+	w := s.worlds.Lock(s.worlds.Default())
+	defer w.Unlock()
 	plan, ok := w.planSpendLocked(u.ID, core.MustDecimal("8"))
 	require.True(t, ok)
 	got := []string{}

@@ -52,7 +52,7 @@ func (s *Server) CheckBalance(t core.T, user, asset, want string) {
 // left (MoneyLine).
 func (s *Server) CheckMoney(t core.T) {
 	t.Helper()
-	for asset, l := range s.Money() {
+	for asset, l := range s.Ledger() {
 		if !l.Conserved {
 			t.Errorf("decard: %s not conserved: fund pool %s + wallets %s + accounts %s + in transit %s != opening %s + net inflow %s",
 				asset, l.FundPool, l.Wallets, l.Accounts, l.InTransit, l.Opening, l.NetInflow)

@@ -283,15 +283,11 @@ func (c *Client) nonce() int {
 func Spec() core.ClientSpec {
 	return core.ClientSpec{
 		Name: Name, Prefixes: append([]string(nil), prefixes...),
-		Connect: func(baseURL string, creds map[string]string, hc *http.Client) (core.Caller, error) {
-			v, err := core.Need(Name, creds, "api_key", "api_secret")
-			if err != nil {
-				return nil, err
-			}
-			c := NewClient(baseURL, v[0], v[1])
+		Connect: core.Connect(Name, "api_key", "api_secret", func(baseURL, key, secret string, hc *http.Client) core.Caller {
+			c := NewClient(baseURL, key, secret)
 			c.HTTP = hc
-			return c, nil
-		},
+			return c
+		}),
 		VerifyWebhook: func(creds map[string]string, h http.Header, body []byte) error {
 			got := h.Get(HeaderWebhookSignature)
 			if got == "" {

@@ -129,7 +129,7 @@ func (w *world) addressLocked(user string, n Network) string {
 	case n.Name == "SOL":
 		addr = base58(w, 44)
 	default:
-		addr = "0x" + w.faker.HexID(20)
+		addr = "0x" + w.Faker.HexID(20)
 	}
 	w.userAddress[key] = addr
 	w.addresses[addr] = Address{UserID: user, Network: n.Name, Address: addr}
@@ -140,7 +140,7 @@ func base58(w *world, n int) string {
 	const alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 	b := make([]byte, n)
 	for i := range b {
-		b[i] = alphabet[w.faker.IntN(len(alphabet))]
+		b[i] = alphabet[w.Faker.IntN(len(alphabet))]
 	}
 	return string(b)
 }
@@ -231,10 +231,8 @@ func (s *Server) handleWithdrawApply(r *http.Request) (any, error) {
 	case req.Amount.LessThan(core.MustDecimal("0.5")):
 		return nil, fail("CARD_TRANSACTION_UNREASONABLE_AMOUNT", text{"the minimum withdrawal is 0.5 %s", "最小提现金额为 0.5 %s"}, req.Coin)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -242,20 +240,20 @@ func (s *Server) handleWithdrawApply(r *http.Request) (any, error) {
 	if u.ForbidWithdraw {
 		return nil, fail("ACCOUNT_UNSUPPORTED_OPERATE", text{"withdrawals are forbidden for user %s", "用户 %s 禁止提现"}, u.ID)
 	}
-	if req.SMSCode != w.opts.smsCode {
+	if req.SMSCode != w.set.SMSCode {
 		return nil, fail("ACCOUNT_CAPTCHA_CODE_ERROR", text{"smsCode is wrong (the sandbox code is fixed)", "smsCode 错误（沙箱验证码固定）"})
 	}
 	total := req.Amount.Add(req.Fee)
 	if w.balanceLocked(u.ID, req.Coin).Free.Cmp(total) < 0 {
 		return nil, fail("CARD_WALLET_BALANCE_LOW", text{"amount plus fee is %s %s", "提现金额加手续费为 %s %s"}, total.String(), req.Coin)
 	}
-	now := w.now()
+	now := w.Now()
 	ext := w.numID(19)
 	x := w.moveLocked(AssetTxn{UserID: u.ID, Type: TypeWithdraw, Asset: req.Coin, Network: n.Name, FreeDelta: total.Neg(), FreezeDelta: total,
 		ExternalID: ext, Status: StatusPending, ReceiveAddress: req.Address, Fee: req.Fee, ActualReceived: req.Amount}, now)
 	w.withdrawals[ext] = x.TranID
 	arrive := now.Add(time.Duration(n.ArrivalMins) * time.Minute)
-	w.agenda.Schedule(arrive, taskWithdrawDone, ext)
+	w.Agenda.Schedule(arrive, taskWithdrawDone, ext)
 	return withdrawJSON{ext, ms(now), ms(arrive)}, nil
 }
 
@@ -271,7 +269,7 @@ func (w *world) withdrawDoneLocked(ext string, at time.Time) {
 	if !ok {
 		return
 	}
-	x.Status, x.TxHash = StatusSuccess, "0x"+w.faker.HexID(32)
+	x.Status, x.TxHash = StatusSuccess, "0x"+w.Faker.HexID(32)
 	w.assetTxns.Put(x.TranID, x)
 	b := w.balanceLocked(x.UserID, x.Asset)
 	b.Freeze = b.Freeze.Sub(x.FreezeDelta)
@@ -303,10 +301,8 @@ func (s *Server) handleBankAddress(r *http.Request) (any, error) {
 	if req.Network == "" {
 		return nil, invalid("network is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -314,7 +310,7 @@ func (s *Server) handleBankAddress(r *http.Request) (any, error) {
 	key := u.ID + "/bank"
 	acct, ok := w.userAddress[key]
 	if !ok {
-		acct = "885" + w.faker.Digits(9)
+		acct = "885" + w.Faker.Digits(9)
 		w.userAddress[key] = acct
 	}
 	name := u.Name
@@ -360,11 +356,11 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 	w.deposits.Put(d.TxHash, d)
 	w.pushLocked(eventOrderStatus, d.UserID, at, orderData(d))
 	if next != DepositSuccess && next != DepositFailed {
-		delay := w.opts.depDelay
+		delay := w.set.DepositDelay.D()
 		if next == DepositPendingAudit {
 			delay *= 60
 		}
-		w.agenda.Schedule(at.Add(delay), taskDepositStep, d.TxHash)
+		w.Agenda.Schedule(at.Add(delay), taskDepositStep, d.TxHash)
 	}
 }
 

@@ -49,7 +49,7 @@ func (w *world) bindWalletLocked(c Card, wallet, device, customer string) (Card,
 	if wallet == WalletGooglePay {
 		prefix = "DWSPMC"
 	}
-	t := WalletToken{Wallet: wallet, VCardID: prefix + strings.ToUpper(w.faker.HexID(16)), DeviceID: device, Customer: customer, At: w.now()}
+	t := WalletToken{Wallet: wallet, VCardID: prefix + strings.ToUpper(w.Faker.HexID(16)), DeviceID: device, Customer: customer, At: w.Now()}
 	c.Tokens = append(append([]WalletToken(nil), c.Tokens...), t) // copy: a stored card is never changed in place
 	c.UpdatedAt = t.At
 	w.cards.Put(c.ID, c)
@@ -58,7 +58,7 @@ func (w *world) bindWalletLocked(c Card, wallet, device, customer string) (Card,
 
 // randomBytes returns n random bytes of the seeded faker.
 func (w *world) randomBytes(n int) []byte {
-	b, _ := hex.DecodeString(w.faker.HexID(n))
+	b, _ := hex.DecodeString(w.Faker.HexID(n))
 	return b
 }
 

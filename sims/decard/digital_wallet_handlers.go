@@ -68,10 +68,8 @@ func (s *Server) appleBind(r *http.Request, v2 bool) (any, error) {
 			return nil, invalid("%s is required, Base64 as PassKit gives it", f.name)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := walletCardLocked(w, req.ExternalUserID, req.CardMantissa, string(req.CardID), v2)
 	if err != nil {
 		return nil, err
@@ -135,10 +133,8 @@ func (s *Server) googleBind(r *http.Request, v2 bool) (any, error) {
 			return nil, invalid("%s must be 1-128 characters (the wallet's id from TapAndPay)", f.name)
 		}
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	c, err := walletCardLocked(w, req.ExternalUserID, req.CardMantissa, string(req.CardID), v2)
 	if err != nil {
 		return nil, err

@@ -3,60 +3,40 @@ package decard
 // Direct state helpers for users' tests: set up and inspect the default
 // tenant's DeCard state without going through HTTP (miniredis's
 // direct.go). Every helper takes the world's lock and settles the clock
-// first, exactly as a request would.
+// first, exactly as a request would (core.Read, core.Find, core.Change).
 
 import (
+	"slices"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// do runs f on the default tenant's world with its lock held.
-func (s *Server) do(f func(w *world) error) error {
-	w := s.defaultWorld()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	return f(w)
-}
-
 // AddUser adds a user; zero fields are filled (a Singapore mobile from the
 // seeded faker, KYC PASS). Balances are funded from the fund pool.
 func (s *Server) AddUser(u NewUser) (User, error) {
-	var out User
-	err := s.do(func(w *world) (err error) { out, err = w.addUserLocked(u); return err })
-	return out, err
+	return core.Change(s.worlds, func(w *world) (User, error) { return w.addUserLocked(u) })
 }
 
 // User returns a copy of a user.
 func (s *Server) User(id string) (User, bool) {
-	var u User
-	var ok bool
-	_ = s.do(func(w *world) error { u, ok = w.users.Get(id); return nil })
-	return u, ok
+	return core.Find(s.worlds, func(w *world) (User, bool) { return w.users.Get(id) })
 }
 
 // AddCard adds a card; zero fields are filled (a user with KYC PASS is
 // made when UserID is empty; status NORMAL).
 func (s *Server) AddCard(c NewCard) (Card, error) {
-	var out Card
-	err := s.do(func(w *world) (err error) { out, err = w.addCardLocked(c); return err })
-	return out, err
+	return core.Change(s.worlds, func(w *world) (Card, error) { return w.addCardLocked(c) })
 }
 
 // Card returns a copy of a card by cardId.
 func (s *Server) Card(id string) (Card, bool) {
-	var c Card
-	var ok bool
-	_ = s.do(func(w *world) error { c, ok = w.cards.Get(id); return nil })
-	return c, ok
+	return core.Find(s.worlds, func(w *world) (Card, bool) { return w.cards.Get(id) })
 }
 
 // Cards returns copies of a user's cards, oldest first.
 func (s *Server) Cards(user string) []Card {
-	var cs []Card
-	_ = s.do(func(w *world) error { cs = w.userCardsLocked(user); return nil })
-	return cs
+	return core.Read(s.worlds, func(w *world) []Card { return w.userCardsLocked(user) })
 }
 
 // CardStatus returns a card's status as DeCard spells it, or "".
@@ -65,8 +45,10 @@ func (s *Server) CardStatus(id string) string {
 	return string(c.Status)
 }
 
+// act drives a card as the admin API's card actions do.
 func (s *Server) act(id, action string) error {
-	return s.do(func(w *world) error { _, err := w.actLocked(id, action); return err })
+	_, err := core.Change(s.worlds, func(w *world) (Card, error) { return w.actLocked(id, action) })
+	return err
 }
 
 // FreezeCard moves a NORMAL card to FROZEN.
@@ -88,7 +70,8 @@ func (s *Server) ExpireCard(id string) error { return s.act(id, "expire") }
 // SetKYC sets a user's KYC status; PASS and REFUSE also move the user's
 // waiting card applications on.
 func (s *Server) SetKYC(user string, st KYCStatus) error {
-	return s.do(func(w *world) error { _, err := w.setKYCDirectLocked(user, st); return err })
+	_, err := core.Change(s.worlds, func(w *world) (User, error) { return w.setKYCDirectLocked(user, st) })
+	return err
 }
 
 // Credit funds a user's wallet with amount (a decimal string) of an asset
@@ -98,30 +81,25 @@ func (s *Server) Credit(user, asset, amount string) error {
 	if err != nil {
 		return err
 	}
-	return s.do(func(w *world) error { _, err := w.creditLocked(user, asset, d); return err })
+	_, err = core.Change(s.worlds, func(w *world) (WalletEntry, error) { return w.creditLocked(user, asset, d) })
+	return err
 }
 
 // Balance returns a user's balance of an asset.
 func (s *Server) Balance(user, asset string) Balance {
-	var b Balance
-	_ = s.do(func(w *world) error { b = w.balanceLocked(user, asset); return nil })
-	return b
+	return core.Read(s.worlds, func(w *world) Balance { return w.balanceLocked(user, asset) })
 }
 
 // Authorize simulates a card authorisation, as /simulation/v1/fund-auth
 // does.
 func (s *Server) Authorize(t NewTransaction) (Outcome, error) {
-	var out Outcome
-	err := s.do(func(w *world) (err error) { out, err = w.addTransactionLocked(t); return err })
-	return out, err
+	return core.Change(s.worlds, func(w *world) (Outcome, error) { return w.addTransactionLocked(t) })
 }
 
 // Messages returns the pushed WebSocket messages the default tenant keeps,
 // oldest first.
 func (s *Server) Messages() []Message {
-	var ms []Message
-	_ = s.do(func(w *world) error { ms = append([]Message(nil), w.messages...); return nil })
-	return ms
+	return core.Read(s.worlds, func(w *world) []Message { return slices.Clone(w.messages) })
 }
 
 // SeedTransactions adds n approved, unposted USD card transactions to a
@@ -129,19 +107,19 @@ func (s *Server) Messages() []Message {
 // statement cycle up to now, for load tests and benchmarks of the
 // statement lists.
 func (s *Server) SeedTransactions(cardID string, n int) error {
-	return s.do(func(w *world) error {
+	return s.worlds.Do(core.DefaultTenant, func(w *world) error {
 		c, ok := w.cards.Get(cardID)
 		if !ok {
 			return fail("CARD_NOT_EXISTED", text{"cardId %s", "cardId %s"}, cardID)
 		}
-		now := w.now()
+		now := w.Now()
 		start := w.cycleStart(now)
 		step := now.Sub(start) / time.Duration(n+1)
 		sgd, _ := w.rate("SGD")
 		for i := 0; i < n; i++ {
 			at := start.Add(step * time.Duration(i+1))
 			amt := core.DecimalFromCents(int64(100 + i%9900))
-			x := CardTxn{ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.faker.Digits(6),
+			x := CardTxn{ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.Faker.Digits(6),
 				CardID: c.ID, UserID: c.UserID, DC: Debit, Amount: amt, Currency: "USD", USD: amt, SGD: amt.Mul(sgd).Round(2),
 				Merchant: "MOCKSRV LOAD TEST", MerchantNo: "0000000000000", At: at, Cycle: start,
 				Movements: []Movement{{Asset: "USD", Amount: amt.Neg(), At: at, Type: MovementConversion}}}
@@ -154,47 +132,36 @@ func (s *Server) SeedTransactions(cardID string, n int) error {
 // AddFCUser adds a financial-connection user with a virtual account per
 // currency; zero fields are filled, and Balances arrive by bank transfer.
 func (s *Server) AddFCUser(u NewFCUser) (User, error) {
-	var out User
-	err := s.do(func(w *world) (err error) { out, err = w.addFCUserLocked(u); return err })
-	return out, err
+	return core.Change(s.worlds, func(w *world) (User, error) { return w.addFCUserLocked(u) })
 }
 
 // BankTransfer pays amount into a financial-connection user's virtual
 // account of currency from a bank outside (BANK_TRANSFER_INFO).
 func (s *Server) BankTransfer(user, currency, amount string) (FCTxn, error) {
-	var out FCTxn
-	err := s.do(func(w *world) (err error) {
-		out, err = w.addBankTransferLocked(NewBankTransfer{UserID: user, Currency: currency, Amount: amount})
-		return err
+	return core.Change(s.worlds, func(w *world) (FCTxn, error) {
+		return w.addBankTransferLocked(NewBankTransfer{UserID: user, Currency: currency, Amount: amount})
 	})
-	return out, err
 }
 
 // FCAccounts returns copies of a user's virtual accounts.
 func (s *Server) FCAccounts(user string) []FCAccount {
-	var out []FCAccount
-	_ = s.do(func(w *world) error { out = w.fcAccountsLocked(user); return nil })
-	return out
+	return core.Read(s.worlds, func(w *world) []FCAccount { return w.fcAccountsLocked(user) })
 }
 
 // QROrder returns a copy of a QR-pay order.
 func (s *Server) QROrder(id string) (QROrder, bool) {
-	var o QROrder
-	var ok bool
-	_ = s.do(func(w *world) error { o, ok = w.qrOrders.Get(id); return nil })
-	return o, ok
+	return core.Find(s.worlds, func(w *world) (QROrder, bool) { return w.qrOrders.Get(id) })
 }
 
 // SetOutcome steers how a user's next QR confirms, financial-connection
 // payments, transfers or withdrawals end (or one undecided order or
 // withdrawal), as POST /_mocksrv/tenants/{id}/decard/outcomes does.
 func (s *Server) SetOutcome(o NewOutcome) error {
-	return s.do(func(w *world) error { _, err := w.addOutcomeLocked(o); return err })
+	_, err := core.Change(s.worlds, func(w *world) (any, error) { return w.addOutcomeLocked(o) })
+	return err
 }
 
-// Money returns the default tenant's books, per asset (see MoneyLine).
-func (s *Server) Money() map[string]MoneyLine {
-	var out map[string]MoneyLine
-	_ = s.do(func(w *world) error { out = w.moneyLocked(); return nil })
-	return out
+// Ledger returns the default tenant's books, per asset (see MoneyLine).
+func (s *Server) Ledger() map[string]MoneyLine {
+	return core.Read(s.worlds, func(w *world) map[string]MoneyLine { return w.moneyLocked() })
 }

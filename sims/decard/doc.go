@@ -12,7 +12,7 @@
 // sandbox): /captcha/v1, /account/v1 and v2, /redirect/v1 and v2, /card/v1
 // and v2, /kyc/v1, /user-asset/v1, /crypto/v1 and v2, /websocket/v1,
 // /qrpay/v1, /financial-connection/v1, /simulation/v1 and v2. Every one of
-// these prefixes is DeCard's on a shared listener (Prefixes), so an
+// these prefixes is DeCard's on a shared listener (Spec().Prefixes), so an
 // unknown path under any of them answers in DeCard's envelope. The WebSocket stream, wss://stream.uatdcd.com/ws/{channel} in
 // real life, is served at /ws/{channel} on the same listener. Point a
 // client at http://127.0.0.1:8080 and keep the paths.
@@ -198,8 +198,8 @@
 // Books: every tenant keeps, per asset, fund pool + wallets + virtual
 // accounts + payments in transit = opening fund pool + money in from
 // outside − money out (deposits, bank transfers and card refunds in; card
-// spends, QR payments and withdrawals out). StateDump.Money shows it and
-// CheckMoney asserts it; every money path above keeps it.
+// spends, QR payments and withdrawals out). StateDump.Money and Ledger
+// show it and CheckMoney asserts it; every money path above keeps it.
 //
 // Outcomes the real service decides (a QR confirm, a payment, a transfer,
 // a withdrawal) succeed unless the admin API steers them: POST
@@ -267,10 +267,12 @@
 //
 // # Configuration
 //
-// Every choice listed under Deviations has a With… option for New and
-// RunT and, for a tenant of the binary, a field of TenantSettings in the
-// tenant's "decard" object (POST /_mocksrv/tenants
-// {"decard":{"timestamp_window":"30s","issue_delay":"0s"}}): timestamp_window,
+// Every choice listed under Deviations is a field of Settings: a With…
+// option for New and RunT (WithSettings sets them all) and, for a tenant
+// of the binary, a field of the tenant's "decard" object (POST
+// /_mocksrv/tenants {"decard":{"timestamp_window":"30s","issue_delay":"0s"}},
+// or serve --tenant-options), a field left out keeping the Server's:
+// api_key and api_secret (both or neither), timestamp_window,
 // any_nonce, nonce_only_replay, sms_code, sms_validity, sms_interval,
 // sms_attempts, kyc_submit_delay, kyc_review_delay, issue_delay,
 // posting_delay, statement_day, channel_ttl, message_log, lenient_kyc_info,

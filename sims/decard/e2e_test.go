@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
 
@@ -254,7 +255,7 @@ func TestPushes(t *testing.T) {
 	addr := depositAddress(t, c, user)
 	post(t, c, "simulation.deposit", "/simulation/v1/deposit", map[string]any{"chain": "TRON", "currency": "USDT", "amount": "2.5", "address": addr}, nil)
 	advance(t, s, 2*time.Minute)
-	s.Settle("default")
+	core.ProviderOf(s.Host).Settle("default")
 
 	want := []string{"KYC_STATUS", "KYC_STATUS", "KYC_STATUS", "BALANCE_CHANGE", "BALANCE_CHANGE", "CARD_TRANSACTION",
 		"ORDER_STATUS", "ORDER_STATUS", "BALANCE_CHANGE", "ORDER_STATUS"}

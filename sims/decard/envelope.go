@@ -4,13 +4,10 @@ package decard
 // every endpoint of the seed (shared/seeds/decard-card-api.md) repeats.
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -209,19 +206,15 @@ func lang(r *http.Request) string {
 
 // apiFunc returns the value for the envelope's data field, or an error that
 // writeError renders as DeCard's failure envelope.
-type apiFunc func(r *http.Request) (any, error)
+type apiFunc = core.APIFunc
 
 // api adapts a handler to HTTP. It is the only code that writes success
 // bodies.
-func (s *Server) api(h apiFunc) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, err := h(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, envelope{Code: codeSuccess, Data: data, Success: true})
-	})
+func (s *Server) api(h apiFunc) http.Handler { return core.Adapt(h, out, success, s.writeError) }
+
+// success is DeCard's success envelope around data.
+func success(_ *http.Request, data any) any {
+	return envelope{Code: codeSuccess, Data: data, Success: true}
 }
 
 // writeError renders err as DeCard's failure envelope.
@@ -230,28 +223,14 @@ func (s *Server) api(h apiFunc) http.Handler {
 // success:false (its Java connector throws on any non-2xx before reading
 // the body). mocksrv uses 404/405 only for paths DeCard does not have.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := core.AsError(err)
-	route := core.RouteName(r)
-	if e.Kind == core.KindInternal && e.Code == "" {
-		s.Logger.ErrorContext(r.Context(), "decard internal error", "route", route, "err", err)
-		e.Message = ""
-	}
+	e := s.ErrorOf(r, Name, err)
 	code := e.Code
 	if code == "" {
-		code = defaultCode(e, route)
+		code = defaultCode(e, core.RouteName(r))
 	}
-	msg := e.MessageIn(lang(r))
-	if t, ok := codeText[code]; ok {
-		def := t.en
-		if lang(r) == "zh" {
-			def = t.zh
-		}
-		switch {
-		case msg == "":
-			msg = def
-		case e.Code == "": // a core message: prefix the code's own text
-			msg = def + ": " + msg
-		}
+	t, ok := codeText[code]
+	msg := core.EnvelopeMessage(e, lang(r), t.en, t.zh)
+	if ok {
 		msg = strings.ReplaceAll(msg, "{{times}}", "0")
 	}
 	if msg == "" {
@@ -261,38 +240,14 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Status == http.StatusNotFound || e.Status == http.StatusMethodNotAllowed {
 		status = e.Status
 	}
-	writeJSON(w, status, errorEnvelope{Code: code, Message: msg, Success: false})
+	out.Write(w, status, errorEnvelope{Code: code, Message: msg, Success: false})
 }
 
-// bufPool holds the buffers answers are encoded into.
-var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// writeJSON writes v as the response body, compact, HTML characters as
-// they are (DeCard's server is Jackson-based).
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, `{"code":"DAPI_SYSTEM_ERROR","message":"System error","success":false}`, http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_, _ = w.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-}
-
-// marshal renders v as compact JSON without HTML escaping.
-func marshal(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+// out writes DeCard's answers: compact, HTML characters as they are
+// (DeCard's server is Jackson-based).
+var out = core.JSONWriter{
+	ContentType: "application/json",
+	Fallback:    `{"code":"DAPI_SYSTEM_ERROR","message":"System error","success":false}`,
 }
 
 // decode reads the JSON body into v, answering ACCOUNT_INVALID_PARAMETER

@@ -486,7 +486,7 @@ func TestWalletErrors(t *testing.T) {
 	mustCode(t, c, "crypto.withdraw_apply", http.MethodPost, "/crypto/v1/withdraw-apply", nil, withdraw, "ACCOUNT_INVALID_PARAMETER")
 	withdraw["address"], withdraw["smsCode"], withdraw["amount"], withdraw["fee"] = "TJX8Xzj3XzL1Bf9XR63TwTn5ynjnD1qwrh", "000000", "1", "1"
 	mustCode(t, c, "crypto.withdraw_apply", http.MethodPost, "/crypto/v1/withdraw-apply", nil, withdraw, "ACCOUNT_CAPTCHA_CODE_ERROR")
-	_, err = s.Create("default", "user_status", []byte(`{"externalUserId":"`+u.ID+`","forbidWithdraw":true}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "user_status", []byte(`{"externalUserId":"`+u.ID+`","forbidWithdraw":true}`))
 	require.NoError(t, err)
 	withdraw["smsCode"] = decard.DefaultSMSCode
 	mustCode(t, c, "crypto.withdraw_apply", http.MethodPost, "/crypto/v1/withdraw-apply", nil, withdraw, "ACCOUNT_UNSUPPORTED_OPERATE")
@@ -515,7 +515,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 	// DeCard did not own would get the admin API's {"error":"not_found"}).
 	f := sims.RunT(t)
 	fc := decard.NewClient(f.URL(), decard.DefaultAPIKey, decard.DefaultAPISecret)
-	for _, prefix := range s.Prefixes() {
+	for _, prefix := range core.ProviderOf(s.Host).Prefixes() {
 		for _, client := range []*decard.Client{c, fc} {
 			resp, err := client.Do(ctx, http.MethodGet, prefix+"v1/nope/nope", nil, nil)
 			require.NoError(t, err)
@@ -527,7 +527,7 @@ func TestUnknownPathsAndMethods(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"/qrpay/", "/financial-connection/", "/kyc/"} {
-		assert.Contains(t, s.Prefixes(), p)
+		assert.Contains(t, core.ProviderOf(s.Host).Prefixes(), p)
 	}
 	resp, err = fc.Do(ctx, http.MethodGet, "/qrpay/v1/nope", nil, nil)
 	require.NoError(t, err)

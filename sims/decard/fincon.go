@@ -163,9 +163,9 @@ func (w *world) newFCUserLocked(id, ref, mobileCode, mobile, email string) (User
 	w.userByRef[ref] = u.ID
 	w.userByEmail[strings.ToLower(email)] = u.ID
 	for _, c := range fcChannels {
-		a := FCAccount{Number: "885" + w.faker.Digits(14), UserID: u.ID, Currency: c.currency, CreatedAt: u.CreatedAt}
+		a := FCAccount{Number: "885" + w.Faker.Digits(14), UserID: u.ID, Currency: c.currency, CreatedAt: u.CreatedAt}
 		for w.fcAccounts.Has(a.Number) {
-			a.Number = "885" + w.faker.Digits(14)
+			a.Number = "885" + w.Faker.Digits(14)
 		}
 		w.fcAccounts.Put(a.Number, a)
 	}
@@ -216,7 +216,7 @@ func (w *world) putFCTxnLocked(x FCTxn) {
 // bankTransferInLocked credits a virtual account with a transfer from a
 // bank outside (money coming in) and sends BANK_TRANSFER_INFO.
 func (w *world) bankTransferInLocked(a FCAccount, amount core.Decimal, payer string) FCTxn {
-	now := w.now()
+	now := w.Now()
 	x := FCTxn{InternalID: w.numID(19), Kind: FCBankTransfer, UserID: a.UserID, VA: a.Number, Currency: a.Currency,
 		Amount: amount, Status: FCSuccess, Payer: payer, CreatedAt: now, UpdatedAt: now}
 	a.Free = a.Free.Add(amount)
@@ -252,7 +252,7 @@ func (w *world) fcDebitLocked(x FCTxn, route string) (FCTxn, error) {
 	switch x.Kind {
 	case FCPayment:
 		x.Status, x.Settle = FCSuccess, FCSettlePending
-		w.agenda.Schedule(x.CreatedAt.Add(w.opts.fcSettle), taskFCSettle, x.InternalID)
+		w.Agenda.Schedule(x.CreatedAt.Add(w.set.FCSettleDelay.D()), taskFCSettle, x.InternalID)
 	case FCTransfer:
 		x.Status = FCSuccess
 	case FCWithdrawal:
@@ -261,7 +261,7 @@ func (w *world) fcDebitLocked(x FCTxn, route string) (FCTxn, error) {
 		if steered {
 			x.Verdict = &v
 		}
-		w.agenda.Schedule(x.CreatedAt.Add(w.opts.fcSettle), taskFCSettle, x.InternalID)
+		w.Agenda.Schedule(x.CreatedAt.Add(w.set.FCSettleDelay.D()), taskFCSettle, x.InternalID)
 	}
 	w.fcAccounts.Put(a.Number, a)
 	w.putFCTxnLocked(x)

@@ -75,14 +75,13 @@ func (s *Server) handleFCCreateUser(r *http.Request) (any, error) {
 	if a, err := mail.ParseAddress(req.Email); err != nil || a.Address != req.Email {
 		return nil, invalid("email %q is not an e-mail address", req.Email)
 	}
-	w := worldOf(r)
+	w := core.WorldOf[*world](r)
 	mobile, err := s.phone(w, req.MobileAreaCode, req.MobilePhone)
 	if err != nil {
 		return nil, err
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	s.worlds.Lock(w)
+	defer w.Unlock()
 	u, err := w.newFCUserLocked("", ref, req.MobileAreaCode, mobile, req.Email)
 	if err != nil {
 		return nil, err
@@ -98,10 +97,8 @@ func (s *Server) handleFCQueryUser(r *http.Request) (any, error) {
 	if ref == "" && id == "" {
 		return nil, invalid("userRef or externalUserId is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if ref != "" {
 		byRef, ok := w.userByRef[ref]
 		if !ok || (id != "" && id != byRef) {
@@ -143,10 +140,8 @@ func (s *Server) handleFCVirtualApply(r *http.Request) (any, error) {
 	case strings.TrimSpace(req.KYBInfo.CompanyName) == "":
 		return nil, invalid("kybInfo.companyName is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.fcUserLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -184,10 +179,8 @@ func (s *Server) handleFCVirtualDetail(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.fcUserLocked(id)
 	if err != nil {
 		return nil, err
@@ -255,7 +248,7 @@ func (s *Server) fcStartLocked(w *world, m fcMoneyRequest, currency, kind, route
 	if err != nil {
 		return FCTxn{}, err
 	}
-	now := w.now()
+	now := w.Now()
 	x := FCTxn{InternalID: w.numID(19), ExternalID: ext, Kind: kind, UserID: u.ID, VA: a.Number, Currency: currency,
 		Amount: *m.Amount, Remark: m.Remark, CreatedAt: now, UpdatedAt: now}
 	if fill != nil {
@@ -291,10 +284,8 @@ func (s *Server) handleFCPayment(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := s.fcStartLocked(w, req, currency, FCPayment, routeFCPayment, nil)
 	if err != nil {
 		return nil, err
@@ -310,10 +301,8 @@ func (s *Server) fcInfo(r *http.Request, kind string, out func(FCTxn) any) (any,
 	if ext == "" && internal == "" {
 		return nil, invalid("externalTranId or internalTranId is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	var x FCTxn
 	var ok bool
 	if ext != "" {
@@ -359,10 +348,8 @@ func (s *Server) handleFCTransfer(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	x, err := s.fcStartLocked(w, req, currency, FCTransfer, routeFCTransfer, nil)
 	if err != nil {
 		return nil, err
@@ -461,11 +448,9 @@ func (s *Server) handleFCWithdraw(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
-	fee := w.opts.fcFee
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
+	fee := w.fcFee
 	if req.Amount.Cmp(fee) <= 0 {
 		return nil, fail("CARD_TRANSACTION_UNREASONABLE_AMOUNT", text{"amount %s does not cover the %s %s fee", "amount %s 不足以支付 %s %s 手续费"},
 			req.Amount.String(), fee.String(), currency)
@@ -518,10 +503,8 @@ func (s *Server) handleFCTranList(r *http.Request) (any, error) {
 	if req.VANumber == "" {
 		return nil, invalid("vaNumber is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.fcUserLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err

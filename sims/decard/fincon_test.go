@@ -156,12 +156,12 @@ func TestFCMoney(t *testing.T) {
 	s := decard.RunT(t, decard.WithFCWithdrawFee("1.5"))
 	hooks := sinkWebhooks(t, s)
 	c := s.NewClient()
-	created, err := s.Create(core.DefaultTenant, "fc_users", json.RawMessage(`{"userRef":"acme-1","balances":{"USD":"500"}}`))
+	created, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, "fc_users", json.RawMessage(`{"userRef":"acme-1","balances":{"USD":"500"}}`))
 	require.NoError(t, err)
 	user := created.(decard.User).ID
 	va, free, _ := fcQuery(t, c, user).va("USD")
 	assert.Equal(t, "500", free)
-	poolUSD := s.Money()["USD"].FundPool
+	poolUSD := s.Ledger()["USD"].FundPool
 	s.CheckMoney(t)
 
 	// A payment: at once from the account, into the partner's pool when it settles.
@@ -170,7 +170,7 @@ func TestFCMoney(t *testing.T) {
 	assert.Equal(t, "SUCCESS", p.PaymentStatus)
 	require.NotNil(t, p.SettleStatus)
 	assert.Equal(t, "PENDING", *p.SettleStatus)
-	assert.Equal(t, "20", s.Money()["USD"].InTransit.String())
+	assert.Equal(t, "20", s.Ledger()["USD"].InTransit.String())
 	s.CheckMoney(t)
 	var info fcTxn
 	get(t, c, "financial_connection.query_payment_info", "/financial-connection/v1/query-payment-info", &info, decard.Q("externalTranId", "pay-0001")...)
@@ -178,7 +178,7 @@ func TestFCMoney(t *testing.T) {
 	advance(t, s, 10*time.Minute)
 	get(t, c, "financial_connection.query_payment_info", "/financial-connection/v1/query-payment-info", &info, decard.Q("internalTranId", p.InternalTranID)...)
 	assert.Equal(t, "SETTLED", *info.SettleStatus)
-	assert.Equal(t, poolUSD.Add(core.MustDecimal("20")), s.Money()["USD"].FundPool, "settled into the fund pool")
+	assert.Equal(t, poolUSD.Add(core.MustDecimal("20")), s.Ledger()["USD"].FundPool, "settled into the fund pool")
 	s.CheckMoney(t)
 
 	// A transfer to spending lands in the wallet.
@@ -206,12 +206,12 @@ func TestFCMoney(t *testing.T) {
 	assert.Equal(t, "SETTLED", *info.SettleStatus)
 	_, _, freeze = fcQuery(t, c, user).va("USD")
 	assert.Equal(t, "0", freeze)
-	assert.Equal(t, "401.5", s.Money()["USD"].NetInflow.String(), "500 came in by transfer, 98.50 left for the payee")
+	assert.Equal(t, "401.5", s.Ledger()["USD"].NetInflow.String(), "500 came in by transfer, 98.50 left for the payee")
 	s.CheckMoney(t)
 
 	// The bank refuses a withdrawal the admin API steered: the amount returns.
 	post(t, c, "financial_connection.withdraw", "/financial-connection/v1/withdraw", withdrawal("wd-0002", user, "50"), &wd)
-	_, err = s.Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+user+`","route":"financial_connection.withdraw","id":"wd-0002","errorMsg":"payee account closed"}`))
+	_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+user+`","route":"financial_connection.withdraw","id":"wd-0002","errorMsg":"payee account closed"}`))
 	require.NoError(t, err)
 	advance(t, s, 10*time.Minute)
 	get(t, c, "financial_connection.query_withdrawal_info", "/financial-connection/v1/query-withdrawal-info", &info, decard.Q("externalTranId", "wd-0002")...)
@@ -313,7 +313,7 @@ func TestFCMoney(t *testing.T) {
 			resp := mustCode(t, c, tt.route, http.MethodPost, tt.path, nil, tt.body, tt.code)
 			assert.Contains(t, resp.Message, tt.msg, tt.name)
 		}
-		_, err = s.Create(core.DefaultTenant, "user_status", json.RawMessage(`{"externalUserId":"`+user+`","forbidWithdraw":true}`))
+		_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "user_status", json.RawMessage(`{"externalUserId":"`+user+`","forbidWithdraw":true}`))
 		require.NoError(t, err)
 		resp := mustCode(t, c, "financial_connection.withdraw", http.MethodPost, "/financial-connection/v1/withdraw", nil, bad, "ACCOUNT_UNSUPPORTED_OPERATE")
 		assert.Contains(t, resp.Message, "withdrawals are forbidden")
@@ -341,7 +341,7 @@ func TestFCMoney(t *testing.T) {
 	assert.Len(t, hooks.of(t, s, "FC_PAYMENT_INFO"), 3, "made, settled, and the failed one")
 	assert.Len(t, hooks.of(t, s, "FC_TRANSFER_INFO"), 3)
 	assert.Len(t, hooks.of(t, s, "FC_WITHDRAW_INFO"), 4, "each made and ended")
-	st, err := s.State(core.DefaultTenant)
+	st, err := core.ProviderOf(s.Host).State(core.DefaultTenant)
 	require.NoError(t, err)
 	dump := st.(decard.StateDump)
 	assert.Len(t, dump.FCAccounts, 2)

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // Event types. The first four are pushed over the WebSocket stream and as
@@ -51,7 +53,7 @@ type wsMessage struct {
 // frame renders a message as a stream frame: compact, keys in the
 // published order type, timestamp, version, externalUserId, data.
 func (m Message) frame() []byte {
-	b, _ := marshal(wsMessage{m.Type, itoa(m.Timestamp), itoa(m.Version), m.UserID, m.Data})
+	b, _ := core.Marshal(wsMessage{m.Type, itoa(m.Timestamp), itoa(m.Version), m.UserID, m.Data})
 	return b
 }
 
@@ -66,8 +68,8 @@ func (m Message) searchText() string {
 	b.WriteString(`{"data": `)
 	b.Write(spaced(m.Data))
 	for _, kv := range [][2]string{{"type", m.Type}, {"version", itoa(m.Version)}, {"timestamp", itoa(m.Timestamp)}, {"externalUserId", m.UserID}} {
-		k, _ := marshal(kv[0])
-		v, _ := marshal(kv[1])
+		k, _ := core.Marshal(kv[0])
+		v, _ := core.Marshal(kv[1])
 		b.WriteString(", ")
 		b.Write(k)
 		b.WriteString(": ")
@@ -133,14 +135,14 @@ func (w *world) dropSubscribersLocked() {
 // pushLocked sends an event over the stream (with the next version) and
 // as a webhook.
 func (w *world) pushLocked(event, user string, at time.Time, data any) {
-	raw, err := marshal(data)
+	raw, err := core.Marshal(data)
 	if err != nil {
 		return // the payload types always marshal
 	}
 	w.version++
 	m := Message{Type: event, Timestamp: at.UnixMilli(), Version: w.version, UserID: user, Data: raw}
 	w.messages = append(w.messages, m)
-	if n := len(w.messages) - w.opts.msgLog; n > 0 {
+	if n := len(w.messages) - w.set.MessageLog; n > 0 {
 		w.messages = w.messages[n:]
 	}
 	if len(w.subscribers) > 0 {

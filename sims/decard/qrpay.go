@@ -276,17 +276,17 @@ func decodeWalletLink(v string) (qrCode, error) {
 // newQROrderLocked creates a PENDING order for a decoded code; it closes
 // unless confirmed within the order lifetime.
 func (w *world) newQROrderLocked(u User, q qrCode, currency string, amount core.Decimal, clientIP string) QROrder {
-	now := w.now()
+	now := w.Now()
 	o := QROrder{
 		ID: w.numID(19), UserID: u.ID, QRCode: q.Value, QRType: q.Type, Scheme: q.Scheme, Merchant: q.Merchant, City: q.City,
 		Country: q.Country, Currency: currency, Amount: amount, USD: w.toUSD(amount, currency).Round(2), ClientIP: clientIP,
-		Status: QRPending, Seq: w.qrOrders.Len() + 1, CreatedAt: now, ExpiresAt: now.Add(w.opts.qrTTL), UpdatedAt: now,
+		Status: QRPending, Seq: w.qrOrders.Len() + 1, CreatedAt: now, ExpiresAt: now.Add(w.set.QROrderTTL.D()), UpdatedAt: now,
 	}
 	if o.USD.Sign() <= 0 {
 		o.USD = core.MustDecimal("0.01")
 	}
 	w.qrOrders.Put(o.ID, o)
-	w.agenda.Schedule(o.ExpiresAt, taskQRExpire, o.ID)
+	w.Agenda.Schedule(o.ExpiresAt, taskQRExpire, o.ID)
 	return o
 }
 
@@ -304,7 +304,7 @@ func (w *world) confirmQROrderLocked(u User, o QROrder) (QROrder, error) {
 	if u.ForbidCardTransaction {
 		return o, fail("ACCOUNT_UNSUPPORTED_OPERATE", text{"payments are forbidden for user %s", "用户 %s 禁止交易"}, u.ID)
 	}
-	now := w.now()
+	now := w.Now()
 	v := o.Verdict
 	if v == nil {
 		if next, ok := w.nextVerdictLocked(u.ID, routeQRConfirm); ok {

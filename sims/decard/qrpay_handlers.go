@@ -58,10 +58,8 @@ func (s *Server) handleQRDecode(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if _, err := w.userLocked(req.ExternalUserID); err != nil {
 		return nil, err
 	}
@@ -189,10 +187,8 @@ func (s *Server) handleQRCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -229,10 +225,8 @@ func (s *Server) handleQRConfirm(r *http.Request) (any, error) {
 	if req.OrderID == "" {
 		return nil, invalid("orderId is required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err

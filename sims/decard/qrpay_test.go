@@ -151,7 +151,7 @@ func TestQROrders(t *testing.T) {
 	t.Run("the admin API fails a confirm", func(t *testing.T) {
 		before := s.Balance(u.ID, "SGD").Free
 		next := qrCreate(t, c, u.ID, paynow, "SGD", "1.35")
-		_, err := s.Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+u.ID+`","route":"qrpay.confirm","id":"`+next.OrderID+`"}`))
+		_, err := core.ProviderOf(s.Host).Create(core.DefaultTenant, "outcomes", json.RawMessage(`{"externalUserId":"`+u.ID+`","route":"qrpay.confirm","id":"`+next.OrderID+`"}`))
 		require.NoError(t, err)
 		failed := qrConfirm(t, c, u.ID, next.OrderID)
 		assert.Equal(t, "FAILED", failed.Status)
@@ -261,7 +261,7 @@ func TestQROrders(t *testing.T) {
 		mustCode(t, c, "qrpay.order_detail", http.MethodGet, "/qrpay/v1/order-detail", decard.Q("externalUserId", u.ID), nil, "ACCOUNT_INVALID_PARAMETER")
 		mustCode(t, c, "qrpay.order_detail", http.MethodGet, "/qrpay/v1/order-detail", decard.Q("externalUserId", stranger.ID, "orderId", o.OrderID), nil,
 			"CARD_TRANSACTION_NO_SUCH_TRANSACTION")
-		_, err = s.Create(core.DefaultTenant, "user_status", json.RawMessage(`{"externalUserId":"`+stranger.ID+`","forbidCardTransaction":true}`))
+		_, err = core.ProviderOf(s.Host).Create(core.DefaultTenant, "user_status", json.RawMessage(`{"externalUserId":"`+stranger.ID+`","forbidCardTransaction":true}`))
 		require.NoError(t, err)
 		mine := qrCreate(t, c, stranger.ID, wechatQR, "USD", "1")
 		resp := mustCode(t, c, "qrpay.confirm", http.MethodPost, "/qrpay/v1/confirm", nil, map[string]any{"externalUserId": stranger.ID, "orderId": mine.OrderID},
@@ -278,7 +278,7 @@ func TestQROrders(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"SUCCESS": 3, "FAILED": 2, "CLOSED": 1}, statuses)
 	s.CheckMoney(t)
-	books := s.Money()
+	books := s.Ledger()
 	assert.Equal(t, "-510", books["USD"].NetInflow.String(), "10 + 500 USD paid to merchants")
 	assert.Equal(t, "-14.85", books["SGD"].NetInflow.String(), "13.50 + 1.35 SGD paid to merchants")
 }

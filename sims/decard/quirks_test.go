@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
 
@@ -154,7 +155,7 @@ func TestPushQuirks(t *testing.T) {
 	c := s.NewClient()
 	u, err := s.AddUser(decard.NewUser{Mobile: "80000004"})
 	require.NoError(t, err)
-	_, err = s.Create("default", "deposits", []byte(`{"externalUserId":"`+u.ID+`","amount":"2.59"}`))
+	_, err = core.ProviderOf(s.Host).Create("default", "deposits", []byte(`{"externalUserId":"`+u.ID+`","amount":"2.59"}`))
 	require.NoError(t, err)
 	advance(t, s, time.Minute)
 	msgs := s.Messages()

@@ -62,10 +62,8 @@ func (s *Server) guidanceLink(r *http.Request, v2 bool) (any, error) {
 	if req.SuccessRedirectURL == "" || req.ErrorRedirectURL == "" {
 		return nil, invalid("successRedirectUrl and errorRedirectUrl are required")
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	u, err := w.userLocked(req.ExternalUserID)
 	if err != nil {
 		return nil, err
@@ -82,12 +80,12 @@ func (s *Server) guidanceLink(r *http.Request, v2 bool) (any, error) {
 	if req.Language == "zh" || req.Language == "zh-CN" || req.Language == "zh_CN" {
 		lang = "zh"
 	}
-	raw, _ := hex.DecodeString(w.faker.HexID(32))
+	raw, _ := hex.DecodeString(w.Faker.HexID(32))
 	secret := base64.RawURLEncoding.EncodeToString(raw)
 	l := Link{Secret: secret, Action: req.Action, UserID: u.ID, CardID: cardID,
-		URL: w.opts.linkBase + "/" + lang + "/card/" + page + "?secret=" + secret, ExpiresAt: w.now().Add(5 * time.Minute)}
+		URL: w.set.LinkBase + "/" + lang + "/card/" + page + "?secret=" + secret, ExpiresAt: w.Now().Add(5 * time.Minute)}
 	for k, old := range w.links { // links live 5 minutes
-		if !w.now().Before(old.ExpiresAt) {
+		if !w.Now().Before(old.ExpiresAt) {
 			delete(w.links, k)
 		}
 	}
@@ -129,9 +127,9 @@ func (w *world) linkActionLocked(u User, action string, sel cardSelector) (cardI
 			return "", "", fail("CARD_PHYSICAL_CARD_APPLIED", text{"card %s's physical card is %s", "卡片 %s 的实体卡状态为 %s"}, c.Mantissa(), c.Physical)
 		}
 		c.Shipping = Shipping{Status: "PENDING"}
-		c = w.moveCardLocked(c, c.Status, PhysicalInactive, "physical card applied", w.now())
-		w.notifyLocked(eventShipping, u.ID, w.now(), shippingJSON(c))
-		w.agenda.Schedule(w.now().Add(24*time.Hour), taskShippingStep, c.ID)
+		c = w.moveCardLocked(c, c.Status, PhysicalInactive, "physical card applied", w.Now())
+		w.notifyLocked(eventShipping, u.ID, w.Now(), shippingJSON(c))
+		w.Agenda.Schedule(w.Now().Add(24*time.Hour), taskShippingStep, c.ID)
 		return c.ID, "scheme", nil
 	case "ACTIVE_PHYSICAL_CARD":
 		switch c.Physical {
@@ -140,7 +138,7 @@ func (w *world) linkActionLocked(u User, action string, sel cardSelector) (cardI
 		case PhysicalActive:
 			return "", "", fail("CARD_TXN_1122020023", text{"card %s", "卡片 %s"}, c.Mantissa())
 		}
-		w.moveCardLocked(c, c.Status, PhysicalActive, "physical card activated", w.now())
+		w.moveCardLocked(c, c.Status, PhysicalActive, "physical card activated", w.Now())
 	case "UPDATE_PIN":
 		if c.Physical != PhysicalActive {
 			return "", "", fail("CARD_PHYSICAL_CARD_INACTIVE", text{"card %s's physical card is %s", "卡片 %s 的实体卡状态为 %s"}, c.Mantissa(), c.Physical)
@@ -158,8 +156,8 @@ func (w *world) shippingStepLocked(cardID string, at time.Time) {
 	}
 	switch c.Shipping.Status {
 	case "PENDING":
-		c.Shipping = Shipping{Status: "SHIPPED", TrackingNumber: w.faker.Digits(10), TrackingCompany: "DHL"}
-		w.agenda.Schedule(at.Add(72*time.Hour), taskShippingStep, c.ID)
+		c.Shipping = Shipping{Status: "SHIPPED", TrackingNumber: w.Faker.Digits(10), TrackingCompany: "DHL"}
+		w.Agenda.Schedule(at.Add(72*time.Hour), taskShippingStep, c.ID)
 	case "SHIPPED":
 		c.Shipping.Status = "DELIVERED"
 	default:

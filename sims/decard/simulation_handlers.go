@@ -53,13 +53,11 @@ func (s *Server) fundAuth(r *http.Request, v2 bool) (any, error) {
 			"amount 必须大于 0、不超过 1000000 且最多 2 位小数，实际为 %s"}, req.Amount.String())
 	}
 	currency := strings.ToUpper(req.Currency)
-	w := worldOf(r)
 	if _, ok := currencyNumeric[currency]; !ok {
 		return nil, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"currency %q (supported: USD, SGD, EUR, GBP, HKD, CNY, JPY)", "currency %q（支持 USD、SGD、EUR、GBP、HKD、CNY、JPY）"}, req.Currency)
 	}
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if _, ok := w.rate(currency); !ok {
 		return nil, fail("CARD_TRANSACTION_UNSUPPORTED_CURRENCY", text{"currency %q has no rate", "currency %q 无汇率"}, currency)
 	}
@@ -77,7 +75,7 @@ func (s *Server) fundAuth(r *http.Request, v2 bool) (any, error) {
 	}
 	merchant := req.MerchantName
 	if merchant == "" {
-		merchant = merchantName(w.faker.Company(), w.faker.City(), "SG")
+		merchant = merchantName(w.Faker.Company(), w.Faker.City(), "SG")
 	}
 	res := w.authorizeLocked(u, c, typ, req.Amount, currency, merchant)
 	if !res.Approved {
@@ -107,10 +105,8 @@ func (s *Server) handleSimDeposit(r *http.Request) (any, error) {
 	if req.Amount.Sign() <= 0 {
 		return nil, fail("CARD_TRANSACTION_UNREASONABLE_AMOUNT", text{"amount must be positive, got %s", "amount 必须为正数，实际为 %s"}, req.Amount.String())
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	a, ok := w.addresses[req.Address]
 	if !ok || a.Network != req.Chain {
 		return nil, invalid("address %q is not a %s deposit address of this partner's users (get one from /crypto/v1/deposit-address)", req.Address, req.Chain)
@@ -122,15 +118,15 @@ func (s *Server) handleSimDeposit(r *http.Request) (any, error) {
 // depositLocked opens a deposit order (PENDING_NORMAL) and schedules its
 // next step.
 func (w *world) depositLocked(a Address, asset string, amount core.Decimal, from string) Deposit {
-	now := w.now()
+	now := w.Now()
 	if from == "" {
-		from = "0x" + w.faker.HexID(20)
+		from = "0x" + w.Faker.HexID(20)
 	}
-	d := Deposit{TxHash: "0x" + w.faker.HexID(32), UserID: a.UserID, Asset: asset, Network: a.Network, Amount: amount,
+	d := Deposit{TxHash: "0x" + w.Faker.HexID(32), UserID: a.UserID, Asset: asset, Network: a.Network, Amount: amount,
 		From: from, To: a.Address, Status: DepositPendingNormal, CreatedAt: now}
 	w.deposits.Put(d.TxHash, d)
 	w.pushLocked(eventOrderStatus, d.UserID, now, orderData(d))
-	w.agenda.Schedule(now.Add(w.opts.depDelay), taskDepositStep, d.TxHash)
+	w.Agenda.Schedule(now.Add(w.set.DepositDelay.D()), taskDepositStep, d.TxHash)
 	return d
 }
 
@@ -149,12 +145,10 @@ func (s *Server) handleKYCToken(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	if _, err := w.userLocked(req.ExternalUserID); err != nil {
 		return nil, err
 	}
-	return kycTokenJSON{"_act-sbx-jwt-mocksrv." + w.faker.HexID(24)}, nil
+	return kycTokenJSON{"_act-sbx-jwt-mocksrv." + w.Faker.HexID(24)}, nil
 }

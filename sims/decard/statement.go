@@ -85,7 +85,7 @@ const (
 // from the 2nd to the 1st, statement dated the 1st).
 func (w *world) cycleStart(t time.Time) time.Time {
 	t = t.UTC()
-	s := time.Date(t.Year(), t.Month(), w.opts.stmtDay+1, 0, 0, 0, 0, time.UTC)
+	s := time.Date(t.Year(), t.Month(), w.set.StatementDay+1, 0, 0, 0, 0, time.UTC)
 	if t.Before(s) {
 		s = s.AddDate(0, -1, 0)
 	}
@@ -166,7 +166,7 @@ func (w *world) closeStatementLocked(card string, at time.Time) {
 		PaymentSGD: t.postedSGD, PaymentUSD: t.postedUSD, DebitSGD: t.debitSGD,
 	})
 	if c.Status != CardCancelled {
-		w.agenda.Schedule(w.cycleEnd(at), taskStatementClose, card)
+		w.Agenda.Schedule(w.cycleEnd(at), taskStatementClose, card)
 	}
 }
 
@@ -228,16 +228,16 @@ func (w *world) declineReasonLocked(u User, c Card, typ AuthType, amount, usd co
 // movements, CARD_TRANSACTION and BALANCE_CHANGE pushes; on decline a
 // CARD_TRANSACTION push with response D.
 func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant string) authOutcome {
-	at := w.now()
+	at := w.Now()
 	usd := w.toUSD(amount, currency).Round(2)
 	if usd.Sign() <= 0 {
 		usd = core.MustDecimal("0.01")
 	}
 	sgdRate, _ := w.rate("SGD")
 	x := CardTxn{
-		ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.faker.Digits(6),
+		ID: w.numID(24), PostedID: w.numID(24), ExternalTranID: w.numID(19), STAN: w.Faker.Digits(6),
 		CardID: c.ID, UserID: u.ID, DC: Debit, Amount: amount, Currency: currency,
-		USD: usd, SGD: usd.Mul(sgdRate).Round(2), Merchant: merchant, MerchantNo: w.faker.Digits(13),
+		USD: usd, SGD: usd.Mul(sgdRate).Round(2), Merchant: merchant, MerchantNo: w.Faker.Digits(13),
 		At: at, Cycle: w.cycleStart(at),
 	}
 	if typ == AuthRefund {
@@ -256,7 +256,7 @@ func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decima
 		x.Movements = w.spendLocked(u.ID, x, at)
 	}
 	w.txns.Put(x.ID, x)
-	w.agenda.Schedule(at.Add(w.opts.postDelay), taskTxnPost, x.ID)
+	w.Agenda.Schedule(at.Add(w.set.PostingDelay.D()), taskTxnPost, x.ID)
 	w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, true))
 	return authOutcome{Approved: true, Txn: x}
 }

@@ -73,7 +73,7 @@ func (s *Server) statements(r *http.Request, v2 bool) (any, error) {
 		out := []statementJSON{}
 		posted := win
 		if win.Offset == 0 {
-			start := w.cycleStart(w.now())
+			start := w.cycleStart(w.Now())
 			t := w.cycleTotalsLocked(c.ID, start)
 			out = append(out, statementJSON{
 				Type: statementOpenType, StatementDateStart: ms(start), StatementDateEnd: ms(w.statementDate(start)),
@@ -178,7 +178,7 @@ func (s *Server) statementDetail(r *http.Request, v2 bool) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		start := w.cycleStart(w.now())
+		start := w.cycleStart(w.Now())
 		if id != statementOpenID {
 			st, ok := w.statementByIDLocked(c.ID, id)
 			if !ok {

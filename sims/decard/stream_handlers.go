@@ -22,22 +22,20 @@ import (
 // lives 24 hours of business time. Parameters (Postman sends channel=TEST)
 // are ignored.
 func (s *Server) handleGetChannel(r *http.Request) (any, error) {
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 	b := make([]byte, 19)
 	for i := range b {
-		b[i] = alphabet[w.faker.IntN(len(alphabet))]
+		b[i] = alphabet[w.Faker.IntN(len(alphabet))]
 	}
 	old := w.channel.ID
 	w.channel = Channel{ID: string(b)}
-	if w.opts.channelTTL > 0 {
-		w.channel.ExpiresAt = w.now().Add(w.opts.channelTTL)
+	if w.set.ChannelTTL.D() > 0 {
+		w.channel.ExpiresAt = w.Now().Add(w.set.ChannelTTL.D())
 	}
 	w.dropSubscribersLocked()
-	s.registerChannel(w.channel.ID, w.tenant.ID, old)
+	s.registerChannel(w, w.channel.ID, old)
 	return w.channel.ID, nil
 }
 
@@ -50,10 +48,8 @@ func (s *Server) handleSearch(r *http.Request) (any, error) {
 	if err != nil || n < 1 {
 		return nil, invalid("version must be a message version (1, 2, …), got %q", v)
 	}
-	w := worldOf(r)
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	s.settleLocked(w)
+	w := s.worlds.Enter(r)
+	defer w.Unlock()
 	m, ok := w.messageLocked(n)
 	if !ok {
 		return nil, nil
@@ -76,24 +72,23 @@ func (s *Server) handleStream(rw http.ResponseWriter, r *http.Request) {
 			"频道 %q 不存在或已被新频道取代（请调用 /websocket/v1/get-channel）"}, channel))
 		return
 	}
-	core.CallOf(r).Tenant = w.tenant.ID
+	core.CallOf(r).Tenant = w.Tenant.ID
 	if !headerHas(r.Header, "Connection", "upgrade") || !headerHas(r.Header, "Upgrade", "websocket") {
 		s.writeError(rw, r, invalid("connect with a WebSocket client (Connection: Upgrade, Upgrade: websocket)"))
 		return
 	}
-	w.mu.Lock()
-	s.settleLocked(w)
-	if w.channel.ID != channel || (!w.channel.ExpiresAt.IsZero() && !w.now().Before(w.channel.ExpiresAt)) {
-		w.mu.Unlock()
+	s.worlds.Lock(w)
+	if w.channel.ID != channel || (!w.channel.ExpiresAt.IsZero() && !w.Now().Before(w.channel.ExpiresAt)) {
+		w.Unlock()
 		s.writeError(rw, r, fail("DAPI_PERMISSION_DENIED", text{"channel %q expired or was replaced", "频道 %q 已过期或已被取代"}, channel))
 		return
 	}
 	sub := w.subscribeLocked()
-	w.mu.Unlock()
+	w.Unlock()
 	defer func() {
-		w.mu.Lock()
+		w.Lock()
 		w.unsubscribeLocked(sub)
-		w.mu.Unlock()
+		w.Unlock()
 	}()
 
 	conn, err := websocket.Accept(rw, r, &websocket.AcceptOptions{InsecureSkipVerify: true})

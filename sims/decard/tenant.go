@@ -6,110 +6,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"time"
+	"slices"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// TenantOptions are the DeCard settings a tenant can be created with (the
-// "decard" object of POST /_mocksrv/tenants): fixed credentials and any of
-// TenantSettings.
-type TenantOptions struct {
-	APIKey    string `json:"api_key,omitempty"`
-	APISecret string `json:"api_secret,omitempty"`
-	TenantSettings
-}
-
-// TenantSettings are the choices mocksrv makes where DeCard's docs are
-// silent (doc.go, "Deviations"), set per tenant: each field is the With…
-// option named beside it, checked the same way. A field left out keeps the
-// Server's setting (its option, or the default).
-type TenantSettings struct {
-	TimestampWindow *core.Duration    `json:"timestamp_window,omitempty"`       // WithTimestampWindow
-	AnyNonce        *bool             `json:"any_nonce,omitempty"`              // WithAnyNonce
-	NonceOnlyReplay *bool             `json:"nonce_only_replay,omitempty"`      // WithNonceOnlyReplay
-	SMSCode         *string           `json:"sms_code,omitempty"`               // WithSMSCode
-	SMSValidity     *core.Duration    `json:"sms_validity,omitempty"`           // WithSMSValidity
-	SMSInterval     *core.Duration    `json:"sms_interval,omitempty"`           // WithSMSInterval
-	SMSAttempts     *int              `json:"sms_attempts,omitempty"`           // WithSMSAttempts
-	KYCSubmitDelay  *core.Duration    `json:"kyc_submit_delay,omitempty"`       // WithKYCDelays (INIT → PENDING)
-	KYCReviewDelay  *core.Duration    `json:"kyc_review_delay,omitempty"`       // WithKYCDelays (PENDING → PASS/REFUSE)
-	IssueDelay      *core.Duration    `json:"issue_delay,omitempty"`            // WithIssueDelay
-	PostingDelay    *core.Duration    `json:"posting_delay,omitempty"`          // WithPostingDelay
-	StatementDay    *int              `json:"statement_day,omitempty"`          // WithStatementDay
-	ChannelTTL      *core.Duration    `json:"channel_ttl,omitempty"`            // WithChannelTTL
-	MessageLog      *int              `json:"message_log,omitempty"`            // WithMessageLog
-	LenientKYCInfo  *bool             `json:"lenient_kyc_info,omitempty"`       // WithLenientKYCInfo
-	POAMaxAge       *core.Duration    `json:"poa_max_age,omitempty"`            // WithPOAMaxAge
-	FundPool        *string           `json:"fund_pool,omitempty"`              // WithFundPool
-	LinkBase        *string           `json:"link_base,omitempty"`              // WithLinkBase
-	DepositDelay    *core.Duration    `json:"deposit_delay,omitempty"`          // WithDepositDelay
-	Rates           map[string]string `json:"rates,omitempty"`                  // WithRate, units per USD by code
-	StrictQuerySign *bool             `json:"strict_query_signature,omitempty"` // WithStrictQuerySignature
-	QROrderTTL      *core.Duration    `json:"qr_order_ttl,omitempty"`           // WithQROrderTTL
-	FCSettleDelay   *core.Duration    `json:"fc_settle_delay,omitempty"`        // WithFCSettleDelay
-	FCWithdrawFee   *string           `json:"fc_withdraw_fee,omitempty"`        // WithFCWithdrawFee
-}
-
-// apply returns base with the settings that are set, each checked by its
-// With… option.
-func (ts TenantSettings) apply(base options) (options, error) {
-	o := base
-	o.rates = maps.Clone(base.rates)
-	dur := func(d *core.Duration) time.Duration { return time.Duration(*d) }
-	var opts []Option
-	add := func(set bool, opt func() Option) {
-		if set {
-			opts = append(opts, opt())
-		}
+// hooks tells the Host how DeCard's tenant worlds are made, reset, shown,
+// driven, saved, restored and released.
+func (s *Server) hooks() core.Hooks[*world] {
+	return core.Hooks[*world]{
+		NewWorld:    s.newTenantWorld,
+		Key:         func(w *world) string { return w.creds.APIKey },
+		Credentials: func(w *world) any { return w.creds },
+		Fresh:       s.freshWorld,
+		Release:     s.release,
+		Dump:        func(w *world) any { return w.dumpLocked() },
+		Act: func(w *world, card, action string) (any, error) {
+			c, err := w.actLocked(card, action)
+			if err != nil {
+				return nil, err
+			}
+			return cardDetailV2JSON{c.ID, w.cardDetailLocked(c)}, nil
+		},
+		Create:   (*world).createLocked,
+		Snapshot: func(w *world) any { return w.snapshotLocked() },
+		Restore:  s.restoreWorld,
 	}
-	add(ts.TimestampWindow != nil, func() Option { return WithTimestampWindow(dur(ts.TimestampWindow)) })
-	add(ts.AnyNonce != nil, func() Option { return WithAnyNonce(*ts.AnyNonce) })
-	add(ts.NonceOnlyReplay != nil, func() Option { return WithNonceOnlyReplay(*ts.NonceOnlyReplay) })
-	add(ts.SMSCode != nil, func() Option { return WithSMSCode(*ts.SMSCode) })
-	add(ts.SMSValidity != nil, func() Option { return WithSMSValidity(dur(ts.SMSValidity)) })
-	add(ts.SMSInterval != nil, func() Option { return WithSMSInterval(dur(ts.SMSInterval)) })
-	add(ts.SMSAttempts != nil, func() Option { return WithSMSAttempts(*ts.SMSAttempts) })
-	if ts.KYCSubmitDelay != nil || ts.KYCReviewDelay != nil {
-		submit, review := base.kycSubmit, base.kycReview
-		if ts.KYCSubmitDelay != nil {
-			submit = dur(ts.KYCSubmitDelay)
-		}
-		if ts.KYCReviewDelay != nil {
-			review = dur(ts.KYCReviewDelay)
-		}
-		opts = append(opts, WithKYCDelays(submit, review))
-	}
-	add(ts.IssueDelay != nil, func() Option { return WithIssueDelay(dur(ts.IssueDelay)) })
-	add(ts.PostingDelay != nil, func() Option { return WithPostingDelay(dur(ts.PostingDelay)) })
-	add(ts.StatementDay != nil, func() Option { return WithStatementDay(*ts.StatementDay) })
-	add(ts.ChannelTTL != nil, func() Option { return WithChannelTTL(dur(ts.ChannelTTL)) })
-	add(ts.MessageLog != nil, func() Option { return WithMessageLog(*ts.MessageLog) })
-	add(ts.LenientKYCInfo != nil, func() Option { return WithLenientKYCInfo(*ts.LenientKYCInfo) })
-	add(ts.POAMaxAge != nil, func() Option { return WithPOAMaxAge(dur(ts.POAMaxAge)) })
-	add(ts.FundPool != nil, func() Option { return WithFundPool(*ts.FundPool) })
-	add(ts.LinkBase != nil, func() Option { return WithLinkBase(*ts.LinkBase) })
-	add(ts.DepositDelay != nil, func() Option { return WithDepositDelay(dur(ts.DepositDelay)) })
-	add(ts.StrictQuerySign != nil, func() Option { return WithStrictQuerySignature(*ts.StrictQuerySign) })
-	add(ts.QROrderTTL != nil, func() Option { return WithQROrderTTL(dur(ts.QROrderTTL)) })
-	add(ts.FCSettleDelay != nil, func() Option { return WithFCSettleDelay(dur(ts.FCSettleDelay)) })
-	add(ts.FCWithdrawFee != nil, func() Option { return WithFCWithdrawFee(*ts.FCWithdrawFee) })
-	for code, rate := range ts.Rates {
-		opts = append(opts, WithRate(code, rate))
-	}
-	for _, opt := range opts {
-		if err := opt(&o); err != nil {
-			return base, fmt.Errorf("decard options: %w", err)
-		}
-	}
-	for name, d := range map[string]time.Duration{"sms_validity": o.smsTTL, "sms_interval": o.smsGap, "issue_delay": o.issueDelay,
-		"posting_delay": o.postDelay, "channel_ttl": o.channelTTL, "poa_max_age": o.poaMaxAge, "deposit_delay": o.depDelay,
-		"fc_settle_delay": o.fcSettle} {
-		if d < 0 {
-			return base, fmt.Errorf("decard options: %s must not be negative, got %s", name, d)
-		}
-	}
-	return o, nil
 }
 
 // newCredentials makes a tenant's credentials: the documented fixed ones
@@ -125,77 +47,232 @@ func newCredentials(tenant string) Credentials {
 	return Credentials{"dc-" + core.RandomHex(12), base64.StdEncoding.EncodeToString(b)}
 }
 
-// AddTenant gives a tenant its DeCard world and returns its credentials.
-// The default tenant gets the documented fixed credentials; others get
-// random ones unless opts name them. opts may also carry TenantSettings.
-func (s *Server) AddTenant(t *core.Tenant, opts json.RawMessage) (any, error) {
-	var o TenantOptions
-	if err := core.DecodeTenantOptions(opts, &o); err != nil {
+// settingsCopy returns the Server's settings with a rates map of their own,
+// for a tenant's options to be decoded over.
+func (s *Server) settingsCopy() Settings {
+	set := s.set
+	set.Rates = maps.Clone(s.set.Rates)
+	return set
+}
+
+// newTenantWorld makes a tenant's world: the Server's settings with the
+// tenant's options over them. The default tenant gets the documented fixed
+// credentials (or the Server's api_key and api_secret settings); others
+// random ones unless their options name them.
+func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, error) {
+	set := s.settingsCopy()
+	if t.ID != core.DefaultTenant {
+		set.APIKey, set.APISecret = "", ""
+	}
+	if err := core.DecodeSettings(Name, opts, &set); err != nil {
+		return nil, err
+	}
+	if set.Rates == nil { // "rates":null, like every null, keeps the Server's
+		set.Rates = s.set.Rates
+	}
+	set = set.canon()
+	if err := set.check(); err != nil {
 		return nil, fmt.Errorf("decard options: %w", err)
 	}
-	wopts, err := o.TenantSettings.apply(s.opts)
-	if err != nil {
-		return nil, err
-	}
-	creds := Credentials{APIKey: o.APIKey, APISecret: o.APISecret}
-	switch {
-	case (creds.APIKey == "") != (creds.APISecret == ""):
-		return nil, fmt.Errorf("decard options: give both api_key and api_secret, or neither")
-	case creds.APIKey == "":
+	creds := Credentials{set.APIKey, set.APISecret}
+	if creds.APIKey == "" {
 		creds = newCredentials(t.ID)
 	}
-	w := newWorld(t, s.Webhooks, creds, &wopts)
-	w.settings = o.TenantSettings
-	if err := s.worlds.Add(t.ID, creds.APIKey, w); err != nil {
+	set.APIKey, set.APISecret = creds.APIKey, creds.APISecret
+	return newWorld(t, s.Webhooks, creds, set), nil
+}
+
+// freshWorld empties a tenant's world, keeping its credentials, settings
+// and spent nonces.
+func (s *Server) freshWorld(old *world) *world {
+	fresh := newWorld(old.Tenant, s.Webhooks, old.creds, old.set)
+	fresh.nonces = old.nonces
+	return fresh
+}
+
+// release ends the streams of a world that was dropped or replaced, and
+// forgets its channel unless a newer world (a restored copy) streams it.
+func (s *Server) release(w *world) {
+	w.Lock()
+	ch := w.channel.ID
+	w.dropSubscribersLocked()
+	w.Unlock()
+	s.registerChannel(w, "", ch)
+}
+
+// snapshot is a tenant's DeCard world as --state saves it.
+type snapshot struct {
+	Creds       Credentials          `json:"credentials"`
+	Settings    Settings             `json:"settings"` // the first format saved only the tenant's own options
+	Faker       []byte               `json:"faker"`
+	Users       []User               `json:"users"`
+	Cards       []Card               `json:"cards"`
+	Applies     []Apply              `json:"applications"`
+	Txns        []CardTxn            `json:"card_transactions"`
+	Statements  []Statement          `json:"statements"`
+	AssetTxns   []AssetTxn           `json:"asset_transactions"`
+	Transfers   []Transfer           `json:"transfers"`
+	Fiat        []FiatTxn            `json:"fiat"`
+	Deposits    []Deposit            `json:"deposits"`
+	Withdrawals map[string]string    `json:"withdrawals"`
+	ApplyByRef  map[string]string    `json:"apply_refs"`
+	UserByEmail map[string]string    `json:"emails"`
+	Wallet      []WalletEntry        `json:"wallet"`
+	Pool        map[string]string    `json:"pool"`
+	Addresses   []Address            `json:"addresses"`
+	UserAddress map[string]string    `json:"user_addresses"`
+	SMS         []smsCode            `json:"sms"`
+	EDDRefs     map[string]string    `json:"edd_refs"`
+	Links       []Link               `json:"links"`
+	Uploads     map[string]string    `json:"uploads"`
+	Channel     Channel              `json:"channel"`
+	Messages    []Message            `json:"messages"`
+	Version     int64                `json:"version"`
+	Agenda      []core.Task          `json:"agenda"`
+	Flows       map[string]string    `json:"flows"`
+	QROrders    []QROrder            `json:"qr_orders"`
+	FCAccounts  []FCAccount          `json:"fc_accounts"`
+	FCTxns      []FCTxn              `json:"fc_transactions"`
+	FCLedger    []FCEntry            `json:"fc_ledger"`
+	Verdicts    map[string][]Verdict `json:"outcomes"`
+}
+
+// snapshotLocked copies the world into its saved form, sharing no mutable
+// memory with it (the Host encodes it after unlocking).
+func (w *world) snapshotLocked() snapshot {
+	fk, _ := w.Faker.MarshalBinary()
+	snap := snapshot{
+		Creds: w.creds, Settings: w.set, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
+		Statements: w.statements.All(), AssetTxns: w.assetTxns.All(), Transfers: w.transfers.All(), Fiat: w.fiat.All(),
+		Deposits: w.deposits.All(), Withdrawals: maps.Clone(w.withdrawals), ApplyByRef: maps.Clone(w.applyByRef),
+		UserByEmail: maps.Clone(w.userByEmail), Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: maps.Clone(w.userAddress),
+		EDDRefs: maps.Clone(w.eddRefs), Uploads: maps.Clone(w.uploads), Channel: w.channel, Messages: slices.Clone(w.messages),
+		Version: w.version, Agenda: w.Agenda.Tasks(), Flows: map[string]string{}, QROrders: w.qrOrders.All(),
+		FCAccounts: w.fcAccounts.All(), FCTxns: w.fcTxns.All(), FCLedger: w.fcLedger.All(), Verdicts: map[string][]Verdict{},
+	}
+	for k, v := range w.verdicts {
+		snap.Verdicts[k] = slices.Clone(v)
+	}
+	for a, v := range w.flows {
+		snap.Flows[a] = v.String()
+	}
+	for k, b := range w.wallet {
+		snap.Wallet = append(snap.Wallet, WalletEntry{k.user, k.asset, b.Free, b.Freeze})
+	}
+	for a, v := range w.pool {
+		snap.Pool[a] = v.String()
+	}
+	for _, a := range w.addresses {
+		snap.Addresses = append(snap.Addresses, a)
+	}
+	for _, c := range w.sms {
+		snap.SMS = append(snap.SMS, c)
+	}
+	for _, l := range w.links {
+		snap.Links = append(snap.Links, l)
+	}
+	return snap
+}
+
+// restoreWorld rebuilds a tenant's world from its saved form. A snapshot
+// of the first format saved only the settings the tenant's options set:
+// the Server's fill in the rest.
+func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, error) {
+	snap := snapshot{Settings: s.settingsCopy()}
+	if err := json.Unmarshal(state, &snap); err != nil {
 		return nil, err
 	}
-	return creds, nil
-}
-
-// RemoveTenant drops a tenant's world and closes its streams.
-func (s *Server) RemoveTenant(id string) {
-	if w, ok := s.worlds.Remove(id); ok {
-		w.mu.Lock()
-		ch := w.channel.ID
-		w.dropSubscribersLocked()
-		w.mu.Unlock()
-		s.registerChannel("", "", ch)
+	set := snap.Settings.canon()
+	set.APIKey, set.APISecret = snap.Creds.APIKey, snap.Creds.APISecret
+	if err := set.check(); err != nil {
+		return nil, fmt.Errorf("settings: %w", err)
 	}
-}
-
-// ResetTenant empties a tenant's world, keeping its credentials.
-func (s *Server) ResetTenant(id string) error {
-	var ch string
-	_, err := s.worlds.Reset(id, func(old *world) *world {
-		old.mu.Lock()
-		defer old.mu.Unlock()
-		fresh := newWorld(old.tenant, s.Webhooks, old.creds, old.opts)
-		fresh.settings, fresh.nonces = old.settings, old.nonces // a reset keeps the tenant's settings and spent nonces
-		ch = old.channel.ID
-		old.dropSubscribersLocked()
-		return fresh
-	})
-	if err != nil {
-		return err
+	w := newWorld(t, s.Webhooks, snap.Creds, set)
+	if err := w.Faker.UnmarshalBinary(snap.Faker); err != nil {
+		return nil, fmt.Errorf("faker: %w", err)
 	}
-	s.registerChannel("", "", ch)
-	return nil
-}
-
-// Credentials returns a tenant's DeCard credentials.
-func (s *Server) Credentials(id string) (any, bool) {
-	w, ok := s.worlds.Get(id)
-	if !ok {
-		return nil, false
+	for _, u := range snap.Users {
+		w.users.Put(u.ID, u)
+		w.userByMobile[mobileKey(u.MobileCode, u.Mobile)] = u.ID
+		if u.UserRef != "" {
+			w.userByRef[u.UserRef] = u.ID
+		}
 	}
-	return w.creds, true
-}
-
-// Settle applies a tenant's due transitions (and queues their pushes).
-func (s *Server) Settle(id string) {
-	if w, ok := s.worlds.Get(id); ok {
-		w.mu.Lock()
-		s.settleLocked(w)
-		w.mu.Unlock()
+	for _, c := range snap.Cards {
+		w.cards.Put(c.ID, c)
 	}
+	for _, a := range snap.Applies {
+		w.applies.Put(a.ID, a)
+	}
+	for _, x := range snap.Txns {
+		w.txns.Put(x.ID, x)
+	}
+	for _, st := range snap.Statements {
+		w.statements.Put(st.CardID+"/"+itoa(st.Start.Unix()), st)
+	}
+	for _, x := range snap.AssetTxns {
+		w.assetTxns.Put(x.TranID, x)
+	}
+	for _, x := range snap.Transfers {
+		w.transfers.Put(x.ExternalTranID, x)
+	}
+	for _, x := range snap.Fiat {
+		w.fiat.Put(x.ID, x)
+	}
+	for _, d := range snap.Deposits {
+		w.deposits.Put(d.TxHash, d)
+	}
+	for _, e := range snap.Wallet {
+		w.wallet[walletKey{e.UserID, e.Asset}] = Balance{e.Free, e.Freeze}
+	}
+	for a, v := range snap.Pool {
+		d, err := core.ParseDecimal(v)
+		if err != nil {
+			return nil, fmt.Errorf("pool %s: %w", a, err)
+		}
+		w.pool[a] = d
+	}
+	for _, a := range snap.Addresses {
+		w.addresses[a.Address] = a
+	}
+	for a, v := range snap.Flows {
+		d, err := core.ParseDecimal(v)
+		if err != nil {
+			return nil, fmt.Errorf("flows %s: %w", a, err)
+		}
+		w.flows[a] = d
+	}
+	for _, o := range snap.QROrders {
+		w.qrOrders.Put(o.ID, o)
+	}
+	for _, a := range snap.FCAccounts {
+		w.fcAccounts.Put(a.Number, a)
+	}
+	for _, x := range snap.FCTxns {
+		w.putFCTxnLocked(x)
+	}
+	for _, e := range snap.FCLedger {
+		w.fcLedger.Put(e.ID, e)
+	}
+	for k, v := range snap.Verdicts {
+		w.verdicts[k] = v
+	}
+	for _, c := range snap.SMS {
+		w.sms[smsKey(c.Behavioral, c.Target)] = c
+	}
+	for _, l := range snap.Links {
+		w.links[l.Secret] = l
+	}
+	maps.Copy(w.withdrawals, snap.Withdrawals)
+	maps.Copy(w.applyByRef, snap.ApplyByRef)
+	maps.Copy(w.userByEmail, snap.UserByEmail)
+	maps.Copy(w.userAddress, snap.UserAddress)
+	maps.Copy(w.eddRefs, snap.EDDRefs)
+	maps.Copy(w.uploads, snap.Uploads)
+	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
+	w.Agenda.Restore(snap.Agenda)
+	if w.channel.ID != "" {
+		s.registerChannel(w, w.channel.ID, "")
+	}
+	return w, nil
 }

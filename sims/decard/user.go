@@ -118,9 +118,9 @@ func (w *world) userLocked(id string) (User, error) {
 
 // newUserLocked registers a user with KYC UNDO.
 func (w *world) newUserLocked(mobileCode, mobile string) User {
-	now := w.now()
-	u := User{ID: w.faker.UUID(), MobileCode: mobileCode, Mobile: mobile, KYC: KYCUndo, KYCAt: now,
-		Name: strings.ToUpper(w.faker.FirstName() + " " + w.faker.LastName()), CreatedAt: now}
+	now := w.Now()
+	u := User{ID: w.Faker.UUID(), MobileCode: mobileCode, Mobile: mobile, KYC: KYCUndo, KYCAt: now,
+		Name: strings.ToUpper(w.Faker.FirstName() + " " + w.Faker.LastName()), CreatedAt: now}
 	w.users.Put(u.ID, u)
 	if mobile != "" {
 		w.userByMobile[mobileKey(mobileCode, mobile)] = u.ID
@@ -142,11 +142,11 @@ func (w *world) setKYCLocked(u User, status KYCStatus, reason string, at time.Ti
 // startKYCLocked begins a KYC review: INIT now, PENDING after the submit
 // delay, then decided as outcome says.
 func (w *world) startKYCLocked(u User, outcome string) User {
-	now := w.now()
+	now := w.Now()
 	u.KYCOutcome = outcome
 	w.users.Put(u.ID, u)
 	u = w.setKYCLocked(u, KYCInit, "", now)
-	w.agenda.Schedule(now.Add(w.opts.kycSubmit), taskKYCPending, u.ID)
+	w.Agenda.Schedule(now.Add(w.set.KYCSubmitDelay.D()), taskKYCPending, u.ID)
 	return u
 }
 
@@ -166,7 +166,7 @@ func (w *world) scheduleDecisionLocked(u User, at time.Time) {
 	if u.KYCOutcome == outcomeHold || w.awaitingEDDLocked(u.ID) {
 		return
 	}
-	w.agenda.Schedule(at.Add(w.opts.kycReview), taskKYCDecide, u.ID)
+	w.Agenda.Schedule(at.Add(w.set.KYCReviewDelay.D()), taskKYCDecide, u.ID)
 }
 
 // kycDecideLocked ends a PENDING review as its outcome says.

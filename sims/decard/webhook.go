@@ -12,6 +12,8 @@ import (
 	"errors"
 	"net/http"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // HeaderWebhookSignature carries a webhook's signature.
@@ -32,12 +34,12 @@ type webhookBody struct {
 func (w *world) notifyLocked(event, user string, at time.Time, data any) {
 	body, err := sortedJSON(webhookBody{
 		WebhookID: w.numID(19), Type: event, ExternalUserID: user, Data: data,
-		NotificationTimestamp: w.now().UnixMilli(), EventTimestamp: at.UnixMilli(),
+		NotificationTimestamp: w.Now().UnixMilli(), EventTimestamp: at.UnixMilli(),
 	})
 	if err != nil {
 		return // the payload types always marshal
 	}
-	w.outbox.Enqueue(w.tenant.ID, Name, event, body)
+	w.outbox.Enqueue(w.Tenant.ID, Name, event, body)
 }
 
 // sortedJSON renders v compactly with every object's keys sorted, nested
@@ -48,7 +50,7 @@ func (w *world) notifyLocked(event, user string, at time.Time, data any) {
 // order for signature computation"), and timestamps are JSON numbers there
 // while the stream sends strings.
 func sortedJSON(v any) ([]byte, error) {
-	raw, err := marshal(v)
+	raw, err := core.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +60,7 @@ func sortedJSON(v any) ([]byte, error) {
 	if err := dec.Decode(&tree); err != nil {
 		return nil, err
 	}
-	return marshal(tree) // maps marshal with sorted keys
+	return core.Marshal(tree) // maps marshal with sorted keys
 }
 
 // signWebhook signs a body as DeCard does: X-Signature is the lower-case

@@ -4,26 +4,27 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// world is one tenant's DeCard state.
+// world is one tenant's DeCard state. WorldBase's mutex guards every
+// field but nonces, which has its own lock, and those fixed when the world
+// is made (outbox, creds, set and the amounts parsed from it), which are
+// read without it.
 type world struct {
-	core.WorldBase // TODO(host): interim; the conversion to core.Host replaces mu, tenant, faker and agenda with it
+	core.WorldBase
 
-	mu sync.Mutex // guards every field below
+	outbox *core.Outbox
+	creds  Credentials
+	set    Settings // the tenant's settings; they never change, so reading them needs no lock
+	nonces *core.ReplayGuard
 
-	tenant   *core.Tenant
-	outbox   *core.Outbox
-	creds    Credentials
-	opts     *options       // the Server's options with this tenant's settings applied; read-only
-	settings TenantSettings // what the tenant asked for, kept for resets and snapshots
-	nonces   *core.ReplayGuard
-	faker    *core.Faker
-	agenda   core.Agenda
+	// The decimal settings, parsed once.
+	opening core.Decimal            // set.FundPool: each asset's fund pool at the start
+	fcFee   core.Decimal            // set.FCWithdrawFee
+	rates   map[string]core.Decimal // set.Rates
 
 	users        *core.Table[User]
 	cards        *core.Table[Card]
@@ -70,11 +71,13 @@ type Balance struct {
 	Freeze core.Decimal `json:"freeze"`
 }
 
-func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options) *world {
+func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settings) *world {
+	opening, fee, rates := set.amounts()
 	w := &world{
-		tenant: t, outbox: outbox, creds: creds, opts: o,
-		nonces:       core.NewReplayGuard(2*o.tsWindow, 1<<20), // has its own lock
-		faker:        core.NewFaker(t.SubSeed(Name)),
+		opening: opening, fcFee: fee, rates: rates,
+		WorldBase: core.NewWorldBase(t, Name),
+		outbox:    outbox, creds: creds, set: set,
+		nonces:       core.NewReplayGuard(2*set.TimestampWindow.D(), 1<<20), // has its own lock
 		users:        core.NewTable(func(u User) time.Time { return u.CreatedAt }),
 		cards:        core.NewTable(func(c Card) time.Time { return c.CreatedAt }),
 		applies:      core.NewTable(func(a Apply) time.Time { return a.CreatedAt }),
@@ -117,18 +120,15 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, o *options
 	w.assetTxns.AddIndex("user", func(x AssetTxn) string { return x.UserID })
 	w.fiat.AddIndex("user", func(x FiatTxn) string { return x.UserID })
 	for _, a := range assets {
-		w.pool[a.Code] = o.pool
+		w.pool[a.Code] = opening
 	}
 	return w
 }
 
-// now returns the tenant's business time.
-func (w *world) now() time.Time { return w.tenant.Clock.Now() }
-
 // numID returns a new numeric id of n digits that does not start with 0,
 // like DeCard's 19-digit applyId, cardId and tranId.
 func (w *world) numID(n int) string {
-	return string(rune('1'+w.faker.IntN(9))) + w.faker.Digits(n-1)
+	return string(rune('1'+w.Faker.IntN(9))) + w.Faker.Digits(n-1)
 }
 
 // balanceLocked returns a user's balance of an asset.
@@ -172,17 +172,15 @@ var currencyNumeric = map[string]string{
 }
 
 // defaultRates are units per USD; stablecoins at par.
-func defaultRates() map[string]core.Decimal {
-	return map[string]core.Decimal{
-		"USD": core.MustDecimal("1"), "USDT": core.MustDecimal("1"), "USDC": core.MustDecimal("1"),
-		"SGD": core.MustDecimal("1.35"), "EUR": core.MustDecimal("0.92"), "GBP": core.MustDecimal("0.79"),
-		"HKD": core.MustDecimal("7.8"), "CNY": core.MustDecimal("7.2"), "JPY": core.MustDecimal("150"),
+func defaultRates() map[string]string {
+	return map[string]string{
+		"USD": "1", "USDT": "1", "USDC": "1", "SGD": "1.35", "EUR": "0.92", "GBP": "0.79", "HKD": "7.8", "CNY": "7.2", "JPY": "150",
 	}
 }
 
 // rate returns how many units of code one USD buys.
 func (w *world) rate(code string) (core.Decimal, bool) {
-	r, ok := w.opts.rates[code]
+	r, ok := w.rates[code]
 	return r, ok
 }
 
@@ -267,16 +265,22 @@ func sortStrings(s []string) { sort.Strings(s) }
 
 // settleLocked applies every scheduled transition that is due on the
 // business clock, one instant at a time and each at its own time, so a
-// clock moved months ahead replays the months in order. Every handler and
-// direct helper calls it after taking the lock.
-func (s *Server) settleLocked(w *world) {
-	now := w.now()
+// clock moved months ahead replays the months in order. Worlds.Enter and
+// Worlds.Do call it after taking the lock.
+//
+// It is not WorldBase.RunDue: RunDue makes Now read each task's due time
+// while the task applies, and a webhook queued by a task stamps its
+// notificationTimestamp with Now — the moment the simulator settles, not
+// the moment the task was due (its eventTimestamp) — so RunDue would change
+// the bodies of webhooks sent by a late settle.
+func (w *world) settleLocked() {
+	now := w.Now()
 	for {
-		next, ok := w.agenda.Next()
+		next, ok := w.Agenda.Next()
 		if !ok || next.At.After(now) {
 			return
 		}
-		for _, t := range w.agenda.Due(next.At) {
+		for _, t := range w.Agenda.Due(next.At) {
 			w.applyTaskLocked(t)
 		}
 	}
