@@ -22,10 +22,6 @@ type Call struct {
 	Violations []string
 	Outcomes   []string // the magic rules that fired (Announce)
 
-	// Value is the old way to carry per-request provider state.
-	// TODO(host): removed once every provider uses Bind and WorldOf.
-	Value any
-
 	// world is the authenticated tenant's provider world, set by Bind and
 	// read, typed, by WorldOf.
 	world any

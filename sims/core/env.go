@@ -211,21 +211,3 @@ func (o *EnvOptions) ResolveEnv(provider string) (*Env, error) {
 // own Env: 2026-01-01T00:00:00Z, so golden files stay stable.
 var TestEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// RunTDefaults returns the options a provider's RunT puts before its
-// caller's: withSeed(1) unless the caller chose a seed, and withClock of a
-// clock frozen at TestEpoch unless the caller gave a clock. A Server that
-// shares an Env gets neither. o is what the caller's options set; withSeed
-// and withClock are the provider's WithSeed and WithClock.
-func RunTDefaults[O any](o EnvOptions, withSeed func(uint64) O, withClock func(*Clock) O) []O {
-	if o.Env != nil {
-		return nil
-	}
-	var defaults []O
-	if o.Seed == 0 {
-		defaults = append(defaults, withSeed(1))
-	}
-	if o.Clock == nil {
-		defaults = append(defaults, withClock(NewFrozenClock(TestEpoch)))
-	}
-	return defaults
-}

@@ -1,9 +1,10 @@
 package core
 
 import (
+	"encoding/json"
 	"testing"
-	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -31,30 +32,46 @@ func TestResolveEnv(t *testing.T) {
 	}
 }
 
+// testServer is the smallest provider: a Host with no routes and worlds of
+// nothing, for RunT's defaults.
+type testServer struct{ *Host[*testWorld] }
+
+func newTestServer(opts ...Option[struct{}]) (*testServer, error) {
+	o, env, err := ReadOptions("acme", struct{}{}, opts)
+	if err != nil {
+		return nil, err
+	}
+	ws := NewWorlds[*testWorld]("acme", "api_key", nil)
+	s := &testServer{}
+	s.Host = NewHost(env, HostConfig[*testWorld]{Name: "acme", Worlds: ws, Routes: func(*mux.Router) {},
+		Hooks: Hooks[*testWorld]{
+			NewWorld: func(t *Tenant, _ json.RawMessage) (*testWorld, error) {
+				return &testWorld{WorldBase: NewWorldBase(t, "acme")}, nil
+			},
+			Key:         func(w *testWorld) string { return "k-" + w.Tenant.ID },
+			Credentials: func(*testWorld) any { return nil },
+		}})
+	if err := AddDefaultTenant(s.Host); err != nil {
+		return nil, err
+	}
+	return s, o.RunSetup(s)
+}
+
 func TestRunTDefaults(t *testing.T) {
 	t.Parallel()
-	type opt = func(*EnvOptions)
-	withSeed := func(s uint64) opt { return func(o *EnvOptions) { o.Seed = s } }
-	withClock := func(c *Clock) opt { return func(o *EnvOptions) { o.Clock = c } }
-	apply := func(opts []opt) EnvOptions {
-		var o EnvOptions
-		for _, f := range opts {
-			f(&o)
-		}
-		return o
-	}
+	s := RunT(t, "acme", newTestServer, nil)
+	assert.Equal(t, TestEpoch, s.Clock.Now(), "the business clock is frozen at TestEpoch")
+	assert.Equal(t, uint64(1), s.Default().Seed, "seed 1")
+	assert.NotEmpty(t, s.URL(), "RunT listens")
 
-	got := apply(RunTDefaults(EnvOptions{}, withSeed, withClock))
-	assert.Equal(t, uint64(1), got.Seed)
-	require.NotNil(t, got.Clock)
-	assert.Equal(t, TestEpoch, got.Clock.Now())
-	assert.Equal(t, time.UTC, got.Clock.Now().Location())
+	mine := NewFrozenClock(TestEpoch.AddDate(1, 0, 0))
+	s = RunT(t, "acme", newTestServer, []Option[struct{}]{WithSeed[struct{}](9), WithClock[struct{}](mine)})
+	assert.Same(t, mine, s.Clock, "the caller's clock wins")
+	assert.Equal(t, uint64(9), s.Default().Seed, "the caller's seed wins")
 
-	mine := NewClock()
-	got = apply(RunTDefaults(EnvOptions{Seed: 9, Clock: mine}, withSeed, withClock))
-	assert.Equal(t, EnvOptions{}, got, "the caller's seed and clock need no default")
-
-	assert.Empty(t, RunTDefaults(EnvOptions{Env: NewEnv(EnvConfig{})}, withSeed, withClock), "a shared Env has both")
+	env := NewEnv(EnvConfig{Seed: 5})
+	s = RunT(t, "acme", newTestServer, []Option[struct{}]{WithEnv[struct{}](env)})
+	assert.Same(t, env, s.Env, "a shared Env brings its own seed and clock")
 }
 
 func TestClearProvider(t *testing.T) {

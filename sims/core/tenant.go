@@ -1,11 +1,8 @@
 package core
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"regexp"
@@ -144,26 +141,6 @@ func (ts *Tenants) List() []*Tenant {
 		return out[i].ID < out[j].ID
 	})
 	return out
-}
-
-// DecodeTenantOptions reads one provider's object of a tenant's options
-// (the "bkj" object of POST /_mocksrv/tenants, say) into v. Empty input and
-// null leave v as it is. Unknown fields are refused, so a misspelt setting
-// is not silently ignored, and so is anything after the object. The
-// provider prefixes the error with its name.
-func DecodeTenantOptions(raw []byte, v any) error {
-	if b := bytes.TrimSpace(raw); len(b) == 0 || string(b) == "null" {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return err
-	}
-	if dec.More() {
-		return errors.New("one JSON object expected")
-	}
-	return nil
 }
 
 // RandomHex returns n random bytes from crypto/rand as lowercase hex. It

@@ -7,7 +7,10 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestDecodeTenantOptions(t *testing.T) {
+// TestDecodeSettings pins the strict read of a tenant's options (and of
+// admin bodies, DecodeStrict): nothing means no change, a field left out
+// keeps what was there, a misspelt field or trailing data is refused.
+func TestDecodeSettings(t *testing.T) {
 	t.Parallel()
 	type opts struct {
 		APIKey string `json:"api_key,omitempty"`
@@ -15,20 +18,20 @@ func TestDecodeTenantOptions(t *testing.T) {
 	}
 	for _, raw := range []string{"", "  \n", "null", " null "} {
 		o := opts{APIKey: "kept"}
-		require.NoError(t, DecodeTenantOptions([]byte(raw), &o), "%q", raw)
+		require.NoError(t, DecodeSettings("acme", []byte(raw), &o), "%q", raw)
 		assert.Equal(t, opts{APIKey: "kept"}, o, "%q means no options", raw)
 	}
 
 	var o opts
-	require.NoError(t, DecodeTenantOptions([]byte(`{"api_key":"k","pci":false}`), &o))
+	require.NoError(t, DecodeSettings("acme", []byte(`{"api_key":"k","pci":false}`), &o))
 	require.NotNil(t, o.PCI)
 	assert.Equal(t, "k", o.APIKey)
 	assert.False(t, *o.PCI)
 
-	err := DecodeTenantOptions([]byte(`{"api_kye":"k"}`), &o)
-	assert.EqualError(t, err, `json: unknown field "api_kye"`, "a misspelt option is refused")
-	err = DecodeTenantOptions([]byte(`{"api_key":"k"} {"pci":true}`), &o)
-	assert.EqualError(t, err, "one JSON object expected")
-	err = DecodeTenantOptions([]byte(`{"api_key":`), &o)
-	assert.Error(t, err)
+	err := DecodeSettings("acme", []byte(`{"api_kye":"k"}`), &o)
+	assert.EqualError(t, err, `acme options: json: unknown field "api_kye"`, "a misspelt option is refused")
+	err = DecodeSettings("acme", []byte(`{"api_key":"k"} {"pci":true}`), &o)
+	assert.EqualError(t, err, "acme options: one JSON object expected")
+	err = DecodeStrict([]byte(`{"api_key":`), &o)
+	assert.Equal(t, KindInvalid, AsError(err).Kind)
 }

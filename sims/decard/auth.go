@@ -60,11 +60,13 @@ func (s *Server) identify(r *http.Request) string {
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w, err := s.check(r)
+		if err == nil {
+			err = core.Bind(r, w)
+		}
 		if err != nil {
 			s.writeError(rw, r, err)
 			return
 		}
-		core.Bind(r, w)
 		next.ServeHTTP(rw, r)
 	})
 }

@@ -72,7 +72,10 @@ func (s *Server) handleStream(rw http.ResponseWriter, r *http.Request) {
 			"频道 %q 不存在或已被新频道取代（请调用 /websocket/v1/get-channel）"}, channel))
 		return
 	}
-	core.CallOf(r).Tenant = w.Tenant.ID
+	if err := core.Bind(r, w); err != nil {
+		s.writeError(rw, r, err)
+		return
+	}
 	if !headerHas(r.Header, "Connection", "upgrade") || !headerHas(r.Header, "Upgrade", "websocket") {
 		s.writeError(rw, r, invalid("connect with a WebSocket client (Connection: Upgrade, Upgrade: websocket)"))
 		return
