@@ -210,4 +210,3 @@ func (o *EnvOptions) ResolveEnv(provider string) (*Env, error) {
 // TestEpoch is where RunT freezes the business clock of a Server with its
 // own Env: 2026-01-01T00:00:00Z, so golden files stay stable.
 var TestEpoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-
