@@ -296,6 +296,23 @@ func (r *runner) step(ctx context.Context, st Step) ([]string, string, error) {
 		}
 		return nil, fmt.Sprintf("%s card %s %s", p, card, st.Card.Action),
 			r.admin.do(ctx, http.MethodPost, r.admin.tenantPath(r.tenant, p, "cards", card, st.Card.Action), nil, nil)
+	case st.CardEvent != nil:
+		ce := st.CardEvent
+		if ce.Provider == "" {
+			return nil, "", errors.New("card_event: say which provider")
+		}
+		var ev core.CardEvent
+		b, _ := json.Marshal(expand(ce.CardEvent, r.vars))
+		if err := json.Unmarshal(b, &ev); err != nil {
+			return nil, "", fmt.Errorf("card_event: %w", err)
+		}
+		card := expandString(ce.Card, r.vars)
+		var out any
+		err := r.admin.do(ctx, http.MethodPost, r.admin.tenantPath(r.tenant, ce.Provider, "cards", card, "events"), ev, &out)
+		if err == nil && ce.As != "" {
+			r.vars[ce.As] = out
+		}
+		return nil, fmt.Sprintf("%s card %s %s", ce.Provider, card, ev.Type), err
 	case st.Create != nil:
 		var out any
 		err := r.admin.do(ctx, http.MethodPost, r.admin.tenantPath(r.tenant, st.Create.Provider, st.Create.Kind), expand(st.Create.With, r.vars), &out)

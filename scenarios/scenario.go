@@ -16,6 +16,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // SchemaJSON is the JSON Schema of the scenario format.
@@ -78,6 +79,7 @@ type Step struct {
 	Advance          string            `json:"advance"`
 	Clock            *Clock            `json:"clock"`
 	Card             *CardStep         `json:"card"`
+	CardEvent        *CardEventStep    `json:"card_event"`
 	Create           *CreateStep       `json:"create"`
 	Fault            json.RawMessage   `json:"fault"`
 	ClearFaults      bool              `json:"clear_faults"`
@@ -127,6 +129,16 @@ type CardStep struct {
 	Provider string `json:"provider"`
 	Card     string `json:"card"`
 	Action   string `json:"action"`
+}
+
+// CardEventStep sends a card-network event to a card (an authorization,
+// its increment, reversal, expiry, clearing, a refund, a chargeback): the
+// admin API's POST …/cards/{card}/events, in the provider's own terms.
+type CardEventStep struct {
+	Provider string `json:"provider"`
+	Card     string `json:"card"`
+	core.CardEvent
+	As string `json:"as"` // save what the provider answers (the transaction) under this name
 }
 
 // CreateStep creates state mid-scenario.

@@ -46,7 +46,9 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/tenants/{id}/clock", h(f.handleClock)).Methods(http.MethodGet, http.MethodPost)
 	a.Handle("/tenants/{id}/webhooks", h(f.handleTenantWebhooks)).Methods(http.MethodGet, http.MethodPost)
 	a.Handle("/tenants/{id}/{provider}/state", h(f.handleState)).Methods(http.MethodGet)
+	a.Handle("/tenants/{id}/{provider}/cards/{card}/events", h(f.handleCardEvent)).Methods(http.MethodPost)
 	a.Handle("/tenants/{id}/{provider}/cards/{card}/{action}", h(f.handleCardAction)).Methods(http.MethodPost)
+	a.Handle("/providers/{provider}/declines", h(f.handleDeclines)).Methods(http.MethodGet)
 	a.Handle("/tenants/{id}/{provider}/{kind}", h(f.handleCreate)).Methods(http.MethodPost)
 	a.Handle("/faults", h(f.handleFaultList)).Methods(http.MethodGet)
 	a.Handle("/faults", h(f.handleFaultAdd)).Methods(http.MethodPost)
@@ -380,6 +382,39 @@ func (f *Fleet) handleCardAction(r *http.Request) (int, any, error) {
 	}
 	f.Webhooks.Kick()
 	return http.StatusOK, out, nil
+}
+
+// handleCardEvent applies a card-network event (core.CardEvent) to a card:
+// POST /_mocksrv/tenants/{id}/{provider}/cards/{card}/events.
+func (f *Fleet) handleCardEvent(r *http.Request) (int, any, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	p, err := f.providerOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	var ev core.CardEvent
+	if err := core.DecodeStrict(core.Body(r), &ev); err != nil {
+		return 0, nil, err
+	}
+	out, err := p.CardEvent(t.ID, mux.Vars(r)["card"], ev)
+	if err != nil {
+		return 0, nil, err
+	}
+	f.Webhooks.Kick()
+	return http.StatusCreated, out, nil
+}
+
+// handleDeclines lists a provider's documented decline reasons: GET
+// /_mocksrv/providers/{provider}/declines.
+func (f *Fleet) handleDeclines(r *http.Request) (int, any, error) {
+	p, err := f.providerOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"provider": p.Name(), "declines": p.Declines()}, nil
 }
 
 func (f *Fleet) handleCreate(r *http.Request) (int, any, error) {

@@ -55,6 +55,11 @@ type Hooks[W World] struct {
 	Act func(w W, card, action string) (any, error)
 	// Create adds state directly, for the admin API and scenario givens.
 	Create func(w W, kind string, body []byte) (any, error)
+	// CardEvent applies a card-network event to a card (optional: without
+	// it the provider refuses card events).
+	CardEvent func(w W, card string, ev CardEvent) (any, error)
+	// Declines lists the provider's documented decline reasons (optional).
+	Declines []Decline
 	// Snapshot returns the world in its saved form. The value must share no
 	// mutable memory with the world: the Host encodes it after unlocking.
 	Snapshot func(w W) any

@@ -27,6 +27,8 @@ type Provider interface {
 	State(tenant string) (any, error)
 	CardAction(tenant, card, action string) (any, error)
 	Create(tenant, kind string, body json.RawMessage) (any, error)
+	CardEvent(tenant, card string, ev CardEvent) (any, error)
+	Declines() []Decline
 	Settle(tenant string)
 
 	Snapshot(tenant string) (json.RawMessage, error)
@@ -89,6 +91,16 @@ func (p hostProvider[W]) Create(tenant, kind string, body json.RawMessage) (v an
 	err = p.h.worlds.Do(tenant, func(w W) (err error) { v, err = p.h.hooks.Create(w, kind, body); return err })
 	return v, err
 }
+
+func (p hostProvider[W]) CardEvent(tenant, card string, ev CardEvent) (v any, err error) {
+	if p.h.hooks.CardEvent == nil {
+		return nil, Errorf(KindInvalid, "%s does not simulate card events yet", p.h.name)
+	}
+	err = p.h.worlds.Do(tenant, func(w W) (err error) { v, err = p.h.hooks.CardEvent(w, card, ev); return err })
+	return v, err
+}
+
+func (p hostProvider[W]) Declines() []Decline { return append([]Decline(nil), p.h.hooks.Declines...) }
 
 func (p hostProvider[W]) Settle(tenant string) { p.h.worlds.Settle(tenant) }
 

@@ -1,0 +1,62 @@
+package core
+
+// CardEvent is something that happens to a card at the card network, not
+// through the client's API: an authorization and what follows it — an
+// increment, a reversal, its expiry, clearing for the same or another
+// amount, a refund of what cleared, a chargeback. The admin API (POST
+// /_mocksrv/tenants/{id}/{provider}/cards/{card}/events) and scenario
+// card_event steps send them; each provider applies them in its own terms
+// (its transaction types, statuses, decline reasons and webhooks), or
+// refuses a type its transaction model cannot express, naming the types it
+// takes.
+type CardEvent struct {
+	// Type is authorize, increment, reverse, expire, clear, refund or
+	// chargeback.
+	Type string `json:"type"`
+	// Transaction is the authorization (or, for refund and chargeback, the
+	// cleared transaction) the event follows; authorize needs none.
+	Transaction string `json:"transaction,omitempty"`
+	// Amount is a decimal in Currency: authorize's and increment's amount;
+	// for reverse, clear and refund, the part of the original (all of it
+	// when empty); for clear, an amount above the authorization is a tip or
+	// an exchange-rate difference, moved exactly.
+	Amount   string `json:"amount,omitempty"`
+	Currency string `json:"currency,omitempty"`
+	// Merchant describes where the card was used.
+	Merchant EventMerchant `json:"merchant,omitzero"`
+	// Kind is what an authorization is for, where the provider tells them
+	// apart: purchase (the default), atm, transfer_out, refund.
+	Kind string `json:"kind,omitempty"`
+	// Decline declines the authorization with a reason from the
+	// provider's documented list (its code or name).
+	Decline string `json:"decline,omitempty"`
+	// Approve, when set on authorize or increment, approves only this much
+	// (partial approval), where the provider's fields can carry it.
+	Approve string `json:"approve,omitempty"`
+}
+
+// EventMerchant is a card event's merchant.
+type EventMerchant struct {
+	Name    string `json:"name,omitempty"`
+	MCC     string `json:"mcc,omitempty"`
+	City    string `json:"city,omitempty"`
+	Country string `json:"country,omitempty"`
+}
+
+// The card event types.
+const (
+	EventAuthorize  = "authorize"
+	EventIncrement  = "increment"
+	EventReverse    = "reverse"
+	EventExpire     = "expire"
+	EventClear      = "clear"
+	EventRefund     = "refund"
+	EventChargeback = "chargeback"
+)
+
+// Decline is one reason a provider declines an authorization, as it
+// documents it.
+type Decline struct {
+	Code    string `json:"code"`    // the provider's code or name: "1116", "insufficient_funds"
+	Message string `json:"message"` // its published text
+}
