@@ -354,9 +354,25 @@ func (f *Fleet) handleState(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	q := r.URL.Query()
+	var req stateRequest
+	if sectioned(q) {
+		if req, err = parseStateRequest(q); err != nil {
+			return 0, nil, err
+		}
+	} else if err := wholeDumpParams(q); err != nil {
+		return 0, nil, err
+	}
 	st, err := p.State(t.ID)
 	if err != nil {
 		return 0, nil, err
+	}
+	if sectioned(q) {
+		out, err := readSection(st, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, out, nil
 	}
 	return http.StatusOK, st, nil
 }
