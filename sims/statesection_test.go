@@ -15,10 +15,10 @@ import (
 )
 
 type stateSection struct {
-	Section     string            `json:"section"`
-	Total       int               `json:"total"`
-	Matched     int               `json:"matched"`
-	StatusField string            `json:"status_field"`
+	Section     string `json:"section"`
+	Total       int    `json:"total"`
+	Matched     int    `json:"matched"`
+	StatusField string `json:"status_field"`
 	Statuses    []struct {
 		Status string `json:"status"`
 		Count  int    `json:"count"`
