@@ -32,7 +32,6 @@ func runServed(ctx context.Context, h http.Handler, name string, src []byte, ten
 			return nil, &core.Error{Kind: core.KindNotFound, Message: err.Error()}
 		}
 	} else if sc, err = Parse("upload.yaml", src); err != nil { // named "upload" unless it says
-
 		return nil, err
 	}
 	if tenant != "" {
