@@ -63,19 +63,35 @@ func resolve(v reflect.Value) dumpValue {
 }
 
 func selfEncoding(v reflect.Value) bool {
-	t := v.Type()
-	if t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface &&
-		(t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType)) {
-		return true
+	m := marshalersOf(v.Type())
+	switch v.Kind() {
+	case reflect.Interface:
+		return false
+	case reflect.Pointer:
+		if m.value && !v.IsNil() {
+			return true
+		}
+	default:
+		if m.value {
+			return true
+		}
 	}
-	if t.Kind() == reflect.Pointer && !v.IsNil() && (t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType)) {
-		return true
+	return v.CanAddr() && m.pointer
+}
+
+// marshalers says whether a type, and a pointer to it, encode themselves.
+type marshalers struct{ value, pointer bool }
+
+var marshalerCache sync.Map // reflect.Type → marshalers
+
+func marshalersOf(t reflect.Type) marshalers {
+	if m, ok := marshalerCache.Load(t); ok {
+		return m.(marshalers)
 	}
-	if v.CanAddr() {
-		pt := reflect.PointerTo(t)
-		return pt.Implements(jsonMarshalerType) || pt.Implements(textMarshalerType)
-	}
-	return false
+	implements := func(t reflect.Type) bool { return t.Implements(jsonMarshalerType) || t.Implements(textMarshalerType) }
+	m := marshalers{value: implements(t), pointer: implements(reflect.PointerTo(t))}
+	marshalerCache.Store(t, m)
+	return m
 }
 
 func encoded(v reflect.Value) dumpValue {
