@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -161,4 +162,30 @@ func TestScenariosPageWithoutRunner(t *testing.T) {
 	assert.Contains(t, page, "without the scenario runner")
 	assert.NotContains(t, page, `id="run-file-form"`)
 	assert.Contains(t, page, `id="s-source"`, "applying a given section still works")
+}
+
+// TestCardPageEveryProvider opens a card of each provider, nested lists
+// (UQPay's accounts[].cards) included.
+func TestCardPageEveryProvider(t *testing.T) {
+	t.Parallel()
+	f := fleet(t)
+	b := newBrowser(t, f.URL())
+	idField := map[string]string{"bkj": "id", "keysecure": "card_no", "uqpay": "card_id", "decard": "cardId"}
+	for _, name := range sims.AllProviders {
+		p, ok := f.Provider(name)
+		require.True(t, ok)
+		c, err := p.Create("default", "cards", nil)
+		require.NoError(t, err, name)
+		var card map[string]any
+		require.NoError(t, json.Unmarshal(mustJSON(t, c), &card))
+		id, _ := card[idField[name]].(string)
+		require.NotEmpty(t, id, "%s: %v", name, card)
+		resp, page := b.get(ui + "/tenants/default/" + name + "/cards/" + url.PathEscape(id))
+		require.Equal(t, http.StatusOK, resp.StatusCode, "%s: %s", name, page)
+		assert.Contains(t, page, `id="card-status"`, name)
+		assert.Contains(t, page, id, name)
+		assert.Contains(t, page, "Holder: <a", name)
+		resp, _ = b.get(ui + "/tenants/default/" + name + "/cards/nope")
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode, name)
+	}
 }

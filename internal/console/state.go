@@ -411,14 +411,32 @@ func steeredFor(outline []outlineEntry, ids ...string) []kv {
 	return out
 }
 
+// readAll reads every record of a section the query keeps, maxRecords
+// at a time.
+func (c *Console) readAll(r *http.Request, tenant, provider string, q url.Values) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	for {
+		q.Set("offset", strconv.Itoa(len(out)))
+		q.Set("limit", strconv.Itoa(maxRecords))
+		pg, err := c.readSection(r, tenant, provider, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Records...)
+		if len(pg.Records) == 0 || len(out) >= pg.Matched {
+			return out, nil
+		}
+	}
+}
+
 // tasks reads a provider's scheduled transitions whose JSON names q ("" for
 // all), in due order.
 func (c *Console) tasks(r *http.Request, tenant, provider, q string) ([]task, error) {
-	aq := url.Values{"section": {"scheduled"}, "limit": {strconv.Itoa(maxRecords)}}
+	aq := url.Values{"section": {"scheduled"}}
 	if q != "" {
 		aq.Set("q", q)
 	}
-	pg, err := c.readSection(r, tenant, provider, aq)
+	recs, err := c.readAll(r, tenant, provider, aq)
 	if err != nil {
 		var ae *adminError
 		if errors.As(err, &ae) && ae.Status == http.StatusNotFound && strings.Contains(ae.Message, "no list") {
@@ -426,8 +444,8 @@ func (c *Console) tasks(r *http.Request, tenant, provider, q string) ([]task, er
 		}
 		return nil, err
 	}
-	out := make([]task, 0, len(pg.Records))
-	for _, raw := range pg.Records {
+	out := make([]task, 0, len(recs))
+	for _, raw := range recs {
 		var t task
 		if json.Unmarshal(raw, &t) == nil {
 			t.Provider = provider

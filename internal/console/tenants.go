@@ -273,12 +273,12 @@ func (c *Console) cardIDs(r *http.Request, tenant, provider string, needed bool)
 		return nil, nil
 	}
 	sec, _ := p.section(p.Cards)
-	pg, err := c.readSection(r, tenant, provider, url.Values{"section": {sec.Path}, "fields": {p.CardID}, "limit": {strconv.Itoa(maxRecords)}})
+	recs, err := c.readAll(r, tenant, provider, url.Values{"section": {sec.Path}, "fields": {p.CardID}})
 	if err != nil {
 		return nil, err
 	}
-	ids := make(map[string]bool, len(pg.Records))
-	for _, rec := range pg.Records {
+	ids := make(map[string]bool, len(recs))
+	for _, rec := range recs {
 		ids[topString(rec, p.CardID)] = true
 	}
 	return ids, nil
