@@ -305,6 +305,9 @@ func (d dumpValue) text() string {
 			return ""
 		}
 		if b[0] == '"' {
+			if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b[1:len(b)-1], '\\') < 0 {
+				return string(b[1 : len(b)-1])
+			}
 			var s string
 			if json.Unmarshal(b, &s) == nil {
 				return s
@@ -331,6 +334,165 @@ func (d dumpValue) text() string {
 		return string(b)
 	}
 	return ""
+}
+
+// contains reports whether any value in d — a scalar, or any value nested
+// in it — holds needle as text, ignoring ASCII case (needle is lower
+// case). Keys are not searched: "status" does not match every record that
+// has a status.
+func (d dumpValue) contains(needle []byte) bool {
+	if d.raw != nil {
+		return rawContains(d.raw, needle)
+	}
+	return valueContains(d.v, needle)
+}
+
+// valueContains is contains on a Go value, walked in place: a value that
+// encodes itself is asked for its JSON directly, without encoding/json's
+// checks, and read as JSON.
+func valueContains(v reflect.Value, needle []byte) bool {
+	for {
+		if !v.IsValid() {
+			return false
+		}
+		if selfEncoding(v) {
+			return selfContains(v, needle)
+		}
+		if k := v.Kind(); k != reflect.Pointer && k != reflect.Interface {
+			break
+		}
+		if v.IsNil() {
+			return false
+		}
+		v = v.Elem()
+	}
+	var buf [32]byte
+	switch v.Kind() {
+	case reflect.String:
+		return containsFold(v.String(), needle)
+	case reflect.Bool:
+		return containsFold(strconv.FormatBool(v.Bool()), needle)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return containsFold(strconv.AppendInt(buf[:0], v.Int(), 10), needle)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		return containsFold(strconv.AppendUint(buf[:0], v.Uint(), 10), needle)
+	case reflect.Float32, reflect.Float64:
+		return containsFold(dumpValue{v: v}.text(), needle)
+	case reflect.Struct:
+		si := structFieldsOf(v.Type())
+		if si.opaque {
+			return encoded(v).contains(needle)
+		}
+		for _, f := range si.fields {
+			fv := v.Field(f.index)
+			if !f.omitted(fv) && valueContains(fv, needle) {
+				return true
+			}
+		}
+	case reflect.Map:
+		if v.Type().Key().Kind() != reflect.String {
+			return encoded(v).contains(needle)
+		}
+		for it := v.MapRange(); it.Next(); {
+			if valueContains(it.Value(), needle) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.Type().Elem().Kind() == reflect.Uint8 {
+			return encoded(v).contains(needle) // base64, as encoded
+		}
+		for i := 0; i < v.Len(); i++ {
+			if valueContains(v.Index(i), needle) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// selfContains is contains on a value that encodes itself (time.Time,
+// core.Decimal): its MarshalJSON read as JSON, or its MarshalText.
+func selfContains(v reflect.Value, needle []byte) bool {
+	var x any
+	if v.CanAddr() && marshalersOf(v.Type()).pointer && !marshalersOf(v.Type()).value {
+		x = v.Addr().Interface()
+	} else {
+		x = v.Interface()
+	}
+	switch m := x.(type) {
+	case json.Marshaler:
+		b, err := m.MarshalJSON()
+		return err == nil && rawContains(b, needle)
+	case encoding.TextMarshaler:
+		b, err := m.MarshalText()
+		return err == nil && containsFold(b, needle)
+	}
+	return false
+}
+
+// rawContains is contains for JSON.
+func rawContains(b []byte, needle []byte) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) {
+		return false
+	}
+	switch b[i] {
+	case '{':
+		found := false
+		rawFields(b, func(_, v []byte) bool {
+			found = rawContains(v, needle)
+			return !found
+		})
+		return found
+	case '[':
+		for _, e := range rawElements(b) {
+			if rawContains(e, needle) {
+				return true
+			}
+		}
+		return false
+	case '"':
+		e := endOfString(b, i)
+		str := b[i+1 : max(e-1, i+1)]
+		if bytes.IndexByte(str, '\\') < 0 {
+			return containsFold(str, needle)
+		}
+		return containsFold(dumpValue{raw: b[i:e]}.text(), needle)
+	case 'n':
+		return false // null
+	}
+	return containsFold(bytes.TrimSpace(b[i:]), needle)
+}
+
+// containsFold reports whether s holds needle (lower case), ignoring ASCII
+// case; a needle with other letters is compared after strings.ToLower.
+func containsFold[T string | []byte](s T, needle []byte) bool {
+	n := len(needle)
+	if n == 0 {
+		return true
+	}
+	for _, c := range needle {
+		if c >= 0x80 {
+			return strings.Contains(strings.ToLower(string(s)), string(needle))
+		}
+	}
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for ; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != needle[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
 }
 
 // encode returns the value's JSON.

@@ -28,8 +28,8 @@ const (
 	maxSectionLimit = 100000
 )
 
-// StateSection is one page of a section of a state dump.
-type StateSection struct {
+// stateSection is one page of a section of a state dump.
+type stateSection struct {
 	Section string `json:"section"`
 	// Total is the number of records in the section; Matched, those the
 	// filters keep.
@@ -42,32 +42,32 @@ type StateSection struct {
 	// status parameter: the first of status_field's names the records
 	// carry.
 	StatusField string            `json:"status_field,omitempty"`
-	Statuses    []StatusCount     `json:"statuses,omitempty"`
+	Statuses    []statusCount     `json:"statuses,omitempty"`
 	Records     []json.RawMessage `json:"records"`
-	Outline     []OutlineEntry    `json:"outline"`
+	Outline     []outlineEntry    `json:"outline"`
 }
 
-// StatusCount is how many records of a section have one status.
-type StatusCount struct {
+// statusCount is how many records of a section have one status.
+type statusCount struct {
 	Status string `json:"status"`
 	Count  int    `json:"count"`
 }
 
-// OutlineEntry is one part of a state dump: a top-level field, or a list
+// outlineEntry is one part of a state dump: a top-level field, or a list
 // nested in each element of a top-level list ("accounts[].cards").
-type OutlineEntry struct {
+type outlineEntry struct {
 	Key  string `json:"key"`
 	Kind string `json:"kind"` // object, array, string, number, bool, null
 	// Count is a list's number of records; Fields, the fields its records
 	// carry (from the first record, or its type when it has none).
 	Count  int          `json:"count,omitempty"`
-	Fields []FieldShape `json:"fields,omitempty"`
+	Fields []fieldShape `json:"fields,omitempty"`
 	// Value is any other field's value.
 	Value json.RawMessage `json:"value,omitempty"`
 }
 
-// FieldShape is a record field's name and JSON kind.
-type FieldShape struct {
+// fieldShape is a record field's name and JSON kind.
+type fieldShape struct {
 	Name string `json:"name"`
 	Kind string `json:"kind"`
 }
@@ -97,7 +97,7 @@ type stateRequest struct {
 	section       string
 	outlineOnly   bool
 	offset, limit int
-	q             []byte // lower case
+	q             []byte // lower case; matched against the records' values
 	statusFields  []string
 	status        *string
 	where         [][2]string
@@ -194,7 +194,7 @@ func readSection(dump any, req stateRequest) (any, error) {
 		}
 		return nil, fmt.Errorf("%w: state: no list %q in the dump (lists: %s)", errNotFound, req.section, strings.Join(names, ", "))
 	}
-	out := &StateSection{Section: req.section, Total: len(recs), Offset: req.offset, Limit: req.limit, Order: "oldest", Outline: outline, Records: []json.RawMessage{}}
+	out := &stateSection{Section: req.section, Total: len(recs), Offset: req.offset, Limit: req.limit, Order: "oldest", Outline: outline, Records: []json.RawMessage{}}
 	if req.newest {
 		out.Order = "newest"
 	}
@@ -206,15 +206,14 @@ func readSection(dump any, req stateRequest) (any, error) {
 				counts[textOf(r, out.StatusField)]++
 			}
 			for s, n := range counts {
-				out.Statuses = append(out.Statuses, StatusCount{s, n})
+				out.Statuses = append(out.Statuses, statusCount{s, n})
 			}
 			sort.Slice(out.Statuses, func(i, j int) bool { return out.Statuses[i].Status < out.Statuses[j].Status })
 		}
 	}
-	// Filter: exact fields first (read without encoding), then text (which
-	// encodes each record it reads, keeping the bytes for the page).
+	// Filter by fields and text, read where they are: only the records on
+	// the page are encoded.
 	keep := make([]int, 0, len(recs))
-	encodedRecs := map[int][]byte{}
 	for i, r := range recs {
 		if req.status != nil && (out.StatusField == "" || textOf(r, out.StatusField) != *req.status) {
 			continue
@@ -222,15 +221,8 @@ func readSection(dump any, req stateRequest) (any, error) {
 		if !whereHolds(r, req.where) {
 			continue
 		}
-		if req.q != nil {
-			b, err := r.encode()
-			if err != nil {
-				return nil, err
-			}
-			if !bytes.Contains(bytes.ToLower(b), req.q) {
-				continue
-			}
-			encodedRecs[i] = b
+		if req.q != nil && !r.contains(req.q) {
+			continue
 		}
 		keep = append(keep, i)
 	}
@@ -241,7 +233,7 @@ func readSection(dump any, req stateRequest) (any, error) {
 	lo := min(req.offset, len(keep))
 	hi := min(lo+req.limit, len(keep))
 	for _, i := range keep[lo:hi] {
-		b, err := encodeRecord(recs[i], encodedRecs[i], req.fields)
+		b, err := encodeRecord(recs[i], req.fields)
 		if err != nil {
 			return nil, err
 		}
@@ -250,11 +242,8 @@ func readSection(dump any, req stateRequest) (any, error) {
 	return out, nil
 }
 
-func encodeRecord(r dumpValue, done []byte, fields []string) (json.RawMessage, error) {
+func encodeRecord(r dumpValue, fields []string) (json.RawMessage, error) {
 	if len(fields) == 0 {
-		if done != nil {
-			return done, nil
-		}
 		return r.encode()
 	}
 	var buf bytes.Buffer
@@ -300,7 +289,7 @@ func whereHolds(r dumpValue, where [][2]string) bool {
 }
 
 // pickField returns the first of names that the section's records carry.
-func pickField(shape []FieldShape, names []string) string {
+func pickField(shape []fieldShape, names []string) string {
 	for _, n := range names {
 		for _, f := range shape {
 			if f.Name == n {
@@ -311,7 +300,7 @@ func pickField(shape []FieldShape, names []string) string {
 	return ""
 }
 
-func sectionShape(outline []OutlineEntry, key string) []FieldShape {
+func sectionShape(outline []outlineEntry, key string) []fieldShape {
 	for _, e := range outline {
 		if e.Key == key {
 			return e.Fields
@@ -323,11 +312,11 @@ func sectionShape(outline []OutlineEntry, key string) []FieldShape {
 // outlineOf describes every top-level field of a dump and every list
 // nested in the elements of a top-level list; lists returns a list's
 // records by its key.
-func outlineOf(top dumpValue) ([]OutlineEntry, func(key string) ([]dumpValue, bool)) {
-	var out []OutlineEntry
+func outlineOf(top dumpValue) ([]outlineEntry, func(key string) ([]dumpValue, bool)) {
+	var out []outlineEntry
 	tops := top.fields()
 	for _, f := range tops {
-		e := OutlineEntry{Key: f.name, Kind: f.val.kind()}
+		e := outlineEntry{Key: f.name, Kind: f.val.kind()}
 		if f.val.listish() {
 			e.Kind = "array"
 			e.Count = f.val.length()
@@ -375,7 +364,7 @@ func innerRecords(list dumpValue, inner string) (recs []dumpValue, found bool) {
 const scanForNested = 20
 
 // nestedLists outlines the lists inside the elements of the list key.
-func nestedLists(key string, list dumpValue) []OutlineEntry {
+func nestedLists(key string, list dumpValue) []outlineEntry {
 	names := listFieldsOfType(list)
 	if _, typed := elemStruct(list); !typed {
 		seen := map[string]bool{}
@@ -388,10 +377,10 @@ func nestedLists(key string, list dumpValue) []OutlineEntry {
 			}
 		}
 	}
-	var out []OutlineEntry
+	var out []outlineEntry
 	els := list.elements()
 	for _, n := range names {
-		e := OutlineEntry{Key: key + "[]." + n, Kind: "array"}
+		e := outlineEntry{Key: key + "[]." + n, Kind: "array"}
 		var sample dumpValue
 		var firstRec []dumpValue
 		for _, el := range els {
@@ -441,8 +430,8 @@ func listFieldsOfType(list dumpValue) []string {
 // shapeOf lists the fields of a list's records: the first record's, then
 // those its element type declares that the first record leaves out
 // (omitempty), or for an empty list of structs, its element type's.
-func shapeOf(list dumpValue, els []dumpValue) []FieldShape {
-	var out []FieldShape
+func shapeOf(list dumpValue, els []dumpValue) []fieldShape {
+	var out []fieldShape
 	seen := map[string]bool{}
 	add := func(name string, v dumpValue) {
 		if seen[name] {
@@ -453,7 +442,7 @@ func shapeOf(list dumpValue, els []dumpValue) []FieldShape {
 		if v.listish() {
 			k = "array"
 		}
-		out = append(out, FieldShape{name, k})
+		out = append(out, fieldShape{name, k})
 	}
 	if len(els) > 0 {
 		for _, f := range els[0].fields() {

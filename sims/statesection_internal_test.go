@@ -90,7 +90,7 @@ func syntheticDump() wDump {
 	}
 }
 
-func section(t *testing.T, dump any, query string) *StateSection {
+func section(t *testing.T, dump any, query string) *stateSection {
 	t.Helper()
 	q, err := url.ParseQuery(query)
 	require.NoError(t, err)
@@ -98,7 +98,7 @@ func section(t *testing.T, dump any, query string) *StateSection {
 	require.NoError(t, err)
 	out, err := readSection(dump, req)
 	require.NoError(t, err)
-	s, ok := out.(*StateSection)
+	s, ok := out.(*stateSection)
 	require.True(t, ok, "%T", out)
 	return s
 }
@@ -169,7 +169,7 @@ func cutNested(key string) (string, string, bool) {
 func TestSectionOutlineShapes(t *testing.T) {
 	t.Parallel()
 	s := section(t, syntheticDump(), "section=empty")
-	var empty, cards OutlineEntry
+	var empty, cards outlineEntry
 	for _, e := range s.Outline {
 		switch e.Key {
 		case "empty":
@@ -179,18 +179,18 @@ func TestSectionOutlineShapes(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 0, empty.Count)
-	assert.Contains(t, empty.Fields, FieldShape{"card_id", "string"}, "an empty list of structs still shows its fields")
-	assert.Contains(t, empty.Fields, FieldShape{"outcome", "string"}, "omitempty fields are listed")
-	assert.NotContains(t, empty.Fields, FieldShape{"Hidden", "string"})
-	assert.Contains(t, cards.Fields, FieldShape{"tags", "array"})
-	assert.Contains(t, cards.Fields, FieldShape{"amount", "string"}, "a Decimal encodes as a string")
+	assert.Contains(t, empty.Fields, fieldShape{"card_id", "string"}, "an empty list of structs still shows its fields")
+	assert.Contains(t, empty.Fields, fieldShape{"outcome", "string"}, "omitempty fields are listed")
+	assert.NotContains(t, empty.Fields, fieldShape{"Hidden", "string"})
+	assert.Contains(t, cards.Fields, fieldShape{"tags", "array"})
+	assert.Contains(t, cards.Fields, fieldShape{"amount", "string"}, "a Decimal encodes as a string")
 	assert.Equal(t, 3, cards.Count)
 }
 
 func TestSectionFilters(t *testing.T) {
 	t.Parallel()
 	d := syntheticDump()
-	ids := func(s *StateSection) []string {
+	ids := func(s *stateSection) []string {
 		var out []string
 		for _, r := range s.Records {
 			var m map[string]any
@@ -214,7 +214,7 @@ func TestSectionFilters(t *testing.T) {
 	t.Run("status counts and filter, the first candidate field the records carry", func(t *testing.T) {
 		s := section(t, d, "section=cards&status_field=state,card_status,status&status=ACTIVE")
 		assert.Equal(t, "card_status", s.StatusField)
-		assert.Equal(t, []StatusCount{{"ACTIVE", 2}, {"FROZEN", 1}, {"PENDING", 1}}, s.Statuses)
+		assert.Equal(t, []statusCount{{"ACTIVE", 2}, {"FROZEN", 1}, {"PENDING", 1}}, s.Statuses)
 		assert.Equal(t, []string{"k1", "k3"}, ids(s))
 		assert.Equal(t, 2, s.Matched)
 	})
@@ -222,13 +222,25 @@ func TestSectionFilters(t *testing.T) {
 		s := section(t, d, "section=embedded&status_field=status&status=bad")
 		assert.Equal(t, []string{"e2"}, ids(s))
 		s = section(t, d, "section=raw&status_field=status")
-		assert.Equal(t, []StatusCount{{"A", 1}, {"B", 1}}, s.Statuses)
+		assert.Equal(t, []statusCount{{"A", 1}, {"B", 1}}, s.Statuses)
 	})
-	t.Run("text is case-insensitive over the record's JSON", func(t *testing.T) {
+	t.Run("text is case-insensitive over the record's values, nested ones too", func(t *testing.T) {
 		s := section(t, d, "section=cards&q=KYC.REJECT")
 		assert.Equal(t, []string{"k3"}, ids(s))
 		s = section(t, d, "section=accounts[].cards&q=card.fail")
 		assert.Equal(t, []string{"c2"}, ids(s))
+		assert.Len(t, section(t, d, "section=cards&q=TWO").Records, 4, "in a list in a map in an interface")
+		assert.Len(t, section(t, d, "section=cards&q=12.5").Records, 4, "a Decimal as it encodes")
+		assert.Len(t, section(t, d, "section=cards&q=2026-01-02T03").Records, 4, "a time as it encodes")
+		assert.Empty(t, section(t, d, "section=cards&q=card_status").Records, "keys are not values")
+		assert.Empty(t, section(t, d, "section=cards&q=secret").Records, "nor are unexported fields")
+		assert.Equal(t, []string{"r2"}, ids(section(t, d, "section=raw&q=b")), "raw JSON: values only, too")
+		assert.Equal(t, []string{"m2"}, ids(section(t, d, "section=maps&q=y")))
+	})
+	t.Run("text outside ASCII", func(t *testing.T) {
+		assert.True(t, containsFold("Zoë Ärger", []byte("ärger")))
+		assert.False(t, containsFold("Zoe", []byte("zoë")))
+		assert.True(t, containsFold("ABC", []byte("")))
 	})
 	t.Run("where is exact, on any scalar", func(t *testing.T) {
 		assert.Equal(t, []string{"k2"}, ids(section(t, d, "section=cards&where=card_id%3Dk2")))
