@@ -22,9 +22,10 @@ var Runner = sims.ScenarioRunner{
 // runServed runs the library scenario name, or the file src, against the
 // Fleet whose handler h is: on a loopback listener of its own for the
 // run, so that the scenario's calls (timeouts, dropped connections) go
-// over the network as a client's would. The tenant is kept afterwards, for
-// the console or the admin API to show what the run left.
-func runServed(ctx context.Context, h http.Handler, name string, src []byte, tenant string) (any, error) {
+// over the network as a client's would, its admin calls with adminToken.
+// The tenant is kept afterwards, for the console or the admin API to show
+// what the run left.
+func runServed(ctx context.Context, h http.Handler, name string, src []byte, tenant, adminToken string) (any, error) {
 	var sc *Scenario
 	var err error
 	if name != "" {
@@ -39,5 +40,5 @@ func runServed(ctx context.Context, h http.Handler, name string, src []byte, ten
 	}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	return RunScenario(ctx, sc, Options{Target: srv.URL, Keep: true, HTTP: &http.Client{Timeout: 10 * time.Second}}), nil
+	return RunScenario(ctx, sc, Options{Target: srv.URL, AdminToken: adminToken, Keep: true, HTTP: &http.Client{Timeout: 10 * time.Second}}), nil
 }

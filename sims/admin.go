@@ -707,8 +707,9 @@ type ScenarioRunner struct {
 	// Run runs the library scenario name, or the scenario file src when
 	// name is "", in a new tenant called tenant (a fresh name when ""),
 	// kept after the run; it answers the run's result, one verdict per
-	// step with what failed.
-	Run func(ctx context.Context, h http.Handler, name string, src []byte, tenant string) (any, error)
+	// step with what failed. Its admin calls carry adminToken, the
+	// caller's.
+	Run func(ctx context.Context, h http.Handler, name string, src []byte, tenant, adminToken string) (any, error)
 }
 
 func (f *Fleet) scenarioRunner() (ScenarioRunner, error) {
@@ -762,20 +763,11 @@ func (f *Fleet) handleScenarioRun(r *http.Request) (int, any, error) {
 			return 0, nil, fmt.Errorf("%w: scenarios/run: tenant %q exists; a run makes its own tenant — pick another name, or delete that one", errConflict, tenant)
 		}
 	}
-	// The runner talks to this Fleet over HTTP like any client. Its admin
-	// calls carry the caller's (already checked) Authorization; its
-	// provider calls carry only what the scenario signs them with.
-	h := f.Handler()
-	if auth := r.Header.Get("Authorization"); auth != "" {
-		inner := h
-		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if strings.HasPrefix(req.URL.Path, "/_mocksrv/") && req.Header.Get("Authorization") == "" {
-				req.Header.Set("Authorization", auth)
-			}
-			inner.ServeHTTP(w, req)
-		})
-	}
-	out, err := run.Run(r.Context(), h, name, src, tenant)
+	// The runner talks to this Fleet over HTTP like any client, its admin
+	// calls with the caller's (already checked) token; the handler it
+	// serves stays guarded like this one.
+	_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	out, err := run.Run(r.Context(), f.Handler(), name, src, tenant, strings.TrimLeft(tok, " "))
 	if err != nil {
 		return 0, nil, err
 	}
