@@ -42,7 +42,8 @@ func TestProviderWithoutTailoredView(t *testing.T) {
 		assert.Contains(t, page, s, "every list of the dump is a section")
 	}
 	assert.Contains(t, page, "<h2>Money</h2>", "the dump's objects are summaries")
-	assert.Contains(t, page, "<dt>live_tokens</dt>", "and its numbers counts")
+	assert.Contains(t, page, "<dt>live_tokens</dt><dd>0</dd>", "and its scalars counts")
+	assert.Contains(t, page, "<dt>mode</dt><dd>BOTH</dd>", "a string unquoted")
 	assert.NotContains(t, page, `id="act-h"`, "no forms without a tailored view")
 
 	_, cards := b.get(ui + "/tenants/default/keysecure?section=cards")

@@ -223,7 +223,13 @@ func summariesOf(p *providerView, outline []outlineEntry) ([]summary, []kv) {
 	}
 	for _, s := range p.Counts {
 		if b, ok := values[s]; ok {
-			counts = append(counts, kv{s, string(b)})
+			var x any
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			if dec.Decode(&x) != nil {
+				x = string(b)
+			}
+			counts = append(counts, kv{s, str(x)})
 		}
 	}
 	return sums, counts
