@@ -63,6 +63,8 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/contracts/{provider}/openapi.yaml", http.HandlerFunc(f.handleOpenAPI)).Methods(http.MethodGet)
 	a.Handle("/flush", h(f.handleFlush)).Methods(http.MethodPost)
 	a.Handle("/scenarios", h(f.handleScenarioLoad)).Methods(http.MethodPost)
+	a.Handle("/scenarios", h(f.handleScenarioLibrary)).Methods(http.MethodGet)
+	a.Handle("/scenarios/run", h(f.handleScenarioRun)).Methods(http.MethodPost)
 	// The QA console (internal/console) at /_mocksrv/ui/ reads and acts
 	// only through the routes above, called in-process.
 	ui := console.New(r, console.Options{Prefix: "/_mocksrv/ui", AdminPrefix: "/_mocksrv"})
@@ -350,6 +352,9 @@ func (f *Fleet) providerOf(r *http.Request) (core.Provider, error) {
 	return p, nil
 }
 
+// handleState handles GET /_mocksrv/tenants/{id}/{provider}/state: the
+// provider's whole state dump, or with section (or outline) one list of it
+// a page at a time (statesection.go).
 func (f *Fleet) handleState(r *http.Request) (int, any, error) {
 	t, err := f.tenantOf(r)
 	if err != nil {
@@ -359,9 +364,25 @@ func (f *Fleet) handleState(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	q := r.URL.Query()
+	var req stateRequest
+	if sectioned(q) {
+		if req, err = parseStateRequest(q); err != nil {
+			return 0, nil, err
+		}
+	} else if err := wholeDumpParams(q); err != nil {
+		return 0, nil, err
+	}
 	st, err := p.State(t.ID)
 	if err != nil {
 		return 0, nil, err
+	}
+	if sectioned(q) {
+		out, err := readSection(st, req)
+		if err != nil {
+			return 0, nil, err
+		}
+		return http.StatusOK, out, nil
 	}
 	return http.StatusOK, st, nil
 }
@@ -712,4 +733,81 @@ func (f *Fleet) handleScenarioLoad(r *http.Request) (int, any, error) {
 		return 0, nil, err
 	}
 	return http.StatusCreated, out, nil
+}
+
+// ScenarioRunner runs scenario files, a verdict per step, in tenants of the
+// Fleet whose handler it is given. The scenarios package provides it
+// (scenarios.Runner) — sims cannot import scenarios, which imports sims —
+// and the binary wires it in with WithScenarioRunner.
+type ScenarioRunner struct {
+	// Library lists the scenarios Run finds by name.
+	Library func() (any, error)
+	// Run runs the library scenario name, or the scenario file src when
+	// name is "", in a new tenant called tenant (a fresh name when ""),
+	// kept after the run; it answers the run's result, one verdict per
+	// step with what failed. Its admin calls carry adminToken, the
+	// caller's.
+	Run func(ctx context.Context, h http.Handler, name string, src []byte, tenant, adminToken string) (any, error)
+}
+
+func (f *Fleet) scenarioRunner() (ScenarioRunner, error) {
+	if f.cfg.runner.Run == nil || f.cfg.runner.Library == nil {
+		return ScenarioRunner{}, &core.Error{Kind: core.KindNotFound, Message: "this mocksrv was built without the scenario runner"}
+	}
+	return f.cfg.runner, nil
+}
+
+// handleScenarioLibrary handles GET /_mocksrv/scenarios: the library
+// POST /_mocksrv/scenarios/run runs by name.
+func (f *Fleet) handleScenarioLibrary(*http.Request) (int, any, error) {
+	run, err := f.scenarioRunner()
+	if err != nil {
+		return 0, nil, err
+	}
+	lib, err := run.Library()
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]any{"scenarios": lib}, nil
+}
+
+// handleScenarioRun handles POST /_mocksrv/scenarios/run?name=N&tenant=T:
+// runs the library scenario N, or the scenario file in the body, in a new
+// tenant T (kept, to look at afterwards), and answers its result — 200
+// whether the scenario passed or not; a file that does not parse, or a
+// tenant that exists, is refused.
+func (f *Fleet) handleScenarioRun(r *http.Request) (int, any, error) {
+	run, err := f.scenarioRunner()
+	if err != nil {
+		return 0, nil, err
+	}
+	q := r.URL.Query()
+	if err := unknownParams("scenarios/run", q, "name", "tenant", "compact"); err != nil {
+		return 0, nil, err
+	}
+	name, tenant := strings.TrimSpace(q.Get("name")), strings.TrimSpace(q.Get("tenant"))
+	src, err := io.ReadAll(io.LimitReader(r.Body, 4<<20))
+	if err != nil {
+		return 0, nil, err
+	}
+	if name == "" && len(strings.TrimSpace(string(src))) == 0 {
+		return 0, nil, errors.New("scenarios/run: name a library scenario (?name=…) or send a scenario file as the body")
+	}
+	if name != "" && len(strings.TrimSpace(string(src))) > 0 {
+		return 0, nil, errors.New("scenarios/run: either a library scenario (?name=…) or a file in the body, not both")
+	}
+	if tenant != "" {
+		if _, exists := f.Tenants.Get(tenant); exists {
+			return 0, nil, fmt.Errorf("%w: scenarios/run: tenant %q exists; a run makes its own tenant — pick another name, or delete that one", errConflict, tenant)
+		}
+	}
+	// The runner talks to this Fleet over HTTP like any client, its admin
+	// calls with the caller's (already checked) token; the handler it
+	// serves stays guarded like this one.
+	_, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	out, err := run.Run(r.Context(), f.Handler(), name, src, tenant, strings.TrimLeft(tok, " "))
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, out, nil
 }

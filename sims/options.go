@@ -26,6 +26,7 @@ type config struct {
 	adminToken  string
 	providerOptions
 	scenarios  ScenarioLoader
+	runner     ScenarioRunner
 	tenantOpts map[string]json.RawMessage // the default tenant's provider objects
 }
 
@@ -107,6 +108,12 @@ func WithTenantOptions(opts map[string]json.RawMessage) Option {
 // WithScenarioLoader enables POST /_mocksrv/scenarios.
 func WithScenarioLoader(l ScenarioLoader) Option {
 	return func(c *config) error { c.scenarios = l; return nil }
+}
+
+// WithScenarioRunner enables GET /_mocksrv/scenarios (the library) and
+// POST /_mocksrv/scenarios/run (a scenario's steps, a verdict each).
+func WithScenarioRunner(r ScenarioRunner) Option {
+	return func(c *config) error { c.runner = r; return nil }
 }
 
 func known(name string) bool {

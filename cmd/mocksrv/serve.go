@@ -187,7 +187,7 @@ func fleetOptions(c *serveConfig, logger *slog.Logger) ([]sims.Option, error) {
 	opts := []sims.Option{
 		sims.WithSeed(c.seed), sims.WithClock(clock), sims.WithAuth(auth), sims.WithAllowList(allow),
 		sims.WithProviders(names...), sims.WithLogger(logger), sims.WithJournalSize(c.journalSize),
-		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader),
+		sims.WithValidate(c.validate), sims.WithAdminToken(c.adminToken), sims.WithScenarioLoader(scenarios.Loader), sims.WithScenarioRunner(scenarios.Runner),
 		sims.WithJournalBytes(int64(c.journalBytes), int64(c.journalTotalBytes)),
 		sims.WithWebhookTimeout(c.webhookTimeout), sims.WithWebhookConcurrency(c.webhookConcurrency),
 		sims.WithMaxTenants(c.maxTenants), sims.WithTenantTTL(c.tenantTTL),

@@ -48,11 +48,12 @@ func benchFleet(b *testing.B, provider string, n int) *sims.Fleet {
 }
 
 // BenchmarkTenantPage renders the first page of a 10,000-card tenant's
-// cards, as a browser asks for it: the state dump read through the admin
-// API in-process, filtered, paged and rendered. The budget is 200 ms.
+// cards, as a browser asks for it: the section read through the admin API
+// in-process (GET …/state?section=…), filtered, paged and rendered; a text
+// filter encodes every card to search it. The budget is 200 ms.
 func BenchmarkTenantPage(b *testing.B) {
 	for _, p := range sims.AllProviders {
-		for _, q := range []string{"", "&status=Frozen", "&page=100"} {
+		for _, q := range []string{"", "&status=Frozen", "&page=100", "&q=no-such-text"} {
 			b.Run(fmt.Sprintf("%s/10000cards%s", p, strings.ReplaceAll(q, "&", "/")), func(b *testing.B) {
 				f := benchFleet(b, p, 10000)
 				h := f.Handler()
@@ -72,8 +73,9 @@ func BenchmarkTenantPage(b *testing.B) {
 	}
 }
 
-// BenchmarkCardPage renders one card of a 10,000-card tenant (state dump,
-// journal and deliveries for its timeline).
+// BenchmarkCardPage renders one card of a 10,000-card tenant: two
+// section reads (the card, its scheduled transitions), the journal and the
+// deliveries for its timeline.
 func BenchmarkCardPage(b *testing.B) {
 	f := benchFleet(b, "keysecure", 10000)
 	cards := f.KeySecure.Cards()

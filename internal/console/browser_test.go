@@ -352,6 +352,60 @@ steps:
 	})
 }
 
+// TestBrowserScenarioRun picks a library scenario on the Scenarios page,
+// runs it and reads each step's verdict; then runs a pasted file whose
+// step fails and reads what differed.
+func TestBrowserScenarioRun(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t, sims.WithScenarioRunner(scenarios.Runner), sims.WithScenarioLoader(scenarios.Loader))
+	ctx := tab(t) // after the Fleet: cleanups run last first, so the tab (and its streams) closes before the server
+	run(t, ctx, chromedp.Navigate(f.URL()+ui+"/scenarios"), chromedp.WaitVisible(chromedp.CSS("#l-name")))
+	assert.Contains(t, text(t, ctx, "#library"), "keysecure-freeze-unfreeze")
+	shot(t, ctx, "library")
+	run(t, ctx, chromedp.SetValue(chromedp.CSS("#l-name"), "keysecure-freeze-unfreeze"), chromedp.SendKeys(chromedp.CSS("#l-tenant"), "qa-run"),
+		chromedp.Click(chromedp.CSS("#run-library")))
+	waitText(t, ctx, "#steps", "freeze")
+	assert.Equal(t, "passed", text(t, ctx, "#run-verdict"))
+	assert.Contains(t, text(t, ctx, "#run-summary"), "7 of 7 steps passed")
+	rows := eval[int](t, ctx, `document.querySelectorAll("#steps tbody tr.pass").length`)
+	assert.Equal(t, 7, rows)
+	steps := text(t, ctx, "#steps")
+	assert.Contains(t, steps, "a frozen card declines")
+	assert.Contains(t, steps, "✓ pass")
+	shot(t, ctx, "ran")
+	_, kept := f.Tenants.Get("qa-run")
+	assert.True(t, kept, "the run's tenant is kept")
+
+	run(t, ctx, chromedp.Click(chromedp.CSS("#run-summary a")))
+	waitFor(t, ctx, "#creds-h")
+	assert.Contains(t, text(t, ctx, "h1"), "Tenant qa-run")
+
+	t.Run("a failing step shows what differed", func(t *testing.T) {
+		src := "description: fails on purpose\ngiven:\n  keysecure:\n    - cards: {as: card, status: Frozen}\nsteps:\n  - name: freeze again\n    call:\n      method: POST\n      path: /open-api/v1/card/status/update\n      body: {card_no: \"{{card.card_no}}\", status: Frozen}\n    expect: {code: 0}\n"
+		run(t, ctx, chromedp.Navigate(f.URL()+ui+"/scenarios"), chromedp.WaitVisible(chromedp.CSS("#r-source")),
+			chromedp.SetValue(chromedp.CSS("#r-source"), src), chromedp.Click(chromedp.CSS("#run-file")))
+		waitText(t, ctx, "#steps", "freeze again")
+		assert.Equal(t, "failed", text(t, ctx, "#run-verdict"))
+		assert.Contains(t, text(t, ctx, "#steps tr.fail"), "expect.code: expected 0, got 4002")
+		shot(t, ctx, "ran-failed")
+	})
+
+	t.Run("the library and a result fit a phone", func(t *testing.T) {
+		run(t, ctx, chromedp.EmulateViewport(390, 844))
+		for _, a := range []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(f.URL() + ui + "/scenarios"),
+			chromedp.Click(chromedp.CSS("#run-library")),
+		} {
+			run(t, ctx, a, chromedp.WaitVisible(chromedp.CSS("main")))
+			waitFor(t, ctx, "footer")
+			assert.False(t, eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`), "the page scrolls sideways at phone width")
+		}
+		waitFor(t, ctx, "#steps")
+		assert.False(t, eval[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth + 1`), "the result scrolls sideways at phone width")
+		shot(t, ctx, "ran-phone")
+	})
+}
+
 func TestBrowserFaults(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)

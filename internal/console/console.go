@@ -40,6 +40,7 @@ type Options struct {
 // Console serves the QA console. Make one with New.
 type Console struct {
 	admin http.Handler
+	views map[string]*providerView // tailored views by provider; others are generic
 	opts  Options
 	key   []byte // CSRF HMAC key, fresh per process
 	pages map[string]*template.Template
@@ -73,7 +74,7 @@ func newConsole(admin http.Handler, opts Options) *Console {
 	if opts.StreamWriteTimeout <= 0 {
 		opts.StreamWriteTimeout = 10 * time.Second
 	}
-	c := &Console{admin: admin, opts: opts, key: make([]byte, 32)}
+	c := &Console{admin: admin, opts: opts, key: make([]byte, 32), views: tailoredViews}
 	if _, err := rand.Read(c.key); err != nil {
 		panic(fmt.Sprintf("console: no randomness for the CSRF key: %v", err)) // crypto/rand never fails on supported platforms
 	}
@@ -113,6 +114,7 @@ func (c *Console) routes() {
 	m.HandleFunc("POST "+p+"/faults/{id}/delete", c.action(c.handleFaultDelete))
 	m.HandleFunc("GET "+p+"/scenarios", c.page(c.handleScenarios))
 	m.HandleFunc("POST "+p+"/scenarios", c.action(c.handleScenarioLoad))
+	m.HandleFunc("POST "+p+"/scenarios/run", c.action(c.handleScenarioRun))
 	m.HandleFunc(p+"/", c.handleNotFound)
 	c.mux = m
 }

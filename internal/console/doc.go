@@ -10,6 +10,21 @@
 // logged in with as "Authorization: Bearer …". Whatever the admin API
 // refuses, the console refuses, with the admin API's message.
 //
+// Any provider. The console knows no provider list of its own: it shows
+// the providers the admin API's /health names, each from its state dump,
+// read a section at a time (GET …/{provider}/state?section=…; the outline,
+// ?outline=1, names the dump's lists). A provider without a tailored view
+// (providers.go) gets a generic one (generic.go): every list of its dump a
+// section, ID and status columns guessed from common field names, every
+// record's JSON; a tailored view adds forms, columns, card pages, card
+// actions and a client snippet, and still shows the dump's lists it does
+// not name.
+//
+// Scenarios. The Scenarios page lists the library (GET
+// /_mocksrv/scenarios) and runs a scenario or an uploaded file (POST
+// /_mocksrv/scenarios/run), showing each step's verdict and what differed;
+// it also applies a file's given section alone (POST /_mocksrv/scenarios).
+//
 // Pages are rendered on the server with html/template; one small
 // hand-written script (static/console.js) copies credentials, refreshes
 // live regions and appends journal entries. There is no third-party

@@ -1,9 +1,12 @@
 package console
 
-// What the console knows about each provider's admin state dump (GET
-// /_mocksrv/tenants/{id}/{provider}/state), admin card actions and admin
-// create kinds (POST /_mocksrv/tenants/{id}/{provider}/{kind}): field
-// names only, read from the dumps' JSON; the console imports no provider.
+// Tailored views: what the console knows about a provider's admin state
+// dump (GET /_mocksrv/tenants/{id}/{provider}/state), admin card actions
+// and admin create kinds (POST /_mocksrv/tenants/{id}/{provider}/{kind}):
+// field names only, read from the dumps' JSON; the console imports no
+// provider. A provider without one here gets a generic view (generic.go);
+// one here is optional, for forms, columns, card pages and a client
+// snippet.
 
 import (
 	"encoding/json"
@@ -32,6 +35,8 @@ type providerView struct {
 	Counts                           []string // top-level numbers shown as counts
 	holderIDOf                       string   // the card field naming its holder
 	holderSection, holderSectionIDOf string
+	// Generic is set on a view built from the dump alone (generic.go).
+	Generic bool
 }
 
 // section is one list in a state dump, paged and filtered by the console.
@@ -44,6 +49,9 @@ type section struct {
 	Status  string // the field to filter and count by ("" for none)
 	Columns []string
 	Card    bool // rows open the card page
+	// Ordered keeps the dump's order (oldest first, or by due time);
+	// other sections show the newest first.
+	Ordered bool
 }
 
 // form is an admin create the console offers (POST …/{provider}/{kind}).
@@ -85,7 +93,11 @@ func (p *providerView) AuthVerdict(status int, response string) string {
 	}
 	var body map[string]any
 	_ = json.Unmarshal([]byte(response), &body)
-	if p.authRefusal != nil && p.authRefusal(status, body) {
+	refused := status == http.StatusUnauthorized || status == http.StatusForbidden // what a provider without a tailored view is judged by
+	if p.authRefusal != nil {
+		refused = p.authRefusal(status, body)
+	}
+	if refused {
 		msg := str(body["message"])
 		if msg == "" {
 			msg = str(body["msg"])
@@ -95,9 +107,8 @@ func (p *providerView) AuthVerdict(status int, response string) string {
 	return "passed"
 }
 
-var providerOrder = []string{"bkj", "keysecure", "uqpay", "decard"}
-
-var providers = map[string]*providerView{
+// tailoredViews are the tailored views, by provider name.
+var tailoredViews = map[string]*providerView{
 	"keysecure": {
 		Name: "keysecure", Title: "KeySecure",
 		Sections: []section{
@@ -107,7 +118,7 @@ var providers = map[string]*providerView{
 				Columns: []string{"cardholder_no", "email", "first_name", "last_name", "status", "fail_reason", "balance", "updated_at"}},
 			{Key: "consumptions", Title: "Consumptions", Path: "consumptions", Status: "status"},
 			{Key: "transfers", Title: "Transfers", Path: "transfers", Status: "status"},
-			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}},
+			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}, Ordered: true},
 		},
 		Cards: "cards", CardID: "card_no", CardStatus: "status", CardReason: "reason", CardUpdated: "updated_at", CardCreated: "created_at",
 		CardFacts:   []string{"cardholder_no", "card_type", "card_name", "package_no", "organization", "pan", "exp_month", "exp_year"},
@@ -159,7 +170,7 @@ curl -s "$KEYSECURE_BASE_URL/open-api/v1/card/list" -H "Api-Key: $KEYSECURE_API_
 			{Key: "payees", Title: "Payees", Path: "payees", ID: "id"},
 			{Key: "deposit_addresses", Title: "Deposit addresses", Path: "deposit_addresses", ID: "id"},
 			{Key: "card_addresses", Title: "Card addresses", Path: "card_addresses", ID: "id"},
-			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}},
+			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}, Ordered: true},
 		},
 		Cards: "cards", CardID: "id", CardStatus: "status", CardReason: "remarks", CardUpdated: "updated_at", CardCreated: "created_at",
 		CardFacts:   []string{"account_id", "type", "channel_id", "currency", "balance", "no_pin_amount", "velocity_limit_window", "velocity_amount_limit", "pan", "expires_at", "label"},
@@ -210,7 +221,7 @@ curl -s "$BKJ_BASE_URL/openapi/v1/card/list?page=1&take=10" -H "X-Api-Key: $BKJ_
 				Columns: []string{"card_id", "cardholder_id", "form_factor", "mode_type", "card_status", "update_reason", "card_currency", "balance", "card_limit", "no_pin_payment_amount", "update_time"}},
 			{Key: "cardholders", Title: "Cardholders", Path: "accounts[].cardholders", ID: "cardholder_id", Status: "cardholder_status",
 				Columns: []string{"cardholder_id", "email", "first_name", "last_name", "cardholder_status", "account_id", "update_time"}},
-			{Key: "accounts", Title: "Accounts", Path: "accounts", ID: "account_id", Columns: []string{"account_id", "name", "master"}},
+			{Key: "accounts", Title: "Accounts", Path: "accounts", ID: "account_id", Columns: []string{"account_id", "name", "master"}, Ordered: true},
 			{Key: "balances", Title: "Balances", Path: "accounts[].balances", ID: "balance_id",
 				Columns: []string{"balance_id", "currency", "available_balance", "frozen_balance", "margin_balance", "balance_status", "last_trade_time"}},
 			{Key: "transactions", Title: "Card transactions", Path: "accounts[].transactions", ID: "transaction_id", Status: "transaction_status"},
@@ -218,8 +229,8 @@ curl -s "$BKJ_BASE_URL/openapi/v1/card/list?page=1&take=10" -H "X-Api-Key: $BKJ_
 			{Key: "balance_transactions", Title: "Balance transactions", Path: "accounts[].balance_transactions", ID: "transaction_id", Status: "transaction_status"},
 			{Key: "transfers", Title: "Transfers", Path: "transfers"},
 			{Key: "reports", Title: "Reports", Path: "reports"},
-			{Key: "ledger", Title: "Ledger", Path: "ledger", ID: "currency"},
-			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}},
+			{Key: "ledger", Title: "Ledger", Path: "ledger", ID: "currency", Ordered: true},
+			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}, Ordered: true},
 		},
 		Cards: "cards", CardID: "card_id", CardStatus: "card_status", CardReason: "update_reason", CardUpdated: "update_time", CardCreated: "create_time",
 		CardFacts:   []string{"account_id", "cardholder_id", "card_product_id", "card_scheme", "form_factor", "mode_type", "card_currency", "balance", "held", "consumed", "card_limit", "no_pin_payment_amount", "card_number", "exp_month", "exp_year", "failure_code"},
@@ -267,7 +278,7 @@ curl -s "$UQPAY_BASE_URL/v1/issuing/cards?page_size=10&page_number=1" -H "x-auth
 			{Key: "applications", Title: "Card applications", Path: "applications", Status: "status"},
 			{Key: "wallets", Title: "Wallets", Path: "wallets", Columns: []string{"externalUserId", "asset", "free", "freeze"}},
 			{Key: "deposits", Title: "Deposits", Path: "deposits", Status: "status"},
-			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}},
+			{Key: "scheduled", Title: "Scheduled", Path: "scheduled", ID: "seq", Columns: []string{"at", "kind", "key"}, Ordered: true},
 		},
 		Cards: "cards", CardID: "cardId", CardStatus: "cardStatus", CardReason: "reason", CardUpdated: "updatedAt", CardCreated: "createdAt",
 		CardFacts:   []string{"externalUserId", "categoryId", "cardType", "physicalCardStatus", "pan", "cardHolder", "points"},

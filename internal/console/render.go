@@ -112,6 +112,7 @@ func (c *Console) funcs() template.FuncMap {
 		// query adds key/value pairs (empty values left out) to a URL.
 		"query":   withQuery,
 		"time":    fmtTime,
+		"timeish": timeish,
 		"pretty":  prettyJSON,
 		"json":    toJSON,
 		"str":     str,
@@ -226,6 +227,16 @@ func fmtTime(v any) string {
 		return "—"
 	}
 	return t.UTC().Format("2006-01-02 15:04:05Z")
+}
+
+// timeish reports whether a value is an RFC 3339 time, shown as one.
+func timeish(v any) bool {
+	s, ok := v.(string)
+	if !ok || len(s) < 20 || s[4] != '-' || s[10] != 'T' {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, s)
+	return err == nil
 }
 
 // prettyJSON indents s when it is JSON and leaves it alone otherwise.

@@ -3,6 +3,7 @@ package console
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -13,36 +14,17 @@ import (
 	"time"
 )
 
-// loadState reads a provider's state dump for a tenant through the admin
-// API and splits it into its top-level fields, undecoded.
-func (c *Console) loadState(r *http.Request, tenant, provider string) (map[string][]byte, error) {
-	var raw []byte
-	if err := c.adminCall(r, http.MethodGet, "/tenants/"+url.PathEscape(tenant)+"/"+url.PathEscape(provider)+"/state?compact=1", nil, &raw); err != nil {
-		return nil, err
-	}
-	return fields(raw), nil
-}
+// maxRecords is the most records one read asks for (the admin API's cap).
+const maxRecords = 100000
 
-// records returns a section's records: the array at path, or for
-// "outer[].inner" the inner arrays of every element of outer, in order.
-func records(top map[string][]byte, path string) [][]byte {
-	outer, inner, nested := strings.Cut(path, "[].")
-	if !nested {
-		return elements(top[path])
-	}
-	var out [][]byte
-	for _, o := range elements(top[outer]) {
-		out = append(out, elements(topValue(o, inner))...)
-	}
-	return out
-}
-
-func providerOf(r *http.Request) (*providerView, error) {
+// tailoredOf returns the tailored view of the request's provider: forms,
+// card pages and card actions need one.
+func (c *Console) tailoredOf(r *http.Request) (*providerView, error) {
 	name := r.PathValue("provider")
-	p, ok := providers[name]
+	p, ok := c.views[name]
 	if !ok {
 		return nil, &adminError{Status: http.StatusNotFound, Kind: "not_found",
-			Message: fmt.Sprintf("the console knows no provider %q (it knows %s)", name, strings.Join(providerOrder, ", "))}
+			Message: fmt.Sprintf("the console shows %q from its state dump only: card pages, card actions and forms need a tailored view (internal/console/providers.go)", name)}
 	}
 	return p, nil
 }
@@ -99,88 +81,114 @@ type kv struct {
 	Value any
 }
 
-func tabs(current string) []providerTab {
-	var out []providerTab
-	for _, n := range providerOrder {
-		out = append(out, providerTab{Name: n, Title: providers[n].Title, Current: n == current})
+// tabs are the served providers' tabs, current marked.
+func (c *Console) tabs(served []string, current string) []providerTab {
+	out := make([]providerTab, 0, len(served))
+	for _, n := range served {
+		out = append(out, providerTab{Name: n, Title: c.titleOf(n), Current: n == current})
 	}
 	return out
 }
 
 // handleState shows one section of a provider's state for a tenant, a page
-// at a time, filtered by status and text.
+// at a time, filtered by status and text: one sectioned read of the admin
+// API for a tailored section, an outline first for the others.
 func (c *Console) handleState(w http.ResponseWriter, r *http.Request) (string, string, any, error) {
-	p, err := providerOf(r)
+	name, served, err := c.servedProvider(r)
 	if err != nil {
 		return "", "", nil, err
 	}
 	tenant := r.PathValue("id")
-	top, err := c.loadState(r, tenant, p.Name)
-	if err != nil {
-		return "", "", nil, err
-	}
 	q := r.URL.Query()
-	v, err := c.stateView(top, p, tenant, q)
+	key := q.Get("section")
+	var sec section
+	found := false
+	p, tailored := c.views[name]
+	if tailored {
+		if key == "" {
+			key = p.Sections[0].Key
+		}
+		sec, found = p.section(key)
+	}
+	if !found {
+		outline, err := c.readOutline(r, tenant, name)
+		if err != nil {
+			return "", "", nil, err
+		}
+		p = c.viewOf(name, outline)
+		if len(p.Sections) == 0 {
+			return "", "", nil, fmt.Errorf("the %s state dump of %s holds no lists", p.Title, tenant)
+		}
+		if key == "" {
+			key = p.Sections[0].Key
+		}
+		if sec, found = p.section(key); !found {
+			return "", "", nil, fmt.Errorf("%s has no section %q", p.Title, key)
+		}
+	}
+	v, err := c.stateView(r, p, sec, tenant, q)
 	if err != nil {
 		return "", "", nil, err
 	}
-	return "state", p.Title + " · " + tenant, v, nil
+	v.Tabs = c.tabs(served, name)
+	return "state", v.P.Title + " · " + tenant, v, nil
 }
 
-// stateView pages and filters a section of a state dump.
-func (c *Console) stateView(top map[string][]byte, p *providerView, tenant string, q url.Values) (*stateView, error) {
-	key := q.Get("section")
-	if key == "" {
-		key = p.Sections[0].Key
-	}
-	sec, ok := p.section(key)
-	if !ok {
-		return nil, fmt.Errorf("%s has no section %q", p.Title, key)
-	}
-	v := &stateView{Tenant: tenant, P: p, Tabs: tabs(p.Name), Section: sec, Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q")), Forms: p.Forms}
-	var recs [][]byte
-	for _, s := range p.Sections {
-		rs := records(top, s.Path)
-		if s.Key == sec.Key {
-			recs = rs
+// stateView reads the page of a section the query asks for and lays it
+// out: tabs of every section with its count, counts by status, rows,
+// summaries.
+func (c *Console) stateView(r *http.Request, p *providerView, sec section, tenant string, q url.Values) (*stateView, error) {
+	v := &stateView{Tenant: tenant, Section: sec, Status: q.Get("status"), Q: strings.TrimSpace(q.Get("q"))}
+	size := c.opts.PageSize
+	v.Page, _ = strconv.Atoi(q.Get("page"))
+	v.Page = max(v.Page, 1)
+	read := func() (*sectionPage, error) {
+		aq := url.Values{"section": {sec.Path}, "offset": {strconv.Itoa((v.Page - 1) * size)}, "limit": {strconv.Itoa(size)}}
+		if sec.Status != "" {
+			aq.Set("status_field", sec.Status)
+			if v.Status != "" {
+				aq.Set("status", v.Status)
+			}
 		}
-		v.Sections = append(v.Sections, sectionTab{Key: s.Key, Title: s.Title, Count: len(rs), Current: s.Key == sec.Key})
+		if v.Q != "" {
+			aq.Set("q", v.Q)
+		}
+		if !sec.Ordered {
+			aq.Set("order", "newest")
+		}
+		return c.readSection(r, tenant, p.Name, aq)
 	}
-	v.Total = len(recs)
-	if sec.Status != "" {
-		counts := map[string]int{}
-		for _, rec := range recs {
-			counts[topString(rec, sec.Status)]++
-		}
-		for s, n := range counts {
-			v.StatusCounts = append(v.StatusCounts, statusCount{s, n})
-		}
-		sort.Slice(v.StatusCounts, func(i, j int) bool { return v.StatusCounts[i].Status < v.StatusCounts[j].Status })
+	pg, err := read()
+	if err != nil {
+		return nil, err
 	}
-	needle := []byte(strings.ToLower(v.Q))
-	kept := recs[:0:0]
-	for _, rec := range recs {
-		if v.Status != "" && topString(rec, sec.Status) != v.Status {
-			continue
+	v.Pages = max(1, (pg.Matched+size-1)/size)
+	if v.Page > v.Pages { // past the end: the last page
+		v.Page = v.Pages
+		if pg, err = read(); err != nil {
+			return nil, err
 		}
-		if len(needle) > 0 && !bytes.Contains(bytes.ToLower(rec), needle) {
-			continue
-		}
-		kept = append(kept, rec)
 	}
-	if sec.Key != "scheduled" && sec.Key != "accounts" && sec.Key != "ledger" {
-		slices.Reverse(kept) // newest first
+	if c.views[p.Name] == p {
+		p = c.viewOf(p.Name, pg.Outline) // add the dump's lists the tailored view does not name
+	}
+	v.P, v.Forms = p, p.Forms
+	if !sec.Ordered {
 		v.Order = "newest first"
 	}
-	v.Matched = len(kept)
-	size := c.opts.PageSize
-	v.Pages = max(1, (len(kept)+size-1)/size)
-	v.Page, _ = strconv.Atoi(q.Get("page"))
-	v.Page = min(max(v.Page, 1), v.Pages)
-	lo := (v.Page - 1) * size
-	hi := min(lo+size, len(kept))
-	v.From, v.To = lo+1, hi
-	for _, rec := range kept[lo:hi] {
+	counts := map[string]int{}
+	for _, e := range pg.Outline {
+		counts[e.Key] = e.Count
+	}
+	for _, s := range p.Sections {
+		v.Sections = append(v.Sections, sectionTab{Key: s.Key, Title: s.Title, Count: counts[s.Path], Current: s.Key == sec.Key})
+	}
+	v.Total, v.Matched = pg.Total, pg.Matched
+	for _, st := range pg.Statuses {
+		v.StatusCounts = append(v.StatusCounts, statusCount{st.Status, st.Count})
+	}
+	v.From, v.To = (v.Page-1)*size+1, (v.Page-1)*size+len(pg.Records)
+	for _, rec := range pg.Records {
 		m, err := decodeObject(rec)
 		if err != nil {
 			return nil, err
@@ -192,21 +200,39 @@ func (c *Console) stateView(top map[string][]byte, p *providerView, tenant strin
 		v.Rows = append(v.Rows, rw)
 	}
 	v.Columns = sec.Columns
-	if len(v.Columns) == 0 && len(v.Rows) > 0 {
-		v.Columns = scalarColumns(kept[lo], 8)
+	if len(v.Columns) == 0 && len(pg.Records) > 0 {
+		v.Columns = scalarColumns(pg.Records[0], 8)
 	}
+	v.Summaries, v.Counts = summariesOf(p, pg.Outline)
+	return v, nil
+}
+
+// summariesOf lays out the dump's objects and numbers the view names.
+func summariesOf(p *providerView, outline []outlineEntry) ([]summary, []kv) {
+	values := map[string]json.RawMessage{}
+	for _, e := range outline {
+		values[e.Key] = e.Value
+	}
+	var sums []summary
+	var counts []kv
 	for _, s := range p.Summaries {
-		m, err := decodeObject(top[s])
+		m, err := decodeObject(values[s])
 		if err == nil && len(m) > 0 {
-			v.Summaries = append(v.Summaries, summary{Key: s, Fields: sortedKV(m)})
+			sums = append(sums, summary{Key: s, Fields: sortedKV(m)})
 		}
 	}
 	for _, s := range p.Counts {
-		if b, ok := top[s]; ok {
-			v.Counts = append(v.Counts, kv{s, string(b)})
+		if b, ok := values[s]; ok {
+			var x any
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			if dec.Decode(&x) != nil {
+				x = string(b)
+			}
+			counts = append(counts, kv{s, str(x)})
 		}
 	}
-	return v, nil
+	return sums, counts
 }
 
 func decodeObject(b []byte) (map[string]any, error) {
@@ -255,8 +281,9 @@ type cardView struct {
 	Reason     string
 	Updated    any
 	Facts      []kv
-	Holder     map[string]any
-	HolderKey  string
+	Outcome    string // the card's steered outcome (a magic rule), if any
+	Steered    []kv   // outcomes waiting for the card or its holder (the dump's "outcomes")
+	HolderKey  string // the holders' section
 	HolderID   string
 	Scheduled  []task
 	Timeline   []event
@@ -278,32 +305,41 @@ type task struct {
 // event is one line of a card's timeline.
 type event struct {
 	At     time.Time // business time
-	Source string    // "request", "webhook", "state"
+	Source string    // "request", "webhook", "state", "scheduled"
 	What   string
 	Detail string
 	Status int
 	Link   string
 }
 
-// handleCard shows one card: its state, what is scheduled for it, its
-// timeline and the actions that drive it.
+// one reads the first record of a section whose field equals value.
+func (c *Console) one(r *http.Request, tenant, provider, path, field, value string) ([]byte, *sectionPage, error) {
+	pg, err := c.readSection(r, tenant, provider, url.Values{"section": {path}, "where": {field + "=" + value}, "limit": {"1"}})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(pg.Records) == 0 {
+		return nil, pg, nil
+	}
+	return pg.Records[0], pg, nil
+}
+
+// handleCard shows one card: its state, its steered outcome, what is
+// scheduled for it, its timeline and the actions that drive it.
 func (c *Console) handleCard(w http.ResponseWriter, r *http.Request) (string, string, any, error) {
-	p, err := providerOf(r)
+	name, served, err := c.servedProvider(r)
+	if err != nil {
+		return "", "", nil, err
+	}
+	p, err := c.tailoredOf(r)
 	if err != nil {
 		return "", "", nil, err
 	}
 	tenant, id := r.PathValue("id"), r.PathValue("card")
-	top, err := c.loadState(r, tenant, p.Name)
+	sec, _ := p.section(p.Cards)
+	rec, pg, err := c.one(r, tenant, name, sec.Path, p.CardID, id)
 	if err != nil {
 		return "", "", nil, err
-	}
-	sec, _ := p.section(p.Cards)
-	var rec []byte
-	for _, x := range records(top, sec.Path) {
-		if topString(x, p.CardID) == id {
-			rec = x
-			break
-		}
 	}
 	if rec == nil {
 		return "", "", nil, &adminError{Status: http.StatusNotFound, Kind: "not_found", Message: fmt.Sprintf("tenant %s has no %s card %q", tenant, p.Title, id)}
@@ -312,34 +348,36 @@ func (c *Console) handleCard(w http.ResponseWriter, r *http.Request) (string, st
 	if err != nil {
 		return "", "", nil, err
 	}
-	v := &cardView{Tenant: tenant, P: p, Tabs: tabs(p.Name), ID: id, Card: card, Raw: prettyJSON(string(rec)),
-		Status: str(card[p.CardStatus]), Reason: str(card[p.CardReason]), Updated: card[p.CardUpdated]}
+	v := &cardView{Tenant: tenant, P: p, Tabs: c.tabs(served, name), ID: id, Card: card, Raw: prettyJSON(string(rec)),
+		Status: str(card[p.CardStatus]), Reason: str(card[p.CardReason]), Updated: card[p.CardUpdated], Outcome: str(card["outcome"])}
 	for _, f := range p.CardFacts {
 		if x, ok := card[f]; ok {
 			v.Facts = append(v.Facts, kv{f, x})
 		}
 	}
-	if hid := str(card[p.holderIDOf]); hid != "" {
+	hid := str(card[p.holderIDOf])
+	if hid != "" {
 		hs, _ := p.section(p.holderSection)
-		for _, x := range records(top, hs.Path) {
-			if topString(x, p.holderSectionIDOf) == hid {
-				v.Holder, _ = decodeObject(x)
-				v.HolderKey, v.HolderID = hs.Key, hid
-				break
+		v.HolderKey, v.HolderID = hs.Key, hid
+	}
+	v.Steered = steeredFor(pg.Outline, id, hid)
+	if hasList(pg.Outline, "scheduled") {
+		tasks, err := c.tasks(r, tenant, name, id)
+		if err != nil {
+			return "", "", nil, err
+		}
+		for _, t := range tasks {
+			if strings.Contains(t.Key, id) {
+				v.Scheduled = append(v.Scheduled, t)
 			}
 		}
 	}
-	for _, t := range tasksOf(top, p.Name) {
-		if strings.Contains(t.Key, id) {
-			v.Scheduled = append(v.Scheduled, t)
-		}
-	}
-	v.Timeline, v.JournalCut, err = c.timeline(r, tenant, p, id, card)
+	v.Timeline, v.JournalCut, err = c.timeline(r, tenant, p, id, card, v.Scheduled)
 	if err != nil {
 		return "", "", nil, err
 	}
 	v.Prefill = map[string]string{p.CardID: id, "card_id": id, "card_no": id, "cardId": id}
-	if hid := str(card[p.holderIDOf]); hid != "" {
+	if hid != "" {
 		v.Prefill[p.holderIDOf] = hid
 	}
 	for _, f := range p.Forms {
@@ -350,16 +388,77 @@ func (c *Console) handleCard(w http.ResponseWriter, r *http.Request) (string, st
 	return "card", p.Title + " card " + id, v, nil
 }
 
-func tasksOf(top map[string][]byte, provider string) []task {
-	var out []task
-	for _, raw := range elements(top["scheduled"]) {
+func hasList(outline []outlineEntry, key string) bool {
+	return slices.ContainsFunc(outline, func(e outlineEntry) bool { return e.Key == key && e.Kind == "array" })
+}
+
+// steeredFor lists the outcomes a dump's "outcomes" object holds for a
+// card or its holder (keys naming either; DeCard keys them by user and
+// route).
+func steeredFor(outline []outlineEntry, ids ...string) []kv {
+	var out []kv
+	for _, e := range outline {
+		if e.Key != "outcomes" || e.Kind != "object" {
+			continue
+		}
+		m, err := decodeObject(e.Value)
+		if err != nil {
+			return nil
+		}
+		for _, k := range sortedKeys(m) {
+			for _, id := range ids {
+				if id != "" && strings.Contains(k, id) {
+					out = append(out, kv{k, m[k]})
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+// readAll reads every record of a section the query keeps, maxRecords
+// at a time.
+func (c *Console) readAll(r *http.Request, tenant, provider string, q url.Values) ([]json.RawMessage, error) {
+	var out []json.RawMessage
+	for {
+		q.Set("offset", strconv.Itoa(len(out)))
+		q.Set("limit", strconv.Itoa(maxRecords))
+		pg, err := c.readSection(r, tenant, provider, q)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, pg.Records...)
+		if len(pg.Records) == 0 || len(out) >= pg.Matched {
+			return out, nil
+		}
+	}
+}
+
+// tasks reads a provider's scheduled transitions whose JSON names q ("" for
+// all), in due order.
+func (c *Console) tasks(r *http.Request, tenant, provider, q string) ([]task, error) {
+	aq := url.Values{"section": {"scheduled"}}
+	if q != "" {
+		aq.Set("q", q)
+	}
+	recs, err := c.readAll(r, tenant, provider, aq)
+	if err != nil {
+		var ae *adminError
+		if errors.As(err, &ae) && ae.Status == http.StatusNotFound && strings.Contains(ae.Message, "no list") {
+			return nil, nil // a dump without a schedule
+		}
+		return nil, err
+	}
+	out := make([]task, 0, len(recs))
+	for _, raw := range recs {
 		var t task
 		if json.Unmarshal(raw, &t) == nil {
 			t.Provider = provider
 			out = append(out, t)
 		}
 	}
-	return out
+	return out, nil
 }
 
 type journalEntry struct {
@@ -384,6 +483,7 @@ type journalEntry struct {
 	Defect     bool              `json:"defect,omitempty"`
 	Error      string            `json:"error,omitempty"`
 	Violations []string          `json:"violations,omitempty"`
+	Outcomes   []string          `json:"outcomes,omitempty"`
 }
 
 type delivery struct {
@@ -413,18 +513,23 @@ type attempt struct {
 	DurationMS float64           `json:"duration_ms"`
 }
 
-// timeline puts together what is known of a card's history: its creation
-// and last change from the state dump, every journaled request that named
-// it, and every webhook event about it. The state dumps keep no history of
-// their own, so a change that neither a request nor a webhook shows (an
-// admin action on a provider without that event) appears only as the
-// card's last change.
-func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id string, card map[string]any) ([]event, bool, error) {
+// timeline puts together what is known of a card's history and future:
+// its creation and last change from the state dump, its steered outcome,
+// every journaled request that named it (with the magic rules that fired),
+// every webhook event about it, and what is scheduled for it. The state
+// dumps keep no history of their own, so a change that neither a request
+// nor a webhook shows (an admin action on a provider without that event)
+// appears only as the card's last change.
+func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id string, card map[string]any, scheduled []task) ([]event, bool, error) {
 	var out []event
-	if t, err := time.Parse(time.RFC3339Nano, str(card[p.CardCreated])); err == nil {
-		out = append(out, event{At: t, Source: "state", What: "created"})
+	created, createdOK := parseTime(card[p.CardCreated])
+	if createdOK {
+		out = append(out, event{At: created, Source: "state", What: "created"})
 	}
-	if t, err := time.Parse(time.RFC3339Nano, str(card[p.CardUpdated])); err == nil {
+	if o := str(card["outcome"]); o != "" {
+		out = append(out, event{At: created, Source: "state", What: "outcome steered", Detail: o})
+	}
+	if t, ok := parseTime(card[p.CardUpdated]); ok {
 		detail := str(card[p.CardStatus])
 		if reason := str(card[p.CardReason]); reason != "" {
 			detail += " — " + reason
@@ -447,7 +552,11 @@ func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id s
 			named = true
 		}
 		if named {
-			out = append(out, event{At: e.At, Source: "request", What: e.Method + " " + e.Path, Detail: e.Route, Status: e.Status,
+			detail := e.Route
+			if len(e.Outcomes) > 0 {
+				detail += " · outcome " + strings.Join(e.Outcomes, ", ")
+			}
+			out = append(out, event{At: e.At, Source: "request", What: e.Method + " " + e.Path, Detail: detail, Status: e.Status,
 				Link: c.link("traffic", strconv.FormatUint(e.Seq, 10))})
 		}
 	}
@@ -463,8 +572,17 @@ func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id s
 		}
 		out = append(out, event{At: x.Created, Source: "webhook", What: x.Event, Detail: eventStatus(x.Body), Link: c.link("webhooks", x.ID)})
 	}
+	for _, t := range scheduled {
+		out = append(out, event{At: t.At, Source: "scheduled", What: t.Kind, Detail: "due; moving the clock past it makes it happen",
+			Link: withQuery(c.link("tenants", tenant), "preview", "1", "set", t.At.UTC().Format(time.RFC3339)) + "#move-h"})
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.Before(out[j].At) })
 	return out, len(j.Entries) > 0, nil
+}
+
+func parseTime(v any) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339Nano, str(v))
+	return t, err == nil
 }
 
 // eventStatus picks the status-like fields of a webhook body for a
@@ -505,7 +623,7 @@ func sortedKeys(m map[string]any) []string {
 
 // handleCardAction drives a card through the admin API.
 func (c *Console) handleCardAction(w http.ResponseWriter, r *http.Request) (string, string, error) {
-	p, err := providerOf(r)
+	p, err := c.tailoredOf(r)
 	if err != nil {
 		return "", "", err
 	}
@@ -543,7 +661,7 @@ func firstString(b []byte, keys ...string) string {
 
 // handleCreate posts one of the provider's admin create forms.
 func (c *Console) handleCreate(w http.ResponseWriter, r *http.Request) (string, string, error) {
-	p, err := providerOf(r)
+	p, err := c.tailoredOf(r)
 	if err != nil {
 		return "", "", err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -85,15 +86,19 @@ func (c *Console) handleTenantCreate(w http.ResponseWriter, r *http.Request) (st
 	if len(clock) > 0 {
 		req["clock"] = clock
 	}
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", err
+	}
 	hooks := map[string]string{}
-	for _, p := range providerOrder {
+	for _, p := range served {
 		if u := strings.TrimSpace(r.PostFormValue("webhook_" + p)); u != "" {
 			hooks[p] = u
 		}
 		if o := strings.TrimSpace(r.PostFormValue("options_" + p)); o != "" {
 			var obj map[string]any
 			if err := json.Unmarshal([]byte(o), &obj); err != nil {
-				return "", "", fmt.Errorf("%s options must be a JSON object such as {\"card_quota\":2}: %v", providers[p].Title, err)
+				return "", "", fmt.Errorf("%s options must be a JSON object such as {\"card_quota\":2}: %v", c.titleOf(p), err)
 			}
 			req[p] = json.RawMessage(o)
 		}
@@ -153,15 +158,22 @@ func (c *Console) handleTenant(w http.ResponseWriter, r *http.Request) (string, 
 	if err := c.adminCall(r, http.MethodGet, tp, nil, &info); err != nil {
 		return "", "", nil, err
 	}
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", nil, err
+	}
 	v := &tenantView{ID: id, Seed: string(info["seed"]), Base: baseURL(r)}
-	for _, p := range providerOrder {
+	for _, p := range served {
 		raw, ok := info[p]
 		if !ok {
 			continue
 		}
 		var creds map[string]string
 		_ = json.Unmarshal(raw, &creds)
-		pc := providerCreds{Name: p, Title: providers[p].Title, Snippet: providers[p].Snippet(v.Base, creds)}
+		pc := providerCreds{Name: p, Title: c.titleOf(p)}
+		if tv, ok := c.views[p]; ok && tv.Snippet != nil {
+			pc.Snippet = tv.Snippet(v.Base, creds)
+		}
 		keys := make([]string, 0, len(creds))
 		for k := range creds {
 			keys = append(keys, k)
@@ -171,7 +183,7 @@ func (c *Console) handleTenant(w http.ResponseWriter, r *http.Request) (string, 
 			pc.Fields = append(pc.Fields, kv{k, creds[k]})
 		}
 		v.Creds = append(v.Creds, pc)
-		v.Tabs = append(v.Tabs, providerTab{Name: p, Title: providers[p].Title})
+		v.Tabs = append(v.Tabs, providerTab{Name: p, Title: c.titleOf(p)})
 	}
 	if err := c.adminCall(r, http.MethodGet, tp+"/clock", nil, &v.Clock); err != nil {
 		return "", "", nil, err
@@ -180,7 +192,7 @@ func (c *Console) handleTenant(w http.ResponseWriter, r *http.Request) (string, 
 	if err := c.adminCall(r, http.MethodGet, tp+"/webhooks", nil, &hooks); err != nil {
 		return "", "", nil, err
 	}
-	for _, p := range providerOrder {
+	for _, p := range served {
 		if u, ok := hooks[p]; ok {
 			v.Webhooks = append(v.Webhooks, kv{p, u})
 		}
@@ -228,34 +240,59 @@ func (c *Console) preview(r *http.Request, tenant string, now clockState, tabs [
 		pv.To = pv.To.Add(d)
 	}
 	for _, t := range tabs {
-		top, err := c.loadState(r, tenant, t.Name)
+		tasks, err := c.tasks(r, tenant, t.Name, "")
 		if err != nil {
 			pv.Err = err.Error()
 			return pv
 		}
-		for _, tk := range tasksOf(top, t.Name) {
+		var due []task
+		for _, tk := range tasks {
 			if !tk.At.After(pv.To) {
-				tk.Card = cardOfTask(top, providers[t.Name], tk.Key)
-				pv.Tasks = append(pv.Tasks, tk)
+				due = append(due, tk)
 			}
+		}
+		cards, err := c.cardIDs(r, tenant, t.Name, len(due) > 0)
+		if err != nil {
+			pv.Err = err.Error()
+			return pv
+		}
+		for _, tk := range due {
+			tk.Card = cardOfTask(cards, tk.Key)
+			pv.Tasks = append(pv.Tasks, tk)
 		}
 	}
 	sort.SliceStable(pv.Tasks, func(i, j int) bool { return pv.Tasks[i].At.Before(pv.Tasks[j].At) })
 	return pv
 }
 
+// cardIDs reads the IDs of a provider's cards (none when it has no
+// tailored card section, or when not needed).
+func (c *Console) cardIDs(r *http.Request, tenant, provider string, needed bool) (map[string]bool, error) {
+	p, ok := c.views[provider]
+	if !needed || !ok || p.Cards == "" {
+		return nil, nil
+	}
+	sec, _ := p.section(p.Cards)
+	recs, err := c.readAll(r, tenant, provider, url.Values{"section": {sec.Path}, "fields": {p.CardID}})
+	if err != nil {
+		return nil, err
+	}
+	ids := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		ids[topString(rec, p.CardID)] = true
+	}
+	return ids, nil
+}
+
 // cardOfTask returns the ID of the card a task's key names, if any: keys
 // are a card's ID, or end in one ("account/card").
-func cardOfTask(top map[string][]byte, p *providerView, key string) string {
+func cardOfTask(cards map[string]bool, key string) string {
 	last := key
 	if i := strings.LastIndexByte(key, '/'); i >= 0 {
 		last = key[i+1:]
 	}
-	sec, _ := p.section(p.Cards)
-	for _, rec := range records(top, sec.Path) {
-		if topString(rec, p.CardID) == last {
-			return last
-		}
+	if cards[last] {
+		return last
 	}
 	return ""
 }
@@ -349,8 +386,12 @@ func (c *Console) handleClockMove(w http.ResponseWriter, r *http.Request) (strin
 func (c *Console) handleTenantWebhooks(w http.ResponseWriter, r *http.Request) (string, string, error) {
 	id := r.PathValue("id")
 	p := r.PostFormValue("provider")
-	if _, ok := providers[p]; !ok {
-		return "", "", fmt.Errorf("no provider %q", p)
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", err
+	}
+	if !slices.Contains(served, p) {
+		return "", "", fmt.Errorf("this mocksrv serves no provider %q", p)
 	}
 	u := strings.TrimSpace(r.PostFormValue("url"))
 	if u != "" {
@@ -363,7 +404,7 @@ func (c *Console) handleTenantWebhooks(w http.ResponseWriter, r *http.Request) (
 		return "", "", err
 	}
 	if u == "" {
-		return c.link("tenants", id), providers[p].Title + " webhooks of " + id + " no longer have a URL of their own.", nil
+		return c.link("tenants", id), c.titleOf(p) + " webhooks of " + id + " no longer have a URL of their own.", nil
 	}
-	return c.link("tenants", id), providers[p].Title + " webhooks of " + id + " now go to " + u + ".", nil
+	return c.link("tenants", id), c.titleOf(p) + " webhooks of " + id + " now go to " + u + ".", nil
 }

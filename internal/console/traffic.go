@@ -53,18 +53,18 @@ func (c *Console) summarize(e journalEntry) entrySummary {
 		Provider: e.Provider, Route: e.Route, Method: e.Method, Path: e.Path, Status: e.Status, DurationMS: e.DurationMS,
 		Fault: e.Fault, Violations: len(e.Violations), Error: e.Error, Defect: e.Defect,
 		Link: c.link("traffic", strconv.FormatUint(e.Seq, 10))}
-	s.Verdict = verdict(e)
+	s.Verdict = c.verdict(e)
 	return s
 }
 
 // verdict is the auth outcome of a request, derived from its answer.
-func verdict(e journalEntry) string {
-	if e.Type == "webhook" {
+func (c *Console) verdict(e journalEntry) string {
+	if e.Type == "webhook" || e.Provider == "" {
 		return "—"
 	}
-	p, ok := providers[e.Provider]
+	p, ok := c.views[e.Provider]
 	if !ok {
-		return "—"
+		p = &providerView{Name: e.Provider} // judged by its HTTP status
 	}
 	if e.Route == "" {
 		return "not checked: no such route"
@@ -94,7 +94,11 @@ func (c *Console) handleTraffic(w http.ResponseWriter, r *http.Request) (string,
 			return "", "", nil, fmt.Errorf("status must be an HTTP status number, got %q", s)
 		}
 	}
-	v := trafficView{Filters: map[string]string{}, Limit: 100, Providers: providerOrder}
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", nil, err
+	}
+	v := trafficView{Filters: map[string]string{}, Limit: 100, Providers: served}
 	for _, k := range journalFilterKeys {
 		v.Filters[k] = jq.Get(k)
 	}
@@ -155,7 +159,7 @@ func (c *Console) handleEntry(w http.ResponseWriter, r *http.Request) (string, s
 	if err := c.adminCall(r, http.MethodGet, "/journal/"+strconv.FormatUint(seq, 10), nil, &e); err != nil {
 		return "", "", nil, err
 	}
-	v := entryView{E: e, Verdict: verdict(e), Request: prettyJSON(e.Request), Response: prettyJSON(e.Response)}
+	v := entryView{E: e, Verdict: c.verdict(e), Request: prettyJSON(e.Request), Response: prettyJSON(e.Response)}
 	for _, k := range sortedKeysS(e.Headers) {
 		v.Headers = append(v.Headers, kv{k, e.Headers[k]})
 	}

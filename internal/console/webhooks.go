@@ -25,8 +25,12 @@ const deliveriesPerPage = 50
 
 // handleWebhooks lists webhook deliveries, newest first, filtered.
 func (c *Console) handleWebhooks(w http.ResponseWriter, r *http.Request) (string, string, any, error) {
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", nil, err
+	}
 	q := url.Values{}
-	v := webhooksView{Filters: map[string]string{}, Providers: providerOrder, States: []string{"pending", "delivered", "failed", "no_endpoint"}}
+	v := webhooksView{Filters: map[string]string{}, Providers: served, States: []string{"pending", "delivered", "failed", "no_endpoint"}}
 	for _, k := range deliveryFilterKeys {
 		if s := strings.TrimSpace(r.URL.Query().Get(k)); s != "" {
 			q.Set(k, s)
@@ -134,7 +138,11 @@ func (c *Console) handleFaults(w http.ResponseWriter, r *http.Request) (string, 
 	if err := c.adminCall(r, http.MethodGet, "/faults", nil, &out); err != nil {
 		return "", "", nil, err
 	}
-	return "faults", "Faults", faultsView{Faults: out.Faults, Providers: providerOrder, Kinds: errorKinds, Tenant: r.URL.Query().Get("tenant")}, nil
+	served, err := c.served(r)
+	if err != nil {
+		return "", "", nil, err
+	}
+	return "faults", "Faults", faultsView{Faults: out.Faults, Providers: served, Kinds: errorKinds, Tenant: r.URL.Query().Get("tenant")}, nil
 }
 
 // handleFaultAdd adds a rule from the form: what it matches, then at most
