@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -37,22 +36,13 @@ func TestSurfaceParity(t *testing.T) {
 				want[o.ID] = strings.ToUpper(o.Method) + " " + o.Path
 			}
 			got := map[string]string{}
-			err = p.Router().Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-				name := rt.GetName()
-				if name == "" {
-					return nil
-				}
-				tpl, err := rt.GetPathTemplate()
-				require.NoError(t, err)
-				methods, err := rt.GetMethods()
-				require.NoError(t, err, "route %s has no method", name)
-				require.Len(t, methods, 1, "route %s: one method per route", name)
-				_, dup := got[name]
-				require.False(t, dup, "route name %s used twice", name)
-				got[name] = methods[0] + " " + tpl
-				return nil
-			})
-			require.NoError(t, err)
+			for _, rt := range p.Routes() {
+				require.NotEmpty(t, rt.Name, "every route is named: %s %s", rt.Method, rt.Path)
+				require.NotEmpty(t, rt.Method, "route %s has a method", rt.Name)
+				_, dup := got[rt.Name]
+				require.False(t, dup, "route name %s used twice", rt.Name)
+				got[rt.Name] = rt.Method + " " + rt.Path
+			}
 			require.NotEmpty(t, want, "%s: the OpenAPI document has operations", p.Name())
 			assert.Equal(t, keys(want), keys(got), "operationIds vs route names")
 			for name, w := range want {
@@ -82,20 +72,12 @@ func TestWrongMethodIsNotAllowed(t *testing.T) {
 	require.NoError(t, err)
 	for _, p := range f.Providers() {
 		served := map[string]map[string]bool{} // path template → methods
-		_ = p.Router().Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-			tpl, err1 := rt.GetPathTemplate()
-			methods, err2 := rt.GetMethods()
-			if rt.GetName() == "" || err1 != nil || err2 != nil {
-				return nil
+		for _, rt := range p.Routes() {
+			if served[rt.Path] == nil {
+				served[rt.Path] = map[string]bool{}
 			}
-			if served[tpl] == nil {
-				served[tpl] = map[string]bool{}
-			}
-			for _, m := range methods {
-				served[tpl][m] = true
-			}
-			return nil
-		})
+			served[rt.Path][rt.Method] = true
+		}
 		for tpl, methods := range served {
 			wrong := ""
 			for _, m := range []string{http.MethodPatch, http.MethodPut, http.MethodDelete, http.MethodPost, http.MethodGet} {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -39,12 +40,13 @@ type Options struct {
 
 // Console serves the QA console. Make one with New.
 type Console struct {
-	admin http.Handler
-	views map[string]*providerView // tailored views by provider; others are generic
-	opts  Options
-	key   []byte // CSRF HMAC key, fresh per process
-	pages map[string]*template.Template
-	mux   *http.ServeMux
+	admin     http.Handler
+	views     map[string]*providerView // tailored views by provider; others are generic
+	opts      Options
+	key       []byte                        // CSRF HMAC key, fresh per process
+	pages     map[string]*template.Template // parsed on the first page served
+	pagesOnce sync.Once
+	mux       *http.ServeMux
 }
 
 // New returns the console's handler. Every read and action is a request to
@@ -78,7 +80,6 @@ func newConsole(admin http.Handler, opts Options) *Console {
 	if _, err := rand.Read(c.key); err != nil {
 		panic(fmt.Sprintf("console: no randomness for the CSRF key: %v", err)) // crypto/rand never fails on supported platforms
 	}
-	c.pages = parsePages(c.funcs())
 	c.routes()
 	return c
 }

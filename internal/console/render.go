@@ -49,6 +49,9 @@ func parsePages(funcs template.FuncMap) map[string]*template.Template {
 var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 func (c *Console) render(w http.ResponseWriter, r *http.Request, status int, tmpl, title string, data any) {
+	// Pages are parsed when first needed: a Fleet whose console is never
+	// opened (every test Fleet, every property-test run) pays nothing.
+	c.pagesOnce.Do(func() { c.pages = parsePages(c.funcs()) })
 	t, ok := c.pages[tmpl]
 	if !ok {
 		http.Error(w, "console: no template "+tmpl, http.StatusInternalServerError)

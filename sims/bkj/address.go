@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // MailingAddress is where a physical card is shipped.
@@ -160,7 +160,7 @@ func (s *Server) handleAddressUpdate(r *http.Request) (any, error) {
 	}
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	a, err := w.mailingLocked(mux.Vars(r)["id"])
+	a, err := w.mailingLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -176,7 +176,7 @@ func (s *Server) handleAddressUpdate(r *http.Request) (any, error) {
 func (s *Server) handleAddressDelete(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	a, err := w.mailingLocked(mux.Vars(r)["id"])
+	a, err := w.mailingLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ package bkj
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type cardTxJSON struct {
@@ -89,7 +89,7 @@ func (s *Server) handleCardTxList(r *http.Request) (any, error) {
 func (s *Server) handleCardTxDetail(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	t, err := w.cardTxLocked(mux.Vars(r)["id"])
+	t, err := w.cardTxLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@ package bkj
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type payeeJSON struct {
@@ -83,7 +83,7 @@ func (s *Server) handlePayeeList(r *http.Request) (any, error) {
 func (s *Server) handlePayeeDetail(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	p, err := w.payeeLocked(mux.Vars(r)["id"])
+	p, err := w.payeeLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (s *Server) handlePayeeUpdate(r *http.Request) (any, error) {
 	}
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	p, err := w.payeeLocked(mux.Vars(r)["id"])
+	p, err := w.payeeLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +137,7 @@ func (s *Server) handlePayeeUpdate(r *http.Request) (any, error) {
 func (s *Server) handlePayeeDelete(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	p, err := w.payeeLocked(mux.Vars(r)["id"])
+	p, err := w.payeeLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}

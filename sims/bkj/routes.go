@@ -3,20 +3,17 @@ package bkj
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every bkj endpoint, in the order of the docs' menu, each
 // under its route name (the journal, fault rules and the OpenAPI
 // operationId all use it).
-func (s *Server) routes(r *mux.Router) {
+func (s *Server) routes(r *core.Router) {
 	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	// A debug endpoint's handler is made from what authentication saw.
 	debug := func(method, path, name string) {
-		r.Handle(BasePath+path, s.authenticateSeen(func(sn *seen) http.Handler { return s.api(s.handleDebug(sn)) })).
-			Methods(method).Name(name)
+		r.Handle(method, BasePath+path, name, s.authenticateSeen(func(sn *seen) http.Handler { return s.api(s.handleDebug(sn)) }))
 	}
 	get, post, put, del := http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete
 

@@ -7,7 +7,7 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type userRegisterRequest struct {
@@ -130,7 +130,7 @@ func (s *Server) handleUserList(r *http.Request) (any, error) {
 func (s *Server) handleUserDetail(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	u, err := w.userLocked(mux.Vars(r)["id"])
+	u, err := w.userLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ type kycTokenJSON struct {
 func (s *Server) handleUserKYCToken(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	u, err := s.issueKYCLocked(w, mux.Vars(r)["id"])
+	u, err := s.issueKYCLocked(w, core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ type kycLinkJSON struct {
 func (s *Server) handleUserKYCLink(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	u, err := s.issueKYCLocked(w, mux.Vars(r)["id"])
+	u, err := s.issueKYCLocked(w, core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}

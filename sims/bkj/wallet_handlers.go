@@ -5,8 +5,6 @@ package bkj
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -408,7 +406,7 @@ func (s *Server) handleWalletTxList(r *http.Request) (any, error) {
 
 // handleWalletTxDetail handles "GET /openapi/v1/wallet/transactions/{id}".
 func (s *Server) handleWalletTxDetail(r *http.Request) (any, error) {
-	id := mux.Vars(r)["id"]
+	id := core.PathVar(r, "id")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	t, ok := w.walletTxs.Get(id)

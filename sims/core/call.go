@@ -31,6 +31,9 @@ type Call struct {
 	wire Wire
 	rec  *recorder
 
+	// vars are the matched route's path variables, as name, value pairs.
+	vars []string
+
 	// values is per-request provider state beyond the world, one value per
 	// type: set by BindValue, read by ValueOf (call_value.go).
 	values []any
@@ -53,8 +56,11 @@ func CallOf(r *http.Request) *Call {
 	return &Call{}
 }
 
-// RouteName returns the name of the mux route that matched r, or "".
+// RouteName returns the name of the route that matched r, or "".
 func RouteName(r *http.Request) string {
+	if c := CallOf(r); c.Route != "" {
+		return c.Route
+	}
 	if rt := mux.CurrentRoute(r); rt != nil {
 		return rt.GetName()
 	}

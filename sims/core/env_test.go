@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"testing"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -43,7 +42,7 @@ func newTestServer(opts ...Option[struct{}]) (*testServer, error) {
 	}
 	ws := NewWorlds[*testWorld]("acme", "api_key", nil)
 	s := &testServer{}
-	s.Host = NewHost(env, HostConfig[*testWorld]{Name: "acme", Worlds: ws, Routes: func(*mux.Router) {},
+	s.Host = NewHost(env, HostConfig[*testWorld]{Name: "acme", Worlds: ws, Routes: func(*Router) {},
 		Hooks: Hooks[*testWorld]{
 			NewWorld: func(t *Tenant, _ json.RawMessage) (*testWorld, error) {
 				return &testWorld{WorldBase: NewWorldBase(t, "acme")}, nil

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-
-	"github.com/gorilla/mux"
 )
 
 // Host is the plumbing every provider's Server embeds, written once: the
@@ -20,7 +18,7 @@ type Host[W World] struct {
 
 	name     string
 	prefixes []string
-	router   *mux.Router
+	router   *Router
 	worlds   *Worlds[W]
 	hooks    Hooks[W]
 	ts       TestServer
@@ -75,10 +73,9 @@ type HostConfig[W World] struct {
 	Worlds   *Worlds[W] // its registry of tenant worlds
 	Hooks    Hooks[W]
 
-	// Routes registers every route on r, core's middleware already mounted.
-	// Routes are flat (no subrouters): gorilla/mux loses 405 answers
-	// through subrouters, so auth wraps each private route instead.
-	Routes func(r *mux.Router)
+	// Routes registers every route on r; each runs through core's
+	// middleware. Auth wraps each private route's handler.
+	Routes func(r *Router)
 	// Webhook signs the provider's webhooks and judges receivers' answers.
 	Webhook Endpoint
 }
@@ -87,13 +84,7 @@ type HostConfig[W World] struct {
 // middleware. The provider's New calls AddDefaultTenant next.
 func NewHost[W World](env *Env, cfg HostConfig[W]) *Host[W] {
 	h := &Host[W]{Env: env, name: cfg.Name, prefixes: cfg.Prefixes, worlds: cfg.Worlds, hooks: cfg.Hooks}
-	r := mux.NewRouter()
-	// No path cleaning: mux would answer "/card/..%2F../detail" with a
-	// bodiless 301, not in the provider's envelope (sims/hostile_test.go).
-	r.SkipClean(true)
-	r.NotFoundHandler = env.NotFound(cfg.Wire)
-	r.MethodNotAllowedHandler = env.MethodNotAllowed(cfg.Wire)
-	r.Use(env.Middleware(cfg.Wire))
+	r := newRouter(env, cfg.Wire)
 	cfg.Routes(r)
 	h.router = r
 	env.Webhooks.Register(cfg.Name, cfg.Webhook)

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,11 +18,11 @@ func TestCutConnectionsEndsARequestInFlight(t *testing.T) {
 		Name: "acme", Prefixes: []string{"/acme/"}, Worlds: NewWorlds[*testWorld]("acme", "api_key", nil),
 		Wire: Wire{Provider: "acme", Identify: func(*http.Request) string { return "" },
 			WriteError: func(w http.ResponseWriter, _ *http.Request, err error) { http.Error(w, err.Error(), http.StatusTeapot) }},
-		Routes: func(r *mux.Router) {
-			r.HandleFunc("/acme/hang", func(_ http.ResponseWriter, r *http.Request) {
+		Routes: func(r *Router) {
+			r.HandleFunc(http.MethodGet, "/acme/hang", "acme.hang", func(_ http.ResponseWriter, r *http.Request) {
 				close(started)
 				<-r.Context().Done() // a stream: it ends only when its connection does
-			}).Name("acme.hang")
+			})
 		},
 	})
 	CutConnections(h) // a Host that never listened: nothing to cut

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gorilla/mux"
 )
 
 // Wire is what core's middleware needs from a provider: its name, a cheap
@@ -23,40 +25,56 @@ type Wire struct {
 	WriteError func(w http.ResponseWriter, r *http.Request, err error)
 }
 
-// Middleware returns the chain every provider route runs through: journal,
+// Middleware returns the chain every provider route runs through — journal,
 // recover, body limit, identify, faults, and (when CheckResponse is set)
-// the response contract check. Mount it on the provider's router with Use,
-// and wrap its NotFound and MethodNotAllowed handlers with it too, since
-// mux runs middleware only for matched routes.
+// the response contract check — for a handler mounted on a gorilla/mux
+// router (the route's name and variables come from mux). A provider's own
+// routes go through a Router, which runs the same chain.
 func (e *Env) Middleware(wire Wire) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			e.serve(wire, next, w, r)
+			var vars []string
+			for k, v := range mux.Vars(r) {
+				vars = append(vars, k, v)
+			}
+			name := ""
+			if rt := mux.CurrentRoute(r); rt != nil {
+				name = rt.GetName()
+			}
+			e.serve(wire, name, vars, next, w, r)
 		})
 	}
 }
 
 // NotFound returns a handler that answers in wire's envelope that no route
 // matched, journaled like any other request.
-func (e *Env) NotFound(wire Wire) http.Handler {
-	return e.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+func (e *Env) NotFound(wire Wire) http.Handler { return e.Middleware(wire)(e.notFoundHandler(wire)) }
+
+func (e *Env) notFoundHandler(wire Wire) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusNotFound,
 			Message: fmt.Sprintf("no %s endpoint %s %s", wire.Provider, r.Method, r.URL.Path)})
-	}))
+	})
 }
 
 // MethodNotAllowed returns a handler for a known path called with the
 // wrong method, answered in wire's envelope.
 func (e *Env) MethodNotAllowed(wire Wire) http.Handler {
-	return e.Middleware(wire)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusMethodNotAllowed,
-			Message: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path)})
-	}))
+	return e.Middleware(wire)(e.methodNotAllowedHandler(wire))
 }
 
-func (e *Env) serve(wire Wire, next http.Handler, w http.ResponseWriter, r *http.Request) {
+func (e *Env) methodNotAllowedHandler(wire Wire) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusMethodNotAllowed,
+			Message: fmt.Sprintf("method %s is not allowed on %s", r.Method, r.URL.Path)})
+	})
+}
+
+// serve runs next, the handler of the route named route (path variables
+// vars, as name, value pairs), through the middleware chain.
+func (e *Env) serve(wire Wire, route string, vars []string, next http.Handler, w http.ResponseWriter, r *http.Request) {
 	start := WallNow()
-	call := &Call{Provider: wire.Provider, Route: RouteName(r)}
+	call := &Call{Provider: wire.Provider, Route: route, vars: vars}
 	r = r.WithContext(WithCall(r.Context(), call))
 	capture := e.JournalBody
 	if e.CheckResponse != nil {

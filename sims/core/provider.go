@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-
-	"github.com/gorilla/mux"
 )
 
 // Provider is a simulator as a Fleet drives it: its paths, its tenants, the
@@ -16,7 +14,7 @@ type Provider interface {
 	Name() string
 	Prefixes() []string // path prefixes it owns on a shared listener
 	Handler() http.Handler
-	Router() *mux.Router // the named routes, for the contract surface check
+	Routes() []RouteInfo // the named routes, for the contract surface check
 	RouteNames() []string
 
 	AddTenant(t *Tenant, opts json.RawMessage) (credentials any, err error)
@@ -44,16 +42,13 @@ type hostProvider[W World] struct{ h *Host[W] }
 func (p hostProvider[W]) Name() string          { return p.h.name }
 func (p hostProvider[W]) Prefixes() []string    { return append([]string(nil), p.h.prefixes...) }
 func (p hostProvider[W]) Handler() http.Handler { return p.h.router }
-func (p hostProvider[W]) Router() *mux.Router   { return p.h.router }
+func (p hostProvider[W]) Routes() []RouteInfo   { return p.h.router.Routes() }
 
 func (p hostProvider[W]) RouteNames() []string {
 	var names []string
-	_ = p.h.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
-		if n := rt.GetName(); n != "" {
-			names = append(names, n)
-		}
-		return nil
-	})
+	for _, rt := range p.h.router.Routes() {
+		names = append(names, rt.Name)
+	}
 	return names
 }
 

@@ -2,8 +2,6 @@ package core
 
 import (
 	"net/http"
-
-	"github.com/gorilla/mux"
 )
 
 // RouteFuncs returns the two ways a provider's routes function registers a
@@ -13,14 +11,12 @@ import (
 //
 //	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 //	public(http.MethodPost, "/connect/token", "token.create", s.handleTokenCreate)
-//
-// Routes stay flat (no subrouters), as Host's routes must.
-func RouteFuncs[H any](r *mux.Router, base string, adapt func(H) http.Handler, auth func(http.Handler) http.Handler) (public, private func(method, path, name string, h H)) {
+func RouteFuncs[H any](r *Router, base string, adapt func(H) http.Handler, auth func(http.Handler) http.Handler) (public, private func(method, path, name string, h H)) {
 	public = func(method, path, name string, h H) {
-		r.Handle(base+path, adapt(h)).Methods(method).Name(name)
+		r.Handle(method, base+path, name, adapt(h))
 	}
 	private = func(method, path, name string, h H) {
-		r.Handle(base+path, auth(adapt(h))).Methods(method).Name(name)
+		r.Handle(method, base+path, name, auth(adapt(h)))
 	}
 	return public, private
 }

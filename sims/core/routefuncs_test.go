@@ -6,9 +6,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/gorilla/mux"
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 )
 
 // TestRouteFuncs: a public route answers as its handler does, a private
@@ -16,7 +14,7 @@ import (
 // method only.
 func TestRouteFuncs(t *testing.T) {
 	t.Parallel()
-	r := mux.NewRouter()
+	r := newRouter(NewEnv(EnvConfig{}), testWire())
 	adapt := func(text string) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, text) })
 	}
@@ -48,11 +46,10 @@ func TestRouteFuncs(t *testing.T) {
 	code, body = serve(http.MethodGet, "/api/v1/cards", "ok")
 	assert.Equal(t, http.StatusOK, code)
 	assert.Equal(t, "cards", body)
-	code, _ = serve(http.MethodPost, "/api/v1/cards", "ok")
-	assert.Equal(t, http.StatusMethodNotAllowed, code)
+	_, body = serve(http.MethodPost, "/api/v1/cards", "ok")
+	assert.Contains(t, body, "method POST is not allowed on /api/v1/cards", "answered in the provider's envelope")
+	_, body = serve(http.MethodGet, "/api/v1/nope", "ok")
+	assert.Contains(t, body, "no p endpoint GET /api/v1/nope")
 
-	require.NotNil(t, r.Get("card.list"))
-	tpl, err := r.Get("token.create").GetPathTemplate()
-	require.NoError(t, err)
-	assert.Equal(t, "/api/v1/token", tpl)
+	assert.Equal(t, []RouteInfo{{"token.create", http.MethodPost, "/api/v1/token"}, {"card.list", http.MethodGet, "/api/v1/cards"}}, r.Routes())
 }

@@ -3,8 +3,6 @@ package decard
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -14,9 +12,9 @@ import (
 // simulation), each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it). v1 and v2 of an endpoint are distinct
 // routes: card.detail and card.detail_v2.
-func (s *Server) routes(r *mux.Router) {
+func (s *Server) routes(r *core.Router) {
 	// The stream authenticates by its secret channel id, not X-DAPI headers.
-	r.HandleFunc("/ws/{channel}", s.handleStream).Methods(http.MethodGet).Name("stream.connect")
+	r.HandleFunc(http.MethodGet, "/ws/{channel}", "stream.connect", s.handleStream)
 	_, api := core.RouteFuncs(r, "", s.api, s.authenticate)
 	get, post := http.MethodGet, http.MethodPost
 

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
-	"github.com/gorilla/mux"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -65,7 +64,7 @@ func (s *Server) handleSearch(r *http.Request) (any, error) {
 // This handler is the exception to "handlers return (any, error)": after
 // the upgrade it owns the connection.
 func (s *Server) handleStream(rw http.ResponseWriter, r *http.Request) {
-	channel := mux.Vars(r)["channel"]
+	channel := core.PathVar(r, "channel")
 	w, ok := s.byChannel(channel)
 	if !ok {
 		s.writeError(rw, r, fail("DAPI_PERMISSION_DENIED", text{"channel %q is unknown or was replaced by a newer one (get one from /websocket/v1/get-channel)",

@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -93,7 +91,7 @@ func transferOut(t Transfer) transferJSON {
 
 // handleAccountInfo handles "GET /open-api/v1/account/{cardholder_no}/info".
 func (s *Server) handleAccountInfo(r *http.Request) (any, error) {
-	no := mux.Vars(r)["cardholder_no"]
+	no := core.PathVar(r, "cardholder_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	if err := creditOnly(w); err != nil {

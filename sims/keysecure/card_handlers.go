@@ -10,8 +10,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -254,7 +252,7 @@ func productOf(c Card) Package {
 
 // handleCardDetail handles "GET /open-api/v1/card/{card_no}/detail".
 func (s *Server) handleCardDetail(r *http.Request) (any, error) {
-	no := mux.Vars(r)["card_no"]
+	no := core.PathVar(r, "card_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	c, err := w.cardLocked(no)
@@ -282,7 +280,7 @@ type privateInfo struct {
 // handleCardPrivateInfo handles "GET /open-api/v1/card/{card_no}/private/info".
 // The data is Base64 of AES/ECB/PKCS5Padding ciphertext of a JSON object.
 func (s *Server) handleCardPrivateInfo(r *http.Request) (any, error) {
-	no := mux.Vars(r)["card_no"]
+	no := core.PathVar(r, "card_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	if !w.set.PCI {
@@ -481,7 +479,7 @@ type clientTokenJSON struct {
 
 // handleClientTokenGet handles "GET /open-api/v1/merchant/client/{card_no}/token".
 func (s *Server) handleClientTokenGet(r *http.Request) (any, error) {
-	no := mux.Vars(r)["card_no"]
+	no := core.PathVar(r, "card_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	if !w.set.PCI {

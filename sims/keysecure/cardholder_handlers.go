@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -159,7 +157,7 @@ type cardholderInfoJSON struct {
 
 // handleCardholderInfo handles "GET /open-api/v1/cardholder/{cardholder_no}/info".
 func (s *Server) handleCardholderInfo(r *http.Request) (any, error) {
-	no := mux.Vars(r)["cardholder_no"]
+	no := core.PathVar(r, "cardholder_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	h, ok := w.cardholders.Get(no)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -51,7 +49,7 @@ func consumeInfoJSON(c Consumption) consumeJSON {
 
 // handleConsumeInfo handles "GET /open-api/v1/card/consume/{consume_no}/info".
 func (s *Server) handleConsumeInfo(r *http.Request) (any, error) {
-	no := mux.Vars(r)["consume_no"]
+	no := core.PathVar(r, "consume_no")
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
 	c, ok := w.consumes.Get(no)

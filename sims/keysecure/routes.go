@@ -3,20 +3,19 @@ package keysecure
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // routes registers every KeySecure endpoint, in the order of the provider's
 // API list, each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it).
-func (s *Server) routes(r *mux.Router) {
+func (s *Server) routes(r *core.Router) {
 	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	// once routes a call idempotent under a business unique number (issue
 	// 13): the same request again is the first answer; a different one is
 	// the conflict code.
 	once := func(method, path, name, key, update string, conflict int, h apiFunc) {
-		r.Handle(BasePath+path, s.authenticate(s.unique(key, update, conflict, h))).Methods(method).Name(name)
+		r.Handle(method, BasePath+path, name, s.authenticate(s.unique(key, update, conflict, h)))
 	}
 	get, post := http.MethodGet, http.MethodPost
 

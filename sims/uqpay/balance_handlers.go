@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -208,7 +206,7 @@ type transferJSON struct {
 func (s *Server) handleTransferRetrieve(r *http.Request) (any, error) {
 	w, caller := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	id := mux.Vars(r)["id"]
+	id := core.PathVar(r, "id")
 	t, ok := w.transfers.Get(id)
 	if !ok || (!caller.Master && caller.ID != t.SourceID && caller.ID != t.DestinationID) {
 		return nil, fail("transfer_not_found", "transfer %s not found", id)

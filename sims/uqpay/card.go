@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/gorilla/mux"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -164,7 +163,7 @@ var (
 // unlock, also when err is set.
 func (s *Server) lockCard(r *http.Request) (w *world, a *account, c Card, unlock func(), err error) {
 	w, a = s.worlds.Enter(r), accountOf(r)
-	c, err = a.cardLocked(mux.Vars(r)["id"])
+	c, err = a.cardLocked(core.PathVar(r, "id"))
 	return w, a, c, w.Unlock, err
 }
 

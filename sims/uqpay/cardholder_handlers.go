@@ -11,8 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -526,7 +524,7 @@ func (s *Server) handleCardholderList(r *http.Request) (any, error) {
 func (s *Server) handleCardholderRetrieve(r *http.Request) (any, error) {
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	h, err := a.cardholderLocked(mux.Vars(r)["id"])
+	h, err := a.cardholderLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}
@@ -562,7 +560,7 @@ func (s *Server) handleCardholderUpdate(r *http.Request) (any, error) {
 	}
 	s.worlds.Lock(w)
 	defer w.Unlock()
-	h, err := a.cardholderLocked(mux.Vars(r)["id"])
+	h, err := a.cardholderLocked(core.PathVar(r, "id"))
 	if err != nil {
 		return nil, err
 	}

@@ -6,7 +6,7 @@ package uqpay
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type orderRequest struct {
@@ -27,7 +27,7 @@ func (s *Server) handleCardRecharge(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	o, err := w.rechargeLocked(a, mux.Vars(r)["id"], amt)
+	o, err := w.rechargeLocked(a, core.PathVar(r, "id"), amt)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +48,7 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	o, err := w.withdrawLocked(a, mux.Vars(r)["id"], amt)
+	o, err := w.withdrawLocked(a, core.PathVar(r, "id"), amt)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +60,7 @@ func (s *Server) handleCardWithdraw(r *http.Request) (any, error) {
 func (s *Server) handleCardOrderRetrieve(r *http.Request) (any, error) {
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	id := mux.Vars(r)["order_id"]
+	id := core.PathVar(r, "order_id")
 	o, ok := a.orders.Get(id)
 	if !ok {
 		if _, isCard := a.cards.Get(id); isCard {

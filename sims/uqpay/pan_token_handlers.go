@@ -7,8 +7,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -91,7 +89,7 @@ type panRedeemResponse struct {
 // mocksrv's stand-in for the secure iframe: the token itself authorizes,
 // once, within 60 seconds.
 func (s *Server) handlePANTokenRedeem(r *http.Request) (any, error) {
-	tok := mux.Vars(r)["token"]
+	tok := core.PathVar(r, "token")
 	var claims panClaims
 	if len(tok) < 4 || tok[:4] != "pan_" {
 		return nil, fail("unauthorized_error", msgPanTokenInvalid)

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/gorilla/mux"
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 type reportRequest struct {
@@ -59,7 +59,7 @@ func (s *Server) handleReportCreate(r *http.Request) (any, error) {
 func (s *Server) handleReportDownload(r *http.Request) (any, error) {
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	id := mux.Vars(r)["id"]
+	id := core.PathVar(r, "id")
 	rep, ok := w.reports.Get(id)
 	if !ok || rep.AccountID != a.ID {
 		return nil, fail("report_not_found", "report %s not found", id)

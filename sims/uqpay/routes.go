@@ -3,7 +3,6 @@ package uqpay
 import (
 	"net/http"
 
-	"github.com/gorilla/mux"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -11,7 +10,7 @@ import (
 // §3.5, each under its route name (the journal, fault rules and the
 // OpenAPI operationId all use it). Fixed paths under /issuing/cards come
 // before /issuing/cards/{id} so they are not read as card ids.
-func (s *Server) routes(r *mux.Router) {
+func (s *Server) routes(r *core.Router) {
 	public, private := core.RouteFuncs(r, BasePath, s.api, s.authenticate)
 	get, post, del := http.MethodGet, http.MethodPost, http.MethodDelete
 

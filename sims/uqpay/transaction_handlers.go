@@ -9,8 +9,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/gorilla/mux"
-
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
@@ -97,7 +95,7 @@ func (s *Server) handleTransactionList(r *http.Request) (any, error) {
 func (s *Server) handleTransactionRetrieve(r *http.Request) (any, error) {
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	id := mux.Vars(r)["id"]
+	id := core.PathVar(r, "id")
 	t, ok := a.txns.Get(id)
 	if !ok {
 		return nil, fail("transaction_not_found", "transaction %s not found", id)
