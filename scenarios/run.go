@@ -671,10 +671,22 @@ func (r *runner) expectJournal(ctx context.Context, e ExpectJournal) ([]string, 
 	if e.Status != 0 {
 		q.Set("status", fmt.Sprint(e.Status))
 	}
+	for k, v := range e.Headers {
+		q.Set("header."+k, expandString(v, r.vars))
+	}
+	for k, v := range e.Body {
+		v = expand(v, r.vars)
+		if s, ok := v.(string); ok {
+			q.Set("body."+k, s)
+		} else {
+			b, _ := json.Marshal(v)
+			q.Set("body."+k, string(b))
+		}
+	}
 	var j struct {
 		Count int `json:"count"`
 	}
-	if err := r.admin.do(ctx, http.MethodGet, "/_mocksrv/journal?"+q.Encode(), nil, &j); err != nil {
+	if err := r.admin.do(ctx, http.MethodGet, "/_mocksrv/journal/count?"+q.Encode(), nil, &j); err != nil {
 		return nil, "", err
 	}
 	var fails []string

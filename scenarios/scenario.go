@@ -165,8 +165,14 @@ type ExpectJournal struct {
 	Route    string `json:"route"`
 	Status   int    `json:"status"`
 	Type     string `json:"type"`
-	Count    *int   `json:"count"`
-	Min      *int   `json:"min"`
+	// Headers match requests that carried these header values; Body
+	// matches by JSON path into the request body ("card_id",
+	// "kycInfo.email", "items.0.id"), a string as it is, anything else as
+	// its JSON text.
+	Headers map[string]string `json:"headers"`
+	Body    map[string]any    `json:"body"`
+	Count   *int              `json:"count"`
+	Min     *int              `json:"min"`
 }
 
 // ExpectDeliveries checks the outbox's record of deliveries.

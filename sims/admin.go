@@ -55,6 +55,7 @@ func (f *Fleet) adminHandler() http.Handler {
 	a.Handle("/faults", h(f.handleFaultClear)).Methods(http.MethodDelete)
 	a.Handle("/faults/{id}", h(f.handleFaultDelete)).Methods(http.MethodDelete)
 	a.Handle("/journal", http.HandlerFunc(f.handleJournal)).Methods(http.MethodGet) // streamed
+	a.Handle("/journal/count", h(f.handleJournalCount)).Methods(http.MethodGet)
 	a.Handle("/journal/{seq:[0-9]+}", h(f.handleJournalEntry)).Methods(http.MethodGet)
 	a.Handle("/journal", h(f.handleJournalClear)).Methods(http.MethodDelete)
 	a.Handle("/webhooks", h(f.handleWebhookList)).Methods(http.MethodGet)
@@ -533,13 +534,32 @@ func unknownParams(what string, q map[string][]string, known ...string) error {
 	if len(bad) > 1 {
 		noun = "parameters"
 	}
-	return fmt.Errorf("%s: unknown filter %s %s (known: %s)", what, noun, strings.Join(bad, ", "), strings.Join(known, ", "))
+	hint := ""
+	if what == "journal" {
+		hint = ", header.NAME, body.PATH"
+	}
+	return fmt.Errorf("%s: unknown filter %s %s (known: %s%s)", what, noun, strings.Join(bad, ", "), strings.Join(known, ", "), hint)
 }
 
 // journalFilters reads tenant, provider, route, status, type and since
 // (a sequence number or an RFC 3339 time), refusing any other parameter
 // but limit.
 func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
+	var fs []func(core.Entry) bool
+	plain := map[string][]string{}
+	for k, v := range q {
+		// header.NAME=VALUE and body.PATH=VALUE match what the request
+		// carried ("did my app send a freeze for card X with reason Y").
+		switch name, rest, ok := strings.Cut(k, "."); {
+		case ok && name == "header" && rest != "":
+			fs = append(fs, core.ByHeader(rest, v[0]))
+		case ok && name == "body" && rest != "":
+			fs = append(fs, core.ByBody(rest, v[0]))
+		default:
+			plain[k] = v
+		}
+	}
+	q = plain
 	if err := unknownParams("journal", q, journalParams...); err != nil {
 		return nil, err
 	}
@@ -549,7 +569,6 @@ func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
 		}
 		return ""
 	}
-	var fs []func(core.Entry) bool
 	if v := get("tenant"); v != "" {
 		fs = append(fs, core.ByTenant(v))
 	}
@@ -615,6 +634,18 @@ func (f *Fleet) handleJournal(w http.ResponseWriter, r *http.Request) {
 		return // the client went away; the answer is cut off, as it must be
 	}
 	_, _ = fmt.Fprintf(w, "],\"count\":%d}\n", n)
+}
+
+// handleJournalCount answers how many journal entries match the filters
+// (the journal's own): GET /_mocksrv/journal/count → {"count":n}.
+func (f *Fleet) handleJournalCount(r *http.Request) (int, any, error) {
+	q := r.URL.Query()
+	delete(q, "limit")
+	fs, err := journalFilters(q)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, map[string]int{"count": f.Journal.Count(fs...)}, nil
 }
 
 // handleJournalEntry answers one journal entry by its sequence number.

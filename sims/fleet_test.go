@@ -414,3 +414,24 @@ func TestDefaultTenantOptions(t *testing.T) {
 	_, err := sims.NewFleet(sims.WithProviders("keysecure"), sims.WithTenantOptions(map[string]json.RawMessage{"uqpay": json.RawMessage(`{}`)}))
 	assert.ErrorContains(t, err, "not served")
 }
+
+// TestJournalCountByWhatTheRequestSent: CI asks "did my app send a freeze
+// for card X" without reading bodies itself.
+func TestJournalCountByWhatTheRequestSent(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t)
+	c := keysecure.NewClient(f.URL(), keysecure.DefaultAPIKey, keysecure.DefaultAPISecret)
+	card, err := f.KeySecure.AddCard(keysecure.Card{})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), http.MethodPost, "/open-api/v1/card/status/update", map[string]any{"card_no": card.ID, "status": "Frozen"})
+	require.NoError(t, err)
+	var n struct{ Count int }
+	admin(t, f, http.MethodGet, "/_mocksrv/journal/count?route=card.status_update&body.card_no="+card.ID+"&body.status=Frozen&header.Api-Key="+keysecure.DefaultAPIKey, "", http.StatusOK, &n)
+	assert.Equal(t, 1, n.Count)
+	admin(t, f, http.MethodGet, "/_mocksrv/journal/count?body.status=Activated", "", http.StatusOK, &n)
+	assert.Equal(t, 0, n.Count)
+	var e struct{ Message string }
+	admin(t, f, http.MethodGet, "/_mocksrv/journal?bodyy.status=x", "", http.StatusBadRequest, &e)
+	assert.Contains(t, e.Message, `unknown filter parameter "bodyy.status"`)
+	assert.Contains(t, e.Message, "header.NAME, body.PATH")
+}

@@ -1,5 +1,10 @@
 package core
 
+import (
+	"encoding/json"
+	"fmt"
+)
+
 // CardEvent is something that happens to a card at the card network, not
 // through the client's API: an authorization and what follows it — an
 // increment, a reversal, its expiry, clearing for the same or another
@@ -20,8 +25,8 @@ type CardEvent struct {
 	// for reverse, clear and refund, the part of the original (all of it
 	// when empty); for clear, an amount above the authorization is a tip or
 	// an exchange-rate difference, moved exactly.
-	Amount   string `json:"amount,omitempty"`
-	Currency string `json:"currency,omitempty"`
+	Amount   AmountText `json:"amount,omitempty"`
+	Currency string     `json:"currency,omitempty"`
 	// Merchant describes where the card was used.
 	Merchant EventMerchant `json:"merchant,omitzero"`
 	// Kind is what an authorization is for, where the provider tells them
@@ -32,7 +37,26 @@ type CardEvent struct {
 	Decline string `json:"decline,omitempty"`
 	// Approve, when set on authorize or increment, approves only this much
 	// (partial approval), where the provider's fields can carry it.
-	Approve string `json:"approve,omitempty"`
+	Approve AmountText `json:"approve,omitempty"`
+}
+
+// AmountText is a decimal amount as a request gives it: a JSON string
+// ("12.50") or number (12.5), kept as its text.
+type AmountText string
+
+// UnmarshalJSON accepts a string or a number.
+func (a *AmountText) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*a = AmountText(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("amount: want a decimal string or number, got %s", b)
+	}
+	*a = AmountText(n.String())
+	return nil
 }
 
 // EventMerchant is a card event's merchant.

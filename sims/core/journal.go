@@ -2,8 +2,12 @@ package core
 
 import (
 	"container/heap"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -549,3 +553,65 @@ func SinceWall(t time.Time) func(Entry) bool {
 
 // LastSeq returns the sequence number of the newest entry ever recorded.
 func (j *Journal) LastSeq() uint64 { return j.seq.Load() }
+
+// ByHeader matches requests that carried header name (any case) with the
+// value want.
+func ByHeader(name, want string) func(Entry) bool {
+	canon := http.CanonicalHeaderKey(name)
+	return func(e Entry) bool {
+		for k, v := range e.Headers {
+			if k == canon || strings.EqualFold(k, name) {
+				return v == want
+			}
+		}
+		return false
+	}
+}
+
+// ByBody matches requests whose JSON body holds want at path, a dotted
+// path into objects and arrays ("card_id", "kycInfo.email", "items.0.id").
+// A string compares as it is, anything else as its JSON text (12.5, true,
+// null). A body the journal cut short, or not JSON, never matches.
+func ByBody(path, want string) func(Entry) bool {
+	keys := strings.Split(path, ".")
+	return func(e Entry) bool {
+		if e.Request == "" {
+			return false
+		}
+		dec := json.NewDecoder(strings.NewReader(e.Request))
+		dec.UseNumber()
+		var v any
+		if dec.Decode(&v) != nil {
+			return false
+		}
+		for _, k := range keys {
+			switch x := v.(type) {
+			case map[string]any:
+				var ok bool
+				if v, ok = x[k]; !ok {
+					return false
+				}
+			case []any:
+				i, err := strconv.Atoi(k)
+				if err != nil || i < 0 || i >= len(x) {
+					return false
+				}
+				v = x[i]
+			default:
+				return false
+			}
+		}
+		if s, ok := v.(string); ok {
+			return s == want
+		}
+		b, _ := json.Marshal(v)
+		return string(b) == want
+	}
+}
+
+// Count returns how many entries every filter accepts, without copying
+// them out.
+func (j *Journal) Count(filters ...func(Entry) bool) int {
+	n, _ := j.Walk(-1, func(Entry) error { return nil }, filters...)
+	return n
+}

@@ -229,3 +229,28 @@ func TestJournalWalk(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 100, n)
 }
+
+func TestJournalMatchesHeadersAndBodyPaths(t *testing.T) {
+	t.Parallel()
+	j := NewJournal(100)
+	j.Add(Entry{Type: "request", Headers: map[string]string{"X-Idempotency-Key": "k1"}, Request: `{"card_id":"c1","reason":"lost","amount":12.50,"items":[{"id":"a"}],"kyc":{"email":"x@y.z"}}`})
+	j.Add(Entry{Type: "request", Headers: map[string]string{"X-Idempotency-Key": "k2"}, Request: `{"card_id":"c2"}`})
+	j.Add(Entry{Type: "request", Request: `not json`})
+	tests := []struct {
+		name   string
+		filter func(Entry) bool
+		want   int
+	}{
+		{"a header, any case", ByHeader("x-idempotency-key", "k1"), 1},
+		{"a header value that differs", ByHeader("X-Idempotency-Key", "k3"), 0},
+		{"a top-level field", ByBody("card_id", "c2"), 1},
+		{"two fields together", func(e Entry) bool { return ByBody("card_id", "c1")(e) && ByBody("reason", "lost")(e) }, 1},
+		{"a number by its JSON text", ByBody("amount", "12.50"), 1},
+		{"a nested field", ByBody("kyc.email", "x@y.z"), 1},
+		{"an array element", ByBody("items.0.id", "a"), 1},
+		{"a path that is not there", ByBody("items.3.id", "a"), 0},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, j.Count(tt.filter), tt.name)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -118,7 +119,84 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rt.env.serve(rt.wire, "", nil, rt.env.methodNotAllowedHandler(rt.wire), w, r)
 		return
 	}
-	rt.env.serve(rt.wire, "", nil, rt.env.notFoundHandler(rt.wire), w, r)
+	rt.env.serve(rt.wire, "", nil, rt.notFound(), w, r)
+}
+
+// notFound answers a path no route has in the provider's envelope, naming
+// the nearest routes (a client that misspelt a path sees the right one),
+// and notes them in the journal entry's error.
+func (rt *Router) notFound() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		msg := fmt.Sprintf("no %s endpoint %s %s", rt.wire.Provider, r.Method, r.URL.Path)
+		if near := rt.nearest(r.Method, r.URL.Path, 3); len(near) > 0 {
+			msg += "; nearest: " + strings.Join(near, ", ")
+			CallOf(r).Err = "unknown path; nearest: " + strings.Join(near, ", ")
+		}
+		rt.wire.WriteError(w, r, &Error{Kind: KindNotFound, Status: http.StatusNotFound, Message: msg})
+	})
+}
+
+// nearest returns up to n routes closest to method and path, as "METHOD
+// /path/{var} (route.name)", nearest first: the fewest single-character
+// edits from the path to the route's pattern, a variable standing for the
+// path's segment at its place; a route of another method costs a little
+// more. Routes further than about a third of the path are not suggested.
+func (rt *Router) nearest(method, path string, n int) []string {
+	type scored struct {
+		d int
+		s string
+	}
+	var best []scored
+	limit := max(3, len(path)/3)
+	parts := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	for _, r := range rt.all {
+		var b strings.Builder
+		for i, s := range r.segs {
+			b.WriteByte('/')
+			switch {
+			case s.name == "":
+				b.WriteString(s.lit)
+			case i < len(parts) && parts[i] != "":
+				b.WriteString(parts[i]) // a variable takes the path's own segment
+			default:
+				b.WriteString("x")
+			}
+		}
+		d := editDistance(path, b.String())
+		if r.Method != method {
+			d += 2
+		}
+		if d <= limit {
+			best = append(best, scored{d, r.Method + " " + r.Path + " (" + r.Name + ")"})
+		}
+	}
+	sort.SliceStable(best, func(i, j int) bool { return best[i].d < best[j].d })
+	var out []string
+	for i := 0; i < len(best) && i < n; i++ {
+		out = append(out, best[i].s)
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // match reports whether path (without its leading /) fits the route's

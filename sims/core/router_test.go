@@ -33,10 +33,11 @@ func TestRouterMatchesSegmentBySegment(t *testing.T) {
 		{"GET", "/v1/cards/c1/detail", "card.detail id=c1 seq="},
 		{"GET", "/v1/cards/list", "card.get id=list seq="},
 		{"GET", "/v1/journal/42", "journal.entry id= seq=42"},
-		{"GET", "/v1/journal/x42", `{"err":"not_found","msg":"no p endpoint GET /v1/journal/x42"}`},
+		{"GET", "/v1/journal/x42", `{"err":"not_found","msg":"no p endpoint GET /v1/journal/x42; nearest: GET /v1/journal/{seq:[0-9]+} (journal.entry)"}`},
 		{"DELETE", "/v1/cards/c1", `{"err":"not_found","msg":"method DELETE is not allowed on /v1/cards/c1"}`},
-		{"GET", "/v1/cards/", `{"err":"not_found","msg":"no p endpoint GET /v1/cards/"}`},
-		{"GET", "/v1/cards/c1/", `{"err":"not_found","msg":"no p endpoint GET /v1/cards/c1/"}`},
+		{"GET", "/v1/cards/", `{"err":"not_found","msg":"no p endpoint GET /v1/cards/; nearest: GET /v1/cards/{id} (card.get), POST /v1/cards/{id} (card.update)"}`},
+		{"GET", "/v1/cards/c1/", `{"err":"not_found","msg":"no p endpoint GET /v1/cards/c1/; nearest: GET /v1/cards/{id} (card.get), POST /v1/cards/{id} (card.update), GET /v1/cards/list (card.list)"}`},
+		{"GET", "/v1/crads/c1/detial", `{"err":"not_found","msg":"no p endpoint GET /v1/crads/c1/detial; nearest: GET /v1/cards/{id}/detail (card.detail)"}`},
 		{"GET", "/v1//cards/c1", `{"err":"not_found","msg":"no p endpoint GET /v1//cards/c1"}`},
 		{"GET", "/v1/cards/../cards/c1", `{"err":"not_found","msg":"no p endpoint GET /v1/cards/../cards/c1"}`},
 	}
@@ -47,6 +48,8 @@ func TestRouterMatchesSegmentBySegment(t *testing.T) {
 	}
 	assert.Len(t, env.Journal.Entries(), len(tests), "every request is journaled, matched or not")
 	assert.Equal(t, "card.detail", env.Journal.Entries(ByRoute("card.detail"))[0].Route)
+	misspelt := env.Journal.Entries(func(e Entry) bool { return e.Path == "/v1/crads/c1/detial" })
+	assert.Equal(t, "unknown path; nearest: GET /v1/cards/{id}/detail (card.detail)", misspelt[0].Error, "the journal says so too")
 	assert.Panics(t, func() { r.HandleFunc("GET", "no-slash", "x", echo) })
 }
 

@@ -188,6 +188,6 @@ func TestUnknownPathsAnswerInTheEnvelope(t *testing.T) {
 	rec := httptest.NewRecorder()
 	ks.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/open-api/v1/card/teleport", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
-	assert.JSONEq(t, `{"code":404,"msg":"no keysecure endpoint POST /open-api/v1/card/teleport","data":null}`, rec.Body.String())
+	assert.JSONEq(t, `{"code":404,"msg":"no keysecure endpoint POST /open-api/v1/card/teleport; nearest: POST /open-api/v1/card/list (card.list), POST /open-api/v1/card/apply (card.apply), POST /open-api/v1/card/pin/set (card.pin_set)","data":null}`, rec.Body.String())
 	assert.Len(t, ks.Journal.Entries(core.ByRoute("")), 1, "unknown paths are journaled")
 }
