@@ -534,11 +534,7 @@ func unknownParams(what string, q map[string][]string, known ...string) error {
 	if len(bad) > 1 {
 		noun = "parameters"
 	}
-	hint := ""
-	if what == "journal" {
-		hint = ", header.NAME, body.PATH"
-	}
-	return fmt.Errorf("%s: unknown filter %s %s (known: %s%s)", what, noun, strings.Join(bad, ", "), strings.Join(known, ", "), hint)
+	return fmt.Errorf("%s: unknown filter %s %s (known: %s)", what, noun, strings.Join(bad, ", "), strings.Join(known, ", "))
 }
 
 // journalFilters reads tenant, provider, route, status, type and since
@@ -560,7 +556,7 @@ func journalFilters(q map[string][]string) ([]func(core.Entry) bool, error) {
 		}
 	}
 	q = plain
-	if err := unknownParams("journal", q, journalParams...); err != nil {
+	if err := unknownParams("journal", q, append(journalParams, "header.NAME", "body.PATH")...); err != nil {
 		return nil, err
 	}
 	get := func(k string) string {

@@ -120,7 +120,7 @@ func TestJournalAdminRefusesUnknownFilters(t *testing.T) {
 	var e map[string]string
 	admin(t, f, http.MethodGet, "/_mocksrv/journal?tennant=a&provider=keysecure&foo=1", "", http.StatusBadRequest, &e)
 	assert.Equal(t, "invalid", e["error"])
-	assert.Equal(t, `journal: unknown filter parameters "foo", "tennant" (known: tenant, provider, route, status, type, since, limit)`, e["message"])
+	assert.Equal(t, `journal: unknown filter parameters "foo", "tennant" (known: tenant, provider, route, status, type, since, limit, header.NAME, body.PATH)`, e["message"])
 	admin(t, f, http.MethodGet, "/_mocksrv/journal?Tenant=a", "", http.StatusBadRequest, &e)
 	assert.Contains(t, e["message"], `unknown filter parameter "Tenant"`)
 	admin(t, f, http.MethodDelete, "/_mocksrv/journal?provider=keysecure", "", http.StatusBadRequest, &e)
