@@ -222,9 +222,15 @@ func TestDecisionFallsBack(t *testing.T) {
 		wantReason string
 	}{
 		{name: "garbage answer", def: uqpay.DecisionDecline, wantStatus: "DECLINED", wantReason: "not an ASCII-armored PGP message",
-			answer: func(_ map[string]any, w http.ResponseWriter) bool { _, _ = io.WriteString(w, `{"response_code":"00"}`); return true }},
+			answer: func(_ map[string]any, w http.ResponseWriter) bool {
+				_, _ = io.WriteString(w, `{"response_code":"00"}`)
+				return true
+			}},
 		{name: "http 500", def: uqpay.DecisionApprove, wantStatus: "APPROVED", wantReason: "HTTP 500",
-			answer: func(_ map[string]any, w http.ResponseWriter) bool { w.WriteHeader(http.StatusInternalServerError); return true }},
+			answer: func(_ map[string]any, w http.ResponseWriter) bool {
+				w.WriteHeader(http.StatusInternalServerError)
+				return true
+			}},
 		{name: "another transaction", def: uqpay.DecisionDecline, wantStatus: "DECLINED", wantReason: "is not the request's",
 			answer: func(tx map[string]any, w http.ResponseWriter) bool {
 				tx["transaction_id"] = "00000000-0000-0000-0000-000000000000"
