@@ -270,3 +270,21 @@ func TestWalletTypeAndCardHistory(t *testing.T) {
 	}
 	assert.Equal(t, []uqpay.CardStatus{uqpay.StatusPending, uqpay.StatusActive, uqpay.StatusFrozen, uqpay.StatusActive}, statuses)
 }
+
+// TestSpendingControlCountsWhatIsHeld: a spending control counts what an
+// authorization still holds (a partial reversal gives room back), and an
+// increment counts once, with its authorization.
+func TestSpendingControlCountsWhatIsHeld(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, uqpay.WithManualClearing(true))
+	c, err := f.s.AddCard(uqpay.Card{Balance: mustDec("500"), SpendingControls: []uqpay.SpendingControl{{Amount: mustDec("50"), Interval: "DAILY"}}})
+	require.NoError(t, err)
+	a := f.event(c.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "40"})
+	f.event(c.ID, core.CardEvent{Type: core.EventReverse, Transaction: a["transaction_id"].(string), Amount: "30"})
+	f.event(c.ID, core.CardEvent{Type: core.EventIncrement, Transaction: a["transaction_id"].(string), Amount: "5"})
+	ok := f.event(c.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "35"})
+	assert.Equal(t, "APPROVED", ok["transaction_status"], "10 held + 5 increment + 35 = 50")
+	no := f.event(c.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "0.01"})
+	assert.Equal(t, "1121 - Exceeds Spending Limit", no["description"])
+	f.s.CheckLedger(t)
+}

@@ -45,7 +45,7 @@ var keys = sync.OnceValue(func() testKeys {
 // {transaction_id, response_code, partner_reference_id}, encrypted with
 // UQPay's public key, ASCII-armored, with HTTP 200.
 type decider struct {
-	t      *testing.T
+	t      testing.TB
 	priv   openpgp.EntityList
 	uqpay  openpgp.EntityList
 	srv    *httptest.Server
@@ -57,7 +57,7 @@ type decider struct {
 	headers  []http.Header
 }
 
-func newDecider(t *testing.T, uqpayPublicKey string) *decider {
+func newDecider(t testing.TB, uqpayPublicKey string) *decider {
 	t.Helper()
 	k := keys()
 	priv, err := openpgp.ReadArmoredKeyRing(strings.NewReader(k.clientPriv))

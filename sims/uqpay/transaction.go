@@ -401,8 +401,8 @@ func (w *world) approveLocked(a *account, c Card, base *Transaction, t Transacti
 }
 
 // spentSinceLocked adds up a card's approved, unreversed authorizations
-// (increments included) in the current spending-control period (calendar
-// periods in UQPay's zone).
+// in the current spending-control period (calendar periods in UQPay's
+// zone): what each holds, or once cleared what it cleared for.
 func (w *world) spentSinceLocked(a *account, c Card, interval string) core.Decimal {
 	if interval == "PER_TRANSACTION" {
 		return core.Zero
@@ -423,10 +423,14 @@ func (w *world) spentSinceLocked(a *account, c Card, interval string) core.Decim
 	sum := core.Zero
 	res := a.txns.Query(core.Query[Transaction]{Index: "card", Value: c.ID, From: from, Window: core.Window{Limit: 1 << 30},
 		Keep: func(t Transaction) bool {
-			return t.Type == TxnAuthorization && t.Status == TxnApproved && !t.Reversed
+			return t.Type == TxnAuthorization && t.Status == TxnApproved && !t.Reversed && t.OriginalID == ""
 		}})
 	for _, t := range res.Items {
-		sum = sum.Add(t.Billing)
+		if t.Settled { // what cleared, increments and differences included
+			sum = sum.Add(t.Cleared)
+		} else { // what it holds: increments added, partial reversals taken off
+			sum = sum.Add(t.Open)
+		}
 	}
 	return sum
 }
