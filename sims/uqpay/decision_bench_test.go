@@ -53,6 +53,9 @@ func BenchmarkDecisionThroughput(b *testing.B) {
 	k := keys()
 	d := newDecider(b, k.ownPub)
 	bs, card := newBench(b, 1, uqpay.WithDecisionKey(k.ownPriv), uqpay.WithDecisionEndpoint(d.srv.URL, k.clientPub))
+	tr := bs.hc.Transport.(*http.Transport).Clone()
+	tr.MaxIdleConnsPerHost = 64 // one kept-alive connection per client
+	bs.hc = &http.Client{Transport: tr}
 	body := fmt.Sprintf(`{"card_id":%q,"transaction_amount":0.01,"transaction_currency":"USD","merchant_name":"Bench","merchant_category_code":"5734"}`, card.ID)
 	b.SetParallelism(4)
 	b.ResetTimer()

@@ -441,7 +441,9 @@
 //     authorization held before (0 for a new one). Requests are encrypted,
 //     not signed. Only 00 approves; decline texts are ISO 8583's
 //     (ResponseCodes), and a default decline reads "1191 - Authorization
-//     Decision Timeout" (ours). Redirects are not followed. The admin API's
+//     Decision Timeout" (ours). Redirects are not followed. Requests are
+//     not compressed (the Go SDK compresses its answers; both are read).
+//     The admin API's
 //     REFUND transactions (merchant refunds it makes at once) do not go to
 //     the endpoint; card events' refunds do (2000).
 //   - mocksrv's PGP key pair is RSA 2048 with an encryption subkey, stamped
