@@ -288,3 +288,31 @@ func TestSpendingControlCountsWhatIsHeld(t *testing.T) {
 	assert.Equal(t, "1121 - Exceeds Spending Limit", no["description"])
 	f.s.CheckLedger(t)
 }
+
+// TestCardEventsSurviveASnapshot: an open authorization, its increment,
+// its expiry on the agenda and a card's history come back from a
+// snapshot, and the restored tenant carries on.
+func TestCardEventsSurviveASnapshot(t *testing.T) {
+	t.Parallel()
+	f, card := lifecycleFixture(t, uqpay.WithAuthExpiry(48*time.Hour))
+	a := f.event(card, core.CardEvent{Type: core.EventAuthorize, Amount: "30"})
+	id := a["transaction_id"].(string)
+	f.event(card, core.CardEvent{Type: core.EventIncrement, Transaction: id, Amount: "5"})
+	p := core.ProviderOf(f.s.Host)
+	snap, err := p.Snapshot("default")
+	require.NoError(t, err)
+
+	s2 := uqpay.RunT(t, uqpay.WithManualClearing(true))
+	require.NoError(t, core.ProviderOf(s2.Host).Restore(&core.Tenant{ID: "default", Seed: 1, Clock: s2.Clock}, snap))
+	c, ok := s2.Card(card)
+	require.True(t, ok)
+	assert.NotEmpty(t, c.History)
+	s2.CheckCardAvailable(t, card, "65")
+	_, err = s2.Clock.Advance(49 * time.Hour)
+	require.NoError(t, err)
+	s2.CheckCardAvailable(t, card, "100") // the expiry came back with the agenda
+	tx, ok := s2.Transaction(id)
+	require.True(t, ok)
+	assert.Equal(t, uqpay.TxnReversed, tx.Status)
+	s2.CheckLedger(t)
+}

@@ -12,7 +12,10 @@ import (
 
 // hooks tells the Host how UQPay's tenant worlds are made, reset, shown,
 // driven, saved and restored, and how a dropped world's auth_tokens leave
-// the Server's token index.
+// the Server's token index. CardEvent and Create's decision kind run
+// locked, as every hook does, but release the lock while they wait on the
+// client's decision endpoint or generate a PGP key (whileUnlocked), and
+// read the world afresh after.
 func (s *Server) hooks() core.Hooks[*world] {
 	return core.Hooks[*world]{
 		NewWorld:    s.newTenantWorld,
