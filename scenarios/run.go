@@ -95,6 +95,7 @@ type runner struct {
 	vars    map[string]any
 	callers map[string]core.Caller
 	recv    *receiver
+	decide  map[string]*decisionEndpoint
 	last    *lastCall
 }
 
@@ -130,6 +131,17 @@ func newRunner(ctx context.Context, sc *Scenario, opts Options) (*runner, func()
 		r.recv = newReceiver(sc.Webhooks)
 		closers = append(closers, r.recv.srv.Close)
 	}
+	if len(sc.Decision) > 0 {
+		eps, stop, err := startDecisions(sc)
+		if err != nil {
+			for i := len(closers) - 1; i >= 0; i-- {
+				closers[i]()
+			}
+			return nil, nil, err
+		}
+		r.decide = eps
+		closers = append(closers, stop)
+	}
 	cleanup := func() {
 		if opts.Target != "" && !opts.Keep {
 			_ = r.admin.do(context.Background(), http.MethodDelete, r.admin.tenantPath(r.tenant), nil, nil)
@@ -145,8 +157,8 @@ func newRunner(ctx context.Context, sc *Scenario, opts Options) (*runner, func()
 // defaultStart is where scenario clocks start unless they say otherwise.
 var defaultStart = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// setup creates the tenant, points webhooks at the receiver and applies
-// the given section.
+// setup creates the tenant, points webhooks at the receiver, registers
+// the decision endpoints and applies the given section.
 func (r *runner) setup(ctx context.Context) error {
 	clock := map[string]any{"set": defaultStart.Format(time.RFC3339), "freeze": true}
 	if c := r.sc.Clock; c != nil {
@@ -183,6 +195,11 @@ func (r *runner) setup(ctx context.Context) error {
 			urls[p] = r.recv.srv.URL + "/" + p
 		}
 		if err := r.admin.do(ctx, http.MethodPost, r.admin.tenantPath(r.tenant, "webhooks"), urls, nil); err != nil {
+			return err
+		}
+	}
+	for _, p := range sortedKeys(r.decide) {
+		if err := r.decide[p].register(ctx, r.admin, r.tenant, p); err != nil {
 			return err
 		}
 	}
@@ -302,7 +319,10 @@ func (r *runner) step(ctx context.Context, st Step) ([]string, string, error) {
 			return nil, "", errors.New("card_event: say which provider")
 		}
 		var ev core.CardEvent
-		b, _ := json.Marshal(expand(ce.CardEvent, r.vars))
+		var fields map[string]any // templates expand in maps and strings, not in structs
+		b, _ := json.Marshal(ce.CardEvent)
+		_ = json.Unmarshal(b, &fields)
+		b, _ = json.Marshal(expand(fields, r.vars))
 		if err := json.Unmarshal(b, &ev); err != nil {
 			return nil, "", fmt.Errorf("card_event: %w", err)
 		}

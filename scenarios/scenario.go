@@ -34,6 +34,7 @@ type Scenario struct {
 	Clock       *Clock                  `json:"clock"`
 	Options     map[string]any          `json:"options"` // provider → tenant options, as POST /_mocksrv/tenants takes them
 	Webhooks    map[string]ReceiverSpec `json:"webhooks"`
+	Decision    map[string]DecisionSpec `json:"decision"`
 	Given       []GivenGroup            `json:"-"` // in file order
 	Steps       []Step                  `json:"steps"`
 
@@ -54,6 +55,16 @@ type ReceiverSpec struct {
 	Reply     string `json:"reply"`
 }
 
+// DecisionSpec says how the runner's decision endpoint answers a
+// provider's real-time authorization requests.
+type DecisionSpec struct {
+	ResponseCode  string `json:"response_code"`
+	Delay         string `json:"delay"`
+	Reply         string `json:"reply"`
+	Timeout       string `json:"timeout"`
+	DefaultAction string `json:"default_action"`
+}
+
 // GivenGroup is one provider's list of objects to create.
 type GivenGroup struct {
 	Provider string
@@ -69,7 +80,7 @@ type GivenItem struct {
 }
 
 // Step is one step; exactly one action (call, advance, clock, card,
-// create, fault, clear_faults, flush) or expectation block is set, except
+// card_event, create, fault, clear_faults, flush) or expectation block is set, except
 // that call goes with expect and save.
 type Step struct {
 	Name             string            `json:"name"`
@@ -296,9 +307,16 @@ func Parse(name string, src []byte) (*Scenario, error) {
 // check enforces what the schema cannot say: one action per step, and
 // expect or save only after a call.
 func (sc *Scenario) check(steps *yaml.Node) error {
+	for _, p := range sortedKeys(sc.Decision) {
+		for field, v := range map[string]string{"delay": sc.Decision[p].Delay, "timeout": sc.Decision[p].Timeout} {
+			if _, err := parseDuration(v); v != "" && err != nil {
+				return &FileError{File: sc.File, Field: "decision." + p + "." + field, Msg: err.Error()}
+			}
+		}
+	}
 	for i, st := range sc.Steps {
 		actions := 0
-		for _, set := range []bool{st.Call != nil, st.Advance != "", st.Clock != nil, st.Card != nil, st.Create != nil,
+		for _, set := range []bool{st.Call != nil, st.Advance != "", st.Clock != nil, st.Card != nil, st.CardEvent != nil, st.Create != nil,
 			len(st.Fault) > 0, st.ClearFaults, st.Flush, st.ExpectWebhooks != nil, st.ExpectJournal != nil,
 			st.ExpectDeliveries != nil, st.ExpectState != nil} {
 			if set {
@@ -308,7 +326,7 @@ func (sc *Scenario) check(steps *yaml.Node) error {
 		field := fmt.Sprintf("steps[%d]", i)
 		switch {
 		case actions == 0:
-			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "a step needs an action: call, advance, clock, card, create, fault, clear_faults, flush or an expect_* block"}
+			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "a step needs an action: call, advance, clock, card, card_event, create, fault, clear_faults, flush or an expect_* block"}
 		case actions > 1:
 			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "one action per step (split it in two)"}
 		case (st.Expect != nil || len(st.Save) > 0) && st.Call == nil:

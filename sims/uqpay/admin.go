@@ -42,6 +42,7 @@ type StateDump struct {
 	Ledger      []Ledger      `json:"ledger"`
 	LiveTokens  int           `json:"live_tokens"`
 	Pending     []core.Task   `json:"scheduled"`
+	Decision    DecisionSetup `json:"decision"` // the Authorization Decision registration and mocksrv's public key (once made)
 }
 
 // dumpLocked returns a tenant's UQPay state as the admin API shows it.
@@ -55,7 +56,8 @@ func (s *Server) dumpLocked(w *world) any {
 	}
 	s.tokMu.RUnlock()
 	d := StateDump{Credentials: w.creds, Transfers: w.transfers.All(), Reports: w.reports.All(),
-		Deposits: w.deposits.All(), Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.Agenda.Tasks()}
+		Deposits: w.deposits.All(), Ledger: w.ledgerLocked(), LiveTokens: live, Pending: w.Agenda.Tasks(),
+		Decision: w.decision.view()}
 	for _, a := range w.allAccounts() {
 		ad := AccountDump{ID: a.ID, Name: a.Name, Master: a.Master, Cardholders: a.cardholders.All(),
 			Cards: a.cards.All(), Orders: a.orders.All(), Transactions: a.txns.All(), BalanceTransactions: a.balTxns.All()}
@@ -70,8 +72,9 @@ func (s *Server) dumpLocked(w *world) any {
 // createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/uqpay/{kind} and scenario "given"): kind is
 // sub_accounts, cardholders, cards, deposits, deposit_decisions,
-// transactions or kyc. Every body may name an account_id (default: the
-// master account).
+// transactions, kyc or decision (the tenant's Authorization Decision
+// registration). Every body may name an account_id (default: the master
+// account).
 func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	var target struct {
 		AccountID string `json:"account_id"`
@@ -96,7 +99,9 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 			return w.adminDepositLocked(a, req.Currency, req.Amount)
 		})
 	case "transactions":
-		return core.DecodeThen(body, func(req AdminTransaction) (Transaction, error) { return w.adminTransactionLocked(a, req) })
+		return core.DecodeThen(body, func(req AdminTransaction) (Transaction, error) { return s.adminTransactionLocked(w, a, req) })
+	case "decision":
+		return core.DecodeThen(body, func(req DecisionRegistration) (DecisionSetup, error) { return s.registerDecisionLocked(w, req) })
 	case "deposit_decisions":
 		var req struct {
 			AccountID string `json:"account_id"`
@@ -138,7 +143,7 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 		return h, nil
 	}
 	return nil, core.Errorf(core.KindNotFound,
-		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, deposit_decisions, transactions or kyc", kind)
+		"uqpay has no %q to create: use sub_accounts, cardholders, cards, deposits, deposit_decisions, transactions, kyc or decision", kind)
 }
 
 // addSubAccountLocked connects a sub-account with empty balances.
@@ -309,7 +314,14 @@ func (w *world) addCardLocked(a *account, c Card) (Card, error) {
 	if made.Status != StatusPending {
 		a.issued[p.ID]++
 	}
+	if made.Status != StatusPending {
+		made.History = nil
+		made.record(w.Now(), "created in status "+string(made.Status)+" (admin API)")
+	}
 	a.cards.Put(made.ID, made)
+	if made.Status == StatusActive {
+		w.startFeesLocked(a, made)
+	}
 	if made.Status == StatusPreCancel {
 		w.Agenda.Schedule(w.Now().Add(w.set.CancelWait.D()), taskCardCancel, a.ID+"/"+made.ID)
 	}
@@ -337,7 +349,8 @@ func (w *world) adminDepositLocked(a *account, cur string, amt core.Decimal) (Ba
 
 // AdminTransaction is a card transaction made through the admin API:
 // an AUTHORIZATION (the simulator's rules, without its BIN and MCC
-// limits), or a REFUND of an earlier transaction or an unsolicited one.
+// limits, through the tenant's decision endpoint when one is registered),
+// or a REFUND of an earlier transaction or an unsolicited one.
 type AdminTransaction struct {
 	AccountID   string       `json:"account_id,omitempty"`
 	CardID      string       `json:"card_id"`
@@ -348,10 +361,11 @@ type AdminTransaction struct {
 	MCC         string       `json:"merchant_category_code,omitempty"`
 	OriginalID  string       `json:"original_transaction_id,omitempty"`
 	Unsolicited bool         `json:"unsolicited,omitempty"`
-	Outcome     string       `json:"outcome,omitempty"` // an auth.decline.* rule: the authorization is declined so (magic.go)
+	Outcome     string       `json:"outcome,omitempty"`     // an auth.decline.* rule: the authorization is declined so (magic.go)
+	WalletType  string       `json:"wallet_type,omitempty"` // the digital wallet used (ApplePay, GooglePay…)
 }
 
-func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transaction, error) {
+func (s *Server) adminTransactionLocked(w *world, a *account, req AdminTransaction) (Transaction, error) {
 	c, err := a.cardLocked(req.CardID)
 	if err != nil {
 		return Transaction{}, err
@@ -368,6 +382,7 @@ func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transa
 	if req.MCC == "" {
 		req.MCC = simulationMCC
 	}
+	m := Merchant{Name: req.Merchant, CategoryCode: req.MCC}
 	switch req.Type {
 	case "", TxnAuthorization:
 		if req.Outcome == "" {
@@ -376,8 +391,8 @@ func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transa
 		if err := checkOutcome("outcome", req.Outcome, declineRuleNames()...); err != nil {
 			return Transaction{}, err
 		}
-		return w.authorizeAnyLocked(a, authRequest{CardID: c.ID, Amount: req.Amount, Currency: req.Currency,
-			Merchant: req.Merchant, MCC: req.MCC, Outcome: req.Outcome})
+		return s.authorizeLocked(w, a, authRequest{CardID: c.ID, Amount: req.Amount, Currency: req.Currency,
+			Merchant: m, Outcome: req.Outcome, Wallet: req.WalletType})
 	case TxnRefund:
 		if req.Outcome != "" {
 			return Transaction{}, core.Errorf(core.KindInvalid, "outcome %q steers an AUTHORIZATION, not a REFUND", req.Outcome)
@@ -390,7 +405,8 @@ func (w *world) adminTransactionLocked(a *account, req AdminTransaction) (Transa
 			}
 			orig = &t
 		}
-		return w.refundLocked(a, c, orig, req.Amount, req.Merchant, req.Unsolicited), nil
+		t := w.refundLocked(a, c, orig, req.Amount, m, req.Unsolicited)
+		return t, nil
 	}
 	return Transaction{}, core.Errorf(core.KindInvalid, "transaction_type must be AUTHORIZATION or REFUND")
 }

@@ -27,15 +27,20 @@ type Balance struct {
 
 // Balance transaction types (SDK comment on IssuingBalanceTransaction).
 const (
-	BalDeposit       = "DEPOSIT"
-	BalTransferIn    = "TRANSFER_IN"
-	BalTransferOut   = "TRANSFER_OUT"
-	BalAuthorization = "ISSUING_AUTHORIZATION"
-	BalReversal      = "ISSUING_REVERSAL"
-	BalRefund        = "ISSUING_REFUND"
-	BalCardRecharge  = "CARD_RECHARGE"
-	BalCardWithdraw  = "CARD_WITHDRAW"
-	BalSettlement    = "SETTLEMENT_DEBIT"
+	BalDeposit            = "DEPOSIT"
+	BalTransferIn         = "TRANSFER_IN"
+	BalTransferOut        = "TRANSFER_OUT"
+	BalAuthorization      = "ISSUING_AUTHORIZATION"
+	BalReversal           = "ISSUING_REVERSAL"
+	BalRefund             = "ISSUING_REFUND"
+	BalCardRecharge       = "CARD_RECHARGE"
+	BalCardWithdraw       = "CARD_WITHDRAW"
+	BalSettlement         = "SETTLEMENT_DEBIT"
+	BalSettlementCredit   = "SETTLEMENT_CREDIT"
+	BalSettlementReversal = "SETTLEMENT_REVERSAL"
+	BalFee                = "FEE"
+	BalChargebackCredit   = "ADJUSTMENT" // chargebacks move money as adjustments (ours: the SDK's list has no chargeback type)
+	BalChargebackDebit    = "ADJUSTMENT"
 )
 
 // Balance transaction statuses.
@@ -169,14 +174,16 @@ func (w *world) depositLocked(a *account, cur string, amt core.Decimal, desc, re
 func (a *account) available(cur string) core.Decimal { return a.balances[cur].Available }
 
 // Ledger is a tenant's money, per currency: every place money sits, and
-// the flows in and out. Holdings + Spent − Refunded always equals Funded.
+// the flows in and out. Holdings + Spent + Fees − Refunded always equals
+// Funded.
 type Ledger struct {
 	Currency  string       `json:"currency"`
 	Available core.Decimal `json:"issuing_available"`
 	Frozen    core.Decimal `json:"issuing_frozen"`
 	Cards     core.Decimal `json:"card_balances"` // SINGLE cards' balances and holds
 	Spent     core.Decimal `json:"spent"`
-	Refunded  core.Decimal `json:"refunded"`
+	Refunded  core.Decimal `json:"refunded"` // refunds, chargebacks and settlement reversals that came back
+	Fees      core.Decimal `json:"fees"`     // card fees UQPay charged
 	Funded    core.Decimal `json:"funded"`
 	Balanced  bool         `json:"balanced"`
 }
@@ -214,10 +221,13 @@ func (w *world) ledgerLocked() []Ledger {
 	for cur, d := range w.refunded {
 		get(cur).Refunded = d
 	}
+	for cur, d := range w.fees {
+		get(cur).Fees = d
+	}
 	out := make([]Ledger, 0, len(by))
 	for _, cur := range sortedKeys(by) {
 		l := *by[cur]
-		l.Balanced = l.Available.Add(l.Frozen).Add(l.Cards).Add(l.Spent).Sub(l.Refunded).Cmp(l.Funded) == 0
+		l.Balanced = l.Available.Add(l.Frozen).Add(l.Cards).Add(l.Spent).Add(l.Fees).Sub(l.Refunded).Cmp(l.Funded) == 0
 		out = append(out, l)
 	}
 	return out

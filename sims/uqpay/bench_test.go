@@ -30,10 +30,10 @@ type benchServer struct {
 	tok string
 }
 
-func newBench(b *testing.B, cards int) (*benchServer, uqpay.Card) {
+func newBench(b *testing.B, cards int, opts ...uqpay.Option) (*benchServer, uqpay.Card) {
 	b.Helper()
-	s, err := uqpay.New(uqpay.WithSeed(1), uqpay.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))),
-		uqpay.WithTokenRateLimit(0))
+	s, err := uqpay.New(append([]uqpay.Option{uqpay.WithSeed(1), uqpay.WithClock(core.NewFrozenClock(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))),
+		uqpay.WithTokenRateLimit(0)}, opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}

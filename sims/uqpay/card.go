@@ -113,6 +113,28 @@ type Card struct {
 	FailureCode      string             `json:"failure_code,omitempty"`
 	CreatedAt        time.Time          `json:"create_time"`
 	UpdatedAt        time.Time          `json:"update_time"`
+	History          []CardChange       `json:"history,omitempty"` // its last status changes, oldest first
+}
+
+// CardChange is one status change in a card's history: the status it
+// reached, when on the business clock, and why.
+type CardChange struct {
+	Status CardStatus `json:"card_status"`
+	At     time.Time  `json:"at"`
+	Cause  string     `json:"cause"`
+}
+
+// historyLen bounds a card's history.
+const historyLen = 32
+
+// record adds the card's current status to its history, dropping the
+// oldest change past historyLen.
+func (c *Card) record(at time.Time, cause string) {
+	h := append(c.History, CardChange{Status: c.Status, At: at, Cause: cause})
+	if len(h) > historyLen {
+		h = append([]CardChange(nil), h[len(h)-historyLen:]...)
+	}
+	c.History = h
 }
 
 // Masked returns the card number as REST answers show it.
@@ -148,6 +170,7 @@ const (
 	taskLimitRevert = "card.limit"   // an elevated limit ends
 	taskOrder       = "order.finish" // a status, recharge or withdraw order completes
 	taskSettle      = "txn.settle"   // an authorization settles
+	taskAuthExpire  = "txn.expire"   // an authorization that never cleared reverses
 )
 
 // Errors of the card family.
@@ -265,6 +288,11 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 func (w *world) moveCardLocked(a *account, c Card, to CardStatus, reason, orderID string) Card {
 	now := w.Now()
 	c.Status, c.UpdateReason, c.UpdatedAt = to, reason, now
+	cause := reason
+	if cause == "" {
+		cause = "status changed to " + string(to)
+	}
+	c.record(now, cause)
 	switch to {
 	case StatusPreCancel:
 		w.Agenda.Schedule(now.Add(w.set.CancelWait.D()), taskCardCancel, a.ID+"/"+c.ID)
@@ -337,6 +365,7 @@ func (w *world) finishCreateLocked(a *account, c Card, ok bool, failureCode, rea
 		}
 		c.Status = StatusActive
 		o.Status = OrderSuccess
+		c.record(now, "issued (card.create.succeeded)")
 	} else {
 		if c.Mode == ModeSingle && c.Limit.Sign() > 0 { // release the opening load
 			w.moveBalanceLocked(a, c.Currency, c.Limit, c.Limit.Neg(), "", "", "", "", core.Zero)
@@ -344,12 +373,14 @@ func (w *world) finishCreateLocked(a *account, c Card, ok bool, failureCode, rea
 		}
 		c.Status, c.FailureCode, c.UpdateReason = StatusFailed, failureCode, reason
 		o.Status, o.FailureCode = OrderFailed, failureCode
+		c.record(now, "creation failed: "+reason)
 	}
 	o.UpdatedAt, o.CompletedAt = now, now
 	a.orders.Put(o.ID, o)
 	a.cards.Put(c.ID, c)
 	if ok {
 		w.emitLocked(eventCreateSucceeded, o.ID, w.createdData(a, c, ""))
+		w.startFeesLocked(a, c)
 		if c.Usage == UsageOneTime && c.ExpiryAt != nil {
 			w.Agenda.Schedule(*c.ExpiryAt, taskCardExpiry, a.ID+"/"+c.ID)
 		}

@@ -304,6 +304,8 @@ func (w *world) newCardLocked(a *account, c Card, p Product) Card {
 		c.Usage = UsageNormal
 	}
 	c.CreatedAt, c.UpdatedAt = now, now
+	c.History = nil
+	c.record(now, "created")
 	a.cardByPAN[c.PAN] = c.ID
 	w.scheduleExpiryLocked(a, c)
 	return c

@@ -81,7 +81,9 @@ func (s *Server) handleCardActivate(r *http.Request) (any, error) {
 	if req.NoPinPaymentAmount.set {
 		c.NoPIN = noPIN
 	}
+	c.record(c.UpdatedAt, "activated with its activation code")
 	a.cards.Put(c.ID, c)
+	w.startFeesLocked(a, c)
 	w.emitLocked(eventActivationStatus, c.ID, activationStatusData{ActivationStatus: "Activated", CardID: c.ID, CardNumber: c.maskedWebhook()})
 	return requestStatusResponse{RequestStatus: "SUCCESS"}, nil
 }
@@ -271,6 +273,9 @@ func (s *Server) handleCardAssign(r *http.Request) (any, error) {
 		w.emitLocked(eventActivationCode, c.ID, activationCodeData{ActivationCode: c.ActivationCode, CardID: c.ID, CardNumber: c.maskedWebhook()})
 	}
 	a.cards.Put(c.ID, c)
+	if c.Status == StatusActive {
+		w.startFeesLocked(a, c)
+	}
 	return assignResponse{CardID: c.ID, CardOrderID: o.ID, CreateTime: w.fmtTime(c.CreatedAt), CardStatus: c.Status,
 		OrderStatus: o.Status}, nil
 }

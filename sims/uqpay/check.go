@@ -70,8 +70,8 @@ func (s *Server) CheckLedger(t core.T) {
 	t.Helper()
 	for _, l := range s.Ledger() {
 		if !l.Balanced {
-			t.Errorf("uqpay: %s ledger does not balance: available %s + frozen %s + cards %s + spent %s - refunded %s != funded %s",
-				l.Currency, l.Available, l.Frozen, l.Cards, l.Spent, l.Refunded, l.Funded)
+			t.Errorf("uqpay: %s ledger does not balance: available %s + frozen %s + cards %s + spent %s + fees %s - refunded %s != funded %s",
+				l.Currency, l.Available, l.Frozen, l.Cards, l.Spent, l.Fees, l.Refunded, l.Funded)
 		}
 	}
 }

@@ -233,7 +233,7 @@ func (s *Server) Reverse(transactionID string) (Transaction, error) {
 	err := s.do(func(w *world) (err error) {
 		for _, a := range w.allAccounts() {
 			if a.txns.Has(transactionID) {
-				t, err = w.reverseLocked(a, transactionID)
+				t, err = w.reverseLocked(a, transactionID, nil, "", descReversal)
 				return err
 			}
 		}
@@ -383,10 +383,44 @@ func (s *Server) Authorize(cardID, amount, merchant string) (Transaction, error)
 		if !ok {
 			return errCardNotFound
 		}
-		t, err = w.adminTransactionLocked(a, AdminTransaction{CardID: c.ID, Amount: d, Merchant: merchant})
+		t, err = s.adminTransactionLocked(w, a, AdminTransaction{CardID: c.ID, Amount: d, Merchant: merchant})
 		return err
 	})
 	return t, err
+}
+
+// Transaction returns a transaction of the default tenant.
+func (s *Server) Transaction(id string) (Transaction, bool) {
+	var t Transaction
+	var ok bool
+	_ = s.do(func(w *world) error {
+		for _, a := range w.allAccounts() {
+			if t, ok = a.txns.Get(id); ok {
+				return nil
+			}
+		}
+		return nil
+	})
+	return t, ok
+}
+
+// CardEvent applies a card-network event to a card of the default tenant
+// (what POST /_mocksrv/tenants/default/uqpay/cards/{card}/events does) and
+// returns the transaction recording it: authorize, increment, reverse,
+// expire, clear, refund or chargeback (see the README's "Card
+// transactions").
+func (s *Server) CardEvent(cardID string, ev core.CardEvent) (Transaction, error) {
+	var t Transaction
+	err := s.do(func(w *world) (err error) { _, t, err = s.cardEventTxnLocked(w, cardID, ev); return err })
+	return t, err
+}
+
+// DecisionSetup returns the default tenant's Authorization Decision
+// registration, with mocksrv's public key generated if it had none.
+func (s *Server) DecisionSetup() (DecisionSetup, error) {
+	var out DecisionSetup
+	err := s.do(func(w *world) (err error) { out, err = s.registerDecisionLocked(w, DecisionRegistration{}); return err })
+	return out, err
 }
 
 // Transactions returns a card's transactions, oldest first.

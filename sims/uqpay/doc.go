@@ -4,7 +4,9 @@
 // whole issuing flow against it unchanged: token refresh, cardholders,
 // products, cards, card orders, status changes, recharge and withdraw,
 // secure data, transactions, balances, transfers, the sandbox simulators
-// (authorization, reversal, deposit), and webhooks its verifier accepts.
+// (authorization, reversal, deposit), and webhooks its verifier accepts —
+// and so that its authdecision handler answers mocksrv's PGP-encrypted
+// Authorization Decision requests unchanged.
 // What the official Node SDK (uqpay/uqpay-node) reads beyond it is there
 // too: products' kyc_level and required_fields, kyc_insufficient's
 // missing_fields, cardholders' idv_* fields.
@@ -125,8 +127,9 @@
 // decision. Status changes are CARD_UPDATE orders, PENDING until the order
 // delay (2 s; RunT 0) passes, then card.status.update.succeeded; CANCELLED
 // goes to PRE_CANCEL, and to CANCELLED 30 days later, a SINGLE card's
-// balance refunded to the issuing balance. Approved authorizations settle
-// after 24 hours. ONE_TIME cards cancel after their first approved
+// balance refunded to the issuing balance. Approved authorizations clear
+// after 24 hours (or wait for a card event with manual_clearing, and
+// reverse when uncleared after auth_expiry). ONE_TIME cards cancel after their first approved
 // authorization (ON_AUTH) or its settlement (ON_CAPTURE), or at expiry_at.
 // Physical cards (Assign Card on a product with PHY) stay PENDING until
 // /cards/activate with the code sent in card.activation.code. Cardholders
@@ -140,7 +143,58 @@
 // lost, stolen, cancelled meanwhile) fails as a refused recharge
 // (card_status_invalid, card.recharge.failed) and its money returns to the
 // issuing balance. A reversed authorization reads REVERSED and never
-// settles (settlement_status NOT_APPLICABLE).
+// settles (settlement_status NOT_APPLICABLE). Every card keeps its last 32
+// status changes (status, business time, cause) in history, which the
+// state dump shows and snapshots keep.
+//
+// # Card transactions
+//
+// Card events (core.CardEvent: POST /_mocksrv/tenants/{id}/uqpay/cards/
+// {card}/events, scenario card_event, CardEvent) do what the card network
+// does, in UQPay's transaction model, and answer the transaction as GET
+// /issuing/transactions/{id} shows it: authorize (kind purchase, atm,
+// transfer_out; refund makes a REFUND), with decline (a reason of
+// Declines, by code, text or auth.decline.* rule) or approve (a partial
+// approval); increment (another AUTHORIZATION whose
+// original_transaction_id is the one it grows; it clears, reverses and
+// expires with it); reverse (a REVERSAL of all or part; of a cleared
+// authorization a SETTLEMENT_REVERSAL); expire (a REVERSAL "Authorization
+// expired", the authorization REVERSED); clear (SETTLED; for another
+// amount, a SETTLEMENT_DEBIT or SETTLEMENT_CREDIT of the exact difference
+// and issuing.transaction.settlement.debit or .credit); refund (a REFUND of
+// a cleared authorization, at most what cleared and has not come back);
+// chargeback (a CHARGEBACK_CREDIT of a cleared authorization; of a
+// chargeback credit, the merchant's re-presentment, a CHARGEBACK_DEBIT).
+// card_fees charge monthly maintenance fees: a FEE transaction and
+// issuing.fee.card. wallet_type is on REST transactions and their
+// webhooks (the admin API's transactions set it); settlement_status on
+// lists and the single transaction alike.
+//
+// # Authorization Decision
+//
+// As the guide "Authorization Decisions" and the official SDKs'
+// authdecision packages publish it: a tenant registers its endpoint and
+// armored PGP public key (settings decision_url and decision_public_key,
+// or POST /_mocksrv/tenants/{id}/uqpay/decision {url, public_key, timeout,
+// default_action}, which answers uqpay_public_key: the tenant's own RSA
+// 2048 key pair's public half). Every authorization UQPay's own checks
+// approve — the simulator, card events (authorize, increment, refund),
+// the admin API's transactions; transaction_type 1000 purchase, 1100
+// transfer out, 1200 cash, 2000 refund — is POSTed to it (Content-Type
+// application/json; charset=utf-8, a fresh x-request-id UUID), its JSON
+// body an ASCII-armored PGP message encrypted to the client's key; the
+// answer, HTTP 200 within the window (decision_timeout, 1–5 s, default 2
+// s), is {transaction_id, response_code, partner_reference_id} encrypted to
+// uqpay_public_key. "00" approves; another code declines, described
+// "<code> - <text>" ("51 - Insufficient Funds"). No answer, a late or
+// non-200 one, one that does not decrypt, is not that JSON or names
+// another transaction applies decision_default. The HTTP call is made with
+// the world unlocked, and UQPay's checks run again on the card as it is
+// when the answer applies: one tenant's slow endpoint stalls neither
+// another tenant nor the tenant's other requests. Each call is journaled,
+// type "decision" and route authorization.decision, with the decrypted
+// request and answer and, when the default decided, the reason in error;
+// the transaction's decision (state dump) says the same.
 //
 // # KYC
 //
@@ -195,7 +249,9 @@
 // card.recharge.succeeded/failed, card.withdraw.succeeded,
 // card.status.update.succeeded/failed, card.activation.code,
 // card.activation.status, issuing.transaction.authorization/reversal/refund
-// (declined authorizations included), and with event_name DEPOSIT
+// (declined authorizations included), issuing.transaction.settlement.debit/
+// credit/reversal, issuing.transaction.chargeback.credit/debit,
+// issuing.fee.card, and with event_name DEPOSIT
 // deposit.pending, deposit.completed and deposit.compliance.rejected.
 // VerifyWebhook checks a delivery the way the SDK's webhook.Verifier does;
 // WebhookSignature computes one.
@@ -326,9 +382,9 @@
 //     while PENDING, and a CARD_RECHARGE order when given a balance.
 //   - Paths are not cleaned: "/cards/.." is an unknown card, not a 301.
 //   - The simulators convert currencies at fixed rates (world.go); the
-//     merchant's city is Singapore; transaction fees are 0 and
-//     fee_pass_through N; posted_time equals transaction_time. Settlement
-//     sends no webhook. Unsolicited refunds come from the admin API. The
+//     merchant's city is Singapore unless a card event names one;
+//     transaction fees are 0 and fee_pass_through N; posted_time equals
+//     transaction_time. Unsolicited refunds come from the admin API. The
 //     simulators answer amounts as numbers, as the SDK v2 reads them
 //     (WithStringSimulatorAmounts / string_simulator_amounts for v3).
 //   - card.create.* data follows the published example (no card_order_id);
@@ -372,4 +428,53 @@
 //     change phone_number (still unique); email, first_name, last_name
 //     and country_code must match the cardholder's (invalid_request_error
 //     otherwise; Update Cardholder changes them).
+//   - Authorization Decision: the docs name no default timeout action;
+//     it is decline (WithDecisionDefault / decision_default approve). The
+//     window defaults to 2 s, as the Go SDK's README says (an older guide
+//     says 5 s; WithDecisionTimeout / decision_timeout, 1–5 s). Amounts go
+//     as decimal strings, which the Go SDK reads as current, not the
+//     guide's floats (decision_number_amounts). processing_code (00
+//     purchase, 01 cash, 10 transfer out, 20 refund), pos_entry_mode,
+//     pos_condition_code, pos_env, eci, pin_entry_capability, merchant_id,
+//     terminal_id, the reference numbers and the acquirer are ours;
+//     date_of_transaction is in the tenant's zone; auth_amount is what the
+//     authorization held before (0 for a new one). Requests are encrypted,
+//     not signed. Only 00 approves; decline texts are ISO 8583's
+//     (ResponseCodes), and a default decline reads "1191 - Authorization
+//     Decision Timeout" (ours). Redirects are not followed. Requests are
+//     not compressed (the Go SDK compresses its answers; both are read).
+//     The admin API's
+//     REFUND transactions (merchant refunds it makes at once) do not go to
+//     the endpoint; card events' refunds do (2000).
+//   - mocksrv's PGP key pair is RSA 2048 with an encryption subkey, stamped
+//     with wall time (the client's library checks it against its own
+//     clock), made when a tenant is created with a decision endpoint in its
+//     options and otherwise on first need (generation costs tens to hundreds
+//     of milliseconds, too much for every tenant); decision_private_key /
+//     WithDecisionKey fixes it. A reset keeps it and the registration, as
+//     it keeps credentials. The journal keeps the decrypted bodies.
+//   - Partial approval: UQPay publishes no approved-amount field, so a
+//     partial approval is an APPROVED authorization of the approved amount
+//     whose description names the amount requested. Incremental
+//     authorizations are AUTHORIZATIONs whose original_transaction_id is
+//     the authorization they grow (UQPay publishes no increment type).
+//   - Clearing for what was held changes settlement_status only; UQPay
+//     publishes settlement events for differences (settlement.debit: more,
+//     settlement.credit: less). A settlement debit or a re-presented
+//     chargeback is taken even past the card's balance, as networks force
+//     clearing. Transaction types use the underscore spellings
+//     (SETTLEMENT_DEBIT), as balance transactions do. Chargebacks move
+//     money as ADJUSTMENT balance transactions. A settlement reversal is the
+//     reverse event on a cleared authorization.
+//   - An authorization never cleared reverses after 7 days (Visa's usual
+//     window; WithAuthExpiry / auth_expiry, 0 never) and reads REVERSED,
+//     like a reversed one, with a REVERSAL "Authorization expired".
+//     Approved authorizations clear by themselves after settlement_delay
+//     unless WithManualClearing / manual_clearing leaves them to card
+//     events.
+//   - Card fees: the schedule is per contract, so none by default
+//     (WithCardFee / card_fees: a monthly fee per form factor, first when
+//     the card turns ACTIVE). A card that cannot pay gets a DECLINED FEE and
+//     nothing moves. The FEE's short id starts CL, as in the published
+//     example.
 package uqpay

@@ -20,7 +20,7 @@ import (
 // TestREADMEExamples runs every shell example of the README's UQPay
 // section, in order and as written — token, sub-account and transfer,
 // errors, the whole flow (kyc_insufficient included), the simulators (the
-// deposit included), the webhook signature check and a tenant with
+// deposit included), card events, the webhook signature check and a tenant with
 // switches — against a Fleet on loopback with only the host
 // swapped.
 func TestREADMEExamples(t *testing.T) {
@@ -34,7 +34,7 @@ func TestREADMEExamples(t *testing.T) {
 		}
 	}
 	blocks := readmetest.Blocks(t, readmetest.Section(t, "## UQPay"), "sh")
-	require.Len(t, blocks, 7, "token, sub-accounts, errors, flow, simulators, webhook check, tenant switches")
+	require.Len(t, blocks, 8, "token, sub-accounts, errors, flow, simulators, card events, webhook check, tenant switches")
 
 	f := sims.RunT(t)
 	host := strings.TrimPrefix(f.URL(), "http://")
@@ -78,6 +78,10 @@ func TestREADMEExamples(t *testing.T) {
 		`"failure_reason":"1101 - Card Not Active","transaction_status":"DECLINED"`,
 		`"amount":"1000","currency":"USD","deposit_status":"PENDING","complete_time":""`,
 		`"currency":"USD","available_balance":"100600.00"`,
+		`"transaction_type":"SETTLEMENT_DEBIT"`, `"card_available_balance":"53.50"`, `"billing_amount":"6.50"`, `"settlement_status":"SETTLED"`,
+		`"transaction_type":"REFUND"`, `"card_available_balance":"63.50"`, `"transaction_status":"APPROVED"`,
+		`"transaction_type":"CHARGEBACK_CREDIT"`, `"card_available_balance":"100.00"`, `"billing_amount":"36.50"`,
+		`"description":"1159 - Suspected Fraud","transaction_status":"DECLINED"`, `"settlement_status":"NOT_APPLICABLE"`,
 		sig,
 		`"id": "uq-strict"`,
 	} {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"sync"
 	"time"
 
@@ -72,6 +73,30 @@ type Settings struct {
 	WebhookMillis          bool          `json:"webhook_millis"`           // x-wk-timestamp in Unix milliseconds
 	StringSimulatorAmounts bool          `json:"string_simulator_amounts"` // simulators' amounts as strings (SDK v3)
 
+	// ManualClearing leaves approved authorizations uncleared until a card
+	// event clears them (or they expire), instead of clearing them for
+	// what they hold after SettlementDelay.
+	ManualClearing bool          `json:"manual_clearing"`
+	AuthExpiry     core.Duration `json:"auth_expiry"` // an uncleared authorization's life before it reverses; 0 is never
+
+	// CardFees are monthly maintenance fees by form factor, in the card's
+	// currency ({"VIRTUAL":"1","PHYSICAL":"5"}, the published examples'
+	// amounts); none by default.
+	CardFees map[string]string `json:"card_fees"`
+
+	// Authorization Decision: the client's endpoint and armored PGP public
+	// key (both or neither), the window (1–5 s), the action when no valid
+	// answer comes in it (approve or decline), whether amounts go as JSON
+	// numbers (the guide's float) rather than strings (what the Go SDK
+	// reads as current), and mocksrv's own armored private key (generated
+	// on first need when empty).
+	DecisionURL           string        `json:"decision_url,omitempty"`
+	DecisionPublicKey     string        `json:"decision_public_key,omitempty"`
+	DecisionTimeout       core.Duration `json:"decision_timeout"`
+	DecisionDefault       string        `json:"decision_default"`
+	DecisionNumberAmounts bool          `json:"decision_number_amounts"`
+	DecisionPrivateKey    string        `json:"decision_private_key,omitempty"`
+
 	// Zone is the zone times render in: "UTC+8" (UQPay's, the default),
 	// another fixed offset ("UTC-5", "UTC+5:30") or an IANA name
 	// ("Asia/Singapore").
@@ -89,6 +114,8 @@ func DefaultSettings() Settings {
 		DepositDelay: core.Duration(time.Minute), CardQuota: 1000,
 		InitialBalances: map[string]string{"USD": "100000", "SGD": "100000"},
 		IdempotencyTTL:  core.Duration(24 * time.Hour), IdempotentErrors: true,
+		AuthExpiry:      core.Duration(7 * 24 * time.Hour),
+		DecisionTimeout: core.Duration(defaultDecisionTimeout), DecisionDefault: DecisionDecline,
 		Zone: zoneSG.String(),
 	}
 }
@@ -113,7 +140,7 @@ func (st Settings) check() error {
 	}{
 		{"issue_delay", st.IssueDelay}, {"order_delay", st.OrderDelay}, {"cancel_wait", st.CancelWait},
 		{"kyc_delay", st.KYCDelay}, {"settlement_delay", st.SettlementDelay}, {"report_delay", st.ReportDelay},
-		{"deposit_delay", st.DepositDelay},
+		{"deposit_delay", st.DepositDelay}, {"auth_expiry", st.AuthExpiry},
 	} {
 		if d.v < 0 {
 			return fmt.Errorf("%s must not be negative, got %s", d.name, d.v.D())
@@ -127,6 +154,20 @@ func (st Settings) check() error {
 		if d, err := core.ParseDecimal(amt); err != nil || d.Sign() < 0 {
 			return fmt.Errorf("initial_balances: %s %q: want a non-negative decimal", cur, amt)
 		}
+	}
+	for _, form := range sortedKeys(st.CardFees) {
+		if form != string(Virtual) && form != string(Physical) {
+			return fmt.Errorf("card_fees: form factor %q: want VIRTUAL or PHYSICAL", form)
+		}
+		if d, err := core.ParseDecimal(st.CardFees[form]); err != nil || d.Sign() < 0 || d.Places() > 2 {
+			return fmt.Errorf("card_fees: %s %q: want a non-negative amount with at most two decimals", form, st.CardFees[form])
+		}
+	}
+	if err := checkDecision(st.DecisionURL, st.DecisionPublicKey, st.DecisionTimeout.D(), st.DecisionDefault); err != nil {
+		return err
+	}
+	if _, err := decisionFromSettings(st); err != nil {
+		return err
 	}
 	if _, err := parseZone(st.Zone); err != nil {
 		return err
@@ -285,6 +326,56 @@ func WithStringSimulatorAmounts(on bool) Option {
 	return core.Set(func(s *Settings) { s.StringSimulatorAmounts = on })
 }
 
+// WithManualClearing leaves approved authorizations uncleared until a
+// card event (or Clear) clears them, or they expire, instead of clearing
+// them after the settlement delay.
+func WithManualClearing(on bool) Option { return core.Set(func(s *Settings) { s.ManualClearing = on }) }
+
+// WithAuthExpiry sets how long an authorization that never clears holds
+// its money before it reverses (default 7 days; 0 never).
+func WithAuthExpiry(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.AuthExpiry = core.Duration(max(d, 0)) })
+}
+
+// WithCardFee charges cards of a form factor (Virtual, Physical) a
+// monthly maintenance fee in their currency ("1"), first when they turn
+// ACTIVE (issuing.fee.card).
+func WithCardFee(form FormFactor, amount string) Option {
+	return core.Set(func(s *Settings) {
+		m := maps.Clone(s.CardFees)
+		if m == nil {
+			m = map[string]string{}
+		}
+		m[string(form)] = amount
+		s.CardFees = m
+	})
+}
+
+// WithDecisionEndpoint registers the default tenant's Authorization
+// Decision endpoint and the armored PGP public key its requests are
+// encrypted to.
+func WithDecisionEndpoint(url, publicKey string) Option {
+	return core.Set(func(s *Settings) { s.DecisionURL, s.DecisionPublicKey = url, publicKey })
+}
+
+// WithDecisionTimeout sets the decision window (1–5 s; default 2 s).
+func WithDecisionTimeout(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.DecisionTimeout = core.Duration(d) })
+}
+
+// WithDecisionDefault sets what happens when no valid decision comes in
+// the window: DecisionApprove or DecisionDecline (the default).
+func WithDecisionDefault(action string) Option {
+	return core.Set(func(s *Settings) { s.DecisionDefault = action })
+}
+
+// WithDecisionKey fixes mocksrv's own PGP key (armored, unprotected
+// private key) instead of generating one per tenant on first need: tests
+// sharing one key skip RSA generation.
+func WithDecisionKey(privateKey string) Option {
+	return core.Set(func(s *Settings) { s.DecisionPrivateKey = privateKey })
+}
+
 // WithZone sets the zone times are rendered in (default UTC+8, UQPay's).
 // A zone neither fixed nor named in the IANA database is kept as its
 // offset.
@@ -305,6 +396,8 @@ type Server struct {
 	// tenants' clocks and settings are read.
 	tokMu     sync.RWMutex
 	tokenRecs map[string]tokenRec // minted auth_tokens, until they expire
+
+	decisionClient *http.Client // decision requests; safe for concurrent use
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
@@ -317,8 +410,9 @@ func New(opts ...Option) (*Server, error) {
 	if err := o.Settings.check(); err != nil {
 		return nil, fmt.Errorf("uqpay: %w", err)
 	}
-	o.Settings.InitialBalances = maps.Clone(o.Settings.InitialBalances) // the caller's map stays the caller's
-	s := &Server{set: o.Settings, tokenRecs: map[string]tokenRec{}}
+	o.Settings.InitialBalances = maps.Clone(o.Settings.InitialBalances) // the caller's maps stay the caller's
+	o.Settings.CardFees = maps.Clone(o.Settings.CardFees)
+	s := &Server{set: o.Settings, tokenRecs: map[string]tokenRec{}, decisionClient: newDecisionClient()}
 	s.worlds = core.NewWorlds(Name, "client_id", s.settleLocked)
 	s.Host = core.NewHost(env, core.HostConfig[*world]{
 		Name: Name, Prefixes: Spec().Prefixes, Worlds: s.worlds, Routes: s.routes,

@@ -12,7 +12,10 @@ import (
 
 // hooks tells the Host how UQPay's tenant worlds are made, reset, shown,
 // driven, saved and restored, and how a dropped world's auth_tokens leave
-// the Server's token index.
+// the Server's token index. CardEvent and Create's decision kind run
+// locked, as every hook does, but release the lock while they wait on the
+// client's decision endpoint or generate a PGP key (whileUnlocked), and
+// read the world afresh after.
 func (s *Server) hooks() core.Hooks[*world] {
 	return core.Hooks[*world]{
 		NewWorld:    s.newTenantWorld,
@@ -23,6 +26,8 @@ func (s *Server) hooks() core.Hooks[*world] {
 		Dump:        s.dumpLocked,
 		Act:         func(w *world, card, action string) (any, error) { return w.actLocked(card, action) },
 		Create:      s.createLocked,
+		CardEvent:   s.cardEventLocked,
+		Declines:    Declines(),
 		Snapshot:    s.snapshotLocked,
 		Restore:     s.restoreWorld,
 	}
@@ -34,7 +39,8 @@ func (s *Server) hooks() core.Hooks[*world] {
 // random ones unless their options name them.
 func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, error) {
 	set := s.set
-	set.InitialBalances = maps.Clone(s.set.InitialBalances) // the tenant's map is laid over a copy
+	set.InitialBalances = maps.Clone(s.set.InitialBalances) // the tenant's maps are laid over copies
+	set.CardFees = maps.Clone(s.set.CardFees)
 	if t.ID != core.DefaultTenant {
 		set.ClientID, set.APIKey, set.WebhookSecret = "", "", ""
 	}
@@ -58,13 +64,29 @@ func (s *Server) newTenantWorld(t *core.Tenant, opts json.RawMessage) (*world, e
 		}
 	}
 	set.ClientID, set.APIKey, set.WebhookSecret = creds.ClientID, creds.APIKey, creds.WebhookSecret
-	return newWorld(t, s.Webhooks, creds, set), nil
+	w := newWorld(t, s.Webhooks, creds, set)
+	if w.decision.URL != "" && w.decision.keys.own == nil {
+		// A tenant made with a decision endpoint gets its key pair now;
+		// others on first need (RSA generation is slow).
+		_, priv, err := GenerateDecisionKey("UQPAY mocksrv", "decision@mocksrv.test")
+		if err != nil {
+			return nil, fmt.Errorf("uqpay: generating the tenant's PGP key: %w", err)
+		}
+		w.decision.OwnKey = priv
+		if err := w.decision.parse(); err != nil {
+			return nil, err
+		}
+	}
+	return w, nil
 }
 
-// freshWorld empties a tenant's world, keeping its credentials and
-// settings. Its tokens die with the old world (dropTokens).
+// freshWorld empties a tenant's world, keeping its credentials,
+// settings and decision registration. Its tokens die with the old world
+// (dropTokens).
 func (s *Server) freshWorld(old *world) *world {
-	return newWorld(old.Tenant, s.Webhooks, old.creds, old.set)
+	w := newWorld(old.Tenant, s.Webhooks, old.creds, old.set)
+	w.decision = old.decision // the registration and the key pair are the tenant's, like its credentials
+	return w
 }
 
 // dropTokens forgets a world's auth_tokens: the Host calls it for a world
@@ -97,11 +119,24 @@ type snapshot struct {
 	Funded    map[string]core.Decimal `json:"funded"`
 	Spent     map[string]core.Decimal `json:"spent"`
 	Refunded  map[string]core.Decimal `json:"refunded"`
+	Fees      map[string]core.Decimal `json:"fees,omitempty"`
+	Decision  *decisionSnapshot       `json:"decision,omitempty"`
 
 	// Settings are the tenant's, whole. The first snapshot format saved
 	// only what the tenant's options set, over the Server's settings; it
 	// has no zone (restoreWorld tells them apart by it).
 	Settings json.RawMessage `json:"settings"`
+}
+
+// decisionSnapshot is a tenant's decision registration and mocksrv's own
+// PGP key pair, as saved.
+type decisionSnapshot struct {
+	URL           string        `json:"url,omitempty"`
+	PublicKey     string        `json:"public_key,omitempty"`
+	Timeout       core.Duration `json:"timeout"`
+	Default       string        `json:"default_action"`
+	NumberAmounts bool          `json:"number_amounts,omitempty"`
+	PrivateKey    string        `json:"private_key,omitempty"` // mocksrv's
 }
 
 type accountSnapshot struct {
@@ -133,7 +168,9 @@ func (s *Server) snapshotLocked(w *world) any {
 	snap := snapshot{Creds: w.creds, Faker: fk, TokSeq: w.tokSeq, Master: w.master.ID, Transfers: w.transfers.All(),
 		Reports: w.reports.All(), Deposits: w.deposits.All(), PanTokens: maps.Clone(w.panTokens), Tokens: tokens,
 		Agenda: w.Agenda.Tasks(), Funded: maps.Clone(w.funded), Spent: maps.Clone(w.spent),
-		Refunded: maps.Clone(w.refunded), Settings: set}
+		Refunded: maps.Clone(w.refunded), Fees: maps.Clone(w.fees), Settings: set,
+		Decision: &decisionSnapshot{URL: w.decision.URL, PublicKey: w.decision.ClientKey, Timeout: core.Duration(w.decision.Timeout),
+			Default: w.decision.Default, NumberAmounts: w.decision.NumberAmounts, PrivateKey: w.decision.OwnKey}}
 	for _, a := range w.allAccounts() {
 		snap.Accounts = append(snap.Accounts, accountSnapshot{ID: a.ID, Name: a.Name, Master: a.Master,
 			CreatedAt: a.CreatedAt, Cardholders: a.cardholders.All(), Cards: a.cards.All(), Orders: a.orders.All(),
@@ -175,6 +212,13 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 			a.orders.Put(o.ID, o)
 		}
 		for _, x := range as.Txns {
+			if x.Type == TxnAuthorization && x.Status == TxnApproved && x.OriginalID == "" && x.Open.IsZero() && x.Cleared.IsZero() {
+				if x.Settled { // saved before authorizations kept their amounts apart
+					x.Cleared = x.Billing
+				} else {
+					x.Open, x.OpenAmount = x.Billing, x.Amount
+				}
+			}
 			a.txns.Put(x.ID, x)
 		}
 		for _, b := range as.BalTxns {
@@ -214,7 +258,14 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 	for tok, pt := range snap.PanTokens {
 		w.addPANTokenLocked(tok, pt, time.Time{})
 	}
-	w.funded, w.spent, w.refunded = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded)
+	w.funded, w.spent, w.refunded, w.fees = orEmpty(snap.Funded), orEmpty(snap.Spent), orEmpty(snap.Refunded), orEmpty(snap.Fees)
+	if d := snap.Decision; d != nil {
+		w.decision = decisionSetup{URL: d.URL, ClientKey: d.PublicKey, Timeout: d.Timeout.D(), Default: d.Default,
+			NumberAmounts: d.NumberAmounts, OwnKey: d.PrivateKey}
+		if err := w.decision.parse(); err != nil {
+			return nil, err
+		}
+	}
 	w.Agenda.Restore(snap.Agenda)
 
 	s.tokMu.Lock()
@@ -242,7 +293,7 @@ func (s *Server) savedSettings(raw json.RawMessage) (Settings, error) {
 	}
 	if set.Zone == "" { // the first format
 		set = s.set
-		set.InitialBalances = maps.Clone(s.set.InitialBalances)
+		set.InitialBalances, set.CardFees = maps.Clone(s.set.InitialBalances), maps.Clone(s.set.CardFees)
 		if err := json.Unmarshal(orNull(raw), &set); err != nil {
 			return set, err
 		}

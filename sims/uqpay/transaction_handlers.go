@@ -44,10 +44,11 @@ type transactionJSON struct {
 	TransactionStatus      string       `json:"transaction_status"`
 	PostedTime             string       `json:"posted_time"`
 	MerchantData           merchantJSON `json:"merchant_data"`
-	SettlementStatus       string       `json:"settlement_status,omitempty"` // detail only (SDK v3)
+	WalletType             string       `json:"wallet_type"`
+	SettlementStatus       string       `json:"settlement_status"`
 }
 
-func (w *world) txnJSON(a *account, t Transaction, detail bool) transactionJSON {
+func (w *world) txnJSON(a *account, t Transaction) transactionJSON {
 	c, _ := a.cards.Get(t.CardID)
 	m := t.Merchant
 	out := transactionJSON{
@@ -59,9 +60,7 @@ func (w *world) txnJSON(a *account, t Transaction, detail bool) transactionJSON 
 		TransactionTime: w.fmtTime(t.CreatedAt), Description: t.Description, TransactionStatus: t.Status,
 		PostedTime:   w.fmtTime(t.CreatedAt),
 		MerchantData: merchantJSON{CategoryCode: m.CategoryCode, City: m.City, Country: m.Country, Name: m.Name},
-	}
-	if detail {
-		out.SettlementStatus = t.settlementStatus()
+		WalletType:   t.WalletType, SettlementStatus: t.settlementStatus(),
 	}
 	return out
 }
@@ -86,7 +85,7 @@ func (s *Server) handleTransactionList(r *http.Request) (any, error) {
 	res := queryTable(a.txns, p, index, value, from, to, nil)
 	out := make([]transactionJSON, 0, len(res.Items))
 	for _, t := range res.Items {
-		out = append(out, w.txnJSON(a, t, false))
+		out = append(out, w.txnJSON(a, t))
 	}
 	return listOf(out, res.Total, p), nil
 }
@@ -100,7 +99,7 @@ func (s *Server) handleTransactionRetrieve(r *http.Request) (any, error) {
 	if !ok {
 		return nil, fail("transaction_not_found", "transaction %s not found", id)
 	}
-	return w.txnJSON(a, t, true), nil
+	return w.txnJSON(a, t), nil
 }
 
 type releaseRequest struct {
@@ -223,8 +222,8 @@ func (s *Server) handleSimulationAuthorization(r *http.Request) (any, error) {
 	outcome := steerAuthorization(r, req.MerchantName)
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	t, err := w.authorizeLocked(a, authRequest{CardID: req.CardID, Amount: amt, Currency: req.TransactionCurrency,
-		Merchant: req.MerchantName, MCC: mccText(req.MerchantCategoryCode), Outcome: outcome})
+	t, err := s.authorizeLocked(w, a, authRequest{CardID: req.CardID, Amount: amt, Currency: req.TransactionCurrency,
+		Merchant: Merchant{Name: req.MerchantName, CategoryCode: mccText(req.MerchantCategoryCode)}, Outcome: outcome, Sandbox: true})
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +245,7 @@ func (s *Server) handleSimulationReversal(r *http.Request) (any, error) {
 	}
 	w, a := s.worlds.Enter(r), accountOf(r)
 	defer w.Unlock()
-	t, err := w.reverseLocked(a, req.TransactionID)
+	t, err := w.reverseLocked(a, req.TransactionID, nil, "", descReversal)
 	if err != nil {
 		return nil, err
 	}

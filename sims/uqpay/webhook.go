@@ -35,6 +35,13 @@ const (
 	eventTxnReversal       = "issuing.transaction.reversal"
 	eventTxnRefund         = "issuing.transaction.refund"
 
+	eventTxnSettlementDebit    = "issuing.transaction.settlement.debit"
+	eventTxnSettlementCredit   = "issuing.transaction.settlement.credit"
+	eventTxnSettlementReversal = "issuing.transaction.settlement.reversal"
+	eventTxnChargebackCredit   = "issuing.transaction.chargeback.credit"
+	eventTxnChargebackDebit    = "issuing.transaction.chargeback.debit"
+	eventFeeCard               = "issuing.fee.card"
+
 	// Global Account "Deposit Pending / Rejected / Completed", event_name
 	// DEPOSIT.
 	eventDepositPending   = "deposit.pending"
@@ -53,7 +60,8 @@ const (
 var EventTypes = []string{
 	eventCreateSucceeded, eventCreateFailed, eventUpdateSucceeded, eventRechargeSucceeded, eventRechargeFailed,
 	eventWithdrawSucceeded, eventStatusSucceeded, eventStatusFailed, eventActivationCode, eventActivationStatus,
-	eventTxnAuthorization, eventTxnReversal, eventTxnRefund,
+	eventTxnAuthorization, eventTxnReversal, eventTxnRefund, eventTxnSettlementDebit, eventTxnSettlementCredit,
+	eventTxnSettlementReversal, eventTxnChargebackCredit, eventTxnChargebackDebit, eventFeeCard,
 	eventDepositPending, eventDepositCompleted, eventDepositRejected,
 }
 
@@ -368,6 +376,38 @@ func (w *world) txnData(c Card, t Transaction) txnData {
 		OriginalTransactionID: t.OriginalID, PostedTime: t.CreatedAt.In(w.zone).Format(layoutMillis),
 		ShortTransactionID: t.ShortID, TransactionAmount: amountText(t.Amount), TransactionCurrency: t.Currency,
 		TransactionFee: amountText(t.Fee), TransactionFeeCurr: t.BillingCurrency, TransactionID: t.ID,
+		TransactionStatus: t.Status, TransactionTime: w.fmtTime(t.CreatedAt), TransactionType: t.Type,
+		WalletType: t.WalletType,
+	}
+}
+
+// feeData is the data of issuing.fee.card, in the published example's
+// key order: a fee transaction has no merchant, authorization code or
+// original transaction, and names itself as reference_id.
+type feeData struct {
+	BillingAmount        string `json:"billing_amount"`
+	BillingCurrency      string `json:"billing_currency"`
+	CardAvailableBalance string `json:"card_available_balance"`
+	CardID               string `json:"card_id"`
+	CardNumber           string `json:"card_number"`
+	CardholderID         string `json:"cardholder_id"`
+	PostedTime           string `json:"posted_time"`
+	ReferenceID          string `json:"reference_id"`
+	Remark               string `json:"remark"`
+	ShortReferenceID     string `json:"short_reference_id"`
+	TransactionAmount    string `json:"transaction_amount"`
+	TransactionCurrency  string `json:"transaction_currency"`
+	TransactionStatus    string `json:"transaction_status"`
+	TransactionTime      string `json:"transaction_time"`
+	TransactionType      string `json:"transaction_type"`
+}
+
+func (w *world) feeData(c Card, t Transaction) feeData {
+	return feeData{
+		BillingAmount: amountText(t.Billing), BillingCurrency: t.BillingCurrency,
+		CardAvailableBalance: amountText(t.CardAvailable), CardID: c.ID, CardNumber: c.maskedWebhook(),
+		CardholderID: t.CardholderID, PostedTime: w.fmtTime(t.CreatedAt), ReferenceID: t.ID, Remark: t.Description,
+		ShortReferenceID: t.ShortID, TransactionAmount: amountText(t.Amount), TransactionCurrency: t.Currency,
 		TransactionStatus: t.Status, TransactionTime: w.fmtTime(t.CreatedAt), TransactionType: t.Type,
 	}
 }

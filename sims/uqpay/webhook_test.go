@@ -20,7 +20,7 @@ import (
 // checks each against its contract and the SDK's verifier.
 func TestEveryWebhook(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, uqpay.WithOrderDelay(time.Second), uqpay.WithDepositDelay(time.Second))
+	f := newFixture(t, uqpay.WithOrderDelay(time.Second), uqpay.WithDepositDelay(time.Second), uqpay.WithCardFee(uqpay.Virtual, "1"))
 	h := f.holder("wh@example.com")
 	card := f.card(h, uqpay.ProductSingle, 20)
 	_, err := f.sdk.UpdateCard(f.ctx, card, &CardUpdateRequest{Metadata: map[string]string{"a": "b"}})
@@ -38,6 +38,20 @@ func TestEveryWebhook(t *testing.T) {
 	refund, err := core.ProviderOf(f.s.Host).Create("default", "transactions", json.RawMessage(`{"card_id":"`+card+`","transaction_type":"REFUND","amount":"1"}`))
 	require.NoError(t, err)
 	require.Equal(t, "APPROVED", refund.(uqpay.Transaction).Status)
+	lifecycle := func(ev core.CardEvent) uqpay.Transaction {
+		t.Helper()
+		x, err := f.s.CardEvent(card, ev)
+		require.NoError(t, err)
+		return x
+	}
+	tip := lifecycle(core.CardEvent{Type: core.EventAuthorize, Amount: "3"})
+	debit := lifecycle(core.CardEvent{Type: core.EventClear, Transaction: tip.ID, Amount: "3.5"})
+	require.Equal(t, uqpay.TxnSettlementDebit, debit.Type)
+	fx := lifecycle(core.CardEvent{Type: core.EventAuthorize, Amount: "2"})
+	require.Equal(t, uqpay.TxnSettlementCredit, lifecycle(core.CardEvent{Type: core.EventClear, Transaction: fx.ID, Amount: "1.5"}).Type)
+	cb := lifecycle(core.CardEvent{Type: core.EventChargeback, Transaction: tip.ID, Amount: "1"})
+	require.Equal(t, uqpay.TxnChargebackDebit, lifecycle(core.CardEvent{Type: core.EventChargeback, Transaction: cb.ID}).Type)
+	require.Equal(t, uqpay.TxnSettlementReversal, lifecycle(core.CardEvent{Type: core.EventReverse, Transaction: fx.ID, Amount: "0.5"}).Type)
 
 	_, err = f.sdk.UpdateCardStatus(f.ctx, card, &UpdateCardStatusRequest{CardStatus: "FROZEN"})
 	require.NoError(t, err)

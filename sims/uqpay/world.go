@@ -51,7 +51,10 @@ type world struct {
 	// equals funded (see ledgerLocked).
 	funded   map[string]core.Decimal // opening balances and deposits, by currency
 	spent    map[string]core.Decimal // settled card payments
-	refunded map[string]core.Decimal // refunds merchants sent back
+	refunded map[string]core.Decimal // refunds, chargebacks and settlement reversals that came back
+	fees     map[string]core.Decimal // card fees charged
+
+	decision decisionSetup // the client's Authorization Decision registration and the PGP keys
 }
 
 // account is the master account or one connected sub-account. State is
@@ -113,7 +116,9 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settin
 		funded:       map[string]core.Decimal{},
 		spent:        map[string]core.Decimal{},
 		refunded:     map[string]core.Decimal{},
+		fees:         map[string]core.Decimal{},
 	}
+	w.decision, _ = decisionFromSettings(set) // set passed check
 	now := w.Now()
 	w.master = newAccount(w.Faker.UUID(), "Master account", true, now)
 	w.accounts[w.master.ID] = w.master
@@ -323,6 +328,10 @@ func (s *Server) settleLocked(w *world) {
 			w.finishOrderLocked(a, id)
 		case taskSettle:
 			w.settleTxnLocked(a, id)
+		case taskAuthExpire:
+			w.expireAuthLocked(a, id)
+		case taskCardFee:
+			w.chargeFeeLocked(a, id)
 		case taskCardCancel:
 			if c, ok := a.cards.Get(id); ok && c.Status == StatusPreCancel {
 				w.moveCardLocked(a, c, StatusCancelled, c.UpdateReason, "")
