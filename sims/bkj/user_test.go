@@ -99,8 +99,8 @@ func TestKYCMagicValues(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t, bkj.WithDelays(bkj.Delays{KYCReview: time.Minute}))
 	c := s.NewClient()
-	rejected := register(t, c, "jane+reject@example.com")
-	held := register(t, c, "jane+hold@example.com")
+	rejected := register(t, c, "kyc.reject+jane@mocksrv.test")
+	held := register(t, c, "kyc.hold+jane@mocksrv.test")
 	for _, id := range []string{rejected, held} {
 		ok(t, c, "user.kyc_token", get("/openapi/v1/users/"+id+"/kyc-token", nil), nil)
 	}
