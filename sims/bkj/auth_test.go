@@ -53,9 +53,9 @@ func TestSignatureErrors(t *testing.T) {
 				r.Signature = strings.ToUpper(bkj.Sign(bkj.DefaultAPISecret, sts))
 			})},
 		{name: "stale timestamp", wantCode: 40103, wantMsg: "behind server time",
-			req: list(func(r *bkj.Request) { r.Timestamp = unix(now.Add(-310 * time.Second)) })},
+			req: list(func(r *bkj.Request) { r.Timestamp = unix(now.Add(-900 * time.Second)) })}, // far outside ±300 s, however long the test takes to get there
 		{name: "future timestamp", wantCode: 40103, wantMsg: "ahead of server time",
-			req: list(func(r *bkj.Request) { r.Timestamp = unix(now.Add(310 * time.Second)) })},
+			req: list(func(r *bkj.Request) { r.Timestamp = unix(now.Add(900 * time.Second)) })},
 		{name: "milliseconds instead of seconds", wantCode: 40103, wantMsg: "looks like milliseconds",
 			req: list(func(r *bkj.Request) { r.Timestamp = strconv.FormatInt(now.UnixMilli(), 10) })},
 		{name: "timestamp not digits", wantCode: 40103, wantMsg: "digits only",
@@ -75,9 +75,8 @@ func TestTimestampWindowEdges(t *testing.T) {
 	t.Parallel()
 	s := bkj.RunT(t)
 	c := s.NewClient()
-	now := core.WallNow()
 	for _, d := range []time.Duration{-290 * time.Second, 290 * time.Second} {
-		ok(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: unix(now.Add(d))}, nil)
+		ok(t, c, "card.list", bkj.Request{Method: http.MethodGet, Path: "/openapi/v1/card/list", Timestamp: unix(core.WallNow().Add(d))}, nil) // read just before sending: a busy machine may take seconds between tests
 	}
 	_, err := s.Clock.Advance(90 * 24 * time.Hour)
 	require.NoError(t, err)

@@ -37,8 +37,8 @@ func maxLen(field, v string, max int) error {
 }
 
 // checkName checks a person's name (at most 32 characters): letters of
-// any script with their combining marks, spaces, '.', ''' and '-',
-// starting with a letter — Seán, Zoë, O'Brien, 张伟. bkj publishes no name
+// any script with their combining marks, spaces, dots, apostrophes and
+// hyphens, starting with a letter — Seán, Zoë, O'Brien, 张伟. bkj publishes no name
 // rule (doc.go, "Deviations"), so mocksrv refuses only what is no name.
 func checkName(field, v string) error {
 	if err := requireString(field, v, 32); err != nil {
