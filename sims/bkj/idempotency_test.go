@@ -41,9 +41,9 @@ func TestIdempotencyTable(t *testing.T) {
 		wantField                 string
 	}{
 		{name: "register, keys reordered and spaced", route: "user.register", path: "/openapi/v1/users", header: "X-Idempotency-Key",
-			first: `{"email":"idem@example.com","first_name":"Zoë","last_name":"Ng","address":{"line1":"1 Main St","city":"Singapore","state":"SG","postCode":"018956","country":"SG"}}`,
-			same:  "{\n  \"last_name\": \"Ng\",\n  \"address\": {\"country\": \"SG\", \"postCode\": \"018956\", \"state\": \"SG\", \"city\": \"Singapore\", \"line1\": \"1 Main St\"},\n  \"first_name\": \"Zoë\",\n  \"email\": \"idem@example.com\"\n}",
-			other: `{"email":"idem@example.com","first_name":"Zoë","last_name":"Ng","address":{"line1":"1 Main St","city":"Jurong","state":"SG","postCode":"018956","country":"SG"}}`,
+			first:     `{"email":"idem@example.com","first_name":"Zoë","last_name":"Ng","address":{"line1":"1 Main St","city":"Singapore","state":"SG","postCode":"018956","country":"SG"}}`,
+			same:      "{\n  \"last_name\": \"Ng\",\n  \"address\": {\"country\": \"SG\", \"postCode\": \"018956\", \"state\": \"SG\", \"city\": \"Singapore\", \"line1\": \"1 Main St\"},\n  \"first_name\": \"Zoë\",\n  \"email\": \"idem@example.com\"\n}",
+			other:     `{"email":"idem@example.com","first_name":"Zoë","last_name":"Ng","address":{"line1":"1 Main St","city":"Jurong","state":"SG","postCode":"018956","country":"SG"}}`,
 			wantField: "address.city"},
 		{name: "card apply under the published header", route: "card.apply", path: "/openapi/v1/card/apply", header: "Idempotency-Key",
 			first:     fmt.Sprintf(`{"account_id":%q,"channel_id":"visa-virtual-usd","label":"Travel"}`, alice.ID),
