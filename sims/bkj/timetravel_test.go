@@ -2,10 +2,12 @@ package bkj_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -281,4 +283,68 @@ func TestFlowExercisesEveryStep(t *testing.T) {
 	for _, m := range append(markers, states...) {
 		assert.True(t, seen[m], "no seed reached %s", m)
 	}
+}
+
+// TestPhysicalCardThenJumpFiveDays is doc.go's example of the due-time
+// rule: a physical card applied for, then the clock jumped five days in
+// one move, is processing, and each step happened when it was due —
+// producing 1 h, shipping 25 h and processing 97 h after the application —
+// as its update_at, the webhooks' created_at and their queueing say, in
+// that order; a withdrawal made with it closed 10 min after it was made.
+func TestPhysicalCardThenJumpFiveDays(t *testing.T) {
+	t.Parallel()
+	s := bkj.RunT(t, bkj.WithDelays(bkj.DefaultDelays()))
+	c := s.NewClient()
+	acct, err := s.AddUser(bkj.User{})
+	require.NoError(t, err)
+	_, err = s.Deposit(acct.ID, "USDT", "100")
+	require.NoError(t, err)
+	var addr idOnly
+	ok(t, c, "card_address.create", post("/openapi/v1/card/addresses", map[string]any{"account_id": acct.ID, "first_name": "Seán", "last_name": "Ó Briain",
+		"phone": "6581234567", "line1": "1 Raffles Place", "city": "Singapore", "state": "SG", "postCode": "048616", "country": "SG"}), &addr)
+	card := applyCard(t, c, acct.ID, "visa-physical-usd", map[string]any{"address_id": addr.ID})
+	assert.Equal(t, "pre_producing", card.Status)
+	usdt := walletOf(t, c, acct.ID, "USDT")
+	var wd idOnly
+	ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": usdt.ID, "chain": "TRON", "amount": "20", "address": tronAddr}), &wd)
+	start := s.Clock.Now()
+	at := func(d time.Duration) string { return start.Add(d).UTC().Format("2006-01-02 15:04:05") }
+
+	_, err = s.Clock.Advance(5 * 24 * time.Hour)
+	require.NoError(t, err)
+	var got struct {
+		Status   string `json:"status"`
+		UpdateAt string `json:"update_at"`
+	}
+	ok(t, c, "card.detail", get("/openapi/v1/card/detail", url.Values{"id": {card.ID}}), &got)
+	assert.Equal(t, "processing", got.Status)
+	assert.Equal(t, at(97*time.Hour), got.UpdateAt, "delivered when it was due, not at the end of the jump")
+	var done walletTxOut
+	ok(t, c, "wallet_transaction.detail", get("/openapi/v1/wallet/transactions/"+wd.ID, nil), &done)
+	assert.Equal(t, start.Add(10*time.Minute).UTC().Format(time.RFC3339), done.CloseTime)
+
+	var stamps []string
+	var queued []time.Time
+	for _, d := range s.Webhooks.Deliveries() {
+		var body struct {
+			Event     string `json:"event"`
+			CreatedAt string `json:"created_at"`
+			Timestamp int64  `json:"timestamp"`
+			Data      struct {
+				Card struct {
+					ID     string `json:"id"`
+					Status string `json:"status"`
+				} `json:"card"`
+			} `json:"data"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(d.Body), &body))
+		if body.Event != bkj.EventCardStatus || body.Data.Card.ID != card.ID {
+			continue
+		}
+		stamps = append(stamps, body.Data.Card.Status+" "+body.CreatedAt)
+		queued = append(queued, d.Created)
+		assert.Equal(t, d.Created.UnixMilli(), body.Timestamp)
+	}
+	assert.Equal(t, []string{"producing " + at(time.Hour), "shipping " + at(25*time.Hour), "processing " + at(97*time.Hour)}, stamps)
+	assert.Equal(t, []time.Time{start.Add(time.Hour), start.Add(25 * time.Hour), start.Add(97 * time.Hour)}, queued, "queued at their due times, in order")
 }
