@@ -279,10 +279,12 @@ const maxIdemKey = 255
 // count (core.IdemStore.Claim).
 func idemRequest(r *http.Request) core.IdemRequest {
 	path := r.URL.Path
-	if q, err := CanonicalQuery(r.URL.RawQuery); err == nil && q != "" {
+	if r.URL.RawQuery != "" {
+		q, err := CanonicalQuery(r.URL.RawQuery)
+		if err != nil { // a query that does not decode is compared as sent
+			q = r.URL.RawQuery
+		}
 		path += "?" + q
-	} else if err != nil {
-		path += "?" + r.URL.RawQuery
 	}
 	return core.IdemRequest{Method: r.Method, Path: path, Body: core.Body(r)}
 }
