@@ -125,3 +125,21 @@ func TestIdempotencyConflictInChinese(t *testing.T) {
 	req.Body = `{"email":"zh@example.com","first_name":"张","last_name":"伟伟"}`
 	code(t, c, "user.register", req, 40902, `幂等键冲突：Idempotency-Key "zh-1" 已用于不同的请求（last_name 不同）`)
 }
+
+// TestIdempotencyReadsTheQueryInOrder: a POST's query is part of the
+// request, compared in its canonical order (as signing sorts it); another
+// query under the same key is 40902 naming the path.
+func TestIdempotencyReadsTheQueryInOrder(t *testing.T) {
+	t.Parallel()
+	s := bkj.RunT(t)
+	c := s.NewClient()
+	card, err := s.AddCard(bkj.Card{})
+	require.NoError(t, err)
+	req := func(path string) bkj.Request {
+		return bkj.Request{Method: http.MethodPost, Path: path, Body: fmt.Sprintf(`{"id":%q}`, card.ID), IdempotencyKey: "q-1"}
+	}
+	first := ok(t, c, "card.freeze", req("/openapi/v1/card/freeze?b=2&a=1"), nil)
+	again := ok(t, c, "card.freeze", req("/openapi/v1/card/freeze?a=1&b=2"), nil)
+	assert.Equal(t, string(first.Body), string(again.Body))
+	code(t, c, "card.freeze", req("/openapi/v1/card/freeze?a=1"), 40902, `X-Idempotency-Key "q-1" was first used with a different request (path differs)`)
+}
