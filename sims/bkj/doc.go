@@ -117,17 +117,18 @@
 //
 // A user registers unverified; issuing a KYC token or H5 link starts a
 // review (pending) decided after 2 min (approved, or as the user's stored
-// outcome says: Magic values), or at once through the admin API's kyc. Cards need an approved
-// user. A virtual card is opening for 30 s, then active; a physical card is
-// pre_producing (1 h), producing (24 h), shipping (72 h), then processing
-// (delivered, awaiting activation); POST /card/activate moves it to
-// activate_reviewing, active 1 min later. Freeze: active →
-// processing_frozen → frozen (5 s); unfreeze: frozen → processing_unfrozen
-// → active (5 s). Cards expire at the end of their expiry month (3 years
-// out). The admin API blocks (blocked), cancels (pre_delete, deleted 24 h
-// later), expires, freezes, unfreezes, activates and deletes at once. RunT
-// makes every delay zero: an asynchronous step shows in the answer of the
-// call that started it and is done by the next request.
+// outcome says: Magic values), or at once through the admin API's kyc.
+// Cards need an approved user. A virtual card is opening for 30 s, then
+// active; a physical card is pre_producing (1 h), producing (24 h),
+// shipping (72 h), then processing (delivered, awaiting activation);
+// POST /card/activate moves it to activate_reviewing, active 1 min later.
+// Freeze: active → processing_frozen → frozen (5 s); unfreeze: frozen →
+// processing_unfrozen → active (5 s). Cards expire at the end of their
+// expiry month (3 years out). The admin API blocks (blocked), cancels
+// (pre_delete, deleted 24 h later), expires, freezes, unfreezes, activates
+// and deletes at once. RunT makes every delay zero: an asynchronous step
+// shows in the answer of the call that started it and is done by the next
+// request.
 //
 // A withdrawal holds amount plus the chain's fee (frozen_balance) and
 // settles after 10 min; it can be cancelled while pending. A purchase
