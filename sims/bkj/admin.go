@@ -64,18 +64,26 @@ var createKinds = []string{"users", "kyc", "cards", "addresses", "wallets", "dep
 // createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/bkj/{kind} and scenario "given"). Kinds:
 //
-//	users         a User; KYC approved unless kyc_status says otherwise
+//	users         a User; KYC approved unless kyc_status says otherwise;
+//	              "outcome" kyc.reject or kyc.hold steers its reviews
 //	kyc           {"user_id", "decision": "approve"|"reject", "reason"}
 //	cards         a Card in any of the 14 statuses (default active); an
 //	              approved user is made when account_id is empty; a
-//	              balance is funded from outside
+//	              balance is funded from outside; "outcome" card.fail
+//	              fails an opening or pre_producing one
 //	addresses     a MailingAddress
 //	wallets       {"account_id", "currency", "balance"}: the account's
 //	              wallet, funded with balance
 //	deposits      {"wallet_id" or "account_id"+"currency", "amount", "chain", "address"}
 //	payees        a Payee
-//	transactions  an Authorization (purchase, refund, reversal)
-//	withdrawals   {"id", "decision": "success"|"failed"}: end a pending withdrawal now
+//	transactions  an Authorization (purchase, refund, reversal);
+//	              "outcome" auth.decline declines a purchase
+//	withdrawals   {"id", "decision": "success"|"failed"}: end a pending
+//	              withdrawal now; without an id, {"wallet_id" or
+//	              "account_id"+"currency", "amount", "chain", "address",
+//	              "memo", "outcome"}: a pending withdrawal as POST
+//	              /wallet/withdraw makes one, "outcome" withdrawal.reject
+//	              or withdrawal.hold steering it
 func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
@@ -129,25 +137,29 @@ func (s *Server) createLocked(w *world, kind string, body []byte) (any, error) {
 		}
 		return s.authorizeLocked(w, a)
 	case "withdrawals":
-		var req struct {
-			ID       string `json:"id"`
-			Decision string `json:"decision"`
-		}
+		var req withdrawalGiven
 		if err := core.DecodeStrict(body, &req); err != nil {
 			return nil, err
 		}
-		return s.decideWithdrawalLocked(w, req.ID, req.Decision)
+		if req.ID != "" {
+			return s.decideWithdrawalLocked(w, req.ID, req.Decision)
+		}
+		return s.givenWithdrawalLocked(w, req)
 	}
 	return nil, core.Errorf(core.KindNotFound, "bkj has no %q to create: use %s", kind, strings.Join(createKinds, ", "))
 }
 
-// addUserLocked inserts a user in any KYC status (default approved).
+// addUserLocked inserts a user in any KYC status (default approved),
+// its reviews steered by its outcome (a rule name) or else its email.
 func (s *Server) addUserLocked(w *world, u User) (User, error) {
 	if u.KYCStatus == "" {
 		u.KYCStatus = KYCApproved
 	}
 	if !oneOf(u.KYCStatus, kycStatuses) {
 		return u, core.Errorf(core.KindInvalid, "kyc_status %q: want unverified, pending, approved or rejected", u.KYCStatus)
+	}
+	if err := checkOutcome("outcome", u.Outcome, userRules); err != nil {
+		return u, err
 	}
 	return s.registerLocked(w, u)
 }
@@ -165,7 +177,7 @@ func (s *Server) decideLocked(w *world, id string, approve bool, reason string) 
 	if u.KYCStatus == KYCApproved || (u.KYCStatus == KYCRejected && !approve) {
 		return u, core.Errorf(core.KindConflict, "user %s is already %s", id, u.KYCStatus)
 	}
-	return s.decideKYCLocked(w, u, approve, reason, w.Now()), nil
+	return s.decideKYCLocked(w, u, approve, reason), nil
 }
 
 // addCardLocked inserts a card in any status (default active), making an
@@ -193,6 +205,9 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 	}
 	if c.Type != "" && c.Type != Virtual && c.Type != Physical {
 		return c, core.Errorf(core.KindInvalid, "type %q: want virtual or physical", c.Type)
+	}
+	if err := checkOutcome("outcome", c.Outcome, cardRules); err != nil {
+		return c, err
 	}
 	if c.Status == "" {
 		c.Status = StatusActive
@@ -251,6 +266,56 @@ func cmpOr(a, b string) string {
 	return b
 }
 
+// withdrawalGiven is the admin API's withdrawals body: a decision on a
+// pending withdrawal (id, decision) or a new one (the rest).
+type withdrawalGiven struct {
+	ID        string       `json:"id"`
+	Decision  string       `json:"decision"`
+	WalletID  string       `json:"wallet_id"`
+	AccountID string       `json:"account_id"`
+	Currency  string       `json:"currency"`
+	Chain     string       `json:"chain"`
+	Address   string       `json:"address"`
+	Amount    core.Decimal `json:"amount"`
+	Memo      string       `json:"memo"`
+	Outcome   string       `json:"outcome"`
+}
+
+// givenWithdrawalLocked makes a pending withdrawal from a wallet as POST
+// /wallet/withdraw does (the amount and fee held), steered by its outcome
+// (a rule name) or else a magic memo; the chain defaults to TRON and the
+// address to a fresh one of the chain.
+func (s *Server) givenWithdrawalLocked(w *world, req withdrawalGiven) (WalletTx, error) {
+	if req.Decision != "" {
+		return WalletTx{}, core.Errorf(core.KindInvalid, "a withdrawal decision needs the pending withdrawal's id")
+	}
+	if req.Amount.Sign() <= 0 {
+		return WalletTx{}, core.Errorf(core.KindInvalid, "withdrawals need a positive amount")
+	}
+	if err := checkOutcome("outcome", req.Outcome, withdrawalRules); err != nil {
+		return WalletTx{}, err
+	}
+	var x Wallet
+	var err error
+	if req.WalletID != "" {
+		x, err = w.walletLocked(req.WalletID)
+	} else {
+		x, err = w.walletFor(req.AccountID, cmpOr(req.Currency, "USDT"))
+	}
+	if err != nil {
+		return WalletTx{}, err
+	}
+	chain := cmpOr(req.Chain, "TRON")
+	if c, ok := findChain(chain); ok && req.Address == "" {
+		req.Address = w.newAddressLocked(c)
+	}
+	wd := withdrawal{wallet: x, amount: req.Amount, memo: req.Memo, address: req.Address, outcome: cmpOr(req.Outcome, steer(fieldMemo, req.Memo))}
+	if wd.chain, err = checkDestination(chain, x.Currency, req.Address); err != nil {
+		return WalletTx{}, err
+	}
+	return s.withdrawLocked(w, wd)
+}
+
 func (s *Server) decideWithdrawalLocked(w *world, id, decision string) (WalletTx, error) {
 	if decision != "success" && decision != "failed" {
 		return WalletTx{}, core.Errorf(core.KindInvalid, `withdrawal decision must be "success" or "failed"`)
@@ -262,5 +327,5 @@ func (s *Server) decideWithdrawalLocked(w *world, id, decision string) (WalletTx
 	if t.Action != ActionWithdraw || t.Status != TxPending {
 		return t, core.Errorf(core.KindConflict, "transaction %s is a %s %s, not a pending withdrawal", id, t.Status, t.BusinessType)
 	}
-	return s.finishWithdrawalLocked(w, t, decision == "success", w.Now()), nil
+	return s.finishWithdrawalLocked(w, t, decision == "success"), nil
 }

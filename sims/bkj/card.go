@@ -77,7 +77,8 @@ type Card struct {
 	Address        Address      `json:"card_address"`
 	AddressID      string       `json:"address_id,omitempty"` // the mailing address of a physical card
 	Remarks        string       `json:"remarks,omitempty"`
-	Step           int          `json:"step"` // asynchronous steps scheduled; a superseded one does nothing
+	Step           int          `json:"step"`              // asynchronous steps scheduled; a superseded one does nothing
+	Outcome        string       `json:"outcome,omitempty"` // a stored steering decision: "card.fail" (doc.go, "Magic values")
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
 }
@@ -100,9 +101,6 @@ func (c Card) ExpYear() int { return c.ExpiresAt.Add(-time.Nanosecond).Year() }
 func expiryAfter(t time.Time, years int) time.Time {
 	return time.Date(t.Year()+years, t.Month()+1, 1, 0, 0, 0, 0, time.UTC)
 }
-
-// magicFail: a label containing it makes the card application fail.
-const magicFail = "fail"
 
 // steps are bkj's asynchronous card steps: from a status, where the card
 // goes next and which delay leads there.
@@ -129,18 +127,13 @@ func (s *Server) nextStep(w *world, c Card) (CardStatus, time.Duration, bool) {
 	return "", 0, false
 }
 
-// moveLocked changes a card's status, keeps physical_status in step,
-// schedules the next asynchronous step, and queues the card.status
-// webhook. The caller has checked the transition.
+// moveLocked changes a card's status at the world's Now (a scheduled step's
+// due time while settling), keeps physical_status in step, schedules the
+// next asynchronous step, and queues the card.status webhook. The caller
+// has checked the transition.
 func (s *Server) moveLocked(w *world, c Card, to CardStatus, remark string) Card {
-	return s.moveAtLocked(w, c, to, remark, w.Now())
-}
-
-// moveAtLocked is moveLocked for a transition that happened at business
-// time at (a scheduled step that fell due).
-func (s *Server) moveAtLocked(w *world, c Card, to CardStatus, remark string, at time.Time) Card {
 	before := c.Status
-	c.Status, c.UpdatedAt = to, at
+	c.Status, c.UpdatedAt = to, w.Now()
 	if remark != "" {
 		c.Remarks = remark
 	}
@@ -162,8 +155,10 @@ func (s *Server) scheduleStepLocked(w *world, c *Card) {
 	}
 }
 
-// stepCardLocked takes a card's due asynchronous step.
-func (s *Server) stepCardLocked(w *world, key string, at time.Time) {
+// stepCardLocked takes a card's due asynchronous step; an application
+// steered to fail (its stored outcome, rule card.fail) ends deleted
+// instead of taking its first step.
+func (s *Server) stepCardLocked(w *world, key string) {
 	id, step, _ := strings.Cut(key, "/")
 	c, ok := w.cards.Get(id)
 	if !ok || strconv.Itoa(c.Step) != step {
@@ -173,20 +168,20 @@ func (s *Server) stepCardLocked(w *world, key string, at time.Time) {
 	if !ok {
 		return
 	}
-	if (c.Status == StatusOpening || c.Status == StatusPreProducing) && isMagic(c.Label, magicFail) {
-		s.moveAtLocked(w, c, StatusDeleted, `card application failed (sandbox: label contains "fail")`, at)
+	if (c.Status == StatusOpening || c.Status == StatusPreProducing) && c.Outcome == ruleCardFail {
+		s.moveLocked(w, c, StatusDeleted, "card application failed (sandbox outcome "+ruleCardFail+")")
 		return
 	}
-	s.moveAtLocked(w, c, to, "", at)
+	s.moveLocked(w, c, to, "")
 }
 
 // expireCardLocked expires a card whose expiry has passed.
-func (s *Server) expireCardLocked(w *world, id string, at time.Time) {
+func (s *Server) expireCardLocked(w *world, id string) {
 	c, ok := w.cards.Get(id)
 	if !ok || w.Now().Before(c.ExpiresAt) || c.Status == StatusDeleted || c.Status == StatusPreDelete || c.Status == StatusExpired {
 		return
 	}
-	s.moveAtLocked(w, c, StatusExpired, "card expired", at)
+	s.moveLocked(w, c, StatusExpired, "card expired")
 }
 
 // cardLocked returns a card or 40400.
@@ -210,6 +205,8 @@ func errStatus(c Card, action string, want ...CardStatus) *core.Error {
 
 // newCardLocked builds and stores a card applied for under a channel,
 // starting its lifecycle (opening, or pre_producing for physical cards).
+// A magic label decides the application's outcome, unless the card names
+// one already.
 func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 	now := w.Now()
 	ch, ok := findChannel(c.ChannelID)
@@ -225,6 +222,9 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 	}
 	if w.cards.Has(c.ID) {
 		return c, fail(codeConflict, text{"card %s already exists", "卡片 %s 已存在"}, c.ID)
+	}
+	if c.Outcome == "" {
+		c.Outcome = steer(fieldLabel, c.Label)
 	}
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now

@@ -176,6 +176,7 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announce(r, c.Outcome) // a magic label decided the application
 	return cardOut(s.viewOf(r), c), nil
 }
 

@@ -157,13 +157,13 @@ func TestCardApplyRules(t *testing.T) {
 	code(t, c, "card.apply", post("/openapi/v1/card/apply", map[string]any{"account_id": pending, "channel_id": "visa-virtual-usd", "first_name": "J0hn"}), 40000, "first_name")
 
 	acct := approved(t, c, "ok@example.com")
-	failing := applyCard(t, c, acct, "visa-virtual-usd", map[string]any{"label": "please fail"})
+	failing := applyCard(t, c, acct, "visa-virtual-usd", map[string]any{"label": "mocksrv:card-fail"})
 	var deleted struct {
 		Status  string  `json:"status"`
 		Remarks *string `json:"remarks"`
 	}
 	ok(t, c, "card.detail", get("/openapi/v1/card/detail", url.Values{"id": {failing.ID}}), &deleted)
-	assert.Equal(t, "deleted", deleted.Status, `magic: a label containing "fail" fails the application`)
+	assert.Equal(t, "deleted", deleted.Status, `magic: the label mocksrv:card-fail fails the application`)
 	require.NotNil(t, deleted.Remarks)
 	assert.Contains(t, *deleted.Remarks, "application failed")
 

@@ -53,12 +53,10 @@ type CardTx struct {
 	RelatedID        string       `json:"related_id"` // the purchase a refund or reversal returns
 	BalanceAfter     core.Decimal `json:"balance_after"`
 	WalletTxID       string       `json:"wallet_tx_id,omitempty"`
+	Outcome          string       `json:"outcome,omitempty"` // the steering rule that decided it: "auth.decline"
 	CreatedAt        time.Time    `json:"created_at"`
 	UpdatedAt        time.Time    `json:"updated_at"`
 }
-
-// magicDecline: a merchant name containing it makes the issuer decline.
-const magicDecline = "decline"
 
 // newCardTxLocked stores a card transaction and queues its webhook.
 func (s *Server) newCardTxLocked(w *world, t CardTx) CardTx {
@@ -94,6 +92,9 @@ type Authorization struct {
 	City             string       `json:"city"`
 	Country          string       `json:"country"`
 	RelatedID        string       `json:"related_id"`
+	// Outcome steers a purchase by rule name ("auth.decline"); without it a
+	// magic merchant_name decides.
+	Outcome string `json:"outcome,omitempty"`
 }
 
 // authorizeLocked runs a purchase, refund or reversal on a card. A refused
@@ -106,6 +107,15 @@ func (s *Server) authorizeLocked(w *world, a Authorization) (CardTx, error) {
 	}
 	if a.Type == "" {
 		a.Type = CardPurchase
+	}
+	if err := checkOutcome("outcome", a.Outcome, authRules); err != nil {
+		return CardTx{}, err
+	}
+	switch {
+	case a.Outcome != "" && a.Type != CardPurchase:
+		return CardTx{}, core.Errorf(core.KindInvalid, "outcome %q steers purchases, not a %s", a.Outcome, a.Type)
+	case a.Outcome == "" && a.Type == CardPurchase:
+		a.Outcome = steer(fieldMerchantName, a.MerchantName)
 	}
 	if a.MerchantCurrency == "" {
 		a.MerchantCurrency = c.Currency
@@ -127,19 +137,22 @@ func (s *Server) authorizeLocked(w *world, a Authorization) (CardTx, error) {
 	}
 	switch a.Type {
 	case CardPurchase:
-		return s.purchaseLocked(w, c, t), nil
+		return s.purchaseLocked(w, c, t, a.Outcome), nil
 	case CardRefund, CardReversal:
 		return s.returnLocked(w, c, t)
 	}
 	return CardTx{}, invalid(text{"type must be purchase, refund or reversal, got %q", "type 必须为 purchase、refund 或 reversal，实际为 %q"}, a.Type)
 }
 
-func (s *Server) purchaseLocked(w *world, c Card, t CardTx) CardTx {
+// purchaseLocked authorizes a purchase, or records its decline: the card
+// not active, the issuer steered to decline (outcome auth.decline, stored
+// on the transaction), or too little balance.
+func (s *Server) purchaseLocked(w *world, c Card, t CardTx, outcome string) CardTx {
 	switch {
 	case c.Status != StatusActive:
 		t.Status, t.DeclineReason = CardTxDeclined, "card is "+string(c.Status)
-	case isMagic(t.MerchantName, magicDecline):
-		t.Status, t.DeclineReason = CardTxDeclined, `declined by issuer (sandbox: merchant name contains "decline")`
+	case outcome == ruleAuthDecline:
+		t.Status, t.DeclineReason, t.Outcome = CardTxDeclined, "declined by issuer (sandbox outcome "+ruleAuthDecline+")", outcome
 	case c.Balance.LessThan(t.Amount):
 		t.Status, t.DeclineReason = CardTxDeclined, "insufficient balance"
 	default:
@@ -203,13 +216,13 @@ func (w *world) refundedLocked(id string) core.Decimal {
 	return sum
 }
 
-// clearCardTxLocked clears a pending purchase.
-func (s *Server) clearCardTxLocked(w *world, id string, at time.Time) {
+// clearCardTxLocked clears a pending purchase at the world's Now.
+func (s *Server) clearCardTxLocked(w *world, id string) {
 	t, ok := w.cardTxs.Get(id)
 	if !ok || t.Status != CardTxPending {
 		return
 	}
-	t.Status, t.UpdatedAt = CardTxSuccess, at
+	t.Status, t.UpdatedAt = CardTxSuccess, w.Now()
 	w.cardTxs.Put(t.ID, t)
 	s.emitCardTxLocked(w, t, CardTxPending)
 }

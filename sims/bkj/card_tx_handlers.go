@@ -167,5 +167,6 @@ func (s *Server) handleSandboxAuthorize(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announce(r, t.Outcome) // a magic merchant_name declined it
 	return cardTxOut(s.viewOf(r), t), nil
 }

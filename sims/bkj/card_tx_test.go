@@ -46,7 +46,7 @@ func TestCardTransactions(t *testing.T) {
 	assert.Len(t, buy.AuthCode, 6)
 	s.CheckCardBalance(t, card.ID, "87.66")
 
-	declined := authorize(t, c, map[string]any{"card_id": card.ID, "amount": "1", "merchant_name": "Always Decline Ltd"})
+	declined := authorize(t, c, map[string]any{"card_id": card.ID, "amount": "1", "merchant_name": "mocksrv:decline"})
 	assert.Equal(t, "declined", declined.Status)
 	assert.Contains(t, declined.DeclineReason, "declined by issuer")
 	require.NotNil(t, declined.Remarks)

@@ -60,7 +60,7 @@
 //	40000  invalid parameter            40400  not found (resource; unknown path: HTTP 404, wrong method: 405)
 //	40100  signing header missing       40900  state conflict
 //	40101  unknown X-Api-Key            40901  insufficient balance
-//	40102  signature mismatch           40902  idempotency key reused with another body
+//	40102  signature mismatch           40902  idempotency key reused with another request
 //	40103  timestamp invalid or stale   40903  ErrOperationIsProcessing (same key still running)
 //	40104  nonce already used           42900  too many requests
 //	40300  forbidden                    50000  system error
@@ -68,12 +68,30 @@
 //
 // # Paging, language, time
 //
-// Lists take page (1-based, default 1) and take (default 10, 1–100) in the
-// query and answer {page, take, total, list}, newest first. Times render
-// "yyyy-MM-dd HH:mm:ss" in UTC unless the Timezone header asks for another
-// zone (UTC+8, UTC-05:30, +08:00, Asia/Shanghai). POSTs honour
-// X-Idempotency-Key: the same key and body answer the first response again
-// (X-Idempotent-Replayed: true), the same key with another body is 40902.
+// Lists take page (1-based, default 1, at most 1,000,000) and take
+// (default 10, 1–100) in the query and answer {page, take, total, list},
+// newest first. A page past the last row is an empty list with the total;
+// a page or take out of its range — 0, negative, 1000000000000000000,
+// 9223372036854775807, beyond any integer — is 40000 naming the range.
+// Times render "yyyy-MM-dd HH:mm:ss" in UTC unless the Timezone header
+// asks for another zone (UTC+8, UTC-05:30, +08:00, Asia/Shanghai). bkj's
+// lists filter by ids and statuses only; none takes a time window.
+//
+// # Idempotency
+//
+// Every POST but /debug/post honours X-Idempotency-Key (or bkj's published
+// Idempotency-Key), as every mocksrv idempotency key does: the same key
+// with the same request — the method, the path with its query, and the
+// body compared as a JSON value, so key order, whitespace and the spelling
+// of a number (30, 30.00) do not matter — answers the first answer again,
+// byte for byte (re-signed, with X-Idempotent-Replayed: true), and changes
+// nothing; the same key with a different request is 40902, naming the
+// header the client sent, the key and the first field that differs
+// (Idempotency key conflict: X-Idempotency-Key "k-1" was first used with a
+// different request (address.city differs); …); while the first request
+// still runs, 40903. Only successes are kept, for 24 h of business time
+// (WithIdempotencyTTL); a failed first request keeps nothing, so a
+// corrected retry may reuse its key.
 //
 // # Endpoints
 //
@@ -98,18 +116,19 @@
 // # Lifecycles (business clock; Delays, DefaultDelays)
 //
 // A user registers unverified; issuing a KYC token or H5 link starts a
-// review (pending) decided after 2 min (approved, or as the magic values
-// say), or at once through the admin API's kyc. Cards need an approved
-// user. A virtual card is opening for 30 s, then active; a physical card is
-// pre_producing (1 h), producing (24 h), shipping (72 h), then processing
-// (delivered, awaiting activation); POST /card/activate moves it to
-// activate_reviewing, active 1 min later. Freeze: active →
-// processing_frozen → frozen (5 s); unfreeze: frozen → processing_unfrozen
-// → active (5 s). Cards expire at the end of their expiry month (3 years
-// out). The admin API blocks (blocked), cancels (pre_delete, deleted 24 h
-// later), expires, freezes, unfreezes, activates and deletes at once. RunT
-// makes every delay zero: an asynchronous step shows in the answer of the
-// call that started it and is done by the next request.
+// review (pending) decided after 2 min (approved, or as the user's stored
+// outcome says: Magic values), or at once through the admin API's kyc.
+// Cards need an approved user. A virtual card is opening for 30 s, then
+// active; a physical card is pre_producing (1 h), producing (24 h),
+// shipping (72 h), then processing (delivered, awaiting activation);
+// POST /card/activate moves it to activate_reviewing, active 1 min later.
+// Freeze: active → processing_frozen → frozen (5 s); unfreeze: frozen →
+// processing_unfrozen → active (5 s). Cards expire at the end of their
+// expiry month (3 years out). The admin API blocks (blocked), cancels
+// (pre_delete, deleted 24 h later), expires, freezes, unfreezes, activates
+// and deletes at once. RunT makes every delay zero: an asynchronous step
+// shows in the answer of the call that started it and is done by the next
+// request.
 //
 // A withdrawal holds amount plus the chain's fee (frozen_balance) and
 // settles after 10 min; it can be cancelled while pending. A purchase
@@ -120,14 +139,44 @@
 // change is a webhook (card.status, card.transaction, wallet.transaction,
 // user.kyc), signed like a response and delivered by the core outbox.
 //
+// Every scheduled transition happens at its own due time: while the clock
+// passes it, the world's "now" is the time the step was due, so what the
+// step stamps (update_at, close_time, the KYC decision, a wallet
+// transaction's id_no date, the webhook's created_at and timestamp) is that
+// time, the steps it schedules start from it, and its webhook is queued at
+// it, in due order. Moving the clock ten days in one jump or in many small
+// steps ends in the same state and the same webhooks, byte for byte
+// (TestClockJumpEqualsSteps, 200 seeds): a physical card applied for and
+// the clock jumped five days is processing, its producing, shipping and
+// processing webhooks stamped 1 h, 25 h and 97 h after the application.
+//
 // # Magic values
 //
-//	user email contains "reject"         KYC ends rejected
-//	user email contains "hold"           KYC stays pending until the admin API decides
-//	card label contains "fail"           the application fails: opening/pre_producing → deleted, remarks say why
-//	withdrawal memo contains "reject"    the withdrawal ends failed, money back
-//	withdrawal memo contains "hold"      the withdrawal stays pending until cancelled or decided by the admin API
-//	merchant_name contains "decline"     the sandbox purchase is declined
+// Where bkj decides, these reserved values pick the outcome (the scheme is
+// core's: emails at mocksrv.test, the local part picking the rule and any
+// +tag allowed; texts starting "mocksrv:", exact, any ":suffix" allowed;
+// no real person, merchant or token carries one, and a test pushes 4,164
+// ordinary inputs through bkj to prove none fires). The decision is taken
+// when the value arrives and stored on the record as its "outcome" (the
+// rule's name, kept in snapshots); settling applies the stored decision.
+// The request that carries one answers with the header X-Mocksrv-Outcome
+// naming the rule, and its journal entry lists it under outcomes; so does
+// a KYC token or link request that starts a steered review.
+//
+//	rule               field                   value                      outcome
+//	kyc.reject         user email              kyc.reject@mocksrv.test    every KYC review of the user ends rejected (after 2 min)
+//	kyc.hold           user email              kyc.hold@mocksrv.test      the review stays pending until the admin API's kyc decides
+//	card.fail          card label              mocksrv:card-fail          the application fails: opening/pre_producing → deleted, remarks say why
+//	withdrawal.reject  withdrawal memo         mocksrv:withdrawal-reject  the withdrawal ends failed (after 10 min), amount and fee back
+//	withdrawal.hold    withdrawal memo         mocksrv:withdrawal-hold    the withdrawal stays pending until cancelled or decided by the admin API
+//	auth.decline       sandbox merchant_name   mocksrv:decline            the purchase is declined by the issuer (code 0, status declined)
+//
+// The admin API (and so scenario givens) and the direct helpers reach the
+// same outcomes without a magic value: a record's "outcome" set to the
+// rule (users {"kyc_status":"pending","outcome":"kyc.hold"}, cards
+// {"status":"opening","outcome":"card.fail"}, transactions {"card_id",
+// "amount","outcome":"auth.decline"}, withdrawals {"account_id","amount",
+// "outcome":"withdrawal.reject"}); Magic returns the table.
 //
 // # Configuration
 //
@@ -176,11 +225,19 @@
 //   - Idempotency applies to every POST but /debug/post, for 24 h of
 //     business time (WithIdempotencyTTL); the published header name
 //     Idempotency-Key works too; a first request that failed keeps nothing,
-//     so a corrected retry may reuse its key; "the same body" means the
-//     same method, path, query and normalized body.
+//     so a corrected retry may reuse its key; "the same request" is the
+//     same method, path, query and body as a JSON value (Idempotency).
 //   - Paging defaults and bounds are WithPaging; page is at most 1,000,000.
 //     A filter value that names nothing (the seed curl's status=actice) is
 //     40000 listing the allowed values, not an empty page.
+//   - bkj publishes no rule for names: first_name, last_name and
+//     embossing_name (and a mailing address's names) take letters of any
+//     script with their combining marks, spaces, dots, apostrophes and
+//     hyphens, starting with a letter, at most 32 characters (Seán, Zoë,
+//     O'Brien, 张伟). Address lines stay English letters, digits and
+//     common symbols.
+//   - Outcome steering by reserved values, the admin API's outcomes and
+//     the sandbox authorize endpoint are mocksrv's (Magic values).
 //   - bkj publishes the withdrawal at POST /wallet/create-withdrawal;
 //     issue 5's table says POST /wallet/withdraw. Both are served, the same
 //     operation under two route names (withdrawal.create and

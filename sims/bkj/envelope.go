@@ -237,8 +237,8 @@ func (s *Server) api(h apiFunc) http.Handler {
 			s.writeError(rw, r, err)
 			return
 		}
-		if key := idempotencyKey(r); key != "" && r.Method == http.MethodPost && core.RouteName(r) != "debug.post" {
-			s.idempotent(rw, r, key, h)
+		if header, key := idempotencyKey(r); key != "" && r.Method == http.MethodPost && core.RouteName(r) != "debug.post" {
+			s.idempotent(rw, r, header, key, h)
 			return
 		}
 		body, err := s.run(r, h)
@@ -259,50 +259,77 @@ func (s *Server) run(r *http.Request, h apiFunc) ([]byte, error) {
 	return core.Marshal(envelope{Code: codeOK, Data: data, Message: codeText[codeOK].en, Timestamp: s.nowOf(r).UnixMilli()})
 }
 
-// idempotencyKey returns X-Idempotency-Key, or the published
-// Idempotency-Key header when that is absent.
-func idempotencyKey(r *http.Request) string {
-	if k := r.Header.Get("X-Idempotency-Key"); k != "" {
-		return k
+// idempotencyKey returns the request's idempotency key and the header that
+// carried it: X-Idempotency-Key, or the published Idempotency-Key when that
+// is absent.
+func idempotencyKey(r *http.Request) (header, key string) {
+	for _, h := range []string{"X-Idempotency-Key", "Idempotency-Key"} {
+		if k := r.Header.Get(h); k != "" {
+			return h, k
+		}
 	}
-	return r.Header.Get("Idempotency-Key")
+	return "", ""
 }
 
 const maxIdemKey = 255
 
-// idempotent answers a POST carrying an idempotency key: the first request
-// with a key runs and, when it succeeds, its response is kept; the same
-// key and body again gets that response byte for byte (re-signed, with
-// X-Idempotent-Replayed: true); the same key with another body is 40902;
-// while the first is still running, 40903 ErrOperationIsProcessing. A
-// failed first request keeps nothing, so a corrected retry may reuse the
-// key.
-func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, key string, h apiFunc) {
+// idemRequest is what makes two POSTs the same for idempotency: the method,
+// the path with its canonical query (parameters sorted), and the body as a
+// JSON value — key order, whitespace and the spelling of a number do not
+// count (core.IdemStore.Claim).
+func idemRequest(r *http.Request) core.IdemRequest {
+	path := r.URL.Path
+	if r.URL.RawQuery != "" {
+		q, err := CanonicalQuery(r.URL.RawQuery)
+		if err != nil { // a query that does not decode is compared as sent
+			q = r.URL.RawQuery
+		}
+		path += "?" + q
+	}
+	return core.IdemRequest{Method: r.Method, Path: path, Body: core.Body(r)}
+}
+
+// idempotent answers a POST carrying an idempotency key, by the one rule
+// of every mocksrv provider: the first request with a key runs and, when it
+// succeeds, its response is kept; the same request again gets that
+// response byte for byte (re-signed, with X-Idempotent-Replayed: true);
+// the same key with a different request is 40902, naming the header, the
+// key and the first field that differs; while the first is still running,
+// 40903 ErrOperationIsProcessing. A failed first request keeps nothing, so
+// a corrected retry may reuse the key. It runs before the world is locked,
+// so it reads the tenant's clock, not the world's Now.
+func (s *Server) idempotent(rw http.ResponseWriter, r *http.Request, header, key string, h apiFunc) {
 	w := core.WorldOf[*world](r)
 	if w == nil {
 		w = s.worlds.Default()
 	}
 	if len(key) > maxIdemKey {
-		s.writeError(rw, r, invalid(text{"X-Idempotency-Key is longer than %d characters", "X-Idempotency-Key 超过 %d 个字符"}, maxIdemKey))
+		s.writeError(rw, r, invalid(text{"%s is longer than %d characters", "%s 超过 %d 个字符"}, header, maxIdemKey))
 		return
 	}
-	_, norm := BodyHash(core.Body(r))
-	fp := core.Fingerprint(r.Method, r.URL.Path+"?"+r.URL.RawQuery, norm)
-	prev, err := w.idem.Begin(key, fp, w.Tenant.Clock.Now()) // the world is not locked here
+	prev, err := w.idem.Claim(key, idemRequest(r), w.Tenant.Clock.Now())
+	var conflict *core.IdemConflict
 	switch {
-	case errors.Is(err, core.ErrIdemMismatch):
-		s.writeError(rw, r, fail(codeIdemConflict, text{"X-Idempotency-Key %q was first used with a different request; the same key must carry the same body",
-			"X-Idempotency-Key %q 已用于不同的请求，同一幂等键必须对应同一请求体"}, key))
+	case errors.As(err, &conflict):
+		s.writeError(rw, r, fail(codeIdemConflict, text{"%s %q was first used with a different request (%s differs); the same key must carry the same request",
+			"%s %q 已用于不同的请求（%s 不同），同一幂等键必须对应同一请求"}, header, key, conflict.Field))
 		return
 	case errors.Is(err, core.ErrIdemInFlight):
-		s.writeError(rw, r, fail(codeIdemProcessing, text{"the request with X-Idempotency-Key %q is still being processed", "X-Idempotency-Key %q 对应的请求仍在处理中"}, key))
+		s.writeError(rw, r, fail(codeIdemProcessing, text{"the request with %s %q is still being processed", "%s %q 对应的请求仍在处理中"}, header, key))
 		return
 	case prev != nil:
 		rw.Header().Set("X-Idempotent-Replayed", "true")
 		s.writeBody(rw, r, prev.Status, prev.Body)
 		return
 	}
+	finished := false
+	defer func() {
+		if !finished { // the handler panicked: free the key for a retry
+			w.idem.Abort(key)
+		}
+	}()
 	body, herr := s.run(r, h)
+	finished = true
 	if herr != nil {
 		w.idem.Abort(key)
 		s.writeError(rw, r, herr)

@@ -1,7 +1,10 @@
 package bkj_test
 
 import (
+	"context"
+	"math"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -73,6 +76,13 @@ func TestPageBounds(t *testing.T) {
 		{name: "page negative", q: url.Values{"page": {"-1"}}, want: `page must be an integer from 1 to 1000000`},
 		{name: "page not a number", q: url.Values{"page": {"one"}}, want: `got "one"`},
 		{name: "page too large", q: url.Values{"page": {"1000001"}}, want: "1000000"},
+		{name: "page 1e18", q: url.Values{"page": {"1000000000000000000"}}, want: `page must be an integer from 1 to 1000000 (pages are 1-based), got "1000000000000000000"`},
+		{name: "page MaxInt64", q: url.Values{"page": {strconv.FormatInt(math.MaxInt64, 10)}}, want: `got "9223372036854775807"`},
+		{name: "page beyond an int", q: url.Values{"page": {"99999999999999999999999"}}, want: `got "99999999999999999999999"`},
+		{name: "page MinInt64", q: url.Values{"page": {strconv.FormatInt(math.MinInt64, 10)}}, want: `got "-9223372036854775808"`},
+		{name: "take 1e18", q: url.Values{"take": {"1000000000000000000"}}, want: `take must be an integer from 1 to 100, got "1000000000000000000"`},
+		{name: "take MaxInt64", q: url.Values{"take": {strconv.FormatInt(math.MaxInt64, 10)}}, want: `got "9223372036854775807"`},
+		{name: "take negative", q: url.Values{"take": {"-1"}}, want: `take must be an integer from 1 to 100, got "-1"`},
 		{name: "take 0", q: url.Values{"take": {"0"}}, want: `take must be an integer from 1 to 100, got "0"`},
 		{name: "take 101", q: url.Values{"take": {"101"}}, want: `take must be an integer from 1 to 100, got "101"`},
 		{name: "take decimal", q: url.Values{"take": {"1.5"}}, want: `got "1.5"`},
@@ -91,6 +101,43 @@ func TestPageBounds(t *testing.T) {
 	ok(t, custom.NewClient(), "card.list", get("/openapi/v1/card/list", nil), &p)
 	assert.Equal(t, 5, p.Take)
 	code(t, custom.NewClient(), "card.list", get("/openapi/v1/card/list", url.Values{"take": {"21"}}), 40000, "from 1 to 20")
+}
+
+// TestPagePastTheEndNeverWraps: with a take_max of any size, the last
+// page a list takes times the largest take is beyond an int; that page is
+// past the end — empty, with the total — never a page wrapped around to
+// rows (issue 13).
+func TestPagePastTheEndNeverWraps(t *testing.T) {
+	t.Parallel()
+	s := bkj.RunT(t, bkj.WithPaging(10, math.MaxInt))
+	for range 3 {
+		_, err := s.AddCard(bkj.Card{})
+		require.NoError(t, err)
+	}
+	c := s.NewClient()
+	list := func(q url.Values) cardPage {
+		t.Helper()
+		// Not through the contract: it says take is at most 100, bkj's own
+		// take_max, while this tenant's is any int.
+		resp, err := c.Get(context.Background(), "/openapi/v1/card/list", q)
+		require.NoError(t, err)
+		require.Equal(t, 0, resp.Code, resp.Message)
+		var p cardPage
+		require.NoError(t, resp.Decode(&p))
+		return p
+	}
+	for _, q := range []url.Values{
+		{"page": {"1000000"}, "take": {strconv.Itoa(math.MaxInt)}},
+		{"page": {"2"}, "take": {strconv.Itoa(math.MaxInt)}},
+		{"page": {"1000000"}, "take": {"1000000000000000000"}},
+		{"page": {"5"}, "take": {strconv.Itoa(1 << 62)}}, // 4 × 2^62 wraps to an offset of 0
+		{"page": {"1000000"}},
+	} {
+		p := list(q)
+		assert.Empty(t, p.List, "%v", q)
+		assert.Equal(t, 3, p.Total, "%v", q)
+	}
+	assert.Len(t, list(url.Values{"take": {strconv.Itoa(math.MaxInt)}}).List, 3, "page 1 of the largest take is every row")
 }
 
 // The card list filters exactly as the seed's curl shows.

@@ -11,7 +11,9 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// maxPage bounds page so that (page-1)*take never overflows.
+// maxPage is the largest page a list takes; a larger one (or one beyond an
+// int, or below 1) is 40000 naming the range, while a page past the last
+// row within it is an empty list.
 const maxPage = 1_000_000
 
 // page is a list request's paging.
@@ -39,7 +41,9 @@ func pageOf(st *Settings, q url.Values) (page, error) {
 	return p, nil
 }
 
-func (p page) window() core.Window { return core.Window{Offset: (p.Page - 1) * p.Take, Limit: p.Take} }
+// window is the rows of the page; core.PageWindow keeps an offset beyond an
+// int (a take_max of any size) past the end rather than wrapping around.
+func (p page) window() core.Window { return core.PageWindow(p.Page-1, p.Take) }
 
 // listData is every list's payload.
 type listData[T any] struct {

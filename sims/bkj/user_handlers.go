@@ -96,6 +96,7 @@ func (s *Server) handleUserRegister(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announce(r, u.Outcome) // a magic email decided the user's KYC reviews
 	return userOut(s.viewOf(r), u), nil
 }
 
@@ -153,6 +154,7 @@ func (s *Server) handleUserKYCToken(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announceReview(r, u)
 	return kycTokenJSON{UserID: u.ID, Token: u.KYCToken, ExpiresAt: s.viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
 }
 
@@ -172,8 +174,17 @@ func (s *Server) handleUserKYCLink(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announceReview(r, u)
 	link := s.settingsOf(r).KYCLinkBase + "?token=" + url.QueryEscape(u.KYCToken) + "&lang=" + langTag(s.viewOf(r).lang)
 	return kycLinkJSON{UserID: u.ID, URL: link, ExpiresAt: s.viewOf(r).time(u.KYCTokenExpires), KYCStatus: u.KYCStatus}, nil
+}
+
+// announceReview names the outcome a user's running KYC review is steered
+// to on the request that issued its token or link.
+func announceReview(r *http.Request, u User) {
+	if u.KYCStatus == KYCPending {
+		announce(r, u.Outcome)
+	}
 }
 
 func langTag(lang string) string {

@@ -14,7 +14,7 @@ import (
 
 var (
 	emailPattern   = regexp.MustCompile(`^[^@\s]+@[^@\s]+\.[^@\s]+$`)
-	namePattern    = regexp.MustCompile(`^[A-Za-z][A-Za-z .'\-]*$`)
+	namePattern    = regexp.MustCompile(`^\p{L}[\p{L}\p{M} .'\-]*$`)
 	countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 	digitsPattern  = regexp.MustCompile(`^[0-9]+$`)
 	addressChars   = regexp.MustCompile(`^[A-Za-z0-9 ,.#'/()&:;+\-]*$`)
@@ -36,12 +36,16 @@ func maxLen(field, v string, max int) error {
 	return nil
 }
 
+// checkName checks a person's name (at most 32 characters): letters of
+// any script with their combining marks, spaces, dots, apostrophes and
+// hyphens, starting with a letter — Seán, Zoë, O'Brien, 张伟. bkj publishes no name
+// rule (doc.go, "Deviations"), so mocksrv refuses only what is no name.
 func checkName(field, v string) error {
 	if err := requireString(field, v, 32); err != nil {
 		return err
 	}
 	if !namePattern.MatchString(v) {
-		return invalid(text{"%s %q: use English letters, spaces, '.', ''' or '-'", "%s %q：请使用英文字母、空格、'.'、''' 或 '-'"}, field, v)
+		return invalid(text{"%s %q: use letters (any script), spaces, '.', ''' or '-', starting with a letter", "%s %q：请使用字母（任意文字）、空格、'.'、''' 或 '-'，并以字母开头"}, field, v)
 	}
 	return nil
 }

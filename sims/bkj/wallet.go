@@ -86,6 +86,7 @@ type WalletTx struct {
 	RecipientName string       `json:"recipient_name"`
 	Memo          string       `json:"memo,omitempty"`
 	Related       string       `json:"related,omitempty"` // the other leg: a wallet or card transaction
+	Outcome       string       `json:"outcome,omitempty"` // a withdrawal's stored steering decision: "withdrawal.reject", "withdrawal.hold"
 	CreatedAt     time.Time    `json:"created_at"`
 	UpdatedAt     time.Time    `json:"updated_at"`
 	ClosedAt      time.Time    `json:"closed_at,omitzero"`
@@ -93,9 +94,6 @@ type WalletTx struct {
 
 // debit is what a transaction takes from its wallet: amount plus fee.
 func (t WalletTx) debit() core.Decimal { return t.Amount.Add(t.Fee) }
-
-// Magic values in a withdrawal's memo steer its outcome (doc.go).
-const magicMemoReject, magicMemoHold = "reject", "hold"
 
 // newWalletLocked creates an account's wallet for a currency.
 func (w *world) newWalletLocked(account, currency string, at time.Time) Wallet {
@@ -175,10 +173,12 @@ type withdrawal struct {
 	amount    core.Decimal
 	memo      string
 	recipient string
+	outcome   string // a steering rule: withdrawal.reject or withdrawal.hold
 }
 
 // withdrawLocked holds amount plus the chain's fee and records a pending
-// withdrawal that settles after Delays.Withdrawal.
+// withdrawal that settles after Delays.Withdrawal (never by itself when
+// its outcome is withdrawal.hold).
 func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 	x, c := req.wallet, req.chain
 	if req.amount.LessThan(c.Min) {
@@ -196,33 +196,35 @@ func (s *Server) withdrawLocked(w *world, req withdrawal) (WalletTx, error) {
 	t := WalletTx{WalletID: x.ID, AccountID: x.AccountID, Action: ActionWithdraw, BusinessType: BusinessWithdrawal,
 		Currency: x.Currency, Chain: c.Chain, Address: req.address, Amount: req.amount, Fee: c.Fee, Status: TxPending,
 		PayeeID: req.payee.ID, SenderType: "user", RecipientType: "address", SenderName: u.fullName(),
-		RecipientName: "external_wallet", Memo: req.memo}
+		RecipientName: "external_wallet", Memo: req.memo, Outcome: req.outcome}
 	if req.payee.ID != "" {
 		t.RecipientType, t.RecipientName = "payee", req.payee.Name
 	}
 	t = w.newTxLocked(t)
-	if !isMagic(req.memo, magicMemoHold) {
+	if t.Outcome != ruleWithdrawalHold {
 		w.Agenda.Schedule(t.CreatedAt.Add(w.set.Delays.Withdrawal), taskWithdrawal, t.ID)
 	}
 	s.putTxLocked(w, t, "")
 	return t, nil
 }
 
-// settleWithdrawalLocked ends a due withdrawal as its memo asks.
-func (s *Server) settleWithdrawalLocked(w *world, id string, at time.Time) {
+// settleWithdrawalLocked ends a due withdrawal as its stored outcome says:
+// failed for withdrawal.reject, else success.
+func (s *Server) settleWithdrawalLocked(w *world, id string) {
 	t, ok := w.walletTxs.Get(id)
 	if !ok || t.Status != TxPending {
 		return
 	}
-	s.finishWithdrawalLocked(w, t, !isMagic(t.Memo, magicMemoReject), at)
+	s.finishWithdrawalLocked(w, t, t.Outcome != ruleWithdrawalReject)
 }
 
-// finishWithdrawalLocked settles (success) or fails a pending withdrawal;
-// a failed one returns the held money.
-func (s *Server) finishWithdrawalLocked(w *world, t WalletTx, ok bool, at time.Time) WalletTx {
+// finishWithdrawalLocked settles (success) or fails a pending withdrawal
+// at the world's Now; a failed one returns the held money.
+func (s *Server) finishWithdrawalLocked(w *world, t WalletTx, ok bool) WalletTx {
+	now := w.Now()
 	x, _ := w.wallets.Get(t.WalletID)
 	total := t.debit()
-	x.Frozen, x.UpdatedAt = x.Frozen.Sub(total), at
+	x.Frozen, x.UpdatedAt = x.Frozen.Sub(total), now
 	if ok {
 		t.Status = TxSuccess
 		w.ledger.Withdrawn = w.ledger.Withdrawn.Add(t.Amount)
@@ -232,7 +234,7 @@ func (s *Server) finishWithdrawalLocked(w *world, t WalletTx, ok bool, at time.T
 		x.Balance = x.Balance.Add(total)
 	}
 	w.wallets.Put(x.ID, x)
-	t.UpdatedAt, t.ClosedAt = at, at
+	t.UpdatedAt, t.ClosedAt = now, now
 	s.putTxLocked(w, t, TxPending)
 	return t
 }

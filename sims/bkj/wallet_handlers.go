@@ -225,7 +225,7 @@ func (s *Server) handleWithdrawalCreate(r *http.Request) (any, error) {
 	if req.AccountID != "" && req.AccountID != x.AccountID {
 		return nil, invalid(text{"wallet %s does not belong to account_id %s", "钱包 %s 不属于 account_id %s"}, x.ID, req.AccountID)
 	}
-	wd := withdrawal{wallet: x, amount: amount, memo: req.Memo, address: req.Address}
+	wd := withdrawal{wallet: x, amount: amount, memo: req.Memo, address: req.Address, outcome: steer(fieldMemo, req.Memo)}
 	if req.PayeeID != "" {
 		if wd.payee, err = w.payeeLocked(req.PayeeID); err != nil {
 			return nil, err
@@ -248,6 +248,7 @@ func (s *Server) handleWithdrawalCreate(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	announce(r, t.Outcome) // a magic memo decided the withdrawal
 	return walletTxOut(s.viewOf(r), t), nil
 }
 

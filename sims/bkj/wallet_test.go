@@ -114,12 +114,12 @@ func TestWithdrawalLifecycle(t *testing.T) {
 	s.CheckWalletBalance(t, acct, "USDT", "399") // the cancelled withdrawal does not settle later
 
 	// Magic memos: reject fails (money back), hold waits for the admin.
-	ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": w.ID, "chain": "TRON", "amount": "10", "address": tronAddr, "memo": "please reject"}), &wd)
+	ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": w.ID, "chain": "TRON", "amount": "10", "address": tronAddr, "memo": "mocksrv:withdrawal-reject"}), &wd)
 	_, _ = s.Clock.Advance(10 * time.Minute)
 	ok(t, c, "wallet_transaction.detail", get("/openapi/v1/wallet/transactions/"+wd.ID, nil), &done)
 	assert.Equal(t, "failed", done.Status)
 	s.CheckWalletBalance(t, acct, "USDT", "399")
-	ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": w.ID, "chain": "TRON", "amount": "10", "address": tronAddr, "memo": "hold"}), &wd)
+	ok(t, c, "withdrawal.create", post("/openapi/v1/wallet/withdraw", map[string]any{"wallet_id": w.ID, "chain": "TRON", "amount": "10", "address": tronAddr, "memo": "mocksrv:withdrawal-hold:payout-7"}), &wd)
 	_, _ = s.Clock.Advance(48 * time.Hour)
 	ok(t, c, "wallet_transaction.detail", get("/openapi/v1/wallet/transactions/"+wd.ID, nil), &done)
 	assert.Equal(t, "pending", done.Status)

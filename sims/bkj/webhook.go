@@ -53,15 +53,17 @@ type kycData struct {
 // webhookView renders webhook payloads: English, in the webhook zone.
 func webhookView(w *world) view { return view{lang: "en", loc: w.hookZone} }
 
-// emitLocked queues an event for the tenant; the outbox signs and delivers
-// it to the tenant's bkj webhook URL, retrying until a 2xx.
+// emitLocked queues an event for the tenant at the world's Now (a
+// scheduled task's due time while settling: a clock jump queues its
+// webhooks in due order, stamped when each was due); the outbox signs and
+// delivers it to the tenant's bkj webhook URL, retrying until a 2xx.
 func (s *Server) emitLocked(w *world, event string, data any) {
 	now := w.Now()
 	body, err := core.Marshal(webhookBody{ID: w.Faker.UUID(), Event: event, CreatedAt: webhookView(w).time(now), Timestamp: now.UnixMilli(), Data: data})
 	if err != nil {
 		return // the payload types above always marshal
 	}
-	w.outbox.Enqueue(w.Tenant.ID, Name, event, body)
+	w.outbox.EnqueueAt(w.Tenant.ID, Name, event, now, body)
 }
 
 func (s *Server) emitCardStatusLocked(w *world, c Card, before CardStatus) {

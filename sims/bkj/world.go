@@ -3,7 +3,6 @@ package bkj
 import (
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -109,9 +108,6 @@ func (w *world) txNoLocked() string {
 	return fmt.Sprintf("%s%04d", w.Now().In(zoneCN).Format("20060102"), w.txSeq)
 }
 
-// isMagic reports whether s contains the magic word, case-insensitively.
-func isMagic(s, word string) bool { return strings.Contains(strings.ToLower(s), word) }
-
 // Task kinds on the agenda. Keys are record ids; card steps carry the
 // card's step number ("id/n") so a superseded step does nothing.
 const (
@@ -123,30 +119,28 @@ const (
 )
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock, each at the time it was due (so a long jump of the clock
-// plays a chain of steps through), including those the applied ones
-// schedule. Worlds calls it whenever it locks a world.
+// business clock, one at a time in due order, each at its own due time:
+// while a task is applied the world's Now is the time it fell due, so
+// whatever it stamps (update and close times, transaction numbers, webhook
+// payloads and their queueing) and whatever it schedules starts from then,
+// and a task it schedules within the span runs too. One jump of the clock
+// and many small steps over the same span end alike (TestClockJumpEqualsSteps).
+// Worlds calls it whenever it locks a world.
 func (s *Server) settleLocked(w *world) {
-	for {
-		due := w.Agenda.Due(w.Now())
-		if len(due) == 0 {
-			return
+	w.RunDue(func(t core.Task) {
+		switch t.Kind {
+		case taskCardStep:
+			s.stepCardLocked(w, t.Key)
+		case taskCardExpire:
+			s.expireCardLocked(w, t.Key)
+		case taskKYC:
+			s.reviewKYCLocked(w, t.Key)
+		case taskWithdrawal:
+			s.settleWithdrawalLocked(w, t.Key)
+		case taskClearing:
+			s.clearCardTxLocked(w, t.Key)
 		}
-		for _, t := range due {
-			switch t.Kind {
-			case taskCardStep:
-				s.stepCardLocked(w, t.Key, t.At)
-			case taskCardExpire:
-				s.expireCardLocked(w, t.Key, t.At)
-			case taskKYC:
-				s.reviewKYCLocked(w, t.Key, t.At)
-			case taskWithdrawal:
-				s.settleWithdrawalLocked(w, t.Key, t.At)
-			case taskClearing:
-				s.clearCardTxLocked(w, t.Key, t.At)
-			}
-		}
-	}
+	})
 }
 
 // heldLocked sums what the tenant holds: wallet balances and holds, card

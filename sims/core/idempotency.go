@@ -356,27 +356,6 @@ func diffValues(at string, a, b any) string {
 	return ""
 }
 
-// Begin is Claim with a request already reduced to a fingerprint.
-//
-// Deprecated: use Claim, which compares requests as JSON values and names
-// the first difference. TODO(host): removed once every provider uses Claim.
-func (s *IdemStore) Begin(key, fingerprint string, now time.Time) (*IdemResponse, error) {
-	return s.Claim(key, IdemRequest{Body: []byte(strconv.Quote(fingerprint))}, now)
-}
-
-// Fingerprint hashes method, path and body, for Begin.
-//
-// Deprecated: use Claim. TODO(host): removed with Begin.
-func Fingerprint(method, path string, body []byte) string {
-	h := sha256.New()
-	h.Write([]byte(method))
-	h.Write([]byte{0})
-	h.Write([]byte(path))
-	h.Write([]byte{0})
-	h.Write(bytes.TrimSpace(body))
-	return hex.EncodeToString(h.Sum(nil))
-}
-
 // Do answers r under key with the one idempotency rule: the first answer
 // again for the same request; an *IdemConflict or ErrIdemInFlight, for the
 // provider to render in its envelope, for a different request or one still
