@@ -342,8 +342,9 @@ func applyJSON(a Apply) applyData {
 }
 
 // handleVirtualApply handles "POST /card/v1/virtual-card/apply". applyRef
-// is the idempotency key: applying again with it returns the same
-// application.
+// is the idempotency key (routes.go serves the route through applyOnce):
+// the same request again answers the first answer, another request under
+// the same applyRef is CARD_TRANSACTION_REPEAT_REQUEST.
 func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	var req applyRequest
 	if err := decode(r, &req); err != nil {
@@ -363,12 +364,8 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id, ok := w.applyByRef[string(req.ApplyRef)]; ok {
-		a, _ := w.applies.Get(id)
-		if a.UserID != u.ID || a.KYB != nil {
-			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another application", "applyRef %s 已用于其他申请"}, req.ApplyRef)
-		}
-		return applyJSON(a), nil
+	if err := w.refFreeLocked(string(req.ApplyRef)); err != nil {
+		return nil, err
 	}
 	if err := req.KYCInfo.validate(w.set.LenientKYCInfo, w.set.POAMaxAge.D(), w.Now()); err != nil {
 		return nil, err
@@ -380,17 +377,19 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	if owner, ok := w.userByEmail[strings.ToLower(req.KYCInfo.Email)]; ok && req.KYCInfo.Email != "" && owner != u.ID {
 		return nil, fail("KYC_EMAIL_ALREADY_EXIST", text{"%s", "%s"}, req.KYCInfo.Email)
 	}
-	a, err := w.openApplyLocked(u, cat, Apply{Ref: string(req.ApplyRef), KYC: *req.KYCInfo})
+	a, err := w.openApplyLocked(r, u, cat, Apply{Ref: string(req.ApplyRef), KYC: *req.KYCInfo})
 	if err != nil {
 		return nil, err
 	}
-	return applyJSON(a), nil
+	return w.rememberApplyLocked(r, a), nil
 }
 
 // openApplyLocked starts an application of category cat for u, unless
 // the user's KYC is under review, they hold a live card of the category
-// or an application for it is in progress.
-func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
+// or an application for it is in progress. The application's magic values
+// are read here (steerApply; r is nil outside a request), once it is
+// sure to be made.
+func (w *world) openApplyLocked(r *http.Request, u User, cat Category, a Apply) (Apply, error) {
 	switch u.KYC {
 	case KYCInit, KYCPending:
 		return a, fail("KYC_WORKFLOW_PROCESSING", text{"user %s's KYC is %s", "用户 %s 的 KYC 当前为 %s"}, u.ID, u.KYC)
@@ -409,6 +408,7 @@ func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
 	}
 	now := w.Now()
 	a.ID, a.UserID, a.CategoryID, a.Status, a.CreatedAt, a.UpdatedAt = w.numID(19), u.ID, cat.ID, ApplyPending, now, now
+	steerApply(r, u, &a)
 	return w.submitApplyLocked(u, a), nil
 }
 
