@@ -69,7 +69,7 @@ type Apply struct {
 	Remark      string      `json:"remark"`
 	CardID      string      `json:"cardId,omitempty"`
 	KYC         KYCInfo     `json:"kycInfo"`
-	KYB         *KYBInfo    `json:"kybInfo,omitempty"` // a financial-connection application's; set once
+	KYB         *KYBInfo    `json:"kybInfo,omitempty"`    // a financial-connection application's; set once
 	Outcome     string      `json:"outcome,omitempty"`    // a steered issuing outcome: card.fail (magic.go)
 	KYCOutcome  string      `json:"kycOutcome,omitempty"` // how the KYC review it starts ends: "" (PASS), kyc.refuse or kyc.hold
 	CreatedAt   time.Time   `json:"createdAt"`
