@@ -97,7 +97,7 @@ func (s *Server) release(w *world) {
 	ch := w.channel.ID
 	w.dropSubscribersLocked()
 	w.Unlock()
-	s.registerChannel(w, "", ch)
+	s.unbindChannel(w, ch)
 }
 
 // snapshot is a tenant's DeCard world as --state saves it.
@@ -277,8 +277,11 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 	maps.Copy(w.uploads, snap.Uploads)
 	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
 	w.Agenda.Restore(snap.Agenda)
-	if w.channel.ID != "" {
-		s.registerChannel(w, w.channel.ID, "")
+	// Channel ids are not fake data: the snapshot keeps the tenant's, and
+	// the restored world streams it again — unless another tenant's world
+	// holds that id, when the tenant must get a new channel.
+	if w.channel.ID != "" && !s.bindChannel(w, w.channel.ID) {
+		w.channel = Channel{}
 	}
 	return w, nil
 }
