@@ -492,7 +492,7 @@ func (s *Server) handleFCTranList(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	limit, err := pageFCTrans.limit(req.PageSize.ptr())
+	limit, err := pageFCTrans.limit(req.PageSize)
 	if err != nil {
 		return nil, err
 	}
