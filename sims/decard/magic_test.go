@@ -3,6 +3,7 @@ package decard_test
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -335,5 +336,35 @@ func TestOutcomesByRuleName(t *testing.T) {
 		err := bad()
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "outcome")
+	}
+}
+
+// TestMagicTableIsDocumented: every rule of the table, with its value, is
+// in doc.go's "Magic values" and in the README's DeCard rows of "Outcomes
+// you can steer".
+func TestMagicTableIsDocumented(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	var rows []string
+	for _, l := range strings.Split(string(readme), "\n") {
+		if strings.HasPrefix(l, "| DeCard |") {
+			rows = append(rows, l)
+		}
+	}
+	steer := strings.Join(rows, "\n")
+	for _, m := range decard.Magic() {
+		value := m.Value
+		if m.Kind == core.MagicPhone { // written as Ofcom writes it: +44 7700 900001
+			value = "+44 7700 " + value[len(value)-6:]
+		}
+		assert.Contains(t, string(doc), value, "doc.go lists %s", m.Rule)
+		assert.Contains(t, string(doc), m.Rule)
+		assert.Contains(t, steer, "`"+m.Rule+"`", "README lists %s", m.Rule)
+		if m.Kind != core.MagicPhone {
+			assert.Contains(t, steer, "`"+m.Value+"`", "README lists %s's value", m.Rule)
+		}
 	}
 }
