@@ -246,7 +246,8 @@ func (s *Server) applyOnce(h apiFunc) http.Handler {
 			s.writeError(rw, r, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s was first used with a different request (%s differs)",
 				"applyRef %s 已用于另一个请求（%s 不同）"}, ref, c.Field))
 		case err != nil: // the first request with it is still being answered
-			s.writeError(rw, r, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s: %v", "applyRef %s：第一个请求仍在处理中"}, ref, err))
+			s.writeError(rw, r, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s: the first request with it is still being answered",
+				"applyRef %s：第一个请求仍在处理中"}, ref))
 		case failed != nil:
 			s.writeError(rw, r, failed)
 		default:
