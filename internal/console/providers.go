@@ -289,10 +289,10 @@ curl -s "$UQPAY_BASE_URL/v1/issuing/cards?page_size=10&page_number=1" -H "x-auth
 		Forms: []form{
 			{Kind: "kyc", Title: "Decide a KYC", Button: "Set",
 				Fields: []formField{{Name: "externalUserId", Label: "User ID", Required: true}, {Name: "status", Label: "KYC status", Type: "select", Options: []string{"PASS", "REFUSE", "PENDING", "INIT", "UNDO"}}}},
-			{Kind: "transactions", Title: "Simulate an authorization", Button: "Simulate", Help: "As fund-auth makes one; amount 66.66 is declined.",
+			{Kind: "transactions", Title: "Simulate an authorization", Button: "Simulate", Help: "As fund-auth makes one; amount 9999.01 is declined (rule auth.decline).",
 				Fields: []formField{{Name: "externalUserId", Label: "User ID", Required: true}, {Name: "cardId", Label: "Card ID"}, {Name: "amount", Label: "Amount", Type: "amount", Required: true, Default: "12.50"},
 					{Name: "currency", Label: "Currency", Default: "USD"}, {Name: "merchantName", Label: "Merchant name"}}},
-			{Kind: "deposits", Title: "Simulate a crypto deposit", Button: "Deposit", Help: "Cents .13 fail; 10000 and more wait an hour in audit.",
+			{Kind: "deposits", Title: "Simulate a crypto deposit", Button: "Deposit", Help: "Amount 9999.13 fails (deposit.fail); 9999.14 waits an hour in PENDING_AUDIT (deposit.audit).",
 				Fields: []formField{{Name: "externalUserId", Label: "User ID", Required: true}, {Name: "asset", Label: "Asset", Type: "select", Options: []string{"USDT", "USDC"}},
 					{Name: "network", Label: "Network", Default: "TRON"}, {Name: "amount", Label: "Amount", Type: "amount", Required: true, Default: "100"}}},
 			{Kind: "balances", Title: "Credit a balance", Button: "Credit",

@@ -123,7 +123,7 @@ func (s *Server) handleAccountRegister(r *http.Request) (any, error) {
 	if err := w.verifySMSLocked(BehavioralRegister, target, req.SMSCode); err != nil {
 		return nil, err
 	}
-	return w.newUserLocked(req.MobileCode, plain).ID, nil
+	return w.newUserLocked(r, req.MobileCode, plain).ID, nil
 }
 
 // userFromQuery locks nothing: it reads externalUserId from the query.

@@ -126,14 +126,16 @@ func (w *world) actLocked(cardID, action string) (Card, error) {
 
 // createLocked adds state directly (the admin API's POST
 // /_mocksrv/tenants/{id}/decard/{kind} and scenario "given"): kind is
-// users, cards, balances, transactions, kyc, deposits, user_status,
-// fc_users, bank_transfers or outcomes (createKinds).
+// users, cards, applications, balances, transactions, kyc, deposits,
+// user_status, fc_users, bank_transfers or outcomes (createKinds).
 func (w *world) createLocked(kind string, body []byte) (any, error) {
 	switch kind {
 	case "users":
 		return core.DecodeThen(body, w.addUserLocked)
 	case "cards":
 		return core.DecodeThen(body, w.addCardLocked)
+	case "applications":
+		return core.DecodeThen(body, w.addApplyLocked)
 	case "balances":
 		var b struct {
 			UserID string       `json:"externalUserId"`
@@ -156,33 +158,7 @@ func (w *world) createLocked(kind string, body []byte) (any, error) {
 		}
 		return w.setKYCDirectLocked(k.UserID, k.Status)
 	case "deposits":
-		var d struct {
-			UserID  string       `json:"externalUserId"`
-			Network string       `json:"network"`
-			Asset   string       `json:"asset"`
-			Amount  core.Decimal `json:"amount"`
-		}
-		if err := core.DecodeStrict(body, &d); err != nil {
-			return nil, err
-		}
-		if d.Network == "" {
-			d.Network = "TRON"
-		}
-		if d.Asset == "" {
-			d.Asset = "USDT"
-		}
-		n, err := lookupNetwork(d.Network, d.Asset)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := w.userLocked(d.UserID); err != nil {
-			return nil, err
-		}
-		if d.Amount.Sign() <= 0 {
-			return nil, core.Errorf(core.KindInvalid, "deposits need a positive amount")
-		}
-		addr := w.addressLocked(d.UserID, n)
-		return w.depositLocked(w.addresses[addr], d.Asset, d.Amount, ""), nil
+		return core.DecodeThen(body, w.addDepositLocked)
 	case "user_status":
 		var st struct {
 			UserID                string `json:"externalUserId"`
@@ -210,7 +186,131 @@ func (w *world) createLocked(kind string, body []byte) (any, error) {
 }
 
 // createKinds are the kinds createLocked knows.
-var createKinds = []string{"users", "cards", "balances", "transactions", "kyc", "deposits", "user_status", "fc_users", "bank_transfers", "outcomes"}
+var createKinds = []string{"users", "cards", "applications", "balances", "transactions", "kyc", "deposits", "user_status", "fc_users", "bank_transfers", "outcomes"}
+
+// NewApply describes a virtual-card application to add directly, as
+// /card/v1/virtual-card/apply makes one. Zero fields are filled: a user
+// with KYC UNDO (so the application starts a KYC review), category
+// 10102000, an applyRef and a complete kycInfo from the faker. Outcome is a
+// rule of the magic values, reached by name: kyc.refuse or kyc.hold (the
+// review it starts ends so), kyc.edd (needEddFile), card.fail (issuing
+// fails).
+type NewApply struct {
+	UserID     string   `json:"externalUserId,omitempty"`
+	CategoryID string   `json:"categoryId,omitempty"`
+	ApplyRef   string   `json:"applyRef,omitempty"`
+	KYCInfo    *KYCInfo `json:"kycInfo,omitempty"`
+	Outcome    string   `json:"outcome,omitempty"`
+}
+
+func (w *world) addApplyLocked(n NewApply) (Apply, error) {
+	if err := checkOutcome("outcome", n.Outcome, applyRules); err != nil {
+		return Apply{}, err
+	}
+	if n.UserID == "" {
+		u, err := w.addUserLocked(NewUser{KYC: KYCUndo})
+		if err != nil {
+			return Apply{}, err
+		}
+		n.UserID = u.ID
+	}
+	u, err := w.userLocked(n.UserID)
+	if err != nil {
+		return Apply{}, err
+	}
+	if n.CategoryID == "" {
+		n.CategoryID = categories[0].ID
+	}
+	cat, ok := findCategory(n.CategoryID)
+	if !ok || cat.FC {
+		return Apply{}, fail("CARD_UNSUPPORTED_CARD_TYPE", text{"categoryId %s (this sandbox offers %s)", "categoryId %s（沙箱支持 %s）"}, n.CategoryID, categoryIDs(false))
+	}
+	if n.ApplyRef == "" {
+		n.ApplyRef = "ref-" + w.Faker.HexID(8)
+	}
+	if _, used := w.applyByRef[n.ApplyRef]; used {
+		return Apply{}, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s is taken", "applyRef %s 已被使用"}, n.ApplyRef)
+	}
+	k := w.fakeKYCInfoLocked(u)
+	if n.KYCInfo != nil {
+		k = *n.KYCInfo
+		if err := k.validate(w.set.LenientKYCInfo, w.set.POAMaxAge.D(), w.Now()); err != nil {
+			return Apply{}, err
+		}
+	}
+	if owner, ok := w.userByEmail[strings.ToLower(k.Email)]; ok && k.Email != "" && owner != u.ID {
+		return Apply{}, fail("KYC_EMAIL_ALREADY_EXIST", text{"%s", "%s"}, k.Email)
+	}
+	a := Apply{Ref: n.ApplyRef, KYC: k}
+	switch n.Outcome {
+	case ruleKYCRefuse, ruleKYCHold:
+		if u.KYC == KYCPass {
+			return Apply{}, core.Errorf(core.KindInvalid, "outcome %s steers the KYC review the application starts, but user %s has passed KYC", n.Outcome, u.ID)
+		}
+		a.KYCOutcome = n.Outcome
+	case ruleKYCEDD:
+		a.NeedEDD = true
+	case ruleCardFail:
+		a.Outcome = n.Outcome
+	}
+	return w.openApplyLocked(nil, u, cat, a)
+}
+
+// fakeKYCInfoLocked returns a complete kycInfo that passes the published
+// dictionaries, for an application the admin API makes.
+func (w *world) fakeKYCInfoLocked(u User) KYCInfo {
+	email := u.Email
+	if email == "" {
+		email = "user." + w.Faker.HexID(6) + "@example.com"
+	}
+	return KYCInfo{
+		SumsubShareToken: "_act-sbx-jwt-" + w.Faker.HexID(12), Email: email, PoaDocType: "UTILITY_BILL",
+		PoaDocURLList: []string{"uploads/" + w.Now().UTC().Format("20060102") + "/bill.pdf"}, PoaDocDate: w.Now().UTC().Format("2006-01-02"),
+		AddressLine1: w.Faker.Street(), AddressLine2: "#" + w.Faker.Digits(2) + "-" + w.Faker.Digits(2), State: "SG", City: "Singapore",
+		PostalCode: w.Faker.Digits(6), Country: "SG", EmploymentStatus: "EMPLOYED", EmployerName: w.Faker.Company(),
+		EmploymentJobIndustry: "PAYMENTS", Occupation: "SYSTEMS_ENGINEER", JobSeniority: "EXECUTIVE", PurposeOfAccount: "DAILY_SPENDING",
+		SourceOfFunds: "OWN_BANK_ACCOUNT", SourceOfFundsCountry: "SG", SourceOfWealth: "EMPLOYMENT",
+	}
+}
+
+// NewDeposit describes an on-chain deposit to a user's deposit address
+// (network TRON and asset USDT when left out), as simulation/v1/deposit
+// makes one. Outcome deposit.fail or deposit.audit steers it as the magic
+// amounts do.
+type NewDeposit struct {
+	UserID  string       `json:"externalUserId"`
+	Network string       `json:"network,omitempty"`
+	Asset   string       `json:"asset,omitempty"`
+	Amount  core.Decimal `json:"amount"`
+	Outcome string       `json:"outcome,omitempty"`
+}
+
+func (w *world) addDepositLocked(d NewDeposit) (Deposit, error) {
+	if d.Network == "" {
+		d.Network = "TRON"
+	}
+	if d.Asset == "" {
+		d.Asset = "USDT"
+	}
+	n, err := lookupNetwork(d.Network, d.Asset)
+	if err != nil {
+		return Deposit{}, err
+	}
+	if _, err := w.userLocked(d.UserID); err != nil {
+		return Deposit{}, err
+	}
+	if d.Amount.Sign() <= 0 {
+		return Deposit{}, core.Errorf(core.KindInvalid, "deposits need a positive amount")
+	}
+	if err := checkOutcome("outcome", d.Outcome, depositRules); err != nil {
+		return Deposit{}, err
+	}
+	if m, ok := magic.Find(fieldDepositAmount, d.Amount.String()); ok && d.Outcome == "" {
+		d.Outcome = m.Rule
+	}
+	addr := w.addressLocked(d.UserID, n)
+	return w.depositLocked(w.addresses[addr], d.Asset, d.Amount, "", d.Outcome), nil
+}
 
 // NewFCUser describes a financial-connection user to add directly. Zero
 // fields are filled: a userRef, a Singapore mobile and an e-mail address
@@ -249,7 +349,7 @@ func (w *world) addFCUserLocked(n NewFCUser) (User, error) {
 			return User{}, core.Errorf(core.KindInvalid, "balances: %q has no virtual account (USD, SGD)", c)
 		}
 	}
-	u, err := w.newFCUserLocked(n.ID, n.UserRef, n.MobileCode, n.Mobile, n.Email)
+	u, err := w.newFCUserLocked(nil, n.ID, n.UserRef, n.MobileCode, n.Mobile, n.Email)
 	if err != nil {
 		return u, err
 	}
@@ -386,7 +486,11 @@ func (w *world) steerOneLocked(n NewOutcome, v Verdict) (any, error) {
 }
 
 // NewUser describes a user to add directly. Zero fields are filled: a
-// Singapore mobile from the faker, KYC PASS.
+// Singapore mobile from the faker, KYC PASS. Outcome (kyc.refuse or
+// kyc.hold) is how the user's KYC reviews end, as a magic mobile decides
+// it: with kycStatus INIT or PENDING the review is under way and ends so;
+// with UNDO or REFUSE, the reviews an application or a KYC_GUIDE link
+// starts do.
 type NewUser struct {
 	ID                    string            `json:"externalUserId,omitempty"`
 	MobileCode            string            `json:"mobileCode,omitempty"`
@@ -397,6 +501,7 @@ type NewUser struct {
 	ForbidWithdraw        bool              `json:"forbidWithdraw,omitempty"`
 	ForbidCardTransaction bool              `json:"forbidCardTransaction,omitempty"`
 	Balances              map[string]string `json:"balances,omitempty"` // asset → amount, funded from the pool
+	Outcome               string            `json:"outcome,omitempty"`
 }
 
 func (w *world) addUserLocked(n NewUser) (User, error) {
@@ -412,13 +517,19 @@ func (w *world) addUserLocked(n NewUser) (User, error) {
 	if !countries[n.MobileCode] || !mobileDigits.MatchString(n.Mobile) {
 		return User{}, core.Errorf(core.KindInvalid, "users need an ISO alpha-2 mobileCode and a 4-15 digit mobile")
 	}
+	if err := checkOutcome("outcome", n.Outcome, userRules); err != nil {
+		return User{}, err
+	}
+	if n.Outcome != "" && (n.KYC == "" || n.KYC == KYCPass) {
+		return User{}, core.Errorf(core.KindInvalid, "outcome %s steers a KYC review: give the user kycStatus UNDO, INIT, PENDING or REFUSE", n.Outcome)
+	}
 	if _, used := w.userByMobile[mobileKey(n.MobileCode, n.Mobile)]; used {
 		return User{}, fail("ACCOUNT_USER_MOBILE_ALREADY_USED", text{"%s %s", "%s %s"}, n.MobileCode, n.Mobile)
 	}
 	if n.ID != "" && w.users.Has(n.ID) {
 		return User{}, core.Errorf(core.KindConflict, "user %q already exists", n.ID)
 	}
-	u := w.newUserLocked(n.MobileCode, n.Mobile)
+	u := w.newUserLocked(nil, n.MobileCode, n.Mobile)
 	if n.ID != "" {
 		w.users.Delete(u.ID)
 		u.ID = n.ID
@@ -435,7 +546,13 @@ func (w *world) addUserLocked(n NewUser) (User, error) {
 	if n.KYC != "" {
 		u.KYC = n.KYC
 	}
+	if n.Outcome != "" {
+		u.Outcome = n.Outcome
+	}
 	w.users.Put(u.ID, u)
+	if n.Outcome != "" {
+		w.resumeKYCLocked(u)
+	}
 	for _, a := range assets { // in a fixed order, so the fake data stays reproducible
 		amt, ok := n.Balances[a.Code]
 		if !ok {
@@ -564,6 +681,7 @@ type NewTransaction struct {
 	Amount       string   `json:"amount"`
 	Currency     string   `json:"currency,omitempty"`
 	MerchantName string   `json:"merchantName,omitempty"`
+	Outcome      string   `json:"outcome,omitempty"` // auth.decline declines it (CARD_TRANSACTION_DEDUCT_FUNDS_FAIL), as the magic amount does
 }
 
 // Outcome is what a simulated authorisation did.
@@ -574,6 +692,9 @@ type Outcome struct {
 }
 
 func (w *world) addTransactionLocked(n NewTransaction) (Outcome, error) {
+	if err := checkOutcome("outcome", n.Outcome, authRules); err != nil {
+		return Outcome{}, err
+	}
 	u, err := w.userLocked(n.UserID)
 	if err != nil {
 		return Outcome{}, err
@@ -598,7 +719,10 @@ func (w *world) addTransactionLocked(n NewTransaction) (Outcome, error) {
 	if n.MerchantName == "" {
 		n.MerchantName = merchantName(w.Faker.Company(), w.Faker.City(), "SG")
 	}
-	res := w.authorizeLocked(u, c, n.AuthType, amount, n.Currency, n.MerchantName)
+	if m, ok := magic.Find(fieldAuthAmount, amount.String()); ok && n.Outcome == "" {
+		n.Outcome = m.Rule
+	}
+	res := w.authorizeLocked(u, c, n.AuthType, amount, n.Currency, n.MerchantName, n.Outcome)
 	return Outcome{res.Approved, res.ErrorCode, res.Txn}, nil
 }
 

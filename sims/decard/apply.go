@@ -5,9 +5,13 @@ package decard
 // the EDD document flow (account §8, §9).
 
 import (
+	"math"
+	"net/http"
 	"net/mail"
 	"strings"
 	"time"
+
+	"github.com/mocksrv/mocksrv/sims/core"
 )
 
 // ApplyStatus is a virtual-card application's status. Only PENDING is
@@ -65,19 +69,15 @@ type Apply struct {
 	Remark      string      `json:"remark"`
 	CardID      string      `json:"cardId,omitempty"`
 	KYC         KYCInfo     `json:"kycInfo"`
-	KYB         *KYBInfo    `json:"kybInfo,omitempty"` // a financial-connection application's; set once
+	KYB         *KYBInfo    `json:"kybInfo,omitempty"`    // a financial-connection application's; set once
+	Outcome     string      `json:"outcome,omitempty"`    // a steered issuing outcome: card.fail (magic.go)
+	KYCOutcome  string      `json:"kycOutcome,omitempty"` // how the KYC review it starts ends: "" (PASS), kyc.refuse or kyc.hold
 	CreatedAt   time.Time   `json:"createdAt"`
 	UpdatedAt   time.Time   `json:"updatedAt"`
 }
 
 // Task kinds of an application.
 const taskApplyIssue = "apply.issue"
-
-// Magic values of an application (doc.go, "Magic values").
-const (
-	magicEDD       = "edd"  // kycInfo.email's local part containing it: needEddFile true
-	magicApplyFail = "fail" // applyRef starting with it: issuing fails after the KYC passes
-)
 
 // msgConnectorKYC refuses one of the three kycInfo fields the docs require
 // and the Java connector's ApplyVirtualCardRequest leaves out, naming the
@@ -197,11 +197,12 @@ func (w *world) awaitingEDDLocked(user string) bool {
 }
 
 // submitApplyLocked starts an application: the KYC review when the user
-// has not passed it yet, else straight to issuing.
+// has not passed it yet, else straight to issuing. What the application's
+// magic values asked for (steerApply) is already on it.
 func (w *world) submitApplyLocked(u User, a Apply) Apply {
 	now := w.Now()
-	if strings.Contains(strings.ToLower(localPart(a.KYC.Email)), magicEDD) {
-		a.NeedEDD, a.Remark = true, "EDD documents required: upload them with /account/v1/upload-edd-file"
+	if a.NeedEDD {
+		a.Remark = "EDD documents required: upload them with /account/v1/upload-edd-file"
 	}
 	w.applies.Put(a.ID, a)
 	w.applyByRef[a.Ref] = a.ID
@@ -218,16 +219,8 @@ func (w *world) submitApplyLocked(u User, a Apply) Apply {
 		w.Agenda.Schedule(now.Add(w.set.IssueDelay.D()), taskApplyIssue, a.ID)
 		return a
 	}
-	w.startKYCLocked(u, outcomeOfToken(a.KYC.SumsubShareToken))
+	w.startKYCLocked(u, a.KYCOutcome)
 	return a
-}
-
-func localPart(email string) string {
-	at := strings.LastIndex(email, "@")
-	if at < 0 {
-		return email
-	}
-	return email[:at]
 }
 
 // afterKYCLocked moves the user's PENDING applications on once the KYC is
@@ -247,7 +240,7 @@ func (w *world) afterKYCLocked(u User, at time.Time) {
 }
 
 // issueApplyLocked ends a PENDING application whose KYC passed: a new
-// card, or FAILED when the applyRef asks for it.
+// card, or FAILED when its outcome says so.
 func (w *world) issueApplyLocked(id string, at time.Time) {
 	a, ok := w.applies.Get(id)
 	if !ok || a.Status != ApplyPending {
@@ -257,8 +250,8 @@ func (w *world) issueApplyLocked(id string, at time.Time) {
 	if !ok || u.KYC != KYCPass {
 		return
 	}
-	if strings.HasPrefix(strings.ToLower(a.Ref), magicApplyFail) {
-		w.finishApplyLocked(a, ApplyFailed, "CARD_TXN_SERVICE_ERROR", "card issuing failed (sandbox: applyRef starts with \"fail\")", at)
+	if a.Outcome == ruleCardFail {
+		w.finishApplyLocked(a, ApplyFailed, "CARD_TXN_SERVICE_ERROR", "card issuing failed (sandbox rule "+ruleCardFail+")", at)
 		return
 	}
 	cat, _ := findCategory(a.CategoryID)
@@ -276,4 +269,70 @@ func (w *world) finishApplyLocked(a Apply, st ApplyStatus, code, reason string, 
 	}
 	w.applies.Put(a.ID, a)
 	w.notifyLocked(eventCardApply, a.UserID, at, applyJSON(a))
+}
+
+// Idempotency of applyRef — issue 13's one rule (doc.go, "Idempotency"):
+// applyOnce (envelope.go) answers a request whose applyRef was used
+// before from the world's applyRefs store: the same request gets the
+// first answer byte for byte, a different one CARD_TRANSACTION_REPEAT_REQUEST
+// naming applyRef and the first field that differs. The handlers keep each
+// first use in applyUses too, which snapshots save and a restore feeds back
+// into the store.
+
+// refUse is the first request made with an applyRef and its answer.
+type refUse struct {
+	Path   string    `json:"path"`
+	Body   string    `json:"body"`
+	Answer string    `json:"answer"`
+	At     time.Time `json:"at"`
+}
+
+// applyRefKey is an applyRef's key in the applyRefs store.
+func applyRefKey(ref string) string { return "applyRef:" + ref }
+
+// applyRefLife is how long an applyRef answers its first request: for the
+// tenant's life, as DeCard documents it as the application's idempotency
+// number (幂等号), not as a key that expires.
+const applyRefLife = 100 * 365 * 24 * time.Hour
+
+// newApplyRefs returns an empty store of applyRefs. It keeps every one:
+// its size is bounded by the applications the tenant holds, each of which
+// carries its request's kycInfo anyway.
+func newApplyRefs() *core.IdemStore {
+	s := core.NewIdemStore(applyRefLife)
+	s.MaxBytes = math.MaxInt
+	return s
+}
+
+// refFreeLocked refuses an applyRef that names an application the store
+// cannot answer for: one the admin API made, or one restored from a
+// snapshot that kept no request for it.
+func (w *world) refFreeLocked(ref string) error {
+	if id, ok := w.applyByRef[ref]; ok {
+		return fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s is application %s's, which was made without a request to compare this one with",
+			"applyRef %s 属于申请 %s，该申请没有可比对的原始请求"}, ref, id)
+	}
+	return nil
+}
+
+// rememberApplyLocked keeps the first use of a new application's applyRef
+// for snapshots and returns the answer's data.
+func (w *world) rememberApplyLocked(r *http.Request, a Apply) applyData {
+	data := applyJSON(a)
+	answer, err := core.Marshal(success(r, data))
+	if err == nil {
+		w.applyUses[a.Ref] = refUse{Path: r.URL.Path, Body: string(core.Body(r)), Answer: string(answer), At: w.Tenant.Clock.Now()}
+	}
+	return data
+}
+
+// seedApplyRefsLocked feeds the kept first uses into a new world's store
+// (a restore).
+func (w *world) seedApplyRefsLocked() {
+	for ref, u := range w.applyUses {
+		key := applyRefKey(ref)
+		if prev, err := w.applyRefs.Claim(key, core.IdemRequest{Method: http.MethodPost, Path: u.Path, Body: []byte(u.Body)}, u.At); err == nil && prev == nil {
+			w.applyRefs.Finish(key, core.IdemResponse{Status: http.StatusOK, Body: []byte(u.Answer)})
+		}
+	}
 }

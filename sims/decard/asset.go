@@ -105,6 +105,7 @@ type Deposit struct {
 	To        string        `json:"toAddress"`
 	Status    DepositStatus `json:"transStatus"`
 	TranID    string        `json:"tranId,omitempty"`
+	Outcome   string        `json:"outcome,omitempty"` // a steered outcome: deposit.fail or deposit.audit (magic.go)
 	CreatedAt time.Time     `json:"createdAt"`
 }
 
@@ -119,12 +120,6 @@ type Address struct {
 const (
 	taskDepositStep  = "deposit.step"
 	taskWithdrawDone = "withdraw.done"
-)
-
-// Magic values of deposits (doc.go, "Magic values").
-var (
-	magicDepositFail  = core.MustDecimal("0.13")  // an amount whose cents are .13: FAILED
-	magicDepositAudit = core.MustDecimal("10000") // an amount at least this: PENDING_AUDIT first
 )
 
 // moveLocked changes a user's balance of an asset, records the ledger

@@ -5,7 +5,9 @@ package decard
 // transaction/id/resolve and physical-shipping-info.
 
 import (
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -250,34 +252,59 @@ func (s *Server) handleCardTransactions(r *http.Request) (any, error) {
 	return out, nil
 }
 
-// parseTime reads a startTime/endTime: Unix milliseconds, yyyy-MM-dd or
-// yyyy-MM-dd HH:mm:ss (UTC). A date alone ends at the end of its day when
-// end is set.
+// parseTime reads a startTime/endTime: Unix milliseconds (or seconds, 10
+// digits), yyyy-MM-dd or yyyy-MM-dd HH:mm:ss (UTC).
+//
+// An end covers the whole unit it is written in — the millisecond, the
+// second, the day — so an endTime equal to a time a list displays (in
+// milliseconds) includes that row, though the stored time carries the
+// sub-milliseconds the display drops. Times outside what the tables index
+// (1677 to 2262; any longer number) are clamped into it: a window ending
+// later holds everything, one starting later nothing.
 func parseTime(field, v string, end bool) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return time.Time{}, nil
 	}
-	if isDigits(v, 0) && len(v) >= 10 {
-		n := int64(0)
-		for _, c := range v {
-			n = n*10 + int64(c-'0')
+	unitEnd := func(t time.Time, unit time.Duration) time.Time {
+		if end && t.Before(lastIndexed) {
+			t = t.Add(unit - time.Nanosecond)
 		}
-		if len(v) <= 10 {
-			return time.Unix(n, 0).UTC(), nil
+		switch {
+		case t.After(lastIndexed):
+			return lastIndexed
+		case t.Before(firstIndexed):
+			return firstIndexed
 		}
-		return time.UnixMilli(n).UTC(), nil
+		return t
 	}
-	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.Parse(layout, v); err == nil {
-			if end && layout == "2006-01-02" {
-				t = t.Add(24*time.Hour - time.Nanosecond)
-			}
-			return t, nil
+	if isDigits(v, 0) && len(v) >= 10 {
+		n, err := strconv.ParseInt(v, 10, 64)
+		switch {
+		case err != nil || n > lastIndexed.UnixMilli():
+			return lastIndexed, nil
+		case len(v) <= 10:
+			return unitEnd(time.Unix(n, 0).UTC(), time.Second), nil
+		}
+		return unitEnd(time.UnixMilli(n).UTC(), time.Millisecond), nil
+	}
+	for _, l := range []struct {
+		layout string
+		unit   time.Duration
+	}{{"2006-01-02 15:04:05", time.Second}, {"2006-01-02T15:04:05", time.Second}, {"2006-01-02", 24 * time.Hour}} {
+		if t, err := time.Parse(l.layout, v); err == nil {
+			return unitEnd(t, l.unit), nil
 		}
 	}
 	return time.Time{}, invalid("%s %q: want Unix milliseconds, yyyy-MM-dd or yyyy-MM-dd HH:mm:ss", field, v)
 }
+
+// firstIndexed and lastIndexed bound the times the tables index (they
+// keep Unix nanoseconds in an int64): 1677-09-21 to 2262-04-11.
+var (
+	firstIndexed = time.Unix(0, math.MinInt64).UTC()
+	lastIndexed  = time.Unix(0, math.MaxInt64).UTC()
+)
 
 type resolveRequest struct {
 	IDs []flexString `json:"ids"`
@@ -342,8 +369,9 @@ func applyJSON(a Apply) applyData {
 }
 
 // handleVirtualApply handles "POST /card/v1/virtual-card/apply". applyRef
-// is the idempotency key: applying again with it returns the same
-// application.
+// is the idempotency key (routes.go serves the route through applyOnce):
+// the same request again answers the first answer, another request under
+// the same applyRef is CARD_TRANSACTION_REPEAT_REQUEST.
 func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	var req applyRequest
 	if err := decode(r, &req); err != nil {
@@ -363,12 +391,8 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id, ok := w.applyByRef[string(req.ApplyRef)]; ok {
-		a, _ := w.applies.Get(id)
-		if a.UserID != u.ID || a.KYB != nil {
-			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another application", "applyRef %s 已用于其他申请"}, req.ApplyRef)
-		}
-		return applyJSON(a), nil
+	if err := w.refFreeLocked(string(req.ApplyRef)); err != nil {
+		return nil, err
 	}
 	if err := req.KYCInfo.validate(w.set.LenientKYCInfo, w.set.POAMaxAge.D(), w.Now()); err != nil {
 		return nil, err
@@ -380,17 +404,19 @@ func (s *Server) handleVirtualApply(r *http.Request) (any, error) {
 	if owner, ok := w.userByEmail[strings.ToLower(req.KYCInfo.Email)]; ok && req.KYCInfo.Email != "" && owner != u.ID {
 		return nil, fail("KYC_EMAIL_ALREADY_EXIST", text{"%s", "%s"}, req.KYCInfo.Email)
 	}
-	a, err := w.openApplyLocked(u, cat, Apply{Ref: string(req.ApplyRef), KYC: *req.KYCInfo})
+	a, err := w.openApplyLocked(r, u, cat, Apply{Ref: string(req.ApplyRef), KYC: *req.KYCInfo})
 	if err != nil {
 		return nil, err
 	}
-	return applyJSON(a), nil
+	return w.rememberApplyLocked(r, a), nil
 }
 
 // openApplyLocked starts an application of category cat for u, unless
 // the user's KYC is under review, they hold a live card of the category
-// or an application for it is in progress.
-func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
+// or an application for it is in progress. The application's magic values
+// are read here (steerApply; r is nil outside a request), once it is
+// sure to be made.
+func (w *world) openApplyLocked(r *http.Request, u User, cat Category, a Apply) (Apply, error) {
 	switch u.KYC {
 	case KYCInit, KYCPending:
 		return a, fail("KYC_WORKFLOW_PROCESSING", text{"user %s's KYC is %s", "用户 %s 的 KYC 当前为 %s"}, u.ID, u.KYC)
@@ -409,6 +435,7 @@ func (w *world) openApplyLocked(u User, cat Category, a Apply) (Apply, error) {
 	}
 	now := w.Now()
 	a.ID, a.UserID, a.CategoryID, a.Status, a.CreatedAt, a.UpdatedAt = w.numID(19), u.ID, cat.ID, ApplyPending, now, now
+	steerApply(r, u, &a)
 	return w.submitApplyLocked(u, a), nil
 }
 

@@ -321,8 +321,8 @@ func (s *Server) handleBankAddress(r *http.Request) (any, error) {
 }
 
 // depositStepLocked moves a deposit order on: PENDING_NORMAL →
-// (PENDING_AUDIT for large amounts) → PENDING_CREDIT → SUCCESS, crediting
-// the wallet; FAILED for the magic amount.
+// PENDING_CREDIT → SUCCESS, crediting the wallet; as its outcome says,
+// through PENDING_AUDIT (for 60 steps) first, or FAILED at the first step.
 func (w *world) depositStepLocked(txHash string, at time.Time) {
 	d, ok := w.deposits.Get(txHash)
 	if !ok {
@@ -331,10 +331,10 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 	next := DepositStatus("")
 	switch d.Status {
 	case DepositPendingNormal:
-		switch {
-		case fracIs(d.Amount, magicDepositFail):
+		switch d.Outcome {
+		case ruleDepositFail:
 			next = DepositFailed
-		case d.Amount.Cmp(magicDepositAudit) >= 0:
+		case ruleDepositAudit:
 			next = DepositPendingAudit
 		default:
 			next = DepositPendingCredit
@@ -358,15 +358,11 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 	if next != DepositSuccess && next != DepositFailed {
 		delay := w.set.DepositDelay.D()
 		if next == DepositPendingAudit {
-			delay *= 60
+			delay *= auditSteps
 		}
 		w.Agenda.Schedule(at.Add(delay), taskDepositStep, d.TxHash)
 	}
 }
 
-// fracIs reports whether d's cents are frac's (0.13 matches 5.13, 100.13).
-func fracIs(d, frac core.Decimal) bool {
-	s := d.StringFixed(2)
-	f := frac.StringFixed(2)
-	return s[len(s)-3:] == f[len(f)-3:]
-}
+// auditSteps is how many deposit steps a deposit waits in PENDING_AUDIT.
+const auditSteps = 60

@@ -29,6 +29,27 @@ func (s *Server) AddCard(c NewCard) (Card, error) {
 	return core.Change(s.worlds, func(w *world) (Card, error) { return w.addCardLocked(c) })
 }
 
+// AddApplication makes a virtual-card application as
+// /card/v1/virtual-card/apply does (zero fields filled: a user with KYC
+// UNDO, category 10102000, an applyRef and a kycInfo from the faker); its
+// Outcome names a rule of the magic values (kyc.refuse, kyc.hold, kyc.edd,
+// card.fail) without a magic value.
+func (s *Server) AddApplication(a NewApply) (Apply, error) {
+	return core.Change(s.worlds, func(w *world) (Apply, error) { return w.addApplyLocked(a) })
+}
+
+// Application returns a copy of an application by applyId.
+func (s *Server) Application(id string) (Apply, bool) {
+	return core.Find(s.worlds, func(w *world) (Apply, bool) { return w.applies.Get(id) })
+}
+
+// AddDeposit opens an on-chain deposit order to the user's deposit
+// address, as /simulation/v1/deposit does; its Outcome (deposit.fail,
+// deposit.audit) steers it without a magic amount.
+func (s *Server) AddDeposit(d NewDeposit) (Deposit, error) {
+	return core.Change(s.worlds, func(w *world) (Deposit, error) { return w.addDepositLocked(d) })
+}
+
 // Card returns a copy of a card by cardId.
 func (s *Server) Card(id string) (Card, bool) {
 	return core.Find(s.worlds, func(w *world) (Card, bool) { return w.cards.Get(id) })

@@ -76,9 +76,20 @@
 // The two cursor lists take the last row's id (cursorOrderId: an orderId;
 // cursor: the one the previous page returned, "" when there are no more).
 //
-// Body page and size may be numbers or numeric strings. Lists are newest
-// first; the statement list puts the open cycle (type NOT_POSTED,
-// statementId NO_POSTED) first.
+// Body page and size may be numbers or numeric strings. Any integer is a
+// page number: below 1 is ACCOUNT_INVALID_PARAMETER naming page, past the
+// rows an empty page however large (1000000000000000000, or beyond an
+// int); a page size or limit out of its range, however large, is the same
+// error naming the value sent; a cursor the list never returned (a huge or
+// negative number among them) too. Lists are newest first; the statement
+// list puts the open cycle (type NOT_POSTED, statementId NO_POSTED) first.
+//
+// Time windows (startTime, endTime: Unix milliseconds, 10-digit seconds,
+// yyyy-MM-dd or yyyy-MM-dd HH:mm:ss) are inclusive, and an end covers the
+// whole unit it is written in: an endTime equal to the millisecond a list
+// shows for a row includes the row, though the stored time carries
+// sub-milliseconds the display drops. Times beyond what the tables index
+// (1677–2262) are clamped: a window ending later holds everything.
 //
 // # Endpoints
 //
@@ -103,6 +114,18 @@
 // the Java connector's). v1 endpoints without cardMantissa use the user's
 // first card.
 //
+// # Time
+//
+// Every transition below happens at its own due time. Moving the clock
+// (the admin API, Clock.Advance) applies the due tasks one at a time in due
+// order (core's WorldBase.RunDue); while a task applies, the world's Now is
+// its due time, so everything it stamps — records' times, pushes' and
+// webhooks' timestamps, a webhook's notificationTimestamp — is that time,
+// the tasks it schedules start from it, and its webhooks are queued at it,
+// in due-time order. One jump of a month and many small steps over the same
+// month end in the same state and the same webhooks, byte for byte (the
+// property test TestClockJumpEqualsSteps checks 200 random flows).
+//
 // # Lifecycles (business clock)
 //
 // Register: send-mobile-code (behavioral REGISTER; the code is always the
@@ -119,7 +142,7 @@
 //
 // Virtual card: apply validates every kycInfo field against DeCard's
 // dictionaries (card/dictionary.md) and answers PENDING; applyRef is the
-// idempotency key. After the KYC passes (at once if it already had) the
+// idempotency key (Idempotency below). After the KYC passes (at once if it already had) the
 // card is issued 1 min later — NORMAL, physical UN_APPLY — and the
 // application turns SUCCESS (FAILED with errorCode
 // DAPI_CARD_ORDER_KYC_VERIFY_FAILED when the KYC is refused). One live
@@ -139,7 +162,7 @@
 // converted at the configured rates (stablecoins at par, 1 USD = 1.35 SGD)
 // — records a statement row with postIndicator 0 and its assetMovements,
 // and pushes BALANCE_CHANGE and CARD_TRANSACTION. Declines (frozen,
-// inactive or cancelled card, low balance, magic amount) answer
+// inactive or cancelled card, low balance, the magic amount) answer
 // {approved:false, errorCode} and push CARD_TRANSACTION with response D.
 // An authorisation posts 24 h later (postIndicator 1, with a
 // CARD_TRANSACTION_SETTLEMENT webhook).
@@ -154,7 +177,8 @@
 //
 // Deposits: simulation/v1/deposit to an address from deposit-address runs
 // PENDING_NORMAL → PENDING_CREDIT → SUCCESS (1 min steps) with
-// ORDER_STATUS pushes, then credits the wallet. withdraw-apply freezes
+// ORDER_STATUS pushes, then credits the wallet (PENDING_AUDIT and FAILED
+// only as Magic values steer them). withdraw-apply freezes
 // amount + fee and completes after the network's arrival time.
 //
 // QR pay: decode reads an EMVCo merchant-presented payload (000201…, CRC
@@ -214,7 +238,16 @@
 // # Push
 //
 // get-channel returns a channel (24 h of business time; a new one retires
-// the old at once). The stream at /ws/{channel} sends every push of the
+// the old at once): 22 random alphanumeric characters from crypto/rand
+// (130 bits), unique on the server and bound to the tenant that asked —
+// never drawn from the tenant's seeded faker, so tenants of the same seed
+// and fresh servers never share or predict one, and one tenant's new
+// channel never takes over another's. The stream carries no X-DAPI
+// headers; it is checked as DeCard documents its access: a channel
+// get-channel gave out and the client address on the tenant's IP
+// allow-list (DAPI_PERMISSION_DENIED otherwise). A snapshot keeps the
+// channel and a restore binds it again (unless another tenant's world
+// holds that id). The stream at /ws/{channel} sends every push of the
 // tenant — KYC_STATUS, BALANCE_CHANGE, CARD_TRANSACTION, ORDER_STATUS — as
 // {type, timestamp, version, externalUserId, data}, version counting up
 // per tenant; search?version=n returns one again (as a JSON string; null
@@ -228,16 +261,55 @@
 //
 // # Magic values
 //
-//	kycInfo.sumsubShareToken contains "reject"   KYC REFUSE; the application FAILED
-//	kycInfo.sumsubShareToken contains "hold"     KYC stays PENDING (decide it with the admin API)
-//	kycInfo.email local part contains "edd"      needEddFile true; KYC waits for upload-edd-file
-//	applyRef starts with "fail"                  issuing fails after the KYC: FAILED, CARD_TXN_SERVICE_ERROR
-//	registered mobile ends in "0000"             a KYC_GUIDE link's KYC ends REFUSE
-//	fund-auth amount 66.66                       declined, CARD_TRANSACTION_DEDUCT_FUNDS_FAIL
-//	fund-auth amount above the wallet            declined, CARD_WALLET_BALANCE_LOW
-//	deposit amount with cents .13                ORDER_STATUS FAILED
-//	deposit amount of 10000 or more              PENDING_AUDIT for an hour first
-//	smsCode                                      always DefaultSMSCode (WithSMSCode)
+// Where DeCard decides, these reserved values pick the outcome (the scheme
+// is core's: emails at mocksrv.test with any +tag, texts starting
+// "mocksrv:" with any ":suffix", phones +44 7700 900000–900999, amounts
+// 9999.01–9999.99 — values no real person, merchant or generated token
+// carries; ordinary data never fires one, which a test of 4,164 realistic
+// inputs checks). The decision is made when the value arrives and stored on
+// the record (its outcome: the rule's name), so a later step applies it
+// without reading the value again. The request that carries one answers
+// with the header X-Mocksrv-Outcome naming the rule, and its journal entry
+// lists it under outcomes. The admin API reaches the same outcomes without
+// a magic value: the "outcome" of users, applications, transactions and
+// deposits (NewUser, NewApply, NewTransaction, NewDeposit).
+//
+//	rule           field                     value                 outcome
+//	kyc.refuse     kycInfo.sumsubShareToken  mocksrv:kyc-refuse    the KYC review ends REFUSE; the application FAILED (DAPI_CARD_ORDER_KYC_VERIFY_FAILED)
+//	kyc.hold       kycInfo.sumsubShareToken  mocksrv:kyc-hold      the KYC stays PENDING until the admin API's kyc decides it
+//	kyc.edd        kycInfo.email             kyc.edd@mocksrv.test  needEddFile true; the review waits for upload-edd-file
+//	card.fail      applyRef                  mocksrv:card-fail     issuing fails once the KYC passes: FAILED, CARD_TXN_SERVICE_ERROR
+//	kyc.refuse     mobile (mobileCode GB)    +44 7700 900001       every KYC review of the user (a KYC_GUIDE link's too) ends REFUSE
+//	kyc.hold       mobile (mobileCode GB)    +44 7700 900002       every KYC review of the user stays PENDING until the admin API decides
+//	auth.decline   fund-auth amount          9999.01               declined, CARD_TRANSACTION_DEDUCT_FUNDS_FAIL
+//	deposit.fail   deposit amount            9999.13               the order ends FAILED at its first step; nothing is credited
+//	deposit.audit  deposit amount            9999.14               PENDING_AUDIT for 60 deposit steps (an hour), then credited
+//
+// A mobile is registered as mobileCode GB and mobile 7700900001 (or
+// 07700900001). Outcomes that need no magic value: a fund-auth above the
+// wallet is CARD_WALLET_BALANCE_LOW, one on a frozen, inactive or
+// cancelled card CARD_FROZEN_STATUS_UNSUPPORTED, CARD_CARD_INACTIVE or
+// CARD_TXN_1122020016; the smsCode is always the sandbox code
+// (DefaultSMSCode, WithSMSCode); QR confirms and financial-connection
+// payments, transfers and withdrawals fail as the admin API's outcomes
+// kind steers them.
+//
+// # Idempotency
+//
+// applyRef (/card/v1/virtual-card/apply and
+// /financial-connection/v1/virtual-card/apply) is idempotent, as every
+// mocksrv idempotency key is: the same request again — compared as JSON
+// values, so key order and whitespace do not matter — answers the first
+// answer byte for byte (even after the application moved on) and changes
+// nothing; a different request under the same applyRef (another user,
+// kycInfo, category or route) is CARD_TRANSACTION_REPEAT_REQUEST with a
+// message naming applyRef and the first field that differs ("applyRef
+// order-1 was first used with a different request (kycInfo.email
+// differs)"). Only successes are kept: a refused application leaves the
+// applyRef free. An applyRef stays bound for the tenant's life, and a
+// snapshot keeps its first request and answer. externalTranId
+// (credit/debit, financial-connection money), requestRef (upload-edd-file)
+// and userRef (create-user) keep their own published rules.
 //
 // # Quirks
 //
@@ -328,7 +400,18 @@
 //   - get-channel ignores its parameters; the search of an unknown version
 //     answers data null; a stream reader more than 1,024 messages behind
 //     is dropped (search recovers the rest). The stream needs no X-DAPI
-//     headers, only the channel.
+//     headers: its channel (22 alphanumeric characters, 130 random bits;
+//     DeCard's published example has 19) and the tenant's IP allow-list
+//     (as for API calls, checked in strict auth only) guard it.
+//   - A reused applyRef with a different request is
+//     CARD_TRANSACTION_REPEAT_REQUEST (DeCard's "duplicate transaction
+//     request"; it publishes no code for this case).
+//   - PENDING_AUDIT is published, its threshold is not: deposits reach it
+//     only as the deposit.audit rule steers them (it lasts 60 deposit
+//     steps). The magic values are mocksrv's, not DeCard's sandbox's.
+//   - A webhook's notificationTimestamp is the due time of the step that
+//     sent it; eventTimestamp is when its event happened, which may be
+//     earlier (an authorisation posted on its statement date).
 //   - Webhook bodies are compact with nested keys sorted too; their data
 //     for CARD_APPLY, CARD_STATUS, CARD_PHYSICAL_SHIPPING and
 //     CARD_TRANSACTION_SETTLEMENT is the application, {cardId,

@@ -4,6 +4,7 @@ package decard
 // every endpoint of the seed (shared/seeds/decard-card-api.md) repeats.
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -211,6 +212,61 @@ type apiFunc = core.APIFunc
 // api adapts a handler to HTTP. It is the only code that writes success
 // bodies.
 func (s *Server) api(h apiFunc) http.Handler { return core.Adapt(h, out, success, s.writeError) }
+
+// applyOnce adapts a handler whose request carries an applyRef, the
+// application's idempotency key (apply.go): the same request again —
+// compared as JSON values, so key order and whitespace do not matter —
+// gets the first answer byte for byte and changes nothing; a different
+// request under the same applyRef gets CARD_TRANSACTION_REPEAT_REQUEST
+// naming applyRef and the first field that differs. Only successes are
+// kept. A request without an applyRef is answered as api answers it (the
+// handler refuses it).
+func (s *Server) applyOnce(h apiFunc) http.Handler {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := core.WorldOf[*world](r)
+		ref := applyRefOf(core.Body(r))
+		if w == nil || ref == "" {
+			s.api(h).ServeHTTP(rw, r)
+			return
+		}
+		var failed error // the handler's own error: answered, never kept
+		resp, err := w.applyRefs.Do(applyRefKey(ref), r, w.Tenant.Clock.Now(), func() (core.IdemResponse, bool) {
+			data, err := h(r)
+			if err != nil {
+				failed = err
+				return core.IdemResponse{}, false
+			}
+			body, err := core.Marshal(success(r, data))
+			failed = err
+			return core.IdemResponse{Status: http.StatusOK, Body: body}, err == nil
+		})
+		var c *core.IdemConflict
+		switch {
+		case errors.As(err, &c):
+			s.writeError(rw, r, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s was first used with a different request (%s differs)",
+				"applyRef %s 已用于另一个请求（%s 不同）"}, ref, c.Field))
+		case err != nil: // the first request with it is still being answered
+			s.writeError(rw, r, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s: the first request with it is still being answered",
+				"applyRef %s：第一个请求仍在处理中"}, ref))
+		case failed != nil:
+			s.writeError(rw, r, failed)
+		default:
+			out.WriteBytes(rw, resp.Status, resp.Body)
+		}
+	})
+}
+
+// applyRefOf reads a request body's applyRef, a string or a number (the
+// Java connector's Long), or "" when there is none.
+func applyRefOf(body []byte) string {
+	var req struct {
+		ApplyRef flexString `json:"applyRef"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return ""
+	}
+	return string(req.ApplyRef)
+}
 
 // success is DeCard's success envelope around data.
 func success(_ *http.Request, data any) any {

@@ -198,7 +198,7 @@ func TestVirtualCardApplyValidation(t *testing.T) {
 	assert.Equal(t, "PENDING", a.Status)
 }
 
-// TestApplicationOutcomes covers KYC_WORKFLOW_PROCESSING, the reject and
+// TestApplicationOutcomes covers KYC_WORKFLOW_PROCESSING, the refuse and
 // hold tokens, EDD documents, duplicate cards and references, and a
 // failing issue.
 func TestApplicationOutcomes(t *testing.T) {
@@ -209,7 +209,7 @@ func TestApplicationOutcomes(t *testing.T) {
 		s := decard.RunT(t)
 		c := s.NewClient()
 		user := register(t, c, "83330001")
-		a := apply(t, c, user, "10102000", "r1", kycInfo("sumsubShareToken", "tok-reject"))
+		a := apply(t, c, user, "10102000", "r1", kycInfo("sumsubShareToken", "mocksrv:kyc-refuse"))
 		mustCode(t, c, "card.virtual_apply", http.MethodPost, path, nil,
 			map[string]any{"externalUserId": user, "categoryId": "20102000", "applyRef": "r2", "kycInfo": kycInfo()}, "KYC_WORKFLOW_PROCESSING")
 		advance(t, s, 5*time.Minute)
@@ -229,7 +229,7 @@ func TestApplicationOutcomes(t *testing.T) {
 		s := decard.RunT(t)
 		c := s.NewClient()
 		user := register(t, c, "83330002")
-		apply(t, c, user, "10102000", "h1", kycInfo("sumsubShareToken", "tok-hold"))
+		apply(t, c, user, "10102000", "h1", kycInfo("sumsubShareToken", "mocksrv:kyc-hold"))
 		advance(t, s, 24*time.Hour)
 		s.CheckKYCStatus(t, user, decard.KYCPending)
 		require.NoError(t, s.SetKYC(user, decard.KYCPass))
@@ -241,7 +241,7 @@ func TestApplicationOutcomes(t *testing.T) {
 		s := decard.RunT(t)
 		c := s.NewClient()
 		user := register(t, c, "83330003")
-		a := apply(t, c, user, "10102000", "e1", kycInfo("email", "edd.ada@example.com"))
+		a := apply(t, c, user, "10102000", "e1", kycInfo("email", "kyc.edd+ada@mocksrv.test"))
 		assert.True(t, a.NeedEddFile)
 		advance(t, s, time.Hour)
 		s.CheckKYCStatus(t, user, decard.KYCPending)
@@ -281,7 +281,7 @@ func TestApplicationOutcomes(t *testing.T) {
 			map[string]any{"externalUserId": other, "categoryId": "10102000", "applyRef": "ref-83330004", "kycInfo": kycInfo()}, "CARD_TRANSACTION_REPEAT_REQUEST")
 		mustCode(t, c, "card.virtual_apply", http.MethodPost, path, nil,
 			map[string]any{"externalUserId": other, "categoryId": "10102000", "applyRef": "d3", "kycInfo": kycInfo("email", "83330004@example.com")}, "KYC_EMAIL_ALREADY_EXIST")
-		a := apply(t, c, user, "20102000", "fail-vip", kycInfo("email", "83330004@example.com"))
+		a := apply(t, c, user, "20102000", "mocksrv:card-fail:vip", kycInfo("email", "83330004@example.com"))
 		advance(t, s, time.Minute)
 		var got applyData
 		get(t, c, "card.virtual_detail", "/card/v1/virtual-card/detail", &got, decard.Q("externalUserId", user, "applyId", a.ApplyID)...)
@@ -363,7 +363,7 @@ func TestFundAuthDeclines(t *testing.T) {
 	}{
 		{"frozen card", "1002", "1", "CARD_FROZEN_STATUS_UNSUPPORTED"},
 		{"more than the wallet", "1001", "100.01", "CARD_WALLET_BALANCE_LOW"},
-		{"magic amount", "1001", "66.66", "CARD_TRANSACTION_DEDUCT_FUNDS_FAIL"},
+		{"magic amount", "1001", "9999.01", "CARD_TRANSACTION_DEDUCT_FUNDS_FAIL"},
 	}
 	for _, d := range declines {
 		var r result

@@ -12,6 +12,7 @@ package decard
 // statuses or the lifecycle: those are mocksrv's (doc.go, "Deviations").
 
 import (
+	"net/http"
 	"strings"
 	"time"
 
@@ -134,7 +135,7 @@ func (w *world) fcUserLocked(id string) (User, error) {
 // newFCUserLocked registers a financial-connection user (KYC UNDO) and
 // opens their virtual accounts. userRef is the partner's key: the same
 // userRef, mobile and email again answer the same user.
-func (w *world) newFCUserLocked(id, ref, mobileCode, mobile, email string) (User, error) {
+func (w *world) newFCUserLocked(r *http.Request, id, ref, mobileCode, mobile, email string) (User, error) {
 	if id, ok := w.userByRef[ref]; ok {
 		u, _ := w.users.Get(id)
 		if u.MobileCode != mobileCode || u.Mobile != mobile || !strings.EqualFold(u.Email, email) {
@@ -152,7 +153,7 @@ func (w *world) newFCUserLocked(id, ref, mobileCode, mobile, email string) (User
 	if id != "" && w.users.Has(id) {
 		return User{}, core.Errorf(core.KindConflict, "user %q already exists", id)
 	}
-	u := w.newUserLocked(mobileCode, mobile)
+	u := w.newUserLocked(r, mobileCode, mobile)
 	if id != "" { // a chosen externalUserId (the admin API)
 		w.users.Delete(u.ID)
 		u.ID = id

@@ -82,7 +82,7 @@ func (s *Server) handleFCCreateUser(r *http.Request) (any, error) {
 	}
 	s.worlds.Lock(w)
 	defer w.Unlock()
-	u, err := w.newFCUserLocked("", ref, req.MobileAreaCode, mobile, req.Email)
+	u, err := w.newFCUserLocked(r, "", ref, req.MobileAreaCode, mobile, req.Email)
 	if err != nil {
 		return nil, err
 	}
@@ -146,12 +146,8 @@ func (s *Server) handleFCVirtualApply(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if id, ok := w.applyByRef[string(req.ApplyRef)]; ok {
-		a, _ := w.applies.Get(id)
-		if a.UserID != u.ID || a.KYB == nil {
-			return nil, fail("CARD_TRANSACTION_REPEAT_REQUEST", text{"applyRef %s belongs to another application", "applyRef %s 已用于其他申请"}, req.ApplyRef)
-		}
-		return applyJSON(a), nil
+	if err := w.refFreeLocked(string(req.ApplyRef)); err != nil {
+		return nil, err
 	}
 	cat, ok := findCategory(string(req.CategoryID))
 	if !ok || !cat.FC {
@@ -159,11 +155,11 @@ func (s *Server) handleFCVirtualApply(r *http.Request) (any, error) {
 			req.CategoryID, categoryIDs(true))
 	}
 	kyb := *req.KYBInfo
-	a, err := w.openApplyLocked(u, cat, Apply{Ref: string(req.ApplyRef), KYB: &kyb})
+	a, err := w.openApplyLocked(r, u, cat, Apply{Ref: string(req.ApplyRef), KYB: &kyb})
 	if err != nil {
 		return nil, err
 	}
-	return applyJSON(a), nil
+	return w.rememberApplyLocked(r, a), nil
 }
 
 // handleFCVirtualDetail handles "GET
@@ -496,7 +492,7 @@ func (s *Server) handleFCTranList(r *http.Request) (any, error) {
 	if err := decode(r, &req); err != nil {
 		return nil, err
 	}
-	limit, err := pageFCTrans.limit(req.PageSize.ptr())
+	limit, err := pageFCTrans.limit(req.PageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ package decard
 
 import (
 	"encoding/json"
+	"errors"
+	"math"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -38,24 +40,32 @@ var (
 	pageAssetTxns = pageRule{"size", 100, 100}
 )
 
+// maxPage is the last page number that can hold rows: any page past it
+// starts beyond every table and is empty.
+const maxPage = 1_000_000
+
 // window turns a 1-based page and a page size into a core.Window,
 // answering ACCOUNT_INVALID_PARAMETER out of range.
-func (p pageRule) window(page, size *int) (core.Window, error) {
+//
+// Any integer is a page number: one below 1 is the range error, one past
+// the rows (however large — 1000000000000000000, or beyond an int) an
+// empty page, as a page past the end is.
+func (p pageRule) window(page, size flexInt) (core.Window, error) {
 	pg, sz := 1, p.def
-	if page != nil {
-		pg = *page
+	if page.set {
+		pg = page.v
 	}
-	if size != nil {
-		sz = *size
+	if size.set {
+		sz = size.v
 	}
 	if pg < 1 {
-		return core.Window{}, invalid("page must be 1 or more (pages start at 1), got %d", pg)
+		return core.Window{}, invalid("page must be 1 or more (pages start at 1), got %s", page.text())
 	}
 	if sz < 1 || sz > p.max {
-		return core.Window{}, invalid("%s must be between 1 and %d, got %d", p.size, p.max, sz)
+		return core.Window{}, invalid("%s must be between 1 and %d, got %s", p.size, p.max, size.text())
 	}
-	if pg > 1_000_000 {
-		return core.Window{Offset: 1 << 40, Limit: sz}, nil
+	if pg > maxPage {
+		return core.Window{Offset: math.MaxInt, Limit: sz}, nil
 	}
 	return core.PageWindow(pg-1, sz), nil
 }
@@ -74,16 +84,34 @@ func (p pageRule) fromQuery(r *http.Request) (core.Window, error) {
 	return p.window(page, size)
 }
 
-func queryInt(v, name string) (*int, error) {
+// queryInt reads an integer query parameter; "" leaves it unset.
+func queryInt(v, name string) (flexInt, error) {
 	v = strings.TrimSpace(v)
 	if v == "" {
-		return nil, nil
+		return flexInt{}, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil {
-		return nil, invalid("%s must be an integer, got %q", name, v)
+	n, ok := parseInt(v)
+	if !ok {
+		return flexInt{}, invalid("%s must be an integer, got %q", name, v)
 	}
-	return &n, nil
+	return flexInt{v: n, set: true, raw: v}, nil
+}
+
+// parseInt reads a decimal integer. One too large for an int is clamped
+// to the int's range (the sign kept), so a huge page number is a page past
+// the end and a huge size out of range, never a malformed number.
+func parseInt(s string) (int, bool) {
+	n, err := strconv.Atoi(s)
+	if err == nil {
+		return n, true
+	}
+	if !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	if strings.HasPrefix(s, "-") {
+		return math.MinInt, true
+	}
+	return math.MaxInt, true
 }
 
 // flexInt is an integer request field that arrives as a JSON number (the
@@ -91,6 +119,15 @@ func queryInt(v, name string) (*int, error) {
 type flexInt struct {
 	v   int
 	set bool
+	raw string // as sent, for messages (v is clamped when it overflows)
+}
+
+// text is the value as sent.
+func (f flexInt) text() string {
+	if f.raw != "" {
+		return f.raw
+	}
+	return strconv.Itoa(f.v)
 }
 
 // UnmarshalJSON implements json.Unmarshaler.
@@ -105,11 +142,11 @@ func (f *flexInt) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	n, err := strconv.Atoi(s)
-	if err != nil {
+	n, ok := parseInt(s)
+	if !ok {
 		return typeError(b, reflect.TypeFor[int]())
 	}
-	f.v, f.set = n, true
+	f.v, f.set, f.raw = n, true, s
 	return nil
 }
 
@@ -126,14 +163,6 @@ func (f flexInt) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return []byte(strconv.Itoa(f.v)), nil
-}
-
-func (f flexInt) ptr() *int {
-	if !f.set {
-		return nil
-	}
-	v := f.v
-	return &v
 }
 
 // flexString is a string request field that may arrive as a JSON number
@@ -165,7 +194,7 @@ func (f *flexString) UnmarshalJSON(b []byte) error {
 // struct: encoding/json would name an embedded struct in its error paths
 // ("bodyPage.size").
 func (p pageRule) bodyWindow(page, size flexInt) (core.Window, error) {
-	return p.window(page.ptr(), size.ptr())
+	return p.window(page, size)
 }
 
 // listOf returns items, never nil, so an empty page renders as [].
@@ -203,13 +232,17 @@ var (
 )
 
 // limit checks a page size, answering ACCOUNT_INVALID_PARAMETER out of
-// range.
-func (p cursorRule) limit(n *int) (int, error) {
-	if n == nil {
+// range (any integer, however large or small).
+//
+// A cursor (cursorOrderId, cursor) is an id the list returned: any other
+// value — a huge or negative number among them — is the same range error,
+// naming it (qrpay_handlers.go, fincon_handlers.go).
+func (p cursorRule) limit(n flexInt) (int, error) {
+	if !n.set {
 		return p.def, nil
 	}
-	if *n < 1 || *n > p.max {
-		return 0, invalid("%s must be between 1 and %d, got %d", p.size, p.max, *n)
+	if n.v < 1 || n.v > p.max {
+		return 0, invalid("%s must be between 1 and %d, got %s", p.size, p.max, n.text())
 	}
-	return *n, nil
+	return n.v, nil
 }

@@ -72,7 +72,7 @@ func (s *Server) guidanceLink(r *http.Request, v2 bool) (any, error) {
 	if v2 {
 		sel = cardSelector{user: u.ID, id: string(req.CardID)}
 	}
-	cardID, page, err := w.linkActionLocked(u, req.Action, sel)
+	cardID, page, err := w.linkActionLocked(r, u, req.Action, sel)
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (s *Server) guidanceLink(r *http.Request, v2 bool) (any, error) {
 
 // linkActionLocked applies what the user does on the linked page and
 // returns the card involved and the page's path.
-func (w *world) linkActionLocked(u User, action string, sel cardSelector) (cardID, page string, err error) {
+func (w *world) linkActionLocked(r *http.Request, u User, action string, sel cardSelector) (cardID, page string, err error) {
 	switch action {
 	case "KYC_GUIDE":
 		switch u.KYC {
@@ -104,11 +104,8 @@ func (w *world) linkActionLocked(u User, action string, sel cardSelector) (cardI
 		case KYCInit, KYCPending:
 			return "", "", fail("KYC_WORKFLOW_PROCESSING", text{"user %s is %s", "用户 %s 当前为 %s"}, u.ID, u.KYC)
 		}
-		outcome := outcomePass
-		if len(u.Mobile) >= len(magicRefusePhone) && u.Mobile[len(u.Mobile)-len(magicRefusePhone):] == magicRefusePhone {
-			outcome = outcomeRefuse
-		}
-		w.startKYCLocked(u, outcome)
+		w.startKYCLocked(u, u.Outcome) // the outcome the user's magic mobile (or the admin API) decided
+		announce(r, u.Outcome)
 		return "", "scheme", nil
 	case "TRAVEL_RULE", "KYC_EXTRA_DOC":
 		return "", "detail", nil

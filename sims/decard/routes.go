@@ -16,6 +16,9 @@ func (s *Server) routes(r *core.Router) {
 	// The stream authenticates by its secret channel id, not X-DAPI headers.
 	r.HandleFunc(http.MethodGet, "/ws/{channel}", "stream.connect", s.handleStream)
 	_, api := core.RouteFuncs(r, "", s.api, s.authenticate)
+	// once routes a call idempotent under its applyRef (issue 13's one
+	// rule; envelope.go's applyOnce).
+	_, once := core.RouteFuncs(r, "", s.applyOnce, s.authenticate)
 	get, post := http.MethodGet, http.MethodPost
 
 	api(post, "/captcha/v1/send-mobile-code", "captcha.send_mobile_code", s.handleCaptchaSend)
@@ -47,7 +50,7 @@ func (s *Server) routes(r *core.Router) {
 	api(get, "/card/v1/statements/detail", "card.statement_detail", s.handleStatementDetail)
 	api(get, "/card/v2/statements/detail", "card.statement_detail_v2", s.handleStatementDetailV2)
 	api(get, "/card/v1/fiat/transactions", "card.fiat_transactions", s.handleFiatTransactions)
-	api(post, "/card/v1/virtual-card/apply", "card.virtual_apply", s.handleVirtualApply)
+	once(post, "/card/v1/virtual-card/apply", "card.virtual_apply", s.handleVirtualApply)
 	api(get, "/card/v1/virtual-card/detail", "card.virtual_detail", s.handleVirtualDetail)
 	api(get, "/card/v1/apply-list", "card.apply_list", s.handleApplyList)
 	api(get, "/card/v1/physical-shipping-info", "card.physical_shipping_info", s.handleShippingInfo)
@@ -84,7 +87,7 @@ func (s *Server) routes(r *core.Router) {
 	fc := "/financial-connection/v1"
 	api(post, fc+"/create-user", "financial_connection.create_user", s.handleFCCreateUser)
 	api(get, fc+"/query-user-info", "financial_connection.query_user_info", s.handleFCQueryUser)
-	api(post, fc+"/virtual-card/apply", "financial_connection.virtual_apply", s.handleFCVirtualApply)
+	once(post, fc+"/virtual-card/apply", "financial_connection.virtual_apply", s.handleFCVirtualApply)
 	api(get, fc+"/virtual-card/detail", "financial_connection.virtual_detail", s.handleFCVirtualDetail)
 	api(post, fc+"/payment", "financial_connection.payment", s.handleFCPayment)
 	api(get, fc+"/query-payment-info", "financial_connection.query_payment_info", s.handleFCPaymentInfo)

@@ -217,7 +217,7 @@ func TestEveryRoute(t *testing.T) {
 		var files []struct{ FileName, ObjectKey string }
 		post(t, c, "account.file_upload_prepare", "/account/v1/generate-file-upload-prepare", map[string]any{"fileNames": []string{"a.png"}}, &files)
 		edd := register(t, c, "89990003")
-		a := apply(t, c, edd, "10102000", "edd-apply", kycInfo("email", "edd@example.com"))
+		a := apply(t, c, edd, "10102000", "edd-apply", kycInfo("email", "kyc.edd@mocksrv.test"))
 		post(t, c, "account.upload_edd_file", "/account/v1/upload-edd-file", map[string]any{"externalUserId": edd, "requestRef": "req-1", "applyId": a.ApplyID,
 			"eddSowInvest": map[string]any{"typeOfInvestment": "stocks", "approximateValue": "1000",
 				"docUrls": []map[string]string{{"fileName": files[0].FileName, "filePath": files[0].ObjectKey}}}}, nil)

@@ -1,6 +1,7 @@
 package decard
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"maps"
@@ -338,8 +339,8 @@ type Server struct {
 	worlds *core.Worlds[*world] // by tenant and by API key
 	set    Settings             // the Server's settings, every tenant's starting point
 
-	chMu     sync.Mutex        // guards channels; never held while taking a world's lock
-	channels map[string]*world // WebSocket channel → the world it streams
+	chMu     sync.Mutex        // guards channels; taken after a world's lock, never before one
+	channels map[string]*world // WebSocket channel → the world it streams; every id bound to one tenant's world
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
@@ -410,15 +411,74 @@ func (s *Server) byChannel(channel string) (*world, bool) {
 	return cur, ok && cur == w
 }
 
-// registerChannel makes channel w's stream and forgets retired, w's
-// previous channel ("" for none).
-func (s *Server) registerChannel(w *world, channel, retired string) {
+// newChannel binds a new channel id to w and retires w's previous one
+// (retired; "" for none): an id no other channel of the Server has, so a
+// new channel never takes over another tenant's stream.
+func (s *Server) newChannel(w *world, retired string) string {
 	s.chMu.Lock()
 	defer s.chMu.Unlock()
 	if retired != "" && s.channels[retired] == w {
 		delete(s.channels, retired)
 	}
-	if channel != "" {
-		s.channels[channel] = w
+	for {
+		id := randomChannelID()
+		if _, taken := s.channels[id]; !taken {
+			s.channels[id] = w
+			return id
+		}
 	}
+}
+
+// bindChannel binds a restored world's channel to it, unless another
+// tenant's current world streams that id; it reports whether it did. An
+// earlier world of the same tenant (the one the restore replaces) gives
+// the id up.
+func (s *Server) bindChannel(w *world, channel string) bool {
+	s.chMu.Lock()
+	defer s.chMu.Unlock()
+	if other, taken := s.channels[channel]; taken && other.Tenant.ID != w.Tenant.ID {
+		if cur, ok := s.worlds.Get(other.Tenant.ID); ok && cur == other {
+			return false
+		}
+	}
+	s.channels[channel] = w
+	return true
+}
+
+// unbindChannel forgets channel if w still holds it (a newer world of the
+// tenant, a restored copy, may stream it now).
+func (s *Server) unbindChannel(w *world, channel string) {
+	s.chMu.Lock()
+	defer s.chMu.Unlock()
+	if channel != "" && s.channels[channel] == w {
+		delete(s.channels, channel)
+	}
+}
+
+// channelAlphabet is the alphabet of channel ids: DeCard's are
+// alphanumeric ("HBHmMK99SJEVMVUqCb4").
+const channelAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+// channelLen is a channel id's length: 22 characters of 62 carry 130 bits,
+// more than the 128 an unguessable id needs (DeCard's published example
+// has 19, 113 bits).
+const channelLen = 22
+
+// randomChannelID draws a channel id from crypto/rand: not fake data, so
+// never the tenant's seeded faker, whose ids another tenant with the same
+// seed, or anyone on a fresh server, would draw again.
+func randomChannelID() string {
+	out := make([]byte, 0, channelLen)
+	var buf [32]byte
+	for len(out) < channelLen {
+		if _, err := rand.Read(buf[:]); err != nil {
+			panic(fmt.Sprintf("crypto/rand: %v", err)) // never fails on supported platforms
+		}
+		for _, b := range buf {
+			if b < 248 && len(out) < channelLen { // 248 = 4 × 62: no bias
+				out = append(out, channelAlphabet[b%62])
+			}
+		}
+	}
+	return string(out)
 }

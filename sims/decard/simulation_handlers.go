@@ -77,7 +77,14 @@ func (s *Server) fundAuth(r *http.Request, v2 bool) (any, error) {
 	if merchant == "" {
 		merchant = merchantName(w.Faker.Company(), w.Faker.City(), "SG")
 	}
-	res := w.authorizeLocked(u, c, typ, req.Amount, currency, merchant)
+	rule := ""
+	if m, ok := magic.Find(fieldAuthAmount, req.Amount.String()); ok {
+		rule = m.Rule
+	}
+	res := w.authorizeLocked(u, c, typ, req.Amount, currency, merchant, rule)
+	if res.Steered {
+		announce(r, rule)
+	}
 	if !res.Approved {
 		return fundAuthJSON{Approved: false, ErrorCode: &res.ErrorCode}, nil
 	}
@@ -111,19 +118,19 @@ func (s *Server) handleSimDeposit(r *http.Request) (any, error) {
 	if !ok || a.Network != req.Chain {
 		return nil, invalid("address %q is not a %s deposit address of this partner's users (get one from /crypto/v1/deposit-address)", req.Address, req.Chain)
 	}
-	w.depositLocked(a, req.Currency, req.Amount, "")
+	w.depositLocked(a, req.Currency, req.Amount, "", find(r, fieldDepositAmount, req.Amount.String()))
 	return nil, nil
 }
 
 // depositLocked opens a deposit order (PENDING_NORMAL) and schedules its
-// next step.
-func (w *world) depositLocked(a Address, asset string, amount core.Decimal, from string) Deposit {
+// next step; outcome (deposit.fail, deposit.audit or "") is how it goes on.
+func (w *world) depositLocked(a Address, asset string, amount core.Decimal, from, outcome string) Deposit {
 	now := w.Now()
 	if from == "" {
 		from = "0x" + w.Faker.HexID(20)
 	}
 	d := Deposit{TxHash: "0x" + w.Faker.HexID(32), UserID: a.UserID, Asset: asset, Network: a.Network, Amount: amount,
-		From: from, To: a.Address, Status: DepositPendingNormal, CreatedAt: now}
+		From: from, To: a.Address, Status: DepositPendingNormal, Outcome: outcome, CreatedAt: now}
 	w.deposits.Put(d.TxHash, d)
 	w.pushLocked(eventOrderStatus, d.UserID, now, orderData(d))
 	w.Agenda.Schedule(now.Add(w.set.DepositDelay.D()), taskDepositStep, d.TxHash)

@@ -190,19 +190,23 @@ const (
 	AuthRefund AuthType = "REFUND"
 )
 
-// magicDeclineAmount: a fund-auth of exactly this amount is declined by
-// the processor (CARD_TRANSACTION_DEDUCT_FUNDS_FAIL).
-var magicDeclineAmount = core.MustDecimal("66.66")
-
-// authOutcome is what a simulated authorisation did.
+// authOutcome is what a simulated authorisation did. Steered is set when
+// the authorisation's steered outcome (auth.decline) declined it.
 type authOutcome struct {
 	Approved  bool
 	ErrorCode string
+	Steered   bool
 	Txn       CardTxn
 }
 
-// declineReasonLocked returns why an authorisation is declined, or "".
-func (w *world) declineReasonLocked(u User, c Card, typ AuthType, amount, usd core.Decimal) string {
+// codeSteeredDecline is the errorCode of an authorisation the auth.decline
+// rule declines.
+const codeSteeredDecline = "CARD_TRANSACTION_DEDUCT_FUNDS_FAIL"
+
+// declineReasonLocked returns why an authorisation is declined, or "":
+// the card's and the user's state first, then its steered outcome, then
+// the wallet.
+func (w *world) declineReasonLocked(u User, c Card, typ AuthType, usd core.Decimal, outcome string) string {
 	switch {
 	case c.Status == CardCancelled:
 		return "CARD_TXN_1122020016"
@@ -212,8 +216,8 @@ func (w *world) declineReasonLocked(u User, c Card, typ AuthType, amount, usd co
 		return "CARD_CARD_INACTIVE"
 	case u.ForbidCardTransaction:
 		return "ACCOUNT_UNSUPPORTED_OPERATE"
-	case amount.Cmp(magicDeclineAmount) == 0:
-		return "CARD_TRANSACTION_DEDUCT_FUNDS_FAIL"
+	case outcome == ruleAuthDecline:
+		return codeSteeredDecline
 	}
 	if typ == AuthExpend {
 		if _, ok := w.planSpendLocked(u.ID, usd); !ok {
@@ -226,8 +230,9 @@ func (w *world) declineReasonLocked(u User, c Card, typ AuthType, amount, usd co
 // authorizeLocked simulates a card-network authorisation: on approval a
 // statement row (postIndicator 0) with its asset movements, wallet
 // movements, CARD_TRANSACTION and BALANCE_CHANGE pushes; on decline a
-// CARD_TRANSACTION push with response D.
-func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant string) authOutcome {
+// CARD_TRANSACTION push with response D. outcome is the authorisation's
+// steered outcome (auth.decline, or "").
+func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant, outcome string) authOutcome {
 	at := w.Now()
 	usd := w.toUSD(amount, currency).Round(2)
 	if usd.Sign() <= 0 {
@@ -243,9 +248,9 @@ func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decima
 	if typ == AuthRefund {
 		x.DC = Credit
 	}
-	if code := w.declineReasonLocked(u, c, typ, amount, usd); code != "" {
+	if code := w.declineReasonLocked(u, c, typ, usd, outcome); code != "" {
 		w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, false))
-		return authOutcome{ErrorCode: code, Txn: x}
+		return authOutcome{ErrorCode: code, Steered: outcome != "" && code == codeSteeredDecline, Txn: x}
 	}
 	if typ == AuthRefund {
 		x.Movements = []Movement{{Asset: "USD", Amount: usd, At: at, Type: MovementRefund}}

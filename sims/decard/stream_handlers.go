@@ -17,24 +17,18 @@ import (
 )
 
 // handleGetChannel handles "GET /websocket/v1/get-channel": a new channel
-// id for the partner. The previous channel stops at once; the new one
-// lives 24 hours of business time. Parameters (Postman sends channel=TEST)
-// are ignored.
+// id for the partner — random, unique on the Server and bound to the
+// tenant that asked (server.go, newChannel). The previous channel stops at
+// once; the new one lives 24 hours of business time. Parameters (Postman
+// sends channel=TEST) are ignored.
 func (s *Server) handleGetChannel(r *http.Request) (any, error) {
 	w := s.worlds.Enter(r)
 	defer w.Unlock()
-	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	b := make([]byte, 19)
-	for i := range b {
-		b[i] = alphabet[w.Faker.IntN(len(alphabet))]
-	}
-	old := w.channel.ID
-	w.channel = Channel{ID: string(b)}
+	w.channel = Channel{ID: s.newChannel(w, w.channel.ID)}
 	if w.set.ChannelTTL.D() > 0 {
 		w.channel.ExpiresAt = w.Now().Add(w.set.ChannelTTL.D())
 	}
 	w.dropSubscribersLocked()
-	s.registerChannel(w, w.channel.ID, old)
 	return w.channel.ID, nil
 }
 
@@ -57,9 +51,13 @@ func (s *Server) handleSearch(r *http.Request) (any, error) {
 }
 
 // handleStream serves GET /ws/{channel}: a WebSocket on which every push of
-// the channel's tenant arrives as a text frame. Requests that are not
-// WebSocket handshakes, and unknown, retired or expired channels, get
-// DeCard's failure envelope instead of an upgrade.
+// the channel's tenant arrives as a text frame. The connection carries no
+// X-DAPI headers (DeCard's stream takes only the channel); it is checked
+// as DeCard documents its access: the channel must be one get-channel
+// gave the tenant (unguessable, bound to it) and the client address must
+// be on the tenant's IP allow-list. Requests that are not WebSocket
+// handshakes, addresses off the list, and unknown, retired or expired
+// channels get DeCard's failure envelope instead of an upgrade.
 //
 // This handler is the exception to "handlers return (any, error)": after
 // the upgrade it owns the connection.
@@ -69,6 +67,11 @@ func (s *Server) handleStream(rw http.ResponseWriter, r *http.Request) {
 	if !ok {
 		s.writeError(rw, r, fail("DAPI_PERMISSION_DENIED", text{"channel %q is unknown or was replaced by a newer one (get one from /websocket/v1/get-channel)",
 			"频道 %q 不存在或已被新频道取代（请调用 /websocket/v1/get-channel）"}, channel))
+		return
+	}
+	if s.Auth == core.AuthStrict && !w.Tenant.Allow.Allows(r) { // as API calls: lenient and off skip the list
+		s.writeError(rw, r, fail("DAPI_PERMISSION_DENIED", text{"%s is not on the IP allow-list of channel %s's API key",
+			"%s 不在频道 %s 所属 API Key 的 IP 白名单内"}, r.RemoteAddr, channel))
 		return
 	}
 	if err := core.Bind(r, w); err != nil {

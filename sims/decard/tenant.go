@@ -97,7 +97,7 @@ func (s *Server) release(w *world) {
 	ch := w.channel.ID
 	w.dropSubscribersLocked()
 	w.Unlock()
-	s.registerChannel(w, "", ch)
+	s.unbindChannel(w, ch)
 }
 
 // snapshot is a tenant's DeCard world as --state saves it.
@@ -116,6 +116,7 @@ type snapshot struct {
 	Deposits    []Deposit            `json:"deposits"`
 	Withdrawals map[string]string    `json:"withdrawals"`
 	ApplyByRef  map[string]string    `json:"apply_refs"`
+	ApplyUses   map[string]refUse    `json:"apply_ref_uses,omitempty"` // first request and answer per applyRef (absent in older snapshots)
 	UserByEmail map[string]string    `json:"emails"`
 	Wallet      []WalletEntry        `json:"wallet"`
 	Pool        map[string]string    `json:"pool"`
@@ -144,7 +145,7 @@ func (w *world) snapshotLocked() snapshot {
 	snap := snapshot{
 		Creds: w.creds, Settings: w.set, Faker: fk, Users: w.users.All(), Cards: w.cards.All(), Applies: w.applies.All(), Txns: w.txns.All(),
 		Statements: w.statements.All(), AssetTxns: w.assetTxns.All(), Transfers: w.transfers.All(), Fiat: w.fiat.All(),
-		Deposits: w.deposits.All(), Withdrawals: maps.Clone(w.withdrawals), ApplyByRef: maps.Clone(w.applyByRef),
+		Deposits: w.deposits.All(), Withdrawals: maps.Clone(w.withdrawals), ApplyByRef: maps.Clone(w.applyByRef), ApplyUses: maps.Clone(w.applyUses),
 		UserByEmail: maps.Clone(w.userByEmail), Wallet: []WalletEntry{}, Pool: map[string]string{}, UserAddress: maps.Clone(w.userAddress),
 		EDDRefs: maps.Clone(w.eddRefs), Uploads: maps.Clone(w.uploads), Channel: w.channel, Messages: slices.Clone(w.messages),
 		Version: w.version, Agenda: w.Agenda.Tasks(), Flows: map[string]string{}, QROrders: w.qrOrders.All(),
@@ -192,6 +193,9 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 		return nil, fmt.Errorf("faker: %w", err)
 	}
 	for _, u := range snap.Users {
+		if rule, ok := legacyOutcomes[u.KYCOutcome]; ok { // the first format's pass, refuse, hold
+			u.KYCOutcome = rule
+		}
 		w.users.Put(u.ID, u)
 		w.userByMobile[mobileKey(u.MobileCode, u.Mobile)] = u.ID
 		if u.UserRef != "" {
@@ -265,14 +269,19 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 	}
 	maps.Copy(w.withdrawals, snap.Withdrawals)
 	maps.Copy(w.applyByRef, snap.ApplyByRef)
+	maps.Copy(w.applyUses, snap.ApplyUses)
+	w.seedApplyRefsLocked()
 	maps.Copy(w.userByEmail, snap.UserByEmail)
 	maps.Copy(w.userAddress, snap.UserAddress)
 	maps.Copy(w.eddRefs, snap.EDDRefs)
 	maps.Copy(w.uploads, snap.Uploads)
 	w.channel, w.messages, w.version = snap.Channel, snap.Messages, snap.Version
 	w.Agenda.Restore(snap.Agenda)
-	if w.channel.ID != "" {
-		s.registerChannel(w, w.channel.ID, "")
+	// Channel ids are not fake data: the snapshot keeps the tenant's, and
+	// the restored world streams it again — unless another tenant's world
+	// holds that id, when the tenant must get a new channel.
+	if w.channel.ID != "" && !s.bindChannel(w, w.channel.ID) {
+		w.channel = Channel{}
 	}
 	return w, nil
 }

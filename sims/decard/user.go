@@ -4,6 +4,7 @@ package decard
 // user-status, travel rule) and the KYC flow of the Guides.
 
 import (
+	"net/http"
 	"strings"
 	"time"
 )
@@ -27,7 +28,8 @@ type User struct {
 	Mobile                string      `json:"mobile"`
 	KYC                   KYCStatus   `json:"kycStatus"`
 	KYCReason             string      `json:"kycReason,omitempty"`  // v2 statusDescription
-	KYCOutcome            string      `json:"kycOutcome,omitempty"` // how the running review ends: pass, refuse or hold
+	KYCOutcome            string      `json:"kycOutcome,omitempty"` // how the running review ends: "" (PASS), kyc.refuse or kyc.hold
+	Outcome               string      `json:"outcome,omitempty"`    // how the user's reviews end unless an application says otherwise: kyc.refuse or kyc.hold (magic.go)
 	KYCAt                 time.Time   `json:"kycUpdatedAt"`
 	Email                 string      `json:"email,omitempty"`
 	Name                  string      `json:"name"`
@@ -75,31 +77,9 @@ const (
 	taskKYCDecide  = "kyc.decide"
 )
 
-// KYC outcomes a review is steered to.
-const (
-	outcomePass   = "pass"
-	outcomeRefuse = "refuse"
-	outcomeHold   = "hold"
-)
-
-// Magic values that steer the KYC outcome (doc.go, "Magic values").
-const (
-	magicReject      = "reject" // sumsubShareToken containing it: REFUSE
-	magicHold        = "hold"   // sumsubShareToken containing it: the review never ends
-	magicRefusePhone = "0000"   // a mobile ending in it: a guidance-link KYC ends REFUSE
-)
-
-// outcomeOfToken reads the magic words of a Sumsub share token.
-func outcomeOfToken(token string) string {
-	t := strings.ToLower(token)
-	switch {
-	case strings.Contains(t, magicReject):
-		return outcomeRefuse
-	case strings.Contains(t, magicHold):
-		return outcomeHold
-	}
-	return outcomePass
-}
+// legacyOutcomes maps the KYC outcomes of the first snapshot format to
+// rule names.
+var legacyOutcomes = map[string]string{"pass": "", "refuse": ruleKYCRefuse, "hold": ruleKYCHold}
 
 // mobileKey is how a phone number is indexed: country code and number.
 func mobileKey(mobileCode, mobile string) string { return mobileCode + " " + mobile }
@@ -116,11 +96,13 @@ func (w *world) userLocked(id string) (User, error) {
 	return u, nil
 }
 
-// newUserLocked registers a user with KYC UNDO.
-func (w *world) newUserLocked(mobileCode, mobile string) User {
+// newUserLocked registers a user with KYC UNDO, their KYC outcome decided
+// by their mobile (steerUser; r is nil outside a request).
+func (w *world) newUserLocked(r *http.Request, mobileCode, mobile string) User {
 	now := w.Now()
 	u := User{ID: w.Faker.UUID(), MobileCode: mobileCode, Mobile: mobile, KYC: KYCUndo, KYCAt: now,
 		Name: strings.ToUpper(w.Faker.FirstName() + " " + w.Faker.LastName()), CreatedAt: now}
+	steerUser(r, &u)
 	w.users.Put(u.ID, u)
 	if mobile != "" {
 		w.userByMobile[mobileKey(mobileCode, mobile)] = u.ID
@@ -140,7 +122,7 @@ func (w *world) setKYCLocked(u User, status KYCStatus, reason string, at time.Ti
 }
 
 // startKYCLocked begins a KYC review: INIT now, PENDING after the submit
-// delay, then decided as outcome says.
+// delay, then decided as outcome (a rule name; "" passes) says.
 func (w *world) startKYCLocked(u User, outcome string) User {
 	now := w.Now()
 	u.KYCOutcome = outcome
@@ -148,6 +130,21 @@ func (w *world) startKYCLocked(u User, outcome string) User {
 	u = w.setKYCLocked(u, KYCInit, "", now)
 	w.Agenda.Schedule(now.Add(w.set.KYCSubmitDelay.D()), taskKYCPending, u.ID)
 	return u
+}
+
+// resumeKYCLocked runs the review of a user the admin API made INIT or
+// PENDING with an outcome: it goes on from that step and ends as the
+// user's outcome says.
+func (w *world) resumeKYCLocked(u User) {
+	now := w.Now()
+	u.KYCOutcome = u.Outcome
+	w.users.Put(u.ID, u)
+	switch u.KYC {
+	case KYCInit:
+		w.Agenda.Schedule(now.Add(w.set.KYCSubmitDelay.D()), taskKYCPending, u.ID)
+	case KYCPending:
+		w.scheduleDecisionLocked(u, now)
+	}
 }
 
 // kycPendingLocked is the INIT → PENDING step.
@@ -163,7 +160,7 @@ func (w *world) kycPendingLocked(id string, at time.Time) {
 // scheduleDecisionLocked schedules the end of a PENDING review, unless it
 // is on hold or waits for EDD documents.
 func (w *world) scheduleDecisionLocked(u User, at time.Time) {
-	if u.KYCOutcome == outcomeHold || w.awaitingEDDLocked(u.ID) {
+	if u.KYCOutcome == ruleKYCHold || w.awaitingEDDLocked(u.ID) {
 		return
 	}
 	w.Agenda.Schedule(at.Add(w.set.KYCReviewDelay.D()), taskKYCDecide, u.ID)
@@ -172,10 +169,10 @@ func (w *world) scheduleDecisionLocked(u User, at time.Time) {
 // kycDecideLocked ends a PENDING review as its outcome says.
 func (w *world) kycDecideLocked(id string, at time.Time) {
 	u, ok := w.users.Get(id)
-	if !ok || u.KYC != KYCPending || u.KYCOutcome == outcomeHold || w.awaitingEDDLocked(id) {
+	if !ok || u.KYC != KYCPending || u.KYCOutcome == ruleKYCHold || w.awaitingEDDLocked(id) {
 		return
 	}
-	w.decideKYCLocked(u, u.KYCOutcome != outcomeRefuse, at)
+	w.decideKYCLocked(u, u.KYCOutcome != ruleKYCRefuse, at)
 }
 
 // decideKYCLocked sets PASS or REFUSE and moves the user's waiting card

@@ -29,17 +29,22 @@ type webhookBody struct {
 	EventTimestamp        int64  `json:"eventTimestamp"`
 }
 
-// notifyLocked queues a webhook for the tenant. The outbox delivers it to
-// the tenant's DeCard webhook URL, retrying until a 2xx.
+// notifyLocked queues a webhook for the tenant, stamped and queued at the
+// world's Now — inside settle, the due time of the task that sent it — so
+// notificationTimestamp is when the event was due to be sent, whenever the
+// clock was read. eventTimestamp is when the event happened (at), which may
+// be earlier (an authorisation posted on its statement date). The outbox
+// delivers it to the tenant's DeCard webhook URL, retrying until a 2xx.
 func (w *world) notifyLocked(event, user string, at time.Time, data any) {
+	now := w.Now()
 	body, err := sortedJSON(webhookBody{
 		WebhookID: w.numID(19), Type: event, ExternalUserID: user, Data: data,
-		NotificationTimestamp: w.Now().UnixMilli(), EventTimestamp: at.UnixMilli(),
+		NotificationTimestamp: now.UnixMilli(), EventTimestamp: at.UnixMilli(),
 	})
 	if err != nil {
 		return // the payload types always marshal
 	}
-	w.outbox.Enqueue(w.Tenant.ID, Name, event, body)
+	w.outbox.EnqueueAt(w.Tenant.ID, Name, event, now, body)
 }
 
 // sortedJSON renders v compactly with every object's keys sorted, nested

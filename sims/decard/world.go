@@ -10,9 +10,9 @@ import (
 )
 
 // world is one tenant's DeCard state. WorldBase's mutex guards every
-// field but nonces, which has its own lock, and those fixed when the world
-// is made (outbox, creds, set and the amounts parsed from it), which are
-// read without it.
+// field but nonces and applyRefs, which have their own locks, and those
+// fixed when the world is made (outbox, creds, set and the amounts parsed
+// from it), which are read without it.
 type world struct {
 	core.WorldBase
 
@@ -20,6 +20,8 @@ type world struct {
 	creds  Credentials
 	set    Settings // the tenant's settings; they never change, so reading them needs no lock
 	nonces *core.ReplayGuard
+
+	applyRefs *core.IdemStore // first request and answer per applyRef (apply.go); has its own lock
 
 	// The decimal settings, parsed once.
 	opening core.Decimal            // set.FundPool: each asset's fund pool at the start
@@ -39,6 +41,7 @@ type world struct {
 	userByMobile map[string]string      // mobileCode + " " + mobile → externalUserId
 	userByEmail  map[string]string      // lower-case KYC email → externalUserId
 	applyByRef   map[string]string      // applyRef → applyId
+	applyUses    map[string]refUse      // applyRef → its first request and answer, as snapshots keep them
 	wallet       map[walletKey]Balance  // (user, asset) → balance
 	pool         map[string]core.Decimal
 	addresses    map[string]Address      // deposit address → owner
@@ -91,6 +94,8 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settin
 		userByMobile: map[string]string{},
 		userByEmail:  map[string]string{},
 		applyByRef:   map[string]string{},
+		applyUses:    map[string]refUse{},
+		applyRefs:    newApplyRefs(),
 		wallet:       map[walletKey]Balance{},
 		pool:         map[string]core.Decimal{},
 		addresses:    map[string]Address{},
@@ -264,27 +269,15 @@ func bucket[T any](t *core.Table[T], index, value string) []T {
 func sortStrings(s []string) { sort.Strings(s) }
 
 // settleLocked applies every scheduled transition that is due on the
-// business clock, one instant at a time and each at its own time, so a
-// clock moved months ahead replays the months in order. Worlds.Enter and
-// Worlds.Do call it after taking the lock.
-//
-// It is not WorldBase.RunDue: RunDue makes Now read each task's due time
-// while the task applies, and a webhook queued by a task stamps its
-// notificationTimestamp with Now — the moment the simulator settles, not
-// the moment the task was due (its eventTimestamp) — so RunDue would change
-// the bodies of webhooks sent by a late settle.
-func (w *world) settleLocked() {
-	now := w.Now()
-	for {
-		next, ok := w.Agenda.Next()
-		if !ok || next.At.After(now) {
-			return
-		}
-		for _, t := range w.Agenda.Due(next.At) {
-			w.applyTaskLocked(t)
-		}
-	}
-}
+// business clock, one task at a time and each at its own due time
+// (WorldBase.RunDue): while a task applies, Now reads its due time, so
+// everything it stamps — its records' times and its webhooks'
+// notificationTimestamp — and every task it schedules start from when it
+// was due, and a clock moved months ahead replays the months in order.
+// One jump and many small steps over the same span end in the same state
+// and the same webhooks. Worlds.Enter and Worlds.Do call it after taking
+// the lock.
+func (w *world) settleLocked() { w.RunDue(w.applyTaskLocked) }
 
 func (w *world) applyTaskLocked(t core.Task) {
 	switch t.Kind {
