@@ -30,7 +30,7 @@ func (s *Server) hooks() core.Hooks[*world] {
 		CardEvent: s.cardEvent,
 		Declines:  declines,
 		Snapshot:  func(w *world) any { return w.snapshotLocked() },
-		Restore:  s.restoreWorld,
+		Restore:   s.restoreWorld,
 	}
 }
 
