@@ -88,6 +88,7 @@ type authPush struct {
 // (which may block) and acknowledges the others with {"code":0}.
 type desk struct {
 	t      *testing.T
+	appID  string // the tenant's Api-Key; DefaultAPIKey when empty
 	secret string
 	decide func(r *http.Request, a authPush) (status int, body string)
 
@@ -99,7 +100,11 @@ type desk struct {
 
 func (d *desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
-	want, err := signUtils(keysecure.DefaultAPIKey, r.Header.Get("Timestamp"), body, d.secret)
+	appID := d.appID
+	if appID == "" {
+		appID = keysecure.DefaultAPIKey
+	}
+	want, err := signUtils(appID, r.Header.Get("Timestamp"), body, d.secret)
 	assert.NoError(d.t, err)
 	assert.Equal(d.t, want, r.Header.Get("Signature"), "the callback is signed as SignUtils says")
 	var push struct {
