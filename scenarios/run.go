@@ -302,7 +302,10 @@ func (r *runner) step(ctx context.Context, st Step) ([]string, string, error) {
 			return nil, "", errors.New("card_event: say which provider")
 		}
 		var ev core.CardEvent
-		b, _ := json.Marshal(expand(ce.CardEvent, r.vars))
+		var fields map[string]any // expand reads maps, not structs
+		b, _ := json.Marshal(ce.CardEvent)
+		_ = json.Unmarshal(b, &fields)
+		b, _ = json.Marshal(expand(fields, r.vars))
 		if err := json.Unmarshal(b, &ev); err != nil {
 			return nil, "", fmt.Errorf("card_event: %w", err)
 		}

@@ -292,7 +292,7 @@ func Parse(name string, src []byte) (*Scenario, error) {
 func (sc *Scenario) check(steps *yaml.Node) error {
 	for i, st := range sc.Steps {
 		actions := 0
-		for _, set := range []bool{st.Call != nil, st.Advance != "", st.Clock != nil, st.Card != nil, st.Create != nil,
+		for _, set := range []bool{st.Call != nil, st.Advance != "", st.Clock != nil, st.Card != nil, st.CardEvent != nil, st.Create != nil,
 			len(st.Fault) > 0, st.ClearFaults, st.Flush, st.ExpectWebhooks != nil, st.ExpectJournal != nil,
 			st.ExpectDeliveries != nil, st.ExpectState != nil} {
 			if set {
@@ -302,7 +302,7 @@ func (sc *Scenario) check(steps *yaml.Node) error {
 		field := fmt.Sprintf("steps[%d]", i)
 		switch {
 		case actions == 0:
-			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "a step needs an action: call, advance, clock, card, create, fault, clear_faults, flush or an expect_* block"}
+			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "a step needs an action: call, advance, clock, card, card_event, create, fault, clear_faults, flush or an expect_* block"}
 		case actions > 1:
 			return &FileError{File: sc.File, Line: st.Line, Field: field, Msg: "one action per step (split it in two)"}
 		case (st.Expect != nil || len(st.Save) > 0) && st.Call == nil:

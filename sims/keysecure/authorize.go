@@ -126,7 +126,9 @@ const maxAuthAnswer = 64 << 10
 
 // askMerchant POSTs the Auth callback to the merchant — signed as every
 // callback is, within the tenant's window, through the tenant's webhook
-// fault rules for "Auth" — reads its answer, and journals the round trip
+// fault rules for "Auth" (a delay, a drop, a raw status; a 2xx status with
+// a body scripts the merchant's answer) — reads its answer, and journals
+// the round trip
 // (a webhook entry, route Auth; the reason in error when the answer is
 // not usable). It holds no lock.
 func (s *Server) askMerchant(a authAsk) merchantAnswer {
@@ -157,6 +159,11 @@ func (s *Server) sendAuth(a authAsk, e *core.Entry) merchantAnswer {
 		switch {
 		case f.Drop:
 			return merchantAnswer{reason: "the Auth callback was dropped by a fault rule"}
+		case f.Status >= 200 && f.Status <= 299:
+			// A 2xx rule scripts the merchant's answer: its body is read
+			// as the merchant's, which is never asked.
+			e.Status, e.Response = f.Status, f.Body
+			return parseAuthAnswer([]byte(f.Body))
 		case f.Status != 0:
 			e.Status, e.Response = f.Status, f.Body
 			return merchantAnswer{reason: fmt.Sprintf("a fault rule answered HTTP %d for the merchant", f.Status)}

@@ -353,6 +353,7 @@ func TestAuthFaultRules(t *testing.T) {
 		{"slow beyond the window", core.Fault{Delay: core.Duration(time.Second)}, "did not answer within 40ms"},
 		{"dropped", core.Fault{Drop: true}, "dropped by a fault rule"},
 		{"gateway error", core.Fault{Status: 502}, "a fault rule answered HTTP 502"},
+		{"scripted refusal", core.Fault{Status: 200, Body: `{"code":9,"message":"scripted"}`}, "Declined by merchant: scripted"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
