@@ -170,8 +170,14 @@ func authServer(t *testing.T, decide func(*http.Request, authPush) (int, string)
 	return ks, d, card
 }
 
+// setText sets a text field of a card event (an amount) from a string,
+// whatever string type the field has.
+func setText[T ~string](field *T, s string) { *field = T(s) }
+
 func authorize(amount string) core.CardEvent {
-	return core.CardEvent{Type: core.EventAuthorize, Amount: amount, Merchant: core.EventMerchant{Name: "Corner Coffee", MCC: "5814"}}
+	ev := core.CardEvent{Type: core.EventAuthorize, Merchant: core.EventMerchant{Name: "Corner Coffee", MCC: "5814"}}
+	setText(&ev.Amount, amount)
+	return ev
 }
 
 func TestMerchantApprovesAuthorization(t *testing.T) {

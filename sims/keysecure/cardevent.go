@@ -102,7 +102,7 @@ func (s *Server) applyEventLocked(w *world, cardNo string, ev core.CardEvent) (C
 	if ev.Transaction == "" {
 		return Consumption{}, core.Errorf(core.KindInvalid, "keysecure card events: %s needs transaction, the consume_no it follows", ev.Type)
 	}
-	amount, err := eventAmount(ev.Amount, false)
+	amount, err := eventAmount(string(ev.Amount), false)
 	if err != nil {
 		return Consumption{}, err
 	}
@@ -155,7 +155,7 @@ func (s *Server) authorizeEventLocked(w *world, cardNo string, ev core.CardEvent
 	if ev.Transaction != "" {
 		return Consumption{}, core.Errorf(core.KindInvalid, "keysecure card events: authorize starts a consumption; it takes no transaction")
 	}
-	amount, err := eventAmount(ev.Amount, true)
+	amount, err := eventAmount(string(ev.Amount), true)
 	if err != nil {
 		return Consumption{}, err
 	}

@@ -27,7 +27,9 @@ func creditCard(t *testing.T, balance string, opts ...keysecure.Option) (*keysec
 }
 
 func event(typ, tx, amount string) core.CardEvent {
-	return core.CardEvent{Type: typ, Transaction: tx, Amount: amount}
+	ev := core.CardEvent{Type: typ, Transaction: tx}
+	setText(&ev.Amount, amount)
+	return ev
 }
 
 func TestAuthorizationHoldsThenClears(t *testing.T) {

@@ -78,7 +78,7 @@ func keysecureFlow(f *sims.Fleet, rng *rand.Rand) error {
 			if h, ok := ks.Card(c.ID); ok {
 				_ = ks.Fund(h.CardholderNo, "80")
 			}
-			a, err := ks.CardEvent(c.ID, core.CardEvent{Type: core.EventAuthorize, Amount: fmt.Sprintf("%d.%02d", 1+rng.IntN(60), rng.IntN(100))})
+			a, err := ks.CardEvent(c.ID, authorize(fmt.Sprintf("%d.%02d", 1+rng.IntN(60), rng.IntN(100))))
 			if err == nil && a.Status == keysecure.Pending {
 				auths = append(auths, a.CardNo+"/"+a.ID)
 			}
@@ -86,7 +86,7 @@ func keysecureFlow(f *sims.Fleet, rng *rand.Rand) error {
 			card, no, _ := strings.Cut(auths[rng.IntN(len(auths))], "/")
 			typ := []string{core.EventClear, core.EventReverse, core.EventRefund, core.EventClear}[rng.IntN(4)]
 			amount := []string{"", "", "1.25", "70"}[rng.IntN(4)]
-			_, _ = ks.CardEvent(card, core.CardEvent{Type: typ, Transaction: no, Amount: amount})
+			_, _ = ks.CardEvent(card, event(typ, no, amount))
 		case op == 9:
 			_, _ = ks.Clock.Advance(time.Duration(rng.IntN(72)) * time.Hour)
 		default:
