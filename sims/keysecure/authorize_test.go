@@ -84,8 +84,9 @@ type authPush struct {
 }
 
 // desk is a merchant's callback endpoint written from KeySecure's docs: it
-// checks every callback's Signature, answers Auth callbacks with decide
-// (which may block) and acknowledges the others with {"code":0}.
+// checks every callback's Signature and contract, answers Auth callbacks
+// with decide (which may block) and acknowledges the others with
+// {"code":0}.
 type desk struct {
 	t      *testing.T
 	appID  string // the tenant's Api-Key; DefaultAPIKey when empty
@@ -113,6 +114,12 @@ func (d *desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	require.NoError(d.t, json.Unmarshal(body, &push))
 	if push.Action != "Auth" {
+		switch push.Action {
+		case "Consumption":
+			contracts.Validate(d.t, "keysecure/webhooks/consumption.json", body)
+		case "Card_update":
+			contracts.Validate(d.t, "keysecure/webhooks/card_update.json", body)
+		}
 		var m map[string]any
 		_ = json.Unmarshal(body, &m)
 		d.mu.Lock()
@@ -121,6 +128,7 @@ func (d *desk) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, `{"code":0,"message":""}`)
 		return
 	}
+	contracts.Validate(d.t, "keysecure/webhooks/auth.json", body)
 	var a authPush
 	require.NoError(d.t, json.Unmarshal(push.Data, &a))
 	d.mu.Lock()
