@@ -165,10 +165,13 @@ func (d *desk) consumptionCallbacks() []map[string]any {
 
 // authServer is a merchant in AUTHORIZATION mode, with an approved
 // cardholder holding no balance and a card applied by BIN, whose callbacks
-// go to a desk deciding with decide.
+// go to a desk deciding with decide. The merchant has 10 s rather than
+// 800 ms unless opts say otherwise, so a loaded machine running -race
+// never turns an answer into a timeout.
 func authServer(t *testing.T, decide func(*http.Request, authPush) (int, string), opts ...keysecure.Option) (*keysecure.Server, *desk, keysecure.Card) {
 	t.Helper()
-	ks := runT(t, append([]keysecure.Option{keysecure.WithMode(keysecure.ModeAuthorization)}, opts...)...)
+	base := []keysecure.Option{keysecure.WithMode(keysecure.ModeAuthorization), keysecure.WithAuthWindow(10 * time.Second)}
+	ks := runT(t, append(base, opts...)...)
 	d := &desk{t: t, secret: keysecure.DefaultAPISecret, decide: decide}
 	srv := httptest.NewServer(d)
 	t.Cleanup(srv.Close)
