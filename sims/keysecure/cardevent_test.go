@@ -49,7 +49,7 @@ func authTenant(t *testing.T, f *sims.Fleet, id string, decide func(*http.Reques
 	t.Cleanup(srv.Close)
 	status, body := admin(t, f, http.MethodPost, "/_mocksrv/tenants", map[string]any{
 		"id": id, "webhooks": map[string]string{"keysecure": srv.URL},
-		"keysecure": map[string]any{"mode": "AUTHORIZATION", "auth_window": "5s", "api_key": id + "-key", "api_secret": strings.Repeat("s", 32)},
+		"keysecure": map[string]any{"mode": "AUTHORIZATION", "auth_window": "10s", "api_key": id + "-key", "api_secret": strings.Repeat("s", 32)},
 	})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	d.appID, d.secret = id+"-key", strings.Repeat("s", 32)
