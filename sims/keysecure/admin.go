@@ -4,6 +4,7 @@ package keysecure
 // tenant's KeySecure state.
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -24,17 +25,20 @@ type StateDump struct {
 	Pending     []core.Task   `json:"scheduled"`
 }
 
-// Money is the tenant's TUSDT ledger. Total never changes.
+// Money is the tenant's TUSDT ledger: Reserve + Balances + Held + Settled
+// + Fees − MerchantFunded is Total, which never changes.
 type Money struct {
-	Reserve  core.Decimal `json:"reserve"`
-	Balances core.Decimal `json:"cardholder_balances"`
-	Settled  core.Decimal `json:"paid_to_merchants"`
-	Fees     core.Decimal `json:"fees"`
-	Total    core.Decimal `json:"total"`
+	Reserve        core.Decimal `json:"reserve"`
+	Balances       core.Decimal `json:"cardholder_balances"`
+	Held           core.Decimal `json:"authorized_holds"`  // authorized, not yet cleared (amount and fee)
+	Settled        core.Decimal `json:"paid_to_merchants"` // cleared, less refunds and reversals
+	Fees           core.Decimal `json:"fees"`
+	MerchantFunded core.Decimal `json:"merchant_funded"` // what authorization-mode cards spent on the merchant's approval
+	Total          core.Decimal `json:"total"`
 }
 
 func (w *world) moneyLocked() Money {
-	m := Money{Reserve: w.reserve, Settled: w.settled, Fees: w.fees}
+	m := Money{Reserve: w.reserve, Held: w.held, Settled: w.settled, Fees: w.fees, MerchantFunded: w.funded}
 	w.cardholders.Each(func(h Cardholder) bool { m.Balances = m.Balances.Add(h.Balance); return true })
 	m.Total = w.conservedLocked()
 	return m
@@ -282,4 +286,29 @@ func (w *world) addCardLocked(c Card) (Card, error) {
 	}
 	w.storeCardLocked(made, w.set.IssueDelay.D())
 	return made, nil
+}
+
+// checkMoneyLocked lists every way the tenant's books fail to balance.
+func (w *world) checkMoneyLocked() []string {
+	var errs []string
+	if total := w.conservedLocked(); total.Cmp(w.set.Reserve) != 0 {
+		errs = append(errs, fmt.Sprintf("money is not conserved: the ledger totals %s, the opening reserve was %s", total, w.set.Reserve))
+	}
+	held := core.Zero
+	w.consumes.Each(func(c Consumption) bool {
+		held = held.Add(c.Hold)
+		switch {
+		case c.Hold.Sign() != 0 && c.Status != Pending:
+			errs = append(errs, fmt.Sprintf("consumption %s is %s and still holds %s", c.ID, c.Status, c.Hold))
+		case c.Status == Pending && c.Hold.Cmp(c.Uncleared().Add(c.Fee())) != 0:
+			errs = append(errs, fmt.Sprintf("consumption %s holds %s for %s uncleared and %s fee", c.ID, c.Hold, c.Uncleared(), c.Fee()))
+		case c.Returned.Cmp(c.Cleared) > 0:
+			errs = append(errs, fmt.Sprintf("consumption %s returned %s of %s cleared", c.ID, c.Returned, c.Cleared))
+		}
+		return true
+	})
+	if held.Cmp(w.held) != 0 {
+		errs = append(errs, fmt.Sprintf("consumptions hold %s, the ledger %s", held, w.held))
+	}
+	return errs
 }

@@ -66,6 +66,34 @@ type Card struct {
 	PIN          string     `json:"pin,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+
+	// History is the card's last HistoryLimit status changes, oldest
+	// first, creation included. A change replaces the slice, never
+	// writes into it, so copies of a Card share it safely.
+	History []CardChange `json:"history,omitempty"`
+}
+
+// CardChange is one change of a card's status: when (business time), from
+// what (empty at creation), to what, and why.
+type CardChange struct {
+	At    time.Time  `json:"at"`
+	From  CardStatus `json:"from,omitempty"`
+	To    CardStatus `json:"to"`
+	Cause string     `json:"cause"`
+}
+
+// HistoryLimit bounds a card's History.
+const HistoryLimit = 32
+
+// withChange returns the card's history with one more change, the oldest
+// dropped beyond HistoryLimit, in a new slice.
+func (c Card) withChange(ch CardChange) []CardChange {
+	keep := c.History
+	if len(keep) >= HistoryLimit {
+		keep = keep[len(keep)-HistoryLimit+1:]
+	}
+	out := make([]CardChange, 0, len(keep)+1)
+	return append(append(out, keep...), ch)
 }
 
 // LastNo returns the card number's last four digits.
@@ -100,6 +128,7 @@ func errStatus(c Card, to CardStatus) *core.Error {
 func (w *world) moveLocked(c Card, to CardStatus, reason string) Card {
 	before := c.Status
 	c.Status, c.Reason, c.UpdatedAt = to, reason, w.Now()
+	c.History = c.withChange(CardChange{At: c.UpdatedAt, From: before, To: to, Cause: reason})
 	w.cards.Put(c.ID, c)
 	w.emitLocked(actionCardUpdate, cardUpdateData{
 		CardNo: c.ID, BeforeStatus: before, AfterStatus: to, Reason: reason, Time: c.UpdatedAt.UnixMilli(),
@@ -143,6 +172,11 @@ func (w *world) buildCardLocked(h Cardholder, uniqueNo string, typ CardType, pkg
 // storeCardLocked stores a card, indexes its unique number and schedules
 // its issuing (while Pending) and its expiry.
 func (w *world) storeCardLocked(c Card, issueDelay time.Duration) {
+	cause := c.Reason
+	if cause == "" {
+		cause = "Card applied"
+	}
+	c.History = c.withChange(CardChange{At: w.Now(), To: c.Status, Cause: cause})
 	w.cards.Put(c.ID, c)
 	w.cardByUnique[c.UniqueNo] = c.ID
 	if c.Status == StatusPending {
@@ -197,6 +231,8 @@ func (s *Server) settleLocked(w *world) {
 			w.issueLocked(t.Key)
 		case taskCardExpire:
 			w.expireLocked(t.Key)
+		case taskAuthExpire, taskAuthClear:
+			w.settleConsumeTask(t)
 		}
 	})
 }

@@ -304,6 +304,6 @@ func TestConsumptionsMoveMoneyAndDecline(t *testing.T) {
 		map[string]any{"card_no": card.ID, "amount": "7", "type": "Refund", "consume_relate_no": buy["consume_no"]}, 1004)
 	require.NoError(t, ks.FreezeCard(card.ID))
 	frozen := consume(map[string]any{"card_no": card.ID, "amount": "1"})
-	assert.Equal(t, "Card is Frozen", frozen["remark"])
+	assert.Equal(t, "Card is not activated: status Frozen", frozen["remark"], "the remark starts with the decline reason's text")
 	assert.Equal(t, "1000000", ks.Ledger().Total.String(), "money is conserved")
 }

@@ -45,3 +45,28 @@ func (s *Server) CheckBalance(t core.T, cardholderNo, want string) {
 		t.Errorf("keysecure: cardholder %s holds %s %s, want %s", cardholderNo, h.Balance.StringFixed(2), Currency, w.StringFixed(2))
 	}
 }
+
+// CheckConsumption fails t unless the default tenant's consumption has
+// status want (and, for a decline, names the reason in its remark).
+func (s *Server) CheckConsumption(t core.T, consumeNo string, want Status) {
+	t.Helper()
+	c, ok := s.Consumption(consumeNo)
+	switch {
+	case !ok:
+		t.Errorf("keysecure: consumption %s does not exist", consumeNo)
+	case c.Status != want:
+		t.Errorf("keysecure: consumption %s is %s, want %s (remark %q)", consumeNo, c.Status, want, c.Remark)
+	}
+}
+
+// CheckMoney fails t unless the default tenant's books balance: the ledger
+// total is the opening reserve, what the consumptions hold adds up to the
+// ledger's holds, and no consumption holds or returns more than it may.
+func (s *Server) CheckMoney(t core.T) {
+	t.Helper()
+	var errs []string
+	_ = s.do(func(w *world) error { errs = w.checkMoneyLocked(); return nil })
+	for _, e := range errs {
+		t.Errorf("keysecure: %s", e)
+	}
+}

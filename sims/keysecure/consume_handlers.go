@@ -153,9 +153,11 @@ func parseAmount(field string, raw json.RawMessage, required bool) (core.Decimal
 }
 
 // handleSandboxConsume handles "POST /open-api/v1/sandbox/consume", a
-// mocksrv extension: simulate a purchase, ATM withdrawal, refund or
-// reversal on a card. Declines are recorded as consumptions with status
-// Fail; the Auth and Consumption callbacks fire as they would.
+// mocksrv extension: simulate a purchase or ATM withdrawal — authorized
+// and cleared at once, an authorization-mode card's after the merchant
+// approves it through the Auth callback — or a refund or reversal of one.
+// Declines are recorded as consumptions with status Fail; the callbacks
+// fire as they would.
 func (s *Server) handleSandboxConsume(r *http.Request) (any, error) {
 	var req sandboxConsumeRequest
 	if err := decode(r, &req); err != nil {
@@ -196,22 +198,27 @@ func (s *Server) handleSandboxConsume(r *http.Request) (any, error) {
 	return consumeInfoJSON(c), nil
 }
 
+// consumeRequestLocked applies a sandbox consume request (the endpoint, the
+// admin API's consumptions, the Consume helper). A purchase may release
+// w's lock while the merchant decides (authorizeLocked).
 func (s *Server) consumeRequestLocked(w *world, req sandboxConsumeRequest, amount, local core.Decimal) (Consumption, error) {
 	card, err := w.cardLocked(req.CardNo)
 	if err != nil {
 		return Consumption{}, err
 	}
-	m := Merchant{Name: req.MerchantName, MCC: req.MerchantMCC, City: req.City, Country: req.Country}
-	if m.Name == "" {
-		m.Name = w.Faker.Company()
+	if req.Type == ConsumeRefund || req.Type == ConsumeReversal {
+		orig, err := w.relatedLocked(card.ID, "consume_relate_no", req.ConsumeRelateNo, string(req.Type))
+		if err != nil {
+			return Consumption{}, err
+		}
+		fees := productOf(card).Fees
+		if req.Type == ConsumeRefund {
+			return w.refundLocked(orig, amount, fees)
+		}
+		return w.reverseLocked(orig, amount, "", fees)
 	}
-	if m.MCC == "" {
-		m.MCC = "5734"
-	}
-	if m.City == "" {
-		m.City, m.Country = "Singapore", "SG"
-	}
-	c := Consumption{CardNo: card.ID, RelateNo: req.ConsumeRelateNo, Type: req.Type, Amount: amount,
+	m := w.merchantLocked(Merchant{Name: req.MerchantName, MCC: req.MerchantMCC, City: req.City, Country: req.Country})
+	c := Consumption{CardNo: card.ID, Type: req.Type, Amount: amount,
 		LocalAmount: local, LocalCurrency: req.LocalCurrency, Merchant: m, Outcome: req.Outcome}
-	return w.consumeLocked(c, productOf(card).Fees)
+	return s.authorizeLocked(w, c, "", true)
 }

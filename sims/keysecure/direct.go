@@ -116,3 +116,37 @@ func (s *Server) Ledger() Money {
 	_ = s.do(func(w *world) error { m = w.moneyLocked(); return nil })
 	return m
 }
+
+// CardEvent applies a card-network event to a default-tenant card, as the
+// admin API's POST /_mocksrv/tenants/default/keysecure/cards/{card}/events
+// does: authorize (asking the merchant for an authorization-mode card),
+// reverse, expire, clear or refund. It returns the consumption the event
+// made or changed.
+func (s *Server) CardEvent(cardNo string, ev core.CardEvent) (Consumption, error) {
+	var c Consumption
+	err := s.do(func(w *world) (err error) { c, err = s.applyEventLocked(w, cardNo, ev); return err })
+	return c, err
+}
+
+// Consumption returns a copy of a consumption.
+func (s *Server) Consumption(no string) (Consumption, bool) {
+	var c Consumption
+	var ok bool
+	_ = s.do(func(w *world) error { c, ok = w.consumes.Get(no); return nil })
+	return c, ok
+}
+
+// Consumptions returns copies of a card's consumptions, oldest first.
+func (s *Server) Consumptions(cardNo string) []Consumption {
+	var out []Consumption
+	_ = s.do(func(w *world) error {
+		w.consumes.Each(func(c Consumption) bool {
+			if c.CardNo == cardNo {
+				out = append(out, c)
+			}
+			return true
+		})
+		return nil
+	})
+	return out
+}

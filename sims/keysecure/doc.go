@@ -43,8 +43,9 @@
 // consume info and list; PCI client token; account transfer, info and
 // transfer list, card package list (credit-extension mode); card BIN list
 // (authorization mode, POST /card/support/bins). Plus one mocksrv
-// extension, POST /open-api/v1/sandbox/consume, which simulates a purchase,
-// ATM withdrawal, refund or reversal on a card.
+// extension, POST /open-api/v1/sandbox/consume, which simulates a purchase
+// or ATM withdrawal (authorized and cleared at once), or a refund or
+// reversal of one, on a card.
 //
 // # Lifecycles (business clock)
 //
@@ -74,7 +75,9 @@
 //	kyc.reject       sumsub_share_token   mocksrv:kyc-reject  the KYC review ends Rejected at its decision time
 //	kyc.hold         sumsub_share_token   mocksrv:kyc-hold    the review never ends by itself; decide it with the admin API's kyc
 //	card.fail        card_unique_no       mocksrv:card-fail   the card application ends Fail when issuing is due
-//	consume.decline  merchant_name        mocksrv:decline     the issuer declines the purchase (status Fail, remark says why)
+//	consume.decline  merchant_name        mocksrv:decline     the issuer declines the purchase (status Fail, remark "Declined by issuer: …")
+//
+// Card events (below) reach every decline reason without a magic value.
 //
 // # Idempotency
 //
@@ -86,21 +89,59 @@
 // or 3002 with a message naming the number and the first field that
 // differs. Numbers stay bound for the tenant's life.
 //
+// # Card transactions
+//
+// What happens to a card at the network (core.CardEvent: the admin API's
+// POST /_mocksrv/tenants/{id}/keysecure/cards/{card}/events, scenario
+// card_event steps, Server.CardEvent) is applied in KeySecure's model:
+//
+//	event       KeySecure
+//	authorize   a Consumption (kind purchase) or Atm (kind atm) consumption, Pending while authorized; Fail when declined
+//	clear       the authorization becomes Success; any amount, the difference moved exactly
+//	reverse     a Reversal consumption (consume_relate_no the original), full or partial, before or after clearing
+//	expire      a Reversal of what is still authorized, remark "Authorization expired"; also by itself after auth_expiry
+//	refund      a Refund consumption of a cleared one, full or partial
+//	increment   not published: the Auth callback carries no link to an earlier authorization
+//	chargeback  not published: KeySecure's consumption types have no chargeback
+//	(partial approval is not published either: the merchant's Auth answer carries no amount)
+//
+// Refused events name the ones the model takes. Every consumption made
+// or changing status sends a Consumption callback. Decline reasons are
+// listed by Declines (GET /_mocksrv/providers/keysecure/declines) and
+// reached with a card event's "decline"; a declined consumption's remark
+// starts with the reason's text.
+//
+// Authorizations of an authorization-mode card — every card of an
+// AUTHORIZATION merchant, a card applied by card_bin_no in BOTH — are
+// decided by the merchant: the Auth callback is POSTed synchronously to the
+// tenant's KeySecure webhook URL, signed as every callback is, and its
+// answer {code, message} decides (code 0 approves), within auth_window
+// (800 ms, as published). The call is made without holding the tenant's
+// lock, then the lock is taken and the decision applied, so a merchant may
+// call KeySecure back while it decides and one tenant's slow merchant
+// stalls no one. Credit-extension cards are decided by the platform
+// against the cardholder's balance. Before either, the platform itself
+// declines a card that is not Activated, a decline steered by a card
+// event or a magic value — the merchant is not asked.
+//
 // # Money
 //
 // Exact decimals in TUSDT. Transfers In move money from the merchant
-// reserve (1,000,000.00 at start) to a cardholder, Out the other way; no
-// balance goes below zero (3001). Consumptions take amount plus fees from
-// the cardholder; refunds and reversals return an earlier debit's amount.
-// Reserve + balances + paid to merchants + fees never changes (Ledger).
+// reserve (1,000,000.00 at start) to a cardholder, Out the other way;
+// a transfer never takes a balance below zero (3001). An authorization
+// holds its amount and fee (authorized_holds) from its funding — the
+// cardholder's balance for a credit-extension card, the merchant for an
+// authorization-mode card (merchant_funded: what it approved, net of what
+// came back) — and clearing pays the merchant of the purchase
+// (paid_to_merchants) and the fee. Reversals and refunds give money back
+// to the funding. Reserve + balances + holds + paid to merchants + fees −
+// merchant funded never changes (Ledger, CheckMoney).
 //
-// # Callbacks
+// # Card history
 //
-// Card_update, Consumption and Auth (authorization mode, for cards applied
-// by BIN) are POSTed as {id, action, data} to the tenant's KeySecure webhook
-// URL with headers Timestamp, Signature, Sign-Version: V1 and Timezone:
-// UTC+8, signed as SignUtils does (see CallbackSignature), and retried with
-// backoff until the merchant answers {"code":0}.
+// Every card keeps its last HistoryLimit (32) status changes — when in
+// business time, from, to, and why, creation included — in Card.History,
+// shown by the state dump and kept by snapshots.
 //
 // # Deviations
 //
@@ -118,10 +159,61 @@
 //     is a Content-Type other than JSON (an absent one is accepted).
 //   - A list window may span 90 days from start_time to the start of
 //     end_time's day (2026-01-01 to 2026-04-01 passes, to 2026-04-02 is 1020).
-//   - The Auth callback is a notification, like Consumption: mocksrv decides
-//     the authorization itself (declines are steered by magic values, README
-//     "Outcomes") and the merchant's answer only acknowledges delivery. The
-//     real platform waits up to 800 ms for that answer and lets it decide.
+//   - The Auth answer is {code, message} with "0 indicates success", and
+//     the docs leave "timeout or code ≠ 0" to an unpublished "authorization
+//     orchestration strategy". mocksrv reads code 0 as approve; a non-zero
+//     code as the merchant's refusal, declined with its message in the
+//     remark ("Declined by merchant: …") unless the tenant's
+//     auth_on_refusal is "approve"; and no answer within auth_window
+//     (default 800 ms, at most MaxAuthWindow), a non-2xx status, a body
+//     that is not {code, message} with an integer code (a string "0" is
+//     not), or no webhook URL as the tenant's auth_fallback, "decline" by
+//     default (the access guide: "otherwise the transaction fails"),
+//     remark "Merchant authorization failed: <why>". The round trip is a
+//     journal entry of type webhook and route Auth, with the fallback's
+//     reason under error; it is not retried, and not in the outbox's
+//     deliveries. Webhook fault rules on route Auth apply to it (a delay, a
+//     drop, a raw status); a 2xx status with a body stands in for the
+//     merchant's answer, which scenarios use to script it.
+//   - Only authorizations ask the merchant; clearing, reversals, expiry and
+//     refunds do not. Declines the platform makes first (card not
+//     Activated, a steered decline, consume.decline) send no Auth callback.
+//     The consumption is recorded once decided, so during the Auth call its
+//     consume_no is not yet found (4011); if the card stopped being
+//     Activated meanwhile, the authorization is declined card_inactive
+//     whatever the merchant answered.
+//   - Authorization-mode cards have no cardholder balance at KeySecure (the
+//     docs: all cardholder funds are managed by the merchant, which approves
+//     each authorization), so mocksrv applies no balance gate to them and
+//     books what they spend as merchant_funded.
+//   - Statuses of a purchase: Pending means authorized and not yet cleared,
+//     Success final — cleared, or reversed in full (an expired
+//     authorization included); Fail declined. A reversal or refund is a
+//     consumption of its own, Success, naming the original in
+//     consume_relate_no.
+//   - Clearing for another amount (a tip, an exchange-rate difference)
+//     changes the original's amount to what was reversed before plus what
+//     cleared (so amount minus its reversals is what was spent), with
+//     remark "Cleared X of Y authorized"; the difference moves exactly, even
+//     below a zero credit balance (the network presents it; only transfers
+//     refuse with 3001). Card events carry one amount: local_amount repeats
+//     it and local_currency is the event's currency (no exchange rates).
+//   - An approved authorization expires after auth_expiry (default 7 days;
+//     the docs publish none) as a Reversal with remark "Authorization
+//     expired"; clear_after (default 0, off) clears it by itself sooner.
+//   - Fees follow the card's package (fee_detail): Consume_fee and Atm_fee
+//     on what clears (held with the authorization meanwhile), Refund_fee on
+//     refunds; a refund returns no fee. The other fee types (Auth_fee,
+//     Decline_fee, Small_fee, …) are zero in the fixed catalogue and are
+//     not charged.
+//   - Decline reasons are not published; a consumption carries only its
+//     remark. mocksrv's list (Declines) gives each a code and a text the
+//     remark starts with: card_inactive, insufficient_balance,
+//     issuer_declined, merchant_declined, merchant_no_answer,
+//     risk_declined, limit_exceeded.
+//   - The Consumption callback is sent for every consumption made and every
+//     status change (Pending, Success, Fail), reversals and refunds
+//     included; sandbox consume's one-shot purchase sends one, Success.
 //   - The Consumption callback's payload is not published; mocksrv sends the
 //     consume-info fields, with amounts as numbers and fee_detail.
 //   - Access-Tokens live 2 h (WithTokenTTL, or a tenant's "token_ttl" option)

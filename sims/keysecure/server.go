@@ -3,6 +3,7 @@ package keysecure
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -63,6 +64,21 @@ type Settings struct {
 	ClientTokenTTL  core.Duration `json:"client_token_ttl"` // one-time PCI client token lifetime
 	AESKey          string        `json:"aes_key"`          // raw, sha256 or base64: how the api secret keys AES
 	Reserve         core.Decimal  `json:"reserve"`          // the merchant's opening TUSDT reserve
+
+	// Authorization mode (doc.go, "Card transactions"). AuthWindow is how
+	// long an authorization waits for the merchant's answer to the Auth
+	// callback (published: 800 ms). AuthOnRefusal is what a non-zero code
+	// does and AuthFallback what no answer, a timeout or an answer that is
+	// not {code, message} does — KeySecure's unpublished "authorization
+	// orchestration strategy": "decline" or "approve".
+	AuthWindow    core.Duration `json:"auth_window"`
+	AuthOnRefusal string        `json:"auth_on_refusal"`
+	AuthFallback  string        `json:"auth_fallback"`
+	// AuthExpiry is how long an approved authorization waits for clearing
+	// before it expires (reversed in full); ClearAfter, when positive,
+	// clears an authorization by itself that long after it was approved.
+	AuthExpiry core.Duration `json:"auth_expiry"`
+	ClearAfter core.Duration `json:"clear_after"`
 }
 
 // DefaultSettings returns the settings a Server has when no option changes
@@ -74,6 +90,8 @@ func DefaultSettings() Settings {
 		KYCStart: core.Duration(30 * time.Second), KYCDecide: core.Duration(2 * time.Minute),
 		IssueDelay: core.Duration(time.Minute), CardValidity: 3, ClientTokenTTL: core.Duration(5 * time.Minute),
 		AESKey: "raw", Reserve: core.MustDecimal("1000000.00"),
+		AuthWindow: core.Duration(800 * time.Millisecond), AuthOnRefusal: AuthDecline, AuthFallback: AuthDecline,
+		AuthExpiry: core.Duration(7 * 24 * time.Hour),
 	}
 }
 
@@ -96,6 +114,16 @@ func (st Settings) check() error {
 		return fmt.Errorf("card_validity %d: want at least 1 year", st.CardValidity)
 	case st.Reserve.Sign() < 0:
 		return fmt.Errorf("reserve %s must not be negative", st.Reserve)
+	case st.AuthWindow <= 0 || st.AuthWindow.D() > MaxAuthWindow:
+		return fmt.Errorf("auth_window %s: want more than 0 and at most %s", st.AuthWindow.D(), MaxAuthWindow)
+	case st.AuthOnRefusal != AuthDecline && st.AuthOnRefusal != AuthApprove:
+		return fmt.Errorf("auth_on_refusal %q: want decline or approve", st.AuthOnRefusal)
+	case st.AuthFallback != AuthDecline && st.AuthFallback != AuthApprove:
+		return fmt.Errorf("auth_fallback %q: want decline or approve", st.AuthFallback)
+	case st.AuthExpiry <= 0:
+		return fmt.Errorf("auth_expiry %s must be positive", st.AuthExpiry.D())
+	case st.ClearAfter < 0:
+		return fmt.Errorf("clear_after %s must not be negative (0 waits for a clear event)", st.ClearAfter.D())
 	}
 	switch st.AESKey {
 	case "raw", "sha256", "base64":
@@ -126,6 +154,42 @@ var (
 	// WithAuth sets how strictly credentials are checked (default strict).
 	WithAuth = core.WithAuth[Settings]
 )
+
+// What the merchant's answer, or its absence, makes of an authorization
+// (Settings.AuthOnRefusal, Settings.AuthFallback).
+const (
+	AuthDecline = "decline"
+	AuthApprove = "approve"
+)
+
+// MaxAuthWindow bounds Settings.AuthWindow, so no tenant keeps an
+// authorization waiting longer.
+const MaxAuthWindow = 30 * time.Second
+
+// WithAuthWindow sets how long an authorization waits for the merchant's
+// answer to the Auth callback (default 800 ms, as published).
+func WithAuthWindow(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.AuthWindow = core.Duration(d) })
+}
+
+// WithAuthStrategy sets what a non-zero code in the merchant's answer
+// (onRefusal) and no usable answer (fallback) make of an authorization:
+// AuthDecline or AuthApprove (defaults: both decline).
+func WithAuthStrategy(onRefusal, fallback string) Option {
+	return core.Set(func(s *Settings) { s.AuthOnRefusal, s.AuthFallback = onRefusal, fallback })
+}
+
+// WithAuthExpiry sets how long an approved authorization waits for
+// clearing before it expires (default 7 days).
+func WithAuthExpiry(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.AuthExpiry = core.Duration(d) })
+}
+
+// WithClearAfter makes approved authorizations clear by themselves d after
+// approval (default 0: they wait for a clear event, or expire).
+func WithClearAfter(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.ClearAfter = core.Duration(d) })
+}
 
 // WithSettings replaces the Server's settings: every tenant's, unless its
 // options say otherwise.
@@ -193,8 +257,9 @@ func WithCards(cards ...Card) Option {
 type Server struct {
 	*core.Host[*world] // Handler, URL, Client, Close, Reset, FlushWebhooks; Clock, Journal, Faults
 
-	worlds *core.Worlds[*world] // by tenant and by Api-Key
-	set    Settings             // the Server's settings, every tenant's starting point
+	worlds     *core.Worlds[*world] // by tenant and by Api-Key
+	set        Settings             // the Server's settings, every tenant's starting point
+	authClient *http.Client         // asks merchants for authorization decisions (authorize.go)
 }
 
 // New returns a Server holding the default tenant. It does not listen; use
@@ -207,7 +272,7 @@ func New(opts ...Option) (*Server, error) {
 	if err := o.Settings.check(); err != nil {
 		return nil, fmt.Errorf("keysecure: %w", err)
 	}
-	s := &Server{set: o.Settings}
+	s := &Server{set: o.Settings, authClient: newAuthClient()}
 	s.worlds = core.NewWorlds(Name, "api_key", s.settleLocked)
 	s.Host = core.NewHost(env, core.HostConfig[*world]{
 		Name: Name, Prefixes: Spec().Prefixes, Worlds: s.worlds, Routes: s.routes,

@@ -26,9 +26,11 @@ func (s *Server) hooks() core.Hooks[*world] {
 			}
 			return cardJSON(c), nil
 		},
-		Create:   s.createLocked,
-		Snapshot: func(w *world) any { return w.snapshotLocked() },
-		Restore:  s.restoreWorld,
+		Create:    s.createLocked,
+		CardEvent: s.cardEvent,
+		Declines:  declines,
+		Snapshot:  func(w *world) any { return w.snapshotLocked() },
+		Restore:   s.restoreWorld,
 	}
 }
 
@@ -81,8 +83,10 @@ type snapshot struct {
 	ClientTokens map[string]time.Time `json:"client_tokens"`
 	Agenda       []core.Task          `json:"agenda"`
 	Reserve      core.Decimal         `json:"reserve"`
+	Held         core.Decimal         `json:"held"`
 	Settled      core.Decimal         `json:"settled"`
 	Fees         core.Decimal         `json:"fees"`
+	Funded       core.Decimal         `json:"merchant_funded"`
 
 	// Fields of the first snapshot format, before Settings held them.
 	Mode     Mode          `json:"mode,omitempty"`
@@ -97,7 +101,7 @@ func (w *world) snapshotLocked() snapshot {
 		Creds: w.creds, Settings: w.set, Faker: fk, Seq: w.seq, TokSeq: w.tokSeq,
 		Cardholders: w.cardholders.All(), Cards: w.cards.All(), Consumes: w.consumes.All(), Transfers: w.transfers.All(),
 		Tokens: maps.Clone(w.tokens), ClientTokens: maps.Clone(w.clientTokens), Agenda: w.Agenda.Tasks(),
-		Reserve: w.reserve, Settled: w.settled, Fees: w.fees,
+		Reserve: w.reserve, Held: w.held, Settled: w.settled, Fees: w.fees, Funded: w.funded,
 	}
 }
 
@@ -115,8 +119,13 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 			set.TokenTTL = snap.TokenTTL
 		}
 	}
+	if set.AuthWindow == 0 { // saved before authorization decisions: the Server's choices
+		set.AuthWindow, set.AuthOnRefusal, set.AuthFallback = s.set.AuthWindow, s.set.AuthOnRefusal, s.set.AuthFallback
+		set.AuthExpiry, set.ClearAfter = s.set.AuthExpiry, s.set.ClearAfter
+	}
 	w := newWorld(t, s.Webhooks, snap.Creds, set)
 	w.seq, w.tokSeq, w.reserve, w.settled, w.fees = snap.Seq, snap.TokSeq, snap.Reserve, snap.Settled, snap.Fees
+	w.held, w.funded = snap.Held, snap.Funded
 	if err := w.Faker.UnmarshalBinary(snap.Faker); err != nil {
 		return nil, fmt.Errorf("faker: %w", err)
 	}
@@ -130,7 +139,7 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 		w.cardByUnique[c.UniqueNo] = c.ID
 		w.numbers[c.ID] = true
 	}
-	for _, c := range snap.Consumes {
+	for _, c := range upgradeConsumes(snap.Consumes) {
 		w.consumes.Put(c.ID, c)
 		w.numbers[c.ID] = true
 	}
@@ -154,4 +163,26 @@ func (s *Server) restoreWorld(t *core.Tenant, state json.RawMessage) (*world, er
 	}
 	w.Agenda.Restore(snap.Agenda)
 	return w, nil
+}
+
+// upgradeConsumes fills the lifecycle books of consumptions saved before
+// mocksrv kept them: a successful debit cleared its whole amount, and its
+// refunds and reversals returned part of it.
+func upgradeConsumes(cs []Consumption) []Consumption {
+	old := map[string]int{}
+	for i, c := range cs {
+		if !c.IsCredit() && c.Status == Success && c.Authorized.IsZero() && c.Cleared.IsZero() {
+			cs[i].Authorized, cs[i].Cleared, cs[i].Funding = c.Amount, c.Amount, FundBalance
+			old[c.ID] = i
+		}
+	}
+	if len(old) == 0 {
+		return cs
+	}
+	for _, c := range cs {
+		if i, ok := old[c.RelateNo]; ok && c.IsCredit() && c.Status == Success {
+			cs[i].Returned = cs[i].Returned.Add(c.Amount)
+		}
+	}
+	return cs
 }

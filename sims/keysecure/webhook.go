@@ -179,6 +179,26 @@ func CallbackSignature(appID, timestamp string, body []byte, secret string) (str
 // signValue renders one data field for signing: nil for null, the raw
 // text of a string, compact JSON with sorted keys for anything else.
 func signValue(raw json.RawMessage) (*string, error) {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case string(raw) == "null":
+		return nil, nil
+	case len(raw) > 0 && raw[0] == '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return &s, nil
+	case len(raw) > 0 && raw[0] != '{' && raw[0] != '[':
+		// A number or a boolean is already its compact JSON; only objects
+		// and arrays need their keys sorted. This is most fields, and
+		// decoding each cost more than the HMAC.
+		if !json.Valid(raw) {
+			return nil, errors.New("keysecure: callback data holds invalid JSON: " + string(raw))
+		}
+		s := string(raw)
+		return &s, nil
+	}
 	v, err := decodeNumbers(raw)
 	if err != nil {
 		return nil, err

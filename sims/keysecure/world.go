@@ -37,11 +37,15 @@ type world struct {
 	clientTokens     map[string]time.Time // one-time PCI client tokens → expiry
 
 	// Money, all in TUSDT. The merchant's reserve funds cardholders through
-	// transfers; consumptions pay merchants (settled) and fees. Their sum
-	// with every cardholder balance is constant.
+	// transfers; authorizations hold money (held) until they clear, and
+	// clearing pays merchants (settled) and fees. Authorization-mode cards
+	// spend what the merchant approves: funded is what it owes for them.
+	// reserve + balances + held + settled + fees − funded is constant.
 	reserve core.Decimal
+	held    core.Decimal
 	settled core.Decimal
 	fees    core.Decimal
+	funded  core.Decimal
 }
 
 func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settings) *world {
@@ -104,10 +108,10 @@ func (w *world) newTokenLocked() string {
 	return "ks_at_" + hex.EncodeToString(m.Sum(nil))[:40]
 }
 
-// conserved reports the money invariant: reserve + balances + settled +
-// fees. It never changes after the tenant starts.
+// conserved reports the money invariant: reserve + balances + held +
+// settled + fees − funded. It never changes after the tenant starts.
 func (w *world) conservedLocked() core.Decimal {
-	total := w.reserve.Add(w.settled).Add(w.fees)
+	total := w.reserve.Add(w.held).Add(w.settled).Add(w.fees).Sub(w.funded)
 	w.cardholders.Each(func(c Cardholder) bool { total = total.Add(c.Balance); return true })
 	return total
 }
