@@ -91,6 +91,9 @@ func snapshot(s *suite, r *Result) error {
 	if !s.Short && !s.Race {
 		settle(m, 70*time.Second) // serve hands freed memory back once a minute
 	}
+	// Just after a tick of the save timer, so no save starts halfway
+	// through the writes.
+	time.Sleep(time.Until(saves.lastTick(time.Now()).Add(every + every/20)))
 	before := m.now()
 	stop := m.watch()
 	touched := time.Now()
@@ -158,7 +161,9 @@ func snapshot(s *suite, r *Result) error {
 			r.fail("write p99 while saving %s > 5 ms", ms(p))
 		}
 	}
-	if took[len(took)-1] > every {
+	if took[len(took)-1] > every && !s.Short {
+		// Then the kill -9 bound rests on luck; the short form, on shared
+		// CI machines, judges the bound itself below.
 		r.fail("a save took %s, longer than --state-interval %s", took[len(took)-1].Round(time.Millisecond), every)
 	}
 
