@@ -117,25 +117,5 @@ func worldOf(t *testing.T, state []byte, tenant, provider string) string {
 	return ""
 }
 
-// TestSaveReusesUnchangedTenants: a save encodes again only the tenants
-// that changed since the last one.
-func TestSaveReusesUnchangedTenants(t *testing.T) {
-	t.Parallel()
-	f, err := NewFleet(WithClock(core.NewFrozenClock(core.TestEpoch)))
-	require.NoError(t, err)
-	_, err = f.CreateTenant(TenantRequest{ID: "quiet"})
-	require.NoError(t, err)
-	_, err = f.MarshalState()
-	require.NoError(t, err)
-	quiet := f.snaps.encoded["quiet"]["uqpay"]
-	def := f.snaps.encoded["default"]["uqpay"]
-	_, err = f.UQPay.AddCard(uqpayCard())
-	require.NoError(t, err)
-	_, err = f.MarshalState()
-	require.NoError(t, err)
-	assert.Same(t, &quiet.raw[0], &f.snaps.encoded["quiet"]["uqpay"].raw[0], "the quiet tenant's encoding was reused, not made again")
-	assert.NotEqual(t, def.changes, f.snaps.encoded["default"]["uqpay"].changes, "the default tenant was encoded again")
-}
-
 func uqpayCard() uqpay.Card         { return uqpay.Card{} }
 func keysecureCard() keysecure.Card { return keysecure.Card{} }

@@ -1,24 +1,41 @@
 package sims
 
 // The --state file: every tenant (its clock, seed, allow-list and each
-// provider's saved world) and the webhook outbox. Saving streams the file a
-// tenant at a time, reusing what it encoded for tenants that have not
-// changed since; each provider's world is copied under its lock and
-// encoded outside it. What a save cannot interpret — the worlds of
-// providers this run does not serve — is written back as it was found.
+// provider's saved world) and the webhook outbox.
+//
+// Saving streams the file a tenant at a time and a world at a time: each
+// provider's world is copied under its lock, encoded outside it, written
+// and dropped, so a save holds one world's encoding at most. A world whose
+// tenant has not changed since the last save is not encoded again: its
+// bytes are copied from the last state file this Fleet wrote or loaded,
+// which the Fleet keeps open for that (a file, read through the page
+// cache, rather than a copy of every encoding on the heap). The worlds of
+// providers this run does not serve are kept as they were found and
+// written back by every save. Loading streams the file too, a tenant at a
+// time.
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// snapshotFile is the --state file format.
+// stateVersion is the --state file format's version.
+const stateVersion = 1
+
+// snapshotFile is the --state file format, as tests read it. Saving and
+// loading stream it instead of building this value.
 type snapshotFile struct {
 	Version  int              `json:"version"`
 	SavedAt  time.Time        `json:"saved_at"`
@@ -32,55 +49,109 @@ type tenantSnapshot struct {
 	Clock     core.ClockState            `json:"clock"`
 	Allow     core.AllowList             `json:"allow_ips"`
 	Providers map[string]json.RawMessage `json:"providers"`
+	// Deleted marks a tenant deleted while a save was writing it: loading
+	// skips it.
+	Deleted bool `json:"deleted,omitempty"`
 }
 
-// snapshots is what a Fleet keeps between saves: each tenant's encoded
-// worlds with the change count they were encoded at, and the worlds the
-// state file held for providers this run does not serve.
+// snapshots is what a Fleet keeps between saves: the last state file it
+// wrote or loaded, open, and where each world's JSON is in it.
 type snapshots struct {
-	mu      sync.Mutex                            // guards the maps
-	encoded map[string]map[string]encodedWorld    // tenant → provider → last encoding
-	foreign map[string]map[string]json.RawMessage // tenant → unserved provider → as loaded
+	save sync.Mutex // one save or load at a time: it reads file, which the next one replaces
+
+	mu     sync.Mutex                       // guards the fields below
+	file   *os.File                         // the last state file written or loaded; nil if none is kept
+	stamp  fileStamp                        // file's size and modification time when it was kept
+	worlds map[string]map[string]savedWorld // tenant → provider → its JSON
 }
 
-type encodedWorld struct {
-	changes uint64 // the tenant's Changes when it was encoded
-	raw     json.RawMessage
+// savedWorld is one world's JSON: where it is in the kept file, or, for a
+// provider this run does not serve, the JSON itself.
+type savedWorld struct {
+	tenant  *core.Tenant    // whose world it is (a tenant deleted and made again under its ID is another)
+	changes uint64          // the tenant's Changes when it was encoded
+	off, n  int64           // where it is in file
+	raw     json.RawMessage // a world of a provider this run does not serve, written back as found
+}
+
+// fileStamp tells whether a kept file was changed in place since: its
+// size and modification time (Unix ns).
+type fileStamp struct{ size, mod int64 }
+
+func stampOf(f *os.File) (fileStamp, bool) {
+	fi, err := f.Stat()
+	if err != nil {
+		return fileStamp{}, false
+	}
+	return fileStamp{fi.Size(), fi.ModTime().UnixNano()}, true
 }
 
 func newSnapshots() *snapshots {
-	return &snapshots{encoded: map[string]map[string]encodedWorld{}, foreign: map[string]map[string]json.RawMessage{}}
+	return &snapshots{worlds: map[string]map[string]savedWorld{}}
 }
+
+// keepFiles says whether a Fleet keeps its last state file open to copy
+// unchanged worlds from. Windows cannot rename a new file over one that is
+// open, so there every save encodes every world.
+var keepFiles = runtime.GOOS != "windows"
 
 // forget drops what is kept for a tenant that is gone.
 func (s *snapshots) forget(tenant string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	delete(s.encoded, tenant)
-	delete(s.foreign, tenant)
+	delete(s.worlds, tenant)
 }
 
-// world returns p's saved form of tenant t: the last encoding when the
-// tenant has not changed since, else a new one.
-func (s *snapshots) world(p core.Provider, t *core.Tenant) (json.RawMessage, error) {
-	changes := t.Changes() // read before the copy: a change during it is caught next time
+// replace makes file (nil for none) the kept file, with worlds as its
+// layout, and closes the one it replaces.
+func (s *snapshots) replace(file *os.File, worlds map[string]map[string]savedWorld) {
+	stamp, ok := fileStamp{}, false
+	if file != nil {
+		if stamp, ok = stampOf(file); !ok {
+			_ = file.Close()
+			file = nil
+		}
+	}
 	s.mu.Lock()
-	prev, ok := s.encoded[t.ID][p.Name()]
+	old := s.file
+	s.file, s.stamp, s.worlds = file, stamp, worlds
 	s.mu.Unlock()
-	if ok && prev.changes == changes {
-		return prev.raw, nil
+	if old != nil {
+		_ = old.Close()
 	}
-	raw, err := p.Snapshot(t.ID)
-	if err != nil {
-		return nil, err
-	}
+}
+
+// source returns the kept file and its layout. The file is left out when
+// it was changed in place since it was kept (someone copied another file
+// over it): its bytes are no longer the worlds the layout says.
+func (s *snapshots) source() (*os.File, map[string]map[string]savedWorld) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.encoded[t.ID] == nil {
-		s.encoded[t.ID] = map[string]encodedWorld{}
+	if s.file != nil {
+		if now, ok := stampOf(s.file); !ok || now != s.stamp {
+			return nil, s.worlds
+		}
 	}
-	s.encoded[t.ID][p.Name()] = encodedWorld{changes: changes, raw: raw}
-	return raw, nil
+	return s.file, s.worlds
+}
+
+// SaveState writes the --state file at path atomically (core.WriteFileAtomic),
+// streaming it, and keeps the new file to copy unchanged worlds from at the
+// next save.
+func (f *Fleet) SaveState(path string) error {
+	f.snaps.save.Lock()
+	defer f.snaps.save.Unlock()
+	layout := map[string]map[string]savedWorld{}
+	write := func(w io.Writer) error { return f.writeState(w, layout) }
+	if !keepFiles {
+		return core.WriteFileAtomicFunc(path, write)
+	}
+	file, err := core.WriteFileAtomicKeep(path, write)
+	if err != nil {
+		return err
+	}
+	f.snaps.replace(file, layout)
+	return nil
 }
 
 // WriteState writes the --state file to w: every tenant (state, clock,
@@ -88,45 +159,30 @@ func (s *snapshots) world(p core.Provider, t *core.Tenant) (json.RawMessage, err
 // lock across tenants: tenants can be created and deleted meanwhile, and
 // each provider world is locked only while it is copied.
 func (f *Fleet) WriteState(w io.Writer) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
+	f.snaps.save.Lock()
+	defer f.snaps.save.Unlock()
+	return f.writeState(w, nil)
+}
+
+// MarshalState returns the --state file in memory (WriteState streams it).
+func (f *Fleet) MarshalState() ([]byte, error) {
+	var buf bytes.Buffer
+	err := f.WriteState(&buf)
+	return buf.Bytes(), err
+}
+
+// writeState writes the state file to w. With layout, w is the start of a
+// file the Fleet will keep: it records where each world went.
+func (f *Fleet) writeState(w io.Writer, layout map[string]map[string]savedWorld) error {
+	out := &offsetWriter{w: bufio.NewWriterSize(w, 256<<10)}
+	src, prev := f.snaps.source()
 	head, _ := json.Marshal(core.WallNow().UTC())
-	if _, err := fmt.Fprintf(bw, `{"version":1,"saved_at":%s,"tenants":[`, head); err != nil {
-		return err
-	}
-	first := true
-	for _, t := range f.Tenants.List() {
-		ts := tenantSnapshot{ID: t.ID, Seed: t.Seed, Clock: t.Clock.State(), Allow: t.Allow, Providers: map[string]json.RawMessage{}}
-		gone := false
-		for _, p := range f.providers {
-			raw, err := f.snaps.world(p, t)
-			if _, still := f.Tenants.Get(t.ID); !still {
-				gone = true // deleted while the save ran
-				break
-			}
-			if err != nil {
-				return err
-			}
-			ts.Providers[p.Name()] = raw
+	out.printf(`{"version":%d,"saved_at":%s,"tenants":[`, stateVersion, head)
+	for i, t := range f.Tenants.List() {
+		if i > 0 {
+			out.byte(',')
 		}
-		if gone {
-			continue
-		}
-		f.snaps.mu.Lock()
-		for name, raw := range f.snaps.foreign[t.ID] {
-			ts.Providers[name] = raw
-		}
-		b, err := json.Marshal(ts)
-		f.snaps.mu.Unlock()
-		if err != nil {
-			return err
-		}
-		if !first {
-			if err := bw.WriteByte(','); err != nil {
-				return err
-			}
-		}
-		first = false
-		if _, err := bw.Write(b); err != nil {
+		if err := f.writeTenant(out, t, src, prev, layout); err != nil {
 			return err
 		}
 	}
@@ -134,83 +190,374 @@ func (f *Fleet) WriteState(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := fmt.Fprintf(bw, `],"webhooks":%s}`, hooks); err != nil {
+	out.printf(`],"webhooks":%s}`, hooks)
+	if out.err != nil {
+		return out.err
+	}
+	return out.w.Flush()
+}
+
+// writeTenant writes one tenant's object. A world is encoded afresh
+// unless the tenant has not changed since src was written (its bytes are
+// copied from src then); the worlds of providers this run does not serve
+// are written as found. A tenant deleted while it was being written is
+// marked deleted, so loading skips it.
+func (f *Fleet) writeTenant(out *offsetWriter, t *core.Tenant, src *os.File, prev, layout map[string]map[string]savedWorld) error {
+	f.snaps.mu.Lock()
+	kept := prev[t.ID]
+	f.snaps.mu.Unlock()
+	clock, _ := json.Marshal(t.Clock.State())
+	allow, _ := json.Marshal(t.Allow)
+	id, _ := json.Marshal(t.ID)
+	out.printf(`{"id":%s,"seed":%d,"clock":%s,"allow_ips":%s,"providers":{`, id, t.Seed, clock, allow)
+	names := make([]string, 0, len(f.providers)+len(kept))
+	for _, p := range f.providers {
+		names = append(names, p.Name())
+	}
+	for name, sw := range kept {
+		if sw.raw != nil {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names) // the order json.Marshal gave a map
+	var placed map[string]savedWorld
+	if layout != nil {
+		placed = map[string]savedWorld{}
+	}
+	sep, gone := "", false
+	for _, name := range names {
+		p, served := f.byName[name]
+		sw := kept[name]
+		changes := t.Changes() // read before the copy: a change during it is caught next time
+		key, _ := json.Marshal(name)
+		head := &keyWriter{out: out, key: sep + string(key) + ":"}
+		switch {
+		case !served:
+			_, _ = head.Write(sw.raw)
+		case src != nil && sw.n > 0 && sw.tenant == t && sw.changes == changes:
+			head.begin()
+			out.copyFrom(src, sw.off, sw.n)
+		default:
+			if err := p.SnapshotTo(t.ID, head); err != nil {
+				if _, still := f.Tenants.Get(t.ID); !still && !head.wrote {
+					gone = true // deleted while the save ran
+					break
+				}
+				return err
+			}
+		}
+		if gone {
+			break
+		}
+		sep = ","
+		if placed != nil {
+			if served {
+				placed[name] = savedWorld{tenant: t, changes: changes, off: head.off, n: out.n - head.off}
+			} else {
+				placed[name] = sw
+			}
+		}
+	}
+	if _, still := f.Tenants.Get(t.ID); gone || !still {
+		out.printf(`},"deleted":true}`)
+		return out.err
+	}
+	out.printf(`}}`)
+	if placed != nil {
+		layout[t.ID] = placed
+	}
+	return out.err
+}
+
+// keyWriter writes an object key before the first bytes of its value, so
+// a value that turns out to be gone leaves no key behind; off is where the
+// value starts.
+type keyWriter struct {
+	out   *offsetWriter
+	key   string
+	off   int64
+	wrote bool
+}
+
+func (k *keyWriter) begin() {
+	if !k.wrote {
+		k.wrote = true
+		k.out.write([]byte(k.key))
+		k.off = k.out.n
+	}
+}
+
+func (k *keyWriter) Write(p []byte) (int, error) {
+	k.begin()
+	k.out.write(p)
+	if k.out.err != nil {
+		return 0, k.out.err
+	}
+	return len(p), nil
+}
+
+// offsetWriter counts what it writes (its offset in the file) and keeps
+// the first error, so a writer of many small pieces checks once.
+type offsetWriter struct {
+	w   *bufio.Writer
+	n   int64
+	err error
+}
+
+func (o *offsetWriter) write(p []byte) {
+	if o.err != nil {
+		return
+	}
+	n, err := o.w.Write(p)
+	o.n += int64(n)
+	o.err = err
+}
+
+func (o *offsetWriter) byte(c byte) { o.write([]byte{c}) }
+
+func (o *offsetWriter) printf(format string, args ...any) {
+	o.write(fmt.Appendf(nil, format, args...))
+}
+
+// copyFrom copies n bytes at off of src.
+func (o *offsetWriter) copyFrom(src *os.File, off, n int64) {
+	if o.err != nil {
+		return
+	}
+	c, err := o.w.ReadFrom(io.NewSectionReader(src, off, n))
+	o.n += c
+	if err == nil && c != n {
+		err = fmt.Errorf("state file: %d of %d bytes of a saved world read back", c, n)
+	}
+	o.err = err
+}
+
+// LoadState replaces the Fleet's tenants with those saved in the --state
+// file at path, reading it a tenant at a time, and keeps the file open to
+// copy unchanged worlds from at the next save. A missing file is
+// os.ErrNotExist.
+func (f *Fleet) LoadState(path string) error {
+	file, err := os.Open(path)
+	if err != nil {
 		return err
 	}
-	return bw.Flush()
+	kept := file
+	if !keepFiles {
+		defer file.Close()
+		kept = nil
+	}
+	if err := f.readState(bufio.NewReaderSize(file, 1<<20), kept); err != nil {
+		_ = file.Close()
+		return err
+	}
+	return nil
 }
-
-// MarshalState returns the --state file in memory (WriteState streams it).
-func (f *Fleet) MarshalState() ([]byte, error) {
-	var buf bytesBuffer
-	err := f.WriteState(&buf)
-	return buf.b, err
-}
-
-type bytesBuffer struct{ b []byte }
-
-func (w *bytesBuffer) Write(p []byte) (int, error) { w.b = append(w.b, p...); return len(p), nil }
 
 // UnmarshalState replaces the Fleet's tenants with saved ones. The worlds
 // of providers this run does not serve are kept as they are and written
 // back by every save, so a server started with --providers never drops
 // the others' state.
 func (f *Fleet) UnmarshalState(b []byte) error {
-	var snap snapshotFile
-	if err := json.Unmarshal(b, &snap); err != nil {
-		return fmt.Errorf("state file: %w", err)
-	}
-	if snap.Version != 1 {
-		return fmt.Errorf("state file: version %d is not supported (want 1)", snap.Version)
-	}
+	return f.readState(bytes.NewReader(b), nil)
+}
+
+// readState restores the state file r reads. With file (r's source, which
+// the Fleet keeps from then on), it records where each world is in it, so
+// the next save copies those that have not changed.
+func (f *Fleet) readState(r io.Reader, file *os.File) error {
+	f.snaps.save.Lock()
+	defer f.snaps.save.Unlock()
 	f.tenantMu.Lock()
 	defer f.tenantMu.Unlock()
-	for _, ts := range snap.Tenants {
-		t, ok := f.Tenants.Get(ts.ID)
-		if !ok {
-			t = &core.Tenant{ID: ts.ID, Seed: ts.Seed, Clock: core.NewClock(), Allow: ts.Allow}
-			if err := f.Tenants.Add(t); err != nil {
+	dec := json.NewDecoder(r)
+	layout := map[string]map[string]savedWorld{}
+	version := 0
+	err := eachKey(dec, func(key string) error {
+		switch key {
+		case "version":
+			if err := dec.Decode(&version); err != nil {
 				return err
 			}
-		}
-		if ts.ID != core.DefaultTenant {
-			// The default tenant's allow-list is configuration (--allow-ips),
-			// not state: the command line of this run wins over the file.
-			t.Allow = ts.Allow
-		}
-		if err := t.Clock.Restore(ts.Clock); err != nil {
-			return err
-		}
-		for _, p := range f.providers {
-			raw, ok := ts.Providers[p.Name()]
-			if !ok {
-				if _, err := p.AddTenant(t, nil); err != nil && ts.ID != core.DefaultTenant {
-					return err
-				}
-				continue
+			if version != stateVersion {
+				return fmt.Errorf("%d is not supported (want %d)", version, stateVersion)
 			}
-			if err := p.Restore(t, raw); err != nil {
+		case "tenants":
+			if version == 0 {
+				return errors.New(`"tenants" before "version"`)
+			}
+			return eachElement(dec, func() error { return f.readTenant(dec, file != nil, layout) })
+		case "webhooks":
+			var hooks core.OutboxState
+			if err := dec.Decode(&hooks); err != nil {
 				return err
 			}
+			f.Webhooks.Restore(hooks)
+		default:
+			var skip json.RawMessage
+			return dec.Decode(&skip)
 		}
-		foreign := map[string]json.RawMessage{}
-		for name, raw := range ts.Providers {
-			if _, served := f.byName[name]; !served {
-				foreign[name] = raw
-			}
-		}
+		return nil
+	})
+	if err == nil && version == 0 {
+		err = errors.New("no version")
+	}
+	if err != nil {
+		return fmt.Errorf("state file: %w", err)
+	}
+	if file == nil {
 		f.snaps.mu.Lock()
-		delete(f.snaps.encoded, t.ID)
-		if len(foreign) > 0 {
-			f.snaps.foreign[t.ID] = foreign
-		} else {
-			delete(f.snaps.foreign, t.ID)
+		for id, ws := range layout {
+			f.snaps.worlds[id] = ws
 		}
 		f.snaps.mu.Unlock()
-		t.Touch()
-		f.seeds[t.ID] = ts.Seed
+		return nil
 	}
-	f.Webhooks.Restore(snap.Webhooks)
+	f.snaps.replace(file, layout)
+	return nil
+}
+
+// readTenant restores the tenant object dec is at and records its worlds
+// in layout: those of unserved providers in full, the others by where
+// they are in the file dec reads, when the Fleet keeps it (inFile).
+func (f *Fleet) readTenant(dec *json.Decoder, inFile bool, layout map[string]map[string]savedWorld) error {
+	var ts tenantSnapshot
+	where := map[string][2]int64{} // provider → offset and length in file
+	err := eachKey(dec, func(key string) error {
+		switch key {
+		case "id":
+			return dec.Decode(&ts.ID)
+		case "seed":
+			return dec.Decode(&ts.Seed)
+		case "clock":
+			return dec.Decode(&ts.Clock)
+		case "allow_ips":
+			return dec.Decode(&ts.Allow)
+		case "deleted":
+			return dec.Decode(&ts.Deleted)
+		case "providers":
+			ts.Providers = map[string]json.RawMessage{}
+			return eachKey(dec, func(name string) error {
+				var raw json.RawMessage
+				if err := dec.Decode(&raw); err != nil {
+					return err
+				}
+				ts.Providers[name] = raw
+				end := dec.InputOffset() // a value's bytes end where the decoder stops
+				where[name] = [2]int64{end - int64(len(raw)), int64(len(raw))}
+				return nil
+			})
+		}
+		var skip json.RawMessage
+		return dec.Decode(&skip)
+	})
+	if err != nil || ts.Deleted {
+		return err
+	}
+	if ts.ID == "" {
+		return errors.New("a tenant without an id")
+	}
+	t, err := f.restoreTenant(ts)
+	if err != nil {
+		return fmt.Errorf("tenant %s: %w", ts.ID, err)
+	}
+	placed := map[string]savedWorld{}
+	changes := t.Changes()
+	for name, raw := range ts.Providers {
+		switch _, served := f.byName[name]; {
+		case !served:
+			placed[name] = savedWorld{raw: raw}
+		case inFile:
+			at := where[name]
+			placed[name] = savedWorld{tenant: t, changes: changes, off: at[0], n: at[1]}
+		}
+	}
+	f.snaps.mu.Lock()
+	delete(f.snaps.worlds, t.ID)
+	f.snaps.mu.Unlock()
+	if len(placed) > 0 {
+		layout[t.ID] = placed
+	}
+	return nil
+}
+
+// restoreTenant puts one saved tenant in place (f.tenantMu held).
+func (f *Fleet) restoreTenant(ts tenantSnapshot) (*core.Tenant, error) {
+	t, ok := f.Tenants.Get(ts.ID)
+	if !ok {
+		t = &core.Tenant{ID: ts.ID, Seed: ts.Seed, Clock: core.NewClock(), Allow: ts.Allow}
+		if err := f.Tenants.Add(t); err != nil {
+			return nil, err
+		}
+	}
+	if ts.ID != core.DefaultTenant {
+		// The default tenant's allow-list is configuration (--allow-ips),
+		// not state: the command line of this run wins over the file.
+		t.Allow = ts.Allow
+	}
+	if err := t.Clock.Restore(ts.Clock); err != nil {
+		return nil, err
+	}
+	for _, p := range f.providers {
+		raw, ok := ts.Providers[p.Name()]
+		if !ok {
+			if _, err := p.AddTenant(t, nil); err != nil && ts.ID != core.DefaultTenant {
+				return nil, err
+			}
+			continue
+		}
+		if err := p.Restore(t, raw); err != nil {
+			return nil, err
+		}
+	}
+	t.Touch()
+	f.seeds[t.ID] = ts.Seed
+	return t, nil
+}
+
+// eachKey calls fn with each key of the object dec is at; fn decodes the
+// key's value.
+func eachKey(dec *json.Decoder, fn func(key string) error) error {
+	if err := expect(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return fmt.Errorf("want an object key at byte %d, got %v", dec.InputOffset(), tok)
+		}
+		if err := fn(key); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	return expect(dec, '}')
+}
+
+// eachElement calls fn for each element of the array dec is at; fn
+// decodes the element.
+func eachElement(dec *json.Decoder, fn func() error) error {
+	if err := expect(dec, '['); err != nil {
+		return err
+	}
+	for i := 0; dec.More(); i++ {
+		if err := fn(); err != nil {
+			return fmt.Errorf("[%d]: %w", i, err)
+		}
+	}
+	return expect(dec, ']')
+}
+
+func expect(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if tok != want {
+		return fmt.Errorf("want %s at byte %d, got %v", strconv.QuoteRune(rune(want)), dec.InputOffset(), tok)
+	}
 	return nil
 }
 

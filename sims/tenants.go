@@ -199,7 +199,8 @@ func (f *Fleet) dropTenantLocked(id string) {
 func (f *Fleet) ResetTenant(id string) error {
 	f.tenantMu.Lock()
 	defer f.tenantMu.Unlock()
-	if _, ok := f.Tenants.Get(id); !ok {
+	t, ok := f.Tenants.Get(id)
+	if !ok {
 		return fmt.Errorf("%w: tenant %q", errNotFound, id)
 	}
 	for _, p := range f.providers {
@@ -207,6 +208,7 @@ func (f *Fleet) ResetTenant(id string) error {
 			return err
 		}
 	}
+	t.Touch() // the worlds were replaced, not changed under Worlds.Lock
 	f.Journal.ClearTenant(id)
 	f.Webhooks.DropWhere(func(d core.Delivery) bool { return d.Tenant == id })
 	f.mutations.Add(1)

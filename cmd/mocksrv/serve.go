@@ -282,7 +282,9 @@ func runServe(ctx context.Context, c *serveConfig, fleet *sims.Fleet, logger *sl
 	go fleet.Run(bg)
 	go releaseLoop(bg, time.Minute)
 	if c.state != "" && c.stateInterval > 0 {
-		go saveLoop(bg, fleet, c.state, c.stateInterval, logger)
+		// What the file holds is the state as it is now, before any
+		// request: the loop saves from the first change on.
+		go saveLoop(bg, fleet, c.state, c.stateInterval, fleet.Changes(), logger)
 	}
 
 	errc := make(chan error, len(listeners))
@@ -438,14 +440,11 @@ func credLine(c any) string {
 
 func loadState(fleet *sims.Fleet, path string) error {
 	core.RemoveStaleTemps(path)
-	b, err := os.ReadFile(path)
+	err := fleet.LoadState(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("--state: %w", err)
-	}
-	if err := fleet.UnmarshalState(b); err != nil {
 		return fmt.Errorf("--state %s: %w", path, err)
 	}
 	return nil
@@ -471,26 +470,41 @@ func checkStateWritable(path string) error {
 // saveState writes the --state file atomically, streaming it from the
 // Fleet a tenant at a time.
 func saveState(fleet *sims.Fleet, path string) error {
-	return core.WriteFileAtomicFunc(path, fleet.WriteState)
+	return fleet.SaveState(path)
 }
 
-func saveLoop(ctx context.Context, fleet *sims.Fleet, path string, every time.Duration, logger *slog.Logger) {
+// saveLoop saves the state every so often when it changed since last (the
+// Fleet's Changes when the file was last written or loaded). A save
+// that takes longer than the interval is followed at once by the next (the
+// ticker keeps one tick), so what kill -9 loses stays within two saves;
+// the first such save is logged as a warning, since then it is the save's
+// duration, not --state-interval, that bounds the loss.
+func saveLoop(ctx context.Context, fleet *sims.Fleet, path string, every time.Duration, last uint64, logger *slog.Logger) {
 	t := core.Ticker(every)
 	defer t.Stop()
-	last := fleet.Changes()
+	warned := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if now := fleet.Changes(); now != last {
-			if err := saveState(fleet, path); err != nil {
-				logger.Error("saving state", "file", path, "err", err)
-				continue
-			}
-			last = now
-			logger.Debug("state saved", "file", path)
+		now := fleet.Changes()
+		if now == last {
+			continue
+		}
+		began := time.Now()
+		if err := saveState(fleet, path); err != nil {
+			logger.Error("saving state", "file", path, "err", err)
+			continue
+		}
+		last = now
+		took := time.Since(began)
+		logger.Debug("state saved", "file", path, "took", took)
+		if took > every && !warned {
+			warned = true
+			logger.Warn("saving state took longer than --state-interval: kill -9 may lose more than two intervals of changes; raise --state-interval",
+				"file", path, "took", took.Round(time.Millisecond), "state-interval", every)
 		}
 	}
 }

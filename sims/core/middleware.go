@@ -97,6 +97,12 @@ func (e *Env) serve(wire Wire, route string, vars []string, next http.Handler, w
 		if p == http.ErrAbortHandler { //nolint:errorlint
 			call.Err = "connection dropped"
 		}
+		if w, ok := call.world.(World); ok {
+			// A verified request may have changed its tenant's state, also
+			// under the world's own lock (a token minted): once it is done,
+			// a snapshot that copied the world before must encode it again.
+			w.base().Tenant.Touch()
+		}
 		e.record(call, r, rec, reqBody, start)
 		rec.release()
 		if p == http.ErrAbortHandler { //nolint:errorlint

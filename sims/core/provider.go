@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 )
 
@@ -30,6 +31,7 @@ type Provider interface {
 	Settle(tenant string)
 
 	Snapshot(tenant string) (json.RawMessage, error)
+	SnapshotTo(tenant string, w io.Writer) error // Snapshot written to w, with no copy of the encoding
 	Restore(t *Tenant, state json.RawMessage) error
 }
 
@@ -102,14 +104,32 @@ func (p hostProvider[W]) Settle(tenant string) { p.h.worlds.Settle(tenant) }
 // Snapshot copies the world under its lock and encodes the copy outside
 // it, so a large save holds no lock while it writes JSON.
 func (p hostProvider[W]) Snapshot(tenant string) (json.RawMessage, error) {
+	v, err := p.saved(tenant)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// SnapshotTo is Snapshot encoding straight into w (one Write, ending in a
+// newline), so a save never holds a copy of the encoding.
+func (p hostProvider[W]) SnapshotTo(tenant string, w io.Writer) error {
+	v, err := p.saved(tenant)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(w).Encode(v)
+}
+
+// saved copies a tenant's world into its saved form under the world's lock.
+func (p hostProvider[W]) saved(tenant string) (any, error) {
 	w, ok := p.h.worlds.Get(tenant)
 	if !ok {
 		return nil, fmt.Errorf("%s: no tenant %q", p.h.name, tenant)
 	}
 	w.Lock()
-	v := p.h.hooks.Snapshot(w)
-	w.Unlock()
-	return json.Marshal(v)
+	defer w.Unlock()
+	return p.h.hooks.Snapshot(w), nil
 }
 
 func (p hostProvider[W]) Restore(t *Tenant, state json.RawMessage) error {

@@ -20,40 +20,64 @@ func WriteFileAtomic(path string, data []byte) error {
 
 // WriteFileAtomicFunc is WriteFileAtomic for a file that write streams, so
 // a large file never needs to be whole in memory.
-func WriteFileAtomicFunc(path string, write func(w io.Writer) error) (err error) {
+func WriteFileAtomicFunc(path string, write func(w io.Writer) error) error {
+	f, err := writeFileAtomic(path, write, false)
+	if f != nil {
+		_ = f.Close()
+	}
+	return err
+}
+
+// WriteFileAtomicKeep is WriteFileAtomicFunc that also returns the new file
+// open for reading (opened before the rename, so it is the file written
+// even if path is replaced again at once). The caller closes it.
+func WriteFileAtomicKeep(path string, write func(w io.Writer) error) (*os.File, error) {
+	return writeFileAtomic(path, write, true)
+}
+
+func writeFileAtomic(path string, write func(w io.Writer) error, keep bool) (kept *os.File, err error) {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", err)
 	}
 	tmp := f.Name()
 	defer func() {
 		if err != nil {
 			_ = os.Remove(tmp)
+			if kept != nil {
+				_ = kept.Close()
+				kept = nil
+			}
 		}
 	}()
 	if err = write(f); err != nil {
 		_ = f.Close()
-		return fmt.Errorf("snapshot: write %s: %w", tmp, err)
+		return nil, fmt.Errorf("snapshot: write %s: %w", tmp, err)
 	}
 	if err = f.Sync(); err != nil {
 		_ = f.Close()
-		return fmt.Errorf("snapshot: sync %s: %w", tmp, err)
+		return nil, fmt.Errorf("snapshot: sync %s: %w", tmp, err)
 	}
 	if err = f.Close(); err != nil {
-		return fmt.Errorf("snapshot: close %s: %w", tmp, err)
+		return nil, fmt.Errorf("snapshot: close %s: %w", tmp, err)
 	}
 	if err = os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("snapshot: %w", err)
+		return nil, fmt.Errorf("snapshot: %w", err)
+	}
+	if keep {
+		if kept, err = os.Open(tmp); err != nil {
+			return nil, fmt.Errorf("snapshot: %w", err)
+		}
 	}
 	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("snapshot: rename onto %s: %w", path, err)
+		return kept, fmt.Errorf("snapshot: rename onto %s: %w", path, err)
 	}
 	if d, derr := os.Open(dir); derr == nil {
 		_ = d.Sync()
 		_ = d.Close()
 	}
-	return nil
+	return kept, nil
 }
 
 // RemoveStaleTemps deletes temporary files a killed WriteFileAtomic left
