@@ -19,8 +19,7 @@ import (
 // runs it: it builds mocksrv once (with the race detector when the test
 // has it, so the build reuses what go test -race compiled) and runs the
 // eight attacks at small sizes against it, each of which must meet its
-// target. Attack 1 may be skipped until DeCard's channel ids are no longer
-// decided by the tenant's seed (issue 14 item 1). It takes 15–40 s alone
+// target. It takes 15–40 s alone
 // and more in a loaded go test -race ./..., so -short leaves it out.
 func TestShortForm(t *testing.T) {
 	if testing.Short() {
@@ -37,9 +36,6 @@ func TestShortForm(t *testing.T) {
 	require.Len(t, results, len(attacks))
 	for _, r := range results {
 		t.Run(strings.ReplaceAll(r.Attack, " ", "_"), func(t *testing.T) {
-			if r.Status == Skip && r.Item == 1 {
-				t.Skipf("%s: %s", r.Why, strings.Join(r.Figure, "; "))
-			}
 			assert.Equal(t, Pass, r.Status, "%d. %s: %s (%s)", r.Item, r.Attack, r.Why, strings.Join(r.Figure, "; "))
 			assert.NotEmpty(t, r.Figure, "every attack prints its figure")
 		})
