@@ -67,33 +67,9 @@ type Card struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 
-	// History is the card's last HistoryLimit status changes, oldest
-	// first, creation included. A change replaces the slice, never
-	// writes into it, so copies of a Card share it safely.
-	History []CardChange `json:"history,omitempty"`
-}
-
-// CardChange is one change of a card's status: when (business time), from
-// what (empty at creation), to what, and why.
-type CardChange struct {
-	At    time.Time  `json:"at"`
-	From  CardStatus `json:"from,omitempty"`
-	To    CardStatus `json:"to"`
-	Cause string     `json:"cause"`
-}
-
-// HistoryLimit bounds a card's History.
-const HistoryLimit = 32
-
-// withChange returns the card's history with one more change, the oldest
-// dropped beyond HistoryLimit, in a new slice.
-func (c Card) withChange(ch CardChange) []CardChange {
-	keep := c.History
-	if len(keep) >= HistoryLimit {
-		keep = keep[len(keep)-HistoryLimit+1:]
-	}
-	out := make([]CardChange, 0, len(keep)+1)
-	return append(append(out, keep...), ch)
+	// History is the card's last status changes, oldest first, creation
+	// included.
+	History core.CardHistory `json:"history,omitempty"`
 }
 
 // LastNo returns the card number's last four digits.
@@ -128,7 +104,7 @@ func errStatus(c Card, to CardStatus) *core.Error {
 func (w *world) moveLocked(c Card, to CardStatus, reason string) Card {
 	before := c.Status
 	c.Status, c.Reason, c.UpdatedAt = to, reason, w.Now()
-	c.History = c.withChange(CardChange{At: c.UpdatedAt, From: before, To: to, Cause: reason})
+	c.History = c.History.With(c.UpdatedAt, string(to), reason)
 	w.cards.Put(c.ID, c)
 	w.emitLocked(actionCardUpdate, cardUpdateData{
 		CardNo: c.ID, BeforeStatus: before, AfterStatus: to, Reason: reason, Time: c.UpdatedAt.UnixMilli(),
@@ -176,7 +152,7 @@ func (w *world) storeCardLocked(c Card, issueDelay time.Duration) {
 	if cause == "" {
 		cause = "Card applied"
 	}
-	c.History = c.withChange(CardChange{At: w.Now(), To: c.Status, Cause: cause})
+	c.History = c.History.With(w.Now(), string(c.Status), cause)
 	w.cards.Put(c.ID, c)
 	w.cardByUnique[c.UniqueNo] = c.ID
 	if c.Status == StatusPending {

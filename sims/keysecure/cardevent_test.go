@@ -188,9 +188,9 @@ func TestCardHistory(t *testing.T) {
 	require.NoError(t, ks.FreezeCard(card.ID))
 	c, _ := ks.Card(card.ID)
 	require.Len(t, c.History, 3)
-	assert.Equal(t, keysecure.CardChange{At: core.TestEpoch, To: keysecure.StatusPending, Cause: "Created by admin"}, c.History[0])
-	assert.Equal(t, keysecure.CardChange{At: core.TestEpoch.Add(time.Minute), From: keysecure.StatusPending, To: keysecure.StatusActivated, Cause: "Card issued"}, c.History[1])
-	assert.Equal(t, keysecure.StatusFrozen, c.History[2].To)
+	assert.Equal(t, core.CardChange{At: core.TestEpoch, To: string(keysecure.StatusPending), Cause: "Created by admin"}, c.History[0])
+	assert.Equal(t, core.CardChange{At: core.TestEpoch.Add(time.Minute), From: string(keysecure.StatusPending), To: string(keysecure.StatusActivated), Cause: "Card issued"}, c.History[1])
+	assert.Equal(t, string(keysecure.StatusFrozen), c.History[2].To)
 	assert.Equal(t, "Frozen by platform", c.History[2].Cause)
 
 	for i := 0; i < 40; i++ {
@@ -201,8 +201,8 @@ func TestCardHistory(t *testing.T) {
 		}
 	}
 	c, _ = ks.Card(card.ID)
-	require.Len(t, c.History, keysecure.HistoryLimit, "bounded")
-	assert.Equal(t, keysecure.StatusFrozen, c.History[keysecure.HistoryLimit-1].To)
+	require.Len(t, c.History, core.CardHistoryLimit, "bounded")
+	assert.Equal(t, string(keysecure.StatusFrozen), c.History[core.CardHistoryLimit-1].To)
 
 	_, body := admin(t, f, http.MethodGet, "/_mocksrv/tenants/default/keysecure/state", nil)
 	assert.Contains(t, string(body), `"history"`, "the state dump shows it")

@@ -113,28 +113,12 @@ type Card struct {
 	FailureCode      string             `json:"failure_code,omitempty"`
 	CreatedAt        time.Time          `json:"create_time"`
 	UpdatedAt        time.Time          `json:"update_time"`
-	History          []CardChange       `json:"history,omitempty"` // its last status changes, oldest first
+	History          core.CardHistory   `json:"history,omitempty"` // its last status changes, oldest first
 }
 
-// CardChange is one status change in a card's history: the status it
-// reached, when on the business clock, and why.
-type CardChange struct {
-	Status CardStatus `json:"card_status"`
-	At     time.Time  `json:"at"`
-	Cause  string     `json:"cause"`
-}
-
-// historyLen bounds a card's history.
-const historyLen = 32
-
-// record adds the card's current status to its history, dropping the
-// oldest change past historyLen.
+// record adds the card's current status to its history.
 func (c *Card) record(at time.Time, cause string) {
-	h := append(c.History, CardChange{Status: c.Status, At: at, Cause: cause})
-	if len(h) > historyLen {
-		h = append([]CardChange(nil), h[len(h)-historyLen:]...)
-	}
-	c.History = h
+	c.History = c.History.With(at, string(c.Status), cause)
 }
 
 // Masked returns the card number as REST answers show it.

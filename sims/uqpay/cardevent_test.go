@@ -265,7 +265,7 @@ func TestWalletTypeAndCardHistory(t *testing.T) {
 	c, _ := f.s.Card(card)
 	var statuses []uqpay.CardStatus
 	for _, h := range c.History {
-		statuses = append(statuses, h.Status)
+		statuses = append(statuses, uqpay.CardStatus(h.To))
 		assert.NotEmpty(t, h.Cause)
 	}
 	assert.Equal(t, []uqpay.CardStatus{uqpay.StatusPending, uqpay.StatusActive, uqpay.StatusFrozen, uqpay.StatusActive}, statuses)
