@@ -139,7 +139,7 @@
 //
 // # Card history
 //
-// Every card keeps its last HistoryLimit (32) status changes — when in
+// Every card keeps its last core.CardHistoryLimit (32) status changes — when in
 // business time, from, to, and why, creation included — in Card.History,
 // shown by the state dump and kept by snapshots.
 //
