@@ -190,3 +190,26 @@ func TestCardPageEveryProvider(t *testing.T) {
 		assert.Equal(t, http.StatusNotFound, resp.StatusCode, name)
 	}
 }
+
+// TestCardTimelineFromHistory: the timeline lists every status change the
+// card's history keeps, with its cause, in business-time order.
+func TestCardTimelineFromHistory(t *testing.T) {
+	t.Parallel()
+	f := fleet(t)
+	c, err := ksp(f).Create("default", "cards", []byte(`{"status":"Activated"}`))
+	require.NoError(t, err)
+	no := c.(keysecure.Card).ID
+	_, err = ksp(f).CardAction("default", no, "freeze")
+	require.NoError(t, err)
+	b := newBrowser(t, f.URL())
+	resp, page := b.get(ui + "/tenants/default/keysecure/cards/" + no)
+	require.Equal(t, http.StatusOK, resp.StatusCode, page)
+	i := strings.Index(page, `id="tl-h"`)
+	require.Positive(t, i)
+	timeline := page[i:]
+	created, frozen := strings.Index(timeline, "status Activated<"), strings.Index(timeline, "status Activated → Frozen")
+	require.Positive(t, created, "the creation is in the timeline")
+	require.Positive(t, frozen, "the freeze is in the timeline, from and to")
+	assert.Less(t, created, frozen, "oldest first")
+	assert.NotContains(t, timeline, "last change", "a card with a history shows its changes, not only the last")
+}

@@ -130,7 +130,7 @@ var tailoredViews = map[string]*providerView{
 				Fields: []formField{{Name: "cardholder_no", Label: "Cardholder no", Required: true}, decisionField, reasonField}},
 			{Kind: "consumptions", Title: "Simulate a consumption", Button: "Simulate", Help: "Spends from the cardholder's balance, as POST /open-api/v1/sandbox/consume does.",
 				Fields: []formField{{Name: "card_no", Label: "Card no", Required: true}, {Name: "amount", Label: "Amount", Type: "amount", Required: true, Default: "12.50"},
-					{Name: "merchant_name", Label: "Merchant name", Help: "contains “decline”: declined"}, {Name: "type", Label: "Type", Type: "select", Options: []string{"", "Consumption", "Atm", "Refund", "Reversal"}}}},
+					{Name: "merchant_name", Label: "Merchant name", Help: "exactly “mocksrv:decline”: declined (rule consume.decline)"}, {Name: "type", Label: "Type", Type: "select", Options: []string{"", "Consumption", "Atm", "Refund", "Reversal"}}}},
 			{Kind: "transfers", Title: "Transfer to or from a cardholder", Button: "Transfer",
 				Fields: []formField{{Name: "cardholder_no", Label: "Cardholder no", Required: true}, {Name: "type", Label: "Direction", Type: "select", Options: []string{"In", "Out"}},
 					{Name: "amount", Label: "Amount", Type: "amount", Required: true, Default: "100.00"}}},

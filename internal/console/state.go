@@ -516,20 +516,32 @@ type attempt struct {
 // timeline puts together what is known of a card's history and future:
 // its creation and last change from the state dump, its steered outcome,
 // every journaled request that named it (with the magic rules that fired),
-// every webhook event about it, and what is scheduled for it. The state
-// dumps keep no history of their own, so a change that neither a request
-// nor a webhook shows (an admin action on a provider without that event)
-// appears only as the card's last change.
+// every webhook event about it, and what is scheduled for it. A card's
+// status changes come from its history (core.CardHistory, the last 32);
+// a card without one (an old snapshot) shows its creation and last change.
 func (c *Console) timeline(r *http.Request, tenant string, p *providerView, id string, card map[string]any, scheduled []task) ([]event, bool, error) {
 	var out []event
 	created, createdOK := parseTime(card[p.CardCreated])
-	if createdOK {
+	history, _ := card["history"].([]any) // core.CardHistory: every status change, oldest first
+	if createdOK && len(history) == 0 {
 		out = append(out, event{At: created, Source: "state", What: "created"})
 	}
 	if o := str(card["outcome"]); o != "" {
 		out = append(out, event{At: created, Source: "state", What: "outcome steered", Detail: o})
 	}
-	if t, ok := parseTime(card[p.CardUpdated]); ok {
+	for _, h := range history {
+		ch, _ := h.(map[string]any)
+		t, ok := parseTime(ch["at"])
+		if !ok {
+			continue
+		}
+		what := "status " + str(ch["to"])
+		if from := str(ch["from"]); from != "" {
+			what = "status " + from + " → " + str(ch["to"])
+		}
+		out = append(out, event{At: t, Source: "state", What: what, Detail: str(ch["cause"])})
+	}
+	if t, ok := parseTime(card[p.CardUpdated]); ok && len(history) == 0 {
 		detail := str(card[p.CardStatus])
 		if reason := str(card[p.CardReason]); reason != "" {
 			detail += " — " + reason
