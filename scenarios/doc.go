@@ -6,7 +6,7 @@
 // library/*.yaml as part of the project's tests.
 //
 // The format is described by scenario.schema.json (for editors) and the
-// README's "Scenarios for QA" section. Errors in a file name the file,
+// guide docs/scenarios.md. Errors in a file name the file,
 // line and field.
 //
 // A scenario runs in-process against a fresh Fleet (RunFile with no

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/mocksrv/mocksrv/scenarios"
 	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/decard"
@@ -268,11 +269,7 @@ func TestLoadAppliesOnlyGivenForUQPayAndDeCard(t *testing.T) {
 // TestREADMEExampleRuns keeps the README's complete example file working.
 func TestREADMEExampleRuns(t *testing.T) {
 	t.Parallel()
-	readme, err := os.ReadFile("../README.md")
-	require.NoError(t, err)
-	_, section, ok := strings.Cut(string(readme), "## Scenarios for QA")
-	require.True(t, ok)
-	section, _, _ = strings.Cut(section, "\n## ")
+	section := readmetest.Section(t, "## Scenarios for QA")
 	_, example, ok := strings.Cut(section, "```yaml\n")
 	require.True(t, ok, "the section has a YAML example")
 	example, _, _ = strings.Cut(example, "```")

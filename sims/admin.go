@@ -29,7 +29,7 @@ type adminFunc func(r *http.Request) (status int, body any, err error)
 func (f *Fleet) adminHandler() http.Handler {
 	r := mux.NewRouter()
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeAdminError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no admin endpoint %s %s (see README, \"Admin API\")", r.Method, r.URL.Path))
+		writeAdminError(w, http.StatusNotFound, "not_found", fmt.Sprintf("no admin endpoint %s %s (see docs/admin-api.md)", r.Method, r.URL.Path))
 	})
 	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeAdminError(w, http.StatusMethodNotAllowed, "method_not_allowed", fmt.Sprintf("%s is not allowed on %s", r.Method, r.URL.Path))

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -19,9 +20,7 @@ import (
 // variables and the commands of its run: steps, in order.
 func readmeCIBlock(t *testing.T) (env map[string]string, runs []string) {
 	t.Helper()
-	b, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	readme := string(b)
+	readme := readmetest.All(t)
 	i := strings.Index(readme, "**In CI**")
 	require.GreaterOrEqual(t, i, 0, "README has an **In CI** paragraph")
 	m := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindStringSubmatch(readme[i:])

@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/contracts"
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 )
 
 func TestContractCheckExitCodes(t *testing.T) {
@@ -445,9 +446,7 @@ func TestContractProxyCommand(t *testing.T) {
 // names has contracts.
 func TestReadmeContractSectionNamesRealFlags(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	sec := strings.ReplaceAll(section(t, string(b), "## Contract testing"), "\\\n", " ")
+	sec := strings.ReplaceAll(readmetest.Section(t, "## Contract testing"), "\\\n", " ")
 	help := map[string]string{}
 	seen := 0
 	for _, line := range strings.Split(sec, "\n") {

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/mocksrv/mocksrv/sims"
 )
 
@@ -35,26 +36,11 @@ func configTable() string {
 	return b.String()
 }
 
-// section returns the text of the README section that starts with heading,
-// up to the next "## " heading.
-func section(t *testing.T, readme, heading string) string {
-	t.Helper()
-	i := strings.Index(readme, "\n"+heading+"\n")
-	require.GreaterOrEqual(t, i, 0, "README has no %q section", heading)
-	rest := readme[i+len(heading)+2:]
-	if j := strings.Index(rest, "\n## "); j >= 0 {
-		rest = rest[:j]
-	}
-	return rest
-}
-
 // TestReadmeConfigurationMatchesHelp keeps the README's flags table equal to
 // what "mocksrv serve --help" says: same flags, variables, defaults, text.
 func TestReadmeConfigurationMatchesHelp(t *testing.T) {
 	t.Parallel()
-	b, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
-	sec := section(t, string(b), "## Configuration")
+	sec := readmetest.Section(t, "## Configuration")
 	var got []string
 	for _, line := range strings.Split(sec, "\n") {
 		if strings.HasPrefix(line, "|") {

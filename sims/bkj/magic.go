@@ -1,6 +1,6 @@
 package bkj
 
-// Outcome steering — the README's "Outcomes you can steer" and doc.go's
+// Outcome steering — docs/outcomes.md ("Outcomes you can steer") and doc.go's
 // "Magic values": where bkj decides (a KYC review, a card application, a
 // withdrawal, an issuer's answer to a purchase), a reserved value picks
 // the outcome (core's magic.go has the scheme). The decision is made when

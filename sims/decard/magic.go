@@ -1,6 +1,6 @@
 package decard
 
-// Outcome steering — the README's "Outcomes you can steer" and doc.go's
+// Outcome steering — docs/outcomes.md ("Outcomes you can steer") and doc.go's
 // "Magic values": where DeCard decides (a KYC review, issuing a card, an
 // authorisation, a deposit), a reserved value picks the outcome (core's
 // magic.go has the scheme). The decision is made when the value arrives,

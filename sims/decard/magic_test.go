@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/mocksrv/mocksrv/internal/corpus"
+	"github.com/mocksrv/mocksrv/internal/readmetest"
 	"github.com/mocksrv/mocksrv/sims/core"
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
@@ -346,10 +347,8 @@ func TestMagicTableIsDocumented(t *testing.T) {
 	t.Parallel()
 	doc, err := os.ReadFile("doc.go")
 	require.NoError(t, err)
-	readme, err := os.ReadFile("../../README.md")
-	require.NoError(t, err)
 	var rows []string
-	for _, l := range strings.Split(string(readme), "\n") {
+	for _, l := range strings.Split(readmetest.All(t), "\n") {
 		if strings.HasPrefix(l, "| DeCard |") {
 			rows = append(rows, l)
 		}

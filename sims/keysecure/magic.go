@@ -1,6 +1,6 @@
 package keysecure
 
-// Outcome steering — the README's "Outcomes you can steer" and doc.go's
+// Outcome steering — docs/outcomes.md ("Outcomes you can steer") and doc.go's
 // "Magic values": where KeySecure decides, a reserved value picks the
 // outcome (core/magic.go has the scheme). The admin API reaches each of
 // them with the rule's name as a record's "outcome", no magic value needed.

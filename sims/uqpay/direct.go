@@ -407,7 +407,7 @@ func (s *Server) Transaction(id string) (Transaction, bool) {
 // CardEvent applies a card-network event to a card of the default tenant
 // (what POST /_mocksrv/tenants/default/uqpay/cards/{card}/events does) and
 // returns the transaction recording it: authorize, increment, reverse,
-// expire, clear, refund or chargeback (see the README's "Card
+// expire, clear, refund or chargeback (see docs/uqpay.md, "Card
 // transactions").
 func (s *Server) CardEvent(cardID string, ev core.CardEvent) (Transaction, error) {
 	var t Transaction

@@ -1,6 +1,6 @@
 package uqpay
 
-// Outcome steering — the README's "Outcomes you can steer" and doc.go's
+// Outcome steering — docs/outcomes.md ("Outcomes you can steer") and doc.go's
 // "Magic values": where UQPay decides (a cardholder's KYC, an issuer's
 // answer to an authorization), a reserved value picks the outcome (core's
 // magic.go has the scheme). The decision is made when the value arrives,
