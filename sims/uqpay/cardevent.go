@@ -6,6 +6,7 @@ package uqpay
 // transaction the client then reads from GET /issuing/transactions/{id}.
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/mocksrv/mocksrv/sims/core"
@@ -69,7 +70,7 @@ func (s *Server) cardEventTxnLocked(w *world, card string, ev core.CardEvent) (*
 	}
 	authLike := ev.Type == core.EventAuthorize || ev.Type == core.EventIncrement
 	switch {
-	case !contains(cardEventTypes, ev.Type):
+	case !slices.Contains(cardEventTypes, ev.Type):
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "uqpay card event type %q: want one of %s", ev.Type, strings.Join(cardEventTypes, ", "))
 	case ev.Type != core.EventAuthorize && ev.Transaction == "":
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "a %s event needs transaction: the authorization it follows", ev.Type)
@@ -79,7 +80,7 @@ func (s *Server) cardEventTxnLocked(w *world, card string, ev core.CardEvent) (*
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "decline and approve go with authorize and increment, not %s", ev.Type)
 	case ev.Kind != "" && ev.Type != core.EventAuthorize:
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "kind goes with authorize, not %s", ev.Type)
-	case ev.Kind != "" && !contains(eventKinds, ev.Kind):
+	case ev.Kind != "" && !slices.Contains(eventKinds, ev.Kind):
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "kind %q: want one of %s", ev.Kind, strings.Join(eventKinds, ", "))
 	case authLike && amount == nil:
 		return nil, Transaction{}, core.Errorf(core.KindInvalid, "a %s event needs amount", ev.Type)
@@ -173,13 +174,4 @@ func eventDecimal(field, s string) (*core.Decimal, error) {
 		return nil, core.Errorf(core.KindInvalid, "%s %q: want a positive decimal with at most two places", field, s)
 	}
 	return &d, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
