@@ -55,11 +55,11 @@ type CardTx struct {
 	AuthCode         string       `json:"auth_code"`
 	DeclineCode      string       `json:"decline_code,omitempty"` // a reason of Declines
 	DeclineReason    string       `json:"decline_reason"`
-	Remarks          string       `json:"remarks,omitempty"`    // what happened besides a decline: "authorization expired"
-	RelatedID        string       `json:"related_id"`           // the purchase a refund or reversal returns
-	Reversed         core.Decimal `json:"reversed,omitzero"`    // a purchase's reversed part
-	ExpiresAt        time.Time    `json:"expires_at,omitzero"`  // when a pending purchase's authorization expires (auth_expiry)
-	BalanceAfter     core.Decimal `json:"balance_after"`        // the card's balance after the transaction's last movement
+	Remarks          string       `json:"remarks,omitempty"`   // what happened besides a decline: "authorization expired"
+	RelatedID        string       `json:"related_id"`          // the purchase a refund or reversal returns
+	Reversed         core.Decimal `json:"reversed,omitzero"`   // a purchase's reversed part
+	ExpiresAt        time.Time    `json:"expires_at,omitzero"` // when a pending purchase's authorization expires (auth_expiry)
+	BalanceAfter     core.Decimal `json:"balance_after"`       // the card's balance after the transaction's last movement
 	WalletTxID       string       `json:"wallet_tx_id,omitempty"`
 	Outcome          string       `json:"outcome,omitempty"` // the steering rule that decided it: "auth.decline"
 	CreatedAt        time.Time    `json:"created_at"`
