@@ -565,3 +565,29 @@ func TestSnapshotKeepsOpenAuthorizations(t *testing.T) {
 	g.BKJ.CheckCardBalance(t, card.ID, "100")
 	g.BKJ.CheckLedger(t)
 }
+
+// A clearing above the balance leaves the card negative, and the card and
+// its transactions still read as their contracts say; a top-up brings it
+// back.
+func TestForcedClearingReadsNegative(t *testing.T) {
+	t.Parallel()
+	s, card := events(t, "10")
+	c := s.NewClient()
+	auth, err := s.CardEvent(card.ID, event(core.EventAuthorize, "", "10"))
+	require.NoError(t, err)
+	_, err = s.CardEvent(card.ID, event(core.EventClear, auth.ID, "12.5"))
+	require.NoError(t, err)
+	got := cardDetail(t, c, card.ID)
+	assert.Equal(t, "-2.5", got.ChannelBalance)
+	var tx cardTxOut
+	ok(t, c, "card_transaction.detail", get("/openapi/v1/card/transactions/"+auth.ID, nil), &tx)
+	assert.Equal(t, "-2.5", tx.BalanceAfter)
+	declined := authorize(t, c, map[string]any{"card_id": card.ID, "amount": "0.01"})
+	assert.Equal(t, "insufficient balance", declined.DeclineReason)
+	_, err = s.Deposit(card.AccountID, "USDT", "5")
+	require.NoError(t, err)
+	x, _ := s.Wallet(card.AccountID, "USDT")
+	ok(t, c, "wallet.transfer_to_card", post("/openapi/v1/wallet/transfer-to-card", map[string]any{"wallet_id": x.ID, "card_id": card.ID, "amount": "5"}), nil)
+	s.CheckCardBalance(t, card.ID, "2.5")
+	s.CheckLedger(t)
+}
