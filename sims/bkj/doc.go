@@ -175,7 +175,10 @@
 //	(partial approval is not published either: a transaction carries one amount; kinds atm,
 //	transfer_out and refund neither: bkj's card transactions are purchases)
 //
-// Refused events are 400s naming the types the model takes. A purchase is
+// An event type or field the model cannot carry is refused (HTTP 400)
+// naming the types it takes; one the transaction's status does not allow
+// (reversing or clearing a cleared purchase, refunding a pending one) is
+// a conflict (409, bkj's 40900 message). A purchase is
 // declined, in this order, by the card not being active (card_inactive,
 // its decline_reason naming the status: "card is frozen"), by a reason
 // the event or the admin API's transactions name (decline), by the magic
