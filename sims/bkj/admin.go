@@ -221,7 +221,7 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 	if c.Balance.Sign() < 0 {
 		return c, core.Errorf(core.KindInvalid, "balance must not be negative")
 	}
-	made, err := s.newCardLocked(w, c)
+	made, err := s.newCardLocked(w, c, "created by admin")
 	if err != nil {
 		return made, err
 	}

@@ -3,6 +3,7 @@ package bkj_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mocksrv/mocksrv/internal/benchloop"
+	"github.com/mocksrv/mocksrv/sims"
 	"github.com/mocksrv/mocksrv/sims/bkj"
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -187,4 +189,58 @@ func BenchmarkUserRegister(b *testing.B) {
 	s, _ := benchServer(b, 0)
 	serveBench(b, s, &signer{b: b, method: http.MethodPost, target: "/openapi/v1/users",
 		body: []byte(`{"email":"user{n}@example.com","first_name":"Bench","last_name":"Mark"}`)})
+}
+
+// BenchmarkCardEventAuthorizeClear measures one purchase's lifecycle by
+// card events through the direct helper: authorize, then clear for
+// another amount (bkj publishes no real-time decision, so no endpoint is
+// asked). It reports purchases per second.
+func BenchmarkCardEventAuthorizeClear(b *testing.B) {
+	s, err := bkj.New(bkj.WithSeed(1), bkj.WithManualClearing(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	card, err := s.AddCard(bkj.Card{Balance: core.MustDecimal("100000000")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		auth, err := s.CardEvent(card.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "10"})
+		if err != nil || auth.Status != bkj.CardTxPending {
+			b.Fatal(err, auth.Status)
+		}
+		if _, err := s.CardEvent(card.ID, core.CardEvent{Type: core.EventClear, Transaction: auth.ID, Amount: "10.50"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "purchases/s")
+}
+
+// BenchmarkCardEventAdminRoute measures an authorize card event over the
+// admin API on loopback (POST /_mocksrv/tenants/default/bkj/cards/{card}/events),
+// the way scenarios and QA send them. It reports authorizations per second.
+func BenchmarkCardEventAdminRoute(b *testing.B) {
+	f := sims.RunT(b, sims.WithBKJ(bkj.WithManualClearing(true)))
+	card, err := f.BKJ.AddCard(bkj.Card{Balance: core.MustDecimal("100000000")})
+	if err != nil {
+		b.Fatal(err)
+	}
+	url := f.URL() + "/_mocksrv/tenants/default/bkj/cards/" + card.ID + "/events"
+	body := []byte(`{"type":"authorize","amount":"1.25","merchant":{"name":"Bench Cafe"}}`)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		resp, err := http.Post(url, "application/json", bytes.NewReader(body))
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			b.Fatal(resp.Status)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "authorizations/s")
 }

@@ -81,6 +81,10 @@ type Card struct {
 	Outcome        string       `json:"outcome,omitempty"` // a stored steering decision: "card.fail" (doc.go, "Magic values")
 	CreatedAt      time.Time    `json:"created_at"`
 	UpdatedAt      time.Time    `json:"updated_at"`
+	// History is the card's last status changes (core.CardHistoryLimit),
+	// oldest first, creation included, each with its business time and
+	// cause.
+	History core.CardHistory `json:"history,omitempty"`
 }
 
 // Last4 returns the card number's last four digits.
@@ -128,15 +132,22 @@ func (s *Server) nextStep(w *world, c Card) (CardStatus, time.Duration, bool) {
 }
 
 // moveLocked changes a card's status at the world's Now (a scheduled step's
-// due time while settling), keeps physical_status in step, schedules the
-// next asynchronous step, and queues the card.status webhook. The caller
-// has checked the transition.
+// due time while settling), keeps physical_status in step, records the
+// change in the card's history (its cause the remark, or what the step
+// is), schedules the next asynchronous step, and queues the card.status
+// webhook. The caller has checked the transition.
 func (s *Server) moveLocked(w *world, c Card, to CardStatus, remark string) Card {
+	return s.moveWhyLocked(w, c, to, remark, cmpOr(remark, stepCause(c.Status, to)))
+}
+
+// moveWhyLocked is moveLocked with the history's cause given.
+func (s *Server) moveWhyLocked(w *world, c Card, to CardStatus, remark, cause string) Card {
 	before := c.Status
 	c.Status, c.UpdatedAt = to, w.Now()
 	if remark != "" {
 		c.Remarks = remark
 	}
+	c.History = c.History.With(c.UpdatedAt, string(to), cause)
 	if c.Type == Physical && oneOf(to, physicalTrack) {
 		c.PhysicalStatus = to
 	}
@@ -144,6 +155,39 @@ func (s *Server) moveLocked(w *world, c Card, to CardStatus, remark string) Card
 	w.cards.Put(c.ID, c)
 	s.emitCardStatusLocked(w, c, before)
 	return c
+}
+
+// stepCause names what a status change without a remark is: an
+// asynchronous step or the API call that started one.
+func stepCause(from, to CardStatus) string {
+	switch to {
+	case StatusActive:
+		switch from {
+		case StatusOpening:
+			return "card issued"
+		case StatusActivateReviewing:
+			return "activation approved"
+		case StatusProcessingUnfrozen:
+			return "unfreeze completed"
+		}
+	case StatusProducing:
+		return "production started"
+	case StatusShipping:
+		return "card shipped"
+	case StatusProcessing:
+		return "card delivered, awaiting activation"
+	case StatusActivateReviewing:
+		return "activation requested"
+	case StatusProcessingFrozen:
+		return "freeze requested"
+	case StatusFrozen:
+		return "freeze completed"
+	case StatusProcessingUnfrozen:
+		return "unfreeze requested"
+	case StatusDeleted:
+		return "deletion completed"
+	}
+	return "status changed to " + string(to)
 }
 
 // scheduleStepLocked schedules the card's next asynchronous step, if its
@@ -207,7 +251,7 @@ func errStatus(c Card, action string, want ...CardStatus) *core.Error {
 // starting its lifecycle (opening, or pre_producing for physical cards).
 // A magic label decides the application's outcome, unless the card names
 // one already.
-func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
+func (s *Server) newCardLocked(w *world, c Card, cause string) (Card, error) {
 	now := w.Now()
 	ch, ok := findChannel(c.ChannelID)
 	if !ok {
@@ -275,6 +319,7 @@ func (s *Server) newCardLocked(w *world, c Card) (Card, error) {
 		c.PhysicalStatus = ""
 	}
 	c.UpdatedAt = now
+	c.History = core.CardHistory(nil).With(now, string(c.Status), cause)
 	c.Step = 0
 	s.scheduleStepLocked(w, &c)
 	w.cards.Put(c.ID, c)
@@ -289,14 +334,15 @@ var cardActions = map[string]struct {
 	to     CardStatus
 	from   []CardStatus
 	remark string
+	cause  string // the history's cause when there is no remark
 }{
-	"freeze":   {StatusFrozen, []CardStatus{StatusActive, StatusProcessingFrozen}, ""},
-	"unfreeze": {StatusActive, []CardStatus{StatusFrozen, StatusProcessingUnfrozen}, ""},
-	"block":    {StatusBlocked, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping}, "blocked by platform"},
-	"cancel":   {StatusPreDelete, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired}, "cancelled by platform"},
-	"expire":   {StatusExpired, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked}, "card expired"},
-	"activate": {StatusActive, []CardStatus{StatusOpening, StatusPreProducing, StatusProducing, StatusShipping, StatusProcessing, StatusActivateReviewing, StatusBlocked}, ""},
-	"delete":   {StatusDeleted, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired, StatusPreDelete}, "deleted by platform"},
+	"freeze":   {StatusFrozen, []CardStatus{StatusActive, StatusProcessingFrozen}, "", "frozen by platform"},
+	"unfreeze": {StatusActive, []CardStatus{StatusFrozen, StatusProcessingUnfrozen}, "", "unfrozen by platform"},
+	"block":    {StatusBlocked, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping}, "blocked by platform", ""},
+	"cancel":   {StatusPreDelete, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired}, "cancelled by platform", ""},
+	"expire":   {StatusExpired, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked}, "card expired", ""},
+	"activate": {StatusActive, []CardStatus{StatusOpening, StatusPreProducing, StatusProducing, StatusShipping, StatusProcessing, StatusActivateReviewing, StatusBlocked}, "", "activated by platform"},
+	"delete":   {StatusDeleted, []CardStatus{StatusActive, StatusFrozen, StatusProcessingFrozen, StatusProcessingUnfrozen, StatusOpening, StatusProcessing, StatusActivateReviewing, StatusPreProducing, StatusProducing, StatusShipping, StatusBlocked, StatusExpired, StatusPreDelete}, "deleted by platform", ""},
 }
 
 // actionNames lists the admin card actions, in the order errors name them.
@@ -321,7 +367,7 @@ func (s *Server) actLocked(w *world, id, action string) (Card, error) {
 	if action == "expire" {
 		c.ExpiresAt = w.Now()
 	}
-	return s.moveLocked(w, c, a.to, a.remark), nil
+	return s.moveWhyLocked(w, c, a.to, a.remark, cmpOr(a.remark, a.cause)), nil
 }
 
 // rawCardStatus maps a status onto DeCard's cardStatus vocabulary.

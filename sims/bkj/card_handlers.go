@@ -172,7 +172,7 @@ func (s *Server) handleCardApply(r *http.Request) (any, error) {
 		}
 		c.AddressID, c.Address = a.ID, a.Address
 	}
-	c, err = s.newCardLocked(w, c)
+	c, err = s.newCardLocked(w, c, "card applied")
 	if err != nil {
 		return nil, err
 	}

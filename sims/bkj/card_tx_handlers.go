@@ -28,6 +28,7 @@ type cardTxJSON struct {
 	City             string       `json:"city"`
 	Country          string       `json:"country"`
 	AuthCode         string       `json:"auth_code"`
+	DeclineCode      string       `json:"decline_code"` // mocksrv's: a reason of GET /_mocksrv/providers/bkj/declines, "" unless declined
 	DeclineReason    string       `json:"decline_reason"`
 	RelatedID        string       `json:"related_id"`
 	BalanceAfter     string       `json:"balance_after"`
@@ -36,11 +37,11 @@ type cardTxJSON struct {
 
 func cardTxOut(v view, t CardTx) cardTxJSON {
 	return cardTxJSON{
-		ID: t.ID, CreatedAt: v.time(t.CreatedAt), UpdateAt: v.time(t.UpdatedAt), Remarks: remarks(t.DeclineReason),
+		ID: t.ID, CreatedAt: v.time(t.CreatedAt), UpdateAt: v.time(t.UpdatedAt), Remarks: remarks(cmpOr(t.DeclineReason, t.Remarks)),
 		IDNo: jsonInt(t.IDNo), CardID: t.CardID, AccountID: t.AccountID, Type: t.Type, Status: t.Status,
 		Amount: t.Amount.String(), Currency: t.Currency, MerchantAmount: t.MerchantAmount.String(),
 		MerchantCurrency: t.MerchantCurrency, MerchantName: t.MerchantName, MCC: t.MCC, City: t.City, Country: t.Country,
-		AuthCode: t.AuthCode, DeclineReason: t.DeclineReason, RelatedID: t.RelatedID, BalanceAfter: t.BalanceAfter.String(),
+		AuthCode: t.AuthCode, DeclineCode: t.DeclineCode, DeclineReason: t.DeclineReason, RelatedID: t.RelatedID, BalanceAfter: t.BalanceAfter.String(),
 		TransactionTime: v.time(t.CreatedAt),
 	}
 }

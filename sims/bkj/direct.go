@@ -98,6 +98,19 @@ func (s *Server) Authorize(a Authorization) (CardTx, error) {
 	return core.Change(s.worlds, func(w *world) (CardTx, error) { return s.authorizeLocked(w, a) })
 }
 
+// CardEvent applies a card-network event to a default-tenant card, as the
+// admin API's POST /_mocksrv/tenants/default/bkj/cards/{card}/events does:
+// authorize, reverse, expire, clear or refund. It returns the transaction
+// the event made or changed.
+func (s *Server) CardEvent(cardID string, ev core.CardEvent) (CardTx, error) {
+	return core.Change(s.worlds, func(w *world) (CardTx, error) { return s.applyEventLocked(w, cardID, ev) })
+}
+
+// CardTransaction returns a copy of a card transaction.
+func (s *Server) CardTransaction(id string) (CardTx, bool) {
+	return core.Find(s.worlds, func(w *world) (CardTx, bool) { return w.cardTxs.Get(id) })
+}
+
 // CardTransactions returns a card's transactions, oldest first.
 func (s *Server) CardTransactions(cardID string) []CardTx {
 	return core.Read(s.worlds, func(w *world) []CardTx {

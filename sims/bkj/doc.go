@@ -133,8 +133,10 @@
 // A withdrawal holds amount plus the chain's fee (frozen_balance) and
 // settles after 10 min; it can be cancelled while pending. A purchase
 // debits the card at once (pending) and clears after 24 h; a pending one
-// can be reversed, a cleared one refunded. Balances never go below zero
-// (40901), and the tenant's money is conserved (Ledger, CheckLedger).
+// can be reversed (in full or in part), a cleared one refunded (Card
+// transactions). Balances never go below zero (40901) — only clearing
+// above an authorization can take a card below it — and the tenant's
+// money is conserved (Ledger, CheckLedger).
 // Every card status change, card transaction, wallet transaction and KYC
 // change is a webhook (card.status, card.transaction, wallet.transaction,
 // user.kyc), signed like a response and delivered by the core outbox.
@@ -149,6 +151,73 @@
 // (TestClockJumpEqualsSteps, 200 seeds): a physical card applied for and
 // the clock jumped five days is processing, its producing, shipping and
 // processing webhooks stamped 1 h, 25 h and 97 h after the application.
+//
+// # Card transactions
+//
+// bkj publishes its card-transaction pages (卡交易列表, 卡交易详情) as
+// menu entries only; the model is mocksrv's: types purchase, reversal,
+// refund and topup, statuses pending (authorized: the amount is taken from
+// the card at once), success, declined and reversed, and a
+// card.transaction webhook whenever one is made or changes status. What
+// the card network does to a card (core.CardEvent: the admin API's POST
+// /_mocksrv/tenants/{id}/bkj/cards/{card}/events, scenario card_event
+// steps, Server.CardEvent) is applied in that model and answered as GET
+// /card/transactions/{id} shows the transaction:
+//
+//	event       bkj
+//	authorize   a purchase, pending; or declined (no money moves) with decline_code and decline_reason
+//	clear       the purchase success, for any amount: the difference moves exactly, remarks "cleared X of Y authorized"
+//	reverse     a reversal (related_id the purchase) of all or part of what a pending purchase holds; in full, the purchase reversed
+//	expire      a reversal of what it holds, remarks "authorization expired"; also by itself after auth_expiry
+//	refund      a refund of all or part of what a cleared purchase spent and has not yet returned
+//	increment   not published: a transaction links to another only as what a refund or reversal returns
+//	chargeback  not published: bkj's transaction types have no chargeback
+//	(partial approval is not published either: a transaction carries one amount; kinds atm,
+//	transfer_out and refund neither: bkj's card transactions are purchases)
+//
+// An event type or field the model cannot carry is refused (HTTP 400)
+// naming the types it takes; one the transaction's status does not allow
+// (reversing or clearing a cleared purchase, refunding a pending one) is
+// a conflict (409, bkj's 40900 message). A purchase is
+// declined, in this order, by the card not being active (card_inactive,
+// its decline_reason naming the status: "card is frozen"), by a reason
+// the event or the admin API's transactions name (decline), by the magic
+// merchant mocksrv:decline (issuer_declined), or by too little balance
+// (insufficient_balance). The reasons (Declines, GET
+// /_mocksrv/providers/bkj/declines) are mocksrv's:
+//
+//	card_inactive         card is not active
+//	insufficient_balance  insufficient balance
+//	issuer_declined       declined by issuer
+//	risk_declined         declined by risk control
+//	limit_exceeded        exceeds the card's spending limit
+//	merchant_not_allowed  merchant category not allowed
+//
+// An approved purchase clears by itself for what it holds after
+// delays.clearing (24 h) unless manual_clearing (WithManualClearing)
+// leaves it to clear events; one never cleared expires after auth_expiry
+// (WithAuthExpiry; 7 days, 0 never), scheduled on the business clock and
+// applied at its own due time. A purchase's amount is what was authorized
+// until it clears, then what it reversed plus what cleared, so amount less
+// its reversals is always what it holds or spent (CardTx.Held); refunds
+// return at most that. balance_after is the card's balance after the
+// transaction's last movement.
+//
+// bkj publishes no real-time authorization decision (nothing like UQPay's
+// Authorization Decision or KeySecure's Auth callback) and no card fees:
+// mocksrv decides every authorization as above, and the only fees are
+// withdrawals'. Every path keeps the ledger: deposited = withdrawn + fees +
+// spent + held (Money, CheckLedger).
+//
+// # Card history
+//
+// Every card keeps its last core.CardHistoryLimit status changes in
+// History (the state dump's "history"; snapshots keep it): when on the
+// business clock, from and to what, and why — "card applied", "created by
+// admin", an asynchronous step ("card issued", "freeze completed", "card
+// shipped"), the API call that started one ("freeze requested",
+// "activation requested") or the platform's action ("frozen by platform",
+// "blocked by platform", "card expired").
 //
 // # Magic values
 //
@@ -187,9 +256,9 @@
 // a field left out keeping the Server's: timestamp_window, nonce_ttl,
 // show_string_to_sign, sign_responses, timezone, webhook_timezone,
 // idempotency_ttl, card_validity_years, kyc_link_base, kyc_link_ttl,
-// take_default, take_max, rate_limit and delays (open, produce, ship,
-// deliver, activation_review, freeze, unfreeze, delete, kyc_review,
-// withdrawal, clearing). Unknown or out-of-range fields are refused; a
+// take_default, take_max, rate_limit, auth_expiry, manual_clearing and
+// delays (open, produce, ship, deliver, activation_review, freeze,
+// unfreeze, delete, kyc_review, withdrawal, clearing). Unknown or out-of-range fields are refused; a
 // reset and a snapshot keep them; GET /config with an X-Api-Key describes
 // that tenant.
 //
@@ -270,4 +339,17 @@
 //     40900.
 //   - There is no organic rate limit unless WithRateLimit; faults can
 //     inject 42900 and every other code.
+//   - Card transactions (Card transactions): the decline reasons and the
+//     decline_code field that carries them are mocksrv's; card events
+//     carry one amount in the card's currency, another currency being the
+//     merchant's at rate 1 (merchant_currency, merchant_amount; no
+//     exchange rates). Clearing is presented by the network, so one above
+//     the authorization is taken even past the card's balance. A reversal
+//     may return part of a pending purchase (the sandbox endpoint's
+//     amount, a reverse event's); a cleared one is refunded instead. An
+//     authorization expires after 7 days (auth_expiry: the networks' usual
+//     window; bkj publishes none) and purchases clear by themselves after
+//     delays.clearing unless manual_clearing. No real-time decision, no
+//     increment, partial approval, chargeback or card fee is published, so
+//     none is simulated.
 package bkj

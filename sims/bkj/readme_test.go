@@ -45,6 +45,38 @@ func TestREADMEExamples(t *testing.T) {
 		assert.Equal(t, "response signature OK", lines[3])
 	})
 
+	t.Run("card events with curl", func(t *testing.T) {
+		t.Parallel()
+		readmetest.NeedTools(t, "sh", "curl", "openssl", "awk", "sed")
+		f := sims.RunT(t)
+		host := strings.TrimPrefix(f.URL(), "http://")
+		dir := t.TempDir()
+		script := readmetest.Block(t, section, "**curl + openssl.**", "sh", 0)
+		script = strings.ReplaceAll(script, "127.0.0.1:8080", host)
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "bkj.sh"), []byte(script), 0o644))
+		events := readmetest.Block(t, section, "**Card events with curl**", "sh", 0)
+		events = strings.ReplaceAll(events, "127.0.0.1:8080", host)
+		cmd := exec.Command("sh", "-c", events)
+		cmd.Dir = dir
+		out, err := cmd.CombinedOutput()
+		require.NoError(t, err, "%s", out)
+		lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+		require.Len(t, lines, 6, "%s", out)
+		for i, want := range [][]string{
+			{`"remarks":"cleared 46.50 of 40.00 authorized"`, `"type":"purchase","status":"success","amount":"46.5"`, `"balance_after":"53.5"`},
+			{`"type":"refund","status":"success","amount":"10"`, `"balance_after":"63.5"`},
+			{`"status":"declined"`, `"decline_code":"risk_declined","decline_reason":"declined by risk control"`},
+		} {
+			assert.True(t, strings.HasPrefix(lines[2*i], `{"code":0,"data":{`), lines[2*i])
+			for _, w := range want {
+				assert.Contains(t, lines[2*i], w)
+			}
+			assert.Equal(t, "response signature OK", lines[2*i+1])
+		}
+		_, body := adminCall(t, f, "GET", "/_mocksrv/tenants/bkj-spend/bkj/state", nil)
+		assert.Contains(t, string(body), `"balanced": true`)
+	})
+
 	t.Run("go program", func(t *testing.T) {
 		t.Parallel()
 		readmetest.NeedTools(t, "go")

@@ -134,6 +134,15 @@ type Settings struct {
 	TakeMax           int           `json:"take_max"`            // largest take of list endpoints
 	RateLimit         int           `json:"rate_limit"`          // requests per second per API key; 0 is none
 	Delays            Delays        `json:"delays"`              // the business-clock delays of the asynchronous steps
+	// AuthExpiry is how long an approved purchase that never clears stays
+	// authorized before it expires (a reversal of what it still holds,
+	// "authorization expired"); 0 never. bkj publishes none: 7 days,
+	// the card networks' usual window.
+	AuthExpiry core.Duration `json:"auth_expiry"`
+	// ManualClearing leaves approved purchases to the card network's clear
+	// event (the admin API's card events) instead of clearing them by
+	// themselves after delays.clearing.
+	ManualClearing bool `json:"manual_clearing"`
 }
 
 // DefaultSettings returns the settings a Server has when no option changes
@@ -144,7 +153,7 @@ func DefaultSettings() Settings {
 		ShowStringToSign: true, SignResponses: true, Timezone: "UTC", WebhookTimezone: "UTC",
 		IdempotencyTTL: core.Duration(24 * time.Hour), CardValidityYears: 3,
 		KYCLinkBase: "https://kyc.sandbox.mocksrv.local/h5", KYCLinkTTL: core.Duration(30 * time.Minute),
-		TakeDefault: 10, TakeMax: 100, Delays: DefaultDelays(),
+		TakeDefault: 10, TakeMax: 100, Delays: DefaultDelays(), AuthExpiry: core.Duration(7 * 24 * time.Hour),
 	}
 }
 
@@ -167,6 +176,8 @@ func (st Settings) check() error {
 		return fmt.Errorf("take_default %d, take_max %d: paging needs 1 <= take_default <= take_max", st.TakeDefault, st.TakeMax)
 	case st.RateLimit < 0:
 		return fmt.Errorf("rate_limit %d: rate limit must not be negative", st.RateLimit)
+	case st.AuthExpiry < 0:
+		return fmt.Errorf("auth_expiry %s: the authorization window must not be negative (0 never expires)", st.AuthExpiry.D())
 	}
 	for _, z := range []struct{ name, v string }{{"timezone", st.Timezone}, {"webhook_timezone", st.WebhookTimezone}} {
 		if _, err := settingZone(z.v); err != nil {
@@ -314,6 +325,18 @@ func WithPaging(def, max int) Option {
 // WithRateLimit allows at most n requests per second per API key before
 // the rate-limit error (default 0: no limit; faults can still inject it).
 func WithRateLimit(n int) Option { return core.Set(func(s *Settings) { s.RateLimit = n }) }
+
+// WithAuthExpiry sets how long an approved purchase that never clears
+// stays authorized before it expires on the business clock (default 7
+// days; 0 never).
+func WithAuthExpiry(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.AuthExpiry = core.Duration(d) })
+}
+
+// WithManualClearing leaves approved purchases to card events' clear (the
+// admin API's POST /_mocksrv/tenants/{id}/bkj/cards/{card}/events) instead
+// of clearing them by themselves after Delays.Clearing.
+func WithManualClearing(on bool) Option { return core.Set(func(s *Settings) { s.ManualClearing = on }) }
 
 // WithCards adds cards to the default tenant at start, as AddCard does.
 func WithCards(cards ...Card) Option {

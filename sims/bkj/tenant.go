@@ -21,6 +21,8 @@ func (s *Server) hooks() core.Hooks[*world] {
 		Dump:        func(w *world) any { return w.dumpLocked() },
 		Act:         s.actHook,
 		Create:      s.createLocked,
+		CardEvent:   s.cardEvent,
+		Declines:    declines,
 	}
 }
 

@@ -28,8 +28,10 @@ import (
 // processing, physical activation and its review, failed applications),
 // freezes and unfreezes with their delays, cancellations and deletions,
 // wallet deposits, withdrawals (settled, rejected, held, cancelled),
-// internal transfers and transfers to cards, purchases with their
-// clearing, declines, reversals and refunds — then the clock moved by D in
+// internal transfers and transfers to cards, purchases (through the
+// sandbox endpoint and card events) with their clearing for the same or
+// another amount, declines (by magic value and by reason), full and
+// partial reversals, expiries and refunds — then the clock moved by D in
 // one jump or in k random steps summing to D, ends in the same state and
 // the same webhooks, byte for byte. 200 seeds, bkj's realistic delays.
 func TestClockJumpEqualsSteps(t *testing.T) {
@@ -187,8 +189,11 @@ func bkjFlow(f *sims.Fleet, rng *rand.Rand) error {
 			if call(http.MethodPost, "/card/freeze", map[string]any{"id": card.id}, nil) {
 				frozen = append(frozen, card)
 			}
-		case 7:
+		case 7: // once its freeze has had time to complete
 			if fc, ok := pickOf(rng, frozen); ok {
+				if _, err := f.MoveClock(core.DefaultTenant, sims.ClockRequest{Advance: (5*time.Second + time.Duration(rng.IntN(10))*time.Second).String()}); err != nil {
+					return err
+				}
 				call(http.MethodPost, "/card/unfreeze", map[string]any{"id": fc.id}, nil)
 			}
 		case 8:
@@ -207,20 +212,48 @@ func bkjFlow(f *sims.Fleet, rng *rand.Rand) error {
 		case 11:
 			to, _ := pickOf(rng, approvedUsers)
 			call(http.MethodPost, "/wallet/transfer", map[string]any{"from_wallet_id": u.usdt, "to_wallet_id": to.usdt, "amount": money(50)}, nil)
-		case 12, 19:
+		case 12:
 			call(http.MethodPost, "/wallet/transfer-to-card", map[string]any{"wallet_id": card.owner.usdt, "card_id": card.id, "amount": money(80)}, nil)
+		case 19: // the network clears a purchase for another amount, or its authorization expires
+			if tx, ok := pickOf(rng, txns); ok {
+				ev := core.CardEvent{Type: core.EventClear, Transaction: tx.id, Amount: core.AmountText(money(40))}
+				if rng.IntN(3) == 0 {
+					ev = core.CardEvent{Type: core.EventExpire, Transaction: tx.id}
+				}
+				_, err := s.CardEvent(tx.card, ev)
+				if err := refusal(err); err != nil {
+					return err
+				}
+			}
 		case 13, 14:
 			merchant := []string{"Coffee Lab", "Grab", "Decline Street Deli", "mocksrv:decline"}[rng.IntN(4)]
 			var tx struct {
 				ID     string `json:"id"`
 				Status string `json:"status"`
 			}
-			if call(http.MethodPost, "/sandbox/card/authorize", map[string]any{"card_id": card.id, "amount": money(30), "merchant_name": merchant}, &tx) && tx.Status == "pending" {
+			if rng.IntN(2) == 0 { // the card network's authorize event, sometimes declined by reason
+				ev := core.CardEvent{Type: core.EventAuthorize, Amount: core.AmountText(money(30)), Merchant: core.EventMerchant{Name: merchant},
+					Decline: []string{"", "", "", bkj.DeclineRisk}[rng.IntN(4)]}
+				got, err := s.CardEvent(card.id, ev)
+				if err := refusal(err); err != nil {
+					return err
+				}
+				if got.Status == bkj.CardTxPending {
+					txns = append(txns, flowTx{got.ID, card.id})
+				}
+			} else if call(http.MethodPost, "/sandbox/card/authorize", map[string]any{"card_id": card.id, "amount": money(30), "merchant_name": merchant}, &tx) && tx.Status == "pending" {
 				txns = append(txns, flowTx{tx.ID, card.id})
 			}
 		case 15:
 			if tx, ok := pickOf(rng, txns); ok {
-				call(http.MethodPost, "/sandbox/card/authorize", map[string]any{"card_id": tx.card, "type": "reversal", "related_id": tx.id}, nil)
+				if rng.IntN(2) == 0 { // a partial reversal
+					_, err := s.CardEvent(tx.card, core.CardEvent{Type: core.EventReverse, Transaction: tx.id, Amount: "1"})
+					if err := refusal(err); err != nil {
+						return err
+					}
+				} else {
+					call(http.MethodPost, "/sandbox/card/authorize", map[string]any{"card_id": tx.card, "type": "reversal", "related_id": tx.id}, nil)
+				}
 			}
 		case 16: // a day on, a purchase has cleared: refund part of it
 			if tx, ok := pickOf(rng, txns); ok {
@@ -246,6 +279,15 @@ func bkjFlow(f *sims.Fleet, rng *rand.Rand) error {
 	return failed
 }
 
+// refusal returns err if it is not a refusal the flow expects (a
+// purchase no longer pending, an amount beyond what is left): a defect.
+func refusal(err error) error {
+	if err == nil || core.KindOf(err) != core.KindInternal {
+		return nil
+	}
+	return err
+}
+
 // pickOf returns a random element of xs, or the zero value for none.
 func pickOf[T any](rng *rand.Rand, xs []T) (T, bool) {
 	var zero T
@@ -256,7 +298,7 @@ func pickOf[T any](rng *rand.Rand, xs []T) (T, bool) {
 }
 
 // TestFlowExercisesEveryStep: the property's flow is not vacuous — over
-// its first 60 seeds it reaches every asynchronous card status, every
+// its first 120 seeds it reaches every asynchronous card status, every
 // steered outcome and the money paths, so the property covers them.
 func TestFlowExercisesEveryStep(t *testing.T) {
 	t.Parallel()
@@ -265,10 +307,11 @@ func TestFlowExercisesEveryStep(t *testing.T) {
 		`"before_status":"processing_unfrozen"`, `"before_status":"pre_delete"`, "sandbox outcome card.fail",
 		"sandbox outcome kyc.reject", "sandbox outcome auth.decline", `"kyc_status":"approved"`, `"status":"failed"`,
 		`"status":"cancelled"`, `"type":"reversal"`, `"type":"refund"`, `"business_type":"card_topup"`,
-		`"business_type":"internal_transfer"`, `"before_status":"pending","transaction":{"id"`}
+		`"business_type":"internal_transfer"`, `"before_status":"pending","transaction":{"id"`,
+		`"remarks":"authorization expired"`, `"remarks":"cleared `, `"decline_code":"risk_declined"`}
 	states := []string{`"outcome":"kyc.hold"`, `"outcome":"withdrawal.hold"`, `"status":"pending"`}
 	seen := map[string]bool{}
-	for seed := uint64(1); seed <= 60; seed++ {
+	for seed := uint64(1); seed <= 120; seed++ {
 		out, err := timetravel.Run(bkj.Name, seed, bkjFlow, 10*24*time.Hour, 1)
 		require.NoError(t, err)
 		for _, w := range out.Webhooks {

@@ -116,6 +116,7 @@ const (
 	taskKYC        = "kyc.decide"
 	taskWithdrawal = "withdrawal.settle"
 	taskClearing   = "card_tx.clear"
+	taskAuthExpire = "card_tx.expire"
 )
 
 // settleLocked applies every scheduled transition that is due on the
@@ -139,6 +140,8 @@ func (s *Server) settleLocked(w *world) {
 			s.settleWithdrawalLocked(w, t.Key)
 		case taskClearing:
 			s.clearCardTxLocked(w, t.Key)
+		case taskAuthExpire:
+			s.expireAuthTaskLocked(w, t.Key)
 		}
 	})
 }
