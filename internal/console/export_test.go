@@ -16,3 +16,6 @@ func NewWithout(admin http.Handler, opts Options, generic ...string) http.Handle
 	}
 	return c
 }
+
+// TailoredViews are the providers' tailored views, for tests.
+var TailoredViews = tailoredViews

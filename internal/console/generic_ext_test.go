@@ -213,3 +213,29 @@ func TestCardTimelineFromHistory(t *testing.T) {
 	assert.Less(t, created, frozen, "oldest first")
 	assert.NotContains(t, timeline, "last change", "a card with a history shows its changes, not only the last")
 }
+
+// TestDeclineSelectsMatchProviders keeps every form's decline select equal
+// to the provider's documented list (GET /_mocksrv/providers/{p}/declines).
+func TestDeclineSelectsMatchProviders(t *testing.T) {
+	t.Parallel()
+	f := fleet(t)
+	checked := 0
+	for name, v := range console.TailoredViews {
+		for _, fm := range v.Forms {
+			for _, fd := range fm.Fields {
+				if fd.Name != "decline" || fd.Type != "select" {
+					continue
+				}
+				p, ok := f.Provider(name)
+				require.True(t, ok, name)
+				want := []string{""}
+				for _, d := range p.Declines() {
+					want = append(want, d.Code)
+				}
+				assert.Equal(t, want, fd.Options, "%s's %s form", name, fm.Kind)
+				checked++
+			}
+		}
+	}
+	assert.Positive(t, checked, "at least one form offers a decline reason")
+}
