@@ -414,17 +414,6 @@ type resultJSON struct {
 	Result bool   `json:"result"`
 }
 
-// weakPIN reports a run of three identical or consecutive digits.
-func weakPIN(pin string) bool {
-	for i := 2; i < len(pin); i++ {
-		a, b, c := int(pin[i-2]), int(pin[i-1]), int(pin[i])
-		if (a == b && b == c) || (b-a == 1 && c-b == 1) || (a-b == 1 && b-c == 1) {
-			return true
-		}
-	}
-	return false
-}
-
 // handleCardPIN handles "POST /openapi/v1/card/pin": reset an active
 // physical card's 6-digit PIN.
 func (s *Server) handleCardPIN(r *http.Request) (any, error) {
@@ -435,7 +424,7 @@ func (s *Server) handleCardPIN(r *http.Request) (any, error) {
 	if err := requireString("id", req.ID, 64); err != nil {
 		return nil, err
 	}
-	if len(req.PIN) != 6 || !digitsPattern.MatchString(req.PIN) || weakPIN(req.PIN) {
+	if len(req.PIN) != 6 || !digitsPattern.MatchString(req.PIN) || core.WeakPIN(req.PIN) {
 		return nil, invalid(text{"pin must be 6 digits without 3 identical or consecutive digits in a row", "pin 必须为 6 位数字，且不能有 3 位相同或连续的数字"})
 	}
 	w := s.worlds.Enter(r)

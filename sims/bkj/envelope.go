@@ -6,7 +6,6 @@ package bkj
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -113,12 +112,7 @@ func kindOfCode(code int) core.Kind {
 // languages formatted with args.
 func fail(code int, detail text, args ...any) *core.Error {
 	t := codeText[code]
-	e := &core.Error{Kind: kindOfCode(code), Code: strconv.Itoa(code), Message: t.en, Lang: map[string]string{"zh": t.zh}}
-	if detail.en != "" {
-		e.Message += ": " + fmt.Sprintf(detail.en, args...)
-		e.Lang["zh"] += "：" + fmt.Sprintf(detail.zh, args...)
-	}
-	return e
+	return core.CodedError(kindOfCode(code), strconv.Itoa(code), t.en, t.zh, detail.en, detail.zh, args...)
 }
 
 // invalid is a 40000 parameter error naming the field.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -47,4 +48,30 @@ func TestErrorOfHidesInternalErrors(t *testing.T) {
 	assert.Equal(t, KindInternal, e.Kind, "a plain error is an internal one")
 	assert.Empty(t, e.Message)
 	assert.Contains(t, logged.String(), "err=plain")
+}
+
+func TestShorten(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, "short", Shorten("short", 10))
+	assert.Equal(t, "abc…", Shorten("abcdef", 3))
+	assert.Equal(t, "张…", Shorten("张伟伟", 4), "never cuts a character in two")
+	assert.True(t, utf8.ValidString(Shorten("Zoë Zoë", 3)))
+}
+
+func TestWeakPIN(t *testing.T) {
+	t.Parallel()
+	for _, pin := range []string{"111234", "123580", "987501", "502000"} {
+		assert.True(t, WeakPIN(pin), pin)
+	}
+	for _, pin := range []string{"135792", "502816", "190283"} {
+		assert.False(t, WeakPIN(pin), pin)
+	}
+}
+
+func TestCodedError(t *testing.T) {
+	t.Parallel()
+	e := CodedError(KindInvalid, "4002", "Parameter error", "参数错误", "card %s is %s", "卡片 %s 为 %s", "C1", "Frozen")
+	assert.Equal(t, "Parameter error: card C1 is Frozen", e.Message)
+	assert.Equal(t, "参数错误：卡片 C1 为 Frozen", e.Lang["zh"])
+	assert.Equal(t, "Parameter error", CodedError(KindInvalid, "4002", "Parameter error", "参数错误", "", "").Message)
 }

@@ -213,28 +213,20 @@ func parseAuthAnswer(body []byte) merchantAnswer {
 		Message *string         `json:"message"`
 	}
 	if err := json.Unmarshal(body, &reply); err != nil {
-		return merchantAnswer{reason: "the merchant's answer is not {code, message}: " + clip(string(body), 80)}
+		return merchantAnswer{reason: "the merchant's answer is not {code, message}: " + core.Shorten(string(body), 80)}
 	}
 	if len(reply.Code) == 0 || string(reply.Code) == "null" {
-		return merchantAnswer{reason: "the merchant's answer has no code: " + clip(string(body), 80)}
+		return merchantAnswer{reason: "the merchant's answer has no code: " + core.Shorten(string(body), 80)}
 	}
 	var code int64
 	if reply.Code[0] == '"' || json.Unmarshal(reply.Code, &code) != nil {
-		return merchantAnswer{reason: "the merchant's code is not an integer: " + clip(string(reply.Code), 40)}
+		return merchantAnswer{reason: "the merchant's code is not an integer: " + core.Shorten(string(reply.Code), 40)}
 	}
 	a := merchantAnswer{usable: true, code: code}
 	if reply.Message != nil {
 		a.message = *reply.Message
 	}
 	return a
-}
-
-// clip shortens s to n bytes for a message.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
 }
 
 // newAuthClient returns the client that asks merchants: its own pool of

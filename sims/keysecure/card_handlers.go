@@ -423,18 +423,6 @@ type pinSetRequest struct {
 	PIN          string `json:"pin"`
 }
 
-// weakPIN reports a run of three identical or consecutive (up or down)
-// digits, which KeySecure refuses with 4016.
-func weakPIN(pin string) bool {
-	for i := 2; i < len(pin); i++ {
-		a, b, c := int(pin[i-2]), int(pin[i-1]), int(pin[i])
-		if (a == b && b == c) || (b-a == 1 && c-b == 1) || (a-b == 1 && b-c == 1) {
-			return true
-		}
-	}
-	return false
-}
-
 // handleCardPinSet handles "POST /open-api/v1/card/pin/set".
 func (s *Server) handleCardPinSet(r *http.Request) (any, error) {
 	var req pinSetRequest
@@ -464,7 +452,7 @@ func (s *Server) handleCardPinSet(r *http.Request) (any, error) {
 		return nil, fail(4017, text{"card %s is Virtual", "卡片 %s 为虚拟卡"}, c.ID)
 	case c.Status != StatusActivated:
 		return nil, fail(4005, text{"card %s is %s", "卡片 %s 为 %s"}, c.ID, c.Status)
-	case len(pin) != 6 || !digits.MatchString(pin) || weakPIN(pin):
+	case len(pin) != 6 || !digits.MatchString(pin) || core.WeakPIN(pin):
 		return nil, fail(4016, text{})
 	}
 	c.PIN, c.UpdatedAt = pin, w.Now()

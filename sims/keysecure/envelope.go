@@ -2,7 +2,6 @@ package keysecure
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -86,12 +85,7 @@ func kindOfCode(code int) core.Kind {
 // both details.
 func fail(code int, detail text, args ...any) *core.Error {
 	t := codeText[code]
-	e := &core.Error{Kind: kindOfCode(code), Code: strconv.Itoa(code), Message: t.en, Lang: map[string]string{"zh": t.zh}}
-	if detail.en != "" {
-		e.Message += ": " + fmt.Sprintf(detail.en, args...)
-		e.Lang["zh"] += "：" + fmt.Sprintf(detail.zh, args...)
-	}
-	return e
+	return core.CodedError(kindOfCode(code), strconv.Itoa(code), t.en, t.zh, detail.en, detail.zh, args...)
 }
 
 // invalid is a 1004 parameter error naming the snake_case field.
