@@ -220,8 +220,9 @@ type transferJSON struct {
 }
 
 // handleFiatTransactions handles "GET /card/v1/fiat/transactions": the
-// user's fiat ledger (fund-pool credits and debits of SGD and USD), newest
-// first.
+// user's fiat ledger — fund-pool credits and debits of SGD and USD,
+// transfers to spending, and credited on-chain deposits (their USD value)
+// — newest first.
 func (s *Server) handleFiatTransactions(r *http.Request) (any, error) {
 	win, err := pageFiat.fromQuery(r)
 	if err != nil {
@@ -231,11 +232,15 @@ func (s *Server) handleFiatTransactions(r *http.Request) (any, error) {
 		res := w.fiat.Query(core.Query[FiatTxn]{Index: "user", Value: u.ID, Desc: true, Window: win})
 		out := make([]fiatJSON, 0, len(res.Items))
 		for _, x := range res.Items {
+			txnAmt, txnCcy := x.Amount, x.Currency
+			if x.TxnCurrency != "" {
+				txnAmt, txnCcy = x.TxnAmount, x.TxnCurrency
+			}
 			out = append(out, fiatJSON{
 				DebitCreditIndcator: x.DC, PostingTransType: x.TransType, TransactionAmount: x.Amount.StringFixed(2),
 				TransactionCurrency: currencyNumeric[x.Currency], MerchantName: x.Merchant, TransactionDateTime: ms(x.At),
 				PostedTransactionID: x.ID,
-				TransferDetails: transferJSON{ChannelCode: x.Channel, TxnAmt: x.Amount.String(), TxnCcy: x.Currency,
+				TransferDetails: transferJSON{ChannelCode: x.Channel, TxnAmt: txnAmt.String(), TxnCcy: txnCcy,
 					Sender: x.Sender, Receiving: x.Receiving, TimeStamp: ms(x.At), TxHash: x.TxHash, Network: x.Network, Asset: x.Asset},
 			})
 		}
