@@ -101,12 +101,6 @@ func (w *world) statementDate(start time.Time) time.Time { return w.cycleEnd(sta
 
 func cycleKey(card string, start time.Time) string { return card + "/" + itoa(start.Unix()) }
 
-// cycleRowsLocked returns a card's transactions of one cycle, newest first,
-// for a page.
-func (w *world) cycleRowsLocked(card string, start time.Time, win core.Window) []CardTxn {
-	return w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Desc: true, Window: win}).Items
-}
-
 // cycleTotals sums a cycle's rows: amounts due (debits minus credits) in
 // SGD and USD, posted and not yet posted, and the debits alone in SGD.
 type cycleTotals struct {
