@@ -173,6 +173,9 @@ func statementRow(c Card, x CardTxn) statementRowJSON {
 	if x.Posted {
 		row.PostIndicator, row.PostingDate = 1, strPtr(ms(x.PostedAt))
 	}
+	if d, ok := kindDescription[x.Kind]; ok {
+		row.TransactionDescription = strPtr(d)
+	}
 	for _, m := range x.Movements {
 		row.AssetMovements = append(row.AssetMovements, movementJSON{m.Asset, m.Amount.String(), ms(m.At), m.Type})
 	}
