@@ -260,9 +260,11 @@ func (w *world) cardTxnLocked(card, id string) (CardTxn, bool) {
 	if x, ok := w.txns.Get(id); ok && x.CardID == card {
 		return x, true
 	}
-	for _, x := range bucket(w.txns, "card", card) {
-		if x.PostedID == id || x.ExternalTranID == id {
-			return x, true
+	for _, index := range []string{"posted", "ext"} {
+		for _, x := range w.txns.Query(core.Query[CardTxn]{Index: index, Value: id, Window: core.Window{Limit: 4}}).Items {
+			if x.CardID == card {
+				return x, true
+			}
 		}
 	}
 	return CardTxn{}, false

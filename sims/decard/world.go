@@ -122,6 +122,8 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settin
 	w.txns.AddIndex("card", func(x CardTxn) string { return x.CardID })
 	w.txns.AddIndex("cycle", func(x CardTxn) string { return cycleKey(x.CardID, x.Cycle) })
 	w.txns.AddIndex("related", func(x CardTxn) string { return x.Related })
+	w.txns.AddIndex("posted", func(x CardTxn) string { return x.PostedID })
+	w.txns.AddIndex("ext", func(x CardTxn) string { return x.ExternalTranID })
 	w.statements.AddIndex("card", func(st Statement) string { return st.CardID })
 	w.assetTxns.AddIndex("user", func(x AssetTxn) string { return x.UserID })
 	w.fiat.AddIndex("user", func(x FiatTxn) string { return x.UserID })
