@@ -273,8 +273,9 @@ func (w *world) cardTxnLocked(card, id string) (CardTxn, bool) {
 // share is the USD part of a transaction's amount: part of amount, whose
 // USD value is usd, rounded to cents.
 func share(usd, part, amount core.Decimal) core.Decimal {
-	num, den := ratio(amount)
-	return usd.Mul(part).MulRat(den, num).Round(2)
+	pn, pd := ratio(part)
+	an, ad := ratio(amount)
+	return usd.MulRat(pn*ad, pd*an).Round(2) // exact to the last place: part and amount have at most 2 decimals
 }
 
 func minDecimal(a, b core.Decimal) core.Decimal {
@@ -400,6 +401,9 @@ func (w *world) refundEventLocked(c Card, x CardTxn, amount core.Decimal) (any, 
 	net := x.Amount.Sub(x.Reversed)
 	netUSD := x.USD.Sub(x.ReversedUSD)
 	left, leftUSD := net.Sub(x.Refunded), netUSD.Sub(x.RefundedUSD)
+	if net.Sign() <= 0 {
+		return nil, errEvent("transaction %s was reversed in full; nothing cleared to refund", x.PostedID)
+	}
 	if left.Sign() <= 0 {
 		return nil, errEvent("transaction %s is refunded in full", x.PostedID)
 	}

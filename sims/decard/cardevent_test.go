@@ -371,3 +371,23 @@ func TestCardEventsKeepTheBooks(t *testing.T) {
 	advance(t, s, 40*24*time.Hour)
 	s.CheckMoney(t)
 }
+
+// TestCardEventLargeAmounts: shares of large amounts are exact (no
+// overflow) and a spend reversed in full has nothing to refund.
+func TestCardEventLargeAmounts(t *testing.T) {
+	t.Parallel()
+	s := waiting(t)
+	u, card := cardWith(t, s, map[string]string{"USD": "500000"})
+	auth := applyEvent(t, s, card.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "999999.99", Currency: "JPY"})
+	assert.Equal(t, "6666.67", auth.Transaction.PostingAmountInUsd, "999,999.99 JPY at 150")
+	rev := applyEvent(t, s, card.ID, core.CardEvent{Type: core.EventReverse, Transaction: auth.Transaction.PostedTransactionID, Amount: "333333.33"})
+	assert.Equal(t, "2222.22", rev.Transaction.PostingAmountInUsd)
+	clr := applyEvent(t, s, card.ID, core.CardEvent{Type: core.EventClear, Transaction: auth.Transaction.PostedTransactionID, Amount: "1000000"})
+	assert.Equal(t, "8888.89", clr.Transaction.PostingAmountInUsd, "2222.22 reversed + 6666.67 cleared")
+	s.CheckMoney(t)
+
+	full := applyEvent(t, s, card.ID, authorize("3"))
+	applyEvent(t, s, card.ID, core.CardEvent{Type: core.EventReverse, Transaction: full.Transaction.PostedTransactionID})
+	assert.Contains(t, eventErr(t, s, card.ID, core.CardEvent{Type: core.EventRefund, Transaction: full.Transaction.PostedTransactionID}), "reversed in full")
+	s.CheckBalance(t, u.ID, "USD", "493333.33")
+}
