@@ -280,6 +280,9 @@
 // cycle closes is carried into the next cycle rather than posted. Every
 // path keeps the books (MoneyLine).
 //
+// Fees: statements/detail lists a FEE_COLLECT movement type, but DeCard
+// publishes no fee on card transactions, so spends carry none.
+//
 // Not published: DeCard's Standard API has no real-time authorisation
 // decision — DeCard decides; its CardBridge product forwards
 // authorisations (contracts/decard/webhooks/cardbridge_authorisation.json,
