@@ -80,6 +80,11 @@ type FiatTxn struct {
 	TxHash    string       `json:"txHash"`
 	Network   string       `json:"network"`
 	Asset     string       `json:"asset"`
+	// TxnAmount and TxnCurrency are what was sent (transferDetails txnAmt
+	// and txnCcy) when it is not Amount and Currency: an on-chain deposit's
+	// units of its asset.
+	TxnAmount   core.Decimal `json:"txnAmt,omitzero"`
+	TxnCurrency string       `json:"txnCcy,omitempty"`
 }
 
 // DepositStatus is a deposit order's transStatus, verbatim.

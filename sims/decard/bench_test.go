@@ -3,6 +3,7 @@ package decard_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -173,4 +174,48 @@ func BenchmarkFundAuth(b *testing.B) {
 		}
 		serve(b, h, reqs[i])
 	}
+}
+
+// BenchmarkCardEvent measures simulated authorisations through the card
+// event hook (the admin route's work, without HTTP): authorize alone, and
+// the full life of one spend (authorize, partial reversal, clear above,
+// refund). DeCard publishes no real-time decision, so there is no decision
+// round trip to measure.
+func BenchmarkCardEvent(b *testing.B) {
+	b.Run("authorize", func(b *testing.B) {
+		s, _, c := benchServer(b)
+		p := core.ProviderOf(s.Host)
+		ev := core.CardEvent{Type: core.EventAuthorize, Amount: "1.25", Currency: "USD", Merchant: core.EventMerchant{Name: "Bench"}}
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := p.CardEvent(core.DefaultTenant, c.ID, ev); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "auths/s")
+	})
+	b.Run("lifecycle", func(b *testing.B) {
+		s, _, c := benchServer(b)
+		p := core.ProviderOf(s.Host)
+		b.ReportAllocs()
+		for b.Loop() {
+			v, err := p.CardEvent(core.DefaultTenant, c.ID, core.CardEvent{Type: core.EventAuthorize, Amount: "10", Currency: "SGD"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			raw, _ := json.Marshal(v)
+			var a eventAnswer
+			if err := json.Unmarshal(raw, &a); err != nil || a.Transaction == nil {
+				b.Fatalf("%s", raw)
+			}
+			id := a.Transaction.PostedTransactionID
+			for _, ev := range []core.CardEvent{{Type: core.EventReverse, Transaction: id, Amount: "2"}, {Type: core.EventClear, Transaction: id, Amount: "9"},
+				{Type: core.EventRefund, Transaction: id, Amount: "3"}} {
+				if _, err := p.CardEvent(core.DefaultTenant, c.ID, ev); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lifecycles/s")
+	})
 }

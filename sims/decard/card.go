@@ -88,23 +88,24 @@ type Shipping struct {
 
 // Card is an issued card.
 type Card struct {
-	ID             string         `json:"cardId"`
-	UserID         string         `json:"externalUserId"`
-	CategoryID     string         `json:"categoryId"`
-	ApplyID        string         `json:"applyId,omitempty"`
-	Type           CardType       `json:"cardType"`
-	PAN            string         `json:"pan"`
-	Holder         string         `json:"cardHolder"`
-	EmbossingName  string         `json:"cardEmbossingName"`
-	Status         CardStatus     `json:"cardStatus"`
-	Physical       PhysicalStatus `json:"physicalCardStatus"`
-	PhysicalBefore PhysicalStatus `json:"physicalBeforeFreeze,omitempty"` // restored on unfreeze
-	Shipping       Shipping       `json:"shipping"`
-	Points         int            `json:"points"`
-	Tokens         []WalletToken  `json:"walletTokens,omitempty"` // digital-wallet provisionings; replaced whole, never changed in place
-	Reason         string         `json:"reason,omitempty"`       // why the last status change happened
-	CreatedAt      time.Time      `json:"createdAt"`
-	UpdatedAt      time.Time      `json:"updatedAt"`
+	ID             string           `json:"cardId"`
+	UserID         string           `json:"externalUserId"`
+	CategoryID     string           `json:"categoryId"`
+	ApplyID        string           `json:"applyId,omitempty"`
+	Type           CardType         `json:"cardType"`
+	PAN            string           `json:"pan"`
+	Holder         string           `json:"cardHolder"`
+	EmbossingName  string           `json:"cardEmbossingName"`
+	Status         CardStatus       `json:"cardStatus"`
+	Physical       PhysicalStatus   `json:"physicalCardStatus"`
+	PhysicalBefore PhysicalStatus   `json:"physicalBeforeFreeze,omitempty"` // restored on unfreeze
+	Shipping       Shipping         `json:"shipping"`
+	Points         int              `json:"points"`
+	Tokens         []WalletToken    `json:"walletTokens,omitempty"` // digital-wallet provisionings; replaced whole, never changed in place
+	Reason         string           `json:"reason,omitempty"`       // why the last status change happened
+	History        core.CardHistory `json:"history,omitempty"`      // its last status changes, oldest first (core.CardHistory)
+	CreatedAt      time.Time        `json:"createdAt"`
+	UpdatedAt      time.Time        `json:"updatedAt"`
 }
 
 // Mantissa returns the last four digits of the card number (cardMantissa).
@@ -226,15 +227,21 @@ func (w *world) buildCardLocked(u User, cat Category, at time.Time) Card {
 	}
 }
 
-// storeCardLocked stores a new card and schedules its first statement.
+// storeCardLocked stores a new card, its history starting with the status
+// it is made in, and schedules its first statement.
 func (w *world) storeCardLocked(c Card) {
+	c.History = core.CardHistory(nil).With(c.CreatedAt, string(c.Status), c.Reason)
 	w.cards.Put(c.ID, c)
 	w.Agenda.Schedule(w.cycleEnd(w.cycleStart(c.CreatedAt)), taskStatementClose, c.ID)
 }
 
 // moveCardLocked changes a card's status and physical status and sends
-// CARD_STATUS.
+// CARD_STATUS. A change of status (not one of the physical card alone) is
+// recorded in the card's history with its reason.
 func (w *world) moveCardLocked(c Card, to CardStatus, physical PhysicalStatus, reason string, at time.Time) Card {
+	if to != c.Status {
+		c.History = c.History.With(at, string(to), reason)
+	}
 	c.Status, c.Physical, c.Reason, c.UpdatedAt = to, physical, reason, at
 	w.cards.Put(c.ID, c)
 	w.notifyLocked(eventCardStatus, c.UserID, at, cardStatusData{

@@ -247,7 +247,7 @@ func (s *Server) handleCardTransactions(r *http.Request) (any, error) {
 	out := cardTxnPage{Total: res.Total, Rows: make([]cardTxnJSON, 0, len(res.Items))}
 	for _, x := range res.Items {
 		out.Rows = append(out.Rows, cardTxnJSON{ID: x.PostedID, Status: "COMPLETE", Type: txnTypeOf(x), Asset: "USD",
-			Amount: money(x.USD), RefundAmount: "0", MerchantName: x.Merchant, MerchantNo: x.MerchantNo, Time: ms(x.At)})
+			Amount: money(x.USD), RefundAmount: money(x.RefundedUSD.Add(x.ReversedUSD)), MerchantName: x.Merchant, MerchantNo: x.MerchantNo, Time: ms(x.At)})
 	}
 	return out, nil
 }

@@ -352,6 +352,7 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 			ExternalID: d.TxHash, TxHash: d.TxHash, SendAddress: d.From}, at)
 		w.flowLocked(d.Asset, d.Amount)
 		d.TranID = x.TranID
+		w.depositFiatLocked(d, at)
 	}
 	w.deposits.Put(d.TxHash, d)
 	w.pushLocked(eventOrderStatus, d.UserID, at, orderData(d))
@@ -362,6 +363,17 @@ func (w *world) depositStepLocked(txHash string, at time.Time) {
 		}
 		w.Agenda.Schedule(at.Add(delay), taskDepositStep, d.TxHash)
 	}
+}
+
+// depositFiatLocked records a credited on-chain deposit in the user's fiat
+// ledger (card/v1/fiat/transactions, "查询入账记录"): a C row of its USD
+// value (transactionCurrency 840), channel T (D Token), with the units
+// sent, the asset, network, addresses and txHash in transferDetails.
+func (w *world) depositFiatLocked(d Deposit, at time.Time) {
+	f := FiatTxn{ID: w.numID(21), UserID: d.UserID, DC: "C", TransType: "AU007", Amount: w.toUSD(d.Amount, d.Asset).Round(2), Currency: "USD",
+		Merchant: "ON-CHAIN DEPOSIT", At: at, Channel: "T", Sender: d.From, Receiving: d.To, TxHash: d.TxHash, Network: d.Network,
+		Asset: d.Asset, TxnAmount: d.Amount, TxnCurrency: d.Asset}
+	w.fiat.Put(f.ID, f)
 }
 
 // auditSteps is how many deposit steps a deposit waits in PENDING_AUDIT.

@@ -85,7 +85,10 @@
 // list puts the open cycle (type NOT_POSTED, statementId NO_POSTED) first.
 //
 // Time windows (startTime, endTime: Unix milliseconds, 10-digit seconds,
-// yyyy-MM-dd or yyyy-MM-dd HH:mm:ss) are inclusive, and an end covers the
+// yyyy-MM-dd or yyyy-MM-dd HH:mm:ss; on card/v1/transactions and
+// user-asset/v1/transactions as published, and on statements,
+// statements/detail and fiat/transactions too — see Deviations) are
+// inclusive, and an end covers the
 // whole unit it is written in: an endTime equal to the millisecond a list
 // shows for a row includes the row, though the stored time carries
 // sub-milliseconds the display drops. Times beyond what the tables index
@@ -165,7 +168,8 @@
 // inactive or cancelled card, low balance, the magic amount) answer
 // {approved:false, errorCode} and push CARD_TRANSACTION with response D.
 // An authorisation posts 24 h later (postIndicator 1, with a
-// CARD_TRANSACTION_SETTLEMENT webhook).
+// CARD_TRANSACTION_SETTLEMENT webhook) unless it waits for clearing (Card
+// transactions below).
 //
 // Statements: monthly cycles from the 2nd 00:00 UTC to the 1st (the
 // statement date, statementDateEnd); the cycle closes at the next 2nd
@@ -234,6 +238,55 @@
 // "id", one PENDING order or PROCESSING withdrawal); SetOutcome does the
 // same from Go. A failed confirm, payment or transfer moves nothing; a
 // failed withdrawal returns its amount to the account.
+//
+// # Card transactions
+//
+// What happens to a card at the network (core.CardEvent: the admin API's
+// POST /_mocksrv/tenants/{id}/decard/cards/{cardId}/events and scenario
+// card_event steps) is applied in DeCard's model — an authorisation is a
+// statement row (debitCreditIndcator D, postIndicator 0) paid from the
+// wallet when approved and announced by CARD_TRANSACTION (response A or
+// D); money going back is a C row with a CARD_TRANSACTION_REFUND asset
+// movement; clearing is posting (postIndicator 1, CARD_TRANSACTION_SETTLEMENT).
+// The answer (contracts/decard/card_event.response.json) is fund-auth's
+// {approved, errorCode}, the row as statements/detail shows it
+// (transaction), the authorisation it follows (authorization) and the
+// CARD_TRANSACTION push it sent (cardTransaction). A transaction is named
+// by its postedTransactionId, externalTranId or outstandingTransactionId.
+//
+//	event       DeCard
+//	authorize   kind purchase (EXPEND) or refund (REFUND): a D (C) row, decided as fund-auth decides; declined: CARD_TRANSACTION D, no row
+//	reverse     a C row "Reversal" (part or all of what is left), the USD back at once; it posts with its authorisation, which posts at once when released in full
+//	expire      the same, "Authorization expired"; also by itself after auth_expiry (below)
+//	clear       posts the row for any amount: above the authorisation the wallet pays the difference exactly, below it gets it back
+//	refund      a C row "Refund" of a posted spend, part or all, posted at once
+//	increment   not published: a DeCard authorisation is one row, with no link from a later one
+//	chargeback  not published: DeCard's rows and pushes have no chargeback
+//	(partial approval is not published either: CARD_TRANSACTION carries no approved amount; kinds atm and transfer_out are refused)
+//
+// Refused events name the ones the model takes. Decline reasons (Declines,
+// GET /_mocksrv/providers/decard/declines) are DeCard's own error codes as
+// fund-auth's errorCode carries them — CARD_WALLET_BALANCE_LOW,
+// CARD_TRANSACTION_DEDUCT_FUNDS_FAIL, CARD_FROZEN_STATUS_UNSUPPORTED,
+// CARD_CARD_INACTIVE, CARD_TXN_1122020016, ACCOUNT_UNSUPPORTED_OPERATE —
+// reached by an event's decline (code or text), by the card's and the
+// user's state, the wallet, or the magic amount.
+//
+// Posting: a spend posts by itself after posting_delay (24 h), or on the
+// statement date when its cycle closes first, when posting_delay is
+// shorter than auth_expiry (7 days; the default). Otherwise it waits for a
+// clear event and is released (an EXPIRY row) when auth_expiry runs out,
+// on the Agenda at its own due time; a waiting spend still open when its
+// cycle closes is carried into the next cycle rather than posted. Every
+// path keeps the books (MoneyLine).
+//
+// Fees: statements/detail lists a FEE_COLLECT movement type, but DeCard
+// publishes no fee on card transactions, so spends carry none.
+//
+// Not published: DeCard's Standard API has no real-time authorisation
+// decision — DeCard decides; its CardBridge product forwards
+// authorisations (contracts/decard/webhooks/cardbridge_authorisation.json,
+// kept for its examples) but is another API, not simulated.
 //
 // # Push
 //
@@ -347,7 +400,7 @@
 // api_key and api_secret (both or neither), timestamp_window,
 // any_nonce, nonce_only_replay, sms_code, sms_validity, sms_interval,
 // sms_attempts, kyc_submit_delay, kyc_review_delay, issue_delay,
-// posting_delay, statement_day, channel_ttl, message_log, lenient_kyc_info,
+// posting_delay, auth_expiry, statement_day, channel_ttl, message_log, lenient_kyc_info,
 // poa_max_age, fund_pool, link_base, deposit_delay, rates
 // ({"SGD":"1.35"}), strict_query_signature, qr_order_ttl, fc_settle_delay
 // and fc_withdraw_fee. Unknown or out-of-range fields are refused; a reset
@@ -455,4 +508,22 @@
 //     anything a wallet could use; vCardIDs look like MDES token
 //     references (DAPLMC…, DWSPMC…).
 //   - billingCurrency and balanceCurrency of card detail are always USD.
+//   - Card events (Card transactions): DeCard publishes how an
+//     authorisation, a refund and a posting look, not how reversals,
+//     expiry or clearing for another amount show. mocksrv's choices: a
+//     reversal or expiry is a C row (transactionDescription "Reversal",
+//     "Authorization expired") posting with its authorisation; clearing
+//     changes the row's transactionAmount and posting amounts to what
+//     cleared; a refund is a C row "Refund" posted at once; clearing above
+//     what the wallet can pay is refused with CARD_WALLET_BALANCE_LOW.
+//     Authorisations wait for clearing only when posting_delay is not
+//     shorter than auth_expiry (WithAuthExpiry; default 7 days).
+//   - fiat/transactions lists credited on-chain deposits as C rows of
+//     their USD value (transactionCurrency 840, channel T) with the units,
+//     asset, network, addresses and txHash in transferDetails; the
+//     published example shows the fields, not which records fill them.
+//   - statements, statements/detail and fiat/transactions publish no time
+//     window; they take startTime and endTime as the transaction lists do
+//     (a statement when its period meets the window, a row by its time),
+//     rather than ignore them.
 package decard

@@ -65,6 +65,7 @@ type Settings struct {
 	KYCReviewDelay       core.Duration     `json:"kyc_review_delay"`       // WithKYCDelays (PENDING → PASS/REFUSE)
 	IssueDelay           core.Duration     `json:"issue_delay"`            // WithIssueDelay
 	PostingDelay         core.Duration     `json:"posting_delay"`          // WithPostingDelay
+	AuthExpiry           core.Duration     `json:"auth_expiry"`            // WithAuthExpiry
 	StatementDay         int               `json:"statement_day"`          // WithStatementDay
 	ChannelTTL           core.Duration     `json:"channel_ttl"`            // WithChannelTTL
 	MessageLog           int               `json:"message_log"`            // WithMessageLog
@@ -88,6 +89,7 @@ func DefaultSettings() Settings {
 		SMSInterval: core.Duration(time.Minute), SMSAttempts: 5,
 		KYCSubmitDelay: core.Duration(time.Minute), KYCReviewDelay: core.Duration(3 * time.Minute),
 		IssueDelay: core.Duration(time.Minute), PostingDelay: core.Duration(24 * time.Hour), StatementDay: 1,
+		AuthExpiry: core.Duration(7 * 24 * time.Hour),
 		ChannelTTL: core.Duration(24 * time.Hour), MessageLog: 10_000, POAMaxAge: core.Duration(90 * 24 * time.Hour),
 		FundPool: "1000000", LinkBase: "https://h5.decard.mocksrv.local", DepositDelay: core.Duration(time.Minute),
 		Rates: defaultRates(), QROrderTTL: core.Duration(15 * time.Minute), FCSettleDelay: core.Duration(10 * time.Minute), FCWithdrawFee: "0",
@@ -111,6 +113,8 @@ func (st Settings) check() error {
 		return fmt.Errorf("statement_day: statement day %d: want 1-28", st.StatementDay)
 	case st.MessageLog < 1:
 		return fmt.Errorf("message_log %d: the message log must hold at least one message", st.MessageLog)
+	case st.AuthExpiry <= 0:
+		return fmt.Errorf("auth_expiry %s: the authorisation lifetime must be positive", st.AuthExpiry.D())
 	case st.QROrderTTL <= 0:
 		return fmt.Errorf("qr_order_ttl %s: the QR order lifetime must be positive", st.QROrderTTL.D())
 	}
@@ -241,6 +245,14 @@ func WithKYCDelays(submit, review time.Duration) Option {
 // issued and its application turns SUCCESS (default 1 min).
 func WithIssueDelay(d time.Duration) Option {
 	return core.Set(func(s *Settings) { s.IssueDelay = core.Duration(d) })
+}
+
+// WithAuthExpiry sets how long an approved spend waits for clearing
+// before it is released (default 7 days). It matters when posting_delay
+// is not shorter: then spends wait for a clear event instead of posting by
+// themselves.
+func WithAuthExpiry(d time.Duration) Option {
+	return core.Set(func(s *Settings) { s.AuthExpiry = core.Duration(d) })
 }
 
 // WithPostingDelay sets how long an approved authorisation stays

@@ -52,7 +52,25 @@ type CardTxn struct {
 	Cycle          time.Time    `json:"cycleStart"`
 	Posted         bool         `json:"posted"`
 	PostedAt       time.Time    `json:"postingDate"`
-	Movements      []Movement   `json:"assetMovements"` // set once, never changed
+	Movements      []Movement   `json:"assetMovements"` // replaced whole, never changed in place
+
+	// Card events (cardevent.go). Kind is "" for an authorisation, else
+	// REVERSAL, EXPIRY or REFUND: a C row following the authorisation
+	// Related.
+	Kind    string `json:"kind,omitempty"`
+	Related string `json:"related,omitempty"`
+	// ExpiresAt is when an authorisation that waits for clearing (or a
+	// reversal posting with it) is released; zero when it posts by itself
+	// after posting_delay.
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	// AuthAmount is what was authorized, once clearing changed Amount.
+	AuthAmount core.Decimal `json:"authAmount,omitzero"`
+	// Reversed and Refunded are how much of an authorisation its C rows
+	// gave back, in Currency and in USD.
+	Reversed    core.Decimal `json:"reversed,omitzero"`
+	ReversedUSD core.Decimal `json:"reversedUsd,omitzero"`
+	Refunded    core.Decimal `json:"refunded,omitzero"`
+	RefundedUSD core.Decimal `json:"refundedUsd,omitzero"`
 }
 
 // Statement is a closed (POSTED) statement of one card.
@@ -101,12 +119,6 @@ func (w *world) statementDate(start time.Time) time.Time { return w.cycleEnd(sta
 
 func cycleKey(card string, start time.Time) string { return card + "/" + itoa(start.Unix()) }
 
-// cycleRowsLocked returns a card's transactions of one cycle, newest first,
-// for a page.
-func (w *world) cycleRowsLocked(card string, start time.Time, win core.Window) []CardTxn {
-	return w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(card, start), Desc: true, Window: win}).Items
-}
-
 // cycleTotals sums a cycle's rows: amounts due (debits minus credits) in
 // SGD and USD, posted and not yet posted, and the debits alone in SGD.
 type cycleTotals struct {
@@ -131,17 +143,25 @@ func (w *world) cycleTotalsLocked(card string, start time.Time) cycleTotals {
 	return t
 }
 
-// postTxnLocked posts an authorisation (postIndicator 0 → 1) and sends
-// CARD_TRANSACTION_SETTLEMENT.
+// postTxnLocked posts an authorisation (postIndicator 0 → 1) and the
+// reversals waiting with it, each with a CARD_TRANSACTION_SETTLEMENT.
 func (w *world) postTxnLocked(id string, at time.Time) {
 	x, ok := w.txns.Get(id)
 	if !ok || x.Posted {
 		return
 	}
-	x.Posted, x.PostedAt = true, at
+	x.Posted, x.PostedAt, x.ExpiresAt = true, at, time.Time{}
 	w.txns.Put(x.ID, x)
 	c, _ := w.cards.Get(x.CardID)
 	w.notifyLocked(eventSettlement, x.UserID, at, statementRow(c, x))
+	if x.Kind != "" {
+		return
+	}
+	for _, r := range bucket(w.txns, "related", x.ID) {
+		if !r.Posted && r.Kind != KindRefund {
+			w.postTxnLocked(r.ID, at)
+		}
+	}
 }
 
 // closeStatementLocked closes the cycle of a card that ends at: its
@@ -156,8 +176,14 @@ func (w *world) closeStatementLocked(card string, at time.Time) {
 	start := at.AddDate(0, -1, 0)
 	date := w.statementDate(start)
 	for _, x := range bucket(w.txns, "cycle", cycleKey(card, start)) {
-		if !x.Posted {
+		switch {
+		case x.Posted:
+		case x.ExpiresAt.IsZero():
 			w.postTxnLocked(x.ID, date)
+		default: // waiting for clearing: carried into the next cycle
+			w.txns.Delete(x.ID)
+			x.Cycle = at
+			w.txns.Put(x.ID, x)
 		}
 	}
 	t := w.cycleTotalsLocked(card, start)
@@ -233,6 +259,16 @@ func (w *world) declineReasonLocked(u User, c Card, typ AuthType, usd core.Decim
 // CARD_TRANSACTION push with response D. outcome is the authorisation's
 // steered outcome (auth.decline, or "").
 func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant, outcome string) authOutcome {
+	return w.authorizeWithLocked(u, c, typ, amount, currency, merchant, outcome, "")
+}
+
+// authorizeWithLocked is authorizeLocked declining with the reason decline
+// (a Declines code) when it is not "".
+//
+// An approved spend posts by itself after posting_delay when that is
+// shorter than auth_expiry; otherwise it waits for a clear event and is
+// released (an EXPIRY row) when auth_expiry runs out.
+func (w *world) authorizeWithLocked(u User, c Card, typ AuthType, amount core.Decimal, currency, merchant, outcome, decline string) authOutcome {
 	at := w.Now()
 	usd := w.toUSD(amount, currency).Round(2)
 	if usd.Sign() <= 0 {
@@ -248,7 +284,11 @@ func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decima
 	if typ == AuthRefund {
 		x.DC = Credit
 	}
-	if code := w.declineReasonLocked(u, c, typ, usd, outcome); code != "" {
+	code := decline
+	if code == "" {
+		code = w.declineReasonLocked(u, c, typ, usd, outcome)
+	}
+	if code != "" {
 		w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, false))
 		return authOutcome{ErrorCode: code, Steered: outcome != "" && code == codeSteeredDecline, Txn: x}
 	}
@@ -260,8 +300,13 @@ func (w *world) authorizeLocked(u User, c Card, typ AuthType, amount core.Decima
 	} else {
 		x.Movements = w.spendLocked(u.ID, x, at)
 	}
+	if typ == AuthExpend && w.set.PostingDelay >= w.set.AuthExpiry {
+		x.ExpiresAt = at.Add(w.set.AuthExpiry.D())
+		w.Agenda.Schedule(x.ExpiresAt, taskTxnExpire, x.ID)
+	} else {
+		w.Agenda.Schedule(at.Add(w.set.PostingDelay.D()), taskTxnPost, x.ID)
+	}
 	w.txns.Put(x.ID, x)
-	w.Agenda.Schedule(at.Add(w.set.PostingDelay.D()), taskTxnPost, x.ID)
 	w.pushLocked(eventCardTransaction, u.ID, at, cardTxnData(c, x, true))
 	return authOutcome{Approved: true, Txn: x}
 }

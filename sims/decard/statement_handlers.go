@@ -5,6 +5,7 @@ package decard
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/mocksrv/mocksrv/sims/core"
 )
@@ -53,10 +54,37 @@ func (s *Server) handleStatements(r *http.Request) (any, error) { return s.state
 // handleStatementsV2 handles "GET /card/v2/statements".
 func (s *Server) handleStatementsV2(r *http.Request) (any, error) { return s.statements(r, true) }
 
+// queryWindow reads the startTime and endTime of a GET (parseTime's
+// forms; either may be left out).
+//
+// DeCard publishes no time window for statements, statements/detail and
+// fiat/transactions; mocksrv takes the one its transaction lists publish
+// (doc.go, Deviations) rather than ignore it.
+func queryWindow(r *http.Request) (from, to time.Time, err error) {
+	q := r.URL.Query()
+	if from, err = parseTime("startTime", q.Get("startTime"), false); err != nil {
+		return from, to, err
+	}
+	to, err = parseTime("endTime", q.Get("endTime"), true)
+	return from, to, err
+}
+
+// overlaps says whether [start, end] meets the window [from, to] (a zero
+// bound is open).
+func overlaps(start, end, from, to time.Time) bool {
+	return (from.IsZero() || !end.Before(from)) && (to.IsZero() || !start.After(to))
+}
+
 // statements lists a card's statements: the open cycle (NOT_POSTED, id
-// NO_POSTED) first, then the POSTED ones, newest first.
+// NO_POSTED) first, then the POSTED ones, newest first; with startTime or
+// endTime, only those whose period (statementDateStart to the end of
+// statementDateEnd's day) meets the window.
 func (s *Server) statements(r *http.Request, v2 bool) (any, error) {
 	win, err := pageStatements.fromQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	from, to, err := queryWindow(r)
 	if err != nil {
 		return nil, err
 	}
@@ -70,31 +98,34 @@ func (s *Server) statements(r *http.Request, v2 bool) (any, error) {
 			return nil, err
 		}
 		scheme := c.category().Scheme
-		out := []statementJSON{}
-		posted := win
-		if win.Offset == 0 {
-			start := w.cycleStart(w.Now())
+		all := []statementJSON{}
+		start := w.cycleStart(w.Now())
+		if overlaps(start, w.cycleEnd(start).Add(-time.Nanosecond), from, to) {
 			t := w.cycleTotalsLocked(c.ID, start)
-			out = append(out, statementJSON{
+			all = append(all, statementJSON{
 				Type: statementOpenType, StatementDateStart: ms(start), StatementDateEnd: ms(w.statementDate(start)),
 				PaymentAmountInSgd: money(t.postedSGD), PaymentAmountInUsd: money(t.postedUSD),
 				NonPostedAmountInSgd: strPtr(money(t.openSGD)), NonPostedAmountInUsd: strPtr(money(t.openUSD)),
 				StatementID: statementOpenID, CardScheme: scheme, CardOrganizationLogo: schemeLogos[scheme],
 			})
-			posted.Limit--
-		} else {
-			posted.Offset--
 		}
-		res := w.statements.Query(core.Query[Statement]{Index: "card", Value: c.ID, Desc: true, Window: posted})
-		for _, st := range res.Items {
-			out = append(out, statementJSON{
+		posted := bucket(w.statements, "card", c.ID)
+		for i := len(posted) - 1; i >= 0; i-- {
+			st := posted[i]
+			if !overlaps(st.Start, w.cycleEnd(st.Start).Add(-time.Nanosecond), from, to) {
+				continue
+			}
+			all = append(all, statementJSON{
 				Type: statementPosted, StatementDateStart: ms(st.Start), StatementDateEnd: ms(st.End),
 				PaymentAmountInSgd: money(st.PaymentSGD), PaymentAmountInUsd: money(st.PaymentUSD),
 				StatementID: st.ID, CardScheme: scheme, CardOrganizationLogo: schemeLogos[scheme],
 				DebitAmountExcludePayment: strPtr(money(st.DebitSGD)),
 			})
 		}
-		return out, nil
+		if win.Offset >= len(all) {
+			return []statementJSON{}, nil
+		}
+		return all[win.Offset:min(len(all), win.Offset+win.Limit)], nil
 	})
 }
 
@@ -142,6 +173,9 @@ func statementRow(c Card, x CardTxn) statementRowJSON {
 	if x.Posted {
 		row.PostIndicator, row.PostingDate = 1, strPtr(ms(x.PostedAt))
 	}
+	if d, ok := kindDescription[x.Kind]; ok {
+		row.TransactionDescription = strPtr(d)
+	}
 	for _, m := range x.Movements {
 		row.AssetMovements = append(row.AssetMovements, movementJSON{m.Asset, m.Amount.String(), ms(m.At), m.Type})
 	}
@@ -159,9 +193,14 @@ func (s *Server) handleStatementDetailV2(r *http.Request) (any, error) {
 }
 
 // statementDetail lists a statement's rows, newest first: statementId
-// NO_POSTED for the open cycle.
+// NO_POSTED for the open cycle; with startTime or endTime, only the rows
+// whose transactionDateTime is in the window.
 func (s *Server) statementDetail(r *http.Request, v2 bool) (any, error) {
 	win, err := pageStatements.fromQuery(r)
+	if err != nil {
+		return nil, err
+	}
+	from, to, err := queryWindow(r)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +225,7 @@ func (s *Server) statementDetail(r *http.Request, v2 bool) (any, error) {
 			}
 			start = st.Start
 		}
-		rows := w.cycleRowsLocked(c.ID, start, win)
+		rows := w.txns.Query(core.Query[CardTxn]{Index: "cycle", Value: cycleKey(c.ID, start), From: from, To: to, Desc: true, Window: win}).Items
 		out := make([]statementRowJSON, 0, len(rows))
 		for _, x := range rows {
 			out = append(out, statementRow(c, x))
@@ -220,22 +259,31 @@ type transferJSON struct {
 }
 
 // handleFiatTransactions handles "GET /card/v1/fiat/transactions": the
-// user's fiat ledger (fund-pool credits and debits of SGD and USD), newest
-// first.
+// user's fiat ledger — fund-pool credits and debits of SGD and USD,
+// transfers to spending, and credited on-chain deposits (their USD value)
+// — newest first, within startTime and endTime when given.
 func (s *Server) handleFiatTransactions(r *http.Request) (any, error) {
 	win, err := pageFiat.fromQuery(r)
 	if err != nil {
 		return nil, err
 	}
+	from, to, err := queryWindow(r)
+	if err != nil {
+		return nil, err
+	}
 	return s.withUser(r, func(w *world, u User) (any, error) {
-		res := w.fiat.Query(core.Query[FiatTxn]{Index: "user", Value: u.ID, Desc: true, Window: win})
+		res := w.fiat.Query(core.Query[FiatTxn]{Index: "user", Value: u.ID, From: from, To: to, Desc: true, Window: win})
 		out := make([]fiatJSON, 0, len(res.Items))
 		for _, x := range res.Items {
+			txnAmt, txnCcy := x.Amount, x.Currency
+			if x.TxnCurrency != "" {
+				txnAmt, txnCcy = x.TxnAmount, x.TxnCurrency
+			}
 			out = append(out, fiatJSON{
 				DebitCreditIndcator: x.DC, PostingTransType: x.TransType, TransactionAmount: x.Amount.StringFixed(2),
 				TransactionCurrency: currencyNumeric[x.Currency], MerchantName: x.Merchant, TransactionDateTime: ms(x.At),
 				PostedTransactionID: x.ID,
-				TransferDetails: transferJSON{ChannelCode: x.Channel, TxnAmt: x.Amount.String(), TxnCcy: x.Currency,
+				TransferDetails: transferJSON{ChannelCode: x.Channel, TxnAmt: txnAmt.String(), TxnCcy: txnCcy,
 					Sender: x.Sender, Receiving: x.Receiving, TimeStamp: ms(x.At), TxHash: x.TxHash, Network: x.Network, Asset: x.Asset},
 			})
 		}

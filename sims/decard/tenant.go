@@ -28,9 +28,11 @@ func (s *Server) hooks() core.Hooks[*world] {
 			}
 			return cardDetailV2JSON{c.ID, w.cardDetailLocked(c)}, nil
 		},
-		Create:   (*world).createLocked,
-		Snapshot: func(w *world) any { return w.snapshotLocked() },
-		Restore:  s.restoreWorld,
+		Create:    (*world).createLocked,
+		Snapshot:  func(w *world) any { return w.snapshotLocked() },
+		Restore:   s.restoreWorld,
+		CardEvent: s.cardEvent,
+		Declines:  declines,
 	}
 }
 

@@ -167,8 +167,12 @@ func decardFlow(f *sims.Fleet, rng *rand.Rand) error {
 					err = nil // the user already holds one of that category
 				}
 			}
-		case 7, 8: // a purchase or a refund through fund-auth
+		case 7, 8: // a purchase or a refund through fund-auth, or card events
 			if c, ok := s.Card(pick(cards)); ok {
+				if rng.IntN(3) == 0 {
+					cardEvents(s, rng, c.ID, money())
+					break
+				}
 				amount := money()
 				if rng.IntN(6) == 0 {
 					amount = "9999.01"
@@ -245,6 +249,41 @@ func decardFlow(f *sims.Fleet, rng *rand.Rand) error {
 		}
 	}
 	return nil
+}
+
+// cardEvents authorizes amount on a card through the card-event hook and
+// may reverse part of it, clear it above or below, expire it, and refund
+// part of what cleared. Refusals (a declined authorisation, a clearing the
+// wallet cannot pay) are part of the flow.
+func cardEvents(s *decard.Server, rng *rand.Rand, card, amount string) {
+	p := core.ProviderOf(s.Host)
+	v, err := p.CardEvent(core.DefaultTenant, card, core.CardEvent{Type: core.EventAuthorize, Amount: core.AmountText(amount),
+		Currency: []string{"USD", "SGD", "EUR"}[rng.IntN(3)]})
+	if err != nil {
+		return
+	}
+	raw, _ := json.Marshal(v)
+	var a struct {
+		Transaction *struct {
+			ID string `json:"postedTransactionId"`
+		} `json:"transaction"`
+	}
+	if json.Unmarshal(raw, &a) != nil || a.Transaction == nil {
+		return
+	}
+	id := a.Transaction.ID
+	if rng.IntN(2) == 0 {
+		_, _ = p.CardEvent(core.DefaultTenant, card, core.CardEvent{Type: core.EventReverse, Transaction: id, Amount: "0.5"})
+	}
+	switch rng.IntN(4) {
+	case 0:
+		_, _ = p.CardEvent(core.DefaultTenant, card, core.CardEvent{Type: core.EventExpire, Transaction: id})
+	case 1, 2:
+		if _, err := p.CardEvent(core.DefaultTenant, card, core.CardEvent{Type: core.EventClear, Transaction: id,
+			Amount: core.AmountText(fmt.Sprintf("%d.%02d", 1+rng.IntN(200), rng.IntN(100)))}); err == nil && rng.IntN(2) == 0 {
+			_, _ = p.CardEvent(core.DefaultTenant, card, core.CardEvent{Type: core.EventRefund, Transaction: id, Amount: "0.25"})
+		}
+	}
 }
 
 // ignoreEOF drops the error of scanning an empty pick.

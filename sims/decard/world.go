@@ -121,6 +121,9 @@ func newWorld(t *core.Tenant, outbox *core.Outbox, creds Credentials, set Settin
 	w.applies.AddIndex("user", func(a Apply) string { return a.UserID })
 	w.txns.AddIndex("card", func(x CardTxn) string { return x.CardID })
 	w.txns.AddIndex("cycle", func(x CardTxn) string { return cycleKey(x.CardID, x.Cycle) })
+	w.txns.AddIndex("related", func(x CardTxn) string { return x.Related })
+	w.txns.AddIndex("posted", func(x CardTxn) string { return x.PostedID })
+	w.txns.AddIndex("ext", func(x CardTxn) string { return x.ExternalTranID })
 	w.statements.AddIndex("card", func(st Statement) string { return st.CardID })
 	w.assetTxns.AddIndex("user", func(x AssetTxn) string { return x.UserID })
 	w.fiat.AddIndex("user", func(x FiatTxn) string { return x.UserID })
@@ -289,6 +292,8 @@ func (w *world) applyTaskLocked(t core.Task) {
 		w.issueApplyLocked(t.Key, t.At)
 	case taskTxnPost:
 		w.postTxnLocked(t.Key, t.At)
+	case taskTxnExpire:
+		w.expireTxnLocked(t.Key)
 	case taskStatementClose:
 		w.closeStatementLocked(t.Key, t.At)
 	case taskDepositStep:
