@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -249,18 +250,9 @@ func SignedPayloads(method, rawQuery string, body []byte) []string {
 				parts[i] += "=" + dv
 			}
 		}
-		if d := strings.Join(parts, "&"); ok && !contains(out, d) {
+		if d := strings.Join(parts, "&"); ok && !slices.Contains(out, d) {
 			out = append(out, d)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

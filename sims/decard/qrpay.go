@@ -121,14 +121,7 @@ func decodeQR(value string) (qrCode, error) {
 	case strings.HasPrefix(v, "https://"):
 		return decodeWalletLink(v)
 	}
-	return qrCode{}, invalid("qrCodeValue %q is not a payment QR code: send an EMVCo payload (000201…) or a WeChat Pay or Alipay https link", clip(v, 40))
-}
-
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n] + "…"
+	return qrCode{}, invalid("qrCodeValue %q is not a payment QR code: send an EMVCo payload (000201…) or a WeChat Pay or Alipay https link", core.Shorten(v, 40))
 }
 
 // decodeEMVCo reads an EMVCo merchant-presented QR payload: two-digit tag,
@@ -243,7 +236,7 @@ var walletCities = []string{"SHANGHAI", "BEIJING", "SHENZHEN", "GUANGZHOU", "HAN
 func decodeWalletLink(v string) (qrCode, error) {
 	u, err := url.Parse(v)
 	if err != nil || u.Host == "" {
-		return qrCode{}, invalid("qrCodeValue %q is not a valid https link", clip(v, 40))
+		return qrCode{}, invalid("qrCodeValue %q is not a valid https link", core.Shorten(v, 40))
 	}
 	q := qrCode{Value: v, Type: QRStatic, Country: "CN"}
 	host := strings.ToLower(u.Hostname())
