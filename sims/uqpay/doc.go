@@ -102,10 +102,14 @@
 // transactions; transfers create and retrieve; reports create and
 // download; merchant brands; the authorization and reversal simulators
 // (sandbox rules: BIN 40963608 and MCC 5734 only) and the deposit
-// simulator (Global Account "Simulate Deposit Creation"). One mocksrv
+// simulator (Global Account "Simulate Deposit Creation"); and the two
+// Connect reads both SDKs have, GET /api/v1/accounts and /accounts/{id},
+// which list the connected sub-accounts x-on-behalf-of names. One mocksrv
 // extension:
 // GET /api/v1/mocksrv/pan_tokens/{token} shows what the secure iframe would
-// for a one-time PAN token.
+// for a one-time PAN token. Every route the official Go and Node SDKs call,
+// served or not, and the test of each: docs/uqpay.md, "Every route the
+// official SDKs call" (TestSDKRouteTable keeps it true).
 //
 // # Lifecycles (business clock)
 //
@@ -393,6 +397,17 @@
 //   - x-wk-timestamp is in seconds, which every SDK verifier accepts; the
 //     Webhook Hub's milliseconds are a switch (WithWebhookMillis /
 //     webhook_millis).
+//   - Connected accounts (GET /accounts, /accounts/{id}) answer the fields
+//     both SDKs read: account_id, account_name (the sub-account's name),
+//     business_code ["ISSUING"], entity_type COMPANY, status ACTIVE,
+//     verification_status APPROVED, create_time. The master sees every
+//     sub-account, a sub-account (x-on-behalf-of) only itself; the master
+//     itself is not a connected account (account_not_found). Creating,
+//     updating and onboarding accounts (KYB, RFIs, files) is not served.
+//   - Where the SDKs' types disagree the Go SDK, which fails on a wrong JSON
+//     type, is followed: simulator amounts are numbers, balance-transaction
+//     amounts strings, transfer_status lowercase. The transaction_status
+//     the Node SDK sends to the authorization simulator is ignored.
 //   - Balance-transaction amounts are signed (negative out of the balance);
 //     margin_balance is 0; transfers have no fee and complete at once.
 //   - Reports are ready after the report delay and download as CSV;

@@ -58,6 +58,10 @@ func (s *Server) routes(r *core.Router) {
 	private(get, "/issuing/reports/{id}", "report.download", s.handleReportDownload)
 	private(get, "/issuing/merchant_brands", "merchant_brand.list", s.handleMerchantBrandList)
 
+	// Connect: the connected accounts x-on-behalf-of names.
+	private(get, "/accounts", "account.list", s.handleAccountList)
+	private(get, "/accounts/{id}", "account.retrieve", s.handleAccountRetrieve)
+
 	private(post, "/simulation/issuing/authorization", "simulation.authorization", s.handleSimulationAuthorization)
 	private(post, "/simulation/issuing/reversal", "simulation.reversal", s.handleSimulationReversal)
 	private(post, "/simulation/deposit", "simulation.deposit", s.handleSimulationDeposit)
