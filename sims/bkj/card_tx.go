@@ -128,7 +128,7 @@ func (s *Server) authorizeLocked(w *world, a Authorization) (CardTx, error) {
 	}
 	decline := ""
 	if a.Decline != "" {
-		d, err := declineNamed(a.Decline)
+		d, err := declines.Named("bkj", a.Decline)
 		if err != nil {
 			return CardTx{}, err
 		}
@@ -182,7 +182,7 @@ func (s *Server) purchaseLocked(w *world, c Card, t CardTx, outcome, decline str
 	case c.Status != StatusActive:
 		t.Status, t.DeclineCode, t.DeclineReason = CardTxDeclined, DeclineCardInactive, "card is "+string(c.Status)
 	case decline != "":
-		d, _ := findDecline(decline)
+		d, _ := declines.Find(decline)
 		t.Status, t.DeclineCode, t.DeclineReason = CardTxDeclined, d.Code, d.Message
 	case outcome == ruleAuthDecline:
 		t.Status, t.DeclineCode, t.DeclineReason, t.Outcome = CardTxDeclined, DeclineIssuer, "declined by issuer (sandbox outcome "+ruleAuthDecline+")", outcome

@@ -28,7 +28,7 @@ const (
 // declines is bkj's one list of decline reasons (Hooks.Declines, GET
 // /_mocksrv/providers/bkj/declines). card_inactive's decline_reason names
 // the card's status when the card is what declined ("card is frozen").
-var declines = []core.Decline{
+var declines = core.Declines{
 	{Code: DeclineCardInactive, Message: "card is not active"},
 	{Code: DeclineInsufficientBalance, Message: "insufficient balance"},
 	{Code: DeclineIssuer, Message: "declined by issuer"},
@@ -39,29 +39,6 @@ var declines = []core.Decline{
 
 // Declines returns bkj's decline reasons, for documentation and tests.
 func Declines() []core.Decline { return append([]core.Decline(nil), declines...) }
-
-// findDecline returns the reason whose code or text is s
-// (case-insensitive).
-func findDecline(s string) (core.Decline, bool) {
-	for _, d := range declines {
-		if strings.EqualFold(s, d.Code) || strings.EqualFold(s, d.Message) {
-			return d, true
-		}
-	}
-	return core.Decline{}, false
-}
-
-// declineNamed is findDecline or the error listing the codes.
-func declineNamed(s string) (core.Decline, error) {
-	if d, ok := findDecline(s); ok {
-		return d, nil
-	}
-	codes := make([]string, len(declines))
-	for i, d := range declines {
-		codes[i] = d.Code
-	}
-	return core.Decline{}, core.Errorf(core.KindInvalid, "decline %q: want one of %s (GET /_mocksrv/providers/bkj/declines)", s, strings.Join(codes, ", "))
-}
 
 // eventTypes are the card events bkj's transaction model carries.
 var eventTypes = []string{core.EventAuthorize, core.EventReverse, core.EventExpire, core.EventClear, core.EventRefund}

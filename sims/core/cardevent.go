@@ -3,6 +3,7 @@ package core
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // CardEvent is something that happens to a card at the card network, not
@@ -83,4 +84,30 @@ const (
 type Decline struct {
 	Code    string `json:"code"`    // the provider's code or name: "1116", "insufficient_funds"
 	Message string `json:"message"` // its published text
+}
+
+// Declines is a provider's one documented list of decline reasons
+// (Hooks.Declines, GET /_mocksrv/providers/{provider}/declines).
+type Declines []Decline
+
+// Find returns the reason whose code or text is s, in any case.
+func (l Declines) Find(s string) (Decline, bool) {
+	for _, d := range l {
+		if strings.EqualFold(s, d.Code) || strings.EqualFold(s, d.Message) {
+			return d, true
+		}
+	}
+	return Decline{}, false
+}
+
+// Named is Find, or an error naming s and the provider's codes.
+func (l Declines) Named(provider, s string) (Decline, error) {
+	if d, ok := l.Find(s); ok {
+		return d, nil
+	}
+	codes := make([]string, len(l))
+	for i, d := range l {
+		codes[i] = d.Code
+	}
+	return Decline{}, Errorf(KindInvalid, "decline %q: want one of %s (GET /_mocksrv/providers/%s/declines)", s, strings.Join(codes, ", "), provider)
 }

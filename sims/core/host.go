@@ -57,7 +57,7 @@ type Hooks[W World] struct {
 	// it the provider refuses card events).
 	CardEvent func(w W, card string, ev CardEvent) (any, error)
 	// Declines lists the provider's documented decline reasons (optional).
-	Declines []Decline
+	Declines Declines
 	// Snapshot returns the world in its saved form. The value must share no
 	// mutable memory with the world: the Host encodes it after unlocking.
 	Snapshot func(w W) any

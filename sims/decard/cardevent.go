@@ -38,10 +38,10 @@ const taskTxnExpire = "txn.expire"
 // /_mocksrv/providers/decard/declines): the errorCodes a declined
 // authorisation carries (fund-auth's errorCode), from DeCard's error-code
 // table, with its English text.
-var declines = func() []core.Decline {
+var declines = func() core.Declines {
 	codes := []string{"CARD_WALLET_BALANCE_LOW", codeSteeredDecline, "CARD_FROZEN_STATUS_UNSUPPORTED",
 		"CARD_CARD_INACTIVE", "CARD_TXN_1122020016", "ACCOUNT_UNSUPPORTED_OPERATE"}
-	out := make([]core.Decline, len(codes))
+	out := make(core.Declines, len(codes))
 	for i, c := range codes {
 		out[i] = core.Decline{Code: c, Message: codeText[c].en}
 	}
@@ -50,16 +50,6 @@ var declines = func() []core.Decline {
 
 // Declines returns DeCard's decline reasons, for documentation and tests.
 func Declines() []core.Decline { return append([]core.Decline(nil), declines...) }
-
-// findDecline returns the reason whose code or text is s (case-insensitive).
-func findDecline(s string) (core.Decline, bool) {
-	for _, d := range declines {
-		if strings.EqualFold(s, d.Code) || strings.EqualFold(s, d.Message) {
-			return d, true
-		}
-	}
-	return core.Decline{}, false
-}
 
 // eventTypes are the card events DeCard's model carries.
 var eventTypes = []string{core.EventAuthorize, core.EventReverse, core.EventExpire, core.EventClear, core.EventRefund}
@@ -200,7 +190,7 @@ func (w *world) authorizeEventLocked(cardID string, ev core.CardEvent) (any, err
 	}
 	decline := ""
 	if ev.Decline != "" {
-		d, ok := findDecline(ev.Decline)
+		d, ok := declines.Find(ev.Decline)
 		if !ok {
 			codes := make([]string, len(declines))
 			for i, d := range declines {

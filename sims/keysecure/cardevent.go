@@ -27,7 +27,7 @@ const (
 
 // declines is KeySecure's one list of decline reasons (Hooks.Declines,
 // GET /_mocksrv/providers/keysecure/declines).
-var declines = []core.Decline{
+var declines = core.Declines{
 	{Code: DeclineCardInactive, Message: "Card is not activated"},
 	{Code: DeclineInsufficientBalance, Message: "Insufficient balance"},
 	{Code: DeclineIssuer, Message: "Declined by issuer"},
@@ -41,20 +41,10 @@ var declines = []core.Decline{
 // tests.
 func Declines() []core.Decline { return append([]core.Decline(nil), declines...) }
 
-// findDecline returns the reason whose code or text is s (case-insensitive).
-func findDecline(s string) (core.Decline, bool) {
-	for _, d := range declines {
-		if strings.EqualFold(s, d.Code) || strings.EqualFold(s, d.Message) {
-			return d, true
-		}
-	}
-	return core.Decline{}, false
-}
-
 // declineText is a declined consumption's remark: the reason's text, then
 // the detail.
 func declineText(code, detail string) string {
-	d, _ := findDecline(code)
+	d, _ := declines.Find(code)
 	if detail == "" {
 		return d.Message
 	}
@@ -161,7 +151,7 @@ func (s *Server) authorizeEventLocked(w *world, cardNo string, ev core.CardEvent
 	}
 	decline := ""
 	if ev.Decline != "" {
-		d, ok := findDecline(ev.Decline)
+		d, ok := declines.Find(ev.Decline)
 		if !ok {
 			codes := make([]string, len(declines))
 			for i, d := range declines {
