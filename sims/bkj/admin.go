@@ -230,33 +230,47 @@ func (s *Server) addCardLocked(w *world, c Card) (Card, error) {
 }
 
 type depositRequest struct {
-	WalletID  string       `json:"wallet_id"`
-	AccountID string       `json:"account_id"`
-	Currency  string       `json:"currency"`
-	Amount    core.Decimal `json:"amount"`
-	Chain     string       `json:"chain"`
-	Address   string       `json:"address"`
+	walletPick
+	Amount core.Decimal `json:"amount"`
 }
 
 func (s *Server) depositRequestLocked(w *world, req depositRequest) (WalletTx, error) {
 	if req.Amount.Sign() <= 0 {
 		return WalletTx{}, core.Errorf(core.KindInvalid, "deposits need a positive amount")
 	}
-	var x Wallet
-	var err error
-	if req.WalletID != "" {
-		x, err = w.walletLocked(req.WalletID)
-	} else {
-		x, err = w.walletFor(req.AccountID, cmpOr(req.Currency, "USDT"))
-	}
+	x, chain, address, err := w.pickLocked(req.walletPick)
 	if err != nil {
 		return WalletTx{}, err
 	}
-	chain := cmpOr(req.Chain, "TRON")
-	if c, ok := findChain(chain); ok && req.Address == "" {
-		req.Address = w.newAddressLocked(c)
+	return s.depositLocked(w, x, req.Amount, chain, address), nil
+}
+
+// walletPick names the wallet an admin deposit or withdrawal moves: by
+// wallet_id, or the account's wallet of currency (USDT by default); on
+// chain (TRON by default) at address (a fresh one of the chain by default).
+type walletPick struct {
+	WalletID  string `json:"wallet_id"`
+	AccountID string `json:"account_id"`
+	Currency  string `json:"currency"`
+	Chain     string `json:"chain"`
+	Address   string `json:"address"`
+}
+
+// pickLocked finds p's wallet, chain and address.
+func (w *world) pickLocked(p walletPick) (x Wallet, chain, address string, err error) {
+	if p.WalletID != "" {
+		x, err = w.walletLocked(p.WalletID)
+	} else {
+		x, err = w.walletFor(p.AccountID, cmpOr(p.Currency, "USDT"))
 	}
-	return s.depositLocked(w, x, req.Amount, chain, req.Address), nil
+	if err != nil {
+		return Wallet{}, "", "", err
+	}
+	chain, address = cmpOr(p.Chain, "TRON"), p.Address
+	if c, ok := findChain(chain); ok && address == "" {
+		address = w.newAddressLocked(c)
+	}
+	return x, chain, address, nil
 }
 
 func cmpOr(a, b string) string {
@@ -269,16 +283,12 @@ func cmpOr(a, b string) string {
 // withdrawalGiven is the admin API's withdrawals body: a decision on a
 // pending withdrawal (id, decision) or a new one (the rest).
 type withdrawalGiven struct {
-	ID        string       `json:"id"`
-	Decision  string       `json:"decision"`
-	WalletID  string       `json:"wallet_id"`
-	AccountID string       `json:"account_id"`
-	Currency  string       `json:"currency"`
-	Chain     string       `json:"chain"`
-	Address   string       `json:"address"`
-	Amount    core.Decimal `json:"amount"`
-	Memo      string       `json:"memo"`
-	Outcome   string       `json:"outcome"`
+	ID       string `json:"id"`
+	Decision string `json:"decision"`
+	walletPick
+	Amount  core.Decimal `json:"amount"`
+	Memo    string       `json:"memo"`
+	Outcome string       `json:"outcome"`
 }
 
 // givenWithdrawalLocked makes a pending withdrawal from a wallet as POST
@@ -295,22 +305,12 @@ func (s *Server) givenWithdrawalLocked(w *world, req withdrawalGiven) (WalletTx,
 	if err := checkOutcome("outcome", req.Outcome, withdrawalRules); err != nil {
 		return WalletTx{}, err
 	}
-	var x Wallet
-	var err error
-	if req.WalletID != "" {
-		x, err = w.walletLocked(req.WalletID)
-	} else {
-		x, err = w.walletFor(req.AccountID, cmpOr(req.Currency, "USDT"))
-	}
+	x, chain, address, err := w.pickLocked(req.walletPick)
 	if err != nil {
 		return WalletTx{}, err
 	}
-	chain := cmpOr(req.Chain, "TRON")
-	if c, ok := findChain(chain); ok && req.Address == "" {
-		req.Address = w.newAddressLocked(c)
-	}
-	wd := withdrawal{wallet: x, amount: req.Amount, memo: req.Memo, address: req.Address, outcome: cmpOr(req.Outcome, steer(fieldMemo, req.Memo))}
-	if wd.chain, err = checkDestination(chain, x.Currency, req.Address); err != nil {
+	wd := withdrawal{wallet: x, amount: req.Amount, memo: req.Memo, address: address, outcome: cmpOr(req.Outcome, steer(fieldMemo, req.Memo))}
+	if wd.chain, err = checkDestination(chain, x.Currency, address); err != nil {
 		return WalletTx{}, err
 	}
 	return s.withdrawLocked(w, wd)

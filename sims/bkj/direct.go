@@ -88,7 +88,7 @@ func (s *Server) Deposit(accountID, currency, amount string) (WalletTx, error) {
 		return WalletTx{}, err
 	}
 	return core.Change(s.worlds, func(w *world) (WalletTx, error) {
-		return s.depositRequestLocked(w, depositRequest{AccountID: accountID, Currency: currency, Amount: d})
+		return s.depositRequestLocked(w, depositRequest{walletPick: walletPick{AccountID: accountID, Currency: currency}, Amount: d})
 	})
 }
 
