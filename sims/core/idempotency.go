@@ -390,6 +390,23 @@ func (s *IdemStore) Do(key string, r *http.Request, now time.Time, render func()
 	return resp, nil
 }
 
+// DoBody is Do for an answer that is a 200 with the body run makes: the
+// body is kept and replayed for the key; an error run returns comes back
+// as failed, for the caller to answer, and is never kept (the key is free
+// for a retry). err is Claim's: another request with the key, or the
+// first one still being answered.
+func (s *IdemStore) DoBody(key string, r *http.Request, now time.Time, run func() ([]byte, error)) (resp IdemResponse, failed, err error) {
+	resp, err = s.Do(key, r, now, func() (IdemResponse, bool) {
+		body, e := run()
+		if e != nil {
+			failed = e
+			return IdemResponse{}, false
+		}
+		return IdemResponse{Status: http.StatusOK, Body: body}, true
+	})
+	return resp, failed, err
+}
+
 // BodyField returns a top-level string field of a JSON request body, or
 // "" when the body is not a JSON object or the field is not a string: the
 // business unique number a request is idempotent under.

@@ -2,6 +2,10 @@ package core
 
 import (
 	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,4 +75,38 @@ func TestIdemStoreIsBoundedInBytes(t *testing.T) {
 	assert.LessOrEqual(t, s.bytes, s.MaxBytes, "oldest keys are forgotten past the budget")
 	assert.Greater(t, len(s.m), 10, "recent keys are kept")
 	assert.LessOrEqual(t, len(s.order), 2*len(s.m)+64)
+}
+
+func TestIdemStoreDoBody(t *testing.T) {
+	t.Parallel()
+	s := NewIdemStore(time.Hour)
+	post := func(body string) *http.Request {
+		return httptest.NewRequest(http.MethodPost, "/cards", strings.NewReader(body))
+	}
+	runs := 0
+	bad := errors.New("refused")
+	answer := func(fail bool) func() ([]byte, error) {
+		return func() ([]byte, error) {
+			runs++
+			if fail {
+				return nil, bad
+			}
+			return []byte(`{"id":"c` + strconv.Itoa(runs) + `"}`), nil
+		}
+	}
+	_, failed, err := s.DoBody("k", post(`{"n":1}`), TestEpoch, answer(true))
+	require.NoError(t, err)
+	assert.Equal(t, bad, failed, "the handler's error comes back")
+	resp, failed, err := s.DoBody("k", post(`{"n":1}`), TestEpoch, answer(false))
+	require.NoError(t, err)
+	require.NoError(t, failed)
+	assert.Equal(t, IdemResponse{Status: http.StatusOK, Body: []byte(`{"id":"c2"}`)}, resp, "a failure is never kept: the retry runs")
+	resp, _, err = s.DoBody("k", post(`{ "n": 1 }`), TestEpoch, answer(false))
+	require.NoError(t, err)
+	assert.Equal(t, `{"id":"c2"}`, string(resp.Body), "the same request replays the first answer")
+	assert.Equal(t, 2, runs)
+	_, _, err = s.DoBody("k", post(`{"n":2}`), TestEpoch, answer(false))
+	var c *IdemConflict
+	require.ErrorAs(t, err, &c)
+	assert.Equal(t, "n", c.Field)
 }

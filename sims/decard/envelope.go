@@ -229,16 +229,12 @@ func (s *Server) applyOnce(h apiFunc) http.Handler {
 			s.api(h).ServeHTTP(rw, r)
 			return
 		}
-		var failed error // the handler's own error: answered, never kept
-		resp, err := w.applyRefs.Do(applyRefKey(ref), r, w.Tenant.Clock.Now(), func() (core.IdemResponse, bool) {
+		resp, failed, err := w.applyRefs.DoBody(applyRefKey(ref), r, w.Tenant.Clock.Now(), func() ([]byte, error) {
 			data, err := h(r)
 			if err != nil {
-				failed = err
-				return core.IdemResponse{}, false
+				return nil, err
 			}
-			body, err := core.Marshal(success(r, data))
-			failed = err
-			return core.IdemResponse{Status: http.StatusOK, Body: body}, err == nil
+			return core.Marshal(success(r, data))
 		})
 		var c *core.IdemConflict
 		switch {
