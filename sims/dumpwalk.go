@@ -19,6 +19,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/mocksrv/mocksrv/internal/jsonscan"
 )
 
 // dumpValue is one value of a dump: a Go value walked by reflection, or
@@ -112,7 +114,7 @@ func encoded(v reflect.Value) dumpValue {
 // "number", "bool" or "null".
 func (d dumpValue) kind() string {
 	if d.raw != nil {
-		i := skipSpace(d.raw, 0)
+		i := jsonscan.SkipSpace(d.raw, 0)
 		if i >= len(d.raw) {
 			return "null"
 		}
@@ -174,7 +176,7 @@ func (d dumpValue) listish() bool {
 func (d dumpValue) elements() []dumpValue {
 	if d.raw != nil {
 		var out []dumpValue
-		for _, e := range rawElements(d.raw) {
+		for _, e := range jsonscan.Elements(d.raw) {
 			out = append(out, dumpValue{raw: e})
 		}
 		return out
@@ -208,7 +210,7 @@ func (d dumpValue) first(n int) []dumpValue {
 // length is the number of elements of a list, without resolving them.
 func (d dumpValue) length() int {
 	if d.raw != nil {
-		return len(rawElements(d.raw))
+		return len(jsonscan.Elements(d.raw))
 	}
 	if !d.listish() {
 		return 0
@@ -227,8 +229,8 @@ type namedValue struct {
 func (d dumpValue) fields() []namedValue {
 	if d.raw != nil {
 		var out []namedValue
-		rawFields(d.raw, func(k, v []byte) bool {
-			out = append(out, namedValue{rawKey(k), dumpValue{raw: v}})
+		jsonscan.Fields(d.raw, func(k, v []byte) bool {
+			out = append(out, namedValue{jsonscan.Unquote(k), dumpValue{raw: v}})
 			return true
 		})
 		return out
@@ -266,8 +268,8 @@ func (d dumpValue) fields() []namedValue {
 func (d dumpValue) field(name string) (dumpValue, bool) {
 	if d.raw != nil {
 		var out []byte
-		rawFields(d.raw, func(k, v []byte) bool {
-			if rawKey(k) == name {
+		jsonscan.Fields(d.raw, func(k, v []byte) bool {
+			if jsonscan.Unquote(k) == name {
 				out = v
 				return false
 			}
@@ -433,27 +435,27 @@ func selfContains(v reflect.Value, needle []byte) bool {
 
 // rawContains is contains for JSON.
 func rawContains(b []byte, needle []byte) bool {
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) {
 		return false
 	}
 	switch b[i] {
 	case '{':
 		found := false
-		rawFields(b, func(_, v []byte) bool {
+		jsonscan.Fields(b, func(_, v []byte) bool {
 			found = rawContains(v, needle)
 			return !found
 		})
 		return found
 	case '[':
-		for _, e := range rawElements(b) {
+		for _, e := range jsonscan.Elements(b) {
 			if rawContains(e, needle) {
 				return true
 			}
 		}
 		return false
 	case '"':
-		e := endOfString(b, i)
+		e := jsonscan.EndOfString(b, i)
 		str := b[i+1 : max(e-1, i+1)]
 		if bytes.IndexByte(str, '\\') < 0 {
 			return containsFold(str, needle)
@@ -594,128 +596,4 @@ func isZero(v reflect.Value) bool {
 		return m.IsZero()
 	}
 	return v.IsZero()
-}
-
-// JSON read without decoding it, for values that encode themselves. The
-// input is encoding/json's output, so it is valid; on anything else these
-// stop early and never read out of bounds.
-
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-func endOfString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-func endOfValue(b []byte, i int) int {
-	if i >= len(b) {
-		return len(b)
-	}
-	switch b[i] {
-	case '"':
-		return endOfString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = endOfString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\n', '\t', '\r':
-			return i
-		}
-	}
-	return len(b)
-}
-
-// rawFields calls fn with each key (quoted, raw) and value of the object
-// b until fn returns false.
-func rawFields(b []byte, fn func(key, value []byte) bool) {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return
-	}
-	i++
-	for {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] == '}' {
-			return
-		}
-		if b[i] == ',' {
-			i++
-			continue
-		}
-		if b[i] != '"' {
-			return
-		}
-		ke := endOfString(b, i)
-		key := b[i:ke]
-		i = skipSpace(b, ke)
-		if i >= len(b) || b[i] != ':' {
-			return
-		}
-		i = skipSpace(b, i+1)
-		ve := endOfValue(b, i)
-		if ve == i || !fn(key, b[i:ve]) {
-			return
-		}
-		i = ve
-	}
-}
-
-func rawKey(quoted []byte) string {
-	var s string
-	if json.Unmarshal(quoted, &s) == nil {
-		return s
-	}
-	return string(bytes.Trim(quoted, `"`))
-}
-
-func rawElements(b []byte) [][]byte {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return nil
-	}
-	var out [][]byte
-	i++
-	for {
-		i = skipSpace(b, i)
-		if i >= len(b) || b[i] == ']' {
-			return out
-		}
-		if b[i] == ',' {
-			i++
-			continue
-		}
-		e := endOfValue(b, i)
-		if e == i {
-			return out
-		}
-		out = append(out, b[i:e])
-		i = e
-	}
 }

@@ -11,130 +11,9 @@ package console
 import (
 	"bytes"
 	"encoding/json"
+
+	"github.com/mocksrv/mocksrv/internal/jsonscan"
 )
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\n' || b[i] == '\t' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// endString returns the index just past the string starting at b[i] ('"').
-func endString(b []byte, i int) int {
-	for i++; i < len(b); i++ {
-		switch b[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(b)
-}
-
-// endValue returns the index just past the JSON value starting at b[i].
-func endValue(b []byte, i int) int {
-	if i >= len(b) {
-		return len(b)
-	}
-	switch b[i] {
-	case '"':
-		return endString(b, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(b); i++ {
-			switch b[i] {
-			case '"':
-				i = endString(b, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	for ; i < len(b); i++ {
-		switch b[i] {
-		case ',', '}', ']', ' ', '\n', '\t', '\r':
-			return i
-		}
-	}
-	return len(b)
-}
-
-// eachField calls fn with each top-level key (raw, without quotes; the
-// admin API's keys need no unescaping) and value of the object b, until fn
-// returns false.
-func eachField(b []byte, fn func(key, value []byte) bool) {
-	i := skipWS(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return
-	}
-	i++
-	for {
-		i = skipWS(b, i)
-		if i >= len(b) || b[i] == '}' {
-			return
-		}
-		if b[i] == ',' {
-			i++
-			continue
-		}
-		if b[i] != '"' {
-			return
-		}
-		ke := endString(b, i)
-		key := b[i+1 : max(ke-1, i+1)]
-		i = skipWS(b, ke)
-		if i >= len(b) || b[i] != ':' {
-			return
-		}
-		i = skipWS(b, i+1)
-		ve := endValue(b, i)
-		if !fn(key, b[i:ve]) {
-			return
-		}
-		i = ve
-	}
-}
-
-// fields splits an object into its top-level fields.
-func fields(b []byte) map[string][]byte {
-	m := map[string][]byte{}
-	eachField(b, func(k, v []byte) bool { m[string(k)] = v; return true })
-	return m
-}
-
-// elements splits an array into its elements.
-func elements(b []byte) [][]byte {
-	i := skipWS(b, 0)
-	if i >= len(b) || b[i] != '[' {
-		return nil
-	}
-	var out [][]byte
-	i++
-	for {
-		i = skipWS(b, i)
-		if i >= len(b) || b[i] == ']' {
-			return out
-		}
-		if b[i] == ',' {
-			i++
-			continue
-		}
-		e := endValue(b, i)
-		if e == i {
-			return out
-		}
-		out = append(out, b[i:e])
-		i = e
-	}
-}
 
 // topValue returns the raw value of a top-level field of the object b.
 func topValue(b []byte, key string) []byte {
@@ -170,4 +49,11 @@ func topString(b []byte, key string) string {
 		return ""
 	}
 	return string(v)
+}
+
+// eachField calls fn with each top-level key (without its quotes; the
+// admin API's keys need no unescaping) and value of the object b, until fn
+// returns false.
+func eachField(b []byte, fn func(key, value []byte) bool) {
+	jsonscan.Fields(b, func(k, v []byte) bool { return fn(k[1:max(len(k)-1, 1)], v) })
 }
