@@ -82,3 +82,18 @@ func TestGuideAdminBlocks(t *testing.T) {
 		assert.JSONEq(t, shown, out)
 	})
 }
+
+// TestFleetAdmin: the test helper sends JSON, raw strings and the Fleet's
+// admin token.
+func TestFleetAdmin(t *testing.T) {
+	t.Parallel()
+	f := sims.RunT(t, sims.WithAdminToken("s3cret"))
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants", map[string]any{"id": "helper"})
+	require.Equal(t, http.StatusCreated, status, "%s", body)
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants", `{"id":"helper"}`)
+	assert.Equal(t, http.StatusConflict, status, "%s", body)
+	resp, err := http.Get(f.URL() + "/_mocksrv/tenants")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode, "the token is required; Admin sent it")
+}

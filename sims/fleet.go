@@ -1,9 +1,11 @@
 package sims
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -193,4 +195,45 @@ func (f *Fleet) settle(tenant string) {
 func (f *Fleet) Flush(ctx context.Context) int {
 	f.SettleAll()
 	return f.Webhooks.Flush(ctx)
+}
+
+// Admin calls a RunT Fleet's admin API as a test does — with the Fleet's
+// admin token, if it has one — and returns the status and body. body is
+// sent as JSON unless it is nil, a string or []byte (sent as they are); a
+// request that cannot be made or read fails t.
+func (f *Fleet) Admin(t core.T, method, path string, body any) (int, []byte) {
+	t.Helper()
+	var raw []byte
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	case []byte:
+		raw = b
+	default:
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
+			t.Fatalf("sims.Fleet.Admin: %v", err)
+			return 0, nil
+		}
+	}
+	req, err := http.NewRequest(method, f.URL()+path, bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("sims.Fleet.Admin: %v", err)
+		return 0, nil
+	}
+	if f.cfg.adminToken != "" {
+		req.Header.Set("Authorization", "Bearer "+f.cfg.adminToken)
+	}
+	resp, err := f.ts.Client().Do(req)
+	if err != nil {
+		t.Fatalf("sims.Fleet.Admin: %s %s: %v", method, path, err)
+		return 0, nil
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("sims.Fleet.Admin: %s %s: %v", method, path, err)
+	}
+	return resp.StatusCode, out
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"testing"
@@ -19,30 +18,11 @@ import (
 	"github.com/mocksrv/mocksrv/sims/core"
 )
 
-// adminCall calls the Fleet's admin API and returns the status and body.
-func adminCall(t *testing.T, f *sims.Fleet, method, path string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, f.URL()+path, rd)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
-}
-
 // postEvent posts a card event over the admin API, requires 201 and
 // decodes the answer, checked against the card-event contract.
 func postEvent(t *testing.T, f *sims.Fleet, tenant, card string, ev map[string]any) map[string]any {
 	t.Helper()
-	status, body := adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/"+tenant+"/bkj/cards/"+card+"/events", ev)
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants/"+tenant+"/bkj/cards/"+card+"/events", ev)
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	contracts.Validate(t, "bkj/card_event.response.json", body)
 	var out map[string]any
@@ -70,12 +50,12 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)
 	rv, hook := newReceiver(t, http.StatusOK)
-	status, body := adminCall(t, f, http.MethodPost, "/_mocksrv/tenants", map[string]any{
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants", map[string]any{
 		"id": "events", "webhooks": map[string]string{"bkj": hook},
 		"bkj": map[string]any{"manual_clearing": true, "api_key": "events-key", "api_secret": "events-secret"},
 	})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards", map[string]any{"balance": "100"})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards", map[string]any{"balance": "100"})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var card bkj.Card
 	require.NoError(t, json.Unmarshal(body, &card))
@@ -140,14 +120,14 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 		{map[string]any{"type": "expire", "transaction": id, "amount": "1"}, http.StatusBadRequest, "expire takes no amount"},
 		{map[string]any{"type": "refund", "transaction": id, "decline": "risk_declined"}, http.StatusBadRequest, "go with authorize"},
 	} {
-		status, body := adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards/"+card.ID+"/events", tt.ev)
+		status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards/"+card.ID+"/events", tt.ev)
 		assert.Equal(t, tt.status, status, "%v: %s", tt.ev, body)
 		assert.Contains(t, string(body), tt.want, "%v", tt.ev)
 	}
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards/nope/events", map[string]any{"type": "authorize", "amount": "1"})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/bkj/cards/nope/events", map[string]any{"type": "authorize", "amount": "1"})
 	assert.Equal(t, http.StatusNotFound, status, "%s", body)
 
-	status, body = adminCall(t, f, http.MethodGet, "/_mocksrv/providers/bkj/declines", nil)
+	status, body = f.Admin(t, http.MethodGet, "/_mocksrv/providers/bkj/declines", nil)
 	require.Equal(t, http.StatusOK, status)
 	var reasons struct {
 		Declines []core.Decline `json:"declines"`
@@ -158,7 +138,7 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	var state struct {
 		Money bkj.Money `json:"money"`
 	}
-	_, body = adminCall(t, f, http.MethodGet, "/_mocksrv/tenants/events/bkj/state", nil)
+	_, body = f.Admin(t, http.MethodGet, "/_mocksrv/tenants/events/bkj/state", nil)
 	require.NoError(t, json.Unmarshal(body, &state))
 	assert.True(t, state.Money.Balanced, "%+v", state.Money)
 	assert.Equal(t, "30", state.Money.Spent.String(), "45 cleared less 10 reversed less 5 refunded")
@@ -524,7 +504,7 @@ func TestCardHistory(t *testing.T) {
 	got, _ = s.Card(card.ID)
 	require.Len(t, got.History, core.CardHistoryLimit, "bounded")
 	assert.Equal(t, "active", got.History[core.CardHistoryLimit-1].To)
-	_, body := adminCall(t, f, http.MethodGet, "/_mocksrv/tenants/default/bkj/state", nil)
+	_, body := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/default/bkj/state", nil)
 	assert.Contains(t, string(body), `"history": [`, "the state dump shows it")
 
 	admin, err := s.AddCard(bkj.Card{Status: bkj.StatusFrozen})

@@ -73,7 +73,7 @@ func TestREADMEExamples(t *testing.T) {
 			}
 			assert.Equal(t, "response signature OK", lines[2*i+1])
 		}
-		_, body := adminCall(t, f, "GET", "/_mocksrv/tenants/bkj-spend/bkj/state", nil)
+		_, body := f.Admin(t, "GET", "/_mocksrv/tenants/bkj-spend/bkj/state", nil)
 		assert.Contains(t, string(body), `"balanced": true`)
 	})
 

@@ -1,9 +1,7 @@
 package decard_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"testing"
 	"time"
@@ -17,25 +15,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/decard"
 )
 
-// adminCall calls a Fleet's admin API and returns the status and body.
-func adminCall(t *testing.T, f *sims.Fleet, method, path string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, f.URL()+path, rd)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
-}
-
 // TestCardEventsOverTheAdminAPI drives a tenant's card through the admin
 // route: authorize, a decline by reason, reverse, clear, refund, and the
 // refusals, each answer checked against the card-event contract; the
@@ -43,21 +22,21 @@ func adminCall(t *testing.T, f *sims.Fleet, method, path string, body any) (int,
 func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	t.Parallel()
 	f := sims.RunT(t)
-	status, body := adminCall(t, f, http.MethodPost, "/_mocksrv/tenants", map[string]any{"id": "events",
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants", map[string]any{"id": "events",
 		"decard": map[string]any{"posting_delay": "720h", "auth_expiry": "48h"}})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/decard/users", map[string]any{"balances": map[string]string{"USD": "60"}})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/decard/users", map[string]any{"balances": map[string]string{"USD": "60"}})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var u decard.User
 	require.NoError(t, json.Unmarshal(body, &u))
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/decard/cards", map[string]any{"externalUserId": u.ID})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/decard/cards", map[string]any{"externalUserId": u.ID})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var card decard.Card
 	require.NoError(t, json.Unmarshal(body, &card))
 
 	event := func(ev map[string]any) eventAnswer {
 		t.Helper()
-		status, body := adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", ev)
+		status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", ev)
 		require.Equal(t, http.StatusCreated, status, "%s", body)
 		contracts.Validate(t, "decard/card_event.response.json", body)
 		var out eventAnswer
@@ -77,15 +56,15 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	assert.Equal(t, "45", cleared.Transaction.PostingAmountInUsd, "10 reversed plus 35 cleared")
 	event(map[string]any{"type": "refund", "transaction": id, "amount": "5"})
 
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", map[string]any{"type": "chargeback", "transaction": id})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", map[string]any{"type": "chargeback", "transaction": id})
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Contains(t, string(body), "chargeback is not published")
 	assert.Contains(t, string(body), "it takes authorize, reverse, expire, clear, refund")
-	status, body = adminCall(t, f, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", map[string]any{"type": "reverse", "transaction": "42"})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/decard/cards/"+card.ID+"/events", map[string]any{"type": "reverse", "transaction": "42"})
 	assert.Equal(t, http.StatusNotFound, status, "%s", body)
 	assert.Contains(t, string(body), "no transaction 42")
 
-	status, body = adminCall(t, f, http.MethodGet, "/_mocksrv/providers/decard/declines", nil)
+	status, body = f.Admin(t, http.MethodGet, "/_mocksrv/providers/decard/declines", nil)
 	require.Equal(t, http.StatusOK, status)
 	var list struct {
 		Declines []core.Decline `json:"declines"`
@@ -97,7 +76,7 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	var creds struct {
 		DeCard decard.Credentials `json:"decard"`
 	}
-	_, body = adminCall(t, f, http.MethodGet, "/_mocksrv/tenants/events", nil)
+	_, body = f.Admin(t, http.MethodGet, "/_mocksrv/tenants/events", nil)
 	require.NoError(t, json.Unmarshal(body, &creds))
 	c := decard.NewClient(f.URL(), creds.DeCard.APIKey, creds.DeCard.APISecret)
 	var rows []eventRow
@@ -108,7 +87,7 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	var state struct {
 		Money map[string]decard.MoneyLine `json:"money"`
 	}
-	_, body = adminCall(t, f, http.MethodGet, "/_mocksrv/tenants/events/decard/state", nil)
+	_, body = f.Admin(t, http.MethodGet, "/_mocksrv/tenants/events/decard/state", nil)
 	require.NoError(t, json.Unmarshal(body, &state))
 	require.Contains(t, state.Money, "USD", "%s", body)
 	assert.True(t, state.Money["USD"].Conserved)
@@ -164,7 +143,7 @@ func TestCardHistory(t *testing.T) {
 	require.Len(t, c.History, core.CardHistoryLimit, "bounded")
 	assert.Equal(t, string(decard.CardFrozen), c.History[core.CardHistoryLimit-1].To)
 
-	_, body := adminCall(t, f, http.MethodGet, "/_mocksrv/tenants/default/decard/state", nil)
+	_, body := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/default/decard/state", nil)
 	assert.Contains(t, string(body), `"history"`, "the state dump shows it")
 	saved, err := f.MarshalState()
 	require.NoError(t, err)

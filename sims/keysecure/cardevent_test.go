@@ -1,10 +1,8 @@
 package keysecure_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -21,25 +19,6 @@ import (
 	"github.com/mocksrv/mocksrv/sims/keysecure"
 )
 
-// admin calls the Fleet's admin API and returns the status and body.
-func admin(t *testing.T, f *sims.Fleet, method, path string, body any) (int, []byte) {
-	t.Helper()
-	var rd io.Reader
-	if body != nil {
-		b, err := json.Marshal(body)
-		require.NoError(t, err)
-		rd = bytes.NewReader(b)
-	}
-	req, err := http.NewRequest(method, f.URL()+path, rd)
-	require.NoError(t, err)
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	out, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, out
-}
-
 // authTenant makes a tenant in AUTHORIZATION mode whose callbacks go to a
 // desk deciding with decide, and gives it a card applied by BIN.
 func authTenant(t *testing.T, f *sims.Fleet, id string, decide func(*http.Request, authPush) (int, string)) (*desk, string) {
@@ -47,13 +26,13 @@ func authTenant(t *testing.T, f *sims.Fleet, id string, decide func(*http.Reques
 	d := &desk{t: t, decide: decide}
 	srv := httptest.NewServer(d)
 	t.Cleanup(srv.Close)
-	status, body := admin(t, f, http.MethodPost, "/_mocksrv/tenants", map[string]any{
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants", map[string]any{
 		"id": id, "webhooks": map[string]string{"keysecure": srv.URL},
 		"keysecure": map[string]any{"mode": "AUTHORIZATION", "auth_window": "10s", "api_key": id + "-key", "api_secret": strings.Repeat("s", 32)},
 	})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	d.appID, d.secret = id+"-key", strings.Repeat("s", 32)
-	status, body = admin(t, f, http.MethodPost, "/_mocksrv/tenants/"+id+"/keysecure/cards", map[string]any{"card_bin_no": "BIN-48655511"})
+	status, body = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/"+id+"/keysecure/cards", map[string]any{"card_bin_no": "BIN-48655511"})
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	var card keysecure.Card
 	require.NoError(t, json.Unmarshal(body, &card))
@@ -64,7 +43,7 @@ func authTenant(t *testing.T, f *sims.Fleet, id string, decide func(*http.Reques
 // checked against the card-event contract.
 func cardEvent(t *testing.T, f *sims.Fleet, tenant, card string, ev map[string]any) map[string]any {
 	t.Helper()
-	status, body := admin(t, f, http.MethodPost, "/_mocksrv/tenants/"+tenant+"/keysecure/cards/"+card+"/events", ev)
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants/"+tenant+"/keysecure/cards/"+card+"/events", ev)
 	require.Equal(t, http.StatusCreated, status, "%s", body)
 	contracts.Validate(t, "keysecure/card_event.response.json", body)
 	var out map[string]any
@@ -109,19 +88,19 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	var creds struct {
 		KeySecure keysecure.Credentials `json:"keysecure"`
 	}
-	_, body := admin(t, f, http.MethodGet, "/_mocksrv/tenants/events", nil)
+	_, body := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/events", nil)
 	require.NoError(t, json.Unmarshal(body, &creds))
 	c := keysecure.NewClient(f.URL(), creds.KeySecure.APIKey, creds.KeySecure.APISecret)
 	var info map[string]any
 	mustOK(t, c, "consume.info", http.MethodGet, "/open-api/v1/card/consume/"+no+"/info", nil, &info)
 	assert.Equal(t, cleared, info)
 
-	status, body := admin(t, f, http.MethodPost, "/_mocksrv/tenants/events/keysecure/cards/"+card+"/events", map[string]any{"type": "chargeback", "transaction": no})
+	status, body := f.Admin(t, http.MethodPost, "/_mocksrv/tenants/events/keysecure/cards/"+card+"/events", map[string]any{"type": "chargeback", "transaction": no})
 	assert.Equal(t, http.StatusBadRequest, status)
 	assert.Contains(t, string(body), "chargeback is not published")
 	assert.Contains(t, string(body), "it takes authorize, reverse, expire, clear, refund")
 
-	status, body = admin(t, f, http.MethodGet, "/_mocksrv/providers/keysecure/declines", nil)
+	status, body = f.Admin(t, http.MethodGet, "/_mocksrv/providers/keysecure/declines", nil)
 	require.Equal(t, http.StatusOK, status)
 	var list struct {
 		Declines []core.Decline `json:"declines"`
@@ -132,7 +111,7 @@ func TestCardEventsOverTheAdminAPI(t *testing.T) {
 	var state struct {
 		Money keysecure.Money `json:"money"`
 	}
-	_, body = admin(t, f, http.MethodGet, "/_mocksrv/tenants/events/keysecure/state", nil)
+	_, body = f.Admin(t, http.MethodGet, "/_mocksrv/tenants/events/keysecure/state", nil)
 	require.NoError(t, json.Unmarshal(body, &state))
 	assert.Equal(t, "30", state.Money.Settled.String())
 	assert.Equal(t, "30", state.Money.MerchantFunded.String())
@@ -159,13 +138,13 @@ func TestSlowMerchantStallsNoOne(t *testing.T) {
 	wg.Add(1)
 	go func() { // no require here: it may not stop the test from another goroutine
 		defer wg.Done()
-		slowStatus, slowBody = admin(t, f, http.MethodPost, "/_mocksrv/tenants/slow/keysecure/cards/"+slowCard+"/events",
+		slowStatus, slowBody = f.Admin(t, http.MethodPost, "/_mocksrv/tenants/slow/keysecure/cards/"+slowCard+"/events",
 			map[string]any{"type": "authorize", "amount": "1"})
 	}()
 	<-asked
 	fast := cardEvent(t, f, "fast", fastCard, map[string]any{"type": "authorize", "amount": "2"})
 	assert.Equal(t, "Pending", fast["status"], "another tenant's authorization went through meanwhile")
-	status, body := admin(t, f, http.MethodGet, "/_mocksrv/tenants/slow/keysecure/state", nil)
+	status, body := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/slow/keysecure/state", nil)
 	assert.Equal(t, http.StatusOK, status, "the slow tenant's own state answers meanwhile: %s", body)
 	second := cardEvent(t, f, "slow", slowCard, map[string]any{"type": "authorize", "amount": "3", "decline": "risk_declined"})
 	assert.Equal(t, "Fail", second["status"], "and so does another of its authorizations")
@@ -204,7 +183,7 @@ func TestCardHistory(t *testing.T) {
 	require.Len(t, c.History, core.CardHistoryLimit, "bounded")
 	assert.Equal(t, string(keysecure.StatusFrozen), c.History[core.CardHistoryLimit-1].To)
 
-	_, body := admin(t, f, http.MethodGet, "/_mocksrv/tenants/default/keysecure/state", nil)
+	_, body := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/default/keysecure/state", nil)
 	assert.Contains(t, string(body), `"history"`, "the state dump shows it")
 
 	auth, err := ks.CardEvent(card.ID, authorize("1"))

@@ -38,7 +38,7 @@ func TestREADMEAuthDecisionExample(t *testing.T) {
 	require.Len(t, lines, 2, "%s", out)
 	assert.Equal(t, "25.50 Pending", strings.TrimSpace(lines[0]))
 	assert.Equal(t, "250.00 Fail Declined by merchant: Insufficient funds in wallet", lines[1])
-	_, state := admin(t, f, http.MethodGet, "/_mocksrv/tenants/auth-demo/keysecure/state", nil)
+	_, state := f.Admin(t, http.MethodGet, "/_mocksrv/tenants/auth-demo/keysecure/state", nil)
 	var st struct {
 		Money keysecure.Money `json:"money"`
 	}
