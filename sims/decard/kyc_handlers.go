@@ -12,27 +12,11 @@ import (
 )
 
 // kycInfoJSON is the kycInfo a user's application sent, without the
-// Sumsub share token (a credential, not a detail).
+// Sumsub share token (a credential, not a detail): the outer, always
+// empty SumsubShareToken hides KYCInfo's from encoding/json.
 type kycInfoJSON struct {
-	Email                 string   `json:"email"`
-	PoaDocType            string   `json:"poaDocType"`
-	PoaDocURLList         []string `json:"poaDocUrlList"`
-	PoaDocDate            string   `json:"poaDocDate"`
-	AddressLine1          string   `json:"addressLine1"`
-	AddressLine2          string   `json:"addressLine2"`
-	State                 string   `json:"state"`
-	City                  string   `json:"city"`
-	PostalCode            string   `json:"postalCode"`
-	Country               string   `json:"country"`
-	EmploymentStatus      string   `json:"employmentStatus"`
-	EmployerName          string   `json:"employerName"`
-	EmploymentJobIndustry string   `json:"employmentJobIndustry"`
-	Occupation            string   `json:"occupation"`
-	JobSeniority          string   `json:"jobSeniority"`
-	PurposeOfAccount      string   `json:"purposeOfAccount"`
-	SourceOfFunds         string   `json:"sourceOfFunds"`
-	SourceOfFundsCountry  string   `json:"sourceOfFundsCountry"`
-	SourceOfWealth        string   `json:"sourceOfWealth"`
+	KYCInfo
+	SumsubShareToken string `json:"sumsubShareToken,omitempty"`
 }
 
 // kycDetailJSON is /kyc/v1/detail's data.
@@ -53,9 +37,9 @@ func (s *Server) handleKYCDetail(r *http.Request) (any, error) {
 		out := kycDetailJSON{ExternalUserID: u.ID, Status: u.KYC, StatusDescription: u.KYCReason, DescriptionTimeMillis: u.KYCAt.UnixMilli(),
 			MobileCode: u.MobileCode, Mobile: core.Mask(u.Mobile, 4), Email: optional(u.Email)}
 		if k := u.KYCInfo; k != nil {
-			out.KYCInfo = &kycInfoJSON{k.Email, k.PoaDocType, listOf(k.PoaDocURLList), k.PoaDocDate, k.AddressLine1, k.AddressLine2, k.State,
-				k.City, k.PostalCode, k.Country, k.EmploymentStatus, k.EmployerName, k.EmploymentJobIndustry, k.Occupation, k.JobSeniority,
-				k.PurposeOfAccount, k.SourceOfFunds, k.SourceOfFundsCountry, k.SourceOfWealth}
+			info := *k
+			info.PoaDocURLList = listOf(k.PoaDocURLList)
+			out.KYCInfo = &kycInfoJSON{KYCInfo: info}
 		}
 		return out, nil
 	})
