@@ -344,6 +344,20 @@ func (f *Fleet) handleTenantWebhooks(r *http.Request) (int, any, error) {
 	return http.StatusOK, out, nil
 }
 
+// tenantProviderOf reads the tenant and the provider a
+// /_mocksrv/tenants/{id}/{provider}/… path names.
+func (f *Fleet) tenantProviderOf(r *http.Request) (*core.Tenant, core.Provider, error) {
+	t, err := f.tenantOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := f.providerOf(r)
+	if err != nil {
+		return nil, nil, err
+	}
+	return t, p, nil
+}
+
 func (f *Fleet) providerOf(r *http.Request) (core.Provider, error) {
 	name := mux.Vars(r)["provider"]
 	p, ok := f.byName[name]
@@ -357,11 +371,7 @@ func (f *Fleet) providerOf(r *http.Request) (core.Provider, error) {
 // provider's whole state dump, or with section (or outline) one list of it
 // a page at a time (statesection.go).
 func (f *Fleet) handleState(r *http.Request) (int, any, error) {
-	t, err := f.tenantOf(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := f.providerOf(r)
+	t, p, err := f.tenantProviderOf(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -389,11 +399,7 @@ func (f *Fleet) handleState(r *http.Request) (int, any, error) {
 }
 
 func (f *Fleet) handleCardAction(r *http.Request) (int, any, error) {
-	t, err := f.tenantOf(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := f.providerOf(r)
+	t, p, err := f.tenantProviderOf(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -409,11 +415,7 @@ func (f *Fleet) handleCardAction(r *http.Request) (int, any, error) {
 // handleCardEvent applies a card-network event (core.CardEvent) to a card:
 // POST /_mocksrv/tenants/{id}/{provider}/cards/{card}/events.
 func (f *Fleet) handleCardEvent(r *http.Request) (int, any, error) {
-	t, err := f.tenantOf(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := f.providerOf(r)
+	t, p, err := f.tenantProviderOf(r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -440,11 +442,7 @@ func (f *Fleet) handleDeclines(r *http.Request) (int, any, error) {
 }
 
 func (f *Fleet) handleCreate(r *http.Request) (int, any, error) {
-	t, err := f.tenantOf(r)
-	if err != nil {
-		return 0, nil, err
-	}
-	p, err := f.providerOf(r)
+	t, p, err := f.tenantProviderOf(r)
 	if err != nil {
 		return 0, nil, err
 	}
